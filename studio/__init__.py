@@ -1,0 +1,3 @@
+"""Studio: text-to-image and style transfer for artists, on their own machine."""
+
+__version__ = "0.1.0"

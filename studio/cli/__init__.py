@@ -1,0 +1,53 @@
+"""``studio ...`` command-line tools. Never imports Qt; torch only inside the commands that run.
+
+Each command lives in its own module with ``register(subparsers)``, which adds its parser and
+sets ``handler`` to a function ``(argparse.Namespace) -> int``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from studio import __version__
+from studio.cli import generate, info, models
+from studio.domain.errors import StudioError
+
+_COMMAND_MODULES = (generate, info, models)
+SUBCOMMANDS = frozenset(module.NAME for module in _COMMAND_MODULES)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full ``studio`` parser with every subcommand registered."""
+    parser = argparse.ArgumentParser(
+        prog="studio",
+        usage="studio [PROJECT.studio]\n       studio COMMAND [options]",
+        description=(
+            "Studio: text-to-image and style transfer on your own machine. "
+            "Without a command, opens the window (and PROJECT.studio if given)."
+        ),
+    )
+    parser.add_argument("--version", action="version", version=f"studio {__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for module in _COMMAND_MODULES:
+        module.register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run a subcommand; errors become one line on stderr and a non-zero exit code."""
+    parser = build_parser()
+    args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
+    handler = getattr(args, "handler", None)
+    if handler is None:
+        parser.print_help()
+        return 2
+    try:
+        return int(handler(args) or 0)
+    except StudioError as exc:
+        print(f"studio {args.command}: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(f"studio {args.command}: interrupted", file=sys.stderr)
+        return 130

@@ -1,0 +1,37 @@
+"""The one way into the engine, as the worker sees it.
+
+The worker holds an object with this shape. The real one is
+:class:`studio.engine.service.EngineService`; UI and worker tests pass a scriptable fake. Keeping
+the contract here (not in the engine) lets the worker and its tests stay free of torch.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from typing import Any, Protocol
+
+from studio.domain.models import ModelInfo
+from studio.domain.results import GeneratedImage, ProgressUpdate
+
+ProgressCallback = Callable[[ProgressUpdate], None]
+
+
+class EngineProtocol(Protocol):
+    """What the inference worker needs from an engine.
+
+    All methods run on the worker thread. ``run`` yields each image the moment it exists so it
+    can be committed to the project at once; it raises
+    :class:`studio.domain.errors.JobCancelled` within one step of ``cancel`` being set and a
+    :class:`studio.domain.errors.StudioError` with an actionable message on failure.
+    """
+
+    def list_models(self) -> list[ModelInfo]: ...
+
+    def add_model_path(self, path: str) -> ModelInfo: ...
+
+    def run(
+        self, request: Any, on_progress: ProgressCallback, cancel: threading.Event
+    ) -> Iterator[GeneratedImage]: ...
+
+    def close(self) -> None: ...

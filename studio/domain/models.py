@@ -1,0 +1,72 @@
+"""Descriptions of the models Studio can see, as plain data for every layer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class ModelFamily(StrEnum):
+    """Architecture family; decides configs, default size and latent preview factors."""
+
+    SD1 = "sd1"
+    SD2 = "sd2"
+    SDXL = "sdxl"
+    BUILTIN = "builtin"
+    UNKNOWN = "unknown"
+
+
+class ModelSource(StrEnum):
+    """Where the registry found a model."""
+
+    USER = "user"
+    HF_CACHE = "hf-cache"
+    BUILTIN = "builtin"
+
+
+class ModelFormat(StrEnum):
+    DIFFUSERS = "diffusers"
+    SAFETENSORS = "safetensors"
+    PICKLE = "pickle"
+    BUILTIN = "builtin"
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    """A model the registry can offer.
+
+    Parameters
+    ----------
+    id
+        Stable identifier used in requests: ``builtin-diffusion``, an absolute path, or a
+        Hugging Face repo id such as ``stabilityai/sdxl-turbo``.
+    name
+        Short display name.
+    location
+        Folder or file on disk.
+    default_size
+        ``(width, height)`` the model was trained at.
+    """
+
+    id: str
+    name: str
+    family: ModelFamily
+    source: ModelSource
+    format: ModelFormat
+    location: str = ""
+    size_bytes: int = 0
+    default_size: tuple[int, int] = (512, 512)
+    is_turbo: bool = False
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "family": self.family.value,
+            "source": self.source.value,
+            "format": self.format.value,
+            "location": self.location,
+            "size_bytes": self.size_bytes,
+            "default_size": list(self.default_size),
+            "is_turbo": self.is_turbo,
+        }

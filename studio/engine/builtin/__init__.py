@@ -1,0 +1,81 @@
+"""Studio's own small text-to-sprite models (shipped in ``models/``, work offline).
+
+A built-in model is a folder holding ``studio_model.json`` (family, name, architecture
+config), ``model.safetensors`` and a model card. This module finds them and hands a folder to
+the family's loader; it imports no torch itself.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from studio.domain.models import ModelFamily, ModelFormat, ModelInfo, ModelSource
+
+MANIFEST_NAME = "studio_model.json"
+WEIGHTS_NAME = "model.safetensors"
+FAMILIES = ("vae", "gan", "ar", "diffusion")
+ENV_MODELS_DIR = "STUDIO_BUILTIN_MODELS"
+
+
+def default_models_dir() -> Path:
+    """Folder of the shipped models: ``$STUDIO_BUILTIN_MODELS``, else ``models/`` of the checkout.
+
+    An installed (non-editable) Studio finds them under ``<prefix>/share/studio/models``.
+    """
+    override = os.environ.get(ENV_MODELS_DIR)
+    if override:
+        return Path(override)
+    source_tree = Path(__file__).resolve().parents[3] / "models"
+    if source_tree.is_dir():
+        return source_tree
+    import sys
+
+    return Path(sys.prefix) / "share" / "studio" / "models"
+
+
+def read_manifest(folder: Path) -> dict | None:
+    """The parsed manifest of a built-in model folder, or ``None`` if it is not one."""
+    manifest = folder / MANIFEST_NAME
+    if not manifest.is_file() or not (folder / WEIGHTS_NAME).is_file():
+        return None
+    try:
+        data = json.loads(manifest.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("family") not in FAMILIES:
+        return None
+    return data
+
+
+def discover_builtin_models(models_dir: Path | None = None) -> list[ModelInfo]:
+    """List the built-in models in ``models_dir``; the default one comes first.
+
+    Parameters
+    ----------
+    models_dir
+        Folder to scan; :func:`default_models_dir` when ``None``.
+    """
+    root = models_dir or default_models_dir()
+    if not root.is_dir():
+        return []
+    found: list[tuple[bool, ModelInfo]] = []
+    for folder in sorted(p for p in root.iterdir() if p.is_dir()):
+        manifest = read_manifest(folder)
+        if manifest is None:
+            continue
+        size = int(manifest.get("image_size", 64))
+        info = ModelInfo(
+            id=str(manifest.get("name", f"builtin-{manifest['family']}")),
+            name=str(manifest.get("display_name", folder.name)),
+            family=ModelFamily.BUILTIN,
+            source=ModelSource.BUILTIN,
+            format=ModelFormat.BUILTIN,
+            location=str(folder),
+            size_bytes=(folder / WEIGHTS_NAME).stat().st_size,
+            default_size=(size, size),
+        )
+        found.append((bool(manifest.get("default", False)), info))
+    found.sort(key=lambda pair: not pair[0])
+    return [info for _, info in found]

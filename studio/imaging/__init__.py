@@ -1,0 +1,1 @@
+"""Image files without torch or Qt: safe decoding, PNG recipes, thumbnails, file names."""

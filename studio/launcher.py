@@ -1,0 +1,39 @@
+"""Entry point of the ``studio`` command: the GUI or a command-line tool.
+
+``studio`` and ``studio PROJECT.studio`` open the window; ``studio generate ...`` and the other
+subcommands never import Qt. Only this top-level module knows both, so neither the CLI nor the
+GUI depends on the other.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+
+def wants_gui(args: Sequence[str]) -> bool:
+    """Whether the arguments ask for the window rather than a subcommand."""
+    from studio.cli import SUBCOMMANDS
+
+    if not args:
+        return True
+    first = args[0]
+    if first in SUBCOMMANDS or first.startswith("-"):
+        return False
+    return len(args) == 1
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``studio`` with ``argv`` (defaults to ``sys.argv[1:]``) and return the exit code."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    if wants_gui(args):
+        from studio.app import run_app
+
+        return run_app(project_path=args[0] if args else None)
+    from studio.cli import main as cli_main
+
+    return cli_main(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""The ``.studio`` project file (SQLite): open, save, autosave, migrate. No Qt, no torch."""

@@ -1,0 +1,1 @@
+"""Dataset builders, training loops and evaluation for the built-in models. No Qt."""

@@ -1,0 +1,1 @@
+"""Qt widgets: main window, prompt panel, canvas, history. Never imports torch or the engine."""

@@ -1,0 +1,1 @@
+"""The inference thread and its GUI-thread facade. QtCore only: no widgets, no torch."""

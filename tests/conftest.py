@@ -1,0 +1,37 @@
+"""Shared test set-up.
+
+QT_QPA_PLATFORM must be set before anything imports Qt, so it is the first thing here.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Nothing in the test suite may reach a model hub.
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+
+import sys
+import threading
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _no_thread_left_running():
+    """Fail any test that leaves a Python or Qt thread running (napari does the same)."""
+    before = set(threading.enumerate())
+    yield
+    leaked = [
+        t
+        for t in threading.enumerate()
+        if t not in before and t.is_alive() and not t.daemon and t is not threading.main_thread()
+    ]
+    assert not leaked, f"threads left running: {leaked}"
+    # Only tests that used the worker can have started a QThread; others never import Qt.
+    worker_threads = sys.modules.get("studio.worker.thread")
+    if worker_threads is not None:
+        running = worker_threads.live_threads()
+        assert not running, f"QThreads left running: {running}"

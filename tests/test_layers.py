@@ -1,0 +1,80 @@
+"""The layer rules of ../shared/DESIGN.md, enforced.
+
+import-linter reads the contracts from pyproject.toml; a plain AST walk double-checks the two
+rules that matter most even if the contracts were edited away.
+"""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGE = ROOT / "studio"
+NO_QT = ("domain", "imaging", "project", "engine", "train", "cli")
+UI_FORBIDDEN = (
+    "torch",
+    "torchvision",
+    "diffusers",
+    "transformers",
+    "studio.engine",
+    "studio.train",
+)
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+    return names
+
+
+def _files(sub: str) -> list[Path]:
+    target = PACKAGE / sub
+    if target.is_dir():
+        return sorted(target.rglob("*.py"))
+    single = PACKAGE / f"{sub}.py"
+    return [single] if single.exists() else []
+
+
+@pytest.mark.parametrize("layer", NO_QT)
+def test_lower_layers_never_import_qt(layer: str) -> None:
+    offenders = {
+        str(path.relative_to(ROOT)): sorted(n for n in _imports(path) if n.startswith("PySide6"))
+        for path in _files(layer)
+    }
+    assert not {k: v for k, v in offenders.items() if v}
+
+
+def test_ui_never_imports_torch_or_engine() -> None:
+    offenders = {}
+    for path in _files("ui"):
+        bad = [
+            n
+            for n in _imports(path)
+            if n.split(".")[0] in UI_FORBIDDEN or n.startswith(UI_FORBIDDEN)
+        ]
+        if bad:
+            offenders[str(path.relative_to(ROOT))] = bad
+    assert not offenders
+
+
+def test_import_linter_contracts_hold() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "importlinter.cli", "--config", str(ROOT / "pyproject.toml")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if "No module named" in result.stderr and "importlinter" in result.stderr:
+        pytest.fail("import-linter is missing: install the test extra (pip install -e '.[test]')")
+    assert result.returncode == 0, result.stdout + result.stderr
