@@ -1,0 +1,179 @@
+"""The GUI-thread face of the inference worker.
+
+The UI and the tests connect to this object only. It lives on the GUI thread, so its signals
+are delivered there; the worker's own signals arrive here through queued connections and are
+re-emitted (connecting a lambda straight to a worker signal would run it on the worker thread).
+"""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, Signal, Slot
+
+from studio.domain.engine_protocol import EngineProtocol
+from studio.worker.inference_worker import InferenceWorker
+from studio.worker.jobs import FinishedImage, Job
+from studio.worker.thread import InferenceThread
+
+
+class EngineFacade(QObject):
+    """Submit jobs, cancel them and hear about their progress, all on the GUI thread.
+
+    Signals
+    -------
+    queued(job_id), started(job_id), progress(job_id, ProgressUpdate),
+    image_ready(FinishedImage), finished(job_id), failed(job_id, message), cancelled(job_id),
+    busy_changed(bool), models_changed(list[ModelInfo]), models_failed(message),
+    model_added(ModelInfo), model_add_failed(path, message).
+    """
+
+    queued = Signal(int)
+    started = Signal(int)
+    progress = Signal(int, object)
+    image_ready = Signal(object)
+    finished = Signal(int)
+    failed = Signal(int, str)
+    cancelled = Signal(int)
+    busy_changed = Signal(bool)
+    models_changed = Signal(object)
+    models_failed = Signal(str)
+    model_added = Signal(object)
+    model_add_failed = Signal(str, str)
+
+    _submit_job = Signal(object)
+    _list_models = Signal()
+    _add_model = Signal(str)
+    _shut_down = Signal()
+
+    def __init__(self, engine: EngineProtocol, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._ids = itertools.count(1)
+        self._jobs: dict[int, Job] = {}  # queued or running, in submission order
+        self._running: int | None = None
+        self._closed = False
+        self._thread = InferenceThread()
+        self._worker = InferenceWorker(engine)
+        self._worker.moveToThread(self._thread)
+        self._connect()
+        self._thread.start()
+
+    def _connect(self) -> None:
+        queued = Qt.ConnectionType.QueuedConnection
+        self._submit_job.connect(self._worker.run_job, queued)
+        self._list_models.connect(self._worker.list_models, queued)
+        self._add_model.connect(self._worker.add_model_path, queued)
+        self._shut_down.connect(self._worker.shut_down, queued)
+        self._thread.finished.connect(self._worker.deleteLater)
+
+        worker = self._worker
+        worker.job_started.connect(self._on_started, queued)
+        worker.job_progress.connect(self._on_progress, queued)
+        worker.image_ready.connect(self._on_image_ready, queued)
+        worker.job_finished.connect(self._on_finished, queued)
+        worker.job_failed.connect(self._on_failed, queued)
+        worker.job_cancelled.connect(self._on_cancelled, queued)
+        worker.models_listed.connect(self.models_changed, queued)
+        worker.models_failed.connect(self.models_failed, queued)
+        worker.model_added.connect(self.model_added, queued)
+        worker.model_add_failed.connect(self.model_add_failed, queued)
+
+    # -- commands ---------------------------------------------------------------------------
+
+    def submit(self, request: Any) -> int:
+        """Queue a request; returns its job id. ``queued`` is emitted before this returns."""
+        if self._closed:
+            raise RuntimeError("the inference worker is shut down")
+        job = Job(id=next(self._ids), request=request)
+        was_busy = self.is_busy
+        self._jobs[job.id] = job
+        self.queued.emit(job.id)
+        if not was_busy:
+            self.busy_changed.emit(True)
+        self._submit_job.emit(job)
+        return job.id
+
+    def cancel(self, job_id: int | None = None) -> None:
+        """Cancel one job, or when ``job_id`` is None the running job and everything queued.
+
+        Takes effect within one sampling step; the job then emits ``cancelled``.
+        """
+        targets = list(self._jobs.values()) if job_id is None else [self._jobs.get(job_id)]
+        for job in targets:
+            if job is not None:
+                job.cancel.set()
+
+    def refresh_models(self) -> None:
+        """Ask the engine for the models it can see; answers with ``models_changed``."""
+        self._list_models.emit()
+
+    def add_model_path(self, path: str) -> None:
+        """Validate a model file or folder on the worker; answers ``model_added`` or failure."""
+        self._add_model.emit(path)
+
+    def shutdown(self, timeout_ms: int = 60_000) -> bool:
+        """Cancel everything, close the engine and join the thread. Returns True when joined."""
+        if self._closed:
+            return True
+        self._closed = True
+        self.cancel()
+        self._shut_down.emit()
+        return self._thread.wait(timeout_ms)
+
+    # -- state ------------------------------------------------------------------------------
+
+    @property
+    def is_busy(self) -> bool:
+        return bool(self._jobs)
+
+    @property
+    def running_job(self) -> int | None:
+        return self._running
+
+    @property
+    def pending_count(self) -> int:
+        """Jobs submitted and not yet ended, the running one included."""
+        return len(self._jobs)
+
+    # -- worker events (arrive queued on the GUI thread) -----------------------------------
+
+    @Slot(int)
+    def _on_started(self, job_id: int) -> None:
+        self._running = job_id
+        self.started.emit(job_id)
+
+    @Slot(int, object)
+    def _on_progress(self, job_id: int, update: object) -> None:
+        self.progress.emit(job_id, update)
+
+    @Slot(object)
+    def _on_image_ready(self, finished: FinishedImage) -> None:
+        self.image_ready.emit(finished)
+
+    @Slot(int)
+    def _on_finished(self, job_id: int) -> None:
+        self._end(job_id)
+        self.finished.emit(job_id)
+        self._emit_idle_if_done()
+
+    @Slot(int, str)
+    def _on_failed(self, job_id: int, message: str) -> None:
+        self._end(job_id)
+        self.failed.emit(job_id, message)
+        self._emit_idle_if_done()
+
+    @Slot(int)
+    def _on_cancelled(self, job_id: int) -> None:
+        self._end(job_id)
+        self.cancelled.emit(job_id)
+        self._emit_idle_if_done()
+
+    def _end(self, job_id: int) -> None:
+        self._jobs.pop(job_id, None)
+        if self._running == job_id:
+            self._running = None
+
+    def _emit_idle_if_done(self) -> None:
+        if not self._jobs:
+            self.busy_changed.emit(False)

@@ -1,0 +1,113 @@
+"""A scriptable engine for worker and UI tests (DESIGN.md: "UI tests use a scriptable fake").
+
+It keeps the :class:`studio.domain.engine_protocol.EngineProtocol` contract exactly: yields each
+image as it is made, reports every step, honours cancel within one step, raises StudioError
+subclasses with actionable messages. Tests steer it with events, never with sleeps.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+
+import numpy as np
+
+from studio.domain.errors import JobCancelled, ModelLoadError, ModelNotFoundError
+from studio.domain.models import ModelFamily, ModelFormat, ModelInfo, ModelSource
+from studio.domain.requests import GenerationRequest
+from studio.domain.results import GeneratedImage, ProgressUpdate
+
+FAKE_MODEL = ModelInfo(
+    id="fake-sd",
+    name="Fake SD",
+    family=ModelFamily.SD1,
+    source=ModelSource.USER,
+    format=ModelFormat.DIFFUSERS,
+    location="/models/fake-sd",
+    default_size=(64, 64),
+)
+
+
+def pixels_for(seed: int, width: int, height: int) -> np.ndarray:
+    """Deterministic, seed-dependent RGB pixels (what a real model's determinism looks like)."""
+    rng = np.random.default_rng(seed)
+    return rng.integers(0, 256, size=(height, width, 3), dtype=np.uint8)
+
+
+class ScriptedEngine:
+    """Fake engine steered by tests.
+
+    Attributes
+    ----------
+    pause_at
+        Global step number at which ``run`` stops until ``resume`` is set (``paused`` is set
+        when it gets there), so a test can cancel mid-run deterministically.
+    fail_word
+        Prompts containing it fail after their first step with a ModelLoadError.
+    """
+
+    def __init__(self, models: list[ModelInfo] | None = None) -> None:
+        self.models = list(models if models is not None else [FAKE_MODEL])
+        self.pause_at: int | None = None
+        self.paused = threading.Event()
+        self.resume = threading.Event()
+        self.fail_word = "FAIL"
+        self.crash_word = "CRASH"
+        self.requests: list[object] = []
+        self.added_paths: list[str] = []
+        self.closed = False
+
+    def list_models(self) -> list[ModelInfo]:
+        return list(self.models)
+
+    def add_model_path(self, path: str) -> ModelInfo:
+        if not path.endswith((".safetensors", "/")):
+            raise ModelLoadError(f"{path} is not a model: choose a .safetensors file or a folder.")
+        info = ModelInfo(
+            id=path,
+            name=path.rsplit("/", 1)[-1],
+            family=ModelFamily.SD1,
+            source=ModelSource.USER,
+            format=ModelFormat.SAFETENSORS,
+            location=path,
+        )
+        self.added_paths.append(path)
+        self.models.append(info)
+        return info
+
+    def run(
+        self, request: GenerationRequest, on_progress, cancel: threading.Event
+    ) -> Iterator[GeneratedImage]:
+        self.requests.append(request)
+        if request.model and request.model not in {m.id for m in self.models}:
+            raise ModelNotFoundError(
+                f"No model named {request.model!r}. Add it with File > Add Model."
+            )
+        request = request.resolved()
+        total = request.steps * request.batch_count
+        for index in range(request.batch_count):
+            for step_in_image in range(request.steps):
+                step = index * request.steps + step_in_image + 1
+                if self.pause_at == step:
+                    self.paused.set()
+                    self.resume.wait(timeout=30)  # a guard against a hung test, not a delay
+                if cancel.is_set():
+                    raise JobCancelled()
+                if self.crash_word in request.prompt:
+                    raise ZeroDivisionError("division by zero")
+                if self.fail_word in request.prompt:
+                    raise ModelLoadError(
+                        "model.safetensors is damaged or incomplete: download it again."
+                    )
+                preview = np.full((8, 8, 3), step * 10 % 256, dtype=np.uint8)
+                on_progress(ProgressUpdate(step, total, preview))
+            seed = request.seed_for(index)
+            yield GeneratedImage(
+                request=request.with_seed(seed),
+                pixels=pixels_for(seed, request.width, request.height),
+                index=index,
+                model_name=FAKE_MODEL.name,
+            )
+
+    def close(self) -> None:
+        self.closed = True
