@@ -1,0 +1,126 @@
+"""Menu actions and their keyboard shortcuts, built in one place so menus stay consistent."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence, QUndoStack
+from PySide6.QtWidgets import QMainWindow, QMenuBar
+
+EXPORT_SCALES = (1, 2, 4, 8)
+
+
+@dataclass
+class WindowActions:
+    new: QAction
+    open: QAction
+    save: QAction
+    save_as: QAction
+    export: dict[int, QAction]
+    import_image: QAction
+    add_model_file: QAction
+    add_model_folder: QAction
+    quit: QAction
+    undo: QAction
+    redo: QAction
+    generate: QAction
+    cancel: QAction
+    use_as_init: QAction
+    zoom_in: QAction
+    zoom_out: QAction
+    fit: QAction
+    actual_size: QAction
+
+
+def _action(
+    window: QMainWindow, text: str, *shortcuts: QKeySequence | str, tip: str = ""
+) -> QAction:
+    action = QAction(text, window)
+    if shortcuts:
+        action.setShortcuts([QKeySequence(s) for s in shortcuts])
+        # Window-wide so they work while typing in the prompt box.
+        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+    if tip:
+        action.setStatusTip(tip)
+    window.addAction(action)
+    return action
+
+
+def build_actions(window: QMainWindow, undo_stack: QUndoStack) -> WindowActions:
+    keys = QKeySequence.StandardKey
+    export = {
+        scale: _action(
+            window,
+            "Export Image…" if scale == 1 else f"Export Image at {scale}×…",
+            *(["Ctrl+E"] if scale == 1 else []),
+            tip="Save the canvas image as a PNG with its recipe"
+            + ("" if scale == 1 else f", enlarged {scale}× with crisp pixels"),
+        )
+        for scale in EXPORT_SCALES
+    }
+    undo = undo_stack.createUndoAction(window, "Undo")
+    undo.setShortcuts(QKeySequence.keyBindings(keys.Undo))
+    redo = undo_stack.createRedoAction(window, "Redo")
+    redo.setShortcuts([*QKeySequence.keyBindings(keys.Redo), QKeySequence("Ctrl+Shift+Z")])
+    for action in (undo, redo):
+        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        window.addAction(action)
+    return WindowActions(
+        new=_action(window, "New Project", keys.New),
+        open=_action(window, "Open Project…", keys.Open),
+        save=_action(window, "Save Project", keys.Save),
+        save_as=_action(window, "Save Project As…", "Ctrl+Shift+S"),
+        export=export,
+        import_image=_action(
+            window,
+            "Import Image…",
+            "Ctrl+Shift+I",
+            tip="Show an image and restore the recipe stored in it",
+        ),
+        add_model_file=_action(
+            window,
+            "Add Model File…",
+            "Ctrl+Shift+M",
+            tip="A .safetensors or .ckpt Stable Diffusion checkpoint",
+        ),
+        add_model_folder=_action(
+            window, "Add Model Folder…", tip="A diffusers model folder, or a folder of checkpoints"
+        ),
+        quit=_action(window, "Quit", keys.Quit),
+        undo=undo,
+        redo=redo,
+        generate=_action(window, "Generate", "Ctrl+Return", "Ctrl+Enter"),
+        cancel=_action(window, "Cancel", "Escape"),
+        use_as_init=_action(
+            window, "Use as Init Image", "Ctrl+I", tip="Start image-to-image from the canvas image"
+        ),
+        zoom_in=_action(window, "Zoom In", keys.ZoomIn, "Ctrl+="),
+        zoom_out=_action(window, "Zoom Out", keys.ZoomOut),
+        fit=_action(window, "Fit to Window", "Ctrl+0"),
+        actual_size=_action(window, "Actual Size (1:1)", "Ctrl+1"),
+    )
+
+
+def build_menus(menu_bar: QMenuBar, actions: WindowActions) -> None:
+    file_menu = menu_bar.addMenu("&File")
+    file_menu.addActions([actions.new, actions.open, actions.save, actions.save_as])
+    file_menu.addSeparator()
+    file_menu.addAction(actions.import_image)
+    export_menu = file_menu.addMenu("Export")
+    export_menu.addActions(list(actions.export.values()))
+    file_menu.addSeparator()
+    file_menu.addActions([actions.add_model_file, actions.add_model_folder])
+    file_menu.addSeparator()
+    file_menu.addAction(actions.quit)
+
+    edit_menu = menu_bar.addMenu("&Edit")
+    edit_menu.addActions([actions.undo, actions.redo])
+
+    image_menu = menu_bar.addMenu("&Image")
+    image_menu.addActions([actions.generate, actions.cancel])
+    image_menu.addSeparator()
+    image_menu.addAction(actions.use_as_init)
+
+    view_menu = menu_bar.addMenu("&View")
+    view_menu.addActions([actions.zoom_in, actions.zoom_out, actions.fit, actions.actual_size])

@@ -1,0 +1,166 @@
+"""The open project as the GUI sees it: a ProjectStore plus signals for the views.
+
+The store commits every image the moment it exists, so "unsaved" only means two things here:
+an untitled project (kept in the recovery folder until the user names it) and the panel/canvas
+state, which is written on save, on autosave and on close.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+from studio.domain.history import HistoryEntry
+from studio.imaging.recipe import image_recipe_chunks
+from studio.project.recovery import discard_untitled
+from studio.project.store import DeletedEntry, ProjectStore
+from studio.worker.jobs import FinishedImage
+
+UI_STATE_KEY = "ui"
+
+
+class Document(QObject):
+    """The project open in the window; long-lived, its store is swapped on New and Open.
+
+    Signals
+    -------
+    reloaded()
+        A different project is now open: views rebuild from :meth:`entries`.
+    entry_added(HistoryEntry), entry_removed(int)
+        History changed (generation, import, delete, undo).
+    title_changed(str)
+        The window title should change (file name, untitled, read-only).
+    """
+
+    reloaded = Signal()
+    entry_added = Signal(object)
+    entry_removed = Signal(int)
+    title_changed = Signal(str)
+
+    def __init__(self, store: ProjectStore, *, untitled: bool, parent: QObject | None = None):
+        super().__init__(parent)
+        self._store = store
+        self._untitled = untitled
+
+    # -- which project ----------------------------------------------------------------------
+
+    def replace(self, store: ProjectStore, *, untitled: bool, discard_current: bool) -> None:
+        """Close the current project (deleting it when it is an untitled one the user
+        discarded) and show ``store`` instead."""
+        self._close_store(discard=discard_current)
+        self._store = store
+        self._untitled = untitled
+        self.reloaded.emit()
+        self.title_changed.emit(self.title())
+
+    def close(self, *, discard: bool = False) -> None:
+        self._close_store(discard=discard)
+
+    def _close_store(self, *, discard: bool) -> None:
+        path = self._store.path
+        self._store.close()
+        if discard and self._untitled:
+            discard_untitled(path)
+
+    @property
+    def store(self) -> ProjectStore:
+        return self._store
+
+    @property
+    def path(self) -> Path | None:
+        return None if self._untitled else Path(self._store.path)
+
+    @property
+    def is_untitled(self) -> bool:
+        return self._untitled
+
+    @property
+    def read_only(self) -> bool:
+        return self._store.read_only
+
+    def has_unsaved_work(self) -> bool:
+        """True when closing without saving would drop images (an untitled, non-empty project)."""
+        return self._untitled and not self._store.is_empty()
+
+    def display_name(self) -> str:
+        return "Untitled" if self._untitled else Path(self._store.path).name
+
+    def title(self) -> str:
+        suffix = " (read-only)" if self.read_only else ""
+        return f"{self.display_name()}{suffix} — Studio"
+
+    # -- history ----------------------------------------------------------------------------
+
+    def entries(self) -> list[HistoryEntry]:
+        return self._store.entries()
+
+    def entry(self, entry_id: int) -> HistoryEntry | None:
+        return self._store.entry(entry_id)
+
+    def image_png(self, image_id: int) -> bytes:
+        return self._store.image_png(image_id)
+
+    def thumbnail_png(self, image_id: int) -> bytes:
+        return self._store.thumbnail_png(image_id)
+
+    def add_finished(self, finished: FinishedImage) -> HistoryEntry:
+        """Commit a finished image and its recipe; returns the new history entry."""
+        image = finished.image
+        recipe = json.loads(image_recipe_chunks(image)["studio"])
+        return self.add_image(
+            kind=image.kind,
+            png=finished.png,
+            thumbnail=finished.thumbnail,
+            width=image.width,
+            height=image.height,
+            prompt=getattr(image.request, "prompt", "") or str(recipe.get("summary", "")),
+            recipe=recipe,
+        )
+
+    def add_image(
+        self,
+        *,
+        kind: str,
+        png: bytes,
+        thumbnail: bytes,
+        width: int,
+        height: int,
+        prompt: str,
+        recipe: dict[str, Any],
+    ) -> HistoryEntry:
+        entry = self._store.add_image_entry(kind, png, thumbnail, width, height, prompt, recipe)
+        self.entry_added.emit(entry)
+        if self._untitled and self._store.image_count() == 1:
+            self.title_changed.emit(self.title())
+        return entry
+
+    def delete_entry(self, entry_id: int) -> DeletedEntry:
+        deleted = self._store.delete_entry(entry_id)
+        self.entry_removed.emit(entry_id)
+        return deleted
+
+    def restore_entry(self, deleted: DeletedEntry) -> HistoryEntry:
+        entry = self._store.restore_entry(deleted)
+        self.entry_added.emit(entry)
+        return entry
+
+    # -- panel and canvas state ------------------------------------------------------------
+
+    def ui_state(self) -> dict[str, Any]:
+        return self._store.get_state(UI_STATE_KEY) or {}
+
+    def save_ui_state(self, state: dict[str, Any]) -> None:
+        if not self.read_only:
+            self._store.set_state(UI_STATE_KEY, state)
+
+    def save_as(self, path: Path) -> None:
+        """Write the whole project to ``path`` atomically and keep working on that file."""
+        old_path, was_untitled = self._store.path, self._untitled
+        self._store.save_as(path)
+        self._untitled = False
+        if was_untitled:
+            discard_untitled(old_path)
+        self.title_changed.emit(self.title())

@@ -1,0 +1,145 @@
+"""History: what the canvas shows, restoring recipes, delete with undo, init images."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoStack
+
+from studio.domain.history import HistoryEntry
+from studio.ui.canvas import CanvasView
+from studio.ui.document import Document
+from studio.ui.history_model import HistoryModel
+from studio.ui.history_panel import HistoryPanel
+from studio.ui.image_convert import qimage_from_png
+from studio.ui.prompt_panel import PromptPanel
+from studio.ui.status_bar import JobStatusBar
+from studio.ui.undo_commands import DeleteEntryCommand, ValueCommand
+
+
+class HistoryController(QObject):
+    """Keeps history model, canvas and prompt panel in step with the project.
+
+    Picking an entry by hand shows it and restores its recipe into the prompt panel (seed
+    locked, so Generate reproduces it); a freshly generated image is only shown, so a user on
+    random seeds stays on random seeds.
+
+    Signals
+    -------
+    current_changed(int)
+        The entry shown on the canvas (0 when none).
+    """
+
+    current_changed = Signal(int)
+
+    def __init__(
+        self,
+        document: Document,
+        model: HistoryModel,
+        panel: HistoryPanel,
+        canvas: CanvasView,
+        prompt_panel: PromptPanel,
+        undo_stack: QUndoStack,
+        status: JobStatusBar,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._document = document
+        self._model = model
+        self._panel = panel
+        self._canvas = canvas
+        self._prompt_panel = prompt_panel
+        self._undo = undo_stack
+        self._status = status
+        self._current_id = 0
+        self._restore_on_select = True
+
+        document.reloaded.connect(self.reload)
+        document.entry_added.connect(model.add_entry)
+        document.entry_removed.connect(self._on_entry_removed)
+        panel.entry_selected.connect(self._on_entry_selected)
+        panel.delete_requested.connect(self.delete_entry)
+        panel.use_as_init_requested.connect(self.use_as_init)
+        prompt_panel.init_image_cleared.connect(lambda: self.set_init_image(None))
+
+    # -- showing ----------------------------------------------------------------------------
+
+    @property
+    def current_entry_id(self) -> int:
+        return self._current_id
+
+    def reload(self) -> None:
+        self._model.set_entries(self._document.entries())
+        self._current_id = 0
+        self._canvas.set_image(None)
+        self.current_changed.emit(0)
+
+    def show_entry(self, entry_id: int, *, restore_recipe: bool = False) -> bool:
+        """Show an entry on the canvas and select it in the panel."""
+        self._restore_on_select = restore_recipe
+        try:
+            if not self._panel.select_entry(entry_id):
+                self._display(entry_id)
+        finally:
+            self._restore_on_select = True
+        return self._current_id == entry_id
+
+    def _on_entry_selected(self, entry: HistoryEntry) -> None:
+        self._display(entry.id)
+        if self._restore_on_select:
+            self.restore_recipe(entry)
+
+    def _display(self, entry_id: int) -> None:
+        entry = self._document.entry(entry_id)
+        if entry is None:
+            return
+        self._canvas.set_image(qimage_from_png(self._document.image_png(entry.image_id)))
+        self._current_id = entry_id
+        self.current_changed.emit(entry_id)
+
+    def restore_recipe(self, entry: HistoryEntry) -> None:
+        request = entry.recipe.get("request") if isinstance(entry.recipe, dict) else None
+        if entry.kind == "generate" and isinstance(request, dict):
+            self._prompt_panel.apply_request(request, lock_seed=True)
+            self._status.say(f"Recipe of #{entry.id} restored (seed locked)")
+
+    # -- editing ----------------------------------------------------------------------------
+
+    def delete_entry(self, entry_id: int) -> None:
+        entry = self._document.entry(entry_id)
+        if entry is not None:
+            self._undo.push(DeleteEntryCommand(self._document, entry))
+
+    def _on_entry_removed(self, entry_id: int) -> None:
+        row = self._model.row_of(entry_id)
+        self._model.remove_entry(entry_id)
+        if entry_id != self._current_id:
+            return
+        # Show the neighbour, as a file browser does, rather than leaving a stale image.
+        entries = self._model.entries()
+        if entries:
+            self.show_entry(entries[min(row, len(entries) - 1)].id)
+        else:
+            self._current_id = 0
+            self._canvas.set_image(None)
+            self.current_changed.emit(0)
+
+    def use_as_init(self, entry_id: int | None = None) -> bool:
+        """Start image-to-image from an entry (the canvas image by default); undoable."""
+        entry_id = entry_id or self._current_id
+        entry = self._document.entry(entry_id) if entry_id else None
+        if entry is None:
+            self._status.say("Nothing on the canvas to use as init image")
+            return False
+        self.set_init_image(self._document.image_png(entry.image_id), f"#{entry.id}")
+        return True
+
+    def set_init_image(self, png: bytes | None, label: str = "") -> None:
+        old = self._prompt_panel.init_image()
+        if old == png:
+            return
+        text = f"Use {label} as init image" if png is not None else "Clear init image"
+        self._undo.push(ValueCommand(text, self._apply_init_image, old, png))
+
+    def _apply_init_image(self, png: object) -> None:
+        data = png if isinstance(png, bytes) else None
+        self._prompt_panel.set_init_image(data, qimage_from_png(data) if data else None)

@@ -1,0 +1,140 @@
+"""The history panel: every result as a thumbnail, newest first, filterable by prompt."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelectionModel, QSize, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QLabel, QLineEdit, QListView, QMenu, QVBoxLayout, QWidget
+
+from studio.domain.history import HistoryEntry
+from studio.ui.history_model import ENTRY_ROLE, PROMPT_ROLE, HistoryModel
+
+THUMB_SIZE = 96
+
+
+class HistoryPanel(QWidget):
+    """Thumbnails of the project's history.
+
+    Signals
+    -------
+    entry_selected(HistoryEntry)
+        The user picked an entry (click, arrow keys).
+    delete_requested(int), use_as_init_requested(int), export_requested(int)
+        Asked from the context menu or the keyboard, with the entry id.
+    """
+
+    entry_selected = Signal(object)
+    delete_requested = Signal(int)
+    use_as_init_requested = Signal(int)
+    export_requested = Signal(int)
+
+    def __init__(self, model: HistoryModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("historyPanel")
+        self.model = model
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(model)
+        self.proxy.setFilterRole(PROMPT_ROLE)
+        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+
+        self.filter_edit = QLineEdit()
+        self.filter_edit.setObjectName("historyFilter")
+        self.filter_edit.setPlaceholderText("Filter by prompt")
+        self.filter_edit.setClearButtonEnabled(True)
+
+        self.view = QListView()
+        self.view.setObjectName("historyList")
+        self.view.setModel(self.proxy)
+        self.view.setViewMode(QListView.ViewMode.IconMode)
+        self.view.setIconSize(QSize(THUMB_SIZE, THUMB_SIZE))
+        self.view.setGridSize(QSize(THUMB_SIZE + 16, THUMB_SIZE + 28))
+        self.view.setResizeMode(QListView.ResizeMode.Adjust)
+        self.view.setMovement(QListView.Movement.Static)
+        self.view.setUniformItemSizes(True)
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+
+        self.empty_label = QLabel()
+        self.empty_label.setObjectName("historyEmptyState")
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setWordWrap(True)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.filter_edit)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self.empty_label)
+
+        self.delete_action = QAction("Delete from History", self)
+        self.delete_action.setShortcuts(
+            [QKeySequence.StandardKey.Delete, QKeySequence("Backspace")]
+        )
+        self.delete_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.view.addAction(self.delete_action)
+
+        self.filter_edit.textChanged.connect(self._on_filter_changed)
+        self.view.selectionModel().currentChanged.connect(self._on_current_changed)
+        self.view.customContextMenuRequested.connect(self._on_context_menu)
+        self.delete_action.triggered.connect(self._on_delete_current)
+        for signal in (model.rowsInserted, model.rowsRemoved, model.modelReset):
+            signal.connect(self._update_empty_state)
+        self._update_empty_state()
+
+    # -- selection --------------------------------------------------------------------------
+
+    def current_entry(self) -> HistoryEntry | None:
+        index = self.view.currentIndex()
+        return index.data(ENTRY_ROLE) if index.isValid() else None
+
+    def select_entry(self, entry_id: int) -> bool:
+        """Make ``entry_id`` current (emits ``entry_selected``); False if it is filtered out."""
+        row = self.model.row_of(entry_id)
+        if row < 0:
+            return False
+        index = self.proxy.mapFromSource(self.model.index(row, 0))
+        if not index.isValid():
+            return False
+        self.view.selectionModel().setCurrentIndex(
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect
+        )
+        self.view.scrollTo(index)
+        return True
+
+    def visible_entries(self) -> list[HistoryEntry]:
+        return [self.proxy.index(r, 0).data(ENTRY_ROLE) for r in range(self.proxy.rowCount())]
+
+    # -- slots ------------------------------------------------------------------------------
+
+    def _on_current_changed(self, current, _previous) -> None:
+        if current.isValid():
+            self.entry_selected.emit(current.data(ENTRY_ROLE))
+
+    def _on_filter_changed(self, text: str) -> None:
+        self.proxy.setFilterFixedString(text)
+        self._update_empty_state()
+
+    def _on_delete_current(self) -> None:
+        entry = self.current_entry()
+        if entry is not None:
+            self.delete_requested.emit(entry.id)
+
+    def _on_context_menu(self, pos) -> None:
+        index = self.view.indexAt(pos)
+        if not index.isValid():
+            return
+        entry: HistoryEntry = index.data(ENTRY_ROLE)
+        menu = QMenu(self)
+        menu.addAction("Use as Init Image", lambda: self.use_as_init_requested.emit(entry.id))
+        menu.addAction("Export Image…", lambda: self.export_requested.emit(entry.id))
+        menu.addSeparator()
+        menu.addAction("Delete from History", lambda: self.delete_requested.emit(entry.id))
+        menu.exec(self.view.viewport().mapToGlobal(pos))
+
+    def _update_empty_state(self) -> None:
+        if self.model.rowCount() == 0:
+            text = "Every image you make appears here, newest first.\nNothing is ever lost."
+        elif self.proxy.rowCount() == 0:
+            text = f"No image's prompt contains “{self.filter_edit.text()}”."
+        else:
+            text = ""
+        self.empty_label.setText(text)
+        self.empty_label.setVisible(bool(text))

@@ -1,0 +1,221 @@
+"""The main window: prompt panel, canvas and history, wired to the worker and the project."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QUndoStack
+from PySide6.QtWidgets import QMainWindow, QSplitter, QVBoxLayout, QWidget
+
+from studio.domain.models import ModelInfo
+from studio.domain.settings import EngineSettings
+from studio.ui.actions import build_actions, build_menus
+from studio.ui.canvas import CanvasView
+from studio.ui.dialogs import Dialogs
+from studio.ui.document import Document
+from studio.ui.file_controller import FileController
+from studio.ui.generation_controller import GenerationController
+from studio.ui.history_controller import HistoryController
+from studio.ui.history_model import HistoryModel
+from studio.ui.history_panel import HistoryPanel
+from studio.ui.notice import NoticeBanner
+from studio.ui.prompt_panel import PromptPanel
+from studio.ui.status_bar import JobStatusBar
+from studio.worker.facade import EngineFacade
+
+DROPPABLE = (".png", ".jpg", ".jpeg", ".webp")
+NO_MODEL_MESSAGE = (
+    "<b>No model yet.</b><br><br>Add a Stable Diffusion checkpoint with "
+    "<i>File › Add Model File…</i> (.safetensors) or a diffusers folder with "
+    "<i>File › Add Model Folder…</i>.<br>Models in your Hugging Face cache are found "
+    "automatically."
+)
+READY_MESSAGE = (
+    "Type a prompt and press Ctrl+Enter to generate.<br>Drop a PNG here to reuse its recipe."
+)
+
+
+class MainWindow(QMainWindow):
+    """Composes the panels and the controllers; owns no logic beyond window events."""
+
+    def __init__(
+        self,
+        facade: EngineFacade,
+        document: Document,
+        *,
+        engine_settings: EngineSettings | None = None,
+        settings_path: Path | None = None,
+        recovery_dir: Path,
+        dialogs: Dialogs | None = None,
+    ) -> None:
+        super().__init__()
+        self.setObjectName("mainWindow")
+        self.facade = facade
+        self.document = document
+        self.undo_stack = QUndoStack(self)
+        self._closing_done = False
+        self._build_widgets()
+        self.generation = GenerationController(
+            facade, document, self.prompt_panel, self.canvas, self.status, self.notice, self
+        )
+        self.history = HistoryController(
+            document,
+            self.history_model,
+            self.history_panel,
+            self.canvas,
+            self.prompt_panel,
+            self.undo_stack,
+            self.status,
+            self,
+        )
+        self.files = FileController(
+            document,
+            facade,
+            dialogs or Dialogs(self),
+            self.status,
+            self.notice,
+            engine_settings or EngineSettings(),
+            settings_path,
+            recovery_dir,
+            self.ui_state,
+            self,
+        )
+        self.actions = build_actions(self, self.undo_stack)
+        build_menus(self.menuBar(), self.actions)
+        self._connect()
+        self.setAcceptDrops(True)
+        self.resize(1400, 880)
+        self._restore_window_geometry()
+        self._on_document_reloaded()
+        facade.refresh_models()
+
+    def _build_widgets(self) -> None:
+        self.prompt_panel = PromptPanel()
+        self.canvas = CanvasView()
+        self.notice = NoticeBanner()
+        self.history_model = HistoryModel(self.document.thumbnail_png, self)
+        self.history_panel = HistoryPanel(self.history_model)
+        center = QWidget()
+        center_layout = QVBoxLayout(center)
+        center_layout.setContentsMargins(0, 0, 0, 0)
+        center_layout.setSpacing(0)
+        center_layout.addWidget(self.notice)
+        center_layout.addWidget(self.canvas, 1)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(self.prompt_panel)
+        self.splitter.addWidget(center)
+        self.splitter.addWidget(self.history_panel)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([340, 760, 300])
+        self.setCentralWidget(self.splitter)
+        self.status = JobStatusBar()
+        self.setStatusBar(self.status)
+
+    def _connect(self) -> None:
+        a, files = self.actions, self.files
+        a.new.triggered.connect(files.new_project)
+        a.open.triggered.connect(lambda: files.open_project())
+        a.save.triggered.connect(files.save)
+        a.save_as.triggered.connect(lambda: files.save_as())
+        a.import_image.triggered.connect(lambda: files.import_image())
+        for scale, action in a.export.items():
+            action.triggered.connect(
+                lambda _=False, s=scale: files.export_image(self.history.current_entry_id, s)
+            )
+        a.add_model_file.triggered.connect(lambda: files.add_model())
+        a.add_model_folder.triggered.connect(lambda: files.add_model(folder=True))
+        a.quit.triggered.connect(self.close)
+        a.generate.triggered.connect(self.generation.generate)
+        a.cancel.triggered.connect(self.generation.cancel)
+        a.use_as_init.triggered.connect(lambda: self.history.use_as_init())
+        a.zoom_in.triggered.connect(self.canvas.zoom_in)
+        a.zoom_out.triggered.connect(self.canvas.zoom_out)
+        a.fit.triggered.connect(self.canvas.fit)
+        a.actual_size.triggered.connect(self.canvas.actual_size)
+
+        self.generation.image_committed.connect(lambda e: self.history.show_entry(e.id))
+        self.history_panel.export_requested.connect(lambda i: files.export_image(i))
+        files.image_imported.connect(self._on_image_imported)
+        self.document.title_changed.connect(self.setWindowTitle)
+        self.document.reloaded.connect(self._on_document_reloaded)
+        self.facade.models_changed.connect(self._on_models_changed)
+        self.facade.models_failed.connect(lambda m: self.notice.show_message(m, "error"))
+
+    # -- state ------------------------------------------------------------------------------
+
+    def ui_state(self) -> dict[str, Any]:
+        """What reopening the project restores: prompt panel and canvas."""
+        return {
+            "prompt_panel": self.prompt_panel.state(),
+            "canvas": {"entry_id": self.history.current_entry_id},
+        }
+
+    def _on_document_reloaded(self) -> None:
+        self.undo_stack.clear()
+        self.history.reload()
+        self.setWindowTitle(self.document.title())
+        state = self.document.ui_state()
+        if isinstance(state.get("prompt_panel"), dict):
+            self.prompt_panel.restore_state(state["prompt_panel"])
+        entry_id = state.get("canvas", {}).get("entry_id") if isinstance(state, dict) else None
+        if isinstance(entry_id, int) and entry_id:
+            self.history.show_entry(entry_id)
+        self._update_generate_availability()
+
+    def _on_models_changed(self, models: list[ModelInfo]) -> None:
+        self.prompt_panel.set_models(models)
+        self._update_generate_availability()
+
+    def _update_generate_availability(self) -> None:
+        has_models = self.prompt_panel.has_models()
+        self.canvas.set_empty_message(READY_MESSAGE if has_models else NO_MODEL_MESSAGE)
+        if self.document.read_only:
+            self.prompt_panel.set_can_generate(False, "This project is open read-only")
+        else:
+            self.prompt_panel.set_can_generate(has_models, "Add a model first (File menu)")
+        self.actions.generate.setEnabled(has_models and not self.document.read_only)
+
+    def _on_image_imported(self, entry_id: int, request: dict | None) -> None:
+        self.history.show_entry(entry_id)
+        if request:
+            self.prompt_panel.apply_request(request, lock_seed=True)
+
+    # -- window events ----------------------------------------------------------------------
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        urls = event.mimeData().urls()
+        if any(u.isLocalFile() and u.toLocalFile().lower().endswith(DROPPABLE) for u in urls):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
+        images = [p for p in paths if p.suffix.lower() in DROPPABLE]
+        for path in images:
+            self.files.import_image(path)
+        if images:
+            event.acceptProposedAction()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self._closing_done:
+            event.accept()
+            return
+        if not self.files.keep_work_before_leaving():
+            event.ignore()
+            return
+        self.shut_down(discard=self.document.is_untitled)
+        event.accept()
+
+    def shut_down(self, *, discard: bool) -> None:
+        """Stop the worker (cancelling any job), save state and close the project."""
+        self._closing_done = True
+        self.files.autosave()
+        QSettings().setValue("window/geometry", self.saveGeometry())
+        self.facade.shutdown()
+        self.document.close(discard=discard)
+
+    def _restore_window_geometry(self) -> None:
+        geometry = QSettings().value("window/geometry")
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
