@@ -11,10 +11,10 @@ import sys
 from collections.abc import Sequence
 
 from studio import __version__
-from studio.cli import generate, info, models
-from studio.domain.errors import StudioError
+from studio.cli import bench, generate, info, models
+from studio.domain.errors import JobCancelled, StudioError
 
-_COMMAND_MODULES = (generate, info, models)
+_COMMAND_MODULES = (generate, info, models, bench)
 SUBCOMMANDS = frozenset(module.NAME for module in _COMMAND_MODULES)
 
 
@@ -48,6 +48,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except StudioError as exc:
         print(f"studio {args.command}: error: {exc}", file=sys.stderr)
         return 1
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, JobCancelled):
         print(f"studio {args.command}: interrupted", file=sys.stderr)
         return 130

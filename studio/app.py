@@ -1,0 +1,102 @@
+"""Composition root: builds the QApplication, engine, worker, project and window."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication
+
+from studio import __version__
+from studio.domain.engine_protocol import EngineProtocol
+from studio.domain.errors import StudioError
+from studio.domain.settings import EngineSettings
+from studio.project.recovery import (
+    adopt,
+    default_recovery_dir,
+    discard,
+    find_recoverable,
+    new_untitled_project,
+)
+from studio.project.settings import default_settings_path, load_engine_settings
+from studio.project.store import ProjectStore
+from studio.ui.dialogs import Dialogs
+from studio.ui.document import Document
+from studio.ui.main_window import MainWindow
+from studio.worker.facade import EngineFacade
+
+RESOURCES = Path(__file__).resolve().parent.parent / "resources"
+log = logging.getLogger(__name__)
+
+
+def configure_application(app: QCoreApplication) -> None:
+    """Names used by QSettings and the window system."""
+    app.setOrganizationName("Studio")
+    app.setApplicationName("Studio")
+    app.setApplicationVersion(__version__)
+    icon = RESOURCES / "icons" / "studio.svg"
+    if isinstance(app, QApplication) and icon.is_file():
+        app.setWindowIcon(QIcon(str(icon)))
+
+
+def open_initial_document(
+    project_path: Path | None, recovery_dir: Path, dialogs: Dialogs | None
+) -> tuple[Document, str]:
+    """The project to show first, and a message for the user when something went wrong.
+
+    A named project opens (or is created when it does not exist yet). Otherwise unsaved work a
+    crash left behind is offered back before a fresh untitled project is started.
+    """
+    if project_path is not None:
+        try:
+            if project_path.exists():
+                return Document(ProjectStore.open(project_path), untitled=False), ""
+            return Document(ProjectStore.create(project_path), untitled=False), ""
+        except StudioError as exc:
+            message = f"{exc} A new untitled project was started instead."
+            return Document(new_untitled_project(recovery_dir), untitled=True), message
+    for candidate in find_recoverable(recovery_dir):
+        answer = dialogs.ask_recover(candidate.description) if dialogs else "later"
+        if answer == "recover":
+            return Document(adopt(candidate), untitled=True), ""
+        if answer == "discard":
+            discard(candidate)
+    return Document(new_untitled_project(recovery_dir), untitled=True), ""
+
+
+def create_engine(settings: EngineSettings) -> EngineProtocol:
+    # Imported here: the engine package pulls in heavy libraries lazily, but keeping the import
+    # out of module scope keeps `studio --help` and test collection fast.
+    from studio.engine.service import EngineService
+
+    return EngineService(settings)
+
+
+def run_app(project_path: str | None = None) -> int:
+    """Start the GUI; returns the process exit code."""
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    configure_application(app)
+    settings_path = default_settings_path()
+    settings, settings_warning = load_engine_settings(settings_path)
+    facade = EngineFacade(create_engine(settings))
+    recovery_dir = default_recovery_dir()
+    dialogs = Dialogs(None)
+    document, open_warning = open_initial_document(
+        Path(project_path).expanduser() if project_path else None, recovery_dir, dialogs
+    )
+    window = MainWindow(
+        facade,
+        document,
+        engine_settings=settings,
+        settings_path=settings_path,
+        recovery_dir=recovery_dir,
+    )
+    for warning in (settings_warning, open_warning):
+        if warning:
+            window.notice.show_message(warning, "warning")
+    window.show()
+    return app.exec()

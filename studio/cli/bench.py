@@ -1,0 +1,89 @@
+"""``studio bench generate|style``: speed against the plain reference, in one process."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+NAME = "bench"
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        NAME,
+        help="time Studio against the reference implementations",
+        description="Benchmarks; speed goals live here, never in unit tests.",
+    )
+    targets = parser.add_subparsers(dest="target", metavar="TARGET", required=True)
+
+    generate = targets.add_parser(
+        "generate",
+        help="one generation through the engine vs. a plain diffusers call",
+        description=(
+            "Times one generation through Studio's engine and through a plain diffusers "
+            "pipeline call with the same model and settings, in one process. Without --model, "
+            "a tiny random Stable Diffusion pipeline is built in a temporary folder."
+        ),
+    )
+    generate.add_argument("--model", help="model id, name or path (default: a tiny random SD)")
+    generate.add_argument("--steps", type=int, default=20)
+    generate.add_argument("--size", default="64x64", help="WIDTHxHEIGHT")
+    generate.add_argument("--sampler", default="Euler")
+    generate.add_argument("--repeats", type=int, default=5)
+    generate.add_argument("--json", action="store_true")
+    generate.set_defaults(handler=run_generate)
+
+    style = targets.add_parser(
+        "style",
+        help="our torch style transfer vs. onnxruntime on the package's own models",
+    )
+    style.add_argument("--sizes", default="512,1024", help="comma-separated sizes in px")
+    style.add_argument("--repeats", type=int, default=5)
+    style.add_argument("--json", action="store_true")
+    style.set_defaults(handler=run_style)
+
+
+def run_generate(args: argparse.Namespace) -> int:
+    from studio.domain.requests import parse_size
+    from studio.engine.bench import bench_generate
+
+    width, height = parse_size(args.size)
+    row = bench_generate(
+        args.model,
+        steps=args.steps,
+        width=width,
+        height=height,
+        sampler=args.sampler,
+        repeats=args.repeats,
+    )
+    if args.json:
+        print(json.dumps(row))
+    else:
+        print(
+            f"model {row['model']} on {row['device']}, {row['steps']} steps at {row['size']}\n"
+            f"  studio engine : {row['ours_s']:.3f} s\n"
+            f"  plain diffusers: {row['diffusers_s']:.3f} s\n"
+            f"  ratio (ours/diffusers): {row['ratio']:.3f}"
+        )
+    return 0
+
+
+def run_style(args: argparse.Namespace) -> int:
+    from studio.domain.errors import InvalidRequestError
+    from studio.engine.style.bench import bench_style
+
+    try:
+        sizes = tuple(int(s) for s in args.sizes.split(","))
+    except ValueError:
+        raise InvalidRequestError(f"--sizes {args.sizes!r} must be numbers like 512,1024") from None
+    rows = bench_style(sizes=sizes, repeats=args.repeats)
+    if args.json:
+        print(json.dumps(rows))
+        return 0
+    print(f"{'size':>6}  {'ours (s)':>9}  {'onnxruntime (s)':>15}  {'ratio':>6}")
+    for row in rows:
+        print(
+            f"{row['size']:>6}  {row['ours_s']:>9.3f}  {row['onnxruntime_s']:>15.3f}  "
+            f"{row['ratio']:>6.2f}"
+        )
+    return 0

@@ -1,0 +1,152 @@
+"""``studio generate "PROMPT" -o OUT.png``: text-to-image (and image-to-image) from a shell."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import threading
+from pathlib import Path
+
+from studio.cli.progress import ProgressPrinter
+from studio.domain.errors import InvalidRequestError
+from studio.domain.requests import GenerationRequest, parse_size
+from studio.domain.samplers import canonical_sampler_name
+
+NAME = "generate"
+TURBO_STEPS = 4
+TURBO_CFG = 0.0
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        NAME,
+        help="generate images from a prompt",
+        description="Generate images and write them as PNG files carrying their recipe.",
+    )
+    parser.add_argument("prompt", help="what to draw")
+    parser.add_argument(
+        "-o", "--output", required=True, type=Path, help="OUT.png (then OUT-2.png …)"
+    )
+    parser.add_argument("--negative", default="", help="negative prompt")
+    parser.add_argument(
+        "--model", default="", help="model id, name or path (default: the default model)"
+    )
+    parser.add_argument("--seed", type=int, help="seed (random when omitted; printed)")
+    parser.add_argument("--steps", type=int, help="sampling steps")
+    parser.add_argument("--cfg", type=float, help="classifier-free guidance scale")
+    parser.add_argument("--size", help="WIDTHxHEIGHT (default: the model's native size)")
+    parser.add_argument("--sampler", help="sampler, e.g. 'Euler a', 'DPM++ 2M Karras'")
+    parser.add_argument("--count", type=int, default=1, help="number of images (seeds follow)")
+    parser.add_argument("--init", type=Path, help="init image for image-to-image")
+    parser.add_argument("--strength", type=float, help="with --init: how much to repaint (0-1)")
+    parser.add_argument("--project", type=Path, help="also add the images to this .studio project")
+    parser.add_argument("--device", choices=("auto", "cuda", "mps", "cpu"), help="compute device")
+    parser.set_defaults(handler=run)
+
+
+def _check_output(path: Path) -> None:
+    if path.suffix.lower() != ".png":
+        raise InvalidRequestError(f"Output {path} must end in .png.")
+    if not path.parent.exists():
+        raise InvalidRequestError(f"Output folder {path.parent} does not exist.")
+
+
+def build_request(args: argparse.Namespace, model_info) -> GenerationRequest:
+    """Combine the command line with the model's defaults into a validated request."""
+    if args.strength is not None and args.init is None:
+        raise InvalidRequestError("--strength only applies with --init IMAGE.")
+    sampler = canonical_sampler_name(args.sampler) if args.sampler else None
+    width, height = parse_size(args.size) if args.size else model_info.default_size
+    init_png = None
+    if args.init is not None:
+        from studio.imaging.decode import load_pixels
+        from studio.imaging.png import encode_png
+
+        init_png = encode_png(load_pixels(args.init, mode="RGB"))
+    turbo = model_info.is_turbo
+    values = {
+        "prompt": args.prompt,
+        "negative_prompt": args.negative,
+        "model": model_info.id,
+        "steps": args.steps if args.steps is not None else (TURBO_STEPS if turbo else 25),
+        "cfg_scale": args.cfg if args.cfg is not None else (TURBO_CFG if turbo else 7.0),
+        "width": width,
+        "height": height,
+        "seed": args.seed,
+        "batch_count": args.count,
+        "init_image": init_png,
+        "strength": args.strength if args.strength is not None else 0.75,
+    }
+    if sampler:
+        values["sampler"] = sampler
+    return GenerationRequest(**values)
+
+
+def run(args: argparse.Namespace) -> int:
+    from studio.engine.service import EngineService
+    from studio.imaging.filenames import numbered_output_paths
+    from studio.imaging.recipe import encode_result_png
+    from studio.project.settings import load_engine_settings
+
+    _check_output(args.output)
+    settings, warning = load_engine_settings()
+    if warning:
+        print(f"studio generate: warning: {warning}", file=sys.stderr)
+    engine = EngineService(settings, device_preference=args.device or settings.device)
+    try:
+        model_info = engine.resolve_model(args.model)
+        request = build_request(args, model_info).resolved()
+        outputs = numbered_output_paths(args.output, request.batch_count)
+        project = _open_project(args.project)
+        cancel = threading.Event()
+        previous_handler = signal.signal(signal.SIGINT, lambda *_: cancel.set())
+        try:
+            with ProgressPrinter(f"{model_info.name}") as progress:
+                for image in engine.run(request, progress.update, cancel):
+                    png = encode_result_png(image)
+                    _write(outputs[image.index], png)
+                    if project is not None:
+                        _commit(project, image, png)
+                    progress.write(f"wrote {outputs[image.index]} (seed {image.request.seed})")
+                    for text in image.warnings:
+                        progress.write(f"warning: {text}")
+        finally:
+            signal.signal(signal.SIGINT, previous_handler)
+            if project is not None:
+                project.close()
+    finally:
+        engine.close()
+    return 0
+
+
+def _write(path: Path, data: bytes) -> None:
+    temp = path.with_name(f".{path.name}.part")
+    temp.write_bytes(data)
+    temp.replace(path)
+
+
+def _open_project(path: Path | None):
+    if path is None:
+        return None
+    from studio.project.store import ProjectStore
+
+    return ProjectStore.open(path) if path.exists() else ProjectStore.create(path)
+
+
+def _commit(project, image, png: bytes) -> None:
+    import json
+
+    from studio.imaging.recipe import image_recipe_chunks
+    from studio.imaging.thumbnails import make_thumbnail
+
+    recipe = json.loads(image_recipe_chunks(image)["studio"])
+    project.add_image_entry(
+        image.kind,
+        png,
+        make_thumbnail(image.pixels),
+        image.width,
+        image.height,
+        image.request.prompt,
+        recipe,
+    )

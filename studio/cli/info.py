@@ -1,0 +1,37 @@
+"""``studio info IMAGE``: print the recipe stored in an image (ours, A1111, ComfyUI)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+NAME = "info"
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        NAME,
+        help="show the recipe stored in an image",
+        description="Print the prompt and settings stored in a PNG by Studio, A1111 or ComfyUI.",
+    )
+    parser.add_argument("image", type=Path, help="image file")
+    parser.add_argument("--json", action="store_true", help="print JSON instead of text")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from studio.imaging.recipe import format_recipe, read_recipe, recipe_to_dict
+
+    recipe = read_recipe(args.image)
+    if args.json:
+        print(json.dumps(recipe_to_dict(recipe), indent=2, ensure_ascii=False))
+    elif recipe.source == "none":
+        print(f"{args.image}: no recipe found (not made by Studio, A1111 or ComfyUI)")
+    else:
+        print(format_recipe(recipe))
+    if recipe.source == "none":
+        print(f"studio info: {args.image} carries no generation metadata", file=sys.stderr)
+        return 1
+    return 0

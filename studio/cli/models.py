@@ -1,0 +1,57 @@
+"""``studio models``: list the models Studio can see, and add or forget one."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+NAME = "models"
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        NAME,
+        help="list the models Studio can see",
+        description=(
+            "List built-in models, models you added and diffusers pipelines in the Hugging "
+            "Face cache, with where each came from."
+        ),
+    )
+    parser.add_argument("--json", action="store_true", help="print JSON")
+    parser.add_argument("--add", type=Path, metavar="PATH", help="remember a model file or folder")
+    parser.add_argument("--remove", type=Path, metavar="PATH", help="forget an added model path")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from studio.engine.registry import ModelRegistry
+    from studio.project.settings import load_engine_settings, save_engine_settings
+
+    settings, _warning = load_engine_settings()
+    registry = ModelRegistry(settings)
+    if args.add is not None:
+        info = registry.inspect_path(str(args.add.expanduser().resolve()))
+        settings = settings.with_model_path(info.location)
+        save_engine_settings(settings)
+        print(f"added {info.name} ({info.family.value}, {info.format.value}): {info.location}")
+        registry = ModelRegistry(settings)
+    if args.remove is not None:
+        settings = settings.without_model_path(str(args.remove.expanduser().resolve()))
+        save_engine_settings(settings)
+        registry = ModelRegistry(settings)
+    models = registry.models()
+    if args.json:
+        print(json.dumps([m.to_dict() for m in models], indent=2))
+        return 0
+    if not models:
+        print("No models found. Add one with: studio models --add PATH")
+        return 0
+    width = max(len(m.id) for m in models)
+    for info in models:
+        size = f"{info.default_size[0]}x{info.default_size[1]}"
+        where = info.location or "-"
+        print(
+            f"{info.id:<{width}}  {info.family.value:<7} {info.source.value:<8} {size:<9} {where}"
+        )
+    return 0
