@@ -1,0 +1,149 @@
+"""Decoding images that come from outside Studio, which are hostile until proven otherwise.
+
+RELIABILITY 14: an image larger than Studio's pixel limit is an error before a single pixel is
+decoded (Pillow's decompression-bomb limit is treated as an error too, never as a warning), a
+truncated file is an error (``ImageFile.LOAD_TRUNCATED_IMAGES`` is never set), and anything that
+is not an image in one of a few well-known formats is an error. Pillow's global settings are
+left exactly as they were: every check here is local to the call.
+"""
+
+from __future__ import annotations
+
+import struct
+import zlib
+from contextlib import suppress
+from typing import BinaryIO
+
+import numpy as np
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from studio.domain.errors import ImageReadError
+from studio.imaging.png import PNG_SIGNATURE
+from studio.imaging.sources import ImageSource, describe_source, open_source
+
+DEFAULT_MAX_PIXELS = 64_000_000
+
+# Only formats artists exchange. Restricting Pillow to these keeps its more exotic plugins (EPS
+# runs Ghostscript, for one) away from files a user merely dropped on the window.
+READABLE_FORMATS = ("PNG", "JPEG", "WEBP", "BMP", "GIF", "TIFF")
+
+# What Pillow raises on damaged data varies by plugin and by where the damage is.
+_DAMAGE_ERRORS = (OSError, SyntaxError, ValueError, EOFError, IndexError, zlib.error)
+
+
+def open_image(source: ImageSource, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> Image.Image:
+    """Open and fully decode an image from a file or from bytes.
+
+    Parameters
+    ----------
+    source
+        A path, or the encoded bytes of a PNG, JPEG, WebP, BMP, GIF or TIFF image.
+    max_pixels
+        Largest ``width * height`` accepted; checked from the header, before decoding.
+
+    Returns
+    -------
+    PIL.Image.Image
+        The first frame, fully loaded, detached from any open file.
+
+    Raises
+    ------
+    ImageReadError
+        If the file is missing or unreadable, not an image, too large, truncated or damaged.
+    """
+    name = describe_source(source)
+    with open_source(source) as stream:
+        image = open_header(stream, name, max_pixels)
+        _check_pixel_count(image, name, max_pixels)
+        try:
+            image.load()
+        except Image.DecompressionBombError:
+            raise _too_large(name, image.size, max_pixels) from None
+        except _DAMAGE_ERRORS:
+            raise ImageReadError(f"{name} is truncated or damaged.") from None
+    return image
+
+
+def load_pixels(
+    source: ImageSource, *, mode: str = "RGBA", max_pixels: int = DEFAULT_MAX_PIXELS
+) -> np.ndarray:
+    """Decode an image into a ``uint8`` array, turned upright as its EXIF orientation says.
+
+    Parameters
+    ----------
+    source
+        A path or encoded image bytes (see :func:`open_image`).
+    mode
+        ``"RGBA"`` for an ``(H, W, 4)`` array or ``"RGB"`` for ``(H, W, 3)``.
+    max_pixels
+        Largest ``width * height`` accepted.
+
+    Raises
+    ------
+    ImageReadError
+        As :func:`open_image`.
+    ValueError
+        If ``mode`` is neither ``"RGBA"`` nor ``"RGB"``.
+    """
+    if mode not in ("RGBA", "RGB"):
+        raise ValueError(f"mode must be 'RGBA' or 'RGB', not {mode!r}")
+    image = open_image(source, max_pixels=max_pixels)
+    # A broken orientation tag is not worth refusing the pixels for.
+    with suppress(*_DAMAGE_ERRORS):
+        image = ImageOps.exif_transpose(image)
+    return np.array(image.convert(mode), dtype=np.uint8)
+
+
+def open_header(stream: BinaryIO, name: str, max_pixels: int = DEFAULT_MAX_PIXELS) -> Image.Image:
+    """Identify an image and read its header (size, metadata); no pixel is decoded yet.
+
+    Raises
+    ------
+    ImageReadError
+        If the stream is not an image in :data:`READABLE_FORMATS`, or is far too large.
+    """
+    try:
+        return Image.open(stream, formats=READABLE_FORMATS)
+    except UnidentifiedImageError:
+        raise ImageReadError(
+            f"{name} is not an image Studio can read; use PNG, JPEG, WebP, BMP, GIF or TIFF."
+        ) from None
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        # Pillow refuses (or, under an "error" warnings filter, warns about) headers far above
+        # its own limit before handing the image back; a PNG header still tells the size.
+        size = _png_header_size(stream)
+        if size is not None:
+            raise _too_large(name, size, max_pixels) from None
+        raise ImageReadError(
+            f"{name} is too large; Studio opens images up to {_megapixels(max_pixels)}."
+        ) from None
+    except _DAMAGE_ERRORS:
+        raise ImageReadError(f"{name} is truncated or damaged.") from None
+
+
+def _png_header_size(stream: BinaryIO) -> tuple[int, int] | None:
+    stream.seek(0)
+    header = stream.read(24)
+    if header[:8] != PNG_SIGNATURE or header[12:16] != b"IHDR":
+        return None
+    width, height = struct.unpack(">II", header[16:24])
+    return width, height
+
+
+def _check_pixel_count(image: Image.Image, name: str, max_pixels: int) -> None:
+    width, height = image.size
+    if width <= 0 or height <= 0:
+        raise ImageReadError(f"{name} has no pixels ({width}x{height}); it is damaged.")
+    if width * height > max_pixels:
+        raise _too_large(name, image.size, max_pixels)
+
+
+def _too_large(name: str, size: tuple[int, int], max_pixels: int) -> ImageReadError:
+    width, height = size
+    return ImageReadError(
+        f"{name} is {width}x{height} pixels; Studio opens images up to {_megapixels(max_pixels)}."
+    )
+
+
+def _megapixels(pixels: int) -> str:
+    return f"{pixels / 1_000_000:g} megapixels"

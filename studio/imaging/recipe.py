@@ -1,0 +1,345 @@
+"""The recipe every image carries, written by Studio and read from Studio, A1111 and ComfyUI.
+
+Studio writes two PNG text chunks (../shared/DESIGN.md, "Models"): ``parameters`` in the A1111
+layout so other tools show the prompt and settings, and ``studio`` with the full request as JSON
+for exact replay. :func:`read_recipe` understands those, A1111 text (also in JPEG/WebP EXIF
+UserComment) and ComfyUI's ``prompt`` graph.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from studio.domain.errors import InvalidRequestError
+from studio.domain.requests import GenerationRequest
+from studio.domain.results import GeneratedImage
+from studio.imaging.a1111 import (
+    a1111_parameters,
+    format_parameters_text,
+    format_value,
+    parse_a1111_parameters,
+)
+from studio.imaging.comfyui import parse_comfyui_prompt
+from studio.imaging.exif import exif_user_comment
+from studio.imaging.metadata_json import load_metadata_json
+from studio.imaging.png import encode_png, is_png, png_text_chunks
+from studio.imaging.recipe_request import comfyui_sampler, request_from_params, studio_sampler
+from studio.imaging.sources import ImageSource, open_source
+
+__all__ = [
+    "RECIPE_FORMAT",
+    "RECIPE_VERSION",
+    "Recipe",
+    "a1111_parameters",
+    "encode_result_png",
+    "format_recipe",
+    "image_recipe",
+    "image_recipe_chunks",
+    "parse_a1111_parameters",
+    "read_recipe",
+]
+
+RECIPE_FORMAT = "studio-recipe"
+RECIPE_VERSION = 1
+_MAX_ARRAY_ITEMS = 256
+_SOURCE_TITLES = {
+    "studio": "Studio recipe",
+    "a1111": "AUTOMATIC1111 parameters",
+    "comfyui": "ComfyUI graph",
+}
+# Control characters (escape sequences) and lone surrogates (unprintable) in metadata from
+# someone else must never reach a terminal.
+_UNPRINTABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_KIND_TITLES = {"generate": "Text to image", "style": "Style transfer", "import": "Imported"}
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """What an image file says about how it was made.
+
+    Parameters
+    ----------
+    source
+        ``"studio"``, ``"a1111"``, ``"comfyui"`` or ``"none"``.
+    prompt, negative_prompt
+        The texts, empty when unknown.
+    params
+        Settings as the source wrote them (``Steps``, ``Sampler``, ``Size``...), as text.
+    request
+        A request that replays the image, or ``None`` when the recipe does not describe a
+        text-to-image job (style transfer, no recipe). Values another tool wrote that Studio
+        cannot use (an unknown sampler, an odd size) fall back to defaults; ``notes`` says which.
+    raw
+        The text chunks (or ``{"parameters": ...}`` from EXIF) the recipe was read from.
+    model_name
+        The model as the source named it (Studio's name, an A1111 checkpoint, a ComfyUI file).
+    notes
+        One line each: what could not be carried over into ``request``.
+    """
+
+    source: str
+    prompt: str = ""
+    negative_prompt: str = ""
+    params: dict[str, str] = field(default_factory=dict)
+    request: GenerationRequest | None = None
+    raw: dict[str, str] = field(default_factory=dict)
+    model_name: str = ""
+    notes: tuple[str, ...] = ()
+
+
+def image_recipe_chunks(image: GeneratedImage) -> dict[str, str]:
+    """The ``parameters`` and ``studio`` text chunks for a finished image.
+
+    Works for any result: a :class:`GenerationRequest` gives the A1111 layout; another request
+    (style transfer...) is described by its ``to_dict()`` fields.
+    """
+    request = image.request
+    extra = {k: v for k, v in image.extra.items() if isinstance(v, str | int | float | bool)}
+    if isinstance(request, GenerationRequest):
+        parameters = a1111_parameters(
+            request, model_name=image.model_name, model_hash=image.model_hash, extra=extra
+        )
+    else:
+        parameters = _generic_parameters(image, _request_data(request), extra)
+    # ASCII-only JSON: lone surrogates and any other odd text survive exactly for replay.
+    return {
+        "parameters": parameters,
+        "studio": json.dumps(_studio_recipe_data(image), default=_json_default),
+    }
+
+
+def image_recipe(image: GeneratedImage) -> dict[str, Any]:
+    """The ``studio`` recipe of a result as plain JSON data (what a history entry stores).
+
+    The same document as the PNG's ``studio`` chunk: format marker, the request's
+    ``to_dict()``, model name and hash, kind, batch index, time taken, warnings and extras.
+    """
+    return json.loads(json.dumps(_studio_recipe_data(image), default=_json_default))
+
+
+def _studio_recipe_data(image: GeneratedImage) -> dict[str, Any]:
+    return {
+        "format": RECIPE_FORMAT,
+        "version": RECIPE_VERSION,
+        "request_type": type(image.request).__name__,
+        "request": _request_data(image.request),
+        "model_name": image.model_name,
+        "model_hash": image.model_hash,
+        "kind": image.kind,
+        "index": image.index,
+        "elapsed_s": round(float(image.elapsed_s), 3),
+        "warnings": list(image.warnings),
+        "extra": image.extra,
+    }
+
+
+def encode_result_png(image: GeneratedImage) -> bytes:
+    """Lossless PNG of a result with its recipe chunks (what history and export store)."""
+    return encode_png(image.pixels, image_recipe_chunks(image))
+
+
+def read_recipe(source: ImageSource) -> Recipe:
+    """Read the recipe an image file carries.
+
+    Parameters
+    ----------
+    source
+        Path or bytes of a PNG (text chunks), JPEG or WebP (EXIF UserComment).
+
+    Returns
+    -------
+    Recipe
+        ``source == "none"`` when the file carries nothing Studio understands.
+
+    Raises
+    ------
+    ImageReadError
+        If the file cannot be read or is not an image.
+    MetadataError
+        ``"metadata unreadable: ..."`` if the metadata is too large, too deeply nested,
+        damaged, or not the JSON it claims to be.
+    """
+    chunks = _metadata_chunks(source)
+    recipe = None
+    if "studio" in chunks:
+        recipe = _studio_recipe(chunks)
+    if recipe is None and "parameters" in chunks:
+        recipe = _a1111_recipe(chunks)
+    if recipe is None and chunks.get("prompt", "").lstrip().startswith("{"):
+        recipe = _comfyui_recipe(chunks)
+    return recipe or Recipe(source="none", raw=chunks)
+
+
+def format_recipe(recipe: Recipe) -> str:
+    """Human-readable, multi-line description of a recipe (what ``studio info`` prints).
+
+    Control characters from the file are replaced, so hostile metadata cannot drive a terminal.
+    """
+    if recipe.source == "none":
+        lines = ["Recipe: none (this image carries no recipe Studio can read)"]
+        if recipe.raw:
+            lines.append("Text chunks: " + ", ".join(sorted(recipe.raw)))
+        return _printable("\n".join(lines))
+    lines = [f"Recipe: {_SOURCE_TITLES.get(recipe.source, recipe.source)}"]
+    lines.append(_field("Prompt", recipe.prompt or "(empty)"))
+    if recipe.negative_prompt:
+        lines.append(_field("Negative prompt", recipe.negative_prompt))
+    lines += [_field(key, value) for key, value in recipe.params.items()]
+    if recipe.model_name and "Model" not in recipe.params:
+        lines.append(_field("Model", recipe.model_name))
+    lines.append("Replay: " + ("yes" if recipe.request is not None else "no"))
+    lines += [_field("Note", note) for note in recipe.notes]
+    return _printable("\n".join(lines))
+
+
+def _field(label: str, value: str) -> str:
+    return f"{label}: " + value.replace("\r\n", "\n").replace("\n", "\n  ")
+
+
+def _printable(text: str) -> str:
+    return _UNPRINTABLE.sub("\ufffd", text)
+
+
+def _metadata_chunks(source: ImageSource) -> dict[str, str]:
+    with open_source(source) as stream:
+        png = is_png(stream.read(8))
+    if png:
+        return png_text_chunks(source)
+    comment = exif_user_comment(source)
+    return {} if comment is None else {"parameters": comment}
+
+
+def _studio_recipe(chunks: dict[str, str]) -> Recipe | None:
+    data = load_metadata_json(chunks["studio"], what="the Studio recipe")
+    if not isinstance(data, dict) or data.get("format") != RECIPE_FORMAT:
+        return None  # another program's "studio" chunk: not ours to read
+    request_data = data.get("request") if isinstance(data.get("request"), dict) else {}
+    notes: list[str] = []
+    request = None
+    if data.get("request_type", "GenerationRequest") == "GenerationRequest":
+        try:
+            request = GenerationRequest.from_dict(request_data)
+        except (InvalidRequestError, TypeError, ValueError, AttributeError) as exc:
+            # from_dict checks ranges; a file from elsewhere can also hold wrong types.
+            notes.append(f"The stored request cannot be replayed: {exc}")
+    if request_data.get("init_image_sha256"):
+        notes.append("The source image of this image-to-image result is not stored in the file.")
+    params = (
+        parse_a1111_parameters(chunks["parameters"])["params"]
+        if "parameters" in chunks
+        else {_title(k): format_value(v) for k, v in request_data.items() if v is not None}
+    )
+    return Recipe(
+        source="studio",
+        prompt=_text(request_data.get("prompt")),
+        negative_prompt=_text(request_data.get("negative_prompt")),
+        params=params,
+        request=request,
+        raw=chunks,
+        model_name=_text(data.get("model_name")),
+        notes=tuple(notes),
+    )
+
+
+def _a1111_recipe(chunks: dict[str, str]) -> Recipe:
+    parsed = parse_a1111_parameters(chunks["parameters"])
+    params = parsed["params"]
+    sampler = studio_sampler(params.get("Sampler", ""), params.get("Schedule type", ""))
+    request, notes = request_from_params(
+        parsed["prompt"], parsed["negative_prompt"], params, sampler
+    )
+    if "Denoising strength" in params:
+        notes.append("The source image of this image-to-image result is not stored in the file.")
+    return Recipe(
+        source="a1111",
+        prompt=parsed["prompt"],
+        negative_prompt=parsed["negative_prompt"],
+        params=params,
+        request=request,
+        raw=chunks,
+        model_name=params.get("Model", ""),
+        notes=tuple(notes),
+    )
+
+
+def _comfyui_recipe(chunks: dict[str, str]) -> Recipe:
+    graph = load_metadata_json(chunks["prompt"], what="the ComfyUI prompt")
+    parsed = parse_comfyui_prompt(graph)
+    if parsed is None:
+        return Recipe(source="comfyui", raw=chunks, notes=("No sampler node found in the graph.",))
+    params = parsed["params"]
+    if "workflow" in chunks:
+        params["Workflow"] = "included"
+    sampler = comfyui_sampler(params.get("Sampler", ""), params.get("Scheduler", ""))
+    request, notes = request_from_params(
+        parsed["prompt"], parsed["negative_prompt"], params, sampler
+    )
+    return Recipe(
+        source="comfyui",
+        prompt=parsed["prompt"],
+        negative_prompt=parsed["negative_prompt"],
+        params=params,
+        request=request,
+        raw=chunks,
+        model_name=params.get("Model", ""),
+        notes=tuple(notes),
+    )
+
+
+def _request_data(request: object) -> dict[str, Any]:
+    to_dict = getattr(request, "to_dict", None)
+    data = to_dict() if callable(to_dict) else None
+    return data if isinstance(data, dict) else {}
+
+
+def _generic_parameters(
+    image: GeneratedImage, request_data: dict[str, Any], extra: dict[str, object]
+) -> str:
+    """A1111-style text for results that are not text-to-image (style transfer...)."""
+    prompt = request_data.get("prompt")
+    title = _KIND_TITLES.get(image.kind, _title(image.kind))
+    pairs: list[tuple[str, object]] = [("Kind", image.kind)]
+    pairs += [
+        (_title(key), value)
+        for key, value in request_data.items()
+        if key not in ("prompt", "schema") and isinstance(value, str | int | float | bool)
+    ]
+    pairs += [
+        ("Size", f"{image.width}x{image.height}"),
+        ("Model hash", image.model_hash or None),
+        ("Model", image.model_name or None),
+        *extra.items(),
+    ]
+    return format_parameters_text(prompt if isinstance(prompt, str) else title, "", pairs)
+
+
+def _title(key: str) -> str:
+    """``style_name`` -> ``Style name``, the way A1111 keys read."""
+    words = str(key).replace("_", " ").strip()
+    return words[:1].upper() + words[1:]
+
+
+def _text(value: object) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _json_default(value: object) -> object:
+    """JSON for what backends put in ``extra``: numpy values, tuples, bytes (by hash)."""
+    if isinstance(value, np.ndarray):
+        # Small arrays (style weights) are worth keeping; pixels would bloat every file.
+        if value.size <= _MAX_ARRAY_ITEMS:
+            return value.tolist()
+        return {"shape": list(value.shape), "dtype": str(value.dtype)}
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, bytes | bytearray):
+        return {"sha256": hashlib.sha256(value).hexdigest(), "bytes": len(value)}
+    if isinstance(value, set | frozenset):
+        return sorted(map(str, value))
+    return str(value)

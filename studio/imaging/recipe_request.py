@@ -1,0 +1,147 @@
+"""Turning recipe parameters read from other tools into a :class:`GenerationRequest`.
+
+Values are taken one by one and checked by the request itself, so a recipe with one odd value
+(a sampler Studio lacks, 150+ steps, a size that is not a multiple of 8) still replays: the odd
+value falls back to Studio's default or is snapped, and a note says so. The model is never set
+from another tool's checkpoint name (it names a file on someone else's disk); it stays in the
+recipe's params and ``model_name`` for the user to pick.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from studio.domain.errors import InvalidRequestError
+from studio.domain.requests import MAX_SIDE, MIN_SIDE, GenerationRequest
+from studio.domain.samplers import DEFAULT_SAMPLER, canonical_sampler_name
+
+# ComfyUI's sampler names, as A1111 spells them; the scheduler adds "Karras" where listed.
+COMFYUI_SAMPLERS = {
+    "euler": "Euler",
+    "euler_ancestral": "Euler a",
+    "heun": "Heun",
+    "lms": "LMS",
+    "ddim": "DDIM",
+    "uni_pc": "UniPC",
+    "uni_pc_bh2": "UniPC",
+    "lcm": "LCM",
+    "dpmpp_2m": "DPM++ 2M",
+    "dpmpp_2m_sde": "DPM++ 2M SDE",
+    "dpmpp_sde": "DPM++ SDE",
+}
+
+
+def studio_sampler(name: str, schedule: str = "") -> str | None:
+    """Studio's sampler for an A1111 sampler name and schedule type, or ``None`` if none fits.
+
+    A1111 1.9+ writes ``Sampler: DPM++ 2M, Schedule type: Karras``; older versions and Studio
+    write ``Sampler: DPM++ 2M Karras``. Both map to ``DPM++ 2M Karras``.
+    """
+    candidates = [f"{name} Karras"] if schedule.strip().casefold() == "karras" else []
+    candidates.append(name)
+    for candidate in candidates:
+        try:
+            return canonical_sampler_name(candidate)
+        except InvalidRequestError:
+            continue
+    return None
+
+
+def comfyui_sampler(sampler_name: str, scheduler: str = "") -> str | None:
+    """Studio's sampler for ComfyUI's ``sampler_name`` and ``scheduler``, or ``None``."""
+    return studio_sampler(COMFYUI_SAMPLERS.get(sampler_name, sampler_name), scheduler)
+
+
+def request_from_params(
+    prompt: str, negative_prompt: str, params: dict[str, str], sampler: str | None
+) -> tuple[GenerationRequest, list[str]]:
+    """Build a request from parsed recipe text, keeping every value that is valid.
+
+    Parameters
+    ----------
+    prompt, negative_prompt
+        The recipe's texts.
+    params
+        ``Steps``, ``CFG scale``, ``Seed``, ``Size`` (``WxH``), ``Denoising strength`` or
+        ``Denoise`` as text; missing keys keep Studio's defaults.
+    sampler
+        Studio's sampler name, or ``None`` when the recipe's sampler has no match.
+
+    Returns
+    -------
+    tuple
+        The request and notes (one line each) about values that were changed or dropped.
+    """
+    notes: list[str] = []
+    request = GenerationRequest(prompt=prompt, negative_prompt=negative_prompt)
+    changes: list[tuple[str, dict[str, object]]] = []
+    if "Sampler" in params:
+        if sampler is None:
+            notes.append(
+                f"Sampler {params['Sampler']!r} is not in Studio; using {DEFAULT_SAMPLER}."
+            )
+        else:
+            changes.append(("Sampler", {"sampler": sampler}))
+    for key, field_name, convert in _NUMBER_FIELDS:
+        if key in params:
+            value = convert(params[key])
+            changes.append((key, {field_name: value}))
+    strength = params.get("Denoising strength", params.get("Denoise"))
+    if strength is not None and _to_float(strength) != 1.0:
+        changes.append(("Denoising strength", {"strength": _to_float(strength)}))
+    if "Size" in params:
+        changes.append(("Size", _size_fields(params["Size"], notes)))
+    for key, fields in changes:
+        request = _apply(request, key, fields, notes)
+    return request, notes
+
+
+def _apply(
+    request: GenerationRequest, key: str, fields: dict[str, object], notes: list[str]
+) -> GenerationRequest:
+    if any(value is None for value in fields.values()):
+        notes.append(f"{key} is not a usable value; using Studio's default.")
+        return request
+    try:
+        return replace(request, **fields)
+    except (InvalidRequestError, TypeError) as exc:
+        notes.append(f"{key}: {exc} Using Studio's default.")
+        return request
+
+
+def _to_int(text: str) -> int | None:
+    try:
+        return int(text.strip())
+    except ValueError:
+        number = _to_float(text)
+        return int(number) if number is not None and number.is_integer() else None
+
+
+def _to_float(text: str) -> float | None:
+    try:
+        number = float(text.strip())
+    except ValueError:
+        return None
+    return number if number == number and abs(number) != float("inf") else None
+
+
+_NUMBER_FIELDS = (
+    ("Steps", "steps", _to_int),
+    ("CFG scale", "cfg_scale", _to_float),
+    ("Seed", "seed", _to_int),
+)
+
+
+def _size_fields(text: str, notes: list[str]) -> dict[str, object]:
+    """Width and height from ``WxH``, snapped to a multiple of 8 within Studio's range."""
+    parts = text.lower().replace(" ", "").split("x")
+    if len(parts) != 2 or not all(part.isdigit() for part in parts):
+        return {"width": None, "height": None}
+    original = (int(parts[0]), int(parts[1]))
+    snapped = tuple(min(MAX_SIDE, max(MIN_SIDE, side - side % 8)) for side in original)
+    if snapped != original:
+        notes.append(
+            f"Size {original[0]}x{original[1]} became {snapped[0]}x{snapped[1]} "
+            "(Studio needs multiples of 8 up to 4096)."
+        )
+    return {"width": snapped[0], "height": snapped[1]}

@@ -1,0 +1,97 @@
+"""Writing files so that a crash, a full disk or an exception never leaves half a file.
+
+The pattern (Qt's QSaveFile does the same): write a temporary file in the target's folder,
+flush it to the disk, rename it over the target in one step, then flush the folder entry.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+import time
+from pathlib import Path
+
+
+def temporary_sibling(target: Path, suffix: str = ".tmp") -> Path:
+    """A new, empty file next to ``target`` (same file system, so a rename is atomic).
+
+    Created with the usual permissions (the umask applies), unlike :func:`tempfile.mkstemp`'s
+    owner-only files, because it becomes the user's file.
+    """
+    for _ in range(100):
+        candidate = target.with_name(f".{target.name}.{secrets.token_hex(4)}{suffix}")
+        try:
+            descriptor = os.open(candidate, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666)
+        except FileExistsError:
+            continue
+        os.close(descriptor)
+        return candidate
+    raise FileExistsError(f"no free temporary name next to {target}")
+
+
+def fsync_file(path: Path) -> None:
+    """Flush a file's data to the disk."""
+    with open(path, "rb+") as handle:
+        os.fsync(handle.fileno())
+
+
+def fsync_directory(folder: Path) -> None:
+    """Flush a folder's entries, so a rename inside it survives a power loss (POSIX only)."""
+    if os.name != "posix":
+        return
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def atomic_write_bytes(target: Path, data: bytes) -> None:
+    """Replace ``target`` with ``data`` in one step; on any failure ``target`` is unchanged.
+
+    Raises
+    ------
+    OSError
+        From the file system (``ENOSPC``, ``EACCES`` ...); the temporary file is removed.
+    """
+    temporary = temporary_sibling(target)
+    try:
+        with open(temporary, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            temporary.unlink()
+        raise
+    fsync_directory(target.parent)
+
+
+def free_sibling_name(path: Path, suffix: str) -> Path:
+    """``path`` + ``suffix`` if nothing is there, else with ``-2``, ``-3`` ... appended."""
+    candidate = path.with_name(path.name + suffix)
+    number = 2
+    while os.path.lexists(candidate):
+        candidate = path.with_name(f"{path.name}{suffix}-{number}")
+        number += 1
+    return candidate
+
+
+def set_aside(path: Path) -> Path:
+    """Rename a damaged file to ``NAME.damaged-YYYYmmdd-HHMMSS`` beside it; never delete it.
+
+    Returns
+    -------
+    Path
+        Where the file now is.
+
+    Raises
+    ------
+    OSError
+        If the rename fails (the file stays where it was).
+    """
+    destination = free_sibling_name(path, f".damaged-{time.strftime('%Y%m%d-%H%M%S')}")
+    os.replace(path, destination)
+    return destination
