@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
+import time
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication
@@ -14,9 +15,10 @@ from studio import __version__
 from studio.domain.engine_protocol import EngineProtocol
 from studio.domain.errors import StudioError
 from studio.domain.settings import EngineSettings
+from studio.project.paths import default_recovery_dir
 from studio.project.recovery import (
+    RecoveryCandidate,
     adopt,
-    default_recovery_dir,
     discard,
     find_recoverable,
     new_untitled_project,
@@ -42,6 +44,12 @@ def configure_application(app: QCoreApplication) -> None:
         app.setWindowIcon(QIcon(str(icon)))
 
 
+def describe_candidate(candidate: RecoveryCandidate) -> str:
+    when = time.strftime("%Y-%m-%d %H:%M", time.localtime(candidate.modified_at))
+    prompt = f", last prompt “{candidate.last_prompt[:60]}”" if candidate.last_prompt else ""
+    return f"An untitled project from {when} with {candidate.image_count} image(s){prompt}."
+
+
 def open_initial_document(
     project_path: Path | None, recovery_dir: Path, dialogs: Dialogs | None
 ) -> tuple[Document, str]:
@@ -59,7 +67,7 @@ def open_initial_document(
             message = f"{exc} A new untitled project was started instead."
             return Document(new_untitled_project(recovery_dir), untitled=True), message
     for candidate in find_recoverable(recovery_dir):
-        answer = dialogs.ask_recover(candidate.description) if dialogs else "later"
+        answer = dialogs.ask_recover(describe_candidate(candidate)) if dialogs else "later"
         if answer == "recover":
             return Document(adopt(candidate), untitled=True), ""
         if answer == "discard":

@@ -135,12 +135,10 @@ def _open_project(path: Path | None):
 
 
 def _commit(project, image, png: bytes) -> None:
-    import json
-
-    from studio.imaging.recipe import image_recipe_chunks
+    from studio.imaging.recipe import image_recipe
     from studio.imaging.thumbnails import make_thumbnail
 
-    recipe = json.loads(image_recipe_chunks(image)["studio"])
+    recipe = image_recipe(image)
     project.add_image_entry(
         image.kind,
         png,

@@ -21,12 +21,25 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(handler=run)
 
 
+def recipe_as_json(recipe) -> dict:
+    """The recipe as JSON data: what the file said, and the request Studio would replay."""
+    return {
+        "source": recipe.source,
+        "prompt": recipe.prompt,
+        "negative_prompt": recipe.negative_prompt,
+        "model": recipe.model_name,
+        "params": dict(recipe.params),
+        "request": recipe.request.to_dict() if recipe.request is not None else None,
+        "notes": list(recipe.notes),
+    }
+
+
 def run(args: argparse.Namespace) -> int:
-    from studio.imaging.recipe import format_recipe, read_recipe, recipe_to_dict
+    from studio.imaging.recipe import format_recipe, read_recipe
 
     recipe = read_recipe(args.image)
     if args.json:
-        print(json.dumps(recipe_to_dict(recipe), indent=2, ensure_ascii=False))
+        print(json.dumps(recipe_as_json(recipe), indent=2, ensure_ascii=False))
     elif recipe.source == "none":
         print(f"{args.image}: no recipe found (not made by Studio, A1111 or ComfyUI)")
     else:

@@ -166,5 +166,5 @@ class GenerationRequest:
         kwargs = {key: data[key] for key in names if key in data}
         try:
             return cls(init_image=init_image, **kwargs)
-        except TypeError as exc:
+        except (TypeError, AttributeError) as exc:  # a value of the wrong type
             raise InvalidRequestError(f"Stored request is malformed: {exc}") from None

@@ -7,16 +7,15 @@ state, which is written on save, on autosave and on close.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
 from studio.domain.history import HistoryEntry
-from studio.imaging.recipe import image_recipe_chunks
-from studio.project.recovery import discard_untitled
-from studio.project.store import DeletedEntry, ProjectStore
+from studio.imaging.recipe import image_recipe
+from studio.project.records import DeletedEntry
+from studio.project.store import ProjectStore
 from studio.worker.jobs import FinishedImage
 
 UI_STATE_KEY = "ui"
@@ -60,10 +59,7 @@ class Document(QObject):
         self._close_store(discard=discard)
 
     def _close_store(self, *, discard: bool) -> None:
-        path = self._store.path
-        self._store.close()
-        if discard and self._untitled:
-            discard_untitled(path)
+        self._store.close(discard=discard and self._untitled)
 
     @property
     def store(self) -> ProjectStore:
@@ -109,7 +105,7 @@ class Document(QObject):
     def add_finished(self, finished: FinishedImage) -> HistoryEntry:
         """Commit a finished image and its recipe; returns the new history entry."""
         image = finished.image
-        recipe = json.loads(image_recipe_chunks(image)["studio"])
+        recipe = image_recipe(image)
         return self.add_image(
             kind=image.kind,
             png=finished.png,
@@ -158,9 +154,7 @@ class Document(QObject):
 
     def save_as(self, path: Path) -> None:
         """Write the whole project to ``path`` atomically and keep working on that file."""
-        old_path, was_untitled = self._store.path, self._untitled
+        # The store removes an untitled project's recovery file once the copy is safe.
         self._store.save_as(path)
         self._untitled = False
-        if was_untitled:
-            discard_untitled(old_path)
         self.title_changed.emit(self.title())
