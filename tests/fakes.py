@@ -16,6 +16,8 @@ from studio.domain.errors import JobCancelled, ModelLoadError, ModelNotFoundErro
 from studio.domain.models import ModelFamily, ModelFormat, ModelInfo, ModelSource
 from studio.domain.requests import GenerationRequest
 from studio.domain.results import GeneratedImage, ProgressUpdate
+from studio.domain.style import StyleRequest
+from studio.imaging.decode import load_pixels
 
 FAKE_MODEL = ModelInfo(
     id="fake-sd",
@@ -79,6 +81,9 @@ class ScriptedEngine:
         self, request: GenerationRequest, on_progress, cancel: threading.Event
     ) -> Iterator[GeneratedImage]:
         self.requests.append(request)
+        if isinstance(request, StyleRequest):
+            yield from self._stylize(request, on_progress, cancel)
+            return
         if request.model and request.model not in {m.id for m in self.models}:
             raise ModelNotFoundError(
                 f"No model named {request.model!r}. Add it with File > Add Model."
@@ -108,6 +113,28 @@ class ScriptedEngine:
                 index=index,
                 model_name=FAKE_MODEL.name,
             )
+
+    def _stylize(
+        self, request: StyleRequest, on_progress, cancel: threading.Event
+    ) -> Iterator[GeneratedImage]:
+        """A stand-in style: inverts the source where the mask allows, one step per 'tile'."""
+        source = load_pixels(request.source, mode="RGB")
+        tiles = 3
+        for step in range(1, tiles + 1):
+            if self.pause_at == step:
+                self.paused.set()
+                self.resume.wait(timeout=30)
+            if cancel.is_set():
+                raise JobCancelled()
+            on_progress(ProgressUpdate(step, tiles))
+        styled = 255 - source
+        if request.mask is not None:
+            mask = load_pixels(request.mask, mode="RGB")[..., :1] > 127
+            styled = np.where(mask, styled, source)
+        yield GeneratedImage(request=request, pixels=styled.astype(np.uint8), kind="style")
+
+    def style_presets(self) -> list[tuple[int, str, bytes | None]]:
+        return [(i, name, None) for i, name in enumerate(("Ink Wash", "Mosaic", "Pastel"))]
 
     def close(self) -> None:
         self.closed = True

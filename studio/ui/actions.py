@@ -27,6 +27,7 @@ class WindowActions:
     generate: QAction
     cancel: QAction
     use_as_init: QAction
+    apply_style: QAction
     zoom_in: QAction
     zoom_out: QAction
     fit: QAction
@@ -95,6 +96,13 @@ def build_actions(window: QMainWindow, undo_stack: QUndoStack) -> WindowActions:
         use_as_init=_action(
             window, "Use as Init Image", "Ctrl+I", tip="Start image-to-image from the canvas image"
         ),
+        apply_style=_action(
+            window,
+            "Apply Style",
+            "Ctrl+Shift+Return",
+            "Ctrl+Shift+Enter",
+            tip="Restyle the canvas image with the styles chosen in the Style tab",
+        ),
         zoom_in=_action(window, "Zoom In", keys.ZoomIn, "Ctrl+="),
         zoom_out=_action(window, "Zoom Out", keys.ZoomOut),
         fit=_action(window, "Fit to Window", "Ctrl+0"),
@@ -121,6 +129,7 @@ def build_menus(menu_bar: QMenuBar, actions: WindowActions) -> None:
     image_menu.addActions([actions.generate, actions.cancel])
     image_menu.addSeparator()
     image_menu.addAction(actions.use_as_init)
+    image_menu.addAction(actions.apply_style)
 
     view_menu = menu_bar.addMenu("&View")
     view_menu.addActions([actions.zoom_in, actions.zoom_out, actions.fit, actions.actual_size])

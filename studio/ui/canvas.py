@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QImage, QPainter, QPixmap, QTransform, QWheelEvent
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QImage,
+    QMouseEvent,
+    QPainter,
+    QPixmap,
+    QTransform,
+    QWheelEvent,
+)
 from PySide6.QtWidgets import QFrame, QGraphicsPixmapItem, QGraphicsScene, QGraphicsView, QLabel
+
+from studio.ui.mask_layer import MaskLayer
 
 MIN_ZOOM = 1 / 32
 MAX_ZOOM = 64.0
@@ -40,6 +51,11 @@ class CanvasView(QGraphicsView):
         self.setScene(self._scene)
         self._item = QGraphicsPixmapItem()
         self._scene.addItem(self._item)
+        mask_item = QGraphicsPixmapItem()
+        self._scene.addItem(mask_item)
+        self.mask = MaskLayer(mask_item)
+        self._mask_mode = False
+        self._last_paint: QPointF | None = None
         self._image: QImage | None = None
         self._showing_preview = False
         self._fit_mode = True
@@ -66,6 +82,7 @@ class CanvasView(QGraphicsView):
             self._item.setPixmap(QPixmap())
         else:
             self._set_pixmap(QPixmap.fromImage(self._image))
+            self.mask.resize(self._image.size())
         self._update_empty_state()
 
     def show_preview(self, preview: QImage, target: QSize) -> None:
@@ -101,6 +118,46 @@ class CanvasView(QGraphicsView):
 
     def is_empty_state_visible(self) -> bool:
         return not self._empty_label.isHidden()
+
+    # -- mask painting ----------------------------------------------------------------------
+
+    def set_mask_mode(self, enabled: bool) -> None:
+        """Left-drag paints the mask instead of panning; the wheel still zooms."""
+        self._mask_mode = enabled
+        self.setDragMode(
+            QGraphicsView.DragMode.NoDrag if enabled else QGraphicsView.DragMode.ScrollHandDrag
+        )
+        self.viewport().setCursor(
+            Qt.CursorShape.CrossCursor if enabled else Qt.CursorShape.OpenHandCursor
+        )
+
+    @property
+    def mask_mode(self) -> bool:
+        return self._mask_mode
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if self._mask_mode and event.button() == Qt.MouseButton.LeftButton and self._image:
+            self._last_paint = self.mapToScene(event.position().toPoint())
+            self.mask.paint(self._last_paint, self._last_paint)
+            event.accept()
+            return
+        super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        if self._mask_mode and self._last_paint is not None:
+            point = self.mapToScene(event.position().toPoint())
+            self.mask.paint(self._last_paint, point)
+            self._last_paint = point
+            event.accept()
+            return
+        super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if self._last_paint is not None:
+            self._last_paint = None
+            event.accept()
+            return
+        super().mouseReleaseEvent(event)
 
     # -- zoom -------------------------------------------------------------------------------
 

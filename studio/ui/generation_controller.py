@@ -23,11 +23,11 @@ class GenerationController(QObject):
 
     Signals
     -------
-    image_committed(HistoryEntry)
-        A finished image is safely in the project file (the history controller shows it).
+    image_committed(HistoryEntry, int)
+        A finished image of job ``int`` is safely in the project file.
     """
 
-    image_committed = Signal(object)
+    image_committed = Signal(object, int)
 
     def __init__(
         self,
@@ -79,8 +79,17 @@ class GenerationController(QObject):
         except InvalidRequestError as exc:
             self._notice.show_message(str(exc), "error")
             return None
+        return self.submit(request)
+
+    def submit(self, request: object) -> int | None:
+        """Queue any request (style transfer too) with the same progress and commit handling."""
+        if self._document.read_only:
+            self._notice.show_message("This project is open read-only.", "warning")
+            return None
         job_id = self._facade.submit(request)
-        self._targets[job_id] = QSize(request.width, request.height)
+        width, height = getattr(request, "width", 0), getattr(request, "height", 0)
+        if width and height:
+            self._targets[job_id] = QSize(width, height)
         self._status.set_waiting(self._facade.pending_count - 1)
         return job_id
 
@@ -111,7 +120,7 @@ class GenerationController(QObject):
         seed = getattr(finished.image.request, "seed", None)
         if isinstance(seed, int):
             self._panel.show_used_seed(seed)
-        self.image_committed.emit(entry)
+        self.image_committed.emit(entry, finished.job_id)
         if finished.image.warnings:
             self._notice.show_message("\n".join(finished.image.warnings), "warning")
 

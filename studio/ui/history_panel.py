@@ -19,13 +19,15 @@ class HistoryPanel(QWidget):
     -------
     entry_selected(HistoryEntry)
         The user picked an entry (click, arrow keys).
-    delete_requested(int), use_as_init_requested(int), export_requested(int)
+    delete_requested(int), use_as_init_requested(int), use_as_style_requested(int),
+    export_requested(int)
         Asked from the context menu or the keyboard, with the entry id.
     """
 
     entry_selected = Signal(object)
     delete_requested = Signal(int)
     use_as_init_requested = Signal(int)
+    use_as_style_requested = Signal(int)
     export_requested = Signal(int)
 
     def __init__(self, model: HistoryModel, parent: QWidget | None = None) -> None:
@@ -124,6 +126,7 @@ class HistoryPanel(QWidget):
         entry: HistoryEntry = index.data(ENTRY_ROLE)
         menu = QMenu(self)
         menu.addAction("Use as Init Image", lambda: self.use_as_init_requested.emit(entry.id))
+        menu.addAction("Use as Style", lambda: self.use_as_style_requested.emit(entry.id))
         menu.addAction("Export Image…", lambda: self.export_requested.emit(entry.id))
         menu.addSeparator()
         menu.addAction("Delete from History", lambda: self.delete_requested.emit(entry.id))

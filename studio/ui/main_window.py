@@ -7,7 +7,7 @@ from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings, Qt
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QUndoStack
-from PySide6.QtWidgets import QMainWindow, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QMainWindow, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from studio.domain.models import ModelInfo
 from studio.domain.settings import EngineSettings
@@ -23,6 +23,8 @@ from studio.ui.history_panel import HistoryPanel
 from studio.ui.notice import NoticeBanner
 from studio.ui.prompt_panel import PromptPanel
 from studio.ui.status_bar import JobStatusBar
+from studio.ui.style_controller import StyleController
+from studio.ui.style_panel import StylePanel
 from studio.worker.facade import EngineFacade
 
 DROPPABLE = (".png", ".jpg", ".jpeg", ".webp")
@@ -82,6 +84,18 @@ class MainWindow(QMainWindow):
             self.ui_state,
             self,
         )
+        self.style = StyleController(
+            facade,
+            document,
+            self.style_panel,
+            self.canvas,
+            self.history,
+            self.generation,
+            self.undo_stack,
+            self.notice,
+            self.files.dialogs,
+            self,
+        )
         self.actions = build_actions(self, self.undo_stack)
         build_menus(self.menuBar(), self.actions)
         self._connect()
@@ -93,6 +107,11 @@ class MainWindow(QMainWindow):
 
     def _build_widgets(self) -> None:
         self.prompt_panel = PromptPanel()
+        self.style_panel = StylePanel()
+        self.tools = QTabWidget()
+        self.tools.setObjectName("toolTabs")
+        self.tools.addTab(self.prompt_panel, "Generate")
+        self.tools.addTab(self.style_panel, "Style")
         self.canvas = CanvasView()
         self.notice = NoticeBanner()
         self.history_model = HistoryModel(self.document.thumbnail_png, self)
@@ -104,7 +123,7 @@ class MainWindow(QMainWindow):
         center_layout.addWidget(self.notice)
         center_layout.addWidget(self.canvas, 1)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.splitter.addWidget(self.prompt_panel)
+        self.splitter.addWidget(self.tools)
         self.splitter.addWidget(center)
         self.splitter.addWidget(self.history_panel)
         self.splitter.setStretchFactor(1, 1)
@@ -130,13 +149,15 @@ class MainWindow(QMainWindow):
         a.generate.triggered.connect(self.generation.generate)
         a.cancel.triggered.connect(self.generation.cancel)
         a.use_as_init.triggered.connect(lambda: self.history.use_as_init())
+        a.apply_style.triggered.connect(self._apply_style)
         a.zoom_in.triggered.connect(self.canvas.zoom_in)
         a.zoom_out.triggered.connect(self.canvas.zoom_out)
         a.fit.triggered.connect(self.canvas.fit)
         a.actual_size.triggered.connect(self.canvas.actual_size)
 
-        self.generation.image_committed.connect(lambda e: self.history.show_entry(e.id))
+        self.generation.image_committed.connect(lambda e, _job: self.history.show_entry(e.id))
         self.history_panel.export_requested.connect(lambda i: files.export_image(i))
+        self.history_panel.use_as_style_requested.connect(self.style.add_entry_as_style)
         files.image_imported.connect(self._on_image_imported)
         self.document.title_changed.connect(self.setWindowTitle)
         self.document.reloaded.connect(self._on_document_reloaded)
@@ -176,6 +197,10 @@ class MainWindow(QMainWindow):
         else:
             self.prompt_panel.set_can_generate(has_models, "Add a model first (File menu)")
         self.actions.generate.setEnabled(has_models and not self.document.read_only)
+
+    def _apply_style(self) -> None:
+        self.tools.setCurrentWidget(self.style_panel)
+        self.style.apply()
 
     def _on_image_imported(self, entry_id: int, request: dict | None) -> None:
         self.history.show_entry(entry_id)

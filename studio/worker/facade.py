@@ -26,7 +26,8 @@ class EngineFacade(QObject):
     queued(job_id), started(job_id), progress(job_id, ProgressUpdate),
     image_ready(FinishedImage), finished(job_id), failed(job_id, message), cancelled(job_id),
     busy_changed(bool), models_changed(list[ModelInfo]), models_failed(message),
-    model_added(ModelInfo), model_add_failed(path, message).
+    model_added(ModelInfo), model_add_failed(path, message),
+    style_presets_ready(list[(index, name, thumbnail png)]), style_presets_failed(message).
     """
 
     queued = Signal(int)
@@ -41,10 +42,13 @@ class EngineFacade(QObject):
     models_failed = Signal(str)
     model_added = Signal(object)
     model_add_failed = Signal(str, str)
+    style_presets_ready = Signal(object)
+    style_presets_failed = Signal(str)
 
     _submit_job = Signal(object)
     _list_models = Signal()
     _add_model = Signal(str)
+    _list_style_presets = Signal()
     _shut_down = Signal()
 
     def __init__(self, engine: EngineProtocol, parent: QObject | None = None) -> None:
@@ -64,6 +68,7 @@ class EngineFacade(QObject):
         self._submit_job.connect(self._worker.run_job, queued)
         self._list_models.connect(self._worker.list_models, queued)
         self._add_model.connect(self._worker.add_model_path, queued)
+        self._list_style_presets.connect(self._worker.list_style_presets, queued)
         self._shut_down.connect(self._worker.shut_down, queued)
         self._thread.finished.connect(self._worker.deleteLater)
 
@@ -78,6 +83,8 @@ class EngineFacade(QObject):
         worker.models_failed.connect(self.models_failed, queued)
         worker.model_added.connect(self.model_added, queued)
         worker.model_add_failed.connect(self.model_add_failed, queued)
+        worker.style_presets_listed.connect(self.style_presets_ready, queued)
+        worker.style_presets_failed.connect(self.style_presets_failed, queued)
 
     # -- commands ---------------------------------------------------------------------------
 
@@ -111,6 +118,10 @@ class EngineFacade(QObject):
     def add_model_path(self, path: str) -> None:
         """Validate a model file or folder on the worker; answers ``model_added`` or failure."""
         self._add_model.emit(path)
+
+    def load_style_presets(self) -> None:
+        """Ask for the preset styles and their thumbnails; answers ``style_presets_ready``."""
+        self._list_style_presets.emit()
 
     def shutdown(self, timeout_ms: int = 60_000) -> bool:
         """Cancel everything, close the engine and join the thread. Returns True when joined."""

@@ -43,6 +43,8 @@ class InferenceWorker(QObject):
     models_failed = Signal(str)
     model_added = Signal(object)  # ModelInfo
     model_add_failed = Signal(str, str)  # path, message
+    style_presets_listed = Signal(object)  # list[(index, name, png or None)]
+    style_presets_failed = Signal(str)
 
     def __init__(self, engine: EngineProtocol) -> None:
         super().__init__()
@@ -103,6 +105,16 @@ class InferenceWorker(QObject):
         except Exception as exc:
             log.error("adding %s failed:\n%s", path, traceback.format_exc())
             self.model_add_failed.emit(path, f"Could not add {path}: {exc}")
+
+    @Slot()
+    def list_style_presets(self) -> None:
+        try:
+            self.style_presets_listed.emit(self._engine.style_presets())
+        except StudioError as exc:
+            self.style_presets_failed.emit(str(exc))
+        except Exception as exc:
+            log.error("listing style presets failed:\n%s", traceback.format_exc())
+            self.style_presets_failed.emit(f"Could not load the preset styles: {exc}")
 
     @Slot()
     def shut_down(self) -> None:

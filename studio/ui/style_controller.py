@@ -1,0 +1,167 @@
+"""Style transfer on the canvas: choose styles, apply as a job, undo back to the source."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QObject
+from PySide6.QtGui import QUndoCommand, QUndoStack
+
+from studio.domain.errors import InvalidRequestError, StudioError
+from studio.domain.history import HistoryEntry
+from studio.imaging.decode import load_pixels
+from studio.ui.canvas import CanvasView
+from studio.ui.dialogs import Dialogs
+from studio.ui.document import Document
+from studio.ui.generation_controller import GenerationController
+from studio.ui.history_controller import HistoryController
+from studio.ui.notice import NoticeBanner
+from studio.ui.style_panel import ChosenStyle, StylePanel
+from studio.worker.facade import EngineFacade
+
+MAX_STYLE_IMAGE_BYTES = 64 * 1024 * 1024
+
+
+class ApplyStyleCommand(QUndoCommand):
+    """The style result as an undoable canvas edit.
+
+    The result is already in history when the command is pushed, so the first redo does
+    nothing; undo takes the result out of history and shows the source again, redo puts the
+    very same entry back.
+    """
+
+    def __init__(
+        self, document: Document, history: HistoryController, result: HistoryEntry, source_id: int
+    ) -> None:
+        super().__init__(f"Apply style (#{result.id})")
+        self._document = document
+        self._history = history
+        self._result_id = result.id
+        self._source_id = source_id
+        self._deleted = None
+        self._applied = True
+
+    def redo(self) -> None:
+        if self._applied:
+            return
+        if self._deleted is not None:
+            self._document.restore_entry(self._deleted)
+            self._deleted = None
+        self._history.show_entry(self._result_id)
+        self._applied = True
+
+    def undo(self) -> None:
+        self._deleted = self._document.delete_entry(self._result_id)
+        if self._source_id:
+            self._history.show_entry(self._source_id)
+        self._applied = False
+
+
+class StyleController(QObject):
+    """Connects the style panel to the canvas, the worker and the undo stack."""
+
+    def __init__(
+        self,
+        facade: EngineFacade,
+        document: Document,
+        panel: StylePanel,
+        canvas: CanvasView,
+        history: HistoryController,
+        generation: GenerationController,
+        undo_stack: QUndoStack,
+        notice: NoticeBanner,
+        dialogs: Dialogs,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._facade = facade
+        self._document = document
+        self._panel = panel
+        self._canvas = canvas
+        self._history = history
+        self._generation = generation
+        self._undo = undo_stack
+        self._notice = notice
+        self.dialogs = dialogs
+        self._sources: dict[int, int] = {}  # job id -> source entry id
+
+        panel.apply_requested.connect(self.apply)
+        panel.style_image_requested.connect(lambda: self.add_style_image())
+        panel.canvas_as_style_requested.connect(lambda: self.add_entry_as_style())
+        panel.mask_mode_changed.connect(canvas.set_mask_mode)
+        panel.clear_mask_requested.connect(canvas.mask.clear)
+        panel.brush_size_changed.connect(self._set_brush_size)
+        generation.image_committed.connect(self._on_image_committed)
+        facade.style_presets_ready.connect(panel.set_presets)
+        facade.style_presets_failed.connect(panel.set_presets_failed)
+        facade.load_style_presets()
+
+    def apply(self) -> int | None:
+        """Restyle the canvas image (or its painted area) as a job; returns the job id."""
+        source_id = self._history.current_entry_id
+        entry = self._document.entry(source_id) if source_id else None
+        if entry is None:
+            self._notice.show_message(
+                "Pick or generate an image first, then apply a style.", "warning"
+            )
+            return None
+        mask = self._canvas.mask.png()
+        try:
+            request = self._panel.build_request(
+                self._document.image_png(entry.image_id), f"history #{entry.id}", mask
+            )
+        except InvalidRequestError as exc:
+            self._notice.show_message(str(exc), "error")
+            return None
+        job_id = self._generation.submit(request)
+        if job_id is not None:
+            self._sources[job_id] = source_id
+        return job_id
+
+    def _on_image_committed(self, entry: HistoryEntry, job_id: int) -> None:
+        source_id = self._sources.pop(job_id, None)
+        if source_id is None:
+            return
+        self._undo.push(ApplyStyleCommand(self._document, self._history, entry, source_id))
+        self._history.show_entry(entry.id)
+
+    def add_style_image(self, path: Path | None = None) -> bool:
+        """Add an image file as a style; unreadable files are explained, nothing changes."""
+        if path is None:
+            path = self.dialogs.image_path()
+            if path is None:
+                return False
+        try:
+            if path.stat().st_size > MAX_STYLE_IMAGE_BYTES:
+                raise StudioError(
+                    f"{path.name} is larger than 64 MB; choose a smaller style image."
+                )
+            data = path.read_bytes()
+            load_pixels(data, mode="RGB")  # refuse bombs and broken files now, not in the job
+        except (StudioError, OSError) as exc:
+            text = str(exc) if isinstance(exc, StudioError) else f"{path.name}: {exc.strerror}"
+            self._notice.show_message(text, "error")
+            return False
+        return self._add(ChosenStyle(label=path.name, image=data))
+
+    def add_entry_as_style(self, entry_id: int | None = None) -> bool:
+        """Use a history image (the canvas image by default) as a style."""
+        entry_id = entry_id or self._history.current_entry_id
+        entry = self._document.entry(entry_id) if entry_id else None
+        if entry is None:
+            self._notice.show_message("Nothing on the canvas to use as a style.", "warning")
+            return False
+        return self._add(
+            ChosenStyle(label=f"#{entry.id}", image=self._document.image_png(entry.image_id))
+        )
+
+    def _add(self, style: ChosenStyle) -> bool:
+        if not self._panel.add_style(style):
+            self._notice.show_message(
+                "Four styles are the most a blend takes: remove one first.", "warning"
+            )
+            return False
+        return True
+
+    def _set_brush_size(self, size: int) -> None:
+        self._canvas.mask.brush_size = size

@@ -1,0 +1,265 @@
+"""The style panel: preset gallery, style images, blend weights, strength, colours, mask."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QIcon, QPixmap
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSpinBox,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from studio.domain.style import MAX_STYLES, StyleRequest
+from studio.ui.image_convert import qimage_from_png
+
+GALLERY_ICON = 72
+PRESET_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+@dataclass(frozen=True)
+class ChosenStyle:
+    """A style in the blend: a preset index, or an image with a label."""
+
+    label: str
+    preset: int | None = None
+    image: bytes | None = None
+
+
+class StylePanel(QWidget):
+    """Choose up to four styles, weigh them, and apply them to the canvas image.
+
+    Signals
+    -------
+    apply_requested()
+        Apply was pressed; the window builds the request with :meth:`build_request`.
+    style_image_requested(), canvas_as_style_requested()
+        The user wants to add a style from a file or from the canvas image.
+    mask_mode_changed(bool)
+        Painting a mask on the canvas was switched on or off.
+    clear_mask_requested(), brush_size_changed(int)
+    """
+
+    apply_requested = Signal()
+    style_image_requested = Signal()
+    canvas_as_style_requested = Signal()
+    mask_mode_changed = Signal(bool)
+    clear_mask_requested = Signal()
+    brush_size_changed = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("stylePanel")
+        self._chosen: list[ChosenStyle] = []
+        self._weights: list[QDoubleSpinBox] = []
+        self._build()
+
+    def _build(self) -> None:
+        self.gallery = QListWidget()
+        self.gallery.setObjectName("styleGallery")
+        self.gallery.setViewMode(QListWidget.ViewMode.IconMode)
+        self.gallery.setIconSize(QSize(GALLERY_ICON, GALLERY_ICON))
+        self.gallery.setGridSize(QSize(GALLERY_ICON + 14, GALLERY_ICON + 30))
+        self.gallery.setResizeMode(QListWidget.ResizeMode.Adjust)
+        self.gallery.setMovement(QListWidget.Movement.Static)
+        self.gallery.setWordWrap(True)
+        self.gallery.setToolTip("Click a preset to add it to the blend (up to four styles).")
+        self.gallery.itemClicked.connect(self._on_preset_clicked)
+        self.gallery_status = QLabel("Loading preset styles…")
+
+        add_image = QPushButton("Style from Image…")
+        add_image.clicked.connect(self.style_image_requested)
+        add_canvas = QPushButton("Canvas as Style")
+        add_canvas.setToolTip("Use the image on the canvas as a style")
+        add_canvas.clicked.connect(self.canvas_as_style_requested)
+        add_row = QHBoxLayout()
+        add_row.addWidget(add_image)
+        add_row.addWidget(add_canvas)
+
+        self.blend_box = QGroupBox("Blend (up to four styles)")
+        self.blend_layout = QGridLayout(self.blend_box)
+        self.blend_empty = QLabel("Pick a preset or add an image as a style.")
+        self.blend_layout.addWidget(self.blend_empty, 0, 0, 1, 3)
+
+        self.strength_spin = QDoubleSpinBox()
+        self.strength_spin.setObjectName("styleStrength")
+        self.strength_spin.setRange(0.0, 1.0)
+        self.strength_spin.setSingleStep(0.05)
+        self.strength_spin.setValue(1.0)
+        self.strength_spin.setToolTip("0 leaves the image untouched, 1 is the full style")
+        self.preserve_colors = QCheckBox("Keep original colours")
+        self.preserve_colors.setToolTip("Transfer brush strokes and texture, not the palette")
+        self.method_combo = QComboBox()
+        self.method_combo.addItem("Fast (pretrained networks)", "fast")
+        self.method_combo.addItem("Iterative (slow, higher fidelity)", "iterative")
+        self.iterations_spin = QSpinBox()
+        self.iterations_spin.setRange(1, 1000)
+        self.iterations_spin.setValue(200)
+        self.max_size_spin = QSpinBox()
+        self.max_size_spin.setRange(0, 4096)
+        self.max_size_spin.setSingleStep(128)
+        self.max_size_spin.setSpecialValueText("Full size")
+        self.max_size_spin.setToolTip("Work at most this many pixels on the long side (faster)")
+
+        self.mask_button = QToolButton()
+        self.mask_button.setObjectName("maskButton")
+        self.mask_button.setText("Paint Mask")
+        self.mask_button.setCheckable(True)
+        self.mask_button.setToolTip("Paint on the canvas where the style applies")
+        self.mask_button.toggled.connect(self.mask_mode_changed)
+        clear_mask = QToolButton()
+        clear_mask.setText("Clear")
+        clear_mask.clicked.connect(self.clear_mask_requested)
+        self.brush_spin = QSpinBox()
+        self.brush_spin.setRange(1, 512)
+        self.brush_spin.setValue(32)
+        self.brush_spin.setSuffix(" px")
+        self.brush_spin.valueChanged.connect(self.brush_size_changed)
+        mask_row = QHBoxLayout()
+        mask_row.addWidget(self.mask_button)
+        mask_row.addWidget(QLabel("Brush"))
+        mask_row.addWidget(self.brush_spin)
+        mask_row.addWidget(clear_mask)
+
+        form = QFormLayout()
+        form.addRow("Strength", self.strength_spin)
+        form.addRow(self.preserve_colors)
+        form.addRow("Method", self.method_combo)
+        form.addRow("Iterations", self.iterations_spin)
+        form.addRow("Max size", self.max_size_spin)
+        form.addRow("Mask", mask_row)
+
+        self.apply_button = QPushButton("Apply Style")
+        self.apply_button.setObjectName("applyStyleButton")
+        self.apply_button.setToolTip("Apply to the canvas image (Ctrl+Shift+Enter)")
+        self.apply_button.clicked.connect(self.apply_requested)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.gallery, 3)
+        layout.addWidget(self.gallery_status)
+        layout.addLayout(add_row)
+        layout.addWidget(self.blend_box)
+        layout.addLayout(form)
+        layout.addWidget(self.apply_button)
+
+    # -- gallery ----------------------------------------------------------------------------
+
+    def set_presets(self, presets: list[tuple[int, str, bytes | None]]) -> None:
+        """Fill the gallery with ``(index, name, thumbnail PNG or None)`` rows."""
+        self.gallery.clear()
+        for index, name, thumbnail in presets:
+            item = QListWidgetItem(name)
+            item.setData(PRESET_ROLE, index)
+            item.setToolTip(f"Preset {index}: {name}")
+            if thumbnail:
+                item.setIcon(QIcon(QPixmap.fromImage(qimage_from_png(thumbnail))))
+            self.gallery.addItem(item)
+        self.gallery_status.setVisible(not presets)
+
+    def set_presets_failed(self, message: str) -> None:
+        self.gallery_status.setText(f"Preset styles unavailable: {message}")
+        self.gallery_status.setVisible(True)
+
+    def _on_preset_clicked(self, item: QListWidgetItem) -> None:
+        index = item.data(PRESET_ROLE)
+        existing = next((s for s in self._chosen if s.preset == index), None)
+        if existing is not None:
+            self.remove_style(self._chosen.index(existing))
+        else:
+            self.add_style(ChosenStyle(label=item.text(), preset=index))
+
+    # -- blend ------------------------------------------------------------------------------
+
+    def add_style(self, style: ChosenStyle) -> bool:
+        """Add a style to the blend; False (and nothing changes) when four are chosen."""
+        if len(self._chosen) >= MAX_STYLES:
+            return False
+        self._chosen.append(style)
+        self._rebuild_blend()
+        return True
+
+    def remove_style(self, position: int) -> None:
+        del self._chosen[position]
+        self._rebuild_blend()
+
+    def chosen_styles(self) -> list[ChosenStyle]:
+        return list(self._chosen)
+
+    def _rebuild_blend(self) -> None:
+        old_weights = [spin.value() for spin in self._weights]
+        while self.blend_layout.count():
+            widget = self.blend_layout.takeAt(0).widget()
+            if widget is not None and widget is not self.blend_empty:
+                widget.deleteLater()
+        self._weights = []
+        self.blend_layout.addWidget(self.blend_empty, 0, 0, 1, 3)
+        self.blend_empty.setVisible(not self._chosen)
+        for row, style in enumerate(self._chosen, start=1):
+            weight = QDoubleSpinBox()
+            weight.setRange(0.0, 10.0)
+            weight.setSingleStep(0.1)
+            weight.setValue(old_weights[row - 1] if row - 1 < len(old_weights) else 1.0)
+            weight.setToolTip("Relative weight in the blend")
+            remove = QToolButton()
+            remove.setText("✕")
+            remove.setToolTip("Remove from the blend")
+            remove.clicked.connect(lambda _=False, r=row - 1: self.remove_style(r))
+            self.blend_layout.addWidget(QLabel(style.label), row, 0)
+            self.blend_layout.addWidget(weight, row, 1)
+            self.blend_layout.addWidget(remove, row, 2)
+            self._weights.append(weight)
+        self._sync_gallery_selection()
+
+    def weight_spins(self) -> list[QDoubleSpinBox]:
+        return list(self._weights)
+
+    def _sync_gallery_selection(self) -> None:
+        chosen = {s.preset for s in self._chosen if s.preset is not None}
+        for row in range(self.gallery.count()):
+            item = self.gallery.item(row)
+            item.setSelected(item.data(PRESET_ROLE) in chosen)
+
+    # -- request ----------------------------------------------------------------------------
+
+    def build_request(self, source: bytes, source_label: str, mask: bytes | None) -> StyleRequest:
+        """Capture the panel in a request for ``source``.
+
+        Raises
+        ------
+        InvalidRequestError
+            When no style is chosen or a value is out of range.
+        """
+        presets = [
+            (s, w) for s, w in zip(self._chosen, self._weights, strict=True) if s.preset is not None
+        ]
+        images = [
+            (s, w) for s, w in zip(self._chosen, self._weights, strict=True) if s.image is not None
+        ]
+        return StyleRequest(
+            source=source,
+            source_label=source_label,
+            presets=tuple(s.preset for s, _ in presets),
+            style_images=tuple(s.image for s, _ in images),
+            style_labels=tuple(s.label for s, _ in images),
+            weights=tuple(w.value() for _, w in presets + images),
+            strength=self.strength_spin.value(),
+            preserve_colors=self.preserve_colors.isChecked(),
+            mask=mask,
+            max_size=self.max_size_spin.value() or None,
+            method=self.method_combo.currentData(),
+            iterations=self.iterations_spin.value(),
+        )
