@@ -1,0 +1,319 @@
+"""Stable Diffusion / SDXL generation through diffusers, as a :class:`GenerationBackend`.
+
+The pipeline runs with ``output_type="latent"``; decoding happens in
+:class:`~studio.engine.decoding.LatentDecoder` so NaN and out-of-memory decodes can be
+retried. Each step reports progress with a latent preview and checks the cancel event:
+cancelling raises :class:`JobCancelled` from inside the step callback, so a cancelled job stops
+within one step and never yields an image.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from studio.domain.engine_protocol import ProgressCallback
+from studio.domain.errors import (
+    InvalidRequestError,
+    JobCancelled,
+    ModelLoadError,
+    OutOfMemoryError,
+)
+from studio.domain.models import ModelFamily, ModelInfo
+from studio.domain.requests import GenerationRequest
+from studio.domain.results import GeneratedImage, ProgressUpdate
+from studio.engine.decoding import LatentDecoder
+from studio.engine.device import free_memory, is_out_of_memory
+from studio.engine.init_image import read_init_image
+from studio.engine.loading import LoadedPipeline, img2img_pipeline, load_pipeline
+from studio.engine.model_hash import short_hash
+from studio.engine.previews import latent_preview
+from studio.engine.prompt_encoding import PromptEmbeddings, encode_prompts
+from studio.engine.schedulers import build_scheduler, check_sampler_steps
+
+if TYPE_CHECKING:
+    import torch
+
+log = logging.getLogger(__name__)
+
+
+def steps_per_image(request: GenerationRequest) -> int:
+    """Denoising steps one image of ``request`` runs (image-to-image skips the early ones).
+
+    Raises
+    ------
+    InvalidRequestError
+        If strength is so low that no step would run, or the sampler cannot run that many.
+    """
+    check_sampler_steps(request.sampler, request.steps)
+    if not request.is_img2img:
+        return request.steps
+    steps = min(int(request.steps * request.strength), request.steps)
+    if steps < 1:
+        needed = math.ceil(100 / request.steps) / 100
+        raise InvalidRequestError(
+            f"Strength {request.strength:g} with {request.steps} steps changes nothing: "
+            f"raise strength to at least {needed:g} or use more steps."
+        )
+    return steps
+
+
+@dataclass(frozen=True, eq=False)
+class _ImageJob:
+    """What making the ``index``-th image of a request needs."""
+
+    request: GenerationRequest
+    index: int
+    per_image: int
+    total: int
+    init_image: Any
+    embeddings: PromptEmbeddings
+
+
+class DiffusersBackend:
+    """A loaded SD/SDXL pipeline that stays warm between jobs.
+
+    Build it with :func:`load_diffusers_backend`.
+    """
+
+    def __init__(
+        self, model: ModelInfo, loaded: LoadedPipeline, device: torch.device, model_hash: str = ""
+    ) -> None:
+        self.model = model
+        self.device = device
+        self.model_hash = model_hash
+        self._loaded: LoadedPipeline | None = loaded
+        self._img2img: Any = None
+        vae = loaded.pipe.vae
+        force_upcast = loaded.family is ModelFamily.SDXL and vae.config.get("force_upcast", False)
+        self._decoder: LatentDecoder | None = LatentDecoder(vae, start_in_float32=force_upcast)
+        self.base_scheduler_config = dict(loaded.pipe.scheduler.config)
+
+    @property
+    def pipeline(self) -> Any:
+        """The text-to-image diffusers pipeline (for benchmarks and advanced use)."""
+        return self._require_loaded().pipe
+
+    def _require_loaded(self) -> LoadedPipeline:
+        if self._loaded is None:
+            raise ModelLoadError(f"{self.model.name} was unloaded: load it again.")
+        return self._loaded
+
+    def _require_decoder(self) -> LatentDecoder:
+        self._require_loaded()
+        assert self._decoder is not None
+        return self._decoder
+
+    def scheduler_for(self, sampler: str, seed: int | None = None) -> Any:
+        """A fresh scheduler for ``sampler`` built on this model's scheduler config."""
+        return build_scheduler(
+            sampler, self.base_scheduler_config, seed=seed, is_turbo=self._require_loaded().is_turbo
+        )
+
+    def generate(
+        self,
+        request: GenerationRequest,
+        on_progress: ProgressCallback,
+        cancel: threading.Event,
+    ) -> Iterator[GeneratedImage]:
+        """Make ``request.batch_count`` images one after another, yielding each when decoded.
+
+        Raises
+        ------
+        JobCancelled
+            Within one step of ``cancel`` being set; no image of that run is yielded.
+        OutOfMemoryError
+            If the device runs out of memory even after the fallbacks.
+        """
+        loaded = self._require_loaded()
+        request = request.resolved()
+        per_image = steps_per_image(request)
+        total = per_image * request.batch_count
+        pipe = self._pipe_for(request)
+        init_image = (
+            read_init_image(request.init_image, request.width, request.height)
+            if request.init_image is not None
+            else None
+        )
+        embeddings = encode_prompts(
+            pipe, request.prompt, request.negative_prompt, guidance=request.cfg_scale > 1.0
+        )
+        for index in range(request.batch_count):
+            _raise_if_cancelled(cancel)
+            job = _ImageJob(request, index, per_image, total, init_image, embeddings)
+            yield self._make_image(pipe, loaded, job, on_progress, cancel)
+
+    def _make_image(
+        self,
+        pipe: Any,
+        loaded: LoadedPipeline,
+        job: _ImageJob,
+        on_progress: ProgressCallback,
+        cancel: threading.Event,
+    ) -> GeneratedImage:
+        started = time.perf_counter()
+        seed = job.request.seed_for(job.index)
+        on_progress(ProgressUpdate(step=job.index * job.per_image, total=job.total))
+        callback = self._step_callback(loaded, job, on_progress, cancel)
+        latents = self._sample(pipe, job, seed, callback)
+        _raise_if_cancelled(cancel)
+        decoded = self._require_decoder().decode(latents)
+        return GeneratedImage(
+            request=job.request.with_seed(seed),
+            pixels=decoded.pixels,
+            index=job.index,
+            model_name=self.model.name,
+            model_hash=self.model_hash,
+            elapsed_s=time.perf_counter() - started,
+            kind="generate",
+            warnings=decoded.warnings,
+            extra={"prompt_chunks": job.embeddings.chunks},
+        )
+
+    def _pipe_for(self, request: GenerationRequest) -> Any:
+        loaded = self._require_loaded()
+        if not request.is_img2img:
+            return loaded.pipe
+        if self._img2img is None:
+            self._img2img = img2img_pipeline(loaded)
+        return self._img2img
+
+    def _step_callback(
+        self,
+        loaded: LoadedPipeline,
+        job: _ImageJob,
+        on_progress: ProgressCallback,
+        cancel: threading.Event,
+    ) -> Callable[..., dict]:
+        family, index, per_image, total = loaded.family, job.index, job.per_image, job.total
+
+        def on_step_end(pipe: Any, step: int, _timestep: Any, tensors: dict) -> dict:
+            if cancel.is_set():
+                pipe._interrupt = True  # diffusers' own flag, in case the raise is swallowed
+                raise JobCancelled()
+            # Second-order samplers (Heun) call back twice per step; map onto request steps.
+            calls = max(int(getattr(pipe, "num_timesteps", per_image) or per_image), 1)
+            done = min(per_image, math.ceil((step + 1) * per_image / calls))
+            preview = latent_preview(tensors["latents"], family)
+            on_progress(ProgressUpdate(step=index * per_image + done, total=total, preview=preview))
+            return {}
+
+        return on_step_end
+
+    def _sample(
+        self, pipe: Any, job: _ImageJob, seed: int, callback: Callable[..., dict]
+    ) -> torch.Tensor:
+        request = job.request
+        latents = self._try_sample(pipe, job, seed, callback)
+        if latents is not None:
+            return latents
+        # Out of memory: free what the failed attempt held, slice attention, try once more.
+        free_memory()
+        log.warning("out of memory while sampling; retrying with attention slicing")
+        pipe.enable_attention_slicing("max")
+        try:
+            latents = self._try_sample(pipe, job, seed, callback)
+        finally:
+            pipe.disable_attention_slicing()
+        if latents is None:
+            free_memory()
+            raise OutOfMemoryError(
+                f"Out of memory making a {request.width}x{request.height} image: use a smaller "
+                "size or close other programs using the GPU."
+            )
+        return latents
+
+    def _try_sample(
+        self, pipe: Any, job: _ImageJob, seed: int, callback: Callable[..., dict]
+    ) -> torch.Tensor | None:
+        """The sampled latents, or ``None`` when the device ran out of memory."""
+        import torch
+
+        request = job.request
+        pipe.scheduler = self.scheduler_for(request.sampler, seed)
+        generator_device = "cuda" if self.device.type == "cuda" else "cpu"
+        options: dict[str, Any] = {
+            "num_inference_steps": request.steps,
+            "guidance_scale": request.cfg_scale,
+            "generator": torch.Generator(device=generator_device).manual_seed(seed),
+            "output_type": "latent",
+            "callback_on_step_end": callback,
+            "callback_on_step_end_tensor_inputs": ["latents"],
+            **job.embeddings.kwargs,
+        }
+        if job.init_image is not None:
+            options.update(image=job.init_image, strength=request.strength)
+        else:
+            options.update(width=request.width, height=request.height)
+        try:
+            with torch.inference_mode():
+                return pipe(**options).images
+        except Exception as exc:
+            if not is_out_of_memory(exc):
+                raise
+        return None
+
+    def unload(self) -> None:
+        """Release the pipeline and hand its memory back (del + gc + empty_cache)."""
+        self._img2img = None
+        self._loaded = None
+        self._decoder = None
+        free_memory()
+
+
+def _raise_if_cancelled(cancel: threading.Event) -> None:
+    if cancel.is_set():
+        raise JobCancelled()
+
+
+def load_diffusers_backend(
+    info: ModelInfo,
+    device: torch.device,
+    dtype: torch.dtype,
+    config_dir: Path | None = None,
+    release_previous: Callable[[], None] | None = None,
+) -> DiffusersBackend:
+    """Load an SD/SDXL model (diffusers folder or single file) and keep it warm.
+
+    Parameters
+    ----------
+    info
+        The model, as the registry describes it.
+    device, dtype
+        From :func:`studio.engine.device.pick_device`.
+    config_dir
+        Config folder for single files (``None``: the shipped one for the detected family).
+    release_previous
+        Called once the new model is built and validated on the CPU, just before its weights
+        move to ``device``: the caller frees the old model there, so two models never share
+        the GPU, yet a file that fails to load leaves the old one untouched.
+
+    Raises
+    ------
+    DamagedModelError, UnsafeModelError, ModelLoadError
+        If the model cannot be loaded.
+    """
+    import torch
+
+    loaded = load_pipeline(info, torch.device("cpu"), dtype, config_dir=config_dir)
+    model_hash = short_hash(info.location) if Path(info.location).is_file() else ""
+    if release_previous is not None:
+        release_previous()
+    try:
+        loaded.pipe.to(device)
+    except Exception as exc:
+        if is_out_of_memory(exc):
+            del loaded
+            free_memory()
+            raise OutOfMemoryError(
+                f"{info.name} does not fit in the GPU's memory: close other programs using "
+                "the GPU or choose a smaller model."
+            ) from None
+        raise
+    return DiffusersBackend(info, loaded, device, model_hash)

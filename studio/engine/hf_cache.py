@@ -1,0 +1,81 @@
+"""Stable Diffusion pipelines already in the Hugging Face cache, found without the network.
+
+``huggingface_hub.scan_cache_dir`` only walks the local cache folder. A snapshot counts when
+its ``model_index.json`` names an SD/SDXL pipeline and its UNet weights are present, so
+half-finished downloads are not offered.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from studio.domain.errors import ModelLoadError
+from studio.domain.models import ModelFormat, ModelInfo, ModelSource
+from studio.engine import pipeline_folder
+
+log = logging.getLogger(__name__)
+
+
+def scan_hf_pipelines(cache_dir: str | None = None) -> list[ModelInfo]:
+    """Every usable SD/SDXL pipeline in the hub cache, sorted by repo id.
+
+    Parameters
+    ----------
+    cache_dir
+        The hub cache folder; huggingface_hub's default (``$HF_HUB_CACHE``...) when ``None``.
+    """
+    from huggingface_hub import scan_cache_dir
+    from huggingface_hub.errors import CacheNotFound, CorruptedCacheException
+
+    try:
+        cache = scan_cache_dir(cache_dir)
+    except (CacheNotFound, CorruptedCacheException, OSError) as exc:
+        log.debug("no usable Hugging Face cache: %s", exc)
+        return []
+    found = []
+    for repo in sorted(cache.repos, key=lambda r: r.repo_id):
+        if repo.repo_type != "model":
+            continue
+        info = _repo_model(repo)
+        if info is not None:
+            found.append(info)
+    return found
+
+
+def find_cached_pipeline(repo_id: str, cache_dir: str | None = None) -> ModelInfo | None:
+    """The cached pipeline for ``repo_id`` (``org/name``), or ``None`` if it is not cached."""
+    wanted = repo_id.strip().casefold()
+    return next((m for m in scan_hf_pipelines(cache_dir) if m.id.casefold() == wanted), None)
+
+
+def _repo_model(repo) -> ModelInfo | None:
+    snapshot = _preferred_snapshot(repo)
+    if snapshot is None or not pipeline_folder.is_pipeline_folder(snapshot):
+        return None
+    try:
+        family = pipeline_folder.pipeline_family(snapshot)
+    except ModelLoadError:
+        return None
+    if not pipeline_folder.has_unet_weights(snapshot):
+        return None
+    return ModelInfo(
+        id=repo.repo_id,
+        name=repo.repo_id.rsplit("/", 1)[-1],
+        family=family,
+        source=ModelSource.HF_CACHE,
+        format=ModelFormat.DIFFUSERS,
+        location=str(snapshot),
+        size_bytes=int(repo.size_on_disk),
+        default_size=pipeline_folder.default_size(snapshot, family),
+        is_turbo="turbo" in repo.repo_id.lower(),
+    )
+
+
+def _preferred_snapshot(repo) -> Path | None:
+    revisions = list(repo.revisions)
+    if not revisions:
+        return None
+    on_main = [r for r in revisions if "main" in r.refs]
+    chosen = on_main[0] if on_main else max(revisions, key=lambda r: r.last_modified)
+    return Path(chosen.snapshot_path)

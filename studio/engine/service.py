@@ -1,0 +1,190 @@
+"""The engine as the worker sees it: one warm model, requests in, images and progress out.
+
+:class:`EngineService` implements :class:`studio.domain.engine_protocol.EngineProtocol`. It
+resolves the request's model through the registry, keeps the loaded backend warm between jobs,
+swaps models without ever holding two on the GPU, and keeps the previous model usable when a new
+one fails to load (RELIABILITY 3). All methods run on the worker thread.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterator
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+from studio.domain.engine_protocol import ProgressCallback
+from studio.domain.errors import InvalidRequestError, JobCancelled
+from studio.domain.models import ModelFamily, ModelInfo, ModelSource
+from studio.domain.requests import GenerationRequest
+from studio.domain.results import GeneratedImage, ProgressUpdate
+from studio.domain.settings import EngineSettings
+from studio.engine.backend import GenerationBackend
+from studio.engine.device import free_memory
+from studio.engine.registry import ModelRegistry
+
+if TYPE_CHECKING:
+    import torch
+
+log = logging.getLogger(__name__)
+
+SD_SIDE_MULTIPLE = 8  # the VAE maps 8x8 pixels to one latent
+
+
+class EngineService:
+    """Studio's engine: model registry plus one warm generation backend.
+
+    Parameters
+    ----------
+    settings
+        Model paths, device and cache options.
+    device_preference
+        ``"auto"`` defers to ``settings.device``; otherwise ``"cuda"``, ``"mps"`` or ``"cpu"``.
+    """
+
+    def __init__(self, settings: EngineSettings, device_preference: str = "auto") -> None:
+        self._settings = settings
+        self._registry = ModelRegistry(settings)
+        self._device_preference = device_preference
+        self._device: tuple[torch.device, torch.dtype] | None = None
+        self._backend: GenerationBackend | None = None
+
+    @property
+    def registry(self) -> ModelRegistry:
+        return self._registry
+
+    @property
+    def backend(self) -> GenerationBackend | None:
+        """The warm backend, if a model is loaded."""
+        return self._backend
+
+    def list_models(self) -> list[ModelInfo]:
+        """Every model on offer, freshly scanned (built-in first)."""
+        return self._registry.refresh()
+
+    def add_model_path(self, path: str) -> ModelInfo:
+        """Validate a file or folder the user picked and offer it from now on.
+
+        The caller persists it in the settings file; this service remembers it for the session
+        so the next :meth:`list_models` includes it.
+
+        Raises
+        ------
+        ModelNotFoundError, ModelLoadError, DamagedModelError, UnsafeModelError
+            If the path is not a usable model.
+        """
+        info = self._registry.inspect_path(path)
+        self.update_settings(self._settings.with_model_path(info.location or path))
+        return info
+
+    def resolve_model(self, name_or_path: str) -> ModelInfo:
+        """The model a request naming ``name_or_path`` would use (empty: the default).
+
+        Raises
+        ------
+        ModelNotFoundError
+            Listing what is available and how to add a model.
+        """
+        return self._registry.resolve(name_or_path)
+
+    def update_settings(self, settings: EngineSettings) -> None:
+        """Adopt new settings; a device change unloads the model so it reloads on the new one."""
+        device_changed = settings.device != self._settings.device
+        self._settings = settings
+        self._registry.update_settings(settings)
+        if device_changed:
+            self._device = None
+            self._unload_current()
+
+    def run(
+        self, request: Any, on_progress: ProgressCallback, cancel: threading.Event
+    ) -> Iterator[GeneratedImage]:
+        """Run one job, yielding each image as soon as it exists.
+
+        Raises
+        ------
+        JobCancelled
+            Within one sampling step of ``cancel`` being set.
+        StudioError
+            With a message the user can act on (unknown model, damaged file, out of memory...).
+        """
+        if not isinstance(request, GenerationRequest):
+            raise InvalidRequestError(
+                f"The engine cannot run {type(request).__name__} jobs yet: use text-to-image."
+            )
+        request = request.resolved()
+        info = self._registry.resolve(request.model)
+        request = replace(request, model=info.id)
+        total = _validate_for_model(request, info)
+        backend = self._backend_for(info, total, on_progress)
+        if cancel.is_set():
+            raise JobCancelled()
+        yield from backend.generate(request, on_progress, cancel)
+
+    def close(self) -> None:
+        """Unload the model and free its memory."""
+        self._unload_current()
+
+    def _backend_for(
+        self, info: ModelInfo, total_steps: int, on_progress: ProgressCallback
+    ) -> GenerationBackend:
+        current = self._backend
+        if current is not None and current.model.id == info.id:
+            return current
+        on_progress(ProgressUpdate(step=0, total=total_steps, message=f"Loading {info.name}"))
+        try:
+            backend = self._load(info)
+        except Exception:
+            free_memory()  # drop whatever the failed load allocated; the old model stays
+            raise
+        if self._backend is not None and self._backend is not backend:
+            self._unload_current()
+        self._backend = backend
+        return backend
+
+    def _load(self, info: ModelInfo) -> GenerationBackend:
+        device, dtype = self._device_and_dtype()
+        if info.source is ModelSource.BUILTIN or info.family is ModelFamily.BUILTIN:
+            return _load_builtin(info, device, dtype)
+        from studio.engine.diffusers_backend import load_diffusers_backend
+
+        return load_diffusers_backend(info, device, dtype, release_previous=self._unload_current)
+
+    def _device_and_dtype(self) -> tuple[torch.device, torch.dtype]:
+        if self._device is None:
+            from studio.engine.device import pick_device
+
+            preference = self._device_preference
+            if preference == "auto":
+                preference = self._settings.device
+            self._device = pick_device(preference)
+        return self._device
+
+    def _unload_current(self) -> None:
+        backend, self._backend = self._backend, None
+        if backend is not None:
+            log.info("unloading %s", backend.model.name)
+            backend.unload()
+
+
+def _load_builtin(info: ModelInfo, device: torch.device, dtype: torch.dtype) -> GenerationBackend:
+    from studio.engine.builtin.loader import load_builtin_backend
+
+    return load_builtin_backend(info, device, dtype)
+
+
+def _validate_for_model(request: GenerationRequest, info: ModelInfo) -> int:
+    """Check the request suits the model before anything loads; return the job's step count."""
+    if info.family not in (ModelFamily.SD1, ModelFamily.SD2, ModelFamily.SDXL, ModelFamily.UNKNOWN):
+        return request.steps * request.batch_count
+    for name, value in (("width", request.width), ("height", request.height)):
+        if value % SD_SIDE_MULTIPLE:
+            lower = value - value % SD_SIDE_MULTIPLE or SD_SIDE_MULTIPLE
+            raise InvalidRequestError(
+                f"Image {name} {value} does not suit {info.name}: use a multiple of "
+                f"{SD_SIDE_MULTIPLE}, such as {lower} or {lower + SD_SIDE_MULTIPLE}."
+            )
+    from studio.engine.diffusers_backend import steps_per_image
+
+    return steps_per_image(request) * request.batch_count

@@ -1,0 +1,30 @@
+"""The benchmark harness, and that Studio's images equal a plain diffusers call's."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from studio.domain.requests import GenerationRequest
+from studio.engine.bench import _plain_diffusers_call, bench_generate
+
+from .helpers import run_all
+
+
+@pytest.mark.parametrize("sampler", ["Euler a", "DPM++ 2M Karras"])
+def test_engine_pixels_equal_plain_diffusers(sd1_backend, sampler: str) -> None:
+    request = GenerationRequest(
+        prompt="a small house", negative_prompt="fog", width=64, height=64,
+        steps=3, seed=99, sampler=sampler,
+    )  # fmt: skip
+    (ours,) = run_all(sd1_backend, request)
+    theirs = _plain_diffusers_call(sd1_backend, request)[0]
+    assert np.array_equal(ours.pixels, (theirs * 255).round().astype(np.uint8))
+
+
+@pytest.mark.slow
+def test_bench_reports_both_timings() -> None:
+    result = bench_generate(None, steps=2, width=64, height=64, repeats=1, warmup=0)
+    assert set(result) == {"model", "device", "steps", "size", "ours_s", "diffusers_s", "ratio"}
+    assert result["model"] == "tiny-sd1" and result["size"] == "64x64"
+    assert result["ours_s"] > 0 and result["diffusers_s"] > 0
