@@ -91,6 +91,9 @@ def _quiet_progress_bars() -> None:
 
     diffusers_logging.disable_progress_bar()
     transformers_logging.disable_progress_bar()
+    # diffusers warns on every .to() that "modules should be kept in float32: []" (an empty
+    # list): noise on stderr for every CLI run, with nothing for the user to do.
+    logging.getLogger("diffusers.models.modeling_utils").setLevel(logging.ERROR)
 
 
 def _first_line(exc: BaseException) -> str:
