@@ -11,10 +11,11 @@ import sys
 from collections.abc import Sequence
 
 from studio import __version__
-from studio.cli import bench, generate, info, models
+from studio.cli import bench, data, generate, info, models, style
+from studio.cli import eval as eval_command
 from studio.domain.errors import JobCancelled, StudioError
 
-_COMMAND_MODULES = (generate, info, models, bench)
+_COMMAND_MODULES = (generate, info, models, style, bench, data, eval_command)
 SUBCOMMANDS = frozenset(module.NAME for module in _COMMAND_MODULES)
 
 

