@@ -101,6 +101,7 @@ class MainWindow(QMainWindow):
         self._connect()
         self.setAcceptDrops(True)
         self.resize(1400, 880)
+        self.splitter.setSizes([360, 720, 320])
         self._restore_window_geometry()
         self._on_document_reloaded()
         facade.refresh_models()
@@ -126,8 +127,9 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(self.tools)
         self.splitter.addWidget(center)
         self.splitter.addWidget(self.history_panel)
-        self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([340, 760, 300])
+        for index, stretch in enumerate((0, 1, 0)):
+            self.splitter.setStretchFactor(index, stretch)
+        self.splitter.setCollapsible(1, False)
         self.setCentralWidget(self.splitter)
         self.status = JobStatusBar()
         self.setStatusBar(self.status)
@@ -237,6 +239,7 @@ class MainWindow(QMainWindow):
         self._closing_done = True
         self.files.autosave()
         QSettings().setValue("window/geometry", self.saveGeometry())
+        QSettings().setValue("window/splitter", self.splitter.saveState())
         self.facade.shutdown()
         self.document.close(discard=discard)
 
@@ -244,3 +247,6 @@ class MainWindow(QMainWindow):
         geometry = QSettings().value("window/geometry")
         if isinstance(geometry, QByteArray) and not geometry.isEmpty():
             self.restoreGeometry(geometry)
+        splitter = QSettings().value("window/splitter")
+        if isinstance(splitter, QByteArray) and not splitter.isEmpty():
+            self.splitter.restoreState(splitter)

@@ -66,6 +66,7 @@ class PromptPanel(QWidget):
         self._wanted_model = ""
         self._build()
         self._connect()
+        self._sync_size_combo()
         self.set_models([])
 
     # -- construction -----------------------------------------------------------------------
