@@ -58,6 +58,10 @@ class ScriptedEngine:
         self.requests: list[object] = []
         self.added_paths: list[str] = []
         self.closed = False
+        self.warmed_up = False
+
+    def warm_up(self) -> None:
+        self.warmed_up = True
 
     def list_models(self) -> list[ModelInfo]:
         return list(self.models)

@@ -42,6 +42,21 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     style.add_argument("--json", action="store_true")
     style.set_defaults(handler=run_style)
 
+    # Listed here for --help; the launcher runs it (it needs the window, which the CLI never
+    # imports), so this parser only documents the options of studio/responsiveness.py.
+    ui = targets.add_parser(
+        "ui",
+        help="longest GUI event-loop stall while a model loads, generates and saves",
+        add_help=False,
+    )
+    ui.set_defaults(handler=_run_ui_elsewhere)
+
+
+def _run_ui_elsewhere(_args: argparse.Namespace) -> int:
+    from studio.domain.errors import InvalidRequestError
+
+    raise InvalidRequestError("run it as `studio bench ui` (see `studio bench ui --help`).")
+
 
 def run_generate(args: argparse.Namespace) -> int:
     from studio.domain.requests import parse_size

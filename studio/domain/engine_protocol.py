@@ -26,6 +26,10 @@ class EngineProtocol(Protocol):
     :class:`studio.domain.errors.StudioError` with an actionable message on failure.
     """
 
+    def warm_up(self) -> None:
+        """Import the heavy libraries now, on the worker, before the first job needs them."""
+        ...
+
     def list_models(self) -> list[ModelInfo]: ...
 
     def add_model_path(self, path: str) -> ModelInfo: ...

@@ -7,6 +7,7 @@ state, which is written on save, on autosave and on close.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -152,9 +153,9 @@ class Document(QObject):
         if not self.read_only:
             self._store.set_state(UI_STATE_KEY, state)
 
-    def save_as(self, path: Path) -> None:
+    def save_as(self, path: Path, progress: Callable[[int, int], None] | None = None) -> None:
         """Write the whole project to ``path`` atomically and keep working on that file."""
         # The store removes an untitled project's recovery file once the copy is safe.
-        self._store.save_as(path)
+        self._store.save_as(path, progress=progress)
         self._untitled = False
         self.title_changed.emit(self.title())

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QObject, QSettings, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, QSettings, QTimer, Signal
 
 from studio.domain.errors import StudioError
 from studio.domain.settings import EngineSettings
@@ -152,13 +152,19 @@ class FileController(QObject):
                 return False
         self.autosave()
         try:
-            self._document.save_as(path)
+            self._document.save_as(path, progress=self._show_save_progress)
         except StudioError as exc:
             self.dialogs.error("Could not save project", str(exc))
             return False
         self._remember_folder("project", path)
         self._status.say(f"Saved as {path.name}")
         return True
+
+    def _show_save_progress(self, done: int, total: int) -> None:
+        # Saving a large project copies hundreds of megabytes on this thread: keep painting
+        # (but take no clicks or keys, which could change the project mid-copy).
+        self._status.showMessage(f"Saving… {100 * done // max(total, 1)}%")
+        QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)
 
     def autosave(self) -> None:
         """Write panel and canvas state; images are already in the file."""

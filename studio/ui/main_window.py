@@ -104,7 +104,11 @@ class MainWindow(QMainWindow):
         self.splitter.setSizes([360, 720, 320])
         self._restore_window_geometry()
         self._on_document_reloaded()
+        # The worker answers in this order: models first (fast, fills the picker), then the
+        # heavy imports, then the style thumbnails that need them.
         facade.refresh_models()
+        facade.warm_up()
+        facade.load_style_presets()
 
     def _build_widgets(self) -> None:
         self.prompt_panel = PromptPanel()

@@ -94,7 +94,6 @@ class StyleController(QObject):
         generation.image_committed.connect(self._on_image_committed)
         facade.style_presets_ready.connect(panel.set_presets)
         facade.style_presets_failed.connect(panel.set_presets_failed)
-        facade.load_style_presets()
 
     def apply(self) -> int | None:
         """Restyle the canvas image (or its painted area) as a job; returns the job id."""

@@ -27,7 +27,8 @@ class EngineFacade(QObject):
     image_ready(FinishedImage), finished(job_id), failed(job_id, message), cancelled(job_id),
     busy_changed(bool), models_changed(list[ModelInfo]), models_failed(message),
     model_added(ModelInfo), model_add_failed(path, message),
-    style_presets_ready(list[(index, name, thumbnail png)]), style_presets_failed(message).
+    style_presets_ready(list[(index, name, thumbnail png)]), style_presets_failed(message),
+    engine_ready().
     """
 
     queued = Signal(int)
@@ -44,11 +45,13 @@ class EngineFacade(QObject):
     model_add_failed = Signal(str, str)
     style_presets_ready = Signal(object)
     style_presets_failed = Signal(str)
+    engine_ready = Signal()
 
     _submit_job = Signal(object)
     _list_models = Signal()
     _add_model = Signal(str)
     _list_style_presets = Signal()
+    _warm_up = Signal()
     _shut_down = Signal()
 
     def __init__(self, engine: EngineProtocol, parent: QObject | None = None) -> None:
@@ -69,6 +72,7 @@ class EngineFacade(QObject):
         self._list_models.connect(self._worker.list_models, queued)
         self._add_model.connect(self._worker.add_model_path, queued)
         self._list_style_presets.connect(self._worker.list_style_presets, queued)
+        self._warm_up.connect(self._worker.warm_up, queued)
         self._shut_down.connect(self._worker.shut_down, queued)
         self._thread.finished.connect(self._worker.deleteLater)
 
@@ -85,6 +89,7 @@ class EngineFacade(QObject):
         worker.model_add_failed.connect(self.model_add_failed, queued)
         worker.style_presets_listed.connect(self.style_presets_ready, queued)
         worker.style_presets_failed.connect(self.style_presets_failed, queued)
+        worker.engine_ready.connect(self.engine_ready, queued)
 
     # -- commands ---------------------------------------------------------------------------
 
@@ -118,6 +123,14 @@ class EngineFacade(QObject):
     def add_model_path(self, path: str) -> None:
         """Validate a model file or folder on the worker; answers ``model_added`` or failure."""
         self._add_model.emit(path)
+
+    def warm_up(self) -> None:
+        """Have the worker import its heavy libraries now; answers ``engine_ready``.
+
+        Importing torch and diffusers holds Python's GIL for a few hundred milliseconds at a
+        time, which would freeze the window if it happened during the first generation.
+        """
+        self._warm_up.emit()
 
     def load_style_presets(self) -> None:
         """Ask for the preset styles and their thumbnails; answers ``style_presets_ready``."""

@@ -43,6 +43,7 @@ class InferenceWorker(QObject):
     models_failed = Signal(str)
     model_added = Signal(object)  # ModelInfo
     model_add_failed = Signal(str, str)  # path, message
+    engine_ready = Signal()
     style_presets_listed = Signal(object)  # list[(index, name, png or None)]
     style_presets_failed = Signal(str)
 
@@ -85,6 +86,14 @@ class InferenceWorker(QObject):
             png=encode_result_png(image),
             thumbnail=make_thumbnail(image.pixels),
         )
+
+    @Slot()
+    def warm_up(self) -> None:
+        try:
+            self._engine.warm_up()
+        except Exception:  # a failed warm-up only means the first job pays the import time
+            log.warning("engine warm-up failed:\n%s", traceback.format_exc())
+        self.engine_ready.emit()
 
     @Slot()
     def list_models(self) -> None:

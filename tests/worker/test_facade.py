@@ -151,3 +151,9 @@ def test_throttle_passes_first_last_and_phase_changes_only() -> None:
             admitted.append(step)
     assert admitted == [1, 100]
     assert throttle.admit(ProgressUpdate(0, 100, message="Loading model"))
+
+
+def test_warm_up_runs_on_the_worker_and_reports_ready(qtbot, facade, engine) -> None:
+    with qtbot.waitSignal(facade.engine_ready, timeout=TIMEOUT):
+        facade.warm_up()
+    assert engine.warmed_up
