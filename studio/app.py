@@ -15,6 +15,7 @@ from studio import __version__
 from studio.domain.engine_protocol import EngineProtocol
 from studio.domain.errors import StudioError
 from studio.domain.settings import EngineSettings
+from studio.engine.resources import resources_dir
 from studio.project.paths import default_recovery_dir
 from studio.project.recovery import (
     RecoveryCandidate,
@@ -30,7 +31,6 @@ from studio.ui.document import Document
 from studio.ui.main_window import MainWindow
 from studio.worker.facade import EngineFacade
 
-RESOURCES = Path(__file__).resolve().parent.parent / "resources"
 log = logging.getLogger(__name__)
 
 
@@ -39,7 +39,7 @@ def configure_application(app: QCoreApplication) -> None:
     app.setOrganizationName("Studio")
     app.setApplicationName("Studio")
     app.setApplicationVersion(__version__)
-    icon = RESOURCES / "icons" / "studio.svg"
+    icon = resources_dir() / "icons" / "studio.svg"
     if isinstance(app, QApplication) and icon.is_file():
         app.setWindowIcon(QIcon(str(icon)))
 

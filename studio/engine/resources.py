@@ -1,7 +1,9 @@
-"""Where Studio's shipped resources live: SD configs and the CLIP tokenizer.
+"""Where Studio's shipped files live: ``resources/`` (SD configs, CLIP tokenizer, style sample,
+icons) and ``models/`` (the built-in models).
 
-In a source checkout they sit in ``resources/`` next to the package; an installed Studio finds
-them under ``<prefix>/share/studio/resources``. ``$STUDIO_RESOURCES`` overrides both.
+In a source checkout they sit next to the package; an installed Studio finds them under
+``<prefix>/share/studio/`` (setup.py installs them there). ``$STUDIO_RESOURCES`` and
+``$STUDIO_BUILTIN_MODELS`` override each.
 """
 
 from __future__ import annotations
@@ -14,15 +16,27 @@ ENV_RESOURCES_DIR = "STUDIO_RESOURCES"
 SD_CONFIG_NAMES = ("sd1", "sd2", "sd2-base", "sdxl")
 
 
-def resources_dir() -> Path:
-    """Folder holding ``sd_configs/`` and ``tokenizers/``."""
-    override = os.environ.get(ENV_RESOURCES_DIR)
+ENV_MODELS_DIR = "STUDIO_BUILTIN_MODELS"
+
+
+def _shipped_dir(name: str, env_var: str) -> Path:
+    override = os.environ.get(env_var)
     if override:
         return Path(override)
-    source_tree = Path(__file__).resolve().parents[2] / "resources"
+    source_tree = Path(__file__).resolve().parents[2] / name
     if source_tree.is_dir():
         return source_tree
-    return Path(sys.prefix) / "share" / "studio" / "resources"
+    return Path(sys.prefix) / "share" / "studio" / name
+
+
+def resources_dir() -> Path:
+    """Folder holding ``sd_configs/``, ``tokenizers/``, ``style/`` and ``icons/``."""
+    return _shipped_dir("resources", ENV_RESOURCES_DIR)
+
+
+def builtin_models_dir() -> Path:
+    """Folder holding the built-in models, one sub-folder each."""
+    return _shipped_dir("models", ENV_MODELS_DIR)
 
 
 def sd_config_dir(name: str) -> Path:

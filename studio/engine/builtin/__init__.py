@@ -8,31 +8,19 @@ the family's loader; it imports no torch itself.
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 from studio.domain.models import ModelFamily, ModelFormat, ModelInfo, ModelSource
+from studio.engine.resources import builtin_models_dir
 
 MANIFEST_NAME = "studio_model.json"
 WEIGHTS_NAME = "model.safetensors"
 FAMILIES = ("vae", "gan", "ar", "diffusion")
-ENV_MODELS_DIR = "STUDIO_BUILTIN_MODELS"
 
 
 def default_models_dir() -> Path:
-    """Folder of the shipped models: ``$STUDIO_BUILTIN_MODELS``, else ``models/`` of the checkout.
-
-    An installed (non-editable) Studio finds them under ``<prefix>/share/studio/models``.
-    """
-    override = os.environ.get(ENV_MODELS_DIR)
-    if override:
-        return Path(override)
-    source_tree = Path(__file__).resolve().parents[3] / "models"
-    if source_tree.is_dir():
-        return source_tree
-    import sys
-
-    return Path(sys.prefix) / "share" / "studio" / "models"
+    """Folder of the shipped models (see :func:`studio.engine.resources.builtin_models_dir`)."""
+    return builtin_models_dir()
 
 
 def read_manifest(folder: Path) -> dict | None:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import importlib.util
 import os
-import sys
 from pathlib import Path
 
 from studio.domain.errors import ModelNotFoundError
+from studio.engine.resources import resources_dir
 
 ENV_CACHE_DIR = "STUDIO_CACHE_DIR"
 SAMPLE_IMAGE_NAME = "sample.png"
@@ -47,10 +47,7 @@ def package_models_dir() -> Path:
 
 def style_resources_dir() -> Path:
     """``resources/style`` of the checkout, or of an installed Studio's data folder."""
-    source_tree = Path(__file__).resolve().parents[3] / "resources" / "style"
-    if source_tree.is_dir():
-        return source_tree
-    return Path(sys.prefix) / "share" / "studio" / "resources" / "style"
+    return resources_dir() / "style"
 
 
 def sample_image_path() -> Path:
