@@ -211,6 +211,8 @@ class PromptPanel(QWidget):
         self.model_combo.setEnabled(bool(self._models))
         if current and self.select_model(current):
             self._wanted_model = ""
+        elif not current and self._models:
+            self._apply_model_defaults(self._models[0])  # a fresh panel suits the default model
 
     def has_models(self) -> bool:
         return bool(self._models)
@@ -231,10 +233,17 @@ class PromptPanel(QWidget):
     def _on_model_activated(self, _index: int) -> None:
         info = self.current_model()
         if info is not None:
-            # A model made for 64 px sprites and one made for 1024 px scenes need other sizes.
-            self.width_spin.setValue(info.default_size[0])
-            self.height_spin.setValue(info.default_size[1])
+            self._apply_model_defaults(info)
             self.model_changed.emit(info.id)
+
+    def _apply_model_defaults(self, info: ModelInfo) -> None:
+        # A model made for 64 px sprites and one made for 1024 px scenes need other sizes,
+        # and Turbo models are meant for a few steps without guidance.
+        self.width_spin.setValue(info.default_size[0])
+        self.height_spin.setValue(info.default_size[1])
+        if info.is_turbo:
+            self.steps_spin.setValue(4)
+            self.cfg_spin.setValue(0.0)
 
     # -- request ----------------------------------------------------------------------------
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 from PySide6.QtCore import Qt
 
@@ -132,3 +134,11 @@ def test_without_models_the_canvas_explains_how_to_add_one(qtbot, make_window) -
 def test_models_are_offered_in_the_picker(qtbot, window) -> None:
     assert window.prompt_panel.current_model_id() == FAKE_MODEL.id
     assert window.prompt_panel.model_combo.currentText() == FAKE_MODEL.name
+
+
+def test_a_fresh_panel_takes_the_default_models_size(qtbot, make_window) -> None:
+    sprites = replace(FAKE_MODEL, id="sprites", name="Sprites", default_size=(96, 96))
+    window = make_window(ScriptedEngine(models=[sprites, FAKE_MODEL]))
+    panel = window.prompt_panel
+    assert panel.current_model_id() == "sprites"
+    assert (panel.width_spin.value(), panel.height_spin.value()) == (96, 96)
