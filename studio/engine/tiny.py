@@ -128,7 +128,9 @@ def build_tiny_pipeline(out_dir: Path | str, family: str = "sd1", seed: int = 0)
         Seed of the random weights.
     """
     from diffusers import StableDiffusionPipeline, StableDiffusionXLPipeline
+    from transformers.utils import logging as transformers_logging
 
+    transformers_logging.disable_progress_bar()  # "Writing model shards" would clutter bench output
     components = tiny_components(family, seed)
     if family == "sdxl":
         pipe = StableDiffusionXLPipeline(**components, force_zeros_for_empty_prompt=True)
