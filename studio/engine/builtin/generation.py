@@ -1,0 +1,61 @@
+"""What every built-in family's ``generate`` takes and returns.
+
+Each family module exposes a model with ``count_steps(settings) -> int`` and
+``generate(cond, generator, settings, on_step) -> SamplingResult``. ``cond`` always holds two
+rows, the prompt and the unconditional text (the negative prompt, or the learned null prompt);
+families without guidance use only the first row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import torch
+
+# (steps done, steps in total, current estimate of the image in model space or None)
+StepCallback = Callable[[int, int, torch.Tensor | None], None]
+
+
+@dataclass(frozen=True)
+class SampleSettings:
+    """The request's knobs, as a family sees them.
+
+    Parameters
+    ----------
+    steps
+        Denoising steps (diffusion); other families ignore it.
+    cfg_scale
+        Classifier-free guidance scale (diffusion, ar); 1 means no guidance.
+    sampler
+        Canonical sampler name from :mod:`studio.domain.samplers` (diffusion).
+    """
+
+    steps: int = 25
+    cfg_scale: float = 3.0
+    sampler: str = "DPM++ 2M"
+
+
+@dataclass(frozen=True, eq=False)
+class SamplingResult:
+    """One sampled image in model space and the facts worth recording with it.
+
+    Parameters
+    ----------
+    image
+        ``(1, 4, S, S)`` premultiplied RGBA in [-1, 1].
+    info
+        Effective settings (steps used, sampler used, guidance) for ``GeneratedImage.extra``.
+    warnings
+        Things the user should know (a sampler substituted, steps capped).
+    """
+
+    image: torch.Tensor
+    info: dict[str, Any] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()
+
+
+def guided(cond_out: torch.Tensor, uncond_out: torch.Tensor, scale: float) -> torch.Tensor:
+    """Classifier-free guidance: push the conditional prediction away from the unconditional."""
+    return uncond_out + scale * (cond_out - uncond_out)

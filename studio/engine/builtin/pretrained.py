@@ -1,0 +1,211 @@
+"""Saving and loading built-in models the way diffusers does: a config plus a safetensors file.
+
+A model folder holds ``studio_model.json`` (format, family, architecture config and the facts
+the model card and the registry show) and ``model.safetensors``. Nothing in the folder is ever
+executed: the config is JSON, the weights are plain tensors.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+from pathlib import Path
+from typing import Any, ClassVar, Self
+
+import torch
+from torch import nn
+
+from studio.domain.errors import DamagedModelError, ModelLoadError
+from studio.engine.builtin import MANIFEST_NAME, WEIGHTS_NAME
+from studio.engine.builtin.generation import SampleSettings, SamplingResult, StepCallback
+from studio.engine.builtin.layers import Conditioning
+from studio.engine.builtin.text_encoder import ENCODER_NAME
+
+FORMAT = "studio-builtin"
+FORMAT_VERSION = 1
+
+
+def config_to_dict(config: Any) -> dict[str, Any]:
+    """A config dataclass as JSON-able data (nested dataclasses become dicts)."""
+    return dataclasses.asdict(config)
+
+
+def config_from_dict(config_class: type, data: dict[str, Any]) -> Any:
+    """Build ``config_class`` from a dict, ignoring unknown keys and nesting sub-configs.
+
+    Raises
+    ------
+    DamagedModelError
+        If a value has the wrong type for the dataclass.
+    """
+    if not isinstance(data, dict):
+        raise DamagedModelError("The model's config is not a JSON object: reinstall the model.")
+    known = {f.name: f for f in dataclasses.fields(config_class)}
+    kwargs: dict[str, Any] = {}
+    for name, value in data.items():
+        if name not in known:
+            continue
+        default = known[name].default_factory  # type: ignore[misc]
+        nested = default() if callable(default) else None
+        if dataclasses.is_dataclass(nested) and isinstance(value, dict):
+            value = config_from_dict(type(nested), value)
+        elif isinstance(value, list):
+            value = tuple(value)
+        kwargs[name] = value
+    try:
+        return config_class(**kwargs)
+    except TypeError as exc:
+        raise DamagedModelError(f"The model's config is malformed ({exc}).") from None
+
+
+def read_model_manifest(folder: Path) -> dict[str, Any]:
+    """Parse and check ``studio_model.json`` of a model folder.
+
+    Raises
+    ------
+    ModelLoadError
+        If the manifest is missing, unreadable or of another format or a newer version.
+    """
+    path = Path(folder) / MANIFEST_NAME
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ModelLoadError(
+            f"{folder} is not a built-in model: {MANIFEST_NAME} is missing."
+        ) from None
+    except (OSError, ValueError):
+        raise DamagedModelError(f"{path} is damaged: reinstall or retrain the model.") from None
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise ModelLoadError(f"{path} is not a Studio built-in model manifest.")
+    if int(data.get("format_version", 0)) > FORMAT_VERSION:
+        raise ModelLoadError(f"{folder} was made by a newer Studio: update Studio to load it.")
+    return data
+
+
+class BuiltinModel(nn.Module):
+    """Base of every built-in family's top-level module.
+
+    Subclasses set ``family`` and ``config_class`` and take their config as the only
+    constructor argument.
+    """
+
+    family: ClassVar[str] = ""
+    config_class: ClassVar[type] = object
+
+    def __init__(self, config: Any) -> None:
+        super().__init__()
+        self.config = config
+
+    @property
+    def sample_size(self) -> int:
+        """Side in pixels of the images the network makes."""
+        return int(self.config.sample_size)
+
+    @property
+    def num_parameters(self) -> int:
+        return sum(p.numel() for p in self.parameters())
+
+    def count_steps(self, settings: SampleSettings) -> int:
+        """Progress steps one image takes with ``settings``."""
+        raise NotImplementedError
+
+    def generate(
+        self,
+        cond: Conditioning,
+        generator: torch.Generator,
+        settings: SampleSettings,
+        on_step: StepCallback | None = None,
+    ) -> SamplingResult:
+        """Sample one image for the first row of ``cond`` (see :mod:`.generation`)."""
+        raise NotImplementedError
+
+    def save_pretrained(
+        self,
+        folder: str | os.PathLike[str],
+        manifest: dict[str, Any] | None = None,
+        dtype: torch.dtype = torch.float16,
+    ) -> Path:
+        """Write ``studio_model.json`` and ``model.safetensors`` into ``folder``.
+
+        Parameters
+        ----------
+        manifest
+            Extra manifest fields (``name``, ``display_name``, ``image_size``, ``default``,
+            ``dataset``, ``metrics``); format, family and config are always written.
+        dtype
+            Storage dtype of floating-point weights (float16 halves the shipped size).
+        """
+        from safetensors.torch import save_file
+
+        target = Path(folder)
+        target.mkdir(parents=True, exist_ok=True)
+        tensors = {
+            name: (t.detach().to(dtype) if t.is_floating_point() else t.detach()).cpu().contiguous()
+            for name, t in self.state_dict().items()
+        }
+        save_file(tensors, str(target / WEIGHTS_NAME), metadata={"format": "pt"})
+        data = {
+            "format": FORMAT,
+            "format_version": FORMAT_VERSION,
+            "family": self.family,
+            "name": f"builtin-{self.family}",
+            "display_name": f"Built-in {self.family}",
+            "image_size": 64,
+            "default": False,
+            "text_encoder": ENCODER_NAME,
+            **(manifest or {}),
+        }
+        data["family"] = self.family
+        data["config"] = config_to_dict(self.config)
+        (target / MANIFEST_NAME).write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+        return target
+
+    @classmethod
+    def from_pretrained(
+        cls,
+        folder: str | os.PathLike[str],
+        device: torch.device | str = "cpu",
+        dtype: torch.dtype = torch.float32,
+    ) -> Self:
+        """Load a model saved by :meth:`save_pretrained`, in eval mode on ``device``.
+
+        Raises
+        ------
+        ModelLoadError
+            If the folder holds another family or a newer format.
+        DamagedModelError
+            If the weights are missing, truncated or do not fit the config.
+        """
+        manifest = read_model_manifest(Path(folder))
+        if manifest.get("family") != cls.family:
+            raise ModelLoadError(
+                f"{folder} holds a {manifest.get('family')!r} model, not a {cls.family!r} one."
+            )
+        model = cls(config_from_dict(cls.config_class, manifest.get("config", {})))
+        model.load_state_dict(_load_weights(Path(folder) / WEIGHTS_NAME, folder))
+        return model.to(device=device, dtype=dtype).eval()
+
+    def load_state_dict(self, state_dict, strict: bool = True, assign: bool = False):  # type: ignore[override]
+        try:
+            return super().load_state_dict(state_dict, strict=strict, assign=assign)
+        except RuntimeError as exc:
+            first_line = str(exc).splitlines()[0]
+            raise DamagedModelError(
+                f"The weights do not fit the model's config ({first_line}): retrain or reinstall."
+            ) from None
+
+
+def _load_weights(path: Path, folder: Any) -> dict[str, torch.Tensor]:
+    from safetensors import SafetensorError
+    from safetensors.torch import load_file
+
+    if not path.is_file():
+        raise DamagedModelError(f"{folder} has no {WEIGHTS_NAME}: reinstall or retrain the model.")
+    try:
+        tensors = load_file(str(path))
+    except (SafetensorError, OSError, ValueError) as exc:
+        raise DamagedModelError(
+            f"{path.name} in {folder} is damaged or incomplete ({exc}): reinstall the model."
+        ) from None
+    return {name: t.float() if t.is_floating_point() else t for name, t in tensors.items()}
