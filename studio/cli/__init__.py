@@ -11,11 +11,11 @@ import sys
 from collections.abc import Sequence
 
 from studio import __version__
-from studio.cli import bench, data, generate, info, models, style
+from studio.cli import bench, data, generate, info, models, style, train
 from studio.cli import eval as eval_command
 from studio.domain.errors import JobCancelled, StudioError
 
-_COMMAND_MODULES = (generate, info, models, style, bench, data, eval_command)
+_COMMAND_MODULES = (generate, info, models, style, bench, data, train, eval_command)
 SUBCOMMANDS = frozenset(module.NAME for module in _COMMAND_MODULES)
 
 
@@ -30,7 +30,8 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     parser.add_argument("--version", action="version", version=f"studio {__version__}")
-    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    # An explicit prog keeps "usage: studio generate ..." instead of the two-line main usage.
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", prog="studio")
     for module in _COMMAND_MODULES:
         module.register(subparsers)
     return parser
