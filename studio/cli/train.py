@@ -75,12 +75,17 @@ def run_train(args: argparse.Namespace) -> int:
 def _command_args(args: argparse.Namespace) -> list[str]:
     # Rebuilt from the parsed options so the card shows a complete, runnable command line.
     words = [NAME, "--family", args.family, "--data", str(args.data), "--out", str(args.out)]
+    if args.resume:
+        words.append("--resume")
     for flag, value in (
         ("--minutes", args.minutes),
         ("--steps", args.steps),
         ("--batch-size", args.batch_size),
         ("--seed", args.seed),
+        ("--device", None if args.device == "cpu" else args.device),
+        ("--sample-every", args.sample_every),
         ("--preset", args.preset),
+        ("--name", args.name),
         ("--threads", args.threads),
     ):
         if value is not None:

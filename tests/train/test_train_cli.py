@@ -83,3 +83,13 @@ def test_a_run_needs_a_budget(model_synthetic_dir, tmp_path) -> None:
     )
     with pytest.raises(InvalidRequestError, match="budget"):
         args.handler(args)
+
+
+def test_the_recorded_command_repeats_the_run_including_resume(tmp_path: Path) -> None:
+    argv = ["train", "--family", "gan", "--data", "d", "--out", "o", "--resume", "--minutes", "130"]
+    args = _parse([*argv, "--sample-every", "300", "--threads", "1", "--device", "cuda"])
+    recorded = train_cli._command_args(args)
+    assert recorded[:8] == ["train", "--family", "gan", "--data", "d", "--out", "o", "--resume"]
+    reparsed = _parse(recorded)
+    for option in ("resume", "minutes", "sample_every", "threads", "device", "seed", "preset"):
+        assert getattr(reparsed, option) == getattr(args, option)
