@@ -1,9 +1,10 @@
-"""``studio bench generate|style``: speed against the plain reference, in one process."""
+"""``studio bench generate|style|builtin``: speed against the plain reference, in one process."""
 
 from __future__ import annotations
 
 import argparse
 import json
+from pathlib import Path
 
 NAME = "bench"
 
@@ -41,6 +42,21 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     style.add_argument("--repeats", type=int, default=5)
     style.add_argument("--json", action="store_true")
     style.set_defaults(handler=run_style)
+
+    builtin = targets.add_parser(
+        "builtin",
+        help="seconds per sprite for each built-in model",
+        description=(
+            "Times one image of each built-in model through the engine, after loading it and "
+            "making one untimed image; prints the median seconds per image."
+        ),
+    )
+    builtin.add_argument("--size", type=int, default=64, help="output side in px (default 64)")
+    builtin.add_argument("--repeats", type=int, default=5)
+    builtin.add_argument("--device", default="cpu", help="cpu (default), cuda or auto")
+    builtin.add_argument("--models-dir", type=Path, help="folder of built-in models")
+    builtin.add_argument("--json", action="store_true")
+    builtin.set_defaults(handler=run_builtin)
 
     # Listed here for --help; the launcher runs it (it needs the window, which the CLI never
     # imports), so this parser only documents the options of studio/responsiveness.py.
@@ -80,6 +96,27 @@ def run_generate(args: argparse.Namespace) -> int:
             f"  plain diffusers: {row['diffusers_s']:.3f} s\n"
             f"  ratio (ours/diffusers): {row['ratio']:.3f}"
         )
+    return 0
+
+
+def run_builtin(args: argparse.Namespace) -> int:
+    from studio.domain.errors import ModelNotFoundError
+    from studio.engine.builtin.bench import bench_builtin
+
+    rows = bench_builtin(args.models_dir, size=args.size, repeats=args.repeats, device=args.device)
+    if not rows:
+        raise ModelNotFoundError("no built-in models found; reinstall Studio or pass --models-dir")
+    if args.json:
+        print(json.dumps(rows))
+        return 0
+    print(f"{'model':<20} {'family':<10} {'steps':>5} {'load+1st (s)':>12} {'per image (s)':>13}")
+    for row in rows:
+        print(
+            f"{row['model']:<20} {row['family']:<10} {row['steps']:>5} {row['load_s']:>12.3f} "
+            f"{row['image_s']:>13.4f}"
+        )
+    first = rows[0]
+    print(f"({first['size']}x{first['size']} px on {first['device']}, median of {args.repeats})")
     return 0
 
 

@@ -1,0 +1,38 @@
+"""``studio bench builtin``: one timed row per built-in model, through the real engine path."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from studio.cli import main
+from studio.engine.builtin.bench import bench_builtin
+
+
+def test_every_builtin_model_gets_a_timed_row(builtin_model_dirs: dict[str, Path]) -> None:
+    models_dir = next(iter(builtin_model_dirs.values())).parent
+    rows = bench_builtin(models_dir, size=32, repeats=1)
+    assert sorted(row["family"] for row in rows) == ["ar", "diffusion", "gan", "vae"]
+    for row in rows:
+        assert row["device"] == "cpu" and row["size"] == 32
+        assert row["steps"] >= 1
+        assert 0 < row["image_s"] and 0 < row["load_s"]
+
+
+def test_the_cli_prints_json_rows(
+    builtin_model_dirs: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    models_dir = next(iter(builtin_model_dirs.values())).parent
+    argv = ["bench", "builtin", "--models-dir", str(models_dir), "--size", "32", "--repeats", "1"]
+    assert main([*argv, "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert {row["model"] for row in rows} == {f"tiny-{f}" for f in builtin_model_dirs}
+
+
+def test_an_empty_models_folder_is_one_clear_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["bench", "builtin", "--models-dir", str(tmp_path)]) == 1
+    assert "no built-in models found" in capsys.readouterr().err
