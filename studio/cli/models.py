@@ -47,11 +47,14 @@ def run(args: argparse.Namespace) -> int:
     if not models:
         print("No models found. Add one with: studio models --add PATH")
         return 0
-    width = max(len(m.id) for m in models)
+    default = registry.default()
+    width = max(len(m.id) for m in models) + 2
+    print(f"{'MODEL':<{width}}  {'FAMILY':<9} {'SOURCE':<8} {'SIZE':<9} LOCATION")
     for info in models:
+        # The model a job gets when none is chosen is marked, as the GUI's picker selects it.
+        label = f"{info.id} *" if default is not None and info.id == default.id else info.id
         size = f"{info.default_size[0]}x{info.default_size[1]}"
         where = info.location or "-"
-        print(
-            f"{info.id:<{width}}  {info.family.value:<7} {info.source.value:<8} {size:<9} {where}"
-        )
+        print(f"{label:<{width}}  {info.family.value:<9} {info.source.value:<8} {size:<9} {where}")
+    print("* used when no model is chosen")
     return 0

@@ -215,3 +215,11 @@ def test_bench_generate_prints_both_timings_and_the_ratio(capsys) -> None:
     row = json.loads(capsys.readouterr().out)
     assert row["ours_s"] > 0 and row["diffusers_s"] > 0
     assert row["ratio"] == pytest.approx(row["ours_s"] / row["diffusers_s"], rel=1e-2)
+
+
+def test_models_marks_the_model_used_when_none_is_chosen(capsys) -> None:
+    assert main(["models"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split() == ["MODEL", "FAMILY", "SOURCE", "SIZE", "LOCATION"]
+    marked = [line.split()[0] for line in lines[1:] if " * " in line]
+    assert marked == ["builtin-vae"]  # the shipped default (models/builtin-vae)
