@@ -35,7 +35,7 @@ class _RunsCode:
 def test_a_pickle_that_runs_code_is_refused_and_named(tmp_path: Path) -> None:
     path = tmp_path / "weights.pth"
     path.write_bytes(pickle.dumps({"a": _RunsCode()}, protocol=2))
-    with pytest.raises(DamagedModelError, match="weights.pth could not be loaded safely"):
+    with pytest.raises(DamagedModelError, match=r"weights\.pth could not be loaded safely"):
         efficientnet.load_weights_only(path)
 
 
