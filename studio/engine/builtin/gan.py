@@ -11,7 +11,12 @@ from dataclasses import dataclass
 import torch
 
 from studio.engine.builtin.decoder import SpriteDecoder
-from studio.engine.builtin.generation import SampleSettings, SamplingResult, StepCallback
+from studio.engine.builtin.generation import (
+    SampleSettings,
+    SamplingResult,
+    StepCallback,
+    decode_in_two_steps,
+)
 from studio.engine.builtin.layers import Conditioning, TextConditioner
 from studio.engine.builtin.pretrained import BuiltinModel
 
@@ -75,14 +80,9 @@ class SpriteGAN(BuiltinModel):
         device = prompt.vector.device
         z = torch.randn((1, self.config.latent_dim), generator=generator).to(device)
         z = z * self.config.truncation
-        if on_step is not None:
-            on_step(1, 2, None)
-        image = self.generator(z, prompt)
-        if on_step is not None:
-            on_step(2, 2, image)
         info = {
             "family": "gan",
             "truncation": self.config.truncation,
             "native_size": self.config.sample_size,
         }
-        return SamplingResult(image, info)
+        return decode_in_two_steps(self.generator, z, prompt, on_step, info)

@@ -59,3 +59,24 @@ class SamplingResult:
 def guided(cond_out: torch.Tensor, uncond_out: torch.Tensor, scale: float) -> torch.Tensor:
     """Classifier-free guidance: push the conditional prediction away from the unconditional."""
     return uncond_out + scale * (cond_out - uncond_out)
+
+
+def decode_in_two_steps(
+    decode: Callable[[torch.Tensor, Any], torch.Tensor],
+    z: torch.Tensor,
+    prompt: Any,
+    on_step: StepCallback | None,
+    info: dict[str, Any],
+) -> SamplingResult:
+    """Decode a drawn latent, reporting the two steps single-pass families have.
+
+    The VAE and the GAN make an image in one decoder pass; progress still shows the latent
+    drawn (step 1) and the image decoded (step 2, with the image as its preview), so cancel
+    and the progress bar behave as for the iterative families.
+    """
+    if on_step is not None:
+        on_step(1, 2, None)
+    image = decode(z, prompt).clamp(-1.0, 1.0)
+    if on_step is not None:
+        on_step(2, 2, image)
+    return SamplingResult(image, info)

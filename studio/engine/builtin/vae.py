@@ -14,7 +14,12 @@ import torch.nn.functional as F  # noqa: N812  (the PyTorch idiom)
 from torch import nn
 
 from studio.engine.builtin.decoder import SpriteDecoder
-from studio.engine.builtin.generation import SampleSettings, SamplingResult, StepCallback
+from studio.engine.builtin.generation import (
+    SampleSettings,
+    SamplingResult,
+    StepCallback,
+    decode_in_two_steps,
+)
 from studio.engine.builtin.layers import (
     Conditioning,
     Downsample,
@@ -134,14 +139,9 @@ class SpriteVAE(BuiltinModel):
         mean, logvar = self.prior(prompt)
         noise = torch.randn(mean.shape, generator=generator).to(mean.device, mean.dtype)
         z = mean + (0.5 * logvar).exp() * noise * self.config.temperature
-        if on_step is not None:
-            on_step(1, 2, None)
-        image = self.decode(z, prompt)
-        if on_step is not None:
-            on_step(2, 2, image)
         info = {
             "family": "vae",
             "temperature": self.config.temperature,
             "native_size": self.config.sample_size,
         }
-        return SamplingResult(image.clamp(-1.0, 1.0), info)
+        return decode_in_two_steps(self.decode, z, prompt, on_step, info)
