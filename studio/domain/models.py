@@ -31,6 +31,10 @@ class ModelFormat(StrEnum):
     BUILTIN = "builtin"
 
 
+SAMPLING_CONTROLS = ("sampler", "steps", "cfg")
+"""The sampling settings of a request; a model may read only some of them."""
+
+
 @dataclass(frozen=True)
 class ModelInfo:
     """A model the registry can offer.
@@ -46,6 +50,9 @@ class ModelInfo:
         Folder or file on disk.
     default_size
         ``(width, height)`` the model was trained at.
+    controls
+        Which of :data:`SAMPLING_CONTROLS` the model reads. A one-pass sprite model has no
+        sampler, steps or guidance; the GUI shows those settings disabled for it.
     """
 
     id: str
@@ -57,6 +64,7 @@ class ModelInfo:
     size_bytes: int = 0
     default_size: tuple[int, int] = (512, 512)
     is_turbo: bool = False
+    controls: tuple[str, ...] = SAMPLING_CONTROLS
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -69,4 +77,5 @@ class ModelInfo:
             "size_bytes": self.size_bytes,
             "default_size": list(self.default_size),
             "is_turbo": self.is_turbo,
+            "controls": list(self.controls),
         }

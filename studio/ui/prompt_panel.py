@@ -190,6 +190,7 @@ class PromptPanel(QWidget):
         self.width_spin.valueChanged.connect(self._sync_size_combo)
         self.height_spin.valueChanged.connect(self._sync_size_combo)
         self.model_combo.activated.connect(self._on_model_activated)
+        self.model_combo.currentIndexChanged.connect(self._update_sampling_controls)
         self.clear_init_button.clicked.connect(self._on_clear_init)
 
     # -- models -----------------------------------------------------------------------------
@@ -235,6 +236,18 @@ class PromptPanel(QWidget):
         if info is not None:
             self._apply_model_defaults(info)
             self.model_changed.emit(info.id)
+
+    def _sampling_widgets(self) -> dict[str, QWidget]:
+        return {"sampler": self.sampler_combo, "steps": self.steps_spin, "cfg": self.cfg_spin}
+
+    def _update_sampling_controls(self, _index: int = -1) -> None:
+        # Settings the chosen model never reads are greyed out with the reason, so nobody
+        # tunes steps on a model that draws in one pass. Their values stay as they were.
+        info = self.current_model()
+        for control, widget in self._sampling_widgets().items():
+            used = info is None or control in info.controls
+            widget.setEnabled(used)
+            widget.setToolTip("" if used else f"{info.name} does not use this setting.")
 
     def _apply_model_defaults(self, info: ModelInfo) -> None:
         # A model made for 64 px sprites and one made for 1024 px scenes need other sizes,

@@ -142,3 +142,22 @@ def test_a_fresh_panel_takes_the_default_models_size(qtbot, make_window) -> None
     panel = window.prompt_panel
     assert panel.current_model_id() == "sprites"
     assert (panel.width_spin.value(), panel.height_spin.value()) == (96, 96)
+
+
+def test_settings_the_model_does_not_read_are_greyed_out_with_the_reason(
+    qtbot, make_window
+) -> None:
+    one_pass = replace(FAKE_MODEL, id="sprites", name="Sprites", controls=())
+    guided = replace(FAKE_MODEL, id="tokens", name="Tokens", controls=("cfg",))
+    window = make_window(ScriptedEngine(models=[one_pass, guided, FAKE_MODEL]))
+    panel = window.prompt_panel
+    widgets = (panel.sampler_combo, panel.steps_spin, panel.cfg_spin)
+
+    assert [w.isEnabled() for w in widgets] == [False, False, False]
+    assert panel.steps_spin.toolTip() == "Sprites does not use this setting."
+    panel.select_model("tokens")
+    assert [w.isEnabled() for w in widgets] == [False, False, True]
+    panel.select_model(FAKE_MODEL.id)
+    assert [w.isEnabled() for w in widgets] == [True, True, True]
+    assert panel.steps_spin.toolTip() == ""
+    assert panel.build_request().steps == 25  # values are kept, only greyed out

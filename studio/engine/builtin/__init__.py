@@ -10,12 +10,27 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from studio.domain.models import ModelFamily, ModelFormat, ModelInfo, ModelSource
+from studio.domain.models import (
+    SAMPLING_CONTROLS,
+    ModelFamily,
+    ModelFormat,
+    ModelInfo,
+    ModelSource,
+)
 from studio.engine.resources import builtin_models_dir
 
 MANIFEST_NAME = "studio_model.json"
 WEIGHTS_NAME = "model.safetensors"
 FAMILIES = ("vae", "gan", "ar", "diffusion")
+# What each family reads of a request's sampling settings: the VAE and GAN draw in one pass,
+# the AR model samples tokens with its own temperature but is guided by CFG, and the
+# diffusion model uses all three.
+FAMILY_CONTROLS: dict[str, tuple[str, ...]] = {
+    "vae": (),
+    "gan": (),
+    "ar": ("cfg",),
+    "diffusion": SAMPLING_CONTROLS,
+}
 
 
 def default_models_dir() -> Path:
@@ -63,6 +78,7 @@ def discover_builtin_models(models_dir: Path | None = None) -> list[ModelInfo]:
             location=str(folder),
             size_bytes=(folder / WEIGHTS_NAME).stat().st_size,
             default_size=(size, size),
+            controls=FAMILY_CONTROLS[manifest["family"]],
         )
         found.append((bool(manifest.get("default", False)), info))
     found.sort(key=lambda pair: not pair[0])

@@ -58,3 +58,13 @@ def test_models_folder_ships_every_family_once_within_60_mb() -> None:
     for info in SHIPPED:
         folder = Path(info.location)
         assert (folder / "MODEL_CARD.md").is_file() and (folder / "ATTRIBUTION.md").is_file()
+
+
+def test_each_family_offers_only_the_settings_it_reads() -> None:
+    controls = {info.id: info.controls for info in discover_builtin_models()}
+    assert controls == {
+        "builtin-vae": (),
+        "builtin-gan": (),
+        "builtin-ar": ("cfg",),
+        "builtin-diffusion": ("sampler", "steps", "cfg"),
+    }
