@@ -34,7 +34,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--batch-size", type=int, help="images per step (default: the recipe's)")
     parser.add_argument("--resume", action="store_true", help="continue from OUT/checkpoint.pt")
     parser.add_argument("--seed", type=int, default=0, help="seed of weights and data order")
-    parser.add_argument("--device", default="cpu", help="cpu, cuda, cuda:1, mps (default cpu)")
+    parser.add_argument(
+        "--device", default="auto", help="auto (a GPU when there is one), cpu, cuda, cuda:1, mps"
+    )
     parser.add_argument(
         "--sample-every", type=int, default=500, help="steps between sample grids/checkpoints"
     )
@@ -59,7 +61,7 @@ def run_train(args: argparse.Namespace) -> int:
         batch_size=args.batch_size,
         resume=args.resume,
         seed=args.seed,
-        device=args.device,
+        device=_resolve_device(args.device),
         sample_every=args.sample_every,
         preset=args.preset,
         name=args.name,
@@ -72,6 +74,14 @@ def run_train(args: argparse.Namespace) -> int:
     return 0
 
 
+def _resolve_device(device: str) -> str:
+    if device != "auto":
+        return device
+    from studio.engine.device import pick_device
+
+    return str(pick_device("auto")[0])
+
+
 def _command_args(args: argparse.Namespace) -> list[str]:
     # Rebuilt from the parsed options so the card shows a complete, runnable command line.
     words = [NAME, "--family", args.family, "--data", str(args.data), "--out", str(args.out)]
@@ -82,7 +92,7 @@ def _command_args(args: argparse.Namespace) -> list[str]:
         ("--steps", args.steps),
         ("--batch-size", args.batch_size),
         ("--seed", args.seed),
-        ("--device", None if args.device == "cpu" else args.device),
+        ("--device", None if args.device == "auto" else args.device),
         ("--sample-every", args.sample_every),
         ("--preset", args.preset),
         ("--name", args.name),

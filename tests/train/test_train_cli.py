@@ -93,3 +93,13 @@ def test_the_recorded_command_repeats_the_run_including_resume(tmp_path: Path) -
     reparsed = _parse(recorded)
     for option in ("resume", "minutes", "sample_every", "threads", "device", "seed", "preset"):
         assert getattr(reparsed, option) == getattr(args, option)
+
+
+def test_training_runs_on_a_gpu_when_there_is_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    from studio.engine import device
+
+    monkeypatch.setattr(device, "_available_devices", lambda: {"cpu", "cuda"})
+    assert train_cli._resolve_device("auto") == "cuda"
+    assert train_cli._resolve_device("cpu") == "cpu"
+    monkeypatch.setattr(device, "_available_devices", lambda: {"cpu"})
+    assert train_cli._resolve_device("auto") == "cpu"
