@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 import torch
 
@@ -30,9 +32,42 @@ def test_unknown_load_and_other_devices_change_nothing(monkeypatch: pytest.Monke
         assert torch.get_num_threads() == before
 
 
-def test_idle_cores_counts_from_the_load_average(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(threads.os, "getloadavg", lambda: (2.6, 0.0, 0.0))
-    monkeypatch.setattr(threads.os, "sched_getaffinity", lambda pid: {0, 1, 2, 3, 4, 5, 6, 7})
+def _fake_proc(root: Path, runnable: int, own_states: list[str]) -> Path:
+    (root / "self" / "task").mkdir(parents=True)
+    (root / "loadavg").write_text(f"1.90 1.50 1.20 {runnable}/300 4242\n")
+    for tid, state in enumerate(own_states, start=100):
+        (root / "self" / "task" / str(tid)).mkdir()
+        # A thread name with a space and a parenthesis, as Qt and torch threads can have.
+        (root / "self" / "task" / str(tid) / "stat").write_text(f"{tid} (pool (1) x) {state} 1 2 3")
+    return root
+
+
+def test_our_own_threads_do_not_count_as_busy_cores(tmp_path: Path) -> None:
+    # Three runnable threads on the machine, two of them ours: one other program is busy.
+    proc = _fake_proc(tmp_path, runnable=3, own_states=["R", "S", "R", "S"])
+    assert threads.other_runnable_threads(proc) == 1
+
+
+def test_idle_cores_subtract_other_programs_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(threads, "usable_cores", lambda: 8)
+    monkeypatch.setattr(threads, "other_runnable_threads", lambda: 3)
     assert threads.idle_cores() == 5
-    monkeypatch.setattr(threads.os, "getloadavg", lambda: (30.0, 0.0, 0.0))
+    monkeypatch.setattr(threads, "other_runnable_threads", lambda: 30)
     assert threads.idle_cores() == 1
+    monkeypatch.setattr(threads, "other_runnable_threads", lambda: 0)
+    assert threads.idle_cores() == 8
+
+
+def test_without_proc_the_load_average_is_used(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    assert threads.other_runnable_threads(tmp_path / "missing") is None
+    monkeypatch.setattr(threads, "other_runnable_threads", lambda: None)
+    monkeypatch.setattr(threads, "usable_cores", lambda: 8)
+    monkeypatch.setattr(threads.os, "getloadavg", lambda: (2.6, 0.0, 0.0))
+    assert threads.idle_cores() == 5
+
+
+def test_this_machine_reports_a_usable_count() -> None:
+    idle = threads.idle_cores()
+    assert idle is None or 1 <= idle <= threads.usable_cores()
