@@ -3,7 +3,8 @@
 Both run the 26-style network on the same image (the shipped sample, scaled to each size) with
 the same style, in one process, on the CPU with their default thread counts (or a given
 number for both). After a warm-up, the two are timed alternately so a change in machine load
-hits both alike; the median of the runs is reported. Our time is the whole
+hits both alike, each after a pause that lets the other's idle threads stop spinning (see
+:data:`SETTLE_S`); the median of the runs is reported. Our time is the whole
 :func:`~studio.engine.style.fast.stylize_image` call as a job makes it (numpy in, numpy out,
 padding included, threads limited to idle cores); onnxruntime's is one ``session.run`` on an
 array already padded and laid out for it. onnxruntime is imported here only.
@@ -28,6 +29,12 @@ from studio.engine.style.paths import package_models_dir, sample_image_path
 from studio.engine.style.weights import NETWORKS, load_network
 
 BENCH_PRESET = 19
+# onnxruntime's worker threads keep spinning on the cores for a while after a run (its default,
+# which makes back-to-back calls fast), and so do OpenMP's after torch's. Timed right after the
+# other, either implementation shares the cores with those spinning threads: on two cores our
+# 512 px time rose from 0.13 s to 0.19 s that way. Each timed run therefore starts after a
+# short untimed pause in which the other's threads go idle, as they are in the app.
+SETTLE_S = 0.1
 
 
 def _interleaved_medians(
@@ -39,6 +46,7 @@ def _interleaved_medians(
     times: tuple[list[float], list[float]] = ([], [])
     for _ in range(max(1, repeats)):
         for run, bucket in ((ours, times[0]), (theirs, times[1])):
+            time.sleep(SETTLE_S)
             started = time.perf_counter()
             run()
             bucket.append(time.perf_counter() - started)
