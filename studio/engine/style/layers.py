@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import torch
-import torch.nn.functional as F  # noqa: N812  (the torch convention)
 from torch import Tensor
 
 from studio.engine.style.convs import ReflectConv
@@ -78,7 +77,6 @@ def conv_instance_norm(
     With frozen statistics the normalisation is a per-channel affine map, so it is folded into
     the convolution's weights and bias: one convolution and no extra pass over the activations.
     """
-    x = conv.prepare(x)
     weight, bias = conv.kernel()
     phases = conv.phases
     frozen = norm.take_frozen()
@@ -89,9 +87,9 @@ def conv_instance_norm(
         scale, shift = scale.repeat_interleave(phases), shift.repeat_interleave(phases)
         if bias is not None:
             shift = shift + bias * scale
-        y = F.conv2d(x, weight * scale.view(-1, 1, 1, 1), shift, conv.stride)
+        y = conv.convolve(x, weight * scale.view(-1, 1, 1, 1), shift)
         return conv.finish(_activate(y, activation))
-    y = F.conv2d(x, weight, bias, conv.stride)
+    y = conv.convolve(x, weight, bias)
     mean, var = batch_statistics(y, phases)
     norm.record(mean, var)
     scale = gamma.view(1, -1, 1, 1) * torch.rsqrt(var + eps)
@@ -108,11 +106,9 @@ def batch_statistics(y: Tensor, phases: int = 1) -> tuple[Tensor, Tensor]:
 
     Pooled over the batch too: a batch is one image cut into patches (see fast.py), so every
     patch is normalised with the statistics of them all; for one image this is instance norm.
-    On the CPU ``batch_norm_update_stats`` runs ATen's batch-norm statistics kernel, which reads
-    a channels-last tensor in one vectorised pass (20x faster than ``var_mean`` there).
     """
-    if y.device.type == "cpu":
-        mean, var = torch.batch_norm_update_stats(y, None, None, 0.0)
+    if y.device.type == "cpu" and y.is_contiguous(memory_format=torch.channels_last):
+        mean, var = _channels_last_statistics(y)
     else:
         var, mean = torch.var_mean(y, dim=(0, 2, 3), correction=0)
     if phases > 1:  # equal-sized groups: pool the means, and the second moments
@@ -121,3 +117,37 @@ def batch_statistics(y: Tensor, phases: int = 1) -> tuple[Tensor, Tensor]:
         var = (var + mean.square()).mean(1) - pooled.square()
         mean = pooled
     return mean.view(1, -1, 1, 1), var.view(1, -1, 1, 1)
+
+
+STATISTICS_CHUNK = 16384
+"""Pixels per partial sum of :func:`_channels_last_statistics`."""
+
+
+def _channels_last_statistics(y: Tensor) -> tuple[Tensor, Tensor]:
+    """Mean and biased variance of a channels-last CPU tensor, fast and to float precision.
+
+    ``batch_norm_update_stats`` reads a channels-last tensor in one vectorised pass (20x
+    faster than ``var_mean`` there), but it sums in float32: over a 1024 px image the variance
+    came out 2e-4 off, and fifteen normalised layers later the output was 1e-3 away from
+    onnxruntime's. Its partial statistics over bands of about :data:`STATISTICS_CHUNK` pixels
+    are accurate (1e-6), so the bands are measured separately and merged in float64 (Chan et
+    al.'s pairwise formula), for about 25 % more time than one pass.
+    """
+    batch, _, height, width = y.shape
+    rows = max(1, STATISTICS_CHUNK // width)
+    means, variances, counts = [], [], []
+    for index in range(batch):
+        for top in range(0, height, rows):
+            band = y[index : index + 1, :, top : top + rows]
+            mean, var = torch.batch_norm_update_stats(band, None, None, 0.0)
+            means.append(mean)
+            variances.append(var)
+            counts.append(band.shape[2] * width)
+    if len(means) == 1:
+        return means[0], variances[0]
+    count = torch.tensor(counts, dtype=torch.float64)[:, None]
+    band_means = torch.stack(means).double()
+    mean = (count * band_means).sum(0) / count.sum()
+    spread = torch.stack(variances).double() + (band_means - mean).square()
+    var = (count * spread).sum(0) / count.sum()
+    return mean.to(y.dtype), var.to(y.dtype)
