@@ -105,9 +105,10 @@ def test_style_transformer_matches_onnxruntime(photo: np.ndarray, style_image: n
 
 # At 384 px the plain forward pass is itself 1.2e-4 from onnxruntime (float32 sums in another
 # order, amplified by fifteen instance norms; 1.6e-4 at 1024 px), so the job path is held to the
-# plain pass tightly and to onnxruntime at 2e-4, a twentieth of one 8-bit level. One float32
-# pass for the norm statistics put it 1e-3 away at 1024 px, which the first bound catches.
-JOB_PATH_TOLERANCE = 2e-5
+# plain pass tightly and to onnxruntime at 2e-4, a twentieth of one 8-bit level. Measured here:
+# 1.3e-5 (two threads) to 3.6e-5 (one) from the plain pass; one float32 pass for the norm
+# statistics gave 1e-4 to 2.2e-4 (and 1e-3 at 1024 px), which the first bound catches.
+JOB_PATH_TOLERANCE = 6e-5
 LARGE_IMAGE_TOLERANCE = 2e-4
 
 
