@@ -7,13 +7,13 @@ GUI depends on the other.
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Sequence
 
-# torch reads this at its first allocation: transparent huge pages make the large, short-lived
-# activations of style transfer and decoding markedly cheaper on the CPU (see engine/style).
-os.environ.setdefault("THP_MEM_ALLOC_ENABLE", "1")
+from studio.process_tuning import tune_process
+
+# Before torch's first allocation: large CPU activations get huge pages and are reused.
+tune_process()
 
 
 def wants_gui(args: Sequence[str]) -> bool:
