@@ -18,7 +18,6 @@ Only the launcher calls :func:`tune_process`; tests and library users keep their
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import os
 import sys
 
@@ -37,12 +36,9 @@ def keep_large_blocks_in_heap(limit: int = HEAP_BLOCK_LIMIT) -> bool:
     """Raise glibc's mmap and trim thresholds to ``limit`` bytes (no-op off glibc)."""
     if not sys.platform.startswith("linux"):
         return False
-    name = ctypes.util.find_library("c")
-    if name is None:
-        return False
     try:
-        libc = ctypes.CDLL(name)
-        mallopt = libc.mallopt
+        # The running process's own symbols: no library search (find_library spawns ldconfig).
+        mallopt = ctypes.CDLL(None).mallopt
     except (OSError, AttributeError):  # musl and other C libraries have no mallopt
         return False
     mallopt.argtypes = (ctypes.c_int, ctypes.c_int)
