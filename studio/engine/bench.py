@@ -7,11 +7,8 @@ Both paths run in one process on the same loaded pipeline and settings: Studio's
 
 from __future__ import annotations
 
-import statistics
 import tempfile
 import threading
-import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +17,7 @@ from studio.domain.samplers import DEFAULT_SAMPLER
 from studio.domain.settings import EngineSettings
 from studio.engine.diffusers_backend import DiffusersBackend
 from studio.engine.service import EngineService
+from studio.engine.timing import interleaved_medians
 
 PROMPT = "a lighthouse on a cliff at sunset, oil painting, detailed"
 NEGATIVE = "blurry"
@@ -99,7 +97,7 @@ def _bench(
     def plain() -> None:
         _plain_diffusers_call(backend, request)
 
-    ours_s, diffusers_s = _interleaved_medians(ours, plain, repeats, warmup)
+    ours_s, diffusers_s = interleaved_medians(ours, plain, repeats, warmup)
     return {
         "model": backend.model.name,
         "device": str(backend.device),
@@ -127,19 +125,3 @@ def _plain_diffusers_call(backend: DiffusersBackend, request: GenerationRequest)
         generator=torch.Generator(device=generator_device).manual_seed(request.seed or 0),
         output_type="np",
     ).images
-
-
-def _interleaved_medians(
-    first: Callable[[], Any], second: Callable[[], Any], repeats: int, warmup: int
-) -> tuple[float, float]:
-    """Median times of two runs, alternated so a change in machine load hits both alike."""
-    for _ in range(warmup):
-        first()
-        second()
-    times: tuple[list[float], list[float]] = ([], [])
-    for _ in range(max(1, repeats)):
-        for run, bucket in ((first, times[0]), (second, times[1])):
-            started = time.perf_counter()
-            run()
-            bucket.append(time.perf_counter() - started)
-    return statistics.median(times[0]), statistics.median(times[1])

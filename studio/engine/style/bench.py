@@ -12,10 +12,7 @@ array already padded and laid out for it. onnxruntime is imported here only.
 
 from __future__ import annotations
 
-import statistics
 import threading
-import time
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -27,6 +24,7 @@ from studio.engine.style.compose import to_float
 from studio.engine.style.fast import stylize_image
 from studio.engine.style.paths import package_models_dir, sample_image_path
 from studio.engine.style.weights import NETWORKS, load_network
+from studio.engine.timing import interleaved_medians
 
 BENCH_PRESET = 19
 # onnxruntime's worker threads keep spinning on the cores for a while after a run (its default,
@@ -35,22 +33,6 @@ BENCH_PRESET = 19
 # 512 px time rose from 0.13 s to 0.19 s that way. Each timed run therefore starts after a
 # short untimed pause in which the other's threads go idle, as they are in the app.
 SETTLE_S = 0.1
-
-
-def _interleaved_medians(
-    ours: Callable[[], Any], theirs: Callable[[], Any], repeats: int, warmup: int
-) -> tuple[float, float]:
-    for _ in range(warmup):
-        ours()
-        theirs()
-    times: tuple[list[float], list[float]] = ([], [])
-    for _ in range(max(1, repeats)):
-        for run, bucket in ((ours, times[0]), (theirs, times[1])):
-            time.sleep(SETTLE_S)
-            started = time.perf_counter()
-            run()
-            bucket.append(time.perf_counter() - started)
-    return statistics.median(times[0]), statistics.median(times[1])
 
 
 def _bench_image(size: int) -> np.ndarray:
@@ -129,7 +111,7 @@ def _bench(
             return session.run(None, feed)[0]
 
         difference = float(np.abs(ours() - theirs()[0].transpose(1, 2, 0)).max())
-        ours_s, theirs_s = _interleaved_medians(ours, theirs, repeats, warmup)
+        ours_s, theirs_s = interleaved_medians(ours, theirs, repeats, warmup, SETTLE_S)
         rows.append(
             {
                 "size": size,
