@@ -31,11 +31,11 @@ def wants_gui(args: Sequence[str]) -> bool:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``studio`` with ``argv`` (defaults to ``sys.argv[1:]``) and return the exit code."""
     args = list(sys.argv[1:] if argv is None else argv)
-    if args[:2] == ["bench", "ui"]:
-        # Measures the window itself, so it lives above both the GUI and the CLI.
-        from studio.responsiveness import main as bench_ui
+    if args[:1] == ["bench"]:
+        # Benchmarks measure the window and the engine, so they live above both the GUI and the CLI.
+        from studio.bench.cli import main as bench_main
 
-        return bench_ui(args[2:])
+        return bench_main(args[1:])
     if wants_gui(args):
         from studio.app import run_app
 

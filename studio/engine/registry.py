@@ -14,10 +14,10 @@ from pathlib import Path
 from studio.domain.errors import ModelNotFoundError, StudioError
 from studio.domain.models import ModelFamily, ModelFormat, ModelInfo, ModelSource
 from studio.domain.settings import EngineSettings
-from studio.engine import pipeline_folder
 from studio.engine.builtin import discover_builtin_models, read_manifest
-from studio.engine.hf_cache import find_cached_pipeline, scan_hf_pipelines
-from studio.engine.model_files import inspect_model_file
+from studio.engine.sd import pipeline_folder
+from studio.engine.sd.hf_cache import find_cached_pipeline, scan_hf_pipelines
+from studio.engine.sd.model_files import inspect_model_file
 
 log = logging.getLogger(__name__)
 

@@ -86,7 +86,7 @@ class EngineService:
         import transformers
 
         import studio.engine.builtin.loader
-        import studio.engine.diffusers_backend
+        import studio.engine.sd.diffusers_backend
         import studio.engine.style.job  # noqa: F401
 
         # diffusers and transformers import their model classes on first attribute access.
@@ -202,7 +202,7 @@ class EngineService:
         device, dtype = self._device_and_dtype()
         if info.source is ModelSource.BUILTIN or info.family is ModelFamily.BUILTIN:
             return _load_builtin(info, device, dtype)
-        from studio.engine.diffusers_backend import load_diffusers_backend
+        from studio.engine.sd.diffusers_backend import load_diffusers_backend
 
         return load_diffusers_backend(info, device, dtype, release_previous=self._unload_current)
 
@@ -247,6 +247,6 @@ def _validate_for_model(request: GenerationRequest, info: ModelInfo) -> int:
                 f"Image {name} {value} does not suit {info.name}: use a multiple of "
                 f"{SD_SIDE_MULTIPLE}, such as {lower} or {lower + SD_SIDE_MULTIPLE}."
             )
-    from studio.engine.diffusers_backend import steps_per_image
+    from studio.engine.sd.diffusers_backend import steps_per_image
 
     return steps_per_image(request) * request.batch_count

@@ -18,7 +18,7 @@ def private_studio_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path
 
 @pytest.fixture(scope="session")
 def tiny_sd_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from studio.engine.tiny import build_tiny_pipeline
+    from studio.bench.tiny_models import build_tiny_pipeline
 
     return build_tiny_pipeline(tmp_path_factory.mktemp("cli-models") / "tiny-sd1", "sd1", seed=0)
 

@@ -34,21 +34,21 @@ def _one_cpu_thread(request: pytest.FixtureRequest):
 
 @pytest.fixture(scope="session")
 def tiny_sd1_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from studio.engine.tiny import build_tiny_pipeline
+    from studio.bench.tiny_models import build_tiny_pipeline
 
     return build_tiny_pipeline(tmp_path_factory.mktemp("models") / "tiny-sd1", "sd1", seed=0)
 
 
 @pytest.fixture(scope="session")
 def tiny_sdxl_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from studio.engine.tiny import build_tiny_pipeline
+    from studio.bench.tiny_models import build_tiny_pipeline
 
     return build_tiny_pipeline(tmp_path_factory.mktemp("models") / "tiny-sdxl", "sdxl", seed=0)
 
 
 @pytest.fixture(scope="session")
 def tiny_sd1_file(tiny_sd1_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from studio.engine.tiny import export_single_file
+    from studio.bench.tiny_models import export_single_file
 
     return export_single_file(
         tiny_sd1_dir, tmp_path_factory.mktemp("files") / "tiny-sd1.safetensors"
@@ -57,7 +57,7 @@ def tiny_sd1_file(tiny_sd1_dir: Path, tmp_path_factory: pytest.TempPathFactory) 
 
 @pytest.fixture(scope="session")
 def tiny_sdxl_file(tiny_sdxl_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from studio.engine.tiny import export_single_file
+    from studio.bench.tiny_models import export_single_file
 
     return export_single_file(
         tiny_sdxl_dir, tmp_path_factory.mktemp("files") / "tiny-sdxl.safetensors"
@@ -74,8 +74,8 @@ def sd1_backend(tiny_sd1_dir: Path):
     """The tiny SD 1.x folder loaded once for the whole session (CPU, float32)."""
     import torch
 
-    from studio.engine.diffusers_backend import load_diffusers_backend
     from studio.engine.registry import ModelRegistry
+    from studio.engine.sd.diffusers_backend import load_diffusers_backend
 
     info = ModelRegistry(EngineSettings(scan_hf_cache=False)).inspect_path(tiny_sd1_dir)
     backend = load_diffusers_backend(info, torch.device("cpu"), torch.float32)

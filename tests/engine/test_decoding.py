@@ -9,7 +9,7 @@ import pytest
 import torch
 
 from studio.domain.errors import OutOfMemoryError
-from studio.engine.decoding import NAN_WARNING, LatentDecoder
+from studio.engine.sd.decoding import NAN_WARNING, LatentDecoder
 
 from .helpers import run_all, tiny_request
 

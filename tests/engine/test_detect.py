@@ -9,7 +9,7 @@ import pytest
 
 from studio.domain.errors import ModelLoadError
 from studio.domain.models import ModelFamily
-from studio.engine.detect import V_PREDICTION_PROBE, detect_checkpoint, detect_file
+from studio.engine.sd.detect import V_PREDICTION_PROBE, detect_checkpoint, detect_file
 
 UNET = "model.diffusion_model."
 CONV_IN = {UNET + "input_blocks.0.0.weight": (320, 4, 3, 3)}

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from safetensors import safe_open
 
-from studio.engine import ldm_keys
 from studio.engine.resources import sd_config_dir
+from studio.engine.sd import ldm_keys
 
 
 def _meta_state(model_class, folder: Path) -> dict:

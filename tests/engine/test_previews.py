@@ -6,7 +6,7 @@ import numpy as np
 import torch
 
 from studio.domain.models import ModelFamily
-from studio.engine.previews import latent_preview
+from studio.engine.sd.previews import latent_preview
 
 
 def test_preview_is_uint8_rgb_at_latent_size() -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import torch
 
-from studio.engine.prompt_encoding import encode_prompts, sanitize_prompt, token_chunks
+from studio.engine.sd.prompt_encoding import encode_prompts, sanitize_prompt, token_chunks
 
 LONG_PROMPT = ", ".join(f"detail number {i}" for i in range(60))  # about 180 tokens
 ODD_PROMPTS = [

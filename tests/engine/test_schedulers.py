@@ -7,9 +7,9 @@ import torch
 
 from studio.domain.errors import InvalidRequestError
 from studio.domain.samplers import SAMPLER_NAMES
-from studio.engine.loading import scheduler_from_folder
 from studio.engine.resources import sd_config_dir
-from studio.engine.schedulers import SAMPLERS, build_scheduler, check_sampler_steps
+from studio.engine.sd.loading import scheduler_from_folder
+from studio.engine.sd.schedulers import SAMPLERS, build_scheduler, check_sampler_steps
 
 
 def test_every_domain_sampler_has_a_scheduler() -> None:

@@ -21,8 +21,8 @@ from studio.domain.errors import (
     UnsafeModelError,
 )
 from studio.domain.models import ModelFamily
-from studio.engine.diffusers_backend import load_diffusers_backend
 from studio.engine.registry import ModelRegistry
+from studio.engine.sd.diffusers_backend import load_diffusers_backend
 from studio.engine.service import EngineService
 
 from .helpers import run_all, tiny_request, tiny_settings

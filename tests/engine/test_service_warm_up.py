@@ -11,6 +11,6 @@ from studio.engine.service import EngineService
 
 def test_warm_up_imports_the_engine_and_freezes_its_objects() -> None:
     EngineService(EngineSettings(device="cpu", scan_hf_cache=False)).warm_up()
-    assert {"torch", "diffusers", "studio.engine.diffusers_backend"} <= set(sys.modules)
+    assert {"torch", "diffusers", "studio.engine.sd.diffusers_backend"} <= set(sys.modules)
     assert gc.isenabled()
     assert gc.get_freeze_count() > 100_000

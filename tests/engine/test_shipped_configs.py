@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from studio.engine.detect import detect_checkpoint
-from studio.engine.loading import scheduler_from_folder
 from studio.engine.resources import SD_CONFIG_NAMES, clip_vocab_dir, resources_dir, sd_config_dir
-from studio.engine.tokenizers import load_clip_tokenizer
+from studio.engine.sd.detect import detect_checkpoint
+from studio.engine.sd.loading import scheduler_from_folder
+from studio.engine.sd.tokenizers import load_clip_tokenizer
 
 EXPECTED = {
     # name: (cross-attention width, text encoder widths, prediction type, training size)

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def tiny_model(tmp_path_factory):
-    from studio.engine.tiny import build_tiny_pipeline
+    from studio.bench.tiny_models import build_tiny_pipeline
 
     return build_tiny_pipeline(tmp_path_factory.mktemp("ui-models") / "tiny-sd1", "sd1", seed=0)
 

@@ -9,7 +9,6 @@ list_presets() -> list[StylePreset]
 run_style_job(request, on_progress, cancel, device=None) -> GeneratedImage
 render_preset_thumbnails(cache_dir=None, size=128) -> dict[int, Path]
 default_cache_dir() -> Path
-bench_style(sizes=(512, 1024), repeats=5, warmup=1, threads=None) -> list[dict]
 """
 
 from __future__ import annotations
@@ -38,7 +37,6 @@ if TYPE_CHECKING:
 __all__ = [
     "PRESET_NAMES",
     "StylePreset",
-    "bench_style",
     "default_cache_dir",
     "list_presets",
     "render_preset_thumbnails",
@@ -66,15 +64,3 @@ def render_preset_thumbnails(cache_dir: Path | None = None, size: int = 128) -> 
     from studio.engine.style.thumbnails import render_preset_thumbnails as render
 
     return render(cache_dir, size)
-
-
-def bench_style(
-    sizes: tuple[int, ...] = (512, 1024),
-    repeats: int = 5,
-    warmup: int = 1,
-    threads: int | None = None,
-) -> list[dict[str, Any]]:
-    """Our torch port against onnxruntime; see :func:`studio.engine.style.bench.bench_style`."""
-    from studio.engine.style.bench import bench_style as bench
-
-    return bench(sizes, repeats, warmup, threads)

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from studio.cli import main
-from studio.engine.builtin.bench import bench_builtin
+from studio.bench.builtin import bench_builtin
+from studio.launcher import main
 
 
 def test_every_builtin_model_gets_a_timed_row(builtin_model_dirs: dict[str, Path]) -> None:

@@ -19,12 +19,12 @@ import numpy as np
 import torch
 from PIL import Image
 
+from studio.bench.timing import interleaved_medians
 from studio.domain.errors import InvalidRequestError
 from studio.engine.style.compose import to_float
 from studio.engine.style.fast import stylize_image
 from studio.engine.style.paths import package_models_dir, sample_image_path
 from studio.engine.style.weights import NETWORKS, load_network
-from studio.engine.timing import interleaved_medians
 
 BENCH_PRESET = 19
 # onnxruntime's worker threads keep spinning on the cores for a while after a run (its default,

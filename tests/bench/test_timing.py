@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from studio.engine import timing
+from studio.bench import timing
 
 
 def test_runs_alternate_after_an_untimed_warm_up(monkeypatch) -> None:

@@ -12,8 +12,8 @@ from pathlib import Path
 
 from studio.domain.errors import ModelLoadError
 from studio.domain.models import ModelFamily, ModelFormat, ModelInfo, ModelSource
-from studio.engine.detect import CheckpointKind, detect_file
 from studio.engine.safe_load import MODEL_FILE_SUFFIXES, SAFETENSORS_SUFFIXES
+from studio.engine.sd.detect import CheckpointKind, detect_file
 
 _kinds: dict[tuple[str, int, int], CheckpointKind] = {}
 _lock = threading.Lock()

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from studio.domain.errors import ModelLoadError
 from studio.domain.models import ModelFormat, ModelInfo, ModelSource
-from studio.engine import pipeline_folder
+from studio.engine.sd import pipeline_folder
 
 log = logging.getLogger(__name__)
 

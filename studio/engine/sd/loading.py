@@ -17,11 +17,12 @@ from typing import TYPE_CHECKING, Any
 
 from studio.domain.errors import DamagedModelError, ModelLoadError, StudioError
 from studio.domain.models import ModelFamily, ModelFormat, ModelInfo
-from studio.engine import pipeline_folder, safe_load
-from studio.engine.detect import CheckpointKind, detect_checkpoint
-from studio.engine.model_files import remember_kind
+from studio.engine import safe_load
 from studio.engine.resources import sd_config_dir
-from studio.engine.tokenizers import load_clip_tokenizer
+from studio.engine.sd import pipeline_folder
+from studio.engine.sd.detect import CheckpointKind, detect_checkpoint
+from studio.engine.sd.model_files import remember_kind
+from studio.engine.sd.tokenizers import load_clip_tokenizer
 
 if TYPE_CHECKING:
     import torch

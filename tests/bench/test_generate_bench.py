@@ -5,10 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from studio.bench.generate import _plain_diffusers_call, bench_generate
 from studio.domain.requests import GenerationRequest
-from studio.engine.bench import _plain_diffusers_call, bench_generate
-
-from .helpers import run_all
+from tests.engine.helpers import run_all
 
 
 @pytest.mark.parametrize("sampler", ["Euler a", "DPM++ 2M Karras"])

@@ -1,7 +1,7 @@
 """Stable Diffusion / SDXL generation through diffusers, as a :class:`GenerationBackend`.
 
 The pipeline runs with ``output_type="latent"``; decoding happens in
-:class:`~studio.engine.decoding.LatentDecoder` so NaN and out-of-memory decodes can be
+:class:`~studio.engine.sd.decoding.LatentDecoder` so NaN and out-of-memory decodes can be
 retried. Each step reports progress with a latent preview and checks the cancel event:
 cancelling raises :class:`JobCancelled` from inside the step callback, so a cancelled job stops
 within one step and never yields an image.
@@ -28,14 +28,14 @@ from studio.domain.errors import (
 from studio.domain.models import ModelFamily, ModelInfo
 from studio.domain.requests import GenerationRequest
 from studio.domain.results import GeneratedImage, ProgressUpdate
-from studio.engine.decoding import LatentDecoder
 from studio.engine.device import free_memory, is_out_of_memory
-from studio.engine.init_image import read_init_image
-from studio.engine.loading import LoadedPipeline, img2img_pipeline, load_pipeline
 from studio.engine.model_hash import short_hash
-from studio.engine.previews import latent_preview
-from studio.engine.prompt_encoding import PromptEmbeddings, encode_prompts
-from studio.engine.schedulers import build_scheduler, check_sampler_steps
+from studio.engine.sd.decoding import LatentDecoder
+from studio.engine.sd.init_image import read_init_image
+from studio.engine.sd.loading import LoadedPipeline, img2img_pipeline, load_pipeline
+from studio.engine.sd.previews import latent_preview
+from studio.engine.sd.prompt_encoding import PromptEmbeddings, encode_prompts
+from studio.engine.sd.schedulers import build_scheduler, check_sampler_steps
 
 if TYPE_CHECKING:
     import torch

@@ -90,8 +90,8 @@ def tiny_components(family: str = "sd1", seed: int = 0) -> dict[str, Any]:
     from diffusers import AutoencoderKL, UNet2DConditionModel
     from transformers import CLIPTextModel, CLIPTextModelWithProjection
 
-    from studio.engine.loading import scheduler_from_folder
-    from studio.engine.tokenizers import load_clip_tokenizer
+    from studio.engine.sd.loading import scheduler_from_folder
+    from studio.engine.sd.tokenizers import load_clip_tokenizer
 
     if family not in TINY_FAMILIES:
         raise ValueError(f"tiny pipelines exist for {TINY_FAMILIES}, not {family!r}")
@@ -155,7 +155,7 @@ def export_single_file(pipeline_dir: Path | str, out_file: Path | str) -> Path:
     """
     from safetensors.torch import load_file, save_file
 
-    from studio.engine import ldm_keys
+    from studio.engine.sd import ldm_keys
 
     folder = Path(pipeline_dir)
 

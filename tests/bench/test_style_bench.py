@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from studio.bench.style import bench_style
 from studio.domain.errors import InvalidRequestError
-from studio.engine.style import bench_style
 
 
 def test_bench_rows_compare_our_port_with_onnxruntime() -> None:

@@ -1,18 +1,24 @@
-"""``studio bench generate|style|builtin``: speed against the plain reference, in one process."""
+"""``studio bench generate|style|builtin|ui``: speed against the plain reference, in one process.
+
+The launcher routes ``studio bench ...`` here. Errors end the same way as every other command:
+one line on stderr and a non-zero exit code.
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
+import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 NAME = "bench"
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser(
-        NAME,
-        help="time Studio against the reference implementations",
+def build_parser() -> argparse.ArgumentParser:
+    """The ``studio bench`` parser with every benchmark registered."""
+    parser = argparse.ArgumentParser(
+        prog="studio bench",
         description="Benchmarks; speed goals live here, never in unit tests.",
     )
     targets = parser.add_subparsers(dest="target", metavar="TARGET", required=True)
@@ -58,25 +64,38 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     builtin.add_argument("--json", action="store_true")
     builtin.set_defaults(handler=run_builtin)
 
-    # Listed here for --help; the launcher runs it (it needs the window, which the CLI never
-    # imports), so this parser only documents the options of studio/responsiveness.py.
-    ui = targets.add_parser(
+    # studio.bench.ui parses its own options (see `studio bench ui --help`).
+    targets.add_parser(
         "ui",
         help="longest GUI event-loop stall while a model loads, generates and saves",
         add_help=False,
     )
-    ui.set_defaults(handler=_run_ui_elsewhere)
+    return parser
 
 
-def _run_ui_elsewhere(_args: argparse.Namespace) -> int:
-    from studio.domain.errors import InvalidRequestError
+def main(argv: Sequence[str]) -> int:
+    """Run one benchmark; errors become one line on stderr and a non-zero exit code."""
+    from studio.domain.errors import JobCancelled, StudioError
 
-    raise InvalidRequestError("run it as `studio bench ui` (see `studio bench ui --help`).")
+    args_list = list(argv)
+    if args_list[:1] == ["ui"]:
+        from studio.bench.ui import main as bench_ui
+
+        return bench_ui(args_list[1:])
+    args = build_parser().parse_args(args_list)
+    try:
+        return int(args.handler(args) or 0)
+    except StudioError as exc:
+        print(f"studio bench {args.target}: error: {exc}", file=sys.stderr)
+        return 1
+    except (KeyboardInterrupt, JobCancelled):
+        print(f"studio bench {args.target}: interrupted", file=sys.stderr)
+        return 130
 
 
 def run_generate(args: argparse.Namespace) -> int:
+    from studio.bench.generate import bench_generate
     from studio.domain.requests import parse_size
-    from studio.engine.bench import bench_generate
 
     width, height = parse_size(args.size)
     row = bench_generate(
@@ -100,8 +119,8 @@ def run_generate(args: argparse.Namespace) -> int:
 
 
 def run_builtin(args: argparse.Namespace) -> int:
+    from studio.bench.builtin import bench_builtin
     from studio.domain.errors import ModelNotFoundError
-    from studio.engine.builtin.bench import bench_builtin
 
     rows = bench_builtin(args.models_dir, size=args.size, repeats=args.repeats, device=args.device)
     if not rows:
@@ -121,8 +140,8 @@ def run_builtin(args: argparse.Namespace) -> int:
 
 
 def run_style(args: argparse.Namespace) -> int:
+    from studio.bench.style import bench_style
     from studio.domain.errors import InvalidRequestError
-    from studio.engine.style.bench import bench_style
 
     try:
         sizes = tuple(int(s) for s in args.sizes.split(","))

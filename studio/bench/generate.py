@@ -12,12 +12,12 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from studio.bench.timing import interleaved_medians
 from studio.domain.requests import GenerationRequest
 from studio.domain.samplers import DEFAULT_SAMPLER
 from studio.domain.settings import EngineSettings
-from studio.engine.diffusers_backend import DiffusersBackend
+from studio.engine.sd.diffusers_backend import DiffusersBackend
 from studio.engine.service import EngineService
-from studio.engine.timing import interleaved_medians
 
 PROMPT = "a lighthouse on a cliff at sunset, oil painting, detailed"
 NEGATIVE = "blurry"
@@ -58,7 +58,7 @@ def bench_generate(
     """
     with tempfile.TemporaryDirectory(prefix="studio-bench-") as scratch:
         if model is None:
-            from studio.engine.tiny import build_tiny_pipeline
+            from studio.bench.tiny_models import build_tiny_pipeline
 
             model = str(build_tiny_pipeline(Path(scratch) / "tiny-sd1", "sd1"))
             settings = EngineSettings(scan_hf_cache=False, builtin_models_dir=scratch)
