@@ -14,8 +14,8 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from studio.domain.history import HistoryEntry
-from studio.imaging.recipe import image_recipe
 from studio.project.records import DeletedEntry
+from studio.project.results import commit_result
 from studio.project.store import ProjectStore
 from studio.worker.jobs import FinishedImage
 
@@ -105,17 +105,7 @@ class Document(QObject):
 
     def add_finished(self, finished: FinishedImage) -> HistoryEntry:
         """Commit a finished image and its recipe; returns the new history entry."""
-        image = finished.image
-        recipe = image_recipe(image)
-        return self.add_image(
-            kind=image.kind,
-            png=finished.png,
-            thumbnail=finished.thumbnail,
-            width=image.width,
-            height=image.height,
-            prompt=getattr(image.request, "prompt", "") or str(recipe.get("summary", "")),
-            recipe=recipe,
-        )
+        return self._added(commit_result(self._store, finished.result))
 
     def add_image(
         self,
@@ -128,7 +118,11 @@ class Document(QObject):
         prompt: str,
         recipe: dict[str, Any],
     ) -> HistoryEntry:
-        entry = self._store.add_image_entry(kind, png, thumbnail, width, height, prompt, recipe)
+        return self._added(
+            self._store.add_image_entry(kind, png, thumbnail, width, height, prompt, recipe)
+        )
+
+    def _added(self, entry: HistoryEntry) -> HistoryEntry:
         self.entry_added.emit(entry)
         if self._untitled and self._store.image_count() == 1:
             self.title_changed.emit(self.title())

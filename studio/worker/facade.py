@@ -8,11 +8,11 @@ re-emitted (connecting a lambda straight to a worker signal would run it on the 
 from __future__ import annotations
 
 import itertools
-from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 
 from studio.domain.engine_protocol import EngineProtocol
+from studio.domain.jobs import JobRequest
 from studio.worker.inference_worker import InferenceWorker
 from studio.worker.jobs import FinishedImage, Job
 from studio.worker.thread import InferenceThread
@@ -93,7 +93,7 @@ class EngineFacade(QObject):
 
     # -- commands ---------------------------------------------------------------------------
 
-    def submit(self, request: Any) -> int:
+    def submit(self, request: JobRequest) -> int:
         """Queue a request; returns its job id. ``queued`` is emitted before this returns."""
         if self._closed:
             raise RuntimeError("the inference worker is shut down")

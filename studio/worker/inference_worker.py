@@ -10,8 +10,7 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 from studio.domain.engine_protocol import EngineProtocol
 from studio.domain.errors import JobCancelled, StudioError
 from studio.domain.results import GeneratedImage, ProgressUpdate
-from studio.imaging.recipe import encode_result_png
-from studio.imaging.thumbnails import make_thumbnail
+from studio.imaging.result import encode_result
 from studio.worker.jobs import FinishedImage, Job, ProgressThrottle
 
 log = logging.getLogger(__name__)
@@ -79,13 +78,8 @@ class InferenceWorker(QObject):
             self.job_finished.emit(job.id)
 
     def _finish(self, job_id: int, image: GeneratedImage) -> FinishedImage:
-        # Encoding here keeps PNG compression off the GUI thread.
-        return FinishedImage(
-            job_id=job_id,
-            image=image,
-            png=encode_result_png(image),
-            thumbnail=make_thumbnail(image.pixels),
-        )
+        # Encoding here keeps PNG compression and the recipe's JSON off the GUI thread.
+        return FinishedImage(job_id=job_id, result=encode_result(image))
 
     @Slot()
     def warm_up(self) -> None:
