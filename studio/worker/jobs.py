@@ -24,6 +24,19 @@ class Job:
 
 
 @dataclass(frozen=True, eq=False)
+class EngineCall:
+    """A short engine method call run on the worker (listing models, presets...).
+
+    ``failure`` starts the message of an unexpected error, e.g. ``"Could not list models"``.
+    """
+
+    id: int
+    method: str
+    args: tuple[object, ...] = ()
+    failure: str = "The engine call failed"
+
+
+@dataclass(frozen=True, eq=False)
 class FinishedImage:
     """One image of job ``job_id``, already encoded so the GUI thread only stores it.
 
