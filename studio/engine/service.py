@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import sys
 import threading
 from collections.abc import Iterator
 from dataclasses import replace
@@ -175,8 +176,12 @@ class EngineService:
         ]
 
     def close(self) -> None:
-        """Unload the model and free its memory."""
+        """Unload the model and the style networks and free their memory."""
         self._unload_current()
+        # Only a session that ran a style job has networks loaded (and the module imported).
+        style_weights = sys.modules.get("studio.engine.style.weights")
+        if style_weights is not None:
+            style_weights.unload_networks()
 
     def _stylize(
         self, request: StyleRequest, on_progress: ProgressCallback, cancel: threading.Event

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import numpy as np
 import torch
-import torch.nn.functional as F  # noqa: N812  (the PyTorch idiom)
 
 # Alpha below this (about 3/255) is snapped to fully transparent: a generator's background
 # hovers near zero, and an icon with a faint haze instead of real transparency is useless to
@@ -71,10 +70,3 @@ def upscale_nearest(pixels: np.ndarray, factor: int) -> np.ndarray:
     if factor == 1:
         return pixels
     return np.ascontiguousarray(pixels.repeat(factor, axis=0).repeat(factor, axis=1))
-
-
-def resize_model_space(x: torch.Tensor, size: int) -> torch.Tensor:
-    """Area-resize model-space images (premultiplied, so no dark fringes) to ``size``."""
-    if x.shape[-1] == size:
-        return x
-    return F.interpolate(x, size=(size, size), mode="area")
