@@ -60,7 +60,8 @@ def parse_formats(text: str) -> list[str]:
     unknown = [name for name in names if name not in SHEET_FORMATS]
     if unknown or not names:
         raise InvalidRequestError(
-            f"Unknown format {', '.join(unknown) or text!r}: use {', '.join(SHEET_FORMATS)}."
+            f"Unknown format {', '.join(map(repr, unknown)) or repr(text)}: "
+            f"use {', '.join(SHEET_FORMATS)} or all."
         )
     return list(dict.fromkeys(names))
 

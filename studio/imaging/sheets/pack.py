@@ -78,8 +78,13 @@ def pack_sheet(
             max(s.shape[1] for s in sprites) + margin,
             max(s.shape[0] for s in sprites) + margin,
         )
-        slots, _ = grid_slots(len(sprites), cell, options.grid, options.max_size + options.padding)
+        slots, (columns, rows) = grid_slots(
+            len(sprites), cell, options.grid, options.max_size + options.padding
+        )
+        # A grid page is the whole grid, so grid slicers in the engines line up.
+        grid_page = (columns * cell[0] - options.padding, rows * cell[1] - options.padding)
     else:
+        grid_page = None
         sizes = [(w + margin, h + margin) for _x, _y, w, h in boxes]
         # The last column and row need no padding after them: the page may be that much larger.
         slots = pack_rectangles(sizes, options.max_size + options.padding, options.pot)
@@ -100,13 +105,16 @@ def pack_sheet(
                 source_h=sprite.shape[0],
             )
         )
-    pages = _draw_pages(placed, sprites, options)
+    pages = _draw_pages(placed, sprites, options, grid_page)
     sources = {name: frame.source for name, frame in zip(names, frames, strict=True)}
     return PackedSheet(tuple(pages), tuple(placed), tuple(animations), options, sources)
 
 
 def _draw_pages(
-    placed: list[PlacedFrame], sprites: list[np.ndarray], options: SheetOptions
+    placed: list[PlacedFrame],
+    sprites: list[np.ndarray],
+    options: SheetOptions,
+    grid_page: tuple[int, int] | None,
 ) -> list[np.ndarray]:
     page_count = max(frame.page for frame in placed) + 1
     pages = []
@@ -115,6 +123,8 @@ def _draw_pages(
         on_page = [f for f in placed if f.page == page]
         width = max(f.x + f.w + extrude for f in on_page)
         height = max(f.y + f.h + extrude for f in on_page)
+        if grid_page is not None:
+            width, height = max(width, grid_page[0]), max(height, grid_page[1])
         if options.pot:
             width, height = page_side(width, True), page_side(height, True)
         canvas = np.zeros((height, width, 4), dtype=np.uint8)
