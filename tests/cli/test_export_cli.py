@@ -11,7 +11,7 @@ import pytest
 from studio.cli import main
 from studio.imaging.decode import load_pixels
 from studio.imaging.palettes import BUILTIN_PALETTES, off_palette_mask
-from studio.imaging.pixel_scale import scale_nearest
+from studio.imaging.pixels import upscale_nearest
 from studio.imaging.png import encode_png
 from studio.imaging.thumbnails import make_thumbnail
 from studio.project.store import ProjectStore
@@ -140,7 +140,7 @@ def test_sheet_refuses_a_missing_or_broken_image(tmp_path, capsys) -> None:
 def test_pixelate_writes_palette_exact_pixel_art(tmp_path, capsys) -> None:
     art = make_sprites(1)[0]
     source = tmp_path / "big.png"
-    source.write_bytes(encode_png(scale_nearest(art, 4)))
+    source.write_bytes(encode_png(upscale_nearest(art, 4)))
     out = tmp_path / "px.png"
     assert (
         main(["pixelate", str(source), "-o", str(out), "--palette", "db16", "--dither", "bayer4"])

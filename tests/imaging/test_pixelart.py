@@ -6,7 +6,6 @@ import numpy as np
 import pytest
 
 from studio.imaging.palettes import BUILTIN_PALETTES, Palette, off_palette_mask
-from studio.imaging.pixel_scale import scale_nearest
 from studio.imaging.pixelart import (
     DITHER_METHODS,
     PixelateOptions,
@@ -16,6 +15,7 @@ from studio.imaging.pixelart import (
     pixelate,
     quantize,
 )
+from studio.imaging.pixels import upscale_nearest
 
 
 def _art(size: int = 16, seed: int = 0) -> np.ndarray:
@@ -29,7 +29,7 @@ def _art(size: int = 16, seed: int = 0) -> np.ndarray:
 
 @pytest.mark.parametrize("cell", [2, 3, 5, 8])
 def test_grid_of_enlarged_pixel_art_is_found(cell: int) -> None:
-    assert detect_cell_size(scale_nearest(_art(), cell)) == cell
+    assert detect_cell_size(upscale_nearest(_art(), cell)) == cell
 
 
 def test_a_photo_like_image_has_no_grid() -> None:
@@ -43,7 +43,7 @@ def test_enlarged_art_pixelates_back_to_itself_exactly() -> None:
     palette = Palette(
         "art", tuple(dict.fromkeys(map(tuple, art[2:-2, 2:-2, :3].reshape(-1, 3).tolist())))
     )
-    result, cell = pixelate(scale_nearest(art, 4), PixelateOptions(palette=palette))
+    result, cell = pixelate(upscale_nearest(art, 4), PixelateOptions(palette=palette))
     assert cell == 4
     np.testing.assert_array_equal(result, art)
 

@@ -8,12 +8,11 @@ import numpy as np
 
 from studio.domain.errors import InvalidRequestError
 from studio.imaging.palettes.model import Palette
-from studio.imaging.pixel_scale import scale_nearest
 from studio.imaging.pixelart.alpha import add_outline, one_bit_alpha
 from studio.imaging.pixelart.dither import DITHER_METHODS, quantize
 from studio.imaging.pixelart.downscale import downscale
 from studio.imaging.pixelart.grid import detect_cell_size
-from studio.imaging.pixels import ensure_rgba
+from studio.imaging.pixels import ensure_rgba, upscale_nearest
 
 
 @dataclass(frozen=True)
@@ -80,7 +79,7 @@ def pixelate(pixels: np.ndarray, options: PixelateOptions) -> tuple[np.ndarray, 
     result = one_bit_alpha(quantize(small, options.palette, options.dither))
     if options.outline:
         result = add_outline(result, darkest(options.palette))
-    return scale_nearest(result, options.scale), cell
+    return upscale_nearest(result, options.scale), cell
 
 
 def darkest(palette: Palette) -> tuple[int, int, int]:

@@ -5,8 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from studio.domain.errors import InvalidRequestError
-from studio.imaging.pixel_scale import scale_nearest
-from studio.imaging.pixels import ensure_rgba
+from studio.imaging.pixels import ensure_rgba, upscale_nearest
 from studio.imaging.sheets.model import (
     Animation,
     PackedSheet,
@@ -69,7 +68,7 @@ def pack_sheet(
                 f"Animation {animation.name!r} names frames that are not in the sheet: "
                 f"{', '.join(missing[:5])}."
             )
-    sprites = [scale_nearest(ensure_rgba(frame.pixels), options.scale) for frame in frames]
+    sprites = [upscale_nearest(ensure_rgba(frame.pixels), options.scale) for frame in frames]
     trim = options.trim and options.layout == "maxrects"
     boxes = [opaque_bounds(s) if trim else (0, 0, s.shape[1], s.shape[0]) for s in sprites]
     margin = 2 * options.extrude + options.padding

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from studio.domain.errors import InvalidRequestError
-from studio.imaging.pixel_scale import scale_nearest
+from studio.imaging.pixels import upscale_nearest
 from studio.imaging.sheets import Animation, SheetOptions, pack_sheet
 from tests.imaging.sheets.conftest import WALK, make_frames, make_sprites
 
@@ -107,7 +107,7 @@ def test_scale_enlarges_every_frame_with_nearest_neighbour(scale: int) -> None:
             sprites[frame.index].shape[0] * scale,
         )
         np.testing.assert_array_equal(
-            untrimmed(sheet, frame), scale_nearest(sprites[frame.index], scale)
+            untrimmed(sheet, frame), upscale_nearest(sprites[frame.index], scale)
         )
 
 
