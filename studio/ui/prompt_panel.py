@@ -7,6 +7,7 @@ from typing import Any
 from PySide6.QtCore import QRegularExpression, Qt, Signal
 from PySide6.QtGui import QImage, QPixmap, QRegularExpressionValidator
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDoubleSpinBox,
     QFormLayout,
@@ -119,6 +120,12 @@ class PromptPanel(QWidget):
 
         self.batch_spin = QSpinBox()
         self.batch_spin.setRange(1, MAX_BATCH)
+        self.transparent_check = QCheckBox("Transparent background")
+        self.transparent_check.setObjectName("transparentBackground")
+        self.transparent_check.setToolTip(
+            "Stable Diffusion paints on flat green and the green is matted out (real alpha). "
+            "The built-in models always give alpha."
+        )
 
         form = QFormLayout()
         form.addRow("Model", self.model_combo)
@@ -128,6 +135,7 @@ class PromptPanel(QWidget):
         form.addRow("Seed", seed_row)
         form.addRow("Size", size_row)
         form.addRow("Batch count", self.batch_spin)
+        form.addRow(self.transparent_check)
 
         self.init_group = self._build_init_group()
 
@@ -283,6 +291,7 @@ class PromptPanel(QWidget):
             batch_count=self.batch_spin.value(),
             init_image=self._init_png,
             strength=self.strength_spin.value(),
+            transparent_background=self.transparent_check.isChecked(),
         )
 
     def apply_request(self, data: dict[str, Any], *, lock_seed: bool = True) -> None:
@@ -301,6 +310,7 @@ class PromptPanel(QWidget):
             self.cfg_spin.setValue(float(data["cfg_scale"]))
         if isinstance(data.get("strength"), int | float):
             self.strength_spin.setValue(float(data["strength"]))
+        self.transparent_check.setChecked(data.get("transparent_background") is True)
         seed = data.get("seed")
         if isinstance(seed, int) and 0 <= seed <= MAX_SEED:
             self.seed_edit.setText(str(seed))
@@ -376,6 +386,7 @@ class PromptPanel(QWidget):
             "height": self.height_spin.value(),
             "batch_count": self.batch_spin.value(),
             "strength": self.strength_spin.value(),
+            "transparent_background": self.transparent_check.isChecked(),
             "seed_locked": self.seed_lock.isChecked(),
         }
         if self.seed_edit.text():
