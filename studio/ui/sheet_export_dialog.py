@@ -153,7 +153,7 @@ class SheetExportDialog(QDialog):
         for number, (key, (label, _writer)) in enumerate(SHEET_FORMATS.items()):
             box = QCheckBox(label, objectName=f"engine_{key}")
             self.engine_boxes[key] = box
-            grid.addWidget(box, number // 2, number % 2)
+            grid.addWidget(box, number, 0)
 
         self.preview = SheetPreview()
         self.summary = QLabel(objectName="sheetSummary")
@@ -161,8 +161,10 @@ class SheetExportDialog(QDialog):
         right = QVBoxLayout()
         right.addWidget(self.preview, 1)
         right.addWidget(self.summary)
-        right.addLayout(options)
-        right.addWidget(engines)
+        settings_row = QHBoxLayout()
+        settings_row.addLayout(options, 1)
+        settings_row.addWidget(engines, 1)
+        right.addLayout(settings_row)
 
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
@@ -176,7 +178,7 @@ class SheetExportDialog(QDialog):
         outer = QVBoxLayout(self)
         outer.addLayout(columns, 1)
         outer.addWidget(self.buttons)
-        self.resize(1200, 820)
+        self.resize(1300, 860)
 
     def _fill_entries(self, selected_ids: list[int]) -> None:
         # Oldest first: the order things were made is the usual frame order.
@@ -356,7 +358,7 @@ class SheetExportDialog(QDialog):
 
     def _describe(self, sheet: PackedSheet) -> str:
         sizes = ", ".join(f"{w}×{h}" for w, h in map(sheet.page_size, range(len(sheet.pages))))
-        text = f"{len(sheet.frames)} frames on {len(sheet.pages)} page(s): {sizes}."
+        text = f"{len(sheet.frames)} frame(s) on {len(sheet.pages)} page(s): {sizes}."
         animations = ", ".join(
             f"{a.name} ({len(a.frames)} @ {a.fps:g} fps)" for a in sheet.animations
         )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QRect, Qt
+from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
 
@@ -35,12 +35,21 @@ def render_sheet_preview(sheet: PackedSheet, page: int, max_side: int = 640) -> 
         if frame.page != page:
             continue
         colour = ANIMATION_COLOUR if frame.name in animated else FRAME_COLOUR
-        painter.setPen(QPen(colour, 1))
+        pen = 2 if factor >= 2 else 1
+        painter.setPen(QPen(colour, pen))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.drawRect(
-            frame.x * factor, frame.y * factor, frame.w * factor - 1, frame.h * factor - 1
+            frame.x * factor + pen // 2,
+            frame.y * factor + pen // 2,
+            frame.w * factor - pen,
+            frame.h * factor - pen,
         )
-        if frame.w * factor >= 40:
-            painter.drawText(frame.x * factor + 3, frame.y * factor + 12, frame.name)
+        label = painter.fontMetrics().boundingRect(frame.name).adjusted(-3, -1, 3, 1)
+        if label.width() <= frame.w * factor:
+            label.moveTopLeft(QPoint(frame.x * factor + pen, frame.y * factor + pen))
+            painter.fillRect(label, QColor(0, 0, 0, 170))
+            painter.setPen(QColor(255, 255, 255))
+            painter.drawText(label, Qt.AlignmentFlag.AlignCenter, frame.name)
     painter.end()
     return image
 

@@ -44,7 +44,7 @@ def test_sheet_dialog_previews_and_exports_a_walk_cycle(qtbot, window, tmp_path)
         lambda: dialog.sheet is not None and len(dialog.sheet.frames) == 8, timeout=TIMEOUT
     )
     assert dialog.preview.pixmap() is not None and not dialog.preview.pixmap().isNull()
-    assert "8 frames" in dialog.summary.text() and "walk (8 @ 10 fps)" in dialog.summary.text()
+    assert "8 frame(s)" in dialog.summary.text() and "walk (8 @ 10 fps)" in dialog.summary.text()
     assert [dialog.entries.item(r).data(ENTRY_ROLE) for r in range(8)] == ids
     dialog.engine_boxes["godot4"].setChecked(True)
     dialog.engine_boxes["unity"].setChecked(True)
