@@ -69,6 +69,20 @@ def read_inputs(items: list[str], project_path: Path | None) -> list[InputImage]
     return images
 
 
+def project_palette_lock(project_path: Path | None):
+    """The palette the project is locked to (``None`` without a project or a lock)."""
+    if project_path is None or not project_path.is_file():
+        return None
+    from studio.project.palette_lock import load_palette_lock
+    from studio.project.store import ProjectStore
+
+    store = ProjectStore.open(project_path)
+    try:
+        return load_palette_lock(store)
+    finally:
+        store.close()
+
+
 def _from_file(path: Path, load_pixels) -> InputImage:
     return InputImage(path.stem, load_pixels(path), {"file": path.name})
 

@@ -42,6 +42,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--max-size", help="largest page side (default 4096)")
     parser.add_argument("--smooth", action="store_true", help="linear filtering, not pixel art")
     parser.add_argument(
+        "--keep-colours",
+        action="store_true",
+        help="ignore the project's locked palette (by default frames are snapped to it)",
+    )
+    parser.add_argument(
         "--anim", action="append", default=[], help="NAME:FPS:FRAMES, e.g. walk:8:0-7"
     )
     parser.set_defaults(handler=run)
@@ -92,7 +97,13 @@ def _frame_at(names: list[str], number: int, text: str) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from studio.cli.export_inputs import check_output_folder, parse_int, read_inputs
+    from studio.cli.export_inputs import (
+        check_output_folder,
+        parse_int,
+        project_palette_lock,
+        read_inputs,
+    )
+    from studio.imaging.palettes.lock import snap_to_palette
     from studio.imaging.sheets import (
         SheetFrame,
         SheetOptions,
@@ -117,6 +128,8 @@ def run(args: argparse.Namespace) -> int:
         pixel_art=not args.smooth,
     )
     images = read_inputs(args.inputs, args.project)
+    # A project locked to a palette exports on that palette (--keep-colours opts out).
+    palette = None if args.keep_colours else project_palette_lock(args.project)
     labels = [image.name for image in images]
     if args.frames:
         given = [part.strip() for part in args.frames.split(",")]
@@ -128,11 +141,16 @@ def run(args: argparse.Namespace) -> int:
     names = unique_frame_names(labels)
     animations = [parse_animation(text, names) for text in args.anim]
     frames = [
-        SheetFrame(name, image.pixels, image.source)
+        SheetFrame(
+            name,
+            image.pixels if palette is None else snap_to_palette(image.pixels, palette),
+            image.source,
+        )
         for name, image in zip(names, images, strict=True)
     ]
     sheet = pack_sheet(frames, animations, options)
     written = write_export_files(folder, sheet_files(sheet, args.name, formats))
     sizes = ", ".join(f"{w}x{h}" for w, h in (sheet.page_size(p) for p in range(len(sheet.pages))))
-    print(f"wrote {len(written)} files to {folder} ({len(frames)} frames on {sizes})")
+    locked = f", snapped to {palette.name}" if palette is not None else ""
+    print(f"wrote {len(written)} files to {folder} ({len(frames)} frames on {sizes}{locked})")
     return 0

@@ -228,3 +228,23 @@ def test_tileset_from_a_folder(tmp_path, capsys) -> None:
         "dungeon.png", "dungeon.tileset.tres", "dungeon.tmx", "dungeon.tsx",
     ]  # fmt: skip
     _fail(capsys, ["tileset", str(tmp_path / "empty-nothing"), "-o", str(out)], "empty-nothing")
+
+
+def test_sheet_from_a_palette_locked_project_is_on_the_palette(tmp_path, capsys) -> None:
+    from studio.project.palette_lock import save_palette_lock
+
+    project = ProjectStore.create(tmp_path / "game.studio")
+    sprite = make_sprites(1)[0]
+    entry = project.add_image_entry(
+        "generate", encode_png(sprite), make_thumbnail(sprite), 24, 24, "slime", {}
+    )
+    save_palette_lock(project, BUILTIN_PALETTES["Game Boy"])
+    project.close()
+    base = ["sheet", f"#{entry.id}", "--project", str(tmp_path / "game.studio"), "--format", "csv"]
+    assert main([*base, "-o", str(tmp_path / "locked")]) == 0
+    assert "snapped to Game Boy" in capsys.readouterr().out
+    page = load_pixels(tmp_path / "locked" / "sheet.png")
+    assert off_palette_mask(page, BUILTIN_PALETTES["Game Boy"]).sum() == 0
+    assert main([*base, "-o", str(tmp_path / "free"), "--keep-colours"]) == 0
+    page = load_pixels(tmp_path / "free" / "sheet.png")
+    assert off_palette_mask(page, BUILTIN_PALETTES["Game Boy"]).sum() > 0

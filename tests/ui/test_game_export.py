@@ -109,3 +109,15 @@ def test_remove_background_adds_a_cut_out_entry(qtbot, window) -> None:
     assert result[20, 20, 3] == 255 and result[2, 2, 3] == 0
     assert entry.recipe["source_entry_id"] == source and entry.recipe["key"] == "#08a218"
     assert window.history.current_entry_id == entry.id
+
+
+def test_remove_background_on_a_busy_image_tells_why(qtbot, window) -> None:
+    noise = np.random.default_rng(0).integers(0, 256, (32, 32, 4)).astype(np.uint8)
+    noise[..., 3] = 255
+    source = _add(window, noise, "noise")
+    before = len(window.document.entries())
+    with qtbot.waitSignal(window.game._relay.failed, timeout=60_000):
+        assert window.game.remove_background(source)
+    window.game.pool.waitForDone()
+    assert "not one flat colour" in window.notice.text()
+    assert len(window.document.entries()) == before
