@@ -23,10 +23,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from studio.domain.models import ModelInfo
+from studio.domain.models import ModelInfo, ModelSource
 from studio.domain.requests import MAX_BATCH, MAX_SEED, MAX_SIDE, MAX_STEPS, GenerationRequest
 from studio.domain.samplers import DEFAULT_SAMPLER, SAMPLER_NAMES
 
+TRANSPARENT_TIP = (
+    "Stable Diffusion paints on flat green and the green is matted out, so the image has real "
+    "alpha and no halo."
+)
 SIZE_PRESETS: tuple[tuple[int, int], ...] = (
     (64, 64),
     (128, 128),
@@ -122,10 +126,7 @@ class PromptPanel(QWidget):
         self.batch_spin.setRange(1, MAX_BATCH)
         self.transparent_check = QCheckBox("Transparent background")
         self.transparent_check.setObjectName("transparentBackground")
-        self.transparent_check.setToolTip(
-            "Stable Diffusion paints on flat green and the green is matted out (real alpha). "
-            "The built-in models always give alpha."
-        )
+        self.transparent_check.setToolTip(TRANSPARENT_TIP)
 
         form = QFormLayout()
         form.addRow("Model", self.model_combo)
@@ -256,6 +257,13 @@ class PromptPanel(QWidget):
             used = info is None or control in info.controls
             widget.setEnabled(used)
             widget.setToolTip("" if used else f"{info.name} does not use this setting.")
+        builtin = info is not None and info.source == ModelSource.BUILTIN
+        self.transparent_check.setEnabled(not builtin)
+        self.transparent_check.setToolTip(
+            f"{info.name} always draws sprites with real transparency."
+            if builtin
+            else TRANSPARENT_TIP
+        )
 
     def _apply_model_defaults(self, info: ModelInfo) -> None:
         # A model made for 64 px sprites and one made for 1024 px scenes need other sizes,

@@ -121,3 +121,24 @@ def test_remove_background_on_a_busy_image_tells_why(qtbot, window) -> None:
     window.game.pool.waitForDone()
     assert "not one flat colour" in window.notice.text()
     assert len(window.document.entries()) == before
+
+
+def test_transparent_background_is_for_sd_models_and_travels_in_the_request(
+    qtbot, make_window
+) -> None:
+    from dataclasses import replace
+
+    from studio.domain.models import ModelSource
+    from tests.fakes import FAKE_MODEL, ScriptedEngine
+
+    builtin = replace(FAKE_MODEL, id="builtin-vae", name="Built-in", source=ModelSource.BUILTIN)
+    window = make_window(ScriptedEngine(models=[builtin, FAKE_MODEL]))
+    panel = window.prompt_panel
+    assert not panel.transparent_check.isEnabled()
+    assert "always draws sprites with real transparency" in panel.transparent_check.toolTip()
+    panel.select_model(FAKE_MODEL.id)
+    assert panel.transparent_check.isEnabled()
+    panel.transparent_check.setChecked(True)
+    panel.prompt_edit.setPlainText("a slime")
+    assert panel.build_request().transparent_background is True
+    assert panel.state()["transparent_background"] is True

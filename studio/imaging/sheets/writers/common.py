@@ -7,7 +7,6 @@ import hashlib
 from studio.imaging.sheets.model import PackedSheet, PlacedFrame
 
 APP_NAME = "Studio"
-APP_URL = "https://github.com/studio-app/studio"
 
 
 def page_image_name(base: str, page: int, page_count: int) -> str:

@@ -13,7 +13,7 @@ from typing import Any
 
 from studio.imaging.sheets.model import PackedSheet, PlacedFrame
 from studio.imaging.sheets.writers.common import (
-    APP_URL,
+    APP_NAME,
     frames_on_page,
     page_file_name,
     page_image_name,
@@ -56,7 +56,7 @@ def frame_entry(frame: PlacedFrame) -> dict[str, Any]:
 def meta(sheet: PackedSheet, image: str, page: int) -> dict[str, Any]:
     width, height = sheet.page_size(page)
     return {
-        "app": APP_URL,
+        "app": APP_NAME,
         "version": "1.0",
         "image": image,
         "format": "RGBA8888",
