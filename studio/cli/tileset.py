@@ -41,7 +41,8 @@ def run(args: argparse.Namespace) -> int:
         spacing=parse_int("--spacing", args.spacing, 0, 64, 0),
         margin=parse_int("--margin", args.margin, 0, 64, 0),
     )
-    written = write_export_files(folder, tileset_files(tileset))
+    sources = [image.source for image in images]
+    written = write_export_files(folder, tileset_files(tileset, sources))
     print(
         f"wrote {len(written)} files to {folder} ({tileset.count} tiles of "
         f"{tileset.tile_width}x{tileset.tile_height}, {tileset.columns} columns)"
