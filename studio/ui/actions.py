@@ -30,6 +30,7 @@ class WindowActions:
     use_as_init: QAction
     apply_style: QAction
     remove_background: QAction
+    pixelate: QAction
     lock_palette: QAction
     zoom_in: QAction
     zoom_out: QAction
@@ -118,6 +119,12 @@ def build_actions(window: QMainWindow, undo_stack: QUndoStack) -> WindowActions:
             "Ctrl+Shift+B",
             tip="Key out the flat background of the canvas image (a new history entry)",
         ),
+        pixelate=_action(
+            window,
+            "Pixelate…",
+            "Ctrl+Shift+P",
+            tip="Pixel art on a palette from the canvas image (a new history entry)",
+        ),
         lock_palette=_action(
             window, "Lock Palette…", tip="Snap every new result and export to one palette"
         ),
@@ -151,7 +158,7 @@ def build_menus(menu_bar: QMenuBar, actions: WindowActions) -> None:
     image_menu.addAction(actions.use_as_init)
     image_menu.addAction(actions.apply_style)
     image_menu.addSeparator()
-    image_menu.addActions([actions.remove_background, actions.lock_palette])
+    image_menu.addActions([actions.remove_background, actions.pixelate, actions.lock_palette])
 
     view_menu = menu_bar.addMenu("&View")
     view_menu.addActions([actions.zoom_in, actions.zoom_out, actions.fit, actions.actual_size])

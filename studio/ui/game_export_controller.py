@@ -1,46 +1,30 @@
-"""Game-asset actions of the window: sprite-sheet export, palette lock, remove background.
+"""Game-asset actions of the window: sprite-sheet export, palette lock, remove background,
+pixelate.
 
 Remove Background runs pymatting, which can take seconds on a large image (and compiles its
-kernels on first use), so it runs on Qt's thread pool and hands the result back to the GUI
-thread through a signal; the engine's thread is not involved.
+kernels on first use), and error-diffusion dithering is a per-pixel loop, so both run on Qt's
+thread pool (studio.ui.imaging_tasks); the engine's thread is not involved.
 """
 
 from __future__ import annotations
 
-import numpy as np
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from typing import Any
 
-from studio.domain.errors import StudioError
+import numpy as np
+from PySide6.QtCore import QObject, QThreadPool, Signal
+
 from studio.imaging.decode import load_pixels
 from studio.imaging.matte import remove_background
+from studio.imaging.pixelart import PixelateOptions, pixelate
 from studio.imaging.png import encode_png
 from studio.imaging.thumbnails import make_thumbnail
 from studio.ui.document import Document
+from studio.ui.imaging_tasks import ImagingEdit, ImagingRelay, ImagingTask
 from studio.ui.notice import NoticeBanner
 from studio.ui.palette_lock_dialog import PaletteLockDialog
+from studio.ui.pixelate_dialog import PixelateDialog
 from studio.ui.sheet_export_dialog import SheetExportDialog
 from studio.ui.status_bar import JobStatusBar
-
-
-class _MatteRelay(QObject):
-    """Lives on the GUI thread; the pool thread emits through it (queued to the GUI)."""
-
-    finished = Signal(int, object)
-    failed = Signal(int, str)
-
-
-class _MatteTask(QRunnable):
-    def __init__(self, entry_id: int, pixels: np.ndarray, relay: _MatteRelay) -> None:
-        super().__init__()
-        self._entry_id, self._pixels, self._relay = entry_id, pixels, relay
-
-    def run(self) -> None:
-        try:
-            result, key = remove_background(self._pixels)
-        except StudioError as exc:
-            self._relay.failed.emit(self._entry_id, str(exc))
-            return
-        self._relay.finished.emit(self._entry_id, (result, key))
 
 
 class GameExportController(QObject):
@@ -48,11 +32,11 @@ class GameExportController(QObject):
 
     Signals
     -------
-    background_removed(int)
-        The id of the new history entry holding the cut-out image.
+    image_edited(int)
+        The id of the new history entry holding a cut-out or pixelated image.
     """
 
-    background_removed = Signal(int)
+    image_edited = Signal(int)
 
     def __init__(
         self,
@@ -67,9 +51,9 @@ class GameExportController(QObject):
         self._notice = notice
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(1)
-        self._relay = _MatteRelay(self)
-        self._relay.finished.connect(self._on_matte_finished)
-        self._relay.failed.connect(self._on_matte_failed)
+        self._relay = ImagingRelay(self)
+        self._relay.finished.connect(self._on_edit_finished)
+        self._relay.failed.connect(self._on_edit_failed)
         self.dialog: SheetExportDialog | None = None
 
     def sheet_dialog(self, selected_ids: list[int], parent=None) -> SheetExportDialog:
@@ -98,27 +82,49 @@ class GameExportController(QObject):
 
     def remove_background(self, entry_id: int) -> bool:
         """Start keying out the entry's flat background; False when there is no entry."""
+        return self._start(entry_id, "matte", _matte, "Removing the background…")
+
+    def pixelate_dialog(self, entry_id: int, parent=None) -> PixelateDialog:
+        dialog = PixelateDialog(self._document.palette_lock(), parent)
+        dialog.accepted.connect(lambda: self.pixelate(entry_id, dialog.options()))
+        return dialog
+
+    def open_pixelate(self, entry_id: int, parent=None) -> None:
+        if not entry_id:
+            self._status.say("Pick an image in the history first")
+            return
+        self.pixelate_dialog(entry_id, parent).open()
+
+    def pixelate(self, entry_id: int, options: PixelateOptions) -> bool:
+        """Start turning the entry into palette-exact pixel art (a new entry)."""
+
+        def edit(pixels: np.ndarray) -> tuple[np.ndarray, dict[str, Any]]:
+            result, cell = pixelate(pixels, options)
+            facts = {"palette": options.palette.name, "dither": options.dither, "grid": cell}
+            return result, {**facts, "method": options.method, "outline": options.outline}
+
+        return self._start(entry_id, "pixelate", edit, "Pixelating…")
+
+    def _start(self, entry_id: int, kind: str, edit: ImagingEdit, message: str) -> bool:
         pixels = self._entry_pixels(entry_id) if entry_id else None
         if pixels is None:
             self._status.say("Pick an image in the history first")
             return False
-        self._status.say("Removing the background…")
-        self.pool.start(_MatteTask(entry_id, pixels, self._relay))
+        self._status.say(message)
+        self.pool.start(ImagingTask(entry_id, kind, pixels, edit, self._relay))
         return True
 
     def _entry_pixels(self, entry_id: int) -> np.ndarray | None:
         entry = self._document.entry(entry_id)
         return None if entry is None else load_pixels(self._document.image_png(entry.image_id))
 
-    def _on_matte_finished(self, entry_id: int, payload: object) -> None:
-        result, key = payload  # type: ignore[misc]
+    def _on_edit_finished(self, entry_id: int, kind: str, payload: object) -> None:
+        result, facts = payload  # type: ignore[misc]
         source = self._document.entry(entry_id)
-        prompt = source.prompt if source else ""
         recipe = {
-            "kind": "matte",
+            "kind": kind,
             "source_entry_id": entry_id,
-            "key": "#{:02x}{:02x}{:02x}".format(*key),
-            "method": "pymatting closed-form, despill, edge bleed",
+            **facts,
             "source_recipe": source.recipe if source else {},
         }
         entry = self._document.add_image(
@@ -127,15 +133,23 @@ class GameExportController(QObject):
             thumbnail=make_thumbnail(result),
             width=int(result.shape[1]),
             height=int(result.shape[0]),
-            prompt=prompt,
+            prompt=source.prompt if source else "",
             recipe=recipe,
         )
-        self._status.say(f"Background removed: new entry #{entry.id}")
-        self.background_removed.emit(entry.id)
+        done = "Background removed" if kind == "matte" else "Pixelated"
+        self._status.say(f"{done}: new entry #{entry.id}")
+        self.image_edited.emit(entry.id)
 
-    def _on_matte_failed(self, entry_id: int, message: str) -> None:
-        self._notice.show_message(f"Could not remove the background of #{entry_id}: {message}")
+    def _on_edit_failed(self, entry_id: int, kind: str, message: str) -> None:
+        what = "remove the background of" if kind == "matte" else "pixelate"
+        self._notice.show_message(f"Could not {what} #{entry_id}: {message}")
 
     def shut_down(self) -> None:
-        """Wait for a running matte (seconds at most) so no thread outlives the window."""
+        """Wait for a running edit (seconds at most) so no thread outlives the window."""
         self.pool.waitForDone()
+
+
+def _matte(pixels: np.ndarray) -> tuple[np.ndarray, dict[str, Any]]:
+    result, key = remove_background(pixels)
+    method = "pymatting closed-form, despill, edge bleed"
+    return result, {"key": "#{:02x}{:02x}{:02x}".format(*key), "method": method}

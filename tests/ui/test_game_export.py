@@ -101,7 +101,7 @@ def test_remove_background_adds_a_cut_out_entry(qtbot, window) -> None:
     image[...] = (8, 162, 24, 255)
     image[8:30, 10:28] = (220, 50, 60, 255)
     source = _add(window, image, "slime on green")
-    with qtbot.waitSignal(window.game.background_removed, timeout=60_000) as blocker:
+    with qtbot.waitSignal(window.game.image_edited, timeout=60_000) as blocker:
         assert window.game.remove_background(source)
     window.game.pool.waitForDone()
     entry = window.document.entry(blocker.args[0])
@@ -142,3 +142,25 @@ def test_transparent_background_is_for_sd_models_and_travels_in_the_request(
     panel.prompt_edit.setPlainText("a slime")
     assert panel.build_request().transparent_background is True
     assert panel.state()["transparent_background"] is True
+
+
+def test_pixelate_adds_palette_exact_pixel_art(qtbot, window) -> None:
+    from studio.imaging.pixels import upscale_nearest
+
+    art = make_sprites(1)[0]
+    source = _add(window, upscale_nearest(art, 4), "big knight")
+    window.document.set_palette_lock(BUILTIN_PALETTES["DB16"])
+    dialog = window.game.pixelate_dialog(source, window)
+    qtbot.addWidget(dialog)
+    assert dialog.palette_combo.currentText() == "DB16 (project)"
+    dialog.dither.setCurrentIndex(dialog.dither.findData("bayer4"))
+    with qtbot.waitSignal(window.game.image_edited, timeout=TIMEOUT) as blocker:
+        dialog.accept()
+    window.game.pool.waitForDone()
+    entry = window.document.entry(blocker.args[0])
+    result = load_pixels(window.document.image_png(entry.image_id))
+    assert result.shape[:2] == art.shape[:2]
+    assert off_palette_mask(result, BUILTIN_PALETTES["DB16"]).sum() == 0
+    assert (entry.recipe["palette"], entry.recipe["dither"], entry.recipe["grid"]) == (
+        "DB16", "bayer4", 4,
+    )  # fmt: skip
