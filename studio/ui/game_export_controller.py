@@ -14,7 +14,6 @@ import numpy as np
 from PySide6.QtCore import QObject, QThreadPool, Signal
 
 from studio.imaging.decode import load_pixels
-from studio.imaging.matte import remove_background
 from studio.imaging.pixelart import PixelateOptions, pixelate
 from studio.imaging.png import encode_png
 from studio.imaging.thumbnails import make_thumbnail
@@ -150,6 +149,9 @@ class GameExportController(QObject):
 
 
 def _matte(pixels: np.ndarray) -> tuple[np.ndarray, dict[str, Any]]:
+    # scipy and pymatting load on first use, not with the window.
+    from studio.imaging.matte import remove_background
+
     result, key = remove_background(pixels)
     method = "pymatting closed-form, despill, edge bleed"
     return result, {"key": "#{:02x}{:02x}{:02x}".format(*key), "method": method}
