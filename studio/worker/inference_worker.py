@@ -8,6 +8,7 @@ import traceback
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from studio.domain.engine_protocol import EngineProtocol
+from studio.domain.error_log import report_bug
 from studio.domain.errors import JobCancelled, StudioError
 from studio.domain.results import GeneratedImage, ProgressUpdate
 from studio.imaging.recipe import encode_result_png
@@ -17,13 +18,12 @@ from studio.worker.jobs import FinishedImage, Job, ProgressThrottle
 log = logging.getLogger(__name__)
 
 
-def describe_unexpected(exc: BaseException) -> str:
-    """A message for a failure the engine did not anticipate, still useful to a person."""
-    detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    return (
-        f"The job failed unexpectedly ({type(exc).__name__}: {detail}). "
-        "Try again; if it keeps failing, restart Studio."
-    )
+def describe_unexpected(exc: BaseException, doing: str = "The job") -> str:
+    """A failure the engine did not anticipate: traceback to the log file, a message to show.
+
+    The message is short, says what failed and names the log file (RELIABILITY 21).
+    """
+    return report_bug(exc, doing)
 
 
 class InferenceWorker(QObject):
@@ -73,8 +73,7 @@ class InferenceWorker(QObject):
         except StudioError as exc:
             self.job_failed.emit(job.id, str(exc))
         except Exception as exc:  # the worker must survive anything a job throws
-            log.error("job %s failed:\n%s", job.id, traceback.format_exc())
-            self.job_failed.emit(job.id, describe_unexpected(exc))
+            self.job_failed.emit(job.id, describe_unexpected(exc, f"Job {job.id}"))
         else:
             self.job_finished.emit(job.id)
 
@@ -102,8 +101,7 @@ class InferenceWorker(QObject):
         except StudioError as exc:
             self.models_failed.emit(str(exc))
         except Exception as exc:
-            log.error("listing models failed:\n%s", traceback.format_exc())
-            self.models_failed.emit(f"Could not list models: {exc}")
+            self.models_failed.emit(describe_unexpected(exc, "Listing the models"))
 
     @Slot(str)
     def add_model_path(self, path: str) -> None:
@@ -112,8 +110,7 @@ class InferenceWorker(QObject):
         except StudioError as exc:
             self.model_add_failed.emit(path, str(exc))
         except Exception as exc:
-            log.error("adding %s failed:\n%s", path, traceback.format_exc())
-            self.model_add_failed.emit(path, f"Could not add {path}: {exc}")
+            self.model_add_failed.emit(path, describe_unexpected(exc, f"Adding {path}"))
 
     @Slot()
     def list_style_presets(self) -> None:
@@ -122,8 +119,7 @@ class InferenceWorker(QObject):
         except StudioError as exc:
             self.style_presets_failed.emit(str(exc))
         except Exception as exc:
-            log.error("listing style presets failed:\n%s", traceback.format_exc())
-            self.style_presets_failed.emit(f"Could not load the preset styles: {exc}")
+            self.style_presets_failed.emit(describe_unexpected(exc, "Loading the preset styles"))
 
     @Slot()
     def shut_down(self) -> None:
