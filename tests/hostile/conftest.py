@@ -13,6 +13,15 @@ import pytest
 from studio.domain.settings import EngineSettings
 
 
+@pytest.fixture(autouse=True)
+def private_studio_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Settings, recovery files and the HF cache stay inside the test's folder."""
+    monkeypatch.setenv("STUDIO_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.setenv("STUDIO_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "hf-cache"))
+    return tmp_path
+
+
 @pytest.fixture(scope="session")
 def tiny_sd1_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from studio.bench.tiny_models import build_tiny_pipeline

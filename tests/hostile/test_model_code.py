@@ -95,9 +95,7 @@ def test_generate_from_a_folder_with_code_is_one_line(
     pipeline_copy, tmp_path, marker, capsys
 ) -> None:
     _plant(pipeline_copy, "None.py", marker)
-    code = main(
-        ["generate", "fox", "--model", str(pipeline_copy), "-o", str(tmp_path / "out.png")]
-    )
+    code = main(["generate", "fox", "--model", str(pipeline_copy), "-o", str(tmp_path / "out.png")])
     err = capsys.readouterr().err
     assert code == 1
     assert err == f"studio generate: error: {_expected('None.py')}\n"
