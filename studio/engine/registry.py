@@ -121,8 +121,8 @@ class ModelRegistry:
         path = Path(path).expanduser()
         if not path.exists():
             raise ModelNotFoundError(f"{path} does not exist: check the path and try again.")
-        path = path.resolve()
         require_regular_file(path, ModelLoadError)  # a FIFO or device would block or mislead
+        path = path.resolve()
         if path.is_file():
             return inspect_model_file(path, deep=True)
         single = _folder_model(path, self._builtin_dir())

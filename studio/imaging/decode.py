@@ -9,6 +9,7 @@ left exactly as they were: every check here is local to the call.
 
 from __future__ import annotations
 
+import io
 import struct
 import warnings
 import zlib
@@ -145,11 +146,10 @@ def open_header(stream: BinaryIO, name: str, max_pixels: int = DEFAULT_MAX_PIXEL
         If the stream is not an image in :data:`READABLE_FORMATS`, or is far too large.
     """
     try:
-        return Image.open(stream, formats=READABLE_FORMATS)
+        return _open_quietly(stream)
     except ValueError as exc:
-        if _is_text_limit(exc):
-            raise _TextTooLargeError(f"{name} has more text than Studio reads.") from None
-        raise ImageReadError(f"{name} is truncated or damaged.") from None
+        if not _is_text_limit(exc):
+            raise ImageReadError(f"{name} is truncated or damaged.") from None
     except UnidentifiedImageError:
         raise ImageReadError(
             f"{name} is not an image Studio can read; use PNG, JPEG, WebP, BMP, GIF or TIFF."
@@ -165,6 +165,22 @@ def open_header(stream: BinaryIO, name: str, max_pixels: int = DEFAULT_MAX_PIXEL
         ) from None
     except _DAMAGE_ERRORS:
         raise ImageReadError(f"{name} is truncated or damaged.") from None
+    # Only the text chunks were over Pillow's caps (metadata is read elsewhere, with Studio's
+    # own limits): read the header of a copy without them.
+    stream.seek(0)
+    try:
+        return _open_quietly(io.BytesIO(without_text_chunks(stream.read())))
+    except (*_DAMAGE_ERRORS, UnidentifiedImageError):
+        raise ImageReadError(f"{name} is truncated or damaged.") from None
+
+
+def _open_quietly(stream: BinaryIO) -> Image.Image:
+    # JPEG headers parse EXIF on open, and Pillow *warns* "Corrupt EXIF data" (naming its own
+    # source file) and carries on. Nothing for the user to do: keep it off stderr. The
+    # decompression-bomb warning is a RuntimeWarning and stays as the caller's filters say.
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", category=UserWarning)
+        return Image.open(stream, formats=READABLE_FORMATS)
 
 
 def _png_header_size(stream: BinaryIO) -> tuple[int, int] | None:
