@@ -65,9 +65,11 @@ class InferenceWorker(QObject):
 
         try:
             for image in self._engine.run(job.request, on_progress, job.cancel):
-                self.image_ready.emit(self._finish(job.id, image))
+                # A cancel that arrived while the image was decoded wins: a cancelled job
+                # adds nothing to history (RELIABILITY 11).
                 if job.cancel.is_set():
                     raise JobCancelled()
+                self.image_ready.emit(self._finish(job.id, image))
         except JobCancelled:
             self.job_cancelled.emit(job.id)
         except StudioError as exc:
