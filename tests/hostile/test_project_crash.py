@@ -14,7 +14,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from studio.imaging.decode import load_pixels
@@ -44,21 +43,22 @@ def _kill_at_write(path: Path, mode: str, nth: int) -> tuple[int, list[int]]:
 
 
 def _assert_every_committed_image_is_there(store: ProjectStore, seeds: list[int]) -> None:
-    by_prompt = {entry.prompt: entry for entry in store.entries()}
+    stored = {load_pixels(store.image_png(e.image_id)).tobytes() for e in store.entries()}
     for seed in seeds:
-        entry = by_prompt[f"prompt {seed}"]
-        assert np.array_equal(load_pixels(store.image_png(entry.image_id)), image_pixels(seed))
+        assert image_pixels(seed).tobytes() in stored, f"image {seed} lost"
 
 
-def _run_every_kill(tmp_path: Path, mode: str, make) -> dict[str, int]:
+def _run_every_kill(
+    tmp_path: Path, mode: str, make, base: tuple[int, ...] = (0, 1, 2), stride: int = 1
+) -> dict[str, int]:
     figures = {"kills": 0, "lost": 0, "refused": 0}
-    for nth in range(1, 400):
+    for nth in range(1, 1000, stride):
         path = make(tmp_path / f"kill-{nth}")
         code, committed = _kill_at_write(path, mode, nth)
         if code == 0:
             break  # the writer got through: every write has been a kill point
         figures["kills"] += 1
-        seeds = [0, 1, 2, *committed]
+        seeds = [*base, *committed]
         if mode == "untitled":
             scan = scan_recovery_dir(path.parent)
             assert scan.set_aside == [], f"kill at write {nth}: {scan.set_aside}"
@@ -66,7 +66,8 @@ def _run_every_kill(tmp_path: Path, mode: str, make) -> dict[str, int]:
         store = ProjectStore.open(path)
         try:
             _assert_every_committed_image_is_there(store, seeds)
-            assert store.image_count() in (len(seeds), len(seeds) + 1)  # + the one mid-commit
+            # Every committed image, plus perhaps the one whose commit the kill cut short.
+            assert store.image_count() in (len(seeds), len(seeds) + 1)
         finally:
             store.close()
     assert figures["kills"] >= 20, figures
@@ -100,3 +101,33 @@ def test_a_saved_project_survives_a_kill_at_every_write(tmp_path) -> None:
 def test_untitled_work_is_offered_after_a_kill_at_every_write(tmp_path) -> None:
     figures = _run_every_kill(tmp_path, "untitled", _untitled_project)
     print(f"untitled work: {figures}")
+
+
+def _old_format_project(folder: Path) -> Path:
+    import sqlite3
+
+    from studio.imaging.png import encode_png
+    from tests.project.test_migrations import V0_SCHEMA
+
+    folder.mkdir()
+    path = folder / "old.studio"
+    connection = sqlite3.connect(path)
+    connection.executescript(V0_SCHEMA)
+    for image_id, seed in ((3, 3), (7, 7)):
+        png = encode_png(image_pixels(seed))
+        connection.execute(
+            "INSERT INTO images VALUES (?, ?, NULL, 32, 24, 1000.0)", (image_id, png)
+        )
+        connection.execute(
+            "INSERT INTO history VALUES (?, ?, 'generate', 1001.0, ?, '{}')",
+            (image_id, image_id, f"prompt {seed}"),
+        )
+    connection.commit()
+    connection.close()
+    return path
+
+
+def test_a_format_upgrade_survives_a_kill_at_every_third_write(tmp_path) -> None:
+    # The upgrade (backup, then migration) makes about 85 writes; every third keeps CI short.
+    figures = _run_every_kill(tmp_path, "saved", _old_format_project, base=(3, 7), stride=3)
+    print(f"format upgrade: {figures}")
