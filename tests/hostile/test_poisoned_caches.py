@@ -152,8 +152,8 @@ def test_a_failed_folder_load_prints_one_line_and_never_weights_only_advice(
     captured = capfd.readouterr()
     assert code == 1
     assert messages(captured.err) == [
-        "studio generate: error: pickled contains code and was not loaded: convert it to "
-        ".safetensors or use a .safetensors download of the same model."
+        "studio generate: error: pickled contains code (__builtin__.print) and was not loaded: "
+        "convert it to .safetensors or use a .safetensors download of the same model."
     ]
     assert "Traceback" not in captured.err and "weights_only" not in captured.err
     assert "CODE RAN" not in captured.out + captured.err

@@ -77,7 +77,7 @@ def load_pipeline(
         # The traceback goes to the log file only: the user gets the one line below (issue 10).
         log.info("loading %s failed", location, exc_info=True)
         if _is_refused_pickle(exc):
-            raise safe_load.unsafe(location) from None
+            raise _refused_pickle_error(info, location) from None
         raise ModelLoadError(
             f"{info.name} could not be loaded ({_first_line(exc)}): the files may be incomplete "
             "or not a standard Stable Diffusion model."
@@ -116,6 +116,19 @@ def _is_refused_pickle(exc: BaseException) -> bool:
             return True
         chain = chain.__cause__ or chain.__context__
     return False
+
+
+def _refused_pickle_error(info: ModelInfo, folder: Path) -> ModelLoadError:
+    """Code in a ``.bin`` of the folder, or a pickle too broken to tell (never torch's advice)."""
+    from studio.engine.pickle_scan import find_unsafe_globals
+
+    for weights in sorted(folder.glob("*/*.bin")):
+        names = find_unsafe_globals(weights)
+        if names:
+            return safe_load.unsafe(folder, names)
+    return DamagedModelError(
+        f"{info.name} could not be loaded (a .bin weights file is damaged): download it again."
+    )
 
 
 def _first_line(exc: BaseException) -> str:
