@@ -116,7 +116,7 @@ class EngineFacade(QObject):
         self.call(
             "list_models",
             (),
-            "Could not list models",
+            "Listing the models",
             self.models_changed.emit,
             self.models_failed.emit,
         )
@@ -126,7 +126,7 @@ class EngineFacade(QObject):
         self.call(
             "add_model_path",
             (path,),
-            f"Could not add {path}",
+            f"Adding {path}",
             self.model_added.emit,
             lambda message: self.model_add_failed.emit(path, message),
         )
@@ -144,7 +144,7 @@ class EngineFacade(QObject):
         self.call(
             "style_presets",
             (),
-            "Could not load the preset styles",
+            "Loading the preset styles",
             self.style_presets_ready.emit,
             self.style_presets_failed.emit,
         )
@@ -162,7 +162,7 @@ class EngineFacade(QObject):
         Parameters
         ----------
         failure
-            How the message of an unexpected error starts (``"Could not list models"``).
+            What was being done, for the message of an unexpected error (``"Listing the models"``).
         on_done, on_failed
             Called on the GUI thread with the return value, or with the message of the error.
         """

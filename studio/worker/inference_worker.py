@@ -8,6 +8,7 @@ import traceback
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from studio.domain.engine_protocol import EngineProtocol
+from studio.domain.error_log import report_bug
 from studio.domain.errors import JobCancelled, StudioError
 from studio.domain.results import GeneratedImage, ProgressUpdate
 from studio.imaging.result import encode_result
@@ -16,13 +17,12 @@ from studio.worker.jobs import EngineCall, FinishedImage, Job, ProgressThrottle
 log = logging.getLogger(__name__)
 
 
-def describe_unexpected(exc: BaseException) -> str:
-    """A message for a failure the engine did not anticipate, still useful to a person."""
-    detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    return (
-        f"The job failed unexpectedly ({type(exc).__name__}: {detail}). "
-        "Try again; if it keeps failing, restart Studio."
-    )
+def describe_unexpected(exc: BaseException, doing: str = "The job") -> str:
+    """A failure the engine did not anticipate: traceback to the log file, a message to show.
+
+    The message is short, says what failed and names the log file (RELIABILITY 21).
+    """
+    return report_bug(exc, doing)
 
 
 class InferenceWorker(QObject):
@@ -60,16 +60,17 @@ class InferenceWorker(QObject):
 
         try:
             for image in self._engine.run(job.request, on_progress, job.cancel):
-                self.image_ready.emit(self._finish(job.id, image))
+                # A cancel that arrived while the image was decoded wins: a cancelled job
+                # adds nothing to history (RELIABILITY 11).
                 if job.cancel.is_set():
                     raise JobCancelled()
+                self.image_ready.emit(self._finish(job.id, image))
         except JobCancelled:
             self.job_cancelled.emit(job.id)
         except StudioError as exc:
             self.job_failed.emit(job.id, str(exc))
         except Exception as exc:  # the worker must survive anything a job throws
-            log.error("job %s failed:\n%s", job.id, traceback.format_exc())
-            self.job_failed.emit(job.id, describe_unexpected(exc))
+            self.job_failed.emit(job.id, describe_unexpected(exc, f"Job {job.id}"))
         else:
             self.job_finished.emit(job.id)
 
@@ -93,8 +94,7 @@ class InferenceWorker(QObject):
         except StudioError as exc:
             self.call_failed.emit(call.id, str(exc))
         except Exception as exc:  # the worker must survive anything a call throws
-            log.error("%s failed:\n%s", call.method, traceback.format_exc())
-            self.call_failed.emit(call.id, f"{call.failure}: {exc}")
+            self.call_failed.emit(call.id, describe_unexpected(exc, call.failure))
         else:
             self.call_done.emit(call.id, result)
 

@@ -27,13 +27,14 @@ class Job:
 class EngineCall:
     """A short engine method call run on the worker (listing models, presets...).
 
-    ``failure`` starts the message of an unexpected error, e.g. ``"Could not list models"``.
+    ``failure`` says what was being done, for the message of an unexpected error
+    (``"Listing the models"``).
     """
 
     id: int
     method: str
     args: tuple[object, ...] = ()
-    failure: str = "The engine call failed"
+    failure: str = "The engine call"
 
 
 @dataclass(frozen=True, eq=False)
