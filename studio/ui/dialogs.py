@@ -10,7 +10,8 @@ from pathlib import Path
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 PROJECT_FILTER = "Studio projects (*.studio)"
-IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.webp)"
+# Every format studio.imaging.decode reads (READABLE_FORMATS), by the extensions they carry.
+IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.webp *.bmp *.gif *.tif *.tiff)"
 MODEL_FILTER = "Model checkpoints (*.safetensors *.ckpt *.pt *.pth *.bin)"
 
 
