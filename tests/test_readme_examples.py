@@ -18,9 +18,11 @@ import pytest
 from studio.launcher import main
 
 README = Path(__file__).resolve().parents[1] / "README.md"
-# Not run here, on purpose: they install packages, open the window, fetch data, train for
-# minutes, or time the machine; each has its own tests.
+# Not run here, on purpose: they open the window, fetch data, train for minutes or time the
+# machine; the game-export examples name the user's own files (a.png, IMAGE, tiles/). Each has
+# its own tests.
 NOT_RUN = ("studio [", "studio bench", "studio data", "studio train", "studio eval")
+NOT_RUN += ("studio sheet", "studio pixelate", "studio matte", "studio tileset")
 HEAVY = ('"a castle at dusk"',)  # 4 images at 512x768 px: the SD test suite covers it
 
 
