@@ -87,5 +87,16 @@ class Dialogs:
         clicked = box.clickedButton()
         return "recover" if clicked is recover else "discard" if clicked is discard else "later"
 
+    def confirm_empty_prompt(self) -> bool:
+        """Ask before generating with no prompt (the model then draws whatever it likes)."""
+        answer = QMessageBox.question(
+            self._parent,
+            "Generate without a prompt?",
+            "The prompt is empty, so the model draws whatever it likes. Generate anyway?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
     def error(self, title: str, text: str) -> None:
         QMessageBox.warning(self._parent, title, text)

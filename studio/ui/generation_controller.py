@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QSize, Signal
 
@@ -49,6 +50,8 @@ class GenerationController(QObject):
         self._targets: dict[int, QSize] = {}
         self._started_at: dict[int, float] = {}
         self._images_made: dict[int, int] = {}
+        # Asked before an empty prompt runs (the window wires its dialogs in); yes by default.
+        self.confirm_empty_prompt: Callable[[], bool] = lambda: True
 
         panel.generate_requested.connect(self.generate)
         panel.cancel_requested.connect(self.cancel)
@@ -78,6 +81,8 @@ class GenerationController(QObject):
             request = self._panel.build_request()
         except InvalidRequestError as exc:
             self._notice.show_message(str(exc), "error")
+            return None
+        if not request.prompt.strip() and not self.confirm_empty_prompt():
             return None
         return self.submit(request)
 

@@ -45,3 +45,21 @@ def test_unreadable_bytes_message_starts_with_a_capital():
     with pytest.raises(ImageReadError) as caught:
         load_pixels(b"not an image at all")
     assert str(caught.value)[0].isupper()
+
+
+def test_an_empty_prompt_asks_before_generating(qtbot, window):
+    from tests.ui.conftest import TIMEOUT
+
+    dialogs = window.files.dialogs
+    dialogs.empty_prompt_answer = False
+    window.prompt_panel.prompt_edit.setPlainText("   ")
+    assert window.generation.generate() is None  # answered "No"
+    assert dialogs.asked.count("empty-prompt") == 1 and window.history_model.entries() == []
+    dialogs.empty_prompt_answer = True
+    with qtbot.waitSignal(window.facade.finished, timeout=TIMEOUT):
+        assert window.generation.generate() is not None
+    assert dialogs.asked.count("empty-prompt") == 2
+    window.prompt_panel.prompt_edit.setPlainText("a yellow star")
+    with qtbot.waitSignal(window.facade.finished, timeout=TIMEOUT):
+        window.generation.generate()
+    assert dialogs.asked.count("empty-prompt") == 2  # a real prompt is never questioned
