@@ -10,7 +10,6 @@ as transformers' BertModel (tests/engine/builtin compare the two).
 from __future__ import annotations
 
 import json
-import math
 from pathlib import Path
 
 import torch
@@ -68,9 +67,10 @@ class MiniLM:
         q = split(self._linear(x, p + "attention.self.query"))
         k = split(self._linear(x, p + "attention.self.key"))
         v = split(self._linear(x, p + "attention.self.value"))
-        scores = (q @ k.transpose(-1, -2)) / math.sqrt(head)
-        scores = scores.masked_fill(~keep, torch.finfo(scores.dtype).min)
-        context = (scores.softmax(-1) @ v).transpose(1, 2).reshape(batch, length, width)
+        # torch's fused attention, as transformers' BertModel uses: a row's result does not
+        # depend on how much padding its batch carries (the dataset cache relies on that).
+        context = F.scaled_dot_product_attention(q, k, v, attn_mask=keep)
+        context = context.transpose(1, 2).reshape(batch, length, width)
         attended = x + self._linear(context, p + "attention.output.dense")
         x = self._norm(attended, p + "attention.output.LayerNorm")
         hidden = F.gelu(self._linear(x, p + "intermediate.dense"))
