@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from studio.domain.errors import OutputError
-from studio.project.atomic import atomic_write_bytes, temporary_sibling
+from studio.imaging.atomic import atomic_write_bytes, temporary_sibling
 
 _REASONS = {
     errno.ENOSPC: "the disk is full; free some space and run it again",

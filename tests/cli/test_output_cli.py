@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-import studio.project.atomic
+import studio.imaging.atomic
 from studio.cli import main
 from studio.cli.output import write_output
 from studio.domain.errors import OutputError
@@ -104,7 +104,7 @@ def _full_disk(monkeypatch):
     def no_space(descriptor):
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-    monkeypatch.setattr(studio.project.atomic.os, "fsync", no_space)
+    monkeypatch.setattr(studio.imaging.atomic.os, "fsync", no_space)
 
 
 @pytest.mark.parametrize("command", ["generate", "style"])

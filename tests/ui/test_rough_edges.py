@@ -53,13 +53,13 @@ def test_an_empty_prompt_asks_before_generating(qtbot, window):
     dialogs = window.files.dialogs
     dialogs.empty_prompt_answer = False
     window.prompt_panel.prompt_edit.setPlainText("   ")
-    assert window.generation.generate() is None  # answered "No"
+    assert window.jobs.generate() is None  # answered "No"
     assert dialogs.asked.count("empty-prompt") == 1 and window.history_model.entries() == []
     dialogs.empty_prompt_answer = True
     with qtbot.waitSignal(window.facade.finished, timeout=TIMEOUT):
-        assert window.generation.generate() is not None
+        assert window.jobs.generate() is not None
     assert dialogs.asked.count("empty-prompt") == 2
     window.prompt_panel.prompt_edit.setPlainText("a yellow star")
     with qtbot.waitSignal(window.facade.finished, timeout=TIMEOUT):
-        window.generation.generate()
+        window.jobs.generate()
     assert dialogs.asked.count("empty-prompt") == 2  # a real prompt is never questioned
