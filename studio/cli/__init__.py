@@ -11,7 +11,19 @@ import sys
 from collections.abc import Sequence
 
 from studio import __version__
-from studio.cli import data, generate, info, matte, models, pixelate, sheet, style, tileset, train
+from studio.cli import (
+    data,
+    doctor,
+    generate,
+    info,
+    matte,
+    models,
+    pixelate,
+    sheet,
+    style,
+    tileset,
+    train,
+)
 from studio.cli import eval as eval_command
 from studio.cli.boundary import prepare_terminal, run_command
 
@@ -27,6 +39,7 @@ _COMMAND_MODULES = (
     pixelate,
     matte,
     tileset,
+    doctor,
 )
 # `studio bench ...` lives in studio.bench, above the GUI and the CLI (it measures both); the
 # launcher routes it there, and this parser only lists it for --help.

@@ -151,8 +151,10 @@ def open_header(stream: BinaryIO, name: str, max_pixels: int = DEFAULT_MAX_PIXEL
         if not _is_text_limit(exc):
             raise ImageReadError(f"{name} is truncated or damaged.") from None
     except UnidentifiedImageError:
+        # A file name keeps its case; "the image data" (bytes) starts the sentence.
+        subject = "The image data" if name == "the image data" else name
         raise ImageReadError(
-            f"{name} is not an image Studio can read; use PNG, JPEG, WebP, BMP, GIF or TIFF."
+            f"{subject} is not an image Studio can read; use PNG, JPEG, WebP, BMP, GIF or TIFF."
         ) from None
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         # Pillow refuses (or, under an "error" warnings filter, warns about) headers far above

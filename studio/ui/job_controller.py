@@ -95,6 +95,8 @@ class JobController(QObject):
         self._status = status
         self._notice = notice
         self._records: dict[int, JobRecord] = {}
+        # Asked before an empty prompt runs (the window wires its dialogs in); yes by default.
+        self.confirm_empty_prompt: Callable[[], bool] = lambda: True
 
         panel.generate_requested.connect(self.generate)
         panel.cancel_requested.connect(self.cancel)
@@ -124,6 +126,8 @@ class JobController(QObject):
             request = self._panel.build_request()
         except InvalidRequestError as exc:
             self._notice.show_message(str(exc), "error")
+            return None
+        if not request.prompt.strip() and not self.confirm_empty_prompt():
             return None
         return self._queue(request, None, None)
 

@@ -85,6 +85,7 @@ class MainWindow(QMainWindow):
             self.ui_state,
             self,
         )
+        self.jobs.confirm_empty_prompt = self.files.dialogs.confirm_empty_prompt
         self.style = StyleController(
             facade,
             document,
