@@ -79,6 +79,9 @@ class GenerationRequest:
         PNG bytes of the image-to-image source, or ``None`` for text-to-image.
     strength
         How much of the init image is repainted (0 keeps it, 1 ignores it).
+    transparent_background
+        Stable Diffusion paints on a flat key colour and the key is matted out, so the result
+        has real alpha (the built-in models always give alpha and ignore this).
     """
 
     prompt: str
@@ -93,11 +96,13 @@ class GenerationRequest:
     batch_count: int = 1
     init_image: bytes | None = field(default=None, repr=False, compare=False)
     strength: float = 0.75
+    transparent_background: bool = False
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "sampler", canonical_sampler_name(self.sampler))
         object.__setattr__(self, "cfg_scale", float(self.cfg_scale))
         object.__setattr__(self, "strength", float(self.strength))
+        object.__setattr__(self, "transparent_background", bool(self.transparent_background))
         if not isinstance(self.prompt, str) or not isinstance(self.negative_prompt, str):
             raise InvalidRequestError("Prompt and negative prompt must be text.")
         if not 1 <= self.steps <= MAX_STEPS:

@@ -8,13 +8,18 @@ state, which is written on save, on autosave and on close.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
 from studio.domain.history import HistoryEntry
-from studio.imaging.recipe import image_recipe
+from studio.imaging.palettes import Palette
+from studio.imaging.palettes.lock import lock_result
+from studio.imaging.recipe import encode_result_png, image_recipe
+from studio.imaging.thumbnails import make_thumbnail
+from studio.project.palette_lock import load_palette_lock, save_palette_lock
 from studio.project.records import DeletedEntry
 from studio.project.store import ProjectStore
 from studio.worker.jobs import FinishedImage
@@ -33,11 +38,14 @@ class Document(QObject):
         History changed (generation, import, delete, undo).
     title_changed(str)
         The window title should change (file name, untitled, read-only).
+    palette_lock_changed()
+        The project's locked palette was set or cleared.
     """
 
     reloaded = Signal()
     entry_added = Signal(object)
     entry_removed = Signal(int)
+    palette_lock_changed = Signal()
     title_changed = Signal(str)
 
     def __init__(self, store: ProjectStore, *, untitled: bool, parent: QObject | None = None):
@@ -104,8 +112,22 @@ class Document(QObject):
         return self._store.thumbnail_png(image_id)
 
     def add_finished(self, finished: FinishedImage) -> HistoryEntry:
-        """Commit a finished image and its recipe; returns the new history entry."""
+        """Commit a finished image and its recipe; returns the new history entry.
+
+        With a locked palette the image is snapped to it first (the recipe says so).
+        """
         image = finished.image
+        palette = self.palette_lock()
+        if palette is not None:
+            locked = lock_result(image, palette)
+            if locked is not image:
+                image = locked
+                finished = replace(
+                    finished,
+                    image=image,
+                    png=encode_result_png(image),
+                    thumbnail=make_thumbnail(image.pixels),
+                )
         recipe = image_recipe(image)
         return self.add_image(
             kind=image.kind,
@@ -143,6 +165,26 @@ class Document(QObject):
         entry = self._store.restore_entry(deleted)
         self.entry_added.emit(entry)
         return entry
+
+    # -- palette lock -----------------------------------------------------------------------
+
+    def palette_lock(self) -> Palette | None:
+        """The palette this project is locked to, if any."""
+        return load_palette_lock(self._store)
+
+    def set_palette_lock(self, palette: Palette | None) -> None:
+        """Lock the project to ``palette`` (``None`` unlocks); new results follow it."""
+        if not self.read_only:
+            save_palette_lock(self._store, palette)
+            self.palette_lock_changed.emit()
+
+    def export_settings(self, key: str) -> dict[str, Any]:
+        """Export options remembered for this project (engines chosen, layout...)."""
+        return self._store.get_state(key) or {}
+
+    def save_export_settings(self, key: str, settings: dict[str, Any]) -> None:
+        if not self.read_only:
+            self._store.set_state(key, settings)
 
     # -- panel and canvas state ------------------------------------------------------------
 
