@@ -30,6 +30,8 @@ from studio.domain.requests import GenerationRequest, parse_size
 ROW_SUFFIXES = (".csv", ".jsonl")
 _INTS = {"steps", "width", "height", "seed", "batch_count"}
 _FLOATS = {"cfg_scale", "strength"}
+_BOOLS = {"transparent_background"}
+_TRUE, _FALSE = {"1", "true", "yes", "y"}, {"0", "false", "no", "n", ""}
 FIELD_NAMES = tuple(f.name for f in fields(GenerationRequest))
 COLUMN_NAMES = (*FIELD_NAMES, "size")
 
@@ -163,6 +165,12 @@ def _drafts(row: dict[str, Any], origin: str, context: SpecContext) -> list[Batc
 
 
 def _typed(name: str, raw: Any) -> Any:
+    if name in _BOOLS:
+        if isinstance(raw, bool):
+            return raw
+        if isinstance(raw, str) and raw.strip().lower() in _TRUE | _FALSE:
+            return raw.strip().lower() in _TRUE
+        raise InvalidRequestError(f"{name} {raw!r} is not yes or no (true/false, 1/0).")
     if name not in _INTS | _FLOATS:
         if not isinstance(raw, str):
             raise InvalidRequestError(f"{name} must be text, not {raw!r}.")
