@@ -2,7 +2,8 @@
 
 Ray's own recipe for batch inference: ``Dataset.map_batches`` with a callable class, so each
 actor loads the model once in its constructor and keeps it for every item it is given; one
-actor per GPU (``num_gpus=1``), or ``--actors N`` single-CPU actors on CPU nodes. Results
+actor per GPU (``num_gpus=1``), or ``--actors N`` single-CPU actors on CPU nodes, in a
+fixed-size ``ActorPoolStrategy``. Results
 stream back to the driver as actors finish, in any order, and the driver commits them (the
 project file and the folder live on the driver's disk). Ray Data restarts an actor whose
 process dies and hands its unfinished item to a live one; the driver keeps the first copy of an
@@ -97,7 +98,7 @@ class RayExecutor:
         dataset = ray.data.from_items(rows, override_num_blocks=len(rows)).map_batches(
             StudioActor,
             batch_size=1,
-            concurrency=actors,
+            compute=ray.data.ActorPoolStrategy(size=actors),
             fn_constructor_kwargs={"device": device},
             **resources,
         )
