@@ -35,3 +35,11 @@ def _no_thread_left_running():
     if worker_threads is not None:
         running = worker_threads.live_threads()
         assert not running, f"QThreads left running: {running}"
+
+
+@pytest.fixture(autouse=True)
+def _private_log_folder(tmp_path_factory, monkeypatch):
+    """The error log of every CLI run, worker job and window goes to a temp state folder."""
+    folder = tmp_path_factory.mktemp("state")
+    monkeypatch.setenv("STUDIO_STATE_DIR", str(folder))
+    yield folder

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -85,22 +84,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str]) -> int:
     """Run one benchmark; errors become one line on stderr and a non-zero exit code."""
-    from studio.domain.errors import JobCancelled, StudioError
+    from studio.cli.boundary import run_command
 
     args_list = list(argv)
     if args_list[:1] == ["ui"]:
         from studio.bench.ui import main as bench_ui
 
-        return bench_ui(args_list[1:])
+        return run_command("studio bench ui", lambda: bench_ui(args_list[1:]))
     args = build_parser().parse_args(args_list)
-    try:
-        return int(args.handler(args) or 0)
-    except StudioError as exc:
-        print(f"studio bench {args.target}: error: {exc}", file=sys.stderr)
-        return 1
-    except (KeyboardInterrupt, JobCancelled):
-        print(f"studio bench {args.target}: interrupted", file=sys.stderr)
-        return 130
+    return run_command(f"studio bench {args.target}", lambda: args.handler(args))
 
 
 def run_generate(args: argparse.Namespace) -> int:

@@ -89,10 +89,10 @@ class ProjectOutput:
         self._store.set_state(STATE_KEY, {"seed": batch_seed, "spec": spec, "total": total})
 
     def commit(self, number: int, item: BatchItem, image: GeneratedImage) -> str:
-        from studio.cli.generate import _commit
-        from studio.imaging.recipe import encode_result_png
+        from studio.imaging.result import encode_result
+        from studio.project.results import commit_result
 
-        _commit(self._store, image, encode_result_png(image))
+        commit_result(self._store, encode_result(image))
         return f"{self._store.path.name} #{number}"
 
     def close(self) -> None:
@@ -131,15 +131,15 @@ class FolderOutput:
         return done
 
     def begin(self, batch_seed: int, spec: str, total: int) -> None:
-        from studio.project.atomic import atomic_write_bytes
+        from studio.imaging.atomic import atomic_write_bytes
 
         document = {"seed": batch_seed, "spec": spec, "total": total}
         atomic_write_bytes(self._folder / BATCH_FILE, json.dumps(document, indent=1).encode())
 
     def commit(self, number: int, item: BatchItem, image: GeneratedImage) -> str:
         from studio.imaging.filenames import sanitize_filename_part
+        from studio.imaging.atomic import atomic_write_bytes
         from studio.imaging.recipe import encode_result_png
-        from studio.project.atomic import atomic_write_bytes
 
         stem = sanitize_filename_part(item.request.prompt, max_length=60)
         path = self._folder / f"{number:04d}-{stem}-{item.id}.png"

@@ -38,10 +38,10 @@ def parse_key(text: str | None) -> tuple[int, int, int] | None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from studio.imaging.atomic import atomic_write_bytes
     from studio.imaging.decode import load_pixels
     from studio.imaging.matte import remove_background
     from studio.imaging.png import encode_png
-    from studio.project.atomic import atomic_write_bytes
 
     if args.output.suffix.lower() != ".png":
         raise InvalidRequestError(f"Output {args.output} must end in .png.")

@@ -43,6 +43,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from studio.cli.export_inputs import parse_int
+    from studio.imaging.atomic import atomic_write_bytes
     from studio.imaging.decode import load_pixels
     from studio.imaging.palettes import (
         off_palette_mask,
@@ -52,7 +53,6 @@ def run(args: argparse.Namespace) -> int:
     )
     from studio.imaging.pixelart import PixelateOptions, pixelate
     from studio.imaging.png import encode_png
-    from studio.project.atomic import atomic_write_bytes
 
     if args.output.suffix.lower() != ".png":
         raise InvalidRequestError(f"Output {args.output} must end in .png.")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from studio.domain.errors import InvalidRequestError
-from studio.project.atomic import atomic_write_bytes
+from studio.imaging.atomic import atomic_write_bytes
 
 
 def write_export_files(folder: Path, files: dict[str, bytes]) -> list[Path]:

@@ -8,7 +8,6 @@ state, which is written on save, on autosave and on close.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -17,10 +16,10 @@ from PySide6.QtCore import QObject, Signal
 from studio.domain.history import HistoryEntry
 from studio.imaging.palettes import Palette
 from studio.imaging.palettes.lock import lock_result
-from studio.imaging.recipe import encode_result_png, image_recipe
-from studio.imaging.thumbnails import make_thumbnail
+from studio.imaging.result import encode_result
 from studio.project.palette_lock import load_palette_lock, save_palette_lock
 from studio.project.records import DeletedEntry
+from studio.project.results import commit_result
 from studio.project.store import ProjectStore
 from studio.worker.jobs import FinishedImage
 
@@ -114,30 +113,16 @@ class Document(QObject):
     def add_finished(self, finished: FinishedImage) -> HistoryEntry:
         """Commit a finished image and its recipe; returns the new history entry.
 
-        With a locked palette the image is snapped to it first (the recipe says so).
+        With a locked palette the image is snapped to it first (the recipe says so), and
+        encoded again since its pixels changed.
         """
-        image = finished.image
+        result = finished.result
         palette = self.palette_lock()
         if palette is not None:
-            locked = lock_result(image, palette)
-            if locked is not image:
-                image = locked
-                finished = replace(
-                    finished,
-                    image=image,
-                    png=encode_result_png(image),
-                    thumbnail=make_thumbnail(image.pixels),
-                )
-        recipe = image_recipe(image)
-        return self.add_image(
-            kind=image.kind,
-            png=finished.png,
-            thumbnail=finished.thumbnail,
-            width=image.width,
-            height=image.height,
-            prompt=getattr(image.request, "prompt", "") or str(recipe.get("summary", "")),
-            recipe=recipe,
-        )
+            locked = lock_result(result.image, palette)
+            if locked is not result.image:
+                result = encode_result(locked)
+        return self._added(commit_result(self._store, result))
 
     def add_image(
         self,
@@ -150,7 +135,11 @@ class Document(QObject):
         prompt: str,
         recipe: dict[str, Any],
     ) -> HistoryEntry:
-        entry = self._store.add_image_entry(kind, png, thumbnail, width, height, prompt, recipe)
+        return self._added(
+            self._store.add_image_entry(kind, png, thumbnail, width, height, prompt, recipe)
+        )
+
+    def _added(self, entry: HistoryEntry) -> HistoryEntry:
         self.entry_added.emit(entry)
         if self._untitled and self._store.image_count() == 1:
             self.title_changed.emit(self.title())

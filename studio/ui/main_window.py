@@ -20,10 +20,10 @@ from studio.ui.dialogs import Dialogs
 from studio.ui.document import Document
 from studio.ui.file_controller import FileController
 from studio.ui.game_export_controller import GameExportController
-from studio.ui.generation_controller import GenerationController
 from studio.ui.history_controller import HistoryController
 from studio.ui.history_model import HistoryModel
 from studio.ui.history_panel import HistoryPanel
+from studio.ui.job_controller import JobController
 from studio.ui.notice import NoticeBanner
 from studio.ui.prompt_panel import PromptPanel
 from studio.ui.status_bar import JobStatusBar
@@ -63,7 +63,7 @@ class MainWindow(QMainWindow):
         self.undo_stack = QUndoStack(self)
         self._closing_done = False
         self._build_widgets()
-        self.generation = GenerationController(
+        self.jobs = JobController(
             facade, document, self.prompt_panel, self.canvas, self.status, self.notice, self
         )
         self.history = HistoryController(
@@ -94,7 +94,7 @@ class MainWindow(QMainWindow):
             self.style_panel,
             self.canvas,
             self.history,
-            self.generation,
+            self.jobs,
             self.undo_stack,
             self.notice,
             self.files.dialogs,
@@ -162,9 +162,9 @@ class MainWindow(QMainWindow):
         a.add_model_file.triggered.connect(lambda: files.add_model())
         a.add_model_folder.triggered.connect(lambda: files.add_model(folder=True))
         a.quit.triggered.connect(self.close)
-        a.generate.triggered.connect(self.generation.generate)
+        a.generate.triggered.connect(self.jobs.generate)
         a.batch.triggered.connect(self.open_batch)
-        a.cancel.triggered.connect(self.generation.cancel)
+        a.cancel.triggered.connect(self.jobs.cancel)
         a.use_as_init.triggered.connect(lambda: self.history.use_as_init())
         a.apply_style.triggered.connect(self._apply_style)
         a.zoom_in.triggered.connect(self.canvas.zoom_in)
@@ -172,7 +172,7 @@ class MainWindow(QMainWindow):
         a.fit.triggered.connect(self.canvas.fit)
         a.actual_size.triggered.connect(self.canvas.actual_size)
 
-        self.generation.image_committed.connect(lambda e, _job: self.history.show_entry(e.id))
+        self.jobs.image_committed.connect(lambda e: self.history.show_entry(e.id))
         self.history_panel.export_requested.connect(lambda i: files.export_image(i))
         self.history_panel.use_as_style_requested.connect(self.style.add_entry_as_style)
         self.history_panel.sheet_export_requested.connect(
@@ -234,7 +234,7 @@ class MainWindow(QMainWindow):
 
     def _queue_batch(self, items: list) -> None:
         for item in items:
-            self.generation.submit(item.request)
+            self.jobs.submit(item.request)
 
     def _apply_style(self) -> None:
         self.tools.setCurrentWidget(self.style_panel)

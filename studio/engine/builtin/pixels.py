@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import numpy as np
 import torch
-import torch.nn.functional as F  # noqa: N812  (the PyTorch idiom)
 
 from studio.imaging.pixels import upscale_nearest  # noqa: F401  (re-exported for the backend)
 
@@ -66,10 +65,3 @@ def preview_rgb_uint8(x: torch.Tensor) -> np.ndarray:
     composite = rgb + (1.0 - alpha) * checkerboard(premult.shape[-1]).to(rgb.device)
     out = (composite.clamp(0, 1) * 255.0).round().to(torch.uint8)[0].permute(1, 2, 0)
     return np.ascontiguousarray(out.cpu().numpy())
-
-
-def resize_model_space(x: torch.Tensor, size: int) -> torch.Tensor:
-    """Area-resize model-space images (premultiplied, so no dark fringes) to ``size``."""
-    if x.shape[-1] == size:
-        return x
-    return F.interpolate(x, size=(size, size), mode="area")
