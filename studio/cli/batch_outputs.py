@@ -137,8 +137,8 @@ class FolderOutput:
         atomic_write_bytes(self._folder / BATCH_FILE, json.dumps(document, indent=1).encode())
 
     def commit(self, number: int, item: BatchItem, image: GeneratedImage) -> str:
-        from studio.imaging.filenames import sanitize_filename_part
         from studio.imaging.atomic import atomic_write_bytes
+        from studio.imaging.filenames import sanitize_filename_part
         from studio.imaging.recipe import encode_result_png
 
         stem = sanitize_filename_part(item.request.prompt, max_length=60)
