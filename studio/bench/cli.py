@@ -69,6 +69,15 @@ def build_parser() -> argparse.ArgumentParser:
     startup.add_argument("--repeats", type=int, default=5, help="cold processes (default 5)")
     startup.add_argument("--json", action="store_true")
     startup.set_defaults(handler=run_startup)
+    batch = targets.add_parser(
+        "batch",
+        help="images per second of a batch locally and through Ray with 1, 2, 4 actors",
+    )
+    batch.add_argument("--count", type=int, default=32, help="images per run (default 32)")
+    batch.add_argument("--actors", default="1,2,4", help="Ray actor counts ('' for none)")
+    batch.add_argument("--model", default="", help="model (default: the default model)")
+    batch.add_argument("--json", action="store_true")
+    batch.set_defaults(handler=run_batch_bench)
 
     # studio.bench.ui parses its own options (see `studio bench ui --help`).
     targets.add_parser(
@@ -141,6 +150,28 @@ def run_builtin(args: argparse.Namespace) -> int:
         )
     first = rows[0]
     print(f"({first['size']}x{first['size']} px on {first['device']}, median of {args.repeats})")
+    return 0
+
+
+def run_batch_bench(args: argparse.Namespace) -> int:
+    from studio.bench.batch import bench_batch
+    from studio.domain.errors import InvalidRequestError
+
+    try:
+        actors = tuple(int(a) for a in args.actors.split(",") if a.strip())
+    except ValueError:
+        raise InvalidRequestError(f"--actors {args.actors!r} must be numbers like 1,2,4") from None
+    rows = bench_batch(args.count, actors, args.model)
+    if args.json:
+        print(json.dumps(rows))
+        return 0
+    local = rows[0]["images_per_s"]
+    print(f"{'run':<6} {'actors':>6} {'images':>6} {'seconds':>8} {'images/s':>9} {'vs local':>8}")
+    for row in rows:
+        print(
+            f"{row['run']:<6} {row['actors']:>6} {row['images']:>6} {row['seconds']:>8.2f} "
+            f"{row['images_per_s']:>9.2f} {row['images_per_s'] / local:>8.2f}"
+        )
     return 0
 
 

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 from studio import __version__
 from studio.cli import (
+    batch,
     data,
     doctor,
     generate,
@@ -29,6 +30,7 @@ from studio.cli.boundary import prepare_terminal, run_command
 
 _COMMAND_MODULES = (
     generate,
+    batch,
     info,
     models,
     style,

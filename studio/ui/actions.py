@@ -26,6 +26,7 @@ class WindowActions:
     undo: QAction
     redo: QAction
     generate: QAction
+    batch: QAction
     cancel: QAction
     use_as_init: QAction
     apply_style: QAction
@@ -102,6 +103,12 @@ def build_actions(window: QMainWindow, undo_stack: QUndoStack) -> WindowActions:
         undo=undo,
         redo=redo,
         generate=_action(window, "Generate", "Ctrl+Return", "Ctrl+Enter"),
+        batch=_action(
+            window,
+            "Batch…",
+            "Ctrl+B",
+            tip="Expand the prompt as a template ({a|b} combinations) and queue every image",
+        ),
         cancel=_action(window, "Cancel", "Escape"),
         use_as_init=_action(
             window, "Use as Init Image", "Ctrl+I", tip="Start image-to-image from the canvas image"
@@ -153,7 +160,7 @@ def build_menus(menu_bar: QMenuBar, actions: WindowActions) -> None:
     edit_menu.addActions([actions.undo, actions.redo])
 
     image_menu = menu_bar.addMenu("&Image")
-    image_menu.addActions([actions.generate, actions.cancel])
+    image_menu.addActions([actions.generate, actions.batch, actions.cancel])
     image_menu.addSeparator()
     image_menu.addAction(actions.use_as_init)
     image_menu.addAction(actions.apply_style)

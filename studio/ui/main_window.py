@@ -9,9 +9,12 @@ from PySide6.QtCore import QByteArray, QSettings, Qt
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QUndoStack
 from PySide6.QtWidgets import QMainWindow, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
+from studio.domain.errors import InvalidRequestError
 from studio.domain.models import ModelInfo
+from studio.domain.requests import random_seed
 from studio.domain.settings import EngineSettings
 from studio.ui.actions import build_actions, build_menus
+from studio.ui.batch_dialog import BatchDialog
 from studio.ui.canvas import CanvasView
 from studio.ui.dialogs import Dialogs
 from studio.ui.document import Document
@@ -161,6 +164,7 @@ class MainWindow(QMainWindow):
         a.add_model_folder.triggered.connect(lambda: files.add_model(folder=True))
         a.quit.triggered.connect(self.close)
         a.generate.triggered.connect(self.jobs.generate)
+        a.batch.triggered.connect(self.open_batch)
         a.cancel.triggered.connect(self.jobs.cancel)
         a.use_as_init.triggered.connect(lambda: self.history.use_as_init())
         a.apply_style.triggered.connect(self._apply_style)
@@ -216,6 +220,22 @@ class MainWindow(QMainWindow):
         else:
             self.prompt_panel.set_can_generate(has_models, "Add a model first (File menu)")
         self.actions.generate.setEnabled(has_models and not self.document.read_only)
+
+    def open_batch(self) -> BatchDialog | None:
+        """Image > Batch…: show the prompt's expansion; Queue submits each image as a job."""
+        try:
+            base = self.prompt_panel.build_request()
+        except InvalidRequestError as exc:
+            self.notice.show_message(str(exc), "error")
+            return None
+        dialog = BatchDialog(base, base.seed if base.seed is not None else random_seed(), self)
+        dialog.accepted.connect(lambda: self._queue_batch(dialog.items))
+        dialog.open()
+        return dialog
+
+    def _queue_batch(self, items: list) -> None:
+        for item in items:
+            self.jobs.submit(item.request)
 
     def _apply_style(self) -> None:
         self.tools.setCurrentWidget(self.style_panel)

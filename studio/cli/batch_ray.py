@@ -1,0 +1,190 @@
+"""The batch on a Ray cluster: a Ray Dataset of items through a pool of model-holding actors.
+
+Ray's own recipe for batch inference: ``Dataset.map_batches`` with a callable class, so each
+actor loads the model once in its constructor and keeps it for every item it is given; one
+actor per GPU (``num_gpus=1``), or ``--actors N`` single-CPU actors on CPU nodes, in a
+fixed-size ``ActorPoolStrategy``. Results
+stream back to the driver as actors finish, in any order, and the driver commits them (the
+project file and the folder live on the driver's disk). Ray Data restarts an actor whose
+process dies and hands its unfinished item to a live one; the driver keeps the first copy of an
+item it sees, so a retry never makes a duplicate.
+
+``ray`` is imported only here, and this module only when ``--ray`` is given.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator, Sequence
+
+import numpy as np
+
+from studio.cli.batch_runner import Outcome
+from studio.domain.batch_items import BatchItem
+from studio.domain.errors import InvalidRequestError, ModelNotFoundError, StudioError
+from studio.domain.requests import GenerationRequest
+from studio.domain.results import GeneratedImage
+
+MISSING_MODEL = "missing-model"
+# Every column keeps one type (Arrow needs it), so a failed item fills in empty values.
+_EMPTY_RESULT: dict[str, object] = {
+    "error": "",
+    "error_kind": "",
+    "pixels": b"",
+    "shape": "[]",
+    "request": "{}",
+    "model_name": "",
+    "model_hash": "",
+    "elapsed_s": 0.0,
+    "warnings": "[]",
+    "extra": "{}",
+}
+
+
+class RayExecutor:
+    """Runs items on Ray; ``address`` is ``"auto"`` (a running cluster, else a local one)."""
+
+    def __init__(self, address: str, *, actors: int | None = None, device: str = "auto") -> None:
+        try:
+            import ray
+        except ImportError:
+            raise InvalidRequestError(
+                "--ray needs Ray on this machine: pip install 'studio[ray]' (or 'ray[data]')."
+            ) from None
+        self._started_here = False
+        if not ray.is_initialized():
+            ray.init(address=None if address == "auto" else address, log_to_driver=False)
+            self._started_here = True
+        self._actors = actors
+        self._device = device
+
+    def close(self) -> None:
+        import ray
+
+        if self._started_here and ray.is_initialized():
+            ray.shutdown()
+
+    def pool(self) -> tuple[int, dict[str, float]]:
+        """How many actors, and what each asks of its node."""
+        import ray
+
+        gpus = int(ray.cluster_resources().get("GPU", 0))
+        if gpus and self._device in ("auto", "cuda"):
+            return (self._actors or gpus), {"num_gpus": 1}
+        nodes = sum(1 for node in ray.nodes() if node.get("Alive"))
+        return (self._actors or max(1, nodes)), {"num_cpus": 1}
+
+    def run(self, items: Sequence[BatchItem], cancel: threading.Event) -> Iterator[Outcome]:
+        if not items:
+            return
+        import ray.data
+
+        by_id = {item.id: item for item in items}
+        rows = [
+            {
+                "id": item.id,
+                "request": json.dumps(item.request.to_dict()),
+                "init_image": item.request.init_image or b"",
+            }
+            for item in items
+        ]
+        actors, resources = self.pool()
+        device = (
+            "cuda"
+            if "num_gpus" in resources
+            else ("cpu" if self._device == "auto" else self._device)
+        )
+        dataset = ray.data.from_items(rows, override_num_blocks=len(rows)).map_batches(
+            StudioActor,
+            batch_size=1,
+            compute=ray.data.ActorPoolStrategy(size=actors),
+            fn_constructor_kwargs={"device": device},
+            **resources,
+        )
+        for row in dataset.iter_rows():
+            if cancel.is_set():
+                return
+            item = by_id[str(row["id"])]
+            if row["error_kind"] == MISSING_MODEL:
+                raise ModelNotFoundError(str(row["error"]))
+            if row["error"]:
+                yield Outcome(item, error=str(row["error"]), worker=str(row["worker"]))
+                continue
+            yield Outcome(item, _image_from_row(row, item), worker=str(row["worker"]))
+
+
+class StudioActor:
+    """One Ray actor: a warm Studio engine on one device, one item per call."""
+
+    def __init__(self, device: str = "auto") -> None:
+        import os
+        import socket
+
+        import ray
+
+        from studio.engine.service import EngineService
+        from studio.project.settings import load_engine_settings
+
+        settings, _warning = load_engine_settings()
+        self._engine = EngineService(settings, device_preference=device)
+        node = ray.util.get_node_ip_address()
+        self._node = f"{socket.gethostname()} ({node})"
+        self._worker = f"node {node} pid {os.getpid()}"
+
+    def __call__(self, batch: dict[str, np.ndarray]) -> dict[str, list]:
+        out: dict[str, list] = {key: [] for key in ("id", "worker", *_EMPTY_RESULT)}
+        for item_id, request_json, init in zip(
+            batch["id"], batch["request"], batch["init_image"], strict=True
+        ):
+            result = self._one(str(request_json), bytes(init) or None)
+            out["id"].append(str(item_id))
+            out["worker"].append(self._worker)
+            for key in out:
+                if key not in ("id", "worker"):
+                    out[key].append(result.get(key, _EMPTY_RESULT[key]))
+        return out
+
+    def _one(self, request_json: str, init: bytes | None) -> dict[str, object]:
+        request = GenerationRequest.from_dict(json.loads(request_json), init_image=init)
+        cancel = threading.Event()
+        try:
+            image = next(iter(self._engine.run(request, lambda _update: None, cancel)))
+        except ModelNotFoundError:
+            return {
+                "error_kind": MISSING_MODEL,
+                "error": f"Model {request.model!r} is not on Ray node {self._node}: put it at the "
+                "same path there (or in that node's Studio models folder), then --resume.",
+            }
+        except StudioError as exc:
+            return {"error_kind": "failed", "error": f"{exc} (on {self._worker})"}
+        pixels = np.ascontiguousarray(image.pixels, dtype=np.uint8)
+        return {
+            "error": "",
+            "error_kind": "",
+            "pixels": pixels.tobytes(),
+            "shape": json.dumps(list(pixels.shape)),
+            "request": json.dumps(image.request.to_dict()),
+            "model_name": image.model_name,
+            "model_hash": image.model_hash,
+            "elapsed_s": float(image.elapsed_s),
+            "warnings": json.dumps(list(image.warnings)),
+            "extra": json.dumps(image.extra, default=str),
+        }
+
+
+def _image_from_row(row: dict, item: BatchItem) -> GeneratedImage:
+    shape = tuple(json.loads(str(row["shape"])))
+    pixels = np.frombuffer(bytes(row["pixels"]), dtype=np.uint8).reshape(shape).copy()
+    request = GenerationRequest.from_dict(
+        json.loads(str(row["request"])), init_image=item.request.init_image
+    )
+    return GeneratedImage(
+        request=request,
+        pixels=pixels,
+        model_name=str(row["model_name"]),
+        model_hash=str(row["model_hash"]),
+        elapsed_s=float(row["elapsed_s"]),
+        warnings=tuple(json.loads(str(row["warnings"]))),
+        extra=json.loads(str(row["extra"])),
+    )

@@ -1,0 +1,82 @@
+"""The batch on a real local Ray cluster: the local run's pixels, a killed actor survived."""
+
+from __future__ import annotations
+
+import os
+import signal
+
+import numpy as np
+import pytest
+
+from studio.cli import main
+from studio.cli.batch_outputs import open_output
+from studio.cli.batch_runner import run_batch
+from studio.domain.batch_items import build_items
+from studio.domain.batch_spec import SpecContext, parse_spec
+from tests.cli.test_batch_cli import TEMPLATE, project_images
+
+ray = pytest.importorskip("ray")
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def local_cluster(private_studio_dirs):
+    # Started after the private folders are set, so the actors inherit them.
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+    yield
+    ray.shutdown()
+
+
+def test_ray_batch_matches_the_local_run_and_survives_a_killed_actor(
+    tmp_path, capsys, local_cluster, one_thread
+) -> None:
+    local = tmp_path / "local.studio"
+    assert main(["batch", TEMPLATE, "--seed", "9", "-o", str(local)]) == 0
+    reference = project_images(local)
+
+    # Through the CLI: two actors on the two CPUs.
+    on_ray = tmp_path / "ray.studio"
+    assert main(["batch", TEMPLATE, "--seed", "9", "-o", str(on_ray), "--ray", "auto"]) == 0
+    assert "done: 6 made" in capsys.readouterr().err
+    _assert_same(project_images(on_ray), reference)
+
+    # An actor process SIGKILLed as the first result lands: Ray restarts it, its item is redone.
+    from studio.cli.batch_ray import RayExecutor
+
+    context = SpecContext({"model": "builtin-vae", "width": 64, "height": 64}, 9)
+    items = build_items(parse_spec(TEMPLATE, "template", context), 9)
+    killed: list[int] = []
+
+    def kill_the_maker(outcome) -> None:
+        if not killed:
+            killed.append(int(outcome.worker.rsplit(" ", 1)[1]))
+            os.kill(killed[0], signal.SIGKILL)
+
+    output = open_output(tmp_path / "survived.studio")
+    try:
+        report = run_batch(
+            items, output, RayExecutor("auto", actors=2), 9, on_commit=kill_the_maker
+        )
+    finally:
+        output.close()
+    assert killed and report.made == 6 and not report.failed
+    _assert_same(project_images(tmp_path / "survived.studio"), reference)
+
+
+def test_a_model_missing_on_a_node_is_one_line_naming_the_node(
+    tmp_path, capsys, local_cluster
+) -> None:
+    missing = tmp_path / "nowhere" / "model.safetensors"
+    code = main(
+        ["batch", "gem", "--model", str(missing), "-o", str(tmp_path / "o"), "--ray", "auto"]
+    )
+    err = capsys.readouterr().err
+    assert code == 1
+    line = next(line for line in err.splitlines() if line.startswith("studio batch: error"))
+    assert "is not on Ray node" in line and ray.util.get_node_ip_address() in line
+
+
+def _assert_same(found: dict[str, np.ndarray], reference: dict[str, np.ndarray]) -> None:
+    assert sorted(found) == sorted(reference)
+    for item, pixels in reference.items():
+        np.testing.assert_array_equal(found[item], pixels)
