@@ -23,13 +23,21 @@ Inpainter = Callable[[np.ndarray, np.ndarray], np.ndarray]
 def seam_cross_mask(
     height: int, width: int, band: int, tile_x: bool = True, tile_y: bool = True
 ) -> np.ndarray:
-    """Feathered mask over a cross of ``2 * band`` pixels through the middle of an image."""
-    mask = np.zeros((height, width), dtype=np.float32)
+    """Feathered mask over a cross ``band`` pixels wide through the middle of an image.
+
+    The middle half of the band stays exactly 1 (the old seam must be fully replaced); the
+    feather fades out over about half a band on each side.
+    """
+    core = np.zeros((height, width), dtype=np.float32)
+    inner = np.zeros_like(core)
+    half, quarter = band // 2, max(band // 4, 1)
     if tile_x:
-        mask[:, width // 2 - band // 2 : width // 2 + band // 2] = 1.0
+        core[:, width // 2 - half : width // 2 + half] = 1.0
+        inner[:, width // 2 - quarter : width // 2 + quarter] = 1.0
     if tile_y:
-        mask[height // 2 - band // 2 : height // 2 + band // 2, :] = 1.0
-    return np.clip(feather(mask, band / 4), 0.0, 1.0)
+        core[height // 2 - half : height // 2 + half, :] = 1.0
+        inner[height // 2 - quarter : height // 2 + quarter, :] = 1.0
+    return np.clip(np.maximum(feather(core, band / 6), inner), 0.0, 1.0)
 
 
 def default_band(height: int, width: int) -> int:
