@@ -230,6 +230,8 @@ def _studio_recipe(chunks: dict[str, str]) -> Recipe | None:
             notes.append(f"The stored request cannot be replayed: {exc}")
     if request_data.get("init_image_sha256"):
         notes.append("The source image of this image-to-image result is not stored in the file.")
+    if request_data.get("mask_image_sha256"):
+        notes.append("The inpaint mask is not stored in the file: paint it again to replay.")
     params = (
         parse_a1111_parameters(chunks["parameters"])["params"]
         if "parameters" in chunks
