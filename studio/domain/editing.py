@@ -6,6 +6,9 @@ parsing and the range checks of the edit options live here, shared by the CLI an
 
 from __future__ import annotations
 
+from dataclasses import asdict, dataclass
+from typing import Any
+
 from studio.domain.errors import InvalidRequestError
 
 TILE_MODES = ("", "x", "y", "xy")
@@ -71,3 +74,46 @@ def check_outpaint_fill(fill: str) -> None:
         raise InvalidRequestError(
             f"Outpaint fill {fill!r} is unknown: use one of {', '.join(OUTPAINT_FILLS)}."
         )
+
+
+DEFAULT_SEAMLESS_STRENGTH = 0.5
+
+
+@dataclass(frozen=True)
+class SeamlessRequest:
+    """A "make seamless" job: what ``studio tile`` and the GUI's action record in the recipe.
+
+    Parameters
+    ----------
+    source_sha256
+        Hash of the image that was made seamless.
+    tile_x, tile_y
+        Which wrap edges were repaired.
+    band
+        Width in pixels of the repaired cross (0: the default for the image's size).
+    model
+        Model that inpainted the cross; empty when only the feathered blend was used.
+    prompt, seed, strength
+        The inpaint job's prompt, seed and denoising strength (when ``model`` is set).
+    """
+
+    source_sha256: str
+    tile_x: bool = True
+    tile_y: bool = True
+    band: int = 0
+    model: str = ""
+    prompt: str = ""
+    seed: int | None = None
+    strength: float = DEFAULT_SEAMLESS_STRENGTH
+
+    def __post_init__(self) -> None:
+        if not (self.tile_x or self.tile_y):
+            raise InvalidRequestError("Make seamless needs at least one axis: x, y or xy.")
+        if self.band < 0:
+            raise InvalidRequestError(f"Band {self.band} must be 0 (automatic) or more pixels.")
+        if not 0.0 < self.strength <= 1.0:
+            raise InvalidRequestError(f"Strength {self.strength:g} is out of range: use 0 to 1.")
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-able dict (what the ``studio`` recipe chunk stores)."""
+        return asdict(self)

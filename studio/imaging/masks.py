@@ -107,3 +107,11 @@ def _fit(start: int, end: int, length: int, limit: int) -> tuple[int, int]:
     start = round(centre - length / 2)
     start = min(max(start, 0), limit - length)
     return start, start + length
+
+
+def encode_mask_png(mask: np.ndarray) -> bytes:
+    """PNG bytes of a mask as a grey RGB image (what requests carry and files store)."""
+    from studio.imaging.png import encode_png
+
+    grey = mask_to_pixels(mask)
+    return encode_png(np.ascontiguousarray(np.repeat(grey[..., None], 3, axis=2)))

@@ -56,7 +56,12 @@ _SOURCE_TITLES = {
 # Control characters (escape sequences) and lone surrogates (unprintable) in metadata from
 # someone else must never reach a terminal.
 _UNPRINTABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
-_KIND_TITLES = {"generate": "Text to image", "style": "Style transfer", "import": "Imported"}
+_KIND_TITLES = {
+    "generate": "Text to image",
+    "style": "Style transfer",
+    "import": "Imported",
+    "tile": "Make seamless",
+}
 
 
 @dataclass(frozen=True)
