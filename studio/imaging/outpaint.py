@@ -41,7 +41,7 @@ def grow_canvas(
     pixels: np.ndarray,
     margins: tuple[int, int, int, int],
     fill: str = "edge",
-    overlap: int = OUTPAINT_OVERLAP,
+    overlap: int | None = None,
     seed: int = 0,
 ) -> GrownCanvas:
     """Add ``margins`` pixels around ``pixels`` and build the outpaint mask.
@@ -56,7 +56,8 @@ def grow_canvas(
         ``"edge"`` repeats the border pixels outward, ``"blur"`` is that blurred heavily,
         ``"noise"`` is random colour around the image's mean (``seed`` fixes it).
     overlap
-        Pixels of the old canvas next to each grown side that the mask also covers.
+        Pixels of the old canvas next to each grown side that the mask also covers; by
+        default 16, or an eighth of the shorter side for small sprites.
     """
     check_margins(tuple(margins))
     check_outpaint_fill(fill)
@@ -65,6 +66,8 @@ def grow_canvas(
     grown = np.pad(pixels, pad, mode="edge")
     new_area = np.ones(grown.shape[:2], dtype=bool)
     height, width = pixels.shape[:2]
+    if overlap is None:
+        overlap = min(OUTPAINT_OVERLAP, max(2, min(height, width) // 8))
     new_area[top : top + height, left : left + width] = False
     if fill == "blur":
         radius = max(4, max(margins) // 4)

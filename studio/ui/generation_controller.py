@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QSize, Signal
 
 from studio.domain.errors import InvalidRequestError
+from studio.domain.requests import GenerationRequest
 from studio.domain.results import ProgressUpdate
 from studio.ui.canvas import CanvasView
 from studio.ui.document import Document
@@ -49,6 +51,8 @@ class GenerationController(QObject):
         self._targets: dict[int, QSize] = {}
         self._started_at: dict[int, float] = {}
         self._images_made: dict[int, int] = {}
+        # Adds the canvas edits (mask, tiling) to a request from the panel; set by the window.
+        self.edit_request: Callable[[GenerationRequest], GenerationRequest] | None = None
 
         panel.generate_requested.connect(self.generate)
         panel.cancel_requested.connect(self.cancel)
@@ -76,6 +80,8 @@ class GenerationController(QObject):
             return None
         try:
             request = self._panel.build_request()
+            if self.edit_request is not None:
+                request = self.edit_request(request)
         except InvalidRequestError as exc:
             self._notice.show_message(str(exc), "error")
             return None
