@@ -95,3 +95,19 @@ def test_tiled_output_of_a_smooth_model_has_no_seam_and_untiled_has_one() -> Non
     for axis in ("x", "y"):
         assert seam_score(tiled, axis) < 1.25
         assert seam_score(plain, axis) > 2.0  # the same test without the wrap fails
+
+
+@torch.no_grad()
+def test_a_compiled_network_follows_the_wrap_on_and_off() -> None:
+    # torch.compile guards on the patched module attributes, so a model compiled before the
+    # job recompiles for the tiled variant and returns to the plain one after (the eager
+    # backend traces with the same guards without needing a C++ compiler).
+    net, x = _net(), torch.randn(1, 3, 16, 16)
+    plain = net(x)
+    with circular_padding([net], True, False):
+        wrapped_x = net(x)
+    compiled = torch.compile(net, backend="eager")
+    assert torch.allclose(compiled(x), plain)
+    with circular_padding([net], True, False):
+        assert torch.allclose(compiled(x), wrapped_x, atol=1e-6)
+    assert torch.allclose(compiled(x), plain)
