@@ -90,7 +90,7 @@ def _outpaint_values(args: argparse.Namespace, init_png: bytes | None) -> dict[s
     assert init_png is not None
     margins = parse_margins(args.outpaint)
     fill = args.outpaint_fill or "edge"
-    grown = grow_canvas(load_pixels(init_png, mode="RGB"), margins, fill, seed=args.seed or 0)
+    grown = grow_canvas(load_pixels(init_png, mode="RGBA"), margins, fill, seed=args.seed or 0)
     return {
         "init_image": encode_png(grown.pixels),
         "mask_image": encode_mask_png(grown.mask),

@@ -64,7 +64,8 @@ def build_request(args: argparse.Namespace, model_info) -> GenerationRequest:
         from studio.imaging.decode import load_pixels
         from studio.imaging.png import encode_png
 
-        init_png = encode_png(load_pixels(args.init, mode="RGB"))
+        # Alpha is kept: built-in sprites inpaint in RGBA; SD flattens onto white itself.
+        init_png = encode_png(load_pixels(args.init, mode="RGBA"))
     default_size = edited_size(args, init_png) or model_info.default_size
     width, height = parse_size(args.size) if args.size else default_size
     edits = edit_values(args, init_png)

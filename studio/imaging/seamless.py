@@ -2,8 +2,8 @@
 
 After rolling the image by half its size the old wrap edges meet in a cross through the
 middle, and the new borders are pixels that were neighbours, so the border already wraps.
-The cross is first covered by a feathered blend with the un-rolled image (whose middle is
-seam-free: the classic texture-artist trick), then, when a model is given, inpainted with
+The cross is first covered by a feathered blend with copies of the image that have no seam
+there (the classic texture-artist trick), then, when a model is given, inpainted with
 the same feathered mask so the blend's ghosting becomes real detail. Rolling back puts the
 repaired cross on the wrap edges and the framing where the artist left it.
 """
@@ -20,24 +20,36 @@ from studio.imaging.masks import composite, feather
 Inpainter = Callable[[np.ndarray, np.ndarray], np.ndarray]
 
 
+def seam_band_masks(
+    height: int, width: int, band: int, tile_x: bool = True, tile_y: bool = True
+) -> tuple[np.ndarray, np.ndarray]:
+    """Feathered masks of the vertical and the horizontal band through the image's middle.
+
+    Each band is ``band`` pixels wide; its middle half stays exactly 1 (the old seam must be
+    fully replaced) and the feather fades out over about half a band on each side. A band of
+    an axis that is not repaired is all 0.
+    """
+    masks = []
+    for wanted, size, axis in ((tile_x, width, 1), (tile_y, height, 0)):
+        core = np.zeros((height, width), dtype=np.float32)
+        inner = np.zeros_like(core)
+        if wanted:
+            half, quarter = band // 2, max(band // 4, 1)
+            index = [slice(None), slice(None)]
+            index[axis] = slice(size // 2 - half, size // 2 + half)
+            core[tuple(index)] = 1.0
+            index[axis] = slice(size // 2 - quarter, size // 2 + quarter)
+            inner[tuple(index)] = 1.0
+        masks.append(np.clip(np.maximum(feather(core, band / 6), inner), 0.0, 1.0))
+    return masks[0], masks[1]
+
+
 def seam_cross_mask(
     height: int, width: int, band: int, tile_x: bool = True, tile_y: bool = True
 ) -> np.ndarray:
-    """Feathered mask over a cross ``band`` pixels wide through the middle of an image.
-
-    The middle half of the band stays exactly 1 (the old seam must be fully replaced); the
-    feather fades out over about half a band on each side.
-    """
-    core = np.zeros((height, width), dtype=np.float32)
-    inner = np.zeros_like(core)
-    half, quarter = band // 2, max(band // 4, 1)
-    if tile_x:
-        core[:, width // 2 - half : width // 2 + half] = 1.0
-        inner[:, width // 2 - quarter : width // 2 + quarter] = 1.0
-    if tile_y:
-        core[height // 2 - half : height // 2 + half, :] = 1.0
-        inner[height // 2 - quarter : height // 2 + quarter, :] = 1.0
-    return np.clip(np.maximum(feather(core, band / 6), inner), 0.0, 1.0)
+    """The union of the two bands: the cross a model repaints."""
+    vertical, horizontal = seam_band_masks(height, width, band, tile_x, tile_y)
+    return np.maximum(vertical, horizontal)
 
 
 def default_band(height: int, width: int) -> int:
@@ -68,11 +80,16 @@ def make_seamless(
     """
     height, width = pixels.shape[:2]
     band = band or default_band(height, width)
-    shift = (height // 2 if tile_y else 0, width // 2 if tile_x else 0)
-    rolled = np.roll(pixels, shift, axis=(0, 1))
-    mask = seam_cross_mask(height, width, band, tile_x, tile_y)
-    # The original's middle is continuous; under the cross it replaces the rolled seam.
-    blended = composite(rolled, pixels, mask)
+    dy, dx = (height // 2 if tile_y else 0), (width // 2 if tile_x else 0)
+    rolled = np.roll(pixels, (dy, dx), axis=(0, 1))
+    vertical, horizontal = seam_band_masks(height, width, band, tile_x, tile_y)
+    # Each band is covered by the image rolled along the other axis only: its rows (or
+    # columns) line up with the surroundings and its own seam falls inside the other band;
+    # where the bands cross, the un-rolled image, whose middle has no seam at all.
+    blended = composite(rolled, np.roll(pixels, dy, axis=0), vertical)
+    blended = composite(blended, np.roll(pixels, dx, axis=1), horizontal)
+    blended = composite(blended, pixels, vertical * horizontal)
+    mask = np.maximum(vertical, horizontal)
     if inpaint is not None:
         blended = composite(blended, inpaint(blended, mask), mask)
-    return np.ascontiguousarray(np.roll(blended, (-shift[0], -shift[1]), axis=(0, 1)))
+    return np.ascontiguousarray(np.roll(blended, (-dy, -dx), axis=(0, 1)))

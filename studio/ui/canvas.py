@@ -191,6 +191,9 @@ class CanvasView(QGraphicsView):
         pixmap = self._item.pixmap()
         show = self._tiled_view and not pixmap.isNull()
         self._tiles.setVisible(show)
+        # Only the 3x3 picture is drawn while tiled: two scaled copies of the centre would
+        # filter their borders differently and draw a faint frame that is not in the image.
+        self._item.setOpacity(0.0 if show else 1.0)
         if not show:
             self._tiles.setPixmap(QPixmap())
             self._scene.setSceneRect(QRectF(pixmap.rect()))

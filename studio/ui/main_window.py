@@ -311,4 +311,8 @@ def _generate_tab(prompt_panel: PromptPanel, edit_panel: EditPanel) -> QWidget:
     scroll.setWidgetResizable(True)
     scroll.setFrameShape(QFrame.Shape.NoFrame)
     scroll.setWidget(content)
+    # Scroll down only: the panels keep their full width (the vertical bar comes on top).
+    scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    bar = scroll.verticalScrollBar().sizeHint().width()
+    scroll.setMinimumWidth(content.minimumSizeHint().width() + bar)
     return scroll

@@ -68,7 +68,7 @@ def plan_inpaint(request: GenerationRequest, mode: str = "RGB") -> InpaintPlan:
     """
     if request.init_image is None or request.mask_image is None:
         raise InvalidRequestError("Inpainting needs a source image and a mask.")
-    original = load_pixels(request.init_image, mode=mode)
+    original = _read_source(request.init_image, mode)
     mask = mask_from_pixels(load_pixels(request.mask_image, mode="RGBA"))
     height, width = original.shape[:2]
     check_mask(mask, width, height)
@@ -102,6 +102,17 @@ def finish_inpaint(plan: InpaintPlan, generated: np.ndarray) -> np.ndarray:
     pasted = plan.original.copy()
     pasted[top:bottom, left:right] = _resize(generated, right - left, bottom - top)
     return composite(plan.original, pasted, plan.mask)
+
+
+def _read_source(data: bytes, mode: str) -> np.ndarray:
+    """The source image; for RGB models transparency is flattened onto white (as for
+    image-to-image), so a transparent sprite does not turn black."""
+    rgba = load_pixels(data, mode="RGBA")
+    if mode == "RGBA":
+        return rgba
+    alpha = rgba[..., 3:].astype(np.float32) / 255.0
+    flat = rgba[..., :3].astype(np.float32) * alpha + 255.0 * (1.0 - alpha)
+    return np.clip(flat.round(), 0, 255).astype(np.uint8)
 
 
 def _resize(pixels: np.ndarray, width: int, height: int) -> np.ndarray:
