@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication
 
 from studio import __version__
 from studio.domain.engine_protocol import EngineProtocol
+from studio.domain.error_log import install_error_log, report_bug
 from studio.domain.errors import StudioError
 from studio.domain.settings import EngineSettings
 from studio.engine.resources import resources_dir
@@ -83,9 +84,29 @@ def create_engine(settings: EngineSettings) -> EngineProtocol:
     return EngineService(settings)
 
 
+def install_excepthook(dialogs: Dialogs) -> None:
+    """Show a bug escaping a slot as one message naming the log file (RELIABILITY 21).
+
+    Without this, PySide6 prints the traceback to stderr and the window carries on as if
+    nothing had happened.
+    """
+
+    def on_uncaught(exc_type, exc, tb) -> None:
+        if issubclass(exc_type, KeyboardInterrupt):
+            QApplication.quit()
+            return
+        message = report_bug(exc.with_traceback(tb), "Studio")
+        try:
+            dialogs.error("Studio hit a bug", message)
+        except Exception:  # a dialog that fails must not recurse into this hook
+            log.error("could not show the bug message", exc_info=True)
+
+    sys.excepthook = on_uncaught
+
+
 def run_app(project_path: str | None = None) -> int:
     """Start the GUI; returns the process exit code."""
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    install_error_log()  # tracebacks go to the rotated log file, never to stderr
     app = QApplication.instance() or QApplication(sys.argv[:1])
     configure_application(app)
     settings_path = default_settings_path()
@@ -103,6 +124,7 @@ def run_app(project_path: str | None = None) -> int:
         settings_path=settings_path,
         recovery_dir=recovery_dir,
     )
+    install_excepthook(dialogs)
     for warning in (settings_warning, open_warning):
         if warning:
             window.notice.show_message(warning, "warning")

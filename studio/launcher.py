@@ -37,6 +37,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return bench_main(args[1:])
     if wants_gui(args):
+        from studio.qt_preflight import check_qt_platform, explain
+
+        # Qt aborts the process with a misleading message when its platform plugin cannot
+        # load; asking first lets us name the missing system packages instead.
+        platform = check_qt_platform()
+        if not platform.ok:
+            print(explain(platform), file=sys.stderr)
+            return 3
         from studio.app import run_app
 
         return run_app(project_path=args[0] if args else None)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -64,6 +63,13 @@ def build_parser() -> argparse.ArgumentParser:
     builtin.add_argument("--json", action="store_true")
     builtin.set_defaults(handler=run_builtin)
 
+    startup = targets.add_parser(
+        "startup", help="cold-process first image on the built-in model: wall time and peak RSS"
+    )
+    startup.add_argument("--repeats", type=int, default=5, help="cold processes (default 5)")
+    startup.add_argument("--json", action="store_true")
+    startup.set_defaults(handler=run_startup)
+
     # studio.bench.ui parses its own options (see `studio bench ui --help`).
     targets.add_parser(
         "ui",
@@ -75,22 +81,21 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str]) -> int:
     """Run one benchmark; errors become one line on stderr and a non-zero exit code."""
-    from studio.domain.errors import JobCancelled, StudioError
+    from studio.cli.boundary import run_command
 
     args_list = list(argv)
     if args_list[:1] == ["ui"]:
         from studio.bench.ui import main as bench_ui
 
-        return bench_ui(args_list[1:])
+        return run_command("studio bench ui", lambda: bench_ui(args_list[1:]))
     args = build_parser().parse_args(args_list)
-    try:
-        return int(args.handler(args) or 0)
-    except StudioError as exc:
-        print(f"studio bench {args.target}: error: {exc}", file=sys.stderr)
-        return 1
-    except (KeyboardInterrupt, JobCancelled):
-        print(f"studio bench {args.target}: interrupted", file=sys.stderr)
-        return 130
+    from studio.bench.machine import load_warning, progress
+
+    warning = load_warning()
+    if warning:
+        progress(f"studio bench {args.target}: {warning}")
+    progress(f"studio bench {args.target}: running (progress below, results on stdout)")
+    return run_command(f"studio bench {args.target}", lambda: args.handler(args))
 
 
 def run_generate(args: argparse.Namespace) -> int:
@@ -157,4 +162,29 @@ def run_style(args: argparse.Namespace) -> int:
             f"{row['size']:>6}  {row['ours_s']:>9.3f}  {row['onnxruntime_s']:>15.3f}  "
             f"{row['ratio']:>6.2f}"
         )
+    return 0
+
+
+def run_startup(args: argparse.Namespace) -> int:
+    from studio.bench.machine import machine_info, progress, spread_warning
+    from studio.bench.startup import bench_startup
+
+    row = bench_startup(repeats=max(1, args.repeats))
+    row["machine"] = machine_info()
+    for label, key in (("wall time", "wall_s"), ("peak RSS", "peak_rss_mb")):
+        warning = spread_warning(label, row[key])
+        if warning:
+            progress(warning)
+    if args.json:
+        print(json.dumps(row))
+        return 0
+    wall, rss = row["wall_s"], row["peak_rss_mb"]
+    print(f"cold first image, built-in default model, median of {row['repeats']} processes")
+    print(f"  wall time : {wall['median']:.2f} s  (min {wall['min']:.2f}, max {wall['max']:.2f})")
+    print(f"  peak RSS  : {rss['median']:.0f} MB  (min {rss['min']:.0f}, max {rss['max']:.0f})")
+    print("  breakdown (seconds since start, one cold process):")
+    previous = 0.0
+    for name, at in row["phases"]:
+        print(f"    {name:<24} {at:6.2f}  (+{at - previous:.2f})")
+        previous = at
     return 0

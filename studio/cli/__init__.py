@@ -11,11 +11,38 @@ import sys
 from collections.abc import Sequence
 
 from studio import __version__
-from studio.cli import data, generate, info, models, style, tile, train
+from studio.cli import (
+    data,
+    doctor,
+    generate,
+    info,
+    matte,
+    models,
+    pixelate,
+    sheet,
+    style,
+    tile,
+    tileset,
+    train,
+)
 from studio.cli import eval as eval_command
-from studio.domain.errors import JobCancelled, StudioError
+from studio.cli.boundary import prepare_terminal, run_command
 
-_COMMAND_MODULES = (generate, info, models, style, tile, data, train, eval_command)
+_COMMAND_MODULES = (
+    generate,
+    info,
+    models,
+    style,
+    data,
+    train,
+    eval_command,
+    sheet,
+    pixelate,
+    matte,
+    tileset,
+    tile,
+    doctor,
+)
 # `studio bench ...` lives in studio.bench, above the GUI and the CLI (it measures both); the
 # launcher routes it there, and this parser only lists it for --help.
 BENCH_COMMAND = "bench"
@@ -44,18 +71,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run a subcommand; errors become one line on stderr and a non-zero exit code."""
+    """Run a subcommand inside the one error boundary (:mod:`studio.cli.boundary`)."""
+    prepare_terminal()  # argparse may print a non-UTF-8 path in its own errors
     parser = build_parser()
     args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
     handler = getattr(args, "handler", None)
     if handler is None:
         parser.print_help()
         return 2
-    try:
-        return int(handler(args) or 0)
-    except StudioError as exc:
-        print(f"studio {args.command}: error: {exc}", file=sys.stderr)
-        return 1
-    except (KeyboardInterrupt, JobCancelled):
-        print(f"studio {args.command}: interrupted", file=sys.stderr)
-        return 130
+    return run_command(f"studio {args.command}", lambda: handler(args))

@@ -9,8 +9,10 @@ import threading
 from pathlib import Path
 
 from studio.cli.edit_options import add_edit_arguments, edit_values, edited_size
+from studio.cli.output import check_output_paths, write_output
 from studio.cli.progress import ProgressPrinter
 from studio.domain.errors import InvalidRequestError
+from studio.domain.models import ModelFamily
 from studio.domain.requests import GenerationRequest, parse_size
 from studio.domain.samplers import canonical_sampler_name
 
@@ -29,6 +31,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "-o", "--output", required=True, type=Path, help="OUT.png (then OUT-2.png …)"
     )
+    parser.add_argument(
+        "--overwrite", action="store_true", help="replace output files that already exist"
+    )
     parser.add_argument("--negative", default="", help="negative prompt")
     parser.add_argument(
         "--model", default="", help="model id, name or path (default: the default model)"
@@ -45,13 +50,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--device", choices=("auto", "cuda", "mps", "cpu"), help="compute device")
     add_edit_arguments(parser)
     parser.set_defaults(handler=run)
-
-
-def _check_output(path: Path) -> None:
-    if path.suffix.lower() != ".png":
-        raise InvalidRequestError(f"Output {path} must end in .png.")
-    if not path.parent.exists():
-        raise InvalidRequestError(f"Output folder {path.parent} does not exist.")
 
 
 def build_request(args: argparse.Namespace, model_info) -> GenerationRequest:
@@ -93,16 +91,33 @@ def build_request(args: argparse.Namespace, model_info) -> GenerationRequest:
 def run(args: argparse.Namespace) -> int:
     from studio.engine.service import EngineService
     from studio.imaging.filenames import numbered_output_paths
-    from studio.imaging.recipe import encode_result_png
+    from studio.imaging.result import encode_result
+    from studio.project.results import commit_result
     from studio.project.settings import load_engine_settings
 
-    _check_output(args.output)
+    if args.output.suffix.lower() != ".png":
+        raise InvalidRequestError(f"Output {args.output} must end in .png.")
+    # Before the model loads: a name that cannot be written must not cost a generation.
+    check_output_paths(
+        numbered_output_paths(args.output, max(args.count, 1)), overwrite=args.overwrite
+    )
+    if not args.prompt.strip():
+        print(
+            "studio generate: warning: the prompt is empty; the model draws whatever it likes.",
+            file=sys.stderr,
+        )
     settings, warning = load_engine_settings()
     if warning:
         print(f"studio generate: warning: {warning}", file=sys.stderr)
     engine = EngineService(settings, device_preference=args.device or settings.device)
     try:
         model_info = engine.resolve_model(args.model)
+        if args.init is not None and model_info.family == ModelFamily.BUILTIN:
+            # Said before the model loads, in the command line's words.
+            raise InvalidRequestError(
+                f"--init needs a Stable Diffusion model: {model_info.name} draws from text "
+                "only. Add --model PATH (a .safetensors file or diffusers folder), or drop --init."
+            )
         request = build_request(args, model_info).resolved()
         outputs = numbered_output_paths(args.output, request.batch_count)
         project = _open_project(args.project)
@@ -111,10 +126,10 @@ def run(args: argparse.Namespace) -> int:
         try:
             with ProgressPrinter(f"{model_info.name}") as progress:
                 for image in engine.run(request, progress.update, cancel):
-                    png = encode_result_png(image)
-                    _write(outputs[image.index], png)
+                    result = encode_result(image)
+                    write_output(outputs[image.index], result.png)
                     if project is not None:
-                        _commit(project, image, png)
+                        commit_result(project, result)
                     progress.write(f"wrote {outputs[image.index]} (seed {image.request.seed})")
                     for text in image.warnings:
                         progress.write(f"warning: {text}")
@@ -127,31 +142,9 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _write(path: Path, data: bytes) -> None:
-    temp = path.with_name(f".{path.name}.part")
-    temp.write_bytes(data)
-    temp.replace(path)
-
-
 def _open_project(path: Path | None):
     if path is None:
         return None
     from studio.project.store import ProjectStore
 
     return ProjectStore.open(path) if path.exists() else ProjectStore.create(path)
-
-
-def _commit(project, image, png: bytes) -> None:
-    from studio.imaging.recipe import image_recipe
-    from studio.imaging.thumbnails import make_thumbnail
-
-    recipe = image_recipe(image)
-    project.add_image_entry(
-        image.kind,
-        png,
-        make_thumbnail(image.pixels),
-        image.width,
-        image.height,
-        image.request.prompt,
-        recipe,
-    )

@@ -31,7 +31,8 @@ def run(args: argparse.Namespace) -> int:
     settings, _warning = load_engine_settings()
     registry = ModelRegistry(settings)
     if args.add is not None:
-        info = registry.inspect_path(str(args.add.expanduser().resolve()))
+        # Not resolved here: a message names the path the user typed, not a link's target.
+        info = registry.inspect_path(str(args.add.expanduser().absolute()))
         settings = settings.with_model_path(info.location)
         save_engine_settings(settings)
         print(f"added {info.name} ({info.family.value}, {info.format.value}): {info.location}")

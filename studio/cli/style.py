@@ -29,6 +29,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("input", nargs="?", type=Path, help="image to restyle")
     parser.add_argument("-o", "--output", type=Path, help="OUT.png")
+    parser.add_argument(
+        "--overwrite", action="store_true", help="replace the output file if it exists"
+    )
     parser.add_argument("--list", action="store_true", help="print the presets, one a line")
     parser.add_argument("--preset", help="preset number(s), e.g. 7 or 3,12 (see --list)")
     parser.add_argument(
@@ -83,10 +86,9 @@ def _read_image(path: Path) -> bytes:
 def _check_paths(args: argparse.Namespace) -> None:
     if args.input is None or args.output is None:
         raise InvalidRequestError("Give an image and an output: studio style IN -o OUT.png.")
-    if args.output.suffix.lower() != ".png":
-        raise InvalidRequestError(f"Output {args.output} must end in .png.")
-    if not args.output.parent.exists():
-        raise InvalidRequestError(f"Output folder {args.output.parent} does not exist.")
+    from studio.cli.output import check_output_paths
+
+    check_output_paths([args.output], overwrite=args.overwrite)
     if args.preset is None and not args.style_image:
         raise InvalidRequestError(
             "Choose a style: --preset N (see studio style --list) or --style-image FILE."
@@ -122,6 +124,7 @@ def run(args: argparse.Namespace) -> int:
         print_presets()
         return 0
     request = build_request(args)
+    from studio.cli.output import write_output
     from studio.cli.progress import ProgressPrinter
     from studio.engine.style import run_style_job
     from studio.imaging.recipe import encode_result_png
@@ -131,14 +134,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         with ProgressPrinter("style", unit="tile" if request.method == "fast" else "step") as bar:
             image = run_style_job(request, bar.update, cancel, args.device)
-            _write(args.output, encode_result_png(image))
+            write_output(args.output, encode_result_png(image))
             bar.write(f"wrote {args.output} ({image.extra['style_summary']})")
     finally:
         signal.signal(signal.SIGINT, previous_handler)
     return 0
-
-
-def _write(path: Path, data: bytes) -> None:
-    temp = path.with_name(f".{path.name}.part")
-    temp.write_bytes(data)
-    temp.replace(path)

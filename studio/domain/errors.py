@@ -44,6 +44,10 @@ class ProjectError(StudioError):
     """A project file could not be opened, migrated or saved."""
 
 
+class OutputError(StudioError):
+    """An output file cannot be written (folder missing or read-only, disk full, name taken)."""
+
+
 class OutOfMemoryError(StudioError):
     """The device ran out of memory even after the engine's fallbacks."""
 

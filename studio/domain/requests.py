@@ -86,6 +86,9 @@ class GenerationRequest:
         PNG bytes of the image-to-image source, or ``None`` for text-to-image.
     strength
         How much of the init image is repainted (0 keeps it, 1 ignores it).
+    transparent_background
+        Stable Diffusion paints on a flat key colour and the key is matted out, so the result
+        has real alpha (the built-in models always give alpha and ignore this).
     variation_seed, variation_strength
         A1111's variation seed ("subseed"): the initial noise is
         ``slerp(variation_strength, noise(seed), noise(variation_seed + i))``, so strength 0
@@ -118,6 +121,7 @@ class GenerationRequest:
     batch_count: int = 1
     init_image: bytes | None = field(default=None, repr=False, compare=False)
     strength: float = 0.75
+    transparent_background: bool = False
     variation_seed: int | None = None
     variation_strength: float = 0.0
     tile_x: bool = False
@@ -133,6 +137,7 @@ class GenerationRequest:
         object.__setattr__(self, "sampler", canonical_sampler_name(self.sampler))
         object.__setattr__(self, "cfg_scale", float(self.cfg_scale))
         object.__setattr__(self, "strength", float(self.strength))
+        object.__setattr__(self, "transparent_background", bool(self.transparent_background))
         if not isinstance(self.prompt, str) or not isinstance(self.negative_prompt, str):
             raise InvalidRequestError("Prompt and negative prompt must be text.")
         if not 1 <= self.steps <= MAX_STEPS:

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import logging
 import threading
+from dataclasses import replace
 from pathlib import Path
 
-from studio.domain.errors import ModelNotFoundError, StudioError
+from studio.domain.errors import ModelLoadError, ModelNotFoundError, StudioError
+from studio.domain.files import require_regular_file
 from studio.domain.models import ModelFamily, ModelFormat, ModelInfo, ModelSource
 from studio.domain.settings import EngineSettings
-from studio.engine.builtin import discover_builtin_models, read_manifest
+from studio.engine.builtin import default_models_dir, discover_builtin_models, read_manifest
 from studio.engine.sd import pipeline_folder
 from studio.engine.sd.hf_cache import find_cached_pipeline, scan_hf_pipelines
 from studio.engine.sd.model_files import inspect_model_file
@@ -119,10 +121,11 @@ class ModelRegistry:
         path = Path(path).expanduser()
         if not path.exists():
             raise ModelNotFoundError(f"{path} does not exist: check the path and try again.")
+        require_regular_file(path, ModelLoadError)  # a FIFO or device would block or mislead
         path = path.resolve()
         if path.is_file():
             return inspect_model_file(path, deep=True)
-        single = _folder_model(path)
+        single = _folder_model(path, self._builtin_dir())
         if single is not None:
             return single
         found = _scan_folder(path)
@@ -145,10 +148,13 @@ class ModelRegistry:
             )
         return model
 
+    def _builtin_dir(self) -> Path | None:
+        raw = self._settings.builtin_models_dir
+        return Path(raw) if raw else None
+
     def _scan(self) -> list[ModelInfo]:
         settings = self._settings
-        builtin_dir = Path(settings.builtin_models_dir) if settings.builtin_models_dir else None
-        models = list(discover_builtin_models(builtin_dir))
+        models = list(discover_builtin_models(self._builtin_dir()))
         models += self._user_models()
         if settings.scan_hf_cache:
             models += scan_hf_pipelines(settings.hf_cache_dir)
@@ -162,23 +168,34 @@ class ModelRegistry:
                 if path.is_file():
                     found.append(inspect_model_file(path.resolve(), deep=False))
                 elif path.is_dir():
-                    single = _folder_model(path.resolve())
+                    single = _folder_model(path.resolve(), self._builtin_dir())
                     found += [single] if single is not None else _scan_folder(path.resolve())
             except StudioError as exc:
                 log.warning("skipping model %s: %s", path, exc)
             except OSError as exc:
                 log.warning("cannot read model path %s: %s", path, exc)
+            except Exception:  # one odd path must never hide every other model (issue 10)
+                log.warning("skipping model %s after an unexpected error", path, exc_info=True)
         return found
 
 
-def _folder_model(folder: Path) -> ModelInfo | None:
-    """The model a folder *is* (a diffusers pipeline or a built-in model), else ``None``."""
+def _folder_model(folder: Path, builtin_dir: Path | None) -> ModelInfo | None:
+    """The model a folder *is* (a diffusers pipeline or a built-in model), else ``None``.
+
+    A folder in the built-in format outside the shipped models folder is the user's: its id is
+    its path, never the manifest's name, so it can never be swapped for the shipped model of
+    the same name when a request is resolved again (issue 10).
+    """
     if pipeline_folder.is_pipeline_folder(folder):
         return _pipeline_info(folder)
-    if read_manifest(folder) is not None:
-        builtins = discover_builtin_models(folder.parent)
-        return next((m for m in builtins if m.location == str(folder)), None)
-    return None
+    if read_manifest(folder) is None:
+        return None
+    builtins = discover_builtin_models(folder.parent)
+    info = next((m for m in builtins if m.location == str(folder)), None)
+    shipped_dir = (builtin_dir or default_models_dir()).resolve()
+    if info is None or folder.parent.resolve() == shipped_dir:
+        return info
+    return replace(info, id=str(folder), source=ModelSource.USER)
 
 
 def _pipeline_info(folder: Path) -> ModelInfo:
@@ -204,7 +221,7 @@ def _scan_folder(folder: Path) -> list[ModelInfo]:
                 found.append(inspect_model_file(child, deep=False))
             elif child.is_dir() and pipeline_folder.is_pipeline_folder(child):
                 found.append(_pipeline_info(child))
-        except (StudioError, OSError) as exc:
+        except (StudioError, OSError, ValueError) as exc:
             log.info("not a usable model, skipped: %s (%s)", child, exc)
     return found
 

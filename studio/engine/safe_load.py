@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from studio.domain.errors import DamagedModelError, UnsafeModelError
+from studio.domain.files import require_regular_file
 from studio.engine.pickle_scan import find_unsafe_globals
 
 if TYPE_CHECKING:
@@ -32,11 +33,16 @@ MODEL_FILE_SUFFIXES = SAFETENSORS_SUFFIXES | PICKLE_SUFFIXES
 MAX_HEADER_BYTES = 100 * 1024 * 1024  # the safetensors format's own limit
 METADATA_KEY = "__metadata__"
 DTYPE_SIZES = {
-    "BOOL": 1, "U8": 1, "I8": 1, "F8_E5M2": 1, "F8_E4M3": 1,
+    "BOOL": 1, "U8": 1, "I8": 1, "F8_E5M2": 1, "F8_E4M3": 1, "F8_E4M3FNUZ": 1, "F8_E5M2FNUZ": 1,
     "I16": 2, "U16": 2, "F16": 2, "BF16": 2,
     "I32": 4, "U32": 4, "F32": 4,
-    "I64": 8, "U64": 8, "F64": 8,
+    "I64": 8, "U64": 8, "F64": 8, "C64": 8,
 }  # fmt: skip
+# Sub-byte and block-scaled dtypes newer safetensors versions know: valid, size not checked here.
+PACKED_DTYPES = frozenset({"F8_E8M0", "F4", "F6_E2M3", "F6_E3M2"})
+# The largest real checkpoints (SDXL with both text encoders) hold about 2,600 tensors; a header
+# with a million entries would take half a minute and gigabytes just to parse.
+MAX_TENSORS = 50_000
 _ZIP_MAGIC = b"PK\x03\x04"
 
 
@@ -75,6 +81,7 @@ def read_safetensors_header(path: Path | str) -> dict[str, Any]:
         is not a JSON object, the file is a zip archive in disguise, or tensor data is missing.
     """
     path = Path(path)
+    require_regular_file(path, DamagedModelError)
     try:
         size = path.stat().st_size
         with path.open("rb") as stream:
@@ -97,9 +104,12 @@ def read_safetensors_header(path: Path | str) -> dict[str, Any]:
 
 
 def _parse_header(path: Path, raw: bytes) -> dict[str, Any]:
+    # Counted in the raw bytes so an absurd header fails in milliseconds, before json builds it.
+    if raw.count(b'"data_offsets"') > MAX_TENSORS:
+        raise damaged(path, f"the header lists more than {MAX_TENSORS:,} tensors")
     try:
         header = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):
         raise damaged(path, "the header is not valid JSON") from None
     if not isinstance(header, dict):
         raise damaged(path, "the header is not a JSON object")
@@ -107,14 +117,22 @@ def _parse_header(path: Path, raw: bytes) -> dict[str, Any]:
 
 
 def _check_offsets(path: Path, header: dict[str, Any], data_size: int) -> None:
-    end_of_data = 0
+    if len(header) > MAX_TENSORS + 1:
+        raise damaged(path, f"the header lists more than {MAX_TENSORS:,} tensors")
+    spans = []
     for name, entry in header.items():
         if name == METADATA_KEY:
             if not isinstance(entry, dict):
                 raise damaged(path, "its metadata is malformed")
             continue
-        _begin, end = _entry_span(path, name, entry)
-        end_of_data = max(end_of_data, end)
+        spans.append((*_entry_span(path, name, entry), name))
+    # The format stores tensors back to back; safetensors itself refuses overlaps and gaps at
+    # load time, so refusing them here keeps `models --add` and generation in agreement.
+    end_of_data = 0
+    for begin, end, name in sorted(spans):
+        if begin != end_of_data:
+            raise damaged(path, f"tensor {name!r} overlaps another or leaves a gap")
+        end_of_data = end
     if end_of_data > data_size:
         raise damaged(path, f"{data_size} of {end_of_data} bytes of tensor data are present")
     if end_of_data < data_size:
@@ -135,6 +153,8 @@ def _entry_span(path: Path, name: str, entry: Any) -> tuple[int, int]:
         valid = False
     if not valid:
         raise damaged(path, f"the entry for tensor {name!r} is malformed")
+    if dtype not in DTYPE_SIZES and dtype not in PACKED_DTYPES:
+        raise damaged(path, f"tensor {name!r} has the unknown type {dtype[:20]!r}")
     item_size = DTYPE_SIZES.get(dtype)
     if item_size is not None and math.prod(shape) * item_size != end - begin:
         raise damaged(path, f"tensor {name!r} has the wrong byte size")
@@ -194,7 +214,7 @@ def load_state_dict(path: Path | str) -> dict[str, torch.Tensor]:
         loaded = _load_safetensors(path)
     else:
         loaded = _load_pickle(path)
-    return _tensors_only(path, _unwrap_state_dict(loaded))
+    return _tensors_only(path, _unwrap_state_dict(path, loaded))
 
 
 def _load_safetensors(path: Path) -> dict[str, Any]:
@@ -213,6 +233,7 @@ def _load_pickle(path: Path) -> Any:
 
     import torch
 
+    require_regular_file(path, DamagedModelError)
     try:
         size = path.stat().st_size
     except OSError as exc:
@@ -246,10 +267,20 @@ def _names_a_blocked_global(message: str) -> bool:
     return "GLOBAL" in message
 
 
-def _unwrap_state_dict(loaded: Any) -> Any:
-    while isinstance(loaded, dict) and isinstance(loaded.get("state_dict"), dict):
-        loaded = loaded["state_dict"]
-    return loaded
+# Lightning nests once, some converters twice; a file that nests deeper (or refers to itself,
+# which pickle's memo allows in 1 KB) is refused instead of followed.
+MAX_STATE_DICT_NESTING = 4
+
+
+def _unwrap_state_dict(path: Path, loaded: Any) -> Any:
+    for _ in range(MAX_STATE_DICT_NESTING + 1):
+        inner = loaded.get("state_dict") if isinstance(loaded, dict) else None
+        if not isinstance(inner, dict):
+            return loaded
+        if inner is loaded:
+            raise damaged(path, "its state_dict refers to itself")
+        loaded = inner
+    raise damaged(path, "its state_dict is nested too deeply")
 
 
 def _tensors_only(path: Path, loaded: Any) -> dict[str, torch.Tensor]:

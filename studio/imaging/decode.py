@@ -9,7 +9,9 @@ left exactly as they were: every check here is local to the call.
 
 from __future__ import annotations
 
+import io
 import struct
+import warnings
 import zlib
 from contextlib import suppress
 from typing import BinaryIO
@@ -18,7 +20,7 @@ import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from studio.domain.errors import ImageReadError
-from studio.imaging.png import PNG_SIGNATURE
+from studio.imaging.png import PNG_SIGNATURE, without_text_chunks
 from studio.imaging.sources import ImageSource, describe_source, open_source
 
 DEFAULT_MAX_PIXELS = 64_000_000
@@ -52,6 +54,29 @@ def open_image(source: ImageSource, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> 
         If the file is missing or unreadable, not an image, too large, truncated or damaged.
     """
     name = describe_source(source)
+    try:
+        return _decode(source, name, max_pixels)
+    except _TextTooLargeError:
+        # Pillow refuses PNG text beyond its own caps while decoding; the pixels are fine and
+        # metadata is read elsewhere, with Studio's limits. Decode a copy without the text.
+        with open_source(source) as stream:
+            stripped = without_text_chunks(stream.read())
+        try:
+            return _decode(stripped, name, max_pixels)
+        except _TextTooLargeError:
+            raise ImageReadError(f"{name} is truncated or damaged.") from None
+
+
+class _TextTooLargeError(ImageReadError):
+    """Pillow refused a PNG only for the size of its text chunks (pixels may be fine)."""
+
+
+def _is_text_limit(exc: BaseException) -> bool:
+    text = str(exc)
+    return isinstance(exc, ValueError) and ("MAX_TEXT" in text or "text chunks" in text)
+
+
+def _decode(source: ImageSource, name: str, max_pixels: int) -> Image.Image:
     with open_source(source) as stream:
         image = open_header(stream, name, max_pixels)
         _check_pixel_count(image, name, max_pixels)
@@ -59,7 +84,9 @@ def open_image(source: ImageSource, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> 
             image.load()
         except Image.DecompressionBombError:
             raise _too_large(name, image.size, max_pixels) from None
-        except _DAMAGE_ERRORS:
+        except _DAMAGE_ERRORS as exc:
+            if _is_text_limit(exc):
+                raise _TextTooLargeError(f"{name} has more text than Studio reads.") from None
             raise ImageReadError(f"{name} is truncated or damaged.") from None
     return image
 
@@ -88,10 +115,26 @@ def load_pixels(
     if mode not in ("RGBA", "RGB"):
         raise ValueError(f"mode must be 'RGBA' or 'RGB', not {mode!r}")
     image = open_image(source, max_pixels=max_pixels)
-    # A broken orientation tag is not worth refusing the pixels for.
-    with suppress(*_DAMAGE_ERRORS):
+    # A broken orientation tag is not worth refusing the pixels for, nor is Pillow's warning
+    # about it (which names a site-packages file) worth showing anyone.
+    with suppress(*_DAMAGE_ERRORS), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
         image = ImageOps.exif_transpose(image)
-    return np.array(image.convert(mode), dtype=np.uint8)
+    return np.array(_to_8_bit(image).convert(mode), dtype=np.uint8)
+
+
+def _to_8_bit(image: Image.Image) -> Image.Image:
+    """Scale 16-bit greyscale to 8 bits; Pillow's ``convert`` clips it to nearly white.
+
+    PNG is the only readable format with 16-bit greyscale, and Pillow opens it as ``I;16*`` or
+    as 32-bit ``I`` holding 0-65535, so both are scaled by 1/257 (65535 -> 255).
+    """
+    if not (image.mode.startswith("I;16") or image.mode == "I"):
+        return image
+    wide = np.asarray(image, dtype=np.float64)
+    if image.mode == "I" and wide.size and (wide.max() > 65535 or wide.min() < 0):
+        return image  # not 16-bit data: leave it to Pillow
+    return Image.fromarray(np.rint(wide / 257.0).astype(np.uint8), mode="L")
 
 
 def open_header(stream: BinaryIO, name: str, max_pixels: int = DEFAULT_MAX_PIXELS) -> Image.Image:
@@ -103,10 +146,15 @@ def open_header(stream: BinaryIO, name: str, max_pixels: int = DEFAULT_MAX_PIXEL
         If the stream is not an image in :data:`READABLE_FORMATS`, or is far too large.
     """
     try:
-        return Image.open(stream, formats=READABLE_FORMATS)
+        return _open_quietly(stream)
+    except ValueError as exc:
+        if not _is_text_limit(exc):
+            raise ImageReadError(f"{name} is truncated or damaged.") from None
     except UnidentifiedImageError:
+        # A file name keeps its case; "the image data" (bytes) starts the sentence.
+        subject = "The image data" if name == "the image data" else name
         raise ImageReadError(
-            f"{name} is not an image Studio can read; use PNG, JPEG, WebP, BMP, GIF or TIFF."
+            f"{subject} is not an image Studio can read; use PNG, JPEG, WebP, BMP, GIF or TIFF."
         ) from None
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         # Pillow refuses (or, under an "error" warnings filter, warns about) headers far above
@@ -119,6 +167,22 @@ def open_header(stream: BinaryIO, name: str, max_pixels: int = DEFAULT_MAX_PIXEL
         ) from None
     except _DAMAGE_ERRORS:
         raise ImageReadError(f"{name} is truncated or damaged.") from None
+    # Only the text chunks were over Pillow's caps (metadata is read elsewhere, with Studio's
+    # own limits): read the header of a copy without them.
+    stream.seek(0)
+    try:
+        return _open_quietly(io.BytesIO(without_text_chunks(stream.read())))
+    except (*_DAMAGE_ERRORS, UnidentifiedImageError):
+        raise ImageReadError(f"{name} is truncated or damaged.") from None
+
+
+def _open_quietly(stream: BinaryIO) -> Image.Image:
+    # JPEG headers parse EXIF on open, and Pillow *warns* "Corrupt EXIF data" (naming its own
+    # source file) and carries on. Nothing for the user to do: keep it off stderr. The
+    # decompression-bomb warning is a RuntimeWarning and stays as the caller's filters say.
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", category=UserWarning)
+        return Image.open(stream, formats=READABLE_FORMATS)
 
 
 def _png_header_size(stream: BinaryIO) -> tuple[int, int] | None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 from studio.domain.errors import MetadataError
 from studio.imaging.decode import open_header
 from studio.imaging.sources import ImageSource, describe_source, open_source
@@ -32,7 +34,11 @@ def exif_user_comment(source: ImageSource) -> str | None:
         if len(image.info.get("exif", b"")) > MAX_EXIF_BYTES:
             raise MetadataError("metadata unreadable: the EXIF block is larger than 1 MB.")
         try:
-            raw = image.getexif().get_ifd(EXIF_IFD).get(USER_COMMENT)
+            # Pillow warns "Corrupt EXIF data" (naming its own source file) and carries on;
+            # what it could read is used, and the warning is nobody's business.
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                raw = image.getexif().get_ifd(EXIF_IFD).get(USER_COMMENT)
         except (OSError, ValueError, SyntaxError, EOFError, KeyError, IndexError):
             raise MetadataError("metadata unreadable: the EXIF block is damaged.") from None
     return decode_user_comment(raw)

@@ -108,6 +108,27 @@ def png_text_chunks(
         return _read_text_chunks(stream, max_chunk_bytes)
 
 
+def without_text_chunks(data: bytes) -> bytes:
+    """The PNG ``data`` with its text chunks left out (pixels and everything else kept).
+
+    Anything that is not a well-formed chunk list is returned unchanged, for the decoder to
+    judge.
+    """
+    if not is_png(data):
+        return data
+    kept = [PNG_SIGNATURE]
+    position = len(PNG_SIGNATURE)
+    while position + 12 <= len(data):
+        (length,) = struct.unpack(">I", data[position : position + 4])
+        end = position + 12 + length
+        if end > len(data):
+            return data
+        if data[position + 4 : position + 8] not in _TEXT_TYPES:
+            kept.append(data[position:end])
+        position = end
+    return b"".join(kept)
+
+
 def _read_text_chunks(stream: BinaryIO, max_chunk_bytes: int) -> dict[str, str]:
     texts: dict[str, str] = {}
     seen = 0

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from studio.domain.errors import ImageReadError
+from studio.domain.files import require_regular_file
 
 ImageSource = str | Path | bytes
 
@@ -33,6 +34,7 @@ def open_source(source: ImageSource) -> Iterator[BinaryIO]:
         yield io.BytesIO(bytes(source))
         return
     name = describe_source(source)
+    require_regular_file(source, ImageReadError)  # a FIFO would block the open below forever
     try:
         stream = open(source, "rb")  # noqa: SIM115  (closed below, after the with-body ran)
     except FileNotFoundError:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from studio.domain.errors import ProjectError
+from studio.domain.files import require_regular_file
 from studio.project.connection import (
     DamagedProjectError,
     check_header,
@@ -21,6 +22,7 @@ from studio.project.connection import (
     damaged_message,
     is_writable,
     project_error,
+    roll_back_hot_journal,
     transaction,
 )
 from studio.project.migrations import migrate
@@ -77,8 +79,11 @@ def open_project_file(path: Path) -> OpenedFile:
         then unchanged and the message says where the backup is).
     """
     name = path.name
-    check_header(path)
+    require_regular_file(path, ProjectError)
     writable = is_writable(path)
+    if writable:
+        roll_back_hot_journal(path)
+    check_header(path)
     connection = _connect(path, read_only=not writable)
     try:
         opened = _inspect(connection, path, writable)

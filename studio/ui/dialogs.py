@@ -10,7 +10,8 @@ from pathlib import Path
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 PROJECT_FILTER = "Studio projects (*.studio)"
-IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.webp)"
+# Every format studio.imaging.decode reads (READABLE_FORMATS), by the extensions they carry.
+IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.webp *.bmp *.gif *.tif *.tiff)"
 MODEL_FILTER = "Model checkpoints (*.safetensors *.ckpt *.pt *.pth *.bin)"
 
 
@@ -85,6 +86,17 @@ class Dialogs:
         box.exec()
         clicked = box.clickedButton()
         return "recover" if clicked is recover else "discard" if clicked is discard else "later"
+
+    def confirm_empty_prompt(self) -> bool:
+        """Ask before generating with no prompt (the model then draws whatever it likes)."""
+        answer = QMessageBox.question(
+            self._parent,
+            "Generate without a prompt?",
+            "The prompt is empty, so the model draws whatever it likes. Generate anyway?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
 
     def error(self, title: str, text: str) -> None:
         QMessageBox.warning(self._parent, title, text)

@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QIcon, QPixmap
+from PySide6.QtGui import QIcon, QImage, QPixmap
 
 from studio.domain.history import HistoryEntry
 from studio.ui.image_convert import qimage_from_png
+
+ICON_SIDE = 96  # the history view's icon size (history_panel.THUMB_SIZE)
 
 ENTRY_ROLE = Qt.ItemDataRole.UserRole + 1
 PROMPT_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -28,6 +30,26 @@ def describe(entry: HistoryEntry) -> str:
         facts.append(str(model))
     prompt = entry.prompt or "(no prompt)"
     return f"{prompt}\n{' · '.join(facts)}"
+
+
+def sprite_icon(image: QImage, side: int = ICON_SIDE) -> QIcon:
+    """An icon that shows ``image`` as it is: crisp pixels, and no selection tint.
+
+    Scaled here with nearest neighbour (the view would smooth-scale and blur pixel sprites), and
+    the same pixmap registered for the Selected mode, which Qt otherwise tints with the
+    highlight colour (a yellow sprite turned olive).
+    """
+    scaled = image.scaled(
+        side,
+        side,
+        Qt.AspectRatioMode.KeepAspectRatio,
+        Qt.TransformationMode.FastTransformation,
+    )
+    pixmap = QPixmap.fromImage(scaled)
+    icon = QIcon()
+    for mode in (QIcon.Mode.Normal, QIcon.Mode.Selected, QIcon.Mode.Active):
+        icon.addPixmap(pixmap, mode)
+    return icon
 
 
 class HistoryModel(QAbstractListModel):
@@ -62,7 +84,7 @@ class HistoryModel(QAbstractListModel):
         icon = self._icons.get(entry.image_id)
         if icon is None:
             image = qimage_from_png(self._load_thumbnail(entry.image_id))
-            icon = QIcon(QPixmap.fromImage(image)) if not image.isNull() else QIcon()
+            icon = sprite_icon(image) if not image.isNull() else QIcon()
             self._icons[entry.image_id] = icon
         return icon
 
@@ -94,9 +116,6 @@ class HistoryModel(QAbstractListModel):
 
     def row_of(self, entry_id: int) -> int:
         return next((i for i, e in enumerate(self._entries) if e.id == entry_id), -1)
-
-    def entry_at(self, row: int) -> HistoryEntry:
-        return self._entries[row]
 
     def entries(self) -> list[HistoryEntry]:
         return list(self._entries)

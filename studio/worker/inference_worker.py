@@ -8,22 +8,21 @@ import traceback
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from studio.domain.engine_protocol import EngineProtocol
+from studio.domain.error_log import report_bug
 from studio.domain.errors import JobCancelled, StudioError
 from studio.domain.results import GeneratedImage, ProgressUpdate
-from studio.imaging.recipe import encode_result_png
-from studio.imaging.thumbnails import make_thumbnail
-from studio.worker.jobs import FinishedImage, Job, ProgressThrottle
+from studio.imaging.result import encode_result
+from studio.worker.jobs import EngineCall, FinishedImage, Job, ProgressThrottle
 
 log = logging.getLogger(__name__)
 
 
-def describe_unexpected(exc: BaseException) -> str:
-    """A message for a failure the engine did not anticipate, still useful to a person."""
-    detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    return (
-        f"The job failed unexpectedly ({type(exc).__name__}: {detail}). "
-        "Try again; if it keeps failing, restart Studio."
-    )
+def describe_unexpected(exc: BaseException, doing: str = "The job") -> str:
+    """A failure the engine did not anticipate: traceback to the log file, a message to show.
+
+    The message is short, says what failed and names the log file (RELIABILITY 21).
+    """
+    return report_bug(exc, doing)
 
 
 class InferenceWorker(QObject):
@@ -39,13 +38,9 @@ class InferenceWorker(QObject):
     job_finished = Signal(int)
     job_failed = Signal(int, str)
     job_cancelled = Signal(int)
-    models_listed = Signal(object)  # list[ModelInfo]
-    models_failed = Signal(str)
-    model_added = Signal(object)  # ModelInfo
-    model_add_failed = Signal(str, str)  # path, message
+    call_done = Signal(int, object)  # call id, what the engine method returned
+    call_failed = Signal(int, str)  # call id, message
     engine_ready = Signal()
-    style_presets_listed = Signal(object)  # list[(index, name, png or None)]
-    style_presets_failed = Signal(str)
 
     def __init__(self, engine: EngineProtocol) -> None:
         super().__init__()
@@ -65,27 +60,23 @@ class InferenceWorker(QObject):
 
         try:
             for image in self._engine.run(job.request, on_progress, job.cancel):
-                self.image_ready.emit(self._finish(job.id, image))
+                # A cancel that arrived while the image was decoded wins: a cancelled job
+                # adds nothing to history (RELIABILITY 11).
                 if job.cancel.is_set():
                     raise JobCancelled()
+                self.image_ready.emit(self._finish(job.id, image))
         except JobCancelled:
             self.job_cancelled.emit(job.id)
         except StudioError as exc:
             self.job_failed.emit(job.id, str(exc))
         except Exception as exc:  # the worker must survive anything a job throws
-            log.error("job %s failed:\n%s", job.id, traceback.format_exc())
-            self.job_failed.emit(job.id, describe_unexpected(exc))
+            self.job_failed.emit(job.id, describe_unexpected(exc, f"Job {job.id}"))
         else:
             self.job_finished.emit(job.id)
 
     def _finish(self, job_id: int, image: GeneratedImage) -> FinishedImage:
-        # Encoding here keeps PNG compression off the GUI thread.
-        return FinishedImage(
-            job_id=job_id,
-            image=image,
-            png=encode_result_png(image),
-            thumbnail=make_thumbnail(image.pixels),
-        )
+        # Encoding here keeps PNG compression and the recipe's JSON off the GUI thread.
+        return FinishedImage(job_id=job_id, result=encode_result(image))
 
     @Slot()
     def warm_up(self) -> None:
@@ -95,35 +86,17 @@ class InferenceWorker(QObject):
             log.warning("engine warm-up failed:\n%s", traceback.format_exc())
         self.engine_ready.emit()
 
-    @Slot()
-    def list_models(self) -> None:
+    @Slot(object)
+    def run_call(self, call: EngineCall) -> None:
+        """Run one short engine method and answer ``call_done`` or ``call_failed``."""
         try:
-            self.models_listed.emit(self._engine.list_models())
+            result = getattr(self._engine, call.method)(*call.args)
         except StudioError as exc:
-            self.models_failed.emit(str(exc))
-        except Exception as exc:
-            log.error("listing models failed:\n%s", traceback.format_exc())
-            self.models_failed.emit(f"Could not list models: {exc}")
-
-    @Slot(str)
-    def add_model_path(self, path: str) -> None:
-        try:
-            self.model_added.emit(self._engine.add_model_path(path))
-        except StudioError as exc:
-            self.model_add_failed.emit(path, str(exc))
-        except Exception as exc:
-            log.error("adding %s failed:\n%s", path, traceback.format_exc())
-            self.model_add_failed.emit(path, f"Could not add {path}: {exc}")
-
-    @Slot()
-    def list_style_presets(self) -> None:
-        try:
-            self.style_presets_listed.emit(self._engine.style_presets())
-        except StudioError as exc:
-            self.style_presets_failed.emit(str(exc))
-        except Exception as exc:
-            log.error("listing style presets failed:\n%s", traceback.format_exc())
-            self.style_presets_failed.emit(f"Could not load the preset styles: {exc}")
+            self.call_failed.emit(call.id, str(exc))
+        except Exception as exc:  # the worker must survive anything a call throws
+            self.call_failed.emit(call.id, describe_unexpected(exc, call.failure))
+        else:
+            self.call_done.emit(call.id, result)
 
     @Slot()
     def shut_down(self) -> None:

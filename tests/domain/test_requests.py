@@ -65,3 +65,12 @@ def test_parse_size_rejects_bad_sizes(text: str) -> None:
 def test_parse_size_accepts_common_spellings() -> None:
     assert parse_size("512x768") == (512, 768)
     assert parse_size(" 1024X1024 ") == (1024, 1024)
+
+
+def test_transparent_background_round_trips_and_defaults_off() -> None:
+    from studio.domain.requests import GenerationRequest
+
+    assert GenerationRequest(prompt="a").transparent_background is False
+    request = GenerationRequest(prompt="a slime", transparent_background=True)
+    again = GenerationRequest.from_dict(request.to_dict())
+    assert again.transparent_background is True and again == request

@@ -21,6 +21,7 @@ class FakeDialogs:
 
     def __init__(self) -> None:
         self.keep_work_answer = "discard"
+        self.empty_prompt_answer = True  # most tests generate with an empty prompt
         self.save_path: Path | None = None
         self.open_path: Path | None = None
         self.asked: list[str] = []
@@ -53,6 +54,10 @@ class FakeDialogs:
 
     def ask_recover(self, description: str) -> str:
         return "later"
+
+    def confirm_empty_prompt(self) -> bool:
+        self.asked.append("empty-prompt")
+        return self.empty_prompt_answer
 
     def error(self, title: str, text: str) -> None:
         self.errors.append((title, text))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from studio.domain.error_log import install_error_log
 from studio.domain.requests import GenerationRequest
 from studio.domain.results import ProgressUpdate
 from studio.imaging.recipe import read_recipe
@@ -97,14 +98,25 @@ def test_cancel_of_a_queued_job_never_starts_it(qtbot, facade, engine) -> None:
 
 
 @pytest.mark.parametrize(
-    ("prompt", "fragment"), [("FAIL", "damaged or incomplete"), ("CRASH", "unexpectedly")]
+    ("prompt", "fragment"),
+    [
+        ("FAIL", "damaged or incomplete"),
+        ("CRASH", "because of a bug in Studio (ZeroDivisionError)"),
+    ],
 )
 def test_a_failing_job_reports_a_message_and_the_next_job_works(
-    qtbot, facade, prompt, fragment
+    qtbot, facade, prompt, fragment, _private_log_folder
 ) -> None:
+    log_path = install_error_log()
     with qtbot.waitSignal(facade.failed, timeout=TIMEOUT) as failed:
         facade.submit(_request(prompt))
-    assert fragment in failed.args[1]
+    message = failed.args[1]
+    assert fragment in message
+    assert "Traceback" not in message and "\n" not in message
+    if prompt == "CRASH":  # a bug: the message names the log, the log holds the traceback
+        assert str(log_path) in message
+        assert log_path.parent == _private_log_folder
+        assert "ZeroDivisionError: division by zero" in log_path.read_text(encoding="utf-8")
     with qtbot.waitSignal(facade.finished, timeout=TIMEOUT):
         facade.submit(_request("a good one"))
 
@@ -128,6 +140,25 @@ def test_models_are_listed_and_added_on_the_worker(qtbot, facade, engine) -> Non
     with qtbot.waitSignal(facade.model_add_failed, timeout=TIMEOUT) as refused:
         facade.add_model_path("/models/notes.txt")
     assert "not a model" in refused.args[1]
+
+
+def test_an_unexpected_error_of_a_call_is_a_message_and_the_worker_answers_the_next(
+    qtbot, facade, engine
+) -> None:
+    def broken() -> list:
+        raise ZeroDivisionError("division by zero")
+
+    engine.style_presets = broken
+    with qtbot.waitSignal(facade.style_presets_failed, timeout=TIMEOUT) as failed:
+        facade.load_style_presets()
+    message = failed.args[0]
+    assert message.startswith("Loading the preset styles failed because of a bug in Studio")
+    assert "ZeroDivisionError" in message and "Traceback" not in message
+    answers: list[object] = []
+    with qtbot.waitSignal(facade.models_changed, timeout=TIMEOUT):
+        facade.call("list_models", (), "unused", answers.append, answers.append)
+        facade.refresh_models()
+    assert [m.id for m in answers[0]] == ["fake-sd"]
 
 
 def test_shutdown_mid_job_cancels_joins_and_closes_the_engine(qtbot, engine) -> None:

@@ -7,7 +7,7 @@ the family's loader; it imports no torch itself.
 
 from __future__ import annotations
 
-import json
+import logging
 from pathlib import Path
 
 from studio.domain.models import (
@@ -17,7 +17,10 @@ from studio.domain.models import (
     ModelInfo,
     ModelSource,
 )
+from studio.engine.config_json import read_config_json
 from studio.engine.resources import builtin_models_dir
+
+log = logging.getLogger(__name__)
 
 MANIFEST_NAME = "studio_model.json"
 WEIGHTS_NAME = "model.safetensors"
@@ -44,7 +47,7 @@ def read_manifest(folder: Path) -> dict | None:
     if not manifest.is_file() or not (folder / WEIGHTS_NAME).is_file():
         return None
     try:
-        data = json.loads(manifest.read_text(encoding="utf-8"))
+        data = read_config_json(manifest)
     except (OSError, ValueError):
         return None
     if not isinstance(data, dict) or data.get("family") not in FAMILIES:
@@ -63,23 +66,34 @@ def discover_builtin_models(models_dir: Path | None = None) -> list[ModelInfo]:
     root = models_dir or default_models_dir()
     if not root.is_dir():
         return []
-    found: list[tuple[bool, ModelInfo]] = []
+    found: list[tuple[bool, ModelInfo] | None] = []
     for folder in sorted(p for p in root.iterdir() if p.is_dir()):
-        manifest = read_manifest(folder)
-        if manifest is None:
-            continue
-        size = int(manifest.get("image_size", 64))
-        info = ModelInfo(
-            id=str(manifest.get("name", f"builtin-{manifest['family']}")),
-            name=str(manifest.get("display_name", folder.name)),
-            family=ModelFamily.BUILTIN,
-            source=ModelSource.BUILTIN,
-            format=ModelFormat.BUILTIN,
-            location=str(folder),
-            size_bytes=(folder / WEIGHTS_NAME).stat().st_size,
-            default_size=(size, size),
-            controls=FAMILY_CONTROLS[manifest["family"]],
-        )
-        found.append((bool(manifest.get("default", False)), info))
-    found.sort(key=lambda pair: not pair[0])
-    return [info for _, info in found]
+        try:
+            found.append(_describe(folder))
+        except (OSError, ValueError, TypeError, KeyError) as exc:
+            # One odd folder beside the shipped ones must not hide them (issue 10).
+            log.info("not a usable built-in model, skipped: %s (%s)", folder, exc)
+    described = [pair for pair in found if pair is not None]
+    described.sort(key=lambda pair: not pair[0])
+    return [info for _, info in described]
+
+
+def _describe(folder: Path) -> tuple[bool, ModelInfo] | None:
+    manifest = read_manifest(folder)
+    if manifest is None:
+        return None
+    size = int(manifest.get("image_size", 64))
+    if not 8 <= size <= 4096:
+        raise ValueError(f"image_size {size} is not plausible")
+    info = ModelInfo(
+        id=str(manifest.get("name", f"builtin-{manifest['family']}")),
+        name=str(manifest.get("display_name", folder.name)),
+        family=ModelFamily.BUILTIN,
+        source=ModelSource.BUILTIN,
+        format=ModelFormat.BUILTIN,
+        location=str(folder),
+        size_bytes=(folder / WEIGHTS_NAME).stat().st_size,
+        default_size=(size, size),
+        controls=FAMILY_CONTROLS[manifest["family"]],
+    )
+    return bool(manifest.get("default", False)), info

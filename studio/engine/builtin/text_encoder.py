@@ -82,34 +82,23 @@ class TextEncoder:
     def load(cls, device: torch.device | str = "cpu") -> TextEncoder:
         """Load the packaged encoder onto ``device`` without touching the network."""
         import torch
-        from transformers import AutoModel, AutoTokenizer
-        from transformers.utils import logging as hf_logging
 
-        hf_logging.disable_progress_bar()  # a CLI progress bar or the GUI reports loading instead
+        from studio.engine.builtin.minilm import MiniLM, load_tokenizer
+
         folder = packaged_model_dir()
-        tokenizer = AutoTokenizer.from_pretrained(folder, local_files_only=True)
-        model = AutoModel.from_pretrained(folder, local_files_only=True, use_safetensors=True)
-        model.eval().requires_grad_(False)
         target = torch.device(device)
-        return cls(tokenizer, model.to(target), target)
+        return cls(load_tokenizer(folder, MAX_TOKENS), MiniLM.load(folder, target), target)
 
     def encode(self, texts: list[str]) -> TextEmbedding:
         """Encode prompts; empty or odd text (emoji, RTL, lone surrogates) never raises."""
         import torch
 
-        cleaned = [_clean(t) for t in texts]
-        full = self._tokenizer(cleaned, add_special_tokens=True)["input_ids"]
-        truncated = tuple(len(ids) > MAX_TOKENS for ids in full)
-        batch = self._tokenizer(
-            cleaned,
-            padding=True,
-            truncation=True,
-            max_length=MAX_TOKENS,
-            return_tensors="pt",
-        ).to(self.device)
+        encodings = self._tokenizer.encode_batch([_clean(t) for t in texts])
+        truncated = tuple(bool(e.overflowing) for e in encodings)
+        ids = torch.tensor([e.ids for e in encodings], dtype=torch.long, device=self.device)
+        mask = torch.tensor([e.attention_mask for e in encodings], device=self.device).bool()
         with torch.inference_mode():
-            hidden = self._model(**batch).last_hidden_state
-        mask = batch["attention_mask"].bool()
+            hidden = self._model(ids, mask)
         weights = mask.unsqueeze(-1).to(hidden.dtype)
         pooled = (hidden * weights).sum(1) / weights.sum(1).clamp_min(1.0)
         pooled = torch.nn.functional.normalize(pooled, dim=-1)

@@ -44,6 +44,7 @@ from studio.engine.sd.loading import (
 from studio.engine.sd.previews import latent_preview
 from studio.engine.sd.prompt_encoding import PromptEmbeddings, encode_prompts
 from studio.engine.sd.schedulers import build_scheduler, check_sampler_steps
+from studio.engine.sd.transparency import key_out_background, transparent_prompts
 
 if TYPE_CHECKING:
     import torch
@@ -153,9 +154,10 @@ class DiffusersBackend:
             if request.init_image is not None and plan is None
             else None
         )
-        embeddings = encode_prompts(
-            pipe, request.prompt, request.negative_prompt, guidance=request.cfg_scale > 1.0
-        )
+        prompt, negative = request.prompt, request.negative_prompt
+        if request.transparent_background:
+            prompt, negative = transparent_prompts(prompt, negative)
+        embeddings = encode_prompts(pipe, prompt, negative, guidance=request.cfg_scale > 1.0)
         for index in range(request.batch_count):
             _raise_if_cancelled(cancel)
             job = _ImageJob(request, index, per_image, total, init_image, embeddings, plan)
@@ -179,9 +181,12 @@ class DiffusersBackend:
             latents = self._sample(pipe, job, seed, callback)
             _raise_if_cancelled(cancel)
             decoded = self._require_decoder().decode(latents, wrap=(request.tile_x, request.tile_y))
-        pixels = decoded.pixels
+        pixels, warnings, extra = decoded.pixels, decoded.warnings, {}
         if job.inpaint is not None:
             pixels = finish_inpaint(job.inpaint, pixels)
+        if job.request.transparent_background:
+            pixels, keyed_warnings, extra = key_out_background(pixels)
+            warnings = (*warnings, *keyed_warnings)
         return GeneratedImage(
             request=job.request.for_image(job.index),
             pixels=pixels,
@@ -190,8 +195,8 @@ class DiffusersBackend:
             model_hash=self.model_hash,
             elapsed_s=time.perf_counter() - started,
             kind="generate",
-            warnings=decoded.warnings,
-            extra={"prompt_chunks": job.embeddings.chunks},
+            warnings=warnings,
+            extra={"prompt_chunks": job.embeddings.chunks, **extra},
         )
 
     def _pipe_for(self, request: GenerationRequest) -> Any:

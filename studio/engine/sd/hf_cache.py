@@ -37,7 +37,11 @@ def scan_hf_pipelines(cache_dir: str | None = None) -> list[ModelInfo]:
     for repo in sorted(cache.repos, key=lambda r: r.repo_id):
         if repo.repo_type != "model":
             continue
-        info = _repo_model(repo)
+        try:
+            info = _repo_model(repo)
+        except Exception:  # a poisoned cache entry must not break every listing (issue 10)
+            log.info("skipped the cached repo %s", repo.repo_id, exc_info=True)
+            continue
         if info is not None:
             found.append(info)
     return found

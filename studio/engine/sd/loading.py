@@ -9,7 +9,6 @@ fetched. The safety checker is never loaded (none ships offline) and progress ba
 
 from __future__ import annotations
 
-import json
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from studio.domain.errors import DamagedModelError, ModelLoadError, StudioError
 from studio.domain.models import ModelFamily, ModelFormat, ModelInfo
 from studio.engine import safe_load
+from studio.engine.config_json import read_config_json
 from studio.engine.resources import sd_config_dir
 from studio.engine.sd import pipeline_folder
 from studio.engine.sd.detect import (
@@ -84,7 +84,10 @@ def load_pipeline(
     except StudioError:
         raise
     except Exception as exc:  # diffusers/transformers raise many kinds; all mean "cannot load"
-        log.exception("loading %s failed", location)
+        # The traceback goes to the log file only: the user gets the one line below (issue 10).
+        log.info("loading %s failed", location, exc_info=True)
+        if _is_refused_pickle(exc):
+            raise _refused_pickle_error(info, location) from None
         raise ModelLoadError(
             f"{info.name} could not be loaded ({_first_line(exc)}): the files may be incomplete "
             "or not a standard Stable Diffusion model."
@@ -105,6 +108,37 @@ def _quiet_progress_bars() -> None:
     # diffusers warns on every .to() that "modules should be kept in float32: []" (an empty
     # list): noise on stderr for every CLI run, with nothing for the user to do.
     logging.getLogger("diffusers.models.modeling_utils").setLevel(logging.ERROR)
+
+
+def _is_refused_pickle(exc: BaseException) -> bool:
+    """Whether torch's weights-only loader refused a ``.bin`` inside a diffusers folder.
+
+    Its message advises re-running with ``weights_only=False``: advice Studio must never pass
+    on, since following it runs the file's code.
+    """
+    import pickle
+
+    chain: BaseException | None = exc
+    for _ in range(16):  # exception chains can loop
+        if chain is None:
+            return False
+        if isinstance(chain, pickle.UnpicklingError) or "weights_only" in str(chain):
+            return True
+        chain = chain.__cause__ or chain.__context__
+    return False
+
+
+def _refused_pickle_error(info: ModelInfo, folder: Path) -> ModelLoadError:
+    """Code in a ``.bin`` of the folder, or a pickle too broken to tell (never torch's advice)."""
+    from studio.engine.pickle_scan import find_unsafe_globals
+
+    for weights in sorted(folder.glob("*/*.bin")):
+        names = find_unsafe_globals(weights)
+        if names:
+            return safe_load.unsafe(folder, names)
+    return DamagedModelError(
+        f"{info.name} could not be loaded (a .bin weights file is damaged): download it again."
+    )
 
 
 def _first_line(exc: BaseException) -> str:
@@ -234,7 +268,7 @@ def scheduler_from_folder(config_dir: Path, prediction_type: str | None = None) 
 
 def _read_json(path: Path) -> dict[str, Any]:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = read_config_json(path)
     except (OSError, ValueError):
         raise ModelLoadError(
             f"The config file {path} is missing or broken: reinstall Studio."

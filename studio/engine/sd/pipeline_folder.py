@@ -7,12 +7,13 @@ its own would make diffusers import a ``.py`` file from the folder, which Studio
 
 from __future__ import annotations
 
-import json
+import os
 from pathlib import Path
 from typing import Any
 
 from studio.domain.errors import ModelLoadError
 from studio.domain.models import ModelFamily
+from studio.engine.config_json import read_config_json
 
 MODEL_INDEX = "model_index.json"
 SD_PIPELINES = frozenset({"StableDiffusionPipeline", "StableDiffusionImg2ImgPipeline"})
@@ -36,7 +37,7 @@ def read_model_index(folder: Path) -> dict[str, Any]:
         If it is missing or not a JSON object.
     """
     try:
-        data = json.loads((folder / MODEL_INDEX).read_text(encoding="utf-8"))
+        data = read_config_json(folder / MODEL_INDEX)
     except (OSError, ValueError):
         raise ModelLoadError(
             f"{folder.name} has no readable {MODEL_INDEX}: it is not a diffusers model folder."
@@ -59,6 +60,7 @@ def pipeline_family(folder: Path, index: dict[str, Any] | None = None) -> ModelF
             "1.x, 2.x and SDXL text-to-image pipelines."
         )
     _require_trusted_components(folder, index)
+    refuse_code_files(folder)
     if class_name in SDXL_PIPELINES:
         return ModelFamily.SDXL
     unet = _read_json(folder / "unet" / "config.json")
@@ -75,6 +77,51 @@ def _require_trusted_components(folder: Path, index: dict[str, Any]) -> None:
                 f"{folder.name} asks to run its own code for component {name!r}; Studio never "
                 "runs code from model folders: use a standard diffusers export."
             )
+
+
+# Python source and compiled modules: what diffusers (< 0.38) imports from a folder and copies
+# into its modules cache. Studio never imports them, so a folder holding one is refused whole.
+CODE_SUFFIXES = frozenset({".py", ".pyc", ".pyo", ".pyw", ".pyd", ".so"})
+# A pipeline folder is two levels deep (component/file); HF snapshots add none. Deeper
+# folders are still searched, up to a bound, so a nested copy cannot slip through unseen.
+_MAX_SCAN_DEPTH = 6
+_MAX_SCAN_ENTRIES = 20_000
+
+
+def refuse_code_files(folder: Path) -> None:
+    """Refuse a model folder that holds Python code anywhere in or under it (RELIABILITY 4).
+
+    The check runs before any ``from_pretrained``, so no diffusers version ever sees the code:
+    not its import, and not its copy into the Hugging Face modules cache.
+
+    Raises
+    ------
+    ModelLoadError
+        Naming the first code file found (or saying the folder is too large to check).
+    """
+    seen = 0
+    pending = [(folder, 0)]
+    while pending:
+        current, depth = pending.pop()
+        try:
+            entries = list(os.scandir(current))
+        except OSError:
+            continue
+        for entry in entries:
+            seen += 1
+            if seen > _MAX_SCAN_ENTRIES:
+                raise ModelLoadError(
+                    f"{folder.name} holds more than {_MAX_SCAN_ENTRIES:,} files; it is not a "
+                    "diffusers model folder as Studio knows one."
+                )
+            if Path(entry.name).suffix.lower() in CODE_SUFFIXES:
+                found = Path(entry.path).relative_to(folder)
+                raise ModelLoadError(
+                    f"{folder.name} contains code ({found}); Studio never runs code from model "
+                    "folders: delete that file or use a standard diffusers export."
+                )
+            if depth < _MAX_SCAN_DEPTH and entry.is_dir(follow_symlinks=False):
+                pending.append((Path(entry.path), depth + 1))
 
 
 def has_unet_weights(folder: Path) -> bool:
@@ -109,7 +156,7 @@ def folder_size(folder: Path) -> int:
 
 def _read_json(path: Path) -> dict[str, Any]:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = read_config_json(path)
     except (OSError, ValueError):
         return {}
     return data if isinstance(data, dict) else {}

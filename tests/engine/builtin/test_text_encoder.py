@@ -31,10 +31,46 @@ def test_loads_from_the_package_with_the_network_blocked(monkeypatch):
     assert loaded.encode(["a red heart"]).pooled.shape == (1, EMBED_DIM)
 
 
-def test_model_is_frozen_in_eval_mode(encoder):
-    model = encoder._model
-    assert not model.training
-    assert not any(p.requires_grad for p in model.parameters())
+def test_matches_transformers_bert_model(encoder):
+    """The plain-torch port gives transformers' hidden states, mask and truncation flags."""
+    from transformers import AutoModel, AutoTokenizer
+
+    from studio.engine.builtin.text_encoder import _clean
+
+    texts = ["a red dragon", "", "blue heart " * 20, "🐉 مرحبا", "a\x00b"]
+    ours = encoder.encode(texts)
+    folder = packaged_model_dir()
+    tokenizer = AutoTokenizer.from_pretrained(folder, local_files_only=True)
+    model = AutoModel.from_pretrained(folder, local_files_only=True).eval()
+    cleaned = [_clean(t) for t in texts]
+    batch = tokenizer(
+        cleaned, padding=True, truncation=True, max_length=MAX_TOKENS, return_tensors="pt"
+    )
+    with torch.no_grad():
+        reference = model(**batch).last_hidden_state
+    mask = batch["attention_mask"].bool()
+    assert torch.equal(ours.mask, mask)
+    torch.testing.assert_close(ours.tokens[mask], reference[mask], atol=1e-4, rtol=1e-4)
+    full = tokenizer(cleaned)["input_ids"]
+    assert ours.truncated == tuple(len(ids) > MAX_TOKENS for ids in full)
+
+
+def test_loading_and_encoding_never_import_transformers():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = (
+        "import sys\n"
+        "from studio.engine.builtin.text_encoder import TextEncoder\n"
+        "TextEncoder.load('cpu').encode(['a red heart'])\n"
+        "assert 'transformers' not in sys.modules\n"
+    )
+    root = Path(__file__).resolve().parents[3]
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=root, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
 
 
 def test_shapes_mask_and_normalised_pooled_vectors(encoder):

@@ -2,6 +2,8 @@
 
 The pattern (Qt's QSaveFile does the same): write a temporary file in the target's folder,
 flush it to the disk, rename it over the target in one step, then flush the folder entry.
+It lives in the bottom layer with the image files so every layer (project, engine caches,
+training outputs, the CLI) writes through this one helper.
 """
 
 from __future__ import annotations
@@ -19,8 +21,12 @@ def temporary_sibling(target: Path, suffix: str = ".tmp") -> Path:
     Created with the usual permissions (the umask applies), unlike :func:`tempfile.mkstemp`'s
     owner-only files, because it becomes the user's file.
     """
+    # A name that is legal for the target may be too long once decorated: shorten the stem
+    # part (the temporary name only has to be unique, not readable) to fit NAME_MAX bytes.
+    room = _name_max(target.parent) - len(f"..{'0' * 8}{suffix}".encode())
+    stem = target.name.encode()[: max(room, 1)].decode("utf-8", "ignore")
     for _ in range(100):
-        candidate = target.with_name(f".{target.name}.{secrets.token_hex(4)}{suffix}")
+        candidate = target.with_name(f".{stem}.{secrets.token_hex(4)}{suffix}")
         try:
             descriptor = os.open(candidate, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666)
         except FileExistsError:
@@ -28,6 +34,13 @@ def temporary_sibling(target: Path, suffix: str = ".tmp") -> Path:
         os.close(descriptor)
         return candidate
     raise FileExistsError(f"no free temporary name next to {target}")
+
+
+def _name_max(folder: Path) -> int:
+    try:
+        return os.pathconf(folder, "PC_NAME_MAX")
+    except (OSError, ValueError, AttributeError):
+        return 255
 
 
 def fsync_file(path: Path) -> None:

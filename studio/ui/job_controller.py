@@ -1,15 +1,24 @@
-"""Generate and Cancel: from the prompt panel to the worker and back to canvas and history."""
+"""Every job from the button to the canvas: one record per job, from submit to its end.
+
+Generate and Apply Style both go through :class:`JobController`. The record of a job holds
+what its events need (where previews go, which entry a style result restyles, when it
+started, how many images it made), so no event handler guesses from the request's shape.
+"""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, QSize, Signal
 
 from studio.domain.errors import InvalidRequestError
+from studio.domain.history import HistoryEntry
+from studio.domain.jobs import JobRequest
 from studio.domain.requests import GenerationRequest
 from studio.domain.results import ProgressUpdate
+from studio.domain.style import StyleRequest
 from studio.ui.canvas import CanvasView
 from studio.ui.document import Document
 from studio.ui.image_convert import qimage_from_array
@@ -19,17 +28,54 @@ from studio.ui.status_bar import JobStatusBar
 from studio.worker.facade import EngineFacade
 from studio.worker.jobs import FinishedImage
 
+ResultHandler = Callable[[HistoryEntry, "JobRecord"], None]
 
-class GenerationController(QObject):
+
+@dataclass(eq=False)
+class JobRecord:
+    """What the window knows about one submitted job until it ends.
+
+    Parameters
+    ----------
+    preview_target
+        Size previews are stretched to: the coming image's size (the request's for a
+        generation, the source entry's for a style job).
+    source
+        The history entry a style job restyles; ``None`` for a generation.
+    on_result
+        Who shows a committed result; ``None`` means the controller's ``image_committed``.
+    """
+
+    job_id: int
+    request: JobRequest
+    preview_target: QSize | None
+    source: HistoryEntry | None = None
+    on_result: ResultHandler | None = None
+    started_at: float | None = None
+    images: int = 0
+
+
+def preview_target(request: JobRequest, source: HistoryEntry | None) -> QSize | None:
+    """The size a job's previews are shown at, or ``None`` when it cannot be known."""
+    match request:
+        case GenerationRequest(width=width, height=height):
+            return QSize(width, height)
+        case StyleRequest() if source is not None:
+            # The result is scaled back to the source's size, whatever size the work ran at.
+            return QSize(source.width, source.height)
+    return None
+
+
+class JobController(QObject):
     """Turns the panel into jobs and job events into previews, history entries and messages.
 
     Signals
     -------
-    image_committed(HistoryEntry, int)
-        A finished image of job ``int`` is safely in the project file.
+    image_committed(HistoryEntry)
+        A finished image of a job without its own result handler is safely in the project.
     """
 
-    image_committed = Signal(object, int)
+    image_committed = Signal(object)
 
     def __init__(
         self,
@@ -48,9 +94,9 @@ class GenerationController(QObject):
         self._canvas = canvas
         self._status = status
         self._notice = notice
-        self._targets: dict[int, QSize] = {}
-        self._started_at: dict[int, float] = {}
-        self._images_made: dict[int, int] = {}
+        self._records: dict[int, JobRecord] = {}
+        # Asked before an empty prompt runs (the window wires its dialogs in); yes by default.
+        self.confirm_empty_prompt: Callable[[], bool] = lambda: True
         # Adds the canvas edits (mask, tiling) to a request from the panel; set by the window.
         self.edit_request: Callable[[GenerationRequest], GenerationRequest] | None = None
 
@@ -85,17 +131,38 @@ class GenerationController(QObject):
         except InvalidRequestError as exc:
             self._notice.show_message(str(exc), "error")
             return None
-        return self.submit(request)
+        if not request.prompt.strip() and not self.confirm_empty_prompt():
+            return None
+        return self._queue(request, None, None)
 
-    def submit(self, request: object) -> int | None:
-        """Queue any request (style transfer too) with the same progress and commit handling."""
+    def submit(
+        self,
+        request: JobRequest,
+        *,
+        source: HistoryEntry | None = None,
+        on_result: ResultHandler | None = None,
+    ) -> int | None:
+        """Queue any request (style transfer too) with the same progress and commit handling.
+
+        Parameters
+        ----------
+        source
+            The entry a style job restyles (its size is where previews are shown).
+        on_result
+            Called with each committed entry and the job's record instead of emitting
+            ``image_committed``, so a result is shown by exactly one owner.
+        """
         if self._document.read_only:
             self._notice.show_message("This project is open read-only.", "warning")
             return None
+        return self._queue(request, source, on_result)
+
+    def _queue(
+        self, request: JobRequest, source: HistoryEntry | None, on_result: ResultHandler | None
+    ) -> int:
         job_id = self._facade.submit(request)
-        width, height = getattr(request, "width", 0), getattr(request, "height", 0)
-        if width and height:
-            self._targets[job_id] = QSize(width, height)
+        target = preview_target(request, source)
+        self._records[job_id] = JobRecord(job_id, request, target, source, on_result)
         self._status.set_waiting(self._facade.pending_count - 1)
         return job_id
 
@@ -105,55 +172,60 @@ class GenerationController(QObject):
             self._status.say("Cancelling…")
             self._facade.cancel()
 
+    def record(self, job_id: int) -> JobRecord | None:
+        """The record of a job that has not ended yet."""
+        return self._records.get(job_id)
+
     # -- worker events ----------------------------------------------------------------------
 
     def _on_started(self, job_id: int) -> None:
         self._notice.dismiss()
-        self._started_at[job_id] = time.monotonic()
-        self._images_made[job_id] = 0
+        record = self._records.get(job_id)
+        if record is not None:
+            record.started_at = time.monotonic()
         self._status.job_started(waiting=self._facade.pending_count - 1)
 
     def _on_progress(self, job_id: int, update: ProgressUpdate) -> None:
         self._status.job_progress(update)
-        target = self._targets.get(job_id)
-        if update.preview is not None and target is not None:
-            self._canvas.show_preview(qimage_from_array(update.preview), target)
+        record = self._records.get(job_id)
+        if update.preview is not None and record is not None and record.preview_target:
+            self._canvas.show_preview(qimage_from_array(update.preview), record.preview_target)
 
     def _on_image_ready(self, finished: FinishedImage) -> None:
         # Committed before anything else happens: the image now survives a crash.
         entry = self._document.add_finished(finished)
-        self._images_made[finished.job_id] = self._images_made.get(finished.job_id, 0) + 1
-        seed = getattr(finished.image.request, "seed", None)
-        if isinstance(seed, int):
-            self._panel.show_used_seed(seed)
-        self.image_committed.emit(entry, finished.job_id)
+        record = self._records.get(finished.job_id)
+        if record is not None:
+            record.images += 1
+        request = finished.image.request
+        if isinstance(request, GenerationRequest) and request.seed is not None:
+            self._panel.show_used_seed(request.seed)
+        if record is not None and record.on_result is not None:
+            record.on_result(entry, record)
+        else:
+            self.image_committed.emit(entry)
         if finished.image.warnings:
             self._notice.show_message("\n".join(finished.image.warnings), "warning")
 
     def _on_finished(self, job_id: int) -> None:
-        count = self._images_made.pop(job_id, 0)
-        seconds = time.monotonic() - self._started_at.pop(job_id, time.monotonic())
-        self._targets.pop(job_id, None)
+        record = self._records.pop(job_id, None)
+        count = record.images if record else 0
+        started = record.started_at if record and record.started_at else time.monotonic()
         plural = "image" if count == 1 else "images"
-        self._status.say(f"Done: {count} {plural} in {seconds:.1f} s")
+        self._status.say(f"Done: {count} {plural} in {time.monotonic() - started:.1f} s")
 
     def _on_failed(self, job_id: int, message: str) -> None:
-        self._forget(job_id)
+        self._records.pop(job_id, None)
         self._canvas.end_preview()
         self._notice.show_message(message, "error")
         self._status.say("Generation failed")
 
     def _on_cancelled(self, job_id: int) -> None:
-        made = self._images_made.get(job_id, 0)
-        self._forget(job_id)
+        record = self._records.pop(job_id, None)
+        made = record.images if record else 0
         self._canvas.end_preview()
         kept = f" ({made} finished image{'s' if made != 1 else ''} kept)" if made else ""
         self._status.say(f"Cancelled{kept}")
-
-    def _forget(self, job_id: int) -> None:
-        self._targets.pop(job_id, None)
-        self._started_at.pop(job_id, None)
-        self._images_made.pop(job_id, None)
 
     def _on_busy_changed(self, busy: bool) -> None:
         self._panel.set_busy(busy)
