@@ -25,10 +25,8 @@ from studio.domain.requests import MAX_SEED, GenerationRequest
 from studio.domain.results import GeneratedImage
 from studio.imaging.outpaint import grow_canvas
 from studio.imaging.png import encode_png
-from studio.imaging.recipe import encode_result_png, image_recipe
 from studio.imaging.seamless import default_band, make_seamless, seam_cross_mask
 from studio.imaging.seams import seam_scores
-from studio.imaging.thumbnails import make_thumbnail
 from studio.ui.canvas import CanvasView
 from studio.ui.edit_dialogs import OutpaintChoice, OutpaintDialog, VaryChoice, VaryDialog
 from studio.ui.edit_panel import EditPanel
@@ -67,7 +65,7 @@ def build_edit_actions(window: QMainWindow) -> EditActions:
     """Create the edit actions with their shortcuts (none clashes with the window's own)."""
     return EditActions(
         paint_mask=_action(window, "Paint Mask", "Ctrl+B", "Paint where to repaint", True),
-        eraser=_action(window, "Mask Eraser", "Ctrl+Shift+B", "Erase mask strokes", True),
+        eraser=_action(window, "Mask Eraser", "Ctrl+Alt+B", "Erase mask strokes", True),
         invert_mask=_action(window, "Invert Mask", "Ctrl+Alt+I", "Swap painted and unpainted"),
         clear_mask=_action(window, "Clear Mask", "Ctrl+Shift+X", "Remove the whole mask"),
         outpaint=_action(window, "Outpaint…", "Ctrl+Shift+O", "Grow the canvas and fill it"),
@@ -360,8 +358,3 @@ def _mask_qimage(mask: np.ndarray) -> QImage:
     grey = np.ascontiguousarray((np.clip(mask, 0, 1) * 255).round().astype(np.uint8))
     height, width = grey.shape
     return QImage(grey.data, width, height, width, QImage.Format.Format_Grayscale8).copy()
-
-
-def finished_parts(image: GeneratedImage) -> tuple[bytes, bytes, dict]:
-    """PNG with recipe, thumbnail and recipe dict of a result made in the window itself."""
-    return encode_result_png(image), make_thumbnail(image.pixels), image_recipe(image)

@@ -21,11 +21,12 @@ from PySide6.QtWidgets import (
 from studio.domain.models import ModelInfo
 from studio.domain.results import GeneratedImage
 from studio.domain.settings import EngineSettings
+from studio.imaging.result import encode_result
 from studio.ui.actions import build_actions, build_menus
 from studio.ui.canvas import CanvasView
 from studio.ui.dialogs import Dialogs
 from studio.ui.document import Document
-from studio.ui.edit_controller import EditController, add_edit_menus, finished_parts
+from studio.ui.edit_controller import EditController, add_edit_menus
 from studio.ui.edit_panel import EditPanel
 from studio.ui.file_controller import FileController
 from studio.ui.game_export_controller import GameExportController
@@ -133,8 +134,7 @@ class MainWindow(QMainWindow):
         self.status.insertPermanentWidget(0, seam_label)
 
         def add_image(image: GeneratedImage) -> None:
-            png, thumbnail, _recipe = finished_parts(image)
-            entry = self.document.add_finished(FinishedImage(0, image, png, thumbnail))
+            entry = self.document.add_finished(FinishedImage(0, encode_result(image)))
             self.history.show_entry(entry.id)
 
         edits = EditController(

@@ -19,7 +19,7 @@ import torch.nn.functional as F  # noqa: N812  (the PyTorch idiom)
 from studio.domain.errors import InvalidRequestError
 from studio.domain.requests import GenerationRequest
 from studio.engine.builtin.generation import SampleSettings
-from studio.engine.builtin.pixels import resize_model_space, straight_uint8_to_model
+from studio.engine.builtin.pixels import straight_uint8_to_model
 from studio.engine.editing.inpaint import InpaintPlan
 
 NOISE_FAMILIES = ("vae", "gan", "diffusion")
@@ -64,7 +64,9 @@ def sample_settings(
     """The family's settings for image ``index`` (variation seed, inpaint target)."""
     known = known_mask = None
     if plan is not None:
-        known = resize_model_space(straight_uint8_to_model(plan.model_image[None]), native)
+        known = straight_uint8_to_model(plan.model_image[None])
+        if known.shape[-1] != native:  # premultiplied, so an area resize leaves no dark fringe
+            known = F.interpolate(known, size=(native, native), mode="area")
         mask = torch.from_numpy(np.ascontiguousarray(plan.model_mask))[None, None].float()
         known_mask = F.interpolate(mask, size=(native, native), mode="area").clamp(0.0, 1.0)
     return SampleSettings(
