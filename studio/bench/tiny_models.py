@@ -41,12 +41,15 @@ def _text_config(hidden: int, with_projection: bool) -> Any:
     )
 
 
-def _unet_config(family: str) -> dict[str, Any]:
+INPAINT_IN_CHANNELS = 9  # noisy latent + mask + masked-image latent
+
+
+def _unet_config(family: str, inpainting: bool = False) -> dict[str, Any]:
     common = {
         "block_out_channels": (32, 64),
         "layers_per_block": 2,
         "sample_size": 8,
-        "in_channels": 4,
+        "in_channels": INPAINT_IN_CHANNELS if inpainting else 4,
         "out_channels": 4,
         "norm_num_groups": 32,
         "attention_head_dim": (2, 4),
@@ -84,8 +87,11 @@ def _vae_config() -> dict[str, Any]:
     }
 
 
-def tiny_components(family: str = "sd1", seed: int = 0) -> dict[str, Any]:
-    """The components of a tiny pipeline of ``family`` (``"sd1"`` or ``"sdxl"``)."""
+def tiny_components(family: str = "sd1", seed: int = 0, inpainting: bool = False) -> dict[str, Any]:
+    """The components of a tiny pipeline of ``family`` (``"sd1"`` or ``"sdxl"``).
+
+    ``inpainting`` gives the UNet the 9 input channels of SD inpainting checkpoints.
+    """
     import torch
     from diffusers import AutoencoderKL, UNet2DConditionModel
     from transformers import CLIPTextModel, CLIPTextModelWithProjection
@@ -98,7 +104,7 @@ def tiny_components(family: str = "sd1", seed: int = 0) -> dict[str, Any]:
     configs = sd_config_dir(family)
     torch.manual_seed(seed)
     components: dict[str, Any] = {
-        "unet": UNet2DConditionModel(**_unet_config(family)),
+        "unet": UNet2DConditionModel(**_unet_config(family, inpainting)),
         "vae": AutoencoderKL(**_vae_config()),
         "text_encoder": CLIPTextModel(_text_config(TEXT_HIDDEN, with_projection=False)),
         "tokenizer": load_clip_tokenizer(configs / "tokenizer"),
@@ -115,7 +121,9 @@ def tiny_components(family: str = "sd1", seed: int = 0) -> dict[str, Any]:
     return components
 
 
-def build_tiny_pipeline(out_dir: Path | str, family: str = "sd1", seed: int = 0) -> Path:
+def build_tiny_pipeline(
+    out_dir: Path | str, family: str = "sd1", seed: int = 0, inpainting: bool = False
+) -> Path:
     """Save a tiny random diffusers pipeline folder and return its path.
 
     Parameters
@@ -126,12 +134,14 @@ def build_tiny_pipeline(out_dir: Path | str, family: str = "sd1", seed: int = 0)
         ``"sd1"`` (StableDiffusionPipeline) or ``"sdxl"`` (StableDiffusionXLPipeline).
     seed
         Seed of the random weights.
+    inpainting
+        Build the 9-input-channel UNet of an inpainting checkpoint.
     """
     from diffusers import StableDiffusionPipeline, StableDiffusionXLPipeline
     from transformers.utils import logging as transformers_logging
 
     transformers_logging.disable_progress_bar()  # "Writing model shards" would clutter bench output
-    components = tiny_components(family, seed)
+    components = tiny_components(family, seed, inpainting)
     if family == "sdxl":
         pipe = StableDiffusionXLPipeline(**components, force_zeros_for_empty_prompt=True)
     else:

@@ -22,6 +22,7 @@ from studio.cli import (
     pixelate,
     sheet,
     style,
+    tile,
     tileset,
     train,
 )
@@ -41,6 +42,7 @@ _COMMAND_MODULES = (
     pixelate,
     matte,
     tileset,
+    tile,
     doctor,
 )
 # `studio bench ...` lives in studio.bench, above the GUI and the CLI (it measures both); the

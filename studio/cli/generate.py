@@ -8,6 +8,7 @@ import sys
 import threading
 from pathlib import Path
 
+from studio.cli.edit_options import add_edit_arguments, edit_values, edited_size
 from studio.cli.output import check_output_paths, write_output
 from studio.cli.progress import ProgressPrinter
 from studio.domain.errors import InvalidRequestError
@@ -47,6 +48,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--strength", type=float, help="with --init: how much to repaint (0-1)")
     parser.add_argument("--project", type=Path, help="also add the images to this .studio project")
     parser.add_argument("--device", choices=("auto", "cuda", "mps", "cpu"), help="compute device")
+    add_edit_arguments(parser)
     parser.set_defaults(handler=run)
 
 
@@ -55,13 +57,17 @@ def build_request(args: argparse.Namespace, model_info) -> GenerationRequest:
     if args.strength is not None and args.init is None:
         raise InvalidRequestError("--strength only applies with --init IMAGE.")
     sampler = canonical_sampler_name(args.sampler) if args.sampler else None
-    width, height = parse_size(args.size) if args.size else model_info.default_size
     init_png = None
     if args.init is not None:
         from studio.imaging.decode import load_pixels
         from studio.imaging.png import encode_png
 
-        init_png = encode_png(load_pixels(args.init, mode="RGB"))
+        # Alpha is kept: built-in sprites inpaint in RGBA; SD flattens onto white itself.
+        init_png = encode_png(load_pixels(args.init, mode="RGBA"))
+    default_size = edited_size(args, init_png) or model_info.default_size
+    width, height = parse_size(args.size) if args.size else default_size
+    edits = edit_values(args, init_png)
+    inpainting = "mask_image" in edits
     turbo = model_info.is_turbo
     values = {
         "prompt": args.prompt,
@@ -74,7 +80,8 @@ def build_request(args: argparse.Namespace, model_info) -> GenerationRequest:
         "seed": args.seed,
         "batch_count": args.count,
         "init_image": init_png,
-        "strength": args.strength if args.strength is not None else 0.75,
+        "strength": args.strength if args.strength is not None else (1.0 if inpainting else 0.75),
+        **edits,
     }
     if sampler:
         values["sampler"] = sampler

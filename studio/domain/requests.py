@@ -12,6 +12,13 @@ import random
 from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any
 
+from studio.domain.editing import (
+    DEFAULT_OUTPAINT_FILL,
+    MAX_CROP_PADDING,
+    MAX_MASK_BLUR,
+    check_margins,
+    check_outpaint_fill,
+)
 from studio.domain.errors import InvalidRequestError
 from studio.domain.samplers import DEFAULT_SAMPLER, canonical_sampler_name
 
@@ -82,6 +89,24 @@ class GenerationRequest:
     transparent_background
         Stable Diffusion paints on a flat key colour and the key is matted out, so the result
         has real alpha (the built-in models always give alpha and ignore this).
+    variation_seed, variation_strength
+        A1111's variation seed ("subseed"): the initial noise is
+        ``slerp(variation_strength, noise(seed), noise(variation_seed + i))``, so strength 0
+        is the seed's image and 1 the variation seed's. While a variation is on, every image
+        of the batch keeps ``seed`` and the variation seed counts up instead.
+    tile_x, tile_y
+        Make the image wrap around horizontally / vertically (circular convolution padding).
+    mask_image
+        PNG bytes of the inpaint mask (white repaints, black keeps, grey blends), the size of
+        ``init_image``; ``None`` for no inpainting.
+    mask_blur
+        Pixels of Gaussian feather applied to the mask edge before inpainting.
+    only_masked, only_masked_padding
+        Inpaint only a crop around the mask (grown by the padding), generated at the
+        request's size and pasted back: fine detail for a small region of a large canvas.
+    outpaint, outpaint_fill
+        ``(left, top, right, bottom)`` pixels the source canvas was grown by before inpainting,
+        and how the new area was first filled; recorded so the edit can be replayed.
     """
 
     prompt: str
@@ -97,6 +122,16 @@ class GenerationRequest:
     init_image: bytes | None = field(default=None, repr=False, compare=False)
     strength: float = 0.75
     transparent_background: bool = False
+    variation_seed: int | None = None
+    variation_strength: float = 0.0
+    tile_x: bool = False
+    tile_y: bool = False
+    mask_image: bytes | None = field(default=None, repr=False, compare=False)
+    mask_blur: int = 4
+    only_masked: bool = False
+    only_masked_padding: int = 32
+    outpaint: tuple[int, int, int, int] | None = None
+    outpaint_fill: str = DEFAULT_OUTPAINT_FILL
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "sampler", canonical_sampler_name(self.sampler))
@@ -121,6 +156,57 @@ class GenerationRequest:
             )
         if not 0.0 <= self.strength <= 1.0:
             raise InvalidRequestError(f"Strength {self.strength:g} is out of range: use 0 to 1.")
+        self._check_edits()
+
+    def _check_edits(self) -> None:
+        object.__setattr__(self, "variation_strength", float(self.variation_strength))
+        object.__setattr__(self, "tile_x", bool(self.tile_x))
+        object.__setattr__(self, "tile_y", bool(self.tile_y))
+        object.__setattr__(self, "only_masked", bool(self.only_masked))
+        if self.variation_seed is not None and not 0 <= self.variation_seed <= MAX_SEED:
+            raise InvalidRequestError(
+                f"Variation seed {self.variation_seed} is out of range: use 0 to {MAX_SEED}."
+            )
+        if not 0.0 <= self.variation_strength <= 1.0:
+            raise InvalidRequestError(
+                f"Variation strength {self.variation_strength:g} is out of range: use 0 to 1."
+            )
+        if self.mask_image is not None and self.init_image is None:
+            raise InvalidRequestError(
+                "An inpaint mask needs the image it masks: add a source image."
+            )
+        if not 0 <= self.mask_blur <= MAX_MASK_BLUR:
+            raise InvalidRequestError(f"Mask blur {self.mask_blur} is out of range: use 0 to 64.")
+        if not 0 <= self.only_masked_padding <= MAX_CROP_PADDING:
+            raise InvalidRequestError(
+                f"Only-masked padding {self.only_masked_padding} is out of range: "
+                f"use 0 to {MAX_CROP_PADDING}."
+            )
+        if self.outpaint is not None:
+            object.__setattr__(self, "outpaint", tuple(self.outpaint))
+            check_margins(self.outpaint)
+        check_outpaint_fill(self.outpaint_fill)
+
+    @property
+    def has_variation(self) -> bool:
+        """Whether the initial noise is blended with a variation seed's noise."""
+        return self.variation_seed is not None and self.variation_strength > 0.0
+
+    @property
+    def is_inpaint(self) -> bool:
+        """Whether only the masked part of the init image is repainted."""
+        return self.mask_image is not None
+
+    @property
+    def mask_image_sha256(self) -> str | None:
+        """Hex digest identifying the mask without carrying its pixels."""
+        return None if self.mask_image is None else hashlib.sha256(self.mask_image).hexdigest()
+
+    def variation_seed_for(self, index: int) -> int | None:
+        """Variation seed of the ``index``-th image (``None`` when no variation is on)."""
+        if self.variation_seed is None:
+            return None
+        return (self.variation_seed + index) % (MAX_SEED + 1)
 
     @property
     def is_img2img(self) -> bool:
@@ -138,27 +224,53 @@ class GenerationRequest:
         """Return a copy with ``seed`` fixed (used to record the seed each image used)."""
         return replace(self, seed=seed)
 
+    def for_image(self, index: int) -> GenerationRequest:
+        """The request as image ``index`` of the batch used it (its seed and variation seed).
+
+        Requires a resolved request; this is what each result records so it replays alone.
+        """
+        return replace(
+            self, seed=self.seed_for(index), variation_seed=self.variation_seed_for(index)
+        )
+
     def resolved(self) -> GenerationRequest:
-        """Return a copy whose seed is fixed, drawing a random one if none was given."""
-        return self if self.seed is not None else self.with_seed(random_seed())
+        """Return a copy whose seed (and variation seed, when a variation strength is set)
+        is fixed, drawing random ones where none was given."""
+        resolved = self if self.seed is not None else self.with_seed(random_seed())
+        if resolved.variation_seed is None and resolved.variation_strength > 0.0:
+            resolved = replace(resolved, variation_seed=random_seed())  # as A1111's subseed -1
+        return resolved
 
     def seed_for(self, index: int) -> int:
         """Seed of the ``index``-th image of the batch; requires a resolved request."""
         if self.seed is None:
             raise InvalidRequestError("Resolve the request before asking for per-image seeds.")
+        if self.has_variation:
+            return self.seed  # A1111: variations of one parent keep its seed
         return (self.seed + index) % (MAX_SEED + 1)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-able dict; the init image is referenced by hash, not embedded."""
         data = asdict(self)
         data.pop("init_image")
+        data.pop("mask_image")
         data["init_image_sha256"] = self.init_image_sha256
+        data["mask_image_sha256"] = self.mask_image_sha256
+        data["outpaint"] = None if self.outpaint is None else list(self.outpaint)
         data["schema"] = REQUEST_SCHEMA
         return data
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any], init_image: bytes | None = None) -> GenerationRequest:
+    def from_dict(
+        cls,
+        data: dict[str, Any],
+        init_image: bytes | None = None,
+        mask_image: bytes | None = None,
+    ) -> GenerationRequest:
         """Build a request from :meth:`to_dict` output, ignoring unknown keys.
+
+        A stored mask is referenced by hash only; without ``mask_image`` (or without the init
+        image it belongs to) the request replays as the plain generation it was based on.
 
         Raises
         ------
@@ -167,9 +279,13 @@ class GenerationRequest:
         """
         if not isinstance(data, dict):
             raise InvalidRequestError("A stored request must be a JSON object.")
-        names = {f.name for f in fields(cls)} - {"init_image"}
+        names = {f.name for f in fields(cls)} - {"init_image", "mask_image"}
         kwargs = {key: data[key] for key in names if key in data}
+        if isinstance(kwargs.get("outpaint"), list):
+            kwargs["outpaint"] = tuple(kwargs["outpaint"])
+        if init_image is None:
+            mask_image = None
         try:
-            return cls(init_image=init_image, **kwargs)
+            return cls(init_image=init_image, mask_image=mask_image, **kwargs)
         except (TypeError, AttributeError) as exc:  # a value of the wrong type
             raise InvalidRequestError(f"Stored request is malformed: {exc}") from None

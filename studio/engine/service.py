@@ -163,7 +163,8 @@ class EngineService:
         backend = self._backend_for(info, total, on_progress)
         if cancel.is_set():
             raise JobCancelled()
-        yield from backend.generate(request, on_progress, cancel)
+        for image in backend.generate(request, on_progress, cancel):
+            yield _with_seam_scores(image)
 
     def style_presets(self) -> list[tuple[int, str, bytes | None]]:
         """Built-in styles with thumbnails (rendered once from the sample image, then cached)."""
@@ -244,6 +245,22 @@ def _load_builtin(info: ModelInfo, device: torch.device, dtype: torch.dtype) -> 
     from studio.engine.builtin.loader import load_builtin_backend
 
     return load_builtin_backend(info, device, dtype)
+
+
+def _with_seam_scores(image: GeneratedImage) -> GeneratedImage:
+    """Record how well a tiled image wraps (``Seam score X/Y``, about 1 means seamless)."""
+    request = image.request
+    if not isinstance(request, GenerationRequest) or not (request.tile_x or request.tile_y):
+        return image
+    from studio.imaging.seams import seam_scores
+
+    scores = seam_scores(image.pixels)
+    extra = dict(image.extra)
+    if request.tile_x:
+        extra["Seam score X"] = scores["x"]
+    if request.tile_y:
+        extra["Seam score Y"] = scores["y"]
+    return replace(image, extra=extra)
 
 
 def _job_steps(request: GenerationRequest, info: ModelInfo) -> int:

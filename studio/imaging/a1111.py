@@ -62,9 +62,41 @@ def a1111_parameters(
         ("Model hash", model_hash or None),
         ("Model", model_name or None),
         ("Denoising strength", request.strength if request.is_img2img else None),
+        *edit_parameters(request),
     ]
     pairs.extend((extra or {}).items())
     return format_parameters_text(request.prompt, request.negative_prompt, pairs)
+
+
+def edit_parameters(request: GenerationRequest) -> list[tuple[str, object]]:
+    """The canvas-edit pairs of a request, under A1111's names where A1111 has them.
+
+    ``Variation seed`` / ``Variation seed strength`` and ``Tiling: True`` are A1111's own;
+    one-axis tiling is written ``Tiling: x`` or ``Tiling: y`` (InvokeAI's seamless axes);
+    ``Mask blur``, ``Inpaint area``, ``Masked area padding`` follow A1111's inpaint options.
+    """
+    pairs: list[tuple[str, object]] = []
+    if request.has_variation:
+        pairs += [
+            ("Variation seed", request.variation_seed),
+            ("Variation seed strength", request.variation_strength),
+        ]
+    if request.tile_x or request.tile_y:
+        pairs.append(("Tiling", "True" if request.tile_x and request.tile_y else
+                      ("x" if request.tile_x else "y")))  # fmt: skip
+    if request.is_inpaint:
+        pairs.append(("Mask blur", request.mask_blur))
+        if request.only_masked:
+            pairs += [
+                ("Inpaint area", "Only masked"),
+                ("Masked area padding", request.only_masked_padding),
+            ]
+    if request.outpaint is not None:
+        pairs += [
+            ("Outpaint", ",".join(str(m) for m in request.outpaint)),
+            ("Outpaint fill", request.outpaint_fill),
+        ]
+    return pairs
 
 
 def format_parameters_text(

@@ -55,7 +55,12 @@ _SOURCE_TITLES = {
 # Control characters (escape sequences) and lone surrogates (unprintable) in metadata from
 # someone else must never reach a terminal.
 _UNPRINTABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
-_KIND_TITLES = {"generate": "Text to image", "style": "Style transfer", "import": "Imported"}
+_KIND_TITLES = {
+    "generate": "Text to image",
+    "style": "Style transfer",
+    "import": "Imported",
+    "tile": "Make seamless",
+}
 
 
 @dataclass(frozen=True)
@@ -220,6 +225,8 @@ def _studio_recipe(chunks: dict[str, str]) -> Recipe | None:
             notes.append(f"The stored request cannot be replayed: {exc}")
     if request_data.get("init_image_sha256"):
         notes.append("The source image of this image-to-image result is not stored in the file.")
+    if request_data.get("mask_image_sha256"):
+        notes.append("The inpaint mask is not stored in the file: paint it again to replay.")
     params = (
         parse_a1111_parameters(chunks["parameters"])["params"]
         if "parameters" in chunks

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from studio.domain.editing import DEFAULT_OUTPAINT_FILL, parse_margins
 from studio.domain.errors import InvalidRequestError
 from studio.domain.requests import MAX_SIDE, MIN_SIDE, GenerationRequest
 from studio.domain.samplers import DEFAULT_SAMPLER, canonical_sampler_name
@@ -91,9 +92,45 @@ def request_from_params(
         changes.append(("Denoising strength", {"strength": _to_float(strength)}))
     if "Size" in params:
         changes.append(("Size", _size_fields(params["Size"], notes)))
+    changes += _edit_changes(params)
     for key, fields in changes:
         request = _apply(request, key, fields, notes)
     return request, notes
+
+
+def _edit_changes(params: dict[str, str]) -> list[tuple[str, dict[str, object]]]:
+    """Variation, tiling and inpaint settings, read back under the names A1111 writes."""
+    changes: list[tuple[str, dict[str, object]]] = []
+    strength = _to_float(params.get("Variation seed strength", "0")) or 0.0
+    if "Variation seed" in params and strength > 0:
+        changes.append(
+            (
+                "Variation seed",
+                {
+                    "variation_seed": _to_int(params["Variation seed"]),
+                    "variation_strength": strength,
+                },
+            )
+        )
+    tiling = params.get("Tiling", "").strip().lower()
+    if tiling in ("true", "xy", "x", "y"):
+        both = tiling in ("true", "xy")
+        changes.append(
+            ("Tiling", {"tile_x": both or tiling == "x", "tile_y": both or tiling == "y"})
+        )
+    if "Mask blur" in params:
+        changes.append(("Mask blur", {"mask_blur": _to_int(params["Mask blur"])}))
+    if params.get("Inpaint area", "").lower() == "only masked":
+        padding = _to_int(params.get("Masked area padding", "32"))
+        changes.append(("Inpaint area", {"only_masked": True, "only_masked_padding": padding}))
+    if "Outpaint" in params:
+        try:
+            margins: object = parse_margins(params["Outpaint"])
+        except InvalidRequestError:
+            margins = None
+        fill = params.get("Outpaint fill", DEFAULT_OUTPAINT_FILL)
+        changes.append(("Outpaint", {"outpaint": margins, "outpaint_fill": fill}))
+    return changes
 
 
 def _apply(

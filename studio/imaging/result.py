@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from studio.domain.editing import SeamlessRequest
 from studio.domain.requests import GenerationRequest
 from studio.domain.results import GeneratedImage
 from studio.domain.style import StyleRequest
@@ -68,4 +69,6 @@ def history_text(image: GeneratedImage) -> str:
             return prompt
         case StyleRequest():
             return str(image.extra.get("style_summary") or STYLE_TITLE)
+        case SeamlessRequest():
+            return "Make seamless"
     raise TypeError(f"no history text for {type(image.request).__name__}")

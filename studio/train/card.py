@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from studio.engine.builtin.editing_notes import EDITING_NOTES
+
 FAMILY_SUMMARIES = {
     "vae": (
         "A conditional variational autoencoder: the prompt sets a learned Gaussian prior over "
@@ -69,6 +71,7 @@ def render_model_card(manifest: dict[str, Any]) -> str:
         f"# {manifest.get('display_name', manifest['name'])} (`{manifest['name']}`)",
         FAMILY_SUMMARIES[family],
         _intended_use(native, manifest.get("image_size"), training),
+        "## Editing\n\n" + EDITING_NOTES[family],
         _data_section(manifest.get("dataset", {})),
         _recipe_section(manifest, training),
         "## Metrics\n\n" + METRICS_MARKER + "\n\n" + _metrics_table(manifest.get("metrics", {})),

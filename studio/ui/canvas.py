@@ -43,6 +43,8 @@ class CanvasView(QGraphicsView):
     """
 
     zoom_changed = Signal(float)
+    # (mask before the stroke, mask after it): one undoable step per brush stroke
+    mask_stroke_finished = Signal(QImage, QImage)
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -51,6 +53,14 @@ class CanvasView(QGraphicsView):
         self.setScene(self._scene)
         self._item = QGraphicsPixmapItem()
         self._scene.addItem(self._item)
+        # The 3x3 tiled view: the image repeated around itself, behind the real one, so the
+        # centre tile stays the editable image (the mask paints on it as usual).
+        self._tiles = QGraphicsPixmapItem()
+        self._tiles.setZValue(-1)
+        self._tiles.setVisible(False)
+        self._scene.addItem(self._tiles)
+        self._tiled_view = False
+        self._stroke_before: QImage | None = None
         mask_item = QGraphicsPixmapItem()
         self._scene.addItem(mask_item)
         self.mask = MaskLayer(mask_item)
@@ -137,6 +147,7 @@ class CanvasView(QGraphicsView):
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         if self._mask_mode and event.button() == Qt.MouseButton.LeftButton and self._image:
+            self._stroke_before = self.mask.snapshot()
             self._last_paint = self.mapToScene(event.position().toPoint())
             self.mask.paint(self._last_paint, self._last_paint)
             event.accept()
@@ -155,9 +166,49 @@ class CanvasView(QGraphicsView):
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         if self._last_paint is not None:
             self._last_paint = None
+            before, after = self._stroke_before, self.mask.snapshot()
+            self._stroke_before = None
+            if before is not None and after is not None and before != after:
+                self.mask_stroke_finished.emit(before, after)
             event.accept()
             return
         super().mouseReleaseEvent(event)
+
+    # -- tiled view -------------------------------------------------------------------------
+
+    def set_tiled_view(self, enabled: bool) -> None:
+        """Show the image repeated 3x3 (the centre is the image) to judge a seam by eye."""
+        self._tiled_view = enabled
+        self._update_tiles()
+        if self._fit_mode:
+            self._apply_fit()
+
+    @property
+    def tiled_view(self) -> bool:
+        return self._tiled_view
+
+    def _update_tiles(self) -> None:
+        pixmap = self._item.pixmap()
+        show = self._tiled_view and not pixmap.isNull()
+        self._tiles.setVisible(show)
+        # Only the 3x3 picture is drawn while tiled: two scaled copies of the centre would
+        # filter their borders differently and draw a faint frame that is not in the image.
+        self._item.setOpacity(0.0 if show else 1.0)
+        if not show:
+            self._tiles.setPixmap(QPixmap())
+            self._scene.setSceneRect(QRectF(pixmap.rect()))
+            return
+        width, height = pixmap.width(), pixmap.height()
+        tiled = QPixmap(width * 3, height * 3)
+        tiled.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(tiled)
+        for row in range(3):
+            for column in range(3):
+                painter.drawPixmap(column * width, row * height, pixmap)
+        painter.end()
+        self._tiles.setPixmap(tiled)
+        self._tiles.setOffset(-width, -height)
+        self._scene.setSceneRect(QRectF(-width, -height, width * 3, height * 3))
 
     # -- zoom -------------------------------------------------------------------------------
 
@@ -192,6 +243,8 @@ class CanvasView(QGraphicsView):
 
     def _apply_fit(self) -> None:
         rect = self._item.boundingRect()
+        if self._tiled_view and not rect.isEmpty():
+            rect = self._tiles.sceneBoundingRect()
         if rect.isEmpty():
             return
         view = self.viewport().rect()
@@ -207,6 +260,7 @@ class CanvasView(QGraphicsView):
             else Qt.TransformationMode.SmoothTransformation
         )
         self._item.setTransformationMode(mode)
+        self._tiles.setTransformationMode(mode)
 
     # -- internals --------------------------------------------------------------------------
 
@@ -214,6 +268,7 @@ class CanvasView(QGraphicsView):
         size_changed = pixmap.size() != self._item.pixmap().size()
         self._item.setPixmap(pixmap)
         self._scene.setSceneRect(QRectF(pixmap.rect()))
+        self._update_tiles()
         if self._fit_mode or size_changed:
             if size_changed and not self._fit_mode:
                 self.centerOn(self._item)

@@ -97,6 +97,8 @@ class JobController(QObject):
         self._records: dict[int, JobRecord] = {}
         # Asked before an empty prompt runs (the window wires its dialogs in); yes by default.
         self.confirm_empty_prompt: Callable[[], bool] = lambda: True
+        # Adds the canvas edits (mask, tiling) to a request from the panel; set by the window.
+        self.edit_request: Callable[[GenerationRequest], GenerationRequest] | None = None
 
         panel.generate_requested.connect(self.generate)
         panel.cancel_requested.connect(self.cancel)
@@ -124,6 +126,8 @@ class JobController(QObject):
             return None
         try:
             request = self._panel.build_request()
+            if self.edit_request is not None:
+                request = self.edit_request(request)
         except InvalidRequestError as exc:
             self._notice.show_message(str(exc), "error")
             return None

@@ -7,17 +7,30 @@ from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings, Qt
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QUndoStack
-from PySide6.QtWidgets import QMainWindow, QSplitter, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QLabel,
+    QMainWindow,
+    QScrollArea,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from studio.domain.errors import InvalidRequestError
 from studio.domain.models import ModelInfo
 from studio.domain.requests import random_seed
+from studio.domain.results import GeneratedImage
 from studio.domain.settings import EngineSettings
+from studio.imaging.result import encode_result
 from studio.ui.actions import build_actions, build_menus
 from studio.ui.batch_dialog import BatchDialog
 from studio.ui.canvas import CanvasView
 from studio.ui.dialogs import Dialogs
 from studio.ui.document import Document
+from studio.ui.edit_controller import EditController, add_edit_menus
+from studio.ui.edit_panel import EditPanel
 from studio.ui.file_controller import FileController
 from studio.ui.game_export_controller import GameExportController
 from studio.ui.history_controller import HistoryController
@@ -30,6 +43,7 @@ from studio.ui.status_bar import JobStatusBar
 from studio.ui.style_controller import StyleController
 from studio.ui.style_panel import StylePanel
 from studio.worker.facade import EngineFacade
+from studio.worker.jobs import FinishedImage
 
 DROPPABLE = (".png", ".jpg", ".jpeg", ".webp")
 NO_MODEL_MESSAGE = (
@@ -104,6 +118,7 @@ class MainWindow(QMainWindow):
         self.game = GameExportController(document, self.status, self.notice, self)
         self.actions = build_actions(self, self.undo_stack)
         build_menus(self.menuBar(), self.actions)
+        self.edits = self._build_edits()
         self._connect()
         self.setAcceptDrops(True)
         self.resize(1400, 880)
@@ -116,12 +131,39 @@ class MainWindow(QMainWindow):
         facade.warm_up()
         facade.load_style_presets()
 
+    def _build_edits(self) -> EditController:
+        seam_label = QLabel()
+        seam_label.setObjectName("seamScore")
+        self.status.insertPermanentWidget(0, seam_label)
+
+        def add_image(image: GeneratedImage) -> None:
+            entry = self.document.add_finished(FinishedImage(0, encode_result(image)))
+            self.history.show_entry(entry.id)
+
+        edits = EditController(
+            self,
+            self.canvas,
+            self.edit_panel,
+            self.undo_stack,
+            seam_label,
+            current_entry=lambda: self.document.entry(self.history.current_entry_id),
+            add_image=add_image,
+            submit=self.jobs.submit,
+            generate=self.jobs.generate,
+            notify=self.notice.show_message,
+        )
+        add_edit_menus(self.menuBar(), edits.actions)
+        self.jobs.edit_request = edits.edit_request
+        self.history.current_changed.connect(lambda _id: edits.canvas_changed())
+        return edits
+
     def _build_widgets(self) -> None:
         self.prompt_panel = PromptPanel()
         self.style_panel = StylePanel()
         self.tools = QTabWidget()
         self.tools.setObjectName("toolTabs")
-        self.tools.addTab(self.prompt_panel, "Generate")
+        self.edit_panel = EditPanel()
+        self.tools.addTab(_generate_tab(self.prompt_panel, self.edit_panel), "Generate")
         self.tools.addTab(self.style_panel, "Style")
         self.canvas = CanvasView()
         self.notice = NoticeBanner()
@@ -288,3 +330,23 @@ class MainWindow(QMainWindow):
         splitter = QSettings().value("window/splitter")
         if isinstance(splitter, QByteArray) and not splitter.isEmpty():
             self.splitter.restoreState(splitter)
+
+
+def _generate_tab(prompt_panel: PromptPanel, edit_panel: EditPanel) -> QWidget:
+    """The Generate tab: the prompt panel, then the canvas edits, scrolling together."""
+    content = QWidget()
+    layout = QVBoxLayout(content)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.addWidget(prompt_panel)
+    layout.addWidget(edit_panel)
+    layout.addStretch(1)
+    scroll = QScrollArea()
+    scroll.setObjectName("generateTab")
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QFrame.Shape.NoFrame)
+    scroll.setWidget(content)
+    # Scroll down only: the panels keep their full width (the vertical bar comes on top).
+    scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    bar = scroll.verticalScrollBar().sizeHint().width()
+    scroll.setMinimumWidth(content.minimumSizeHint().width() + bar)
+    return scroll

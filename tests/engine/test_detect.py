@@ -76,11 +76,19 @@ def test_sdxl_v_pred_marker_key() -> None:
     assert kind.prediction_type == "v_prediction"
 
 
+def test_inpainting_checkpoints_are_detected_as_their_family() -> None:
+    from studio.engine.sd.detect import unet_in_channels
+
+    shapes = {**SD1, UNET + "input_blocks.0.0.weight": (320, 9, 3, 3)}
+    assert detect_checkpoint(shapes, "sd-v1-5-inpainting.safetensors").family is ModelFamily.SD1
+    assert unet_in_channels(shapes) == 9 and unet_in_channels(SD1) == 4
+
+
 @pytest.mark.parametrize(
     ("shapes", "words"),
     [
         ({"conditioner.embedders.0.model.positional_embedding": (77, 1280), **CONV_IN}, "refiner"),
-        ({**SD1, UNET + "input_blocks.0.0.weight": (320, 9, 3, 3)}, "inpainting"),
+        ({**SD1, UNET + "input_blocks.0.0.weight": (320, 8, 3, 3)}, "8 input channels"),
         ({"lora_unet_down_blocks_0.alpha": ()}, "LoRA"),
         ({"encoder.down.0.block.0.conv1.weight": (128, 3, 3, 3)}, "VAE"),
         ({"down_blocks.0.resnets.0.conv1.weight": (320, 320, 3, 3)}, "diffusers"),

@@ -75,7 +75,9 @@ def _run(argv: list[str]) -> int:
 
 
 def _messages(err: str) -> list[str]:
-    return [s for line in err.splitlines() for s in line.split("\r") if s.startswith("studio ")]
+    # Benchmarks announce themselves (and a loaded machine) on stderr before they run.
+    lines = [s for line in err.splitlines() for s in line.split("\r") if s.startswith("studio ")]
+    return [s for s in lines if "running (progress below" not in s and "load average" not in s]
 
 
 COMMANDS = ["generate", "style", "info", "models", "data", "train", "eval", "bench"]

@@ -170,8 +170,10 @@ def test_iterative_style_previews_reach_the_canvas(qtbot, window, engine) -> Non
     qtbot.waitUntil(engine.paused.is_set, timeout=TIMEOUT)
     qtbot.waitUntil(lambda: window.canvas.showing_preview, timeout=TIMEOUT)
     # The 8x8 preview is stretched to the size of the image being restyled.
-    # items() lists the top (the mask layer) first; the image sits at the bottom.
-    shown = [item for item in window.canvas.items() if hasattr(item, "pixmap")][-1]
+    # items() lists the top (the mask layer) first; the image sits at the bottom (below it
+    # only the hidden 3x3 tiled view).
+    items = window.canvas.items()
+    shown = [item for item in items if hasattr(item, "pixmap") and item.isVisible()][-1]
     preview = shown.pixmap().toImage()
     assert (preview.width(), preview.height()) == (32, 32)
     assert preview.pixelColor(16, 16).red() == STYLE_PREVIEW_LEVEL

@@ -19,11 +19,14 @@ from studio.domain.errors import InvalidRequestError, JobCancelled
 from studio.domain.models import ModelInfo
 from studio.domain.requests import GenerationRequest
 from studio.domain.results import GeneratedImage, ProgressUpdate
+from studio.engine.builtin.edits import check_builtin_edits, sample_settings
 from studio.engine.builtin.generation import SampleSettings
 from studio.engine.builtin.layers import Conditioning
 from studio.engine.builtin.pixels import model_to_rgba_uint8, preview_rgb_uint8, upscale_nearest
 from studio.engine.builtin.pretrained import BuiltinModel
 from studio.engine.builtin.text_encoder import MAX_TOKENS, TextEncoder
+from studio.engine.editing.inpaint import InpaintPlan, finish_inpaint, plan_inpaint
+from studio.engine.editing.tiling import circular_padding
 
 MAX_OUTPUT_SIDE = 1024
 
@@ -92,16 +95,13 @@ class BuiltinBackend:
         """
         network, encoder = self._loaded()
         request = request.resolved()
-        if request.is_img2img:
-            raise InvalidRequestError(
-                "Built-in models make sprites from text only: clear the source image "
-                "or pick a Stable Diffusion model for image-to-image."
-            )
+        check_builtin_edits(network.family, request, self.model.name)
         settings = SampleSettings(request.steps, request.cfg_scale, request.sampler)
         job = _Job(
             request=request,
             settings=settings,
             factor=self.output_factor(request),
+            inpaint=plan_inpaint(request, mode="RGBA") if request.is_inpaint else None,
             per_image=network.count_steps(settings),
             on_progress=on_progress,
             cancel=cancel,
@@ -164,11 +164,18 @@ class BuiltinBackend:
                 preview = upscale_nearest(preview_rgb_uint8(estimate), job.factor)
             job.on_progress(ProgressUpdate(index * job.per_image + step, job.total, preview))
 
-        with torch.inference_mode():
-            result = network.generate(cond, generator, job.settings, on_step)
+        settings = sample_settings(job.request, index, job.inpaint, network.sample_size)
+        request = job.request
+        with (
+            torch.inference_mode(),
+            circular_padding([network], request.tile_x, request.tile_y),
+        ):
+            result = network.generate(cond, generator, settings, on_step)
         pixels = upscale_nearest(model_to_rgba_uint8(result.image)[0], job.factor)
+        if job.inpaint is not None:
+            pixels = finish_inpaint(job.inpaint, pixels)
         return GeneratedImage(
-            request=job.request.with_seed(seed),
+            request=job.request.for_image(index),
             pixels=pixels,
             index=index,
             model_name=self.model.name,
@@ -186,6 +193,7 @@ class _Job:
     request: GenerationRequest
     settings: SampleSettings
     factor: int
+    inpaint: InpaintPlan | None
     per_image: int
     on_progress: ProgressCallback
     cancel: threading.Event

@@ -16,6 +16,7 @@ from studio.engine.builtin.generation import (
     SamplingResult,
     StepCallback,
     decode_in_two_steps,
+    draw_noise,
 )
 from studio.engine.builtin.layers import Conditioning, TextConditioner
 from studio.engine.builtin.pretrained import BuiltinModel
@@ -78,7 +79,7 @@ class SpriteGAN(BuiltinModel):
         """One image for the prompt row of ``cond``; the seed picks the latent."""
         prompt = cond.first()
         device = prompt.vector.device
-        z = torch.randn((1, self.config.latent_dim), generator=generator).to(device)
+        z = draw_noise((1, self.config.latent_dim), generator, settings).to(device)
         z = z * self.config.truncation
         info = {
             "family": "gan",

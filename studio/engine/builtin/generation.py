@@ -30,11 +30,20 @@ class SampleSettings:
         Classifier-free guidance scale (diffusion, ar); 1 means no guidance.
     sampler
         Canonical sampler name from :mod:`studio.domain.samplers` (diffusion).
+    variation_seed, variation_strength
+        Blend the starting noise toward this seed's noise (families that start from noise).
+    known, known_mask
+        Inpainting (diffusion): ``(1, 4, S, S)`` model-space image and ``(1, 1, S, S)`` mask,
+        1 where the model paints; outside it the known image, re-noised, is kept each step.
     """
 
     steps: int = 25
     cfg_scale: float = 3.0
     sampler: str = "DPM++ 2M"
+    variation_seed: int | None = None
+    variation_strength: float = 0.0
+    known: torch.Tensor | None = field(default=None, compare=False, repr=False)
+    known_mask: torch.Tensor | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True, eq=False)
@@ -54,6 +63,20 @@ class SamplingResult:
     image: torch.Tensor
     info: dict[str, Any] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
+
+
+def draw_noise(
+    shape: tuple[int, ...], generator: torch.Generator, settings: SampleSettings
+) -> torch.Tensor:
+    """The starting noise of one image: the seed's, slerped toward the variation seed's.
+
+    Drawn on the CPU from ``generator`` first, so with no variation (or strength 0) it is
+    exactly what the family drew before variations existed.
+    """
+    from studio.engine.editing.variation import variation_noise
+
+    base = torch.randn(shape, generator=generator)
+    return variation_noise(base, settings.variation_seed, settings.variation_strength)
 
 
 def guided(cond_out: torch.Tensor, uncond_out: torch.Tensor, scale: float) -> torch.Tensor:

@@ -14,7 +14,13 @@ from typing import Any
 
 import torch
 
-from studio.engine.builtin.generation import SampleSettings, SamplingResult, StepCallback, guided
+from studio.engine.builtin.generation import (
+    SampleSettings,
+    SamplingResult,
+    StepCallback,
+    draw_noise,
+    guided,
+)
 from studio.engine.builtin.layers import Conditioning
 
 MAX_STEPS = 50  # a 32 px model gains nothing visible beyond this; CPU time keeps growing
@@ -155,7 +161,9 @@ def sample(
     scheduler.set_timesteps(steps)
     device = cond.context.device
     size = config.sample_size
-    x = torch.randn((1, 4, size, size), generator=generator).to(device) * scheduler.init_noise_sigma
+    noise = draw_noise((1, 4, size, size), generator, settings).to(device)
+    x = noise * scheduler.init_noise_sigma
+    keep = _KnownImage(settings, noise, scheduler) if settings.known is not None else None
     guidance = settings.cfg_scale != 1.0
     context = cond if guidance else cond.first()
     step_kwargs = _step_kwargs(scheduler, generator)
@@ -169,6 +177,8 @@ def sample(
             out = guided(cond_out, uncond_out, settings.cfg_scale)
             out = rescale_guidance(out, cond_out, config.guidance_rescale)
         x = scheduler.step(out, t, x, **step_kwargs).prev_sample
+        if keep is not None:
+            x = keep.blend(x, scheduler.timesteps[i + 1 : i + 2])
         if on_step is not None:
             on_step(
                 i + 1, total, predicted_clean(scheduler, model_in, t, out, config.prediction_type)
@@ -182,6 +192,29 @@ def sample(
         "native_size": size,
     }
     return SamplingResult(x.clamp(-1.0, 1.0), info, warnings)
+
+
+class _KnownImage:
+    """Inpainting: after each step, put the known image back outside the mask.
+
+    The known image is noised to the level of the next step with the job's own starting
+    noise (the RePaint/diffusers recipe), so the model sees a consistent picture whose masked
+    part it fills in; after the last step the clean known image is used.
+    """
+
+    def __init__(self, settings: SampleSettings, noise: torch.Tensor, scheduler: Any) -> None:
+        assert settings.known is not None and settings.known_mask is not None
+        self.known = settings.known.to(noise.device, noise.dtype)
+        self.mask = settings.known_mask.to(noise.device, noise.dtype)
+        self.noise = noise
+        self.scheduler = scheduler
+
+    def blend(self, x: torch.Tensor, next_timestep: torch.Tensor) -> torch.Tensor:
+        if len(next_timestep):
+            known = self.scheduler.add_noise(self.known, self.noise, next_timestep)
+        else:
+            known = self.known
+        return self.mask * x + (1.0 - self.mask) * known
 
 
 def _step_kwargs(scheduler: Any, generator: torch.Generator) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from studio.engine.builtin.generation import (
     SamplingResult,
     StepCallback,
     decode_in_two_steps,
+    draw_noise,
 )
 from studio.engine.builtin.layers import (
     Conditioning,
@@ -137,7 +138,7 @@ class SpriteVAE(BuiltinModel):
         """Sample z from p(z | prompt) at the configured temperature and decode it."""
         prompt = cond.first()
         mean, logvar = self.prior(prompt)
-        noise = torch.randn(mean.shape, generator=generator).to(mean.device, mean.dtype)
+        noise = draw_noise(tuple(mean.shape), generator, settings).to(mean.device, mean.dtype)
         z = mean + (0.5 * logvar).exp() * noise * self.config.temperature
         info = {
             "family": "vae",

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     import torch
 
 log = logging.getLogger(__name__)
+WRAP_MARGIN_LATENTS = 8  # wrap context a tiled seamless decode sees at each edge (64 pixels)
 
 NAN_WARNING = (
     "The model produced invalid values (NaN), so this image is blank: try another sampler, "
@@ -54,10 +55,19 @@ class LatentDecoder:
     def __init__(self, vae: Any, start_in_float32: bool = False) -> None:
         self.vae = vae
         self.upcast = start_in_float32
+        self._wrap = (False, False)
 
-    def decode(self, latents: torch.Tensor) -> DecodedImage:
-        """Decode the first latent of ``latents`` (the UNet's scaled space) to pixels."""
+    def decode(
+        self, latents: torch.Tensor, wrap: tuple[bool, bool] = (False, False)
+    ) -> DecodedImage:
+        """Decode the first latent of ``latents`` (the UNet's scaled space) to pixels.
+
+        ``wrap`` is ``(tile_x, tile_y)`` of a seamless job: the caller has made the VAE's
+        convolutions circular; a tiled fallback decode must then wrap across tile borders.
+        """
         import torch
+
+        self._wrap = wrap
 
         warnings: list[str] = []
         latents = latents[:1]
@@ -109,7 +119,9 @@ class LatentDecoder:
         was_tiled = bool(getattr(self.vae, "use_tiling", False))
         self.vae.enable_tiling()
         try:
-            image = self._try_decode(unscaled)
+            image = self._try_decode_wrapped(unscaled) if any(self._wrap) else None
+            if image is None and not any(self._wrap):
+                image = self._try_decode(unscaled)
         finally:
             if not was_tiled:
                 self.vae.disable_tiling()
@@ -120,6 +132,31 @@ class LatentDecoder:
                 "use a smaller size or close other programs using the GPU."
             )
         return image
+
+    def _try_decode_wrapped(self, unscaled: torch.Tensor) -> torch.Tensor | None:
+        """A tiled decode of a seamless latent that still wraps at the image's edges.
+
+        Circular convolutions inside a tile would wrap each tile onto itself, so for the tiled
+        decode they are switched back to zero padding; instead the latent is extended with
+        its own opposite edge (a wrap margin) before tiling and the margin is cropped off
+        after, so the pixels at each edge are decoded with their wrapped neighbours in view.
+        """
+        import torch.nn.functional as F  # noqa: N812
+
+        from studio.engine.editing.tiling import plain_padding
+
+        tile_x, tile_y = self._wrap
+        margin = WRAP_MARGIN_LATENTS
+        m_x, m_y = (margin if tile_x else 0), (margin if tile_y else 0)
+        extended = F.pad(unscaled, (m_x, m_x, m_y, m_y), mode="circular")
+        with plain_padding(self.vae):
+            image = self._try_decode(extended)
+        if image is None:
+            return None
+        scale = image.shape[-1] // extended.shape[-1]
+        height, width = unscaled.shape[-2] * scale, unscaled.shape[-1] * scale
+        top, left = m_y * scale, m_x * scale
+        return image[..., top : top + height, left : left + width]
 
     def _unscale(self, latents: torch.Tensor) -> torch.Tensor:
         import torch

@@ -29,6 +29,8 @@ V_PREDICTION_PROBE = UNET_PREFIX + "output_blocks.11.1.transformer_blocks.0.norm
 V_PREDICTION_STD = 0.09
 _V_NAME_MARKERS = ("768", "v-pred", "vpred", "v_pred", "-v.", "_v.")
 
+INPAINT_IN_CHANNELS = 9
+
 ReadTensor = Callable[[str], np.ndarray]
 
 
@@ -106,17 +108,22 @@ def detect_checkpoint(
 def _require_full_unet(shapes: Mapping[str, Sequence[int]], label: str) -> None:
     if not _has_prefix(shapes, UNET_PREFIX):
         raise ModelLoadError(f"{label} {_guess_partial_kind(shapes)}")
-    conv_in = shapes.get(UNET_PREFIX + "input_blocks.0.0.weight")
-    in_channels = int(conv_in[1]) if conv_in is not None and len(conv_in) == 4 else 4
-    if in_channels == 9:
-        raise ModelLoadError(
-            f"{label} is an inpainting model; those are not supported yet: use a normal one."
-        )
-    if in_channels != 4:
+    in_channels = unet_in_channels(shapes)
+    if in_channels not in (4, INPAINT_IN_CHANNELS):
         raise ModelLoadError(
             f"{label} takes {in_channels} input channels (an edit or special-purpose model): "
             "use a text-to-image model."
         )
+
+
+def unet_in_channels(shapes: Mapping[str, Sequence[int]]) -> int:
+    """Input channels of an LDM checkpoint's UNet: 4 normally, 9 for inpainting models.
+
+    An inpainting UNet reads the noisy latent, the downscaled mask and the masked image's
+    latent (4 + 1 + 4 channels).
+    """
+    conv_in = shapes.get(UNET_PREFIX + "input_blocks.0.0.weight")
+    return int(conv_in[1]) if conv_in is not None and len(conv_in) == 4 else 4
 
 
 def _guess_partial_kind(shapes: Mapping[str, Sequence[int]]) -> str:

@@ -29,10 +29,18 @@ from studio.domain.models import ModelFamily, ModelInfo
 from studio.domain.requests import GenerationRequest
 from studio.domain.results import GeneratedImage, ProgressUpdate
 from studio.engine.device import free_memory, is_out_of_memory
+from studio.engine.editing.inpaint import InpaintPlan, finish_inpaint, plan_inpaint
+from studio.engine.editing.tiling import circular_padding
 from studio.engine.model_hash import short_hash
 from studio.engine.sd.decoding import LatentDecoder
+from studio.engine.sd.edits import check_edits, initial_latents, inpaint_options
 from studio.engine.sd.init_image import read_init_image
-from studio.engine.sd.loading import LoadedPipeline, img2img_pipeline, load_pipeline
+from studio.engine.sd.loading import (
+    LoadedPipeline,
+    img2img_pipeline,
+    inpaint_pipeline,
+    load_pipeline,
+)
 from studio.engine.sd.previews import latent_preview
 from studio.engine.sd.prompt_encoding import PromptEmbeddings, encode_prompts
 from studio.engine.sd.schedulers import build_scheduler, check_sampler_steps
@@ -75,6 +83,7 @@ class _ImageJob:
     total: int
     init_image: Any
     embeddings: PromptEmbeddings
+    inpaint: InpaintPlan | None = None
 
 
 class DiffusersBackend:
@@ -91,6 +100,7 @@ class DiffusersBackend:
         self.model_hash = model_hash
         self._loaded: LoadedPipeline | None = loaded
         self._img2img: Any = None
+        self._inpaint: Any = None
         vae = loaded.pipe.vae
         force_upcast = loaded.family is ModelFamily.SDXL and vae.config.get("force_upcast", False)
         self._decoder: LatentDecoder | None = LatentDecoder(vae, start_in_float32=force_upcast)
@@ -134,12 +144,14 @@ class DiffusersBackend:
         """
         loaded = self._require_loaded()
         request = request.resolved()
+        check_edits(loaded, request, self.model.name)
         per_image = steps_per_image(request)
         total = per_image * request.batch_count
         pipe = self._pipe_for(request)
+        plan = plan_inpaint(request) if request.is_inpaint else None
         init_image = (
             read_init_image(request.init_image, request.width, request.height)
-            if request.init_image is not None
+            if request.init_image is not None and plan is None
             else None
         )
         prompt, negative = request.prompt, request.negative_prompt
@@ -148,7 +160,7 @@ class DiffusersBackend:
         embeddings = encode_prompts(pipe, prompt, negative, guidance=request.cfg_scale > 1.0)
         for index in range(request.batch_count):
             _raise_if_cancelled(cancel)
-            job = _ImageJob(request, index, per_image, total, init_image, embeddings)
+            job = _ImageJob(request, index, per_image, total, init_image, embeddings, plan)
             yield self._make_image(pipe, loaded, job, on_progress, cancel)
 
     def _make_image(
@@ -163,15 +175,20 @@ class DiffusersBackend:
         seed = job.request.seed_for(job.index)
         on_progress(ProgressUpdate(step=job.index * job.per_image, total=job.total))
         callback = self._step_callback(loaded, job, on_progress, cancel)
-        latents = self._sample(pipe, job, seed, callback)
-        _raise_if_cancelled(cancel)
-        decoded = self._require_decoder().decode(latents)
+        request = job.request
+        vae = self._require_loaded().pipe.vae
+        with circular_padding([pipe.unet, vae], request.tile_x, request.tile_y):
+            latents = self._sample(pipe, job, seed, callback)
+            _raise_if_cancelled(cancel)
+            decoded = self._require_decoder().decode(latents, wrap=(request.tile_x, request.tile_y))
         pixels, warnings, extra = decoded.pixels, decoded.warnings, {}
+        if job.inpaint is not None:
+            pixels = finish_inpaint(job.inpaint, pixels)
         if job.request.transparent_background:
             pixels, keyed_warnings, extra = key_out_background(pixels)
             warnings = (*warnings, *keyed_warnings)
         return GeneratedImage(
-            request=job.request.with_seed(seed),
+            request=job.request.for_image(job.index),
             pixels=pixels,
             index=job.index,
             model_name=self.model.name,
@@ -184,6 +201,10 @@ class DiffusersBackend:
 
     def _pipe_for(self, request: GenerationRequest) -> Any:
         loaded = self._require_loaded()
+        if request.is_inpaint:
+            if self._inpaint is None:
+                self._inpaint = inpaint_pipeline(loaded)
+            return self._inpaint
         if not request.is_img2img:
             return loaded.pipe
         if self._img2img is None:
@@ -244,19 +265,25 @@ class DiffusersBackend:
         request = job.request
         pipe.scheduler = self.scheduler_for(request.sampler, seed)
         generator_device = "cuda" if self.device.type == "cuda" else "cpu"
+        generator = torch.Generator(device=generator_device).manual_seed(seed)
         options: dict[str, Any] = {
             "num_inference_steps": request.steps,
             "guidance_scale": request.cfg_scale,
-            "generator": torch.Generator(device=generator_device).manual_seed(seed),
+            "generator": generator,
             "output_type": "latent",
             "callback_on_step_end": callback,
             "callback_on_step_end_tensor_inputs": ["latents"],
             **job.embeddings.kwargs,
         }
-        if job.init_image is not None:
+        if job.inpaint is not None:
+            options.update(inpaint_options(job.inpaint, request))
+        elif job.init_image is not None:
             options.update(image=job.init_image, strength=request.strength)
         else:
             options.update(width=request.width, height=request.height)
+            latents = initial_latents(pipe, request, job.index, generator)
+            if latents is not None:
+                options["latents"] = latents
         try:
             with torch.inference_mode():
                 return pipe(**options).images
@@ -268,6 +295,7 @@ class DiffusersBackend:
     def unload(self) -> None:
         """Release the pipeline and hand its memory back (del + gc + empty_cache)."""
         self._img2img = None
+        self._inpaint = None
         self._loaded = None
         self._decoder = None
         free_memory()

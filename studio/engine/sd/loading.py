@@ -20,7 +20,12 @@ from studio.engine import safe_load
 from studio.engine.config_json import read_config_json
 from studio.engine.resources import sd_config_dir
 from studio.engine.sd import pipeline_folder
-from studio.engine.sd.detect import CheckpointKind, detect_checkpoint
+from studio.engine.sd.detect import (
+    INPAINT_IN_CHANNELS,
+    CheckpointKind,
+    detect_checkpoint,
+    unet_in_channels,
+)
 from studio.engine.sd.model_files import remember_kind
 from studio.engine.sd.tokenizers import load_clip_tokenizer
 
@@ -37,6 +42,11 @@ class LoadedPipeline:
     pipe: Any
     family: ModelFamily
     is_turbo: bool = False
+
+    @property
+    def is_inpainting(self) -> bool:
+        """Whether the UNet is an inpainting one (9 input channels: latent, mask, masked image)."""
+        return int(self.pipe.unet.config.in_channels) == INPAINT_IN_CHANNELS
 
 
 def load_pipeline(
@@ -201,8 +211,12 @@ def _components_from_state(
     common = {"config": str(configs), "local_files_only": True}
     model_options = {**common, _dtype_keyword(): dtype}
     clip_options = {**common, "torch_dtype": dtype}
+    # Inpainting checkpoints share the family's config except for the UNet's input width.
+    in_channels = unet_in_channels({k: tuple(v.shape) for k, v in state.items() if ".0.0." in k})
     components: dict[str, Any] = {
-        "unet": UNet2DConditionModel.from_single_file(state, subfolder="unet", **model_options),
+        "unet": UNet2DConditionModel.from_single_file(
+            state, subfolder="unet", in_channels=in_channels, **model_options
+        ),
         "vae": AutoencoderKL.from_single_file(state, subfolder="vae", **model_options),
         "text_encoder": create_diffusers_clip_model_from_ldm(
             CLIPTextModel, state, subfolder="text_encoder", **clip_options
@@ -275,6 +289,33 @@ def _check_no_missing_weights(pipe: Any, name: str) -> None:
                 f"{name} is missing weights of its {component_name.replace('_', ' ')}: the file "
                 "is incomplete or not a standard checkpoint: download it again."
             )
+
+
+def inpaint_pipeline(loaded: LoadedPipeline) -> Any:
+    """The inpainting variant sharing every component (no extra memory).
+
+    diffusers' inpaint pipelines run both kinds of UNet: a 9-channel one is given the mask
+    and the masked image; with an ordinary 4-channel one the known latents, re-noised to the
+    current step, are blended back outside the mask after every step. The mask processor is
+    replaced by one that does not binarize, so a feathered mask blends softly in latent space.
+    """
+    from diffusers import StableDiffusionInpaintPipeline, StableDiffusionXLInpaintPipeline
+    from diffusers.image_processor import VaeImageProcessor
+
+    if loaded.family is ModelFamily.SDXL:
+        pipe = StableDiffusionXLInpaintPipeline.from_pipe(loaded.pipe)
+    else:
+        pipe = StableDiffusionInpaintPipeline.from_pipe(
+            loaded.pipe, safety_checker=None, feature_extractor=None, requires_safety_checker=False
+        )
+    pipe.mask_processor = VaeImageProcessor(
+        vae_scale_factor=pipe.vae_scale_factor,
+        do_normalize=False,
+        do_binarize=False,
+        do_convert_grayscale=True,
+    )
+    pipe.set_progress_bar_config(disable=True)
+    return pipe
 
 
 def img2img_pipeline(loaded: LoadedPipeline) -> Any:

@@ -1,0 +1,111 @@
+"""The canvas-edit options of ``studio generate``: mask, outpaint, variation, tiling.
+
+They turn into request fields here, so ``generate.py`` stays about running the job: an
+outpaint grows the ``--init`` image and makes its mask before the request exists, exactly as
+the GUI's outpaint action does, and the request records the margins for the recipe.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from studio.domain.editing import OUTPAINT_FILLS, parse_margins, parse_tile_mode
+from studio.domain.errors import InvalidRequestError
+
+
+def add_edit_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the edit options to ``studio generate``'s parser."""
+    group = parser.add_argument_group("editing")
+    group.add_argument("--mask", type=Path, help="with --init: MASK.png, white is repainted")
+    group.add_argument("--mask-blur", type=int, help="feather of the mask edge in pixels (4)")
+    group.add_argument(
+        "--only-masked",
+        action="store_true",
+        help="inpaint a crop around the mask at --size and paste it back",
+    )
+    group.add_argument(
+        "--outpaint", metavar="L,T,R,B", help="with --init: grow the canvas by these pixels"
+    )
+    group.add_argument(
+        "--outpaint-fill", choices=OUTPAINT_FILLS, help="first content of the new area (edge)"
+    )
+    group.add_argument("--variation-seed", type=int, help="seed to vary toward (A1111 subseed)")
+    group.add_argument(
+        "--variation-strength", type=float, help="0 keeps --seed's image, 1 is the variation's"
+    )
+    group.add_argument("--tile", metavar="x|y|xy", help="make the image tile seamlessly")
+
+
+def edit_values(args: argparse.Namespace, init_png: bytes | None) -> dict[str, Any]:
+    """Request fields for the edit options (may replace ``init_image`` with a grown canvas).
+
+    Raises
+    ------
+    InvalidRequestError
+        For options that need ``--init`` without it, or a mask and an outpaint together.
+    """
+    values: dict[str, Any] = {}
+    if args.tile:
+        values["tile_x"], values["tile_y"] = parse_tile_mode(args.tile)
+    if args.variation_strength is not None or args.variation_seed is not None:
+        values["variation_seed"] = args.variation_seed
+        values["variation_strength"] = (
+            args.variation_strength if args.variation_strength is not None else 0.5
+        )
+    if args.mask_blur is not None:
+        values["mask_blur"] = args.mask_blur
+    if args.outpaint is not None:
+        parse_margins(args.outpaint)  # a malformed value is the first thing to report
+    needs_init = [name for name in ("mask", "outpaint") if getattr(args, name) is not None]
+    if needs_init and init_png is None:
+        raise InvalidRequestError(f"--{needs_init[0]} needs the image to edit: add --init IMAGE.")
+    if args.mask is not None and args.outpaint is not None:
+        raise InvalidRequestError("Use --mask or --outpaint, not both (outpaint makes its mask).")
+    if args.only_masked and args.mask is None:
+        raise InvalidRequestError("--only-masked applies with --mask MASK.png.")
+    if args.mask is not None:
+        values.update(_mask_values(args, init_png))
+    elif args.outpaint is not None:
+        values.update(_outpaint_values(args, init_png))
+    return values
+
+
+def _mask_values(args: argparse.Namespace, init_png: bytes | None) -> dict[str, Any]:
+    from studio.imaging.decode import load_pixels
+    from studio.imaging.png import encode_png
+
+    mask_png = encode_png(load_pixels(args.mask, mode="RGBA"))
+    values: dict[str, Any] = {"mask_image": mask_png, "only_masked": bool(args.only_masked)}
+    return values
+
+
+def _outpaint_values(args: argparse.Namespace, init_png: bytes | None) -> dict[str, Any]:
+    from studio.imaging.decode import load_pixels
+    from studio.imaging.masks import encode_mask_png
+    from studio.imaging.outpaint import grow_canvas
+    from studio.imaging.png import encode_png
+
+    assert init_png is not None
+    margins = parse_margins(args.outpaint)
+    fill = args.outpaint_fill or "edge"
+    grown = grow_canvas(load_pixels(init_png, mode="RGBA"), margins, fill, seed=args.seed or 0)
+    return {
+        "init_image": encode_png(grown.pixels),
+        "mask_image": encode_mask_png(grown.mask),
+        "outpaint": margins,
+        "outpaint_fill": fill,
+        "width": grown.pixels.shape[1],
+        "height": grown.pixels.shape[0],
+    }
+
+
+def edited_size(args: argparse.Namespace, init_png: bytes | None) -> tuple[int, int] | None:
+    """The size an inpaint works at when ``--size`` is not given: the source image's own."""
+    if args.mask is None or args.only_masked or init_png is None:
+        return None
+    from studio.imaging.decode import load_pixels
+
+    height, width = load_pixels(init_png, mode="RGB").shape[:2]
+    return width, height

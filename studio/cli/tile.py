@@ -1,0 +1,136 @@
+"""``studio tile IMAGE -o OUT``: make an image tile seamlessly (offset, repair the cross, back).
+
+Without ``--model`` the cross is covered by a feathered blend with the un-offset image, which
+already removes the seam; with a model that can inpaint (Stable Diffusion, builtin-diffusion)
+the cross is then repainted at ``--strength`` with the model's convolutions wrapping too.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import sys
+import threading
+from pathlib import Path
+
+import numpy as np
+
+from studio.domain.editing import DEFAULT_SEAMLESS_STRENGTH, SeamlessRequest, parse_tile_mode
+from studio.domain.errors import InvalidRequestError
+
+NAME = "tile"
+SIDE_MULTIPLE = 8
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        NAME,
+        help="make an image tile seamlessly",
+        description="Offset IMAGE by half, repair the seam cross, offset it back; write OUT.png.",
+    )
+    parser.add_argument("image", type=Path, help="image to make seamless")
+    parser.add_argument("-o", "--output", required=True, type=Path, help="OUT.png")
+    parser.add_argument("--axes", default="xy", help="x, y or xy (default xy)")
+    parser.add_argument("--band", type=int, default=0, help="width of the repaired cross (auto)")
+    parser.add_argument("--model", default="", help="inpaint the cross with this model")
+    parser.add_argument("--prompt", default="", help="with --model: what the texture shows")
+    parser.add_argument("--seed", type=int, help="with --model: seed of the inpaint")
+    parser.add_argument(
+        "--strength",
+        type=float,
+        default=DEFAULT_SEAMLESS_STRENGTH,
+        help="with --model: how much of the cross is repainted (0-1)",
+    )
+    parser.add_argument("--device", choices=("auto", "cuda", "mps", "cpu"), help="compute device")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from studio.domain.results import GeneratedImage
+    from studio.imaging.decode import load_pixels
+    from studio.imaging.recipe import encode_result_png
+    from studio.imaging.seamless import make_seamless
+    from studio.imaging.seams import seam_scores
+
+    if args.output.suffix.lower() != ".png":
+        raise InvalidRequestError(f"Output {args.output} must end in .png.")
+    tile_x, tile_y = parse_tile_mode(args.axes)
+    source = args.image.read_bytes() if args.image.is_file() else b""
+    pixels = load_pixels(args.image, mode="RGB")
+    request = SeamlessRequest(
+        source_sha256=hashlib.sha256(source).hexdigest(),
+        tile_x=tile_x,
+        tile_y=tile_y,
+        band=args.band,
+        model=args.model,
+        prompt=args.prompt or ("seamless texture" if args.model else ""),
+        seed=(args.seed if args.seed is not None else 0) if args.model else None,
+        strength=args.strength,
+    )
+    engine = _engine(args) if args.model else None
+    try:
+        inpaint = _inpainter(engine, request) if engine is not None else None
+        out = make_seamless(pixels, args.band or None, inpaint, tile_x, tile_y)
+    finally:
+        if engine is not None:
+            engine.close()
+    before, after = seam_scores(pixels), seam_scores(out)
+    extra = {"Seam score X": after["x"], "Seam score Y": after["y"]}
+    image = GeneratedImage(request=request, pixels=out, kind="tile", extra=extra,
+                           model_name=args.model)  # fmt: skip
+    temp = args.output.with_name(f".{args.output.name}.part")
+    temp.write_bytes(encode_result_png(image))
+    temp.replace(args.output)
+    print(
+        f"wrote {args.output} (seam score x {before['x']:.2f} -> {after['x']:.2f}, "
+        f"y {before['y']:.2f} -> {after['y']:.2f})"
+    )
+    return 0
+
+
+def _engine(args: argparse.Namespace):
+    from studio.engine.service import EngineService
+    from studio.project.settings import load_engine_settings
+
+    settings, warning = load_engine_settings()
+    if warning:
+        print(f"studio tile: warning: {warning}", file=sys.stderr)
+    return EngineService(settings, device_preference=args.device or settings.device)
+
+
+def _inpainter(engine, request: SeamlessRequest):
+    """An inpaint step for :func:`make_seamless` that runs ``request.model`` on the cross."""
+    from studio.domain.requests import GenerationRequest
+    from studio.imaging.masks import encode_mask_png
+    from studio.imaging.png import encode_png
+
+    info = engine.resolve_model(request.model)
+
+    def inpaint(image: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        height, width = image.shape[:2]
+        job = GenerationRequest(
+            prompt=request.prompt,
+            model=info.id,
+            width=max(width - width % SIDE_MULTIPLE, SIDE_MULTIPLE),
+            height=max(height - height % SIDE_MULTIPLE, SIDE_MULTIPLE),
+            seed=request.seed,
+            init_image=encode_png(image),
+            mask_image=encode_mask_png(mask),
+            mask_blur=0,  # the cross mask is feathered already
+            strength=request.strength,
+            tile_x=request.tile_x,
+            tile_y=request.tile_y,
+        )
+        (result,) = engine.run(job, lambda _update: None, threading.Event())
+        return _resized(result.pixels[..., :3], width, height)
+
+    return inpaint
+
+
+def _resized(pixels: np.ndarray, width: int, height: int) -> np.ndarray:
+    if pixels.shape[:2] == (height, width):
+        return pixels
+    from PIL import Image
+
+    image = Image.fromarray(np.ascontiguousarray(pixels))
+    return np.asarray(image.resize((width, height), Image.Resampling.LANCZOS))

@@ -1,0 +1,1 @@
+"""Engine side of canvas edits: seamless tiling, variation noise, inpaint blending."""

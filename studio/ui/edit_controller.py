@@ -1,0 +1,360 @@
+"""Canvas edits in the window: inpaint mask, outpaint, variations, make seamless, tiled view.
+
+Every edit is a menu action with a shortcut (see :func:`build_edit_actions`) and an undoable
+step: brush strokes, invert and clear push the mask before/after on the window's undo stack;
+outpaint pushes the canvas (image and mask) before/after. Generate reads the panel through
+:meth:`EditController.edit_request`, which turns a painted mask into an inpaint request of
+the canvas image; the engine does the rest.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+import numpy as np
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QAction, QImage, QKeySequence, QUndoStack
+from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QMenuBar
+
+from studio.domain.editing import SeamlessRequest
+from studio.domain.errors import InvalidRequestError
+from studio.domain.requests import MAX_SEED, GenerationRequest
+from studio.domain.results import GeneratedImage
+from studio.imaging.outpaint import grow_canvas
+from studio.imaging.png import encode_png
+from studio.imaging.seamless import default_band, make_seamless, seam_cross_mask
+from studio.imaging.seams import seam_scores
+from studio.ui.canvas import CanvasView
+from studio.ui.edit_dialogs import OutpaintChoice, OutpaintDialog, VaryChoice, VaryDialog
+from studio.ui.edit_panel import EditPanel
+from studio.ui.image_convert import array_from_qimage, qimage_from_array
+from studio.ui.undo_commands import ValueCommand
+
+
+@dataclass
+class EditActions:
+    """The canvas-edit actions (menu entries, shortcuts, panel buttons)."""
+
+    paint_mask: QAction
+    eraser: QAction
+    invert_mask: QAction
+    clear_mask: QAction
+    outpaint: QAction
+    make_seamless: QAction
+    vary: QAction
+    tile_x: QAction
+    tile_y: QAction
+    tiled_view: QAction
+
+
+def _action(window: QMainWindow, text: str, shortcut: str, tip: str, checkable=False) -> QAction:
+    action = QAction(text, window)
+    action.setShortcut(QKeySequence(shortcut))
+    action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+    action.setStatusTip(tip)
+    action.setToolTip(f"{tip} ({shortcut})")
+    action.setCheckable(checkable)
+    window.addAction(action)
+    return action
+
+
+def build_edit_actions(window: QMainWindow) -> EditActions:
+    """Create the edit actions with their shortcuts (none clashes with the window's own)."""
+    return EditActions(
+        paint_mask=_action(window, "Paint Mask", "Ctrl+B", "Paint where to repaint", True),
+        eraser=_action(window, "Mask Eraser", "Ctrl+Alt+B", "Erase mask strokes", True),
+        invert_mask=_action(window, "Invert Mask", "Ctrl+Alt+I", "Swap painted and unpainted"),
+        clear_mask=_action(window, "Clear Mask", "Ctrl+Shift+X", "Remove the whole mask"),
+        outpaint=_action(window, "Outpaint…", "Ctrl+Shift+O", "Grow the canvas and fill it"),
+        make_seamless=_action(
+            window, "Make Seamless", "Ctrl+Shift+T", "Repair the image's wrap edges so it tiles"
+        ),
+        vary=_action(
+            window, "Vary This Image…", "Ctrl+Shift+V", "Queue variations of the shown image"
+        ),
+        tile_x=_action(
+            window, "Tile X", "Ctrl+Alt+X", "Generate images that wrap left-right", True
+        ),
+        tile_y=_action(
+            window, "Tile Y", "Ctrl+Alt+Y", "Generate images that wrap top-bottom", True
+        ),
+        tiled_view=_action(
+            window, "Tiled View (3×3)", "Ctrl+T", "Show the image repeated 3×3", True
+        ),
+    )
+
+
+def add_edit_menus(menu_bar: QMenuBar, actions: EditActions) -> None:
+    """Put the edit actions in the Edit, Image and View menus."""
+    menus = {a.text().replace("&", ""): a.menu() for a in menu_bar.actions() if a.menu()}
+    edit, image, view = menus["Edit"], menus["Image"], menus["View"]
+    assert isinstance(edit, QMenu) and isinstance(image, QMenu) and isinstance(view, QMenu)
+    edit.addSeparator()
+    edit.addActions([actions.paint_mask, actions.eraser, actions.invert_mask, actions.clear_mask])
+    image.addSeparator()
+    image.addActions([actions.outpaint, actions.make_seamless, actions.vary])
+    image.addSeparator()
+    image.addActions([actions.tile_x, actions.tile_y])
+    view.addSeparator()
+    view.addAction(actions.tiled_view)
+
+
+class EditController(QObject):
+    """Wires the edit actions to the canvas, the undo stack, the history and the job path.
+
+    Parameters
+    ----------
+    current_entry
+        Returns the history entry shown on the canvas (or ``None``).
+    add_image
+        Commits a finished :class:`GeneratedImage` to the history and shows it.
+    submit, generate
+        Queue a request; start a job from the prompt panel (Generate).
+    notify
+        Show a message to the user: ``(text, "warning"|"error"|"info")``.
+    """
+
+    def __init__(
+        self,
+        window: QMainWindow,
+        canvas: CanvasView,
+        panel: EditPanel,
+        undo_stack: QUndoStack,
+        seam_label: QLabel,
+        *,
+        current_entry: Callable[[], object],
+        add_image: Callable[[GeneratedImage], None],
+        submit: Callable[[GenerationRequest], object],
+        generate: Callable[[], object],
+        notify: Callable[[str, str], None],
+    ) -> None:
+        super().__init__(window)
+        self._window = window
+        self._canvas = canvas
+        self._panel = panel
+        self._undo = undo_stack
+        self._seam_label = seam_label
+        self._current_entry = current_entry
+        self._add_image = add_image
+        self._submit = submit
+        self._generate = generate
+        self._notify = notify
+        self.actions = build_edit_actions(window)
+        self.ask_outpaint: Callable[[int, int], OutpaintChoice | None] = self._outpaint_dialog
+        self.ask_vary: Callable[[], VaryChoice | None] = self._vary_dialog
+        # (margins, fill) of the outpaint the canvas shows, recorded in the next request
+        self._outpaint: tuple[tuple[int, int, int, int], str] | None = None
+        self._connect()
+
+    def _connect(self) -> None:
+        a, panel, canvas = self.actions, self._panel, self._canvas
+        panel.bind_buttons(a.paint_mask, a.eraser, a.invert_mask, a.clear_mask)
+        a.paint_mask.toggled.connect(canvas.set_mask_mode)
+        a.eraser.toggled.connect(self._set_eraser)
+        a.invert_mask.triggered.connect(lambda: self._mask_step("Invert mask", canvas.mask.invert))
+        a.clear_mask.triggered.connect(lambda: self._mask_step("Clear mask", canvas.mask.clear))
+        a.outpaint.triggered.connect(lambda: self.outpaint())
+        a.make_seamless.triggered.connect(lambda: self.make_seamless())
+        a.vary.triggered.connect(lambda: self.vary())
+        a.tiled_view.toggled.connect(canvas.set_tiled_view)
+        # The menu toggles and the panel's check boxes are one setting.
+        for action, box in ((a.tile_x, panel.tile_x), (a.tile_y, panel.tile_y)):
+            action.toggled.connect(box.setChecked)
+            box.toggled.connect(action.setChecked)
+        panel.brush_size_changed.connect(self._set_brush_size)
+        canvas.mask_stroke_finished.connect(self._on_stroke)
+
+    # -- mask -------------------------------------------------------------------------------
+
+    def _set_eraser(self, on: bool) -> None:
+        self._canvas.mask.eraser = on
+        if on and not self.actions.paint_mask.isChecked():
+            self.actions.paint_mask.setChecked(True)
+
+    def _set_brush_size(self, size: int) -> None:
+        self._canvas.mask.brush_size = size
+
+    def _on_stroke(self, before: QImage, after: QImage) -> None:
+        self._push_mask("Mask stroke", before, after)
+
+    def _mask_step(self, text: str, change: Callable[[], None]) -> None:
+        before = self._canvas.mask.snapshot()
+        change()
+        after = self._canvas.mask.snapshot()
+        if before is not None and after is not None:
+            self._push_mask(text, before, after)
+
+    def _push_mask(self, text: str, before: QImage, after: QImage) -> None:
+        # The change is already on screen; redo on push re-applies the same mask.
+        self._undo.push(ValueCommand(text, self._canvas.mask.restore, before, after))
+
+    # -- Generate ---------------------------------------------------------------------------
+
+    def edit_request(self, request: GenerationRequest) -> GenerationRequest:
+        """``request`` with the panel's tiling and, when a mask is painted, inpainting.
+
+        Raises
+        ------
+        InvalidRequestError
+            If a mask is painted but no image is on the canvas.
+        """
+        panel = self._panel
+        request = replace(request, tile_x=panel.tile_x.isChecked(), tile_y=panel.tile_y.isChecked())
+        mask_png = self._canvas.mask.png()
+        image = self._canvas.image()
+        if mask_png is None:
+            return request
+        if image is None:
+            raise InvalidRequestError("The mask has no image under it: show an image first.")
+        only = panel.only_masked.isChecked()
+        size = {} if only else {"width": image.width(), "height": image.height()}
+        if self._outpaint is not None:
+            size["outpaint"], size["outpaint_fill"] = self._outpaint  # type: ignore[assignment]
+        return replace(
+            request,
+            init_image=encode_png(array_from_qimage(image)),
+            mask_image=mask_png,
+            mask_blur=panel.feather_spin.value(),
+            only_masked=only,
+            only_masked_padding=panel.padding_spin.value(),
+            strength=1.0 if request.init_image is None else request.strength,
+            **size,
+        )
+
+    # -- outpaint ---------------------------------------------------------------------------
+
+    def outpaint(self, choice: OutpaintChoice | None = None) -> bool:
+        """Grow the canvas (undoable), mask the new area, and generate into it if asked."""
+        image = self._canvas.image()
+        if image is None:
+            self._notify("Show an image on the canvas to outpaint it.", "warning")
+            return False
+        choice = choice or self.ask_outpaint(image.width(), image.height())
+        if choice is None:
+            return False
+        pixels = array_from_qimage(image)
+        try:
+            grown = grow_canvas(pixels, choice.margins, choice.fill)
+        except InvalidRequestError as exc:
+            self._notify(str(exc), "error")
+            return False
+        old = (image.copy(), self._canvas.mask.snapshot(), self._outpaint)
+        new = (
+            qimage_from_array(grown.pixels),
+            _mask_qimage(grown.mask),
+            (grown.margins, choice.fill),
+        )
+        self._undo.push(ValueCommand("Outpaint", self._set_canvas, old, new))
+        if choice.generate_now:
+            self._generate()
+        return True
+
+    def _set_canvas(self, value: object) -> None:
+        image, mask, outpaint = value  # type: ignore[misc]
+        self._outpaint = outpaint
+        self._canvas.set_image(image)
+        self._canvas.mask.resize(image.size())
+        if mask is not None:
+            self._canvas.mask.restore(mask)
+        self.update_seam_score()
+
+    # -- variations -------------------------------------------------------------------------
+
+    def vary(self, choice: VaryChoice | None = None) -> object:
+        """Queue N variations of the shown history image at the chosen strength."""
+        entry = self._current_entry()
+        recipe = getattr(entry, "recipe", {}) or {}
+        if recipe.get("request_type", "GenerationRequest") != "GenerationRequest" or not recipe:
+            self._notify("Show a generated image to vary it (imports and styles have no seed).",
+                         "warning")  # fmt: skip
+            return None
+        try:
+            parent = GenerationRequest.from_dict(recipe.get("request", {}))
+        except InvalidRequestError as exc:
+            self._notify(str(exc), "error")
+            return None
+        if parent.seed is None or parent.init_image_sha256 is not None:
+            self._notify("Only text-to-image results can be varied.", "warning")
+            return None
+        choice = choice or self.ask_vary()
+        if choice is None:
+            return None
+        request = replace(
+            parent,
+            batch_count=choice.count,
+            variation_seed=random.SystemRandom().randint(0, MAX_SEED),
+            variation_strength=choice.strength,
+        )
+        return self._submit(request)
+
+    # -- make seamless ----------------------------------------------------------------------
+
+    def make_seamless(self) -> bool:
+        """Repair the shown image's wrap edges, add it to the history, mask its seam cross.
+
+        The repaired image tiles already (offset, feathered cross blend, offset back); the
+        mask is left over the wrap edges and Tile X / Y are switched on, so Generate can then
+        repaint the seam with the model while its convolutions wrap.
+        """
+        image = self._canvas.image()
+        if image is None:
+            self._notify("Show an image on the canvas to make it seamless.", "warning")
+            return False
+        pixels = array_from_qimage(image)
+        source = encode_png(pixels)
+        out = make_seamless(pixels)
+        scores = seam_scores(out)
+        request = SeamlessRequest(source_sha256=hashlib.sha256(source).hexdigest())
+        result = GeneratedImage(
+            request=request,
+            pixels=out,
+            kind="tile",
+            extra={"Seam score X": scores["x"], "Seam score Y": scores["y"]},
+        )
+        self._add_image(result)
+        height, width = out.shape[:2]
+        cross = np.roll(seam_cross_mask(height, width, default_band(height, width)),
+                        (height // 2, width // 2), axis=(0, 1))  # fmt: skip
+        self._canvas.mask.restore(_mask_qimage(cross))
+        self.actions.tile_x.setChecked(True)
+        self.actions.tile_y.setChecked(True)
+        return True
+
+    # -- status -----------------------------------------------------------------------------
+
+    def canvas_changed(self) -> None:
+        """A history image replaced the canvas: it is no longer an outpaint in progress."""
+        self._outpaint = None
+        self.update_seam_score()
+
+    def update_seam_score(self) -> None:
+        """Show the canvas image's seam scores (about 1: tiles without a visible seam)."""
+        image = self._canvas.image()
+        if image is None or image.width() < 3 or image.height() < 3:
+            self._seam_label.clear()
+            return
+        scores = seam_scores(array_from_qimage(image))
+        self._seam_label.setText(f"Seam x {scores['x']:.2f} · y {scores['y']:.2f}")
+        self._seam_label.setToolTip(
+            "Jump across the wrap edge divided by the jump between neighbouring pixels "
+            "inside: about 1 tiles without a seam."
+        )
+
+    # -- dialogs ----------------------------------------------------------------------------
+
+    def _outpaint_dialog(self, width: int, height: int) -> OutpaintChoice | None:
+        dialog = OutpaintDialog(width, height, self._window)
+        return dialog.choice() if dialog.exec() else None
+
+    def _vary_dialog(self) -> VaryChoice | None:
+        dialog = VaryDialog(self._window)
+        return dialog.choice() if dialog.exec() else None
+
+
+def _mask_qimage(mask: np.ndarray) -> QImage:
+    grey = np.ascontiguousarray((np.clip(mask, 0, 1) * 255).round().astype(np.uint8))
+    height, width = grey.shape
+    return QImage(grey.data, width, height, width, QImage.Format.Format_Grayscale8).copy()

@@ -1,0 +1,124 @@
+"""Pixel helpers of canvas edits: seam score, masks, outpaint canvases, make seamless."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import skimage.data
+
+from studio.domain.errors import InvalidRequestError
+from studio.imaging.masks import composite, feather, mask_crop_box, mask_from_pixels
+from studio.imaging.outpaint import grow_canvas, margins_for_aspect
+from studio.imaging.seamless import make_seamless
+from studio.imaging.seams import seam_score, seam_scores, tile_3x3
+
+
+def test_seam_score_is_about_one_for_a_periodic_image_and_high_for_a_hard_seam() -> None:
+    # A periodic texture: smooth noise made by low-pass filtering in Fourier space.
+    rng = np.random.default_rng(3)
+    spectrum = np.fft.fft2(rng.normal(size=(64, 64)))
+    fy, fx = np.meshgrid(np.fft.fftfreq(64), np.fft.fftfreq(64), indexing="ij")
+    field = np.real(np.fft.ifft2(spectrum * np.exp(-(fx**2 + fy**2) * 400)))
+    periodic = (field - field.min()) / (field.max() - field.min()) * 255
+    assert seam_score(periodic, "x") < 1.25 and seam_score(periodic, "y") < 1.25
+    # The wrap edge is like any other column boundary: averaged over every place the
+    # texture could be cut, the score is 1.
+    rolls = [seam_score(np.roll(periodic, k, axis=1), "x") for k in range(64)]
+    assert np.mean(rolls) == pytest.approx(1.0, abs=0.05)
+    ramp = np.linspace(0, 255, 64)[None, :].repeat(64, axis=0)
+    assert seam_score(ramp, "x") > 50  # 0 meets 255 at the wrap
+    assert seam_score(ramp, "y") == 0.0  # rows are identical: no seam top to bottom
+
+
+def test_tile_3x3_repeats_the_image() -> None:
+    image = np.arange(2 * 3 * 4, dtype=np.uint8).reshape(2, 3, 4)
+    tiled = tile_3x3(image)
+    assert tiled.shape == (6, 9, 4)
+    assert np.array_equal(tiled[2:4, 3:6], image)
+
+
+def test_composite_is_exact_where_the_mask_is_zero() -> None:
+    rng = np.random.default_rng(0)
+    original = rng.integers(0, 256, (32, 32, 3), dtype=np.uint8)
+    generated = rng.integers(0, 256, (32, 32, 3), dtype=np.uint8)
+    mask = np.zeros((32, 32), np.float32)
+    mask[8:24, 8:24] = 1.0
+    soft = feather(mask, 3)
+    out = composite(original, generated, soft)
+    assert np.array_equal(out[soft == 0], original[soft == 0])
+    assert np.array_equal(out[soft >= 1], generated[soft >= 1])
+    assert (soft[(soft > 0) & (soft < 1)]).size > 0  # the feather really blends
+
+
+def test_mask_from_paint_on_a_transparent_layer() -> None:
+    layer = np.zeros((4, 4, 4), np.uint8)
+    layer[1:3, 1:3] = (255, 255, 255, 255)
+    mask = mask_from_pixels(layer)
+    assert mask[1, 1] == pytest.approx(1.0) and mask[0, 0] == 0.0
+
+
+def test_crop_box_around_the_mask_keeps_the_aspect_and_stays_inside() -> None:
+    mask = np.zeros((100, 200), np.float32)
+    mask[40:50, 180:190] = 1.0
+    left, top, right, bottom = mask_crop_box(mask, padding=8, aspect=1.0)
+    assert right - left == bottom - top
+    assert left >= 0 and right <= 200 and top >= 0 and bottom <= 100
+    assert left <= 172 and right >= 198 and top <= 32 and bottom >= 58
+
+
+def test_grow_canvas_sizes_fills_and_overlapping_mask() -> None:
+    image = np.full((32, 48, 3), 90, np.uint8)
+    image[:, -1] = 200  # the right edge column, which "edge" fill stretches out
+    grown = grow_canvas(image, (0, 8, 16, 0), fill="edge", overlap=4)
+    assert grown.pixels.shape == (40, 64, 3)
+    assert np.array_equal(grown.pixels[8:, :48], image)  # the old canvas, untouched
+    assert (grown.pixels[8:, 48:] == 200).all()
+    assert grown.mask[:8].all() and grown.mask[:, 48:].all()  # the new strips
+    assert grown.mask[8:, 44:48].all() and grown.mask[8:12, :48].all()  # the overlap
+    assert not grown.mask[12:, :44].any()
+    for fill in ("blur", "noise"):
+        assert grow_canvas(image, (8, 0, 0, 0), fill=fill).pixels.shape == (32, 56, 3)
+    with pytest.raises(InvalidRequestError, match="at least one side"):
+        grow_canvas(image, (0, 0, 0, 0))
+
+
+def test_margins_for_an_aspect_grow_evenly_to_multiples_of_8() -> None:
+    left, top, right, bottom = margins_for_aspect(512, 512, (16, 9))
+    assert (top, bottom) == (0, 0)
+    assert (512 + left + right) % 8 == 0 and left + right >= 910 - 512
+    assert abs(left - right) <= 8
+    assert margins_for_aspect(640, 360, (1, 1))[1::2] == (140, 140)
+
+
+@pytest.mark.parametrize("name", ["rocket", "gravel"])
+def test_make_seamless_removes_a_photos_hard_seam(name: str) -> None:
+    photo = getattr(skimage.data, name)()
+    if photo.ndim == 2:
+        photo = np.stack([photo] * 3, axis=-1)
+    before = seam_scores(photo)
+    assert max(before.values()) > 2.5  # photos do not wrap: a hard seam on both axes
+    out = make_seamless(photo)
+    after = seam_scores(out)
+    assert after["x"] < 1.25 and after["y"] < 1.25
+    # Only a band along the wrap edges changed; the middle of the photo is the photo.
+    h, w = photo.shape[:2]
+    assert np.array_equal(
+        out[h // 4 : 3 * h // 4, w // 4 : 3 * w // 4],
+        photo[h // 4 : 3 * h // 4, w // 4 : 3 * w // 4],
+    )
+
+
+def test_make_seamless_hands_the_cross_to_the_inpainter_and_keeps_its_result_inside() -> None:
+    photo = skimage.data.rocket()
+    seen = {}
+
+    def inpaint(image: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        seen["mask"] = mask
+        return np.full_like(image, 128)
+
+    out = make_seamless(photo, band=32, inpaint=inpaint)
+    mask = seen["mask"]
+    assert mask[:, photo.shape[1] // 2].min() == 1.0 and mask[0, 0] == 0.0
+    h, w = photo.shape[:2]
+    assert (out[0, :] == 128).all() and (out[:, 0] == 128).all()  # the wrap edges repainted
+    assert np.array_equal(out[h // 4, w // 4], photo[h // 4, w // 4])
