@@ -65,3 +65,16 @@ def test_parse_size_rejects_bad_sizes(text: str) -> None:
 def test_parse_size_accepts_common_spellings() -> None:
     assert parse_size("512x768") == (512, 768)
     assert parse_size(" 1024X1024 ") == (1024, 1024)
+
+
+def test_alpha_mode_is_validated_and_round_trips() -> None:
+    import pytest
+
+    from studio.domain.errors import InvalidRequestError
+    from studio.domain.requests import GenerationRequest
+
+    request = GenerationRequest("a red dragon", alpha="crisp", seed=1)
+    assert GenerationRequest.from_dict(request.to_dict()).alpha == "crisp"
+    assert GenerationRequest.from_dict({"prompt": "x"}).alpha == "soft"
+    with pytest.raises(InvalidRequestError, match="use soft or crisp"):
+        GenerationRequest("x", alpha="hard")

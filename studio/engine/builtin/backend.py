@@ -166,7 +166,8 @@ class BuiltinBackend:
 
         with torch.inference_mode():
             result = network.generate(cond, generator, job.settings, on_step)
-        pixels = upscale_nearest(model_to_rgba_uint8(result.image)[0], job.factor)
+        crisp = job.request.alpha == "crisp"
+        pixels = upscale_nearest(model_to_rgba_uint8(result.image, crisp)[0], job.factor)
         return GeneratedImage(
             request=job.request.with_seed(seed),
             pixels=pixels,
