@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from studio.domain.errors import InvalidRequestError
 from studio.train.data.colours import (
     COLOUR_WORDS,
     HUE_WORDS,
@@ -36,6 +37,7 @@ from studio.train.data.game_prompts import is_heldout_caption, is_heldout_pair
 SINGLE_COLOUR_SOURCES = {"gameicons": "silhouette", "pixelarticons": "line icon"}
 COLOUR_SOURCES = ("fluent3d", "fluentflat", "noto")
 PIXEL_SIDES = (16, 32)
+MAX_SHARE = 8.0
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,12 @@ class AugmentRecipe:
     hue_share: float = 0.5
     pixel_share: float = 0.3
     seed: int = 0
+
+    def __post_init__(self) -> None:
+        for name in ("recolour_share", "hue_share", "pixel_share"):
+            if not 0.0 <= getattr(self, name) <= MAX_SHARE:
+                flag = "--" + name.replace("_", "-")
+                raise InvalidRequestError(f"{flag} must be between 0 and {MAX_SHARE:g}.")
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
