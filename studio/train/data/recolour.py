@@ -86,12 +86,13 @@ def augment(
     Returns
     -------
     tuple
-        ``(arrays, items)`` with the originals first (captions with colour words, single-colour
-        sets restyled) and the copies after them.
+        ``(arrays, items)``: each original (captions with colour words, single-colour sets
+        restyled) followed by its copies, images and items in the same order.
     """
     main = max(arrays)
     out_items: list[dict[str, Any]] = []
-    extra: dict[int, list[np.ndarray]] = {side: [] for side in arrays}
+    # Rows in item order: each original, then its copies.
+    out_images: dict[int, list[np.ndarray]] = {side: [] for side in arrays}
     for row, item in enumerate(items):
         source = item["source"]
         plain = dict(item)
@@ -100,6 +101,8 @@ def augment(
             plain = _restyle(plain, style)
         colours = dominant_colours(arrays[main][row])
         out_items.append({**plain, "caption": with_colour_words(plain["caption"], colours)})
+        for side in arrays:
+            out_images[side].append(arrays[side][row])
         rng = _rng(recipe.seed, item["key"])
         copies = []
         if style is not None:
@@ -114,12 +117,10 @@ def augment(
                 continue
             out_items.append(copy)
             for side in arrays:
-                extra[side].append(images[side])
-    merged = {
-        side: np.concatenate([arrays[side], np.stack(extra[side])]) if extra[side] else arrays[side]
-        for side in arrays
-    }
-    return merged, out_items
+                out_images[side].append(images[side])
+    if len(out_items) == len(items):
+        return dict(arrays), out_items
+    return {side: np.stack(rows) for side, rows in out_images.items()}, out_items
 
 
 def _rng(seed: int, key: str) -> np.random.Generator:
@@ -163,8 +164,12 @@ def _recolours(arrays, row, item, share: float, rng: np.random.Generator):
             second_word = str(rng.choice([w for w in HUE_WORDS if w != fill]))
             second = PALETTE[second_word][0]
             images = {s: _tint(a[row], first, second) for s, a in arrays.items()}
-            words = f"{fill} and {second_word} {name}"
-            caption = ", ".join([words, "gradient", *rest])
+            # An RGB blend passes through other hues (orange to teal is green in the middle):
+            # the caption names what the pixels show, as the evaluation will.
+            seen = dominant_colours(images[max(images)])
+            if is_heldout_pair(seen[0], name):
+                continue
+            caption = ", ".join([f"{' and '.join(seen)} {name}", "gradient", *rest])
         elif mode == "outline":
             edge_word = "white" if fill in ("black", "brown", "purple", "blue") else "black"
             edge = PALETTE[edge_word][0]
