@@ -28,6 +28,7 @@ FAKE_MODEL = ModelInfo(
     location="/models/fake-sd",
     default_size=(64, 64),
 )
+STYLE_PREVIEW_LEVEL = 77  # grey level of the iterative style previews
 
 
 def pixels_for(seed: int, width: int, height: int) -> np.ndarray:
@@ -121,7 +122,11 @@ class ScriptedEngine:
     def _stylize(
         self, request: StyleRequest, on_progress, cancel: threading.Event
     ) -> Iterator[GeneratedImage]:
-        """A stand-in style: inverts the source where the mask allows, one step per 'tile'."""
+        """A stand-in style: inverts the source where the mask allows, one step per 'tile'.
+
+        Like the real engine, the iterative method sends small previews (at its work size,
+        not the source size) and the result names its styles in ``extra["style_summary"]``.
+        """
         source = load_pixels(request.source, mode="RGB")
         tiles = 3
         for step in range(1, tiles + 1):
@@ -130,12 +135,25 @@ class ScriptedEngine:
                 self.resume.wait(timeout=30)
             if cancel.is_set():
                 raise JobCancelled()
-            on_progress(ProgressUpdate(step, tiles))
+            preview = None
+            if request.method == "iterative":
+                preview = np.full((8, 8, 3), STYLE_PREVIEW_LEVEL, dtype=np.uint8)
+            on_progress(ProgressUpdate(step, tiles, preview))
         styled = 255 - source
         if request.mask is not None:
             mask = load_pixels(request.mask, mode="RGB")[..., :1] > 127
             styled = np.where(mask, styled, source)
-        yield GeneratedImage(request=request, pixels=styled.astype(np.uint8), kind="style")
+        labels = [f"preset {i}" for i in request.presets] + list(request.style_labels)
+        summary = ", ".join(
+            f"{label} {weight:.0%}"
+            for label, weight in zip(labels, request.normalized_weights, strict=True)
+        )
+        yield GeneratedImage(
+            request=request,
+            pixels=styled.astype(np.uint8),
+            kind="style",
+            extra={"styles": labels, "style_summary": summary},
+        )
 
     def style_presets(self) -> list[tuple[int, str, bytes | None]]:
         return [(i, name, None) for i, name in enumerate(("Ink Wash", "Mosaic", "Pastel"))]

@@ -11,11 +11,23 @@ import sys
 from collections.abc import Sequence
 
 from studio import __version__
-from studio.cli import data, generate, info, models, style, train
+from studio.cli import data, generate, info, matte, models, pixelate, sheet, style, tileset, train
 from studio.cli import eval as eval_command
 from studio.domain.errors import JobCancelled, StudioError
 
-_COMMAND_MODULES = (generate, info, models, style, data, train, eval_command)
+_COMMAND_MODULES = (
+    generate,
+    info,
+    models,
+    style,
+    data,
+    train,
+    eval_command,
+    sheet,
+    pixelate,
+    matte,
+    tileset,
+)
 # `studio bench ...` lives in studio.bench, above the GUI and the CLI (it measures both); the
 # launcher routes it there, and this parser only lists it for --help.
 BENCH_COMMAND = "bench"

@@ -93,7 +93,8 @@ def build_request(args: argparse.Namespace, model_info) -> GenerationRequest:
 def run(args: argparse.Namespace) -> int:
     from studio.engine.service import EngineService
     from studio.imaging.filenames import numbered_output_paths
-    from studio.imaging.recipe import encode_result_png
+    from studio.imaging.result import encode_result
+    from studio.project.results import commit_result
     from studio.project.settings import load_engine_settings
 
     _check_output(args.output)
@@ -111,10 +112,10 @@ def run(args: argparse.Namespace) -> int:
         try:
             with ProgressPrinter(f"{model_info.name}") as progress:
                 for image in engine.run(request, progress.update, cancel):
-                    png = encode_result_png(image)
-                    _write(outputs[image.index], png)
+                    result = encode_result(image)
+                    _write(outputs[image.index], result.png)
                     if project is not None:
-                        _commit(project, image, png)
+                        commit_result(project, result)
                     progress.write(f"wrote {outputs[image.index]} (seed {image.request.seed})")
                     for text in image.warnings:
                         progress.write(f"warning: {text}")
@@ -128,9 +129,9 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _write(path: Path, data: bytes) -> None:
-    temp = path.with_name(f".{path.name}.part")
-    temp.write_bytes(data)
-    temp.replace(path)
+    from studio.imaging.atomic import atomic_write_bytes
+
+    atomic_write_bytes(path, data)
 
 
 def _open_project(path: Path | None):
@@ -139,19 +140,3 @@ def _open_project(path: Path | None):
     from studio.project.store import ProjectStore
 
     return ProjectStore.open(path) if path.exists() else ProjectStore.create(path)
-
-
-def _commit(project, image, png: bytes) -> None:
-    from studio.imaging.recipe import image_recipe
-    from studio.imaging.thumbnails import make_thumbnail
-
-    recipe = image_recipe(image)
-    project.add_image_entry(
-        image.kind,
-        png,
-        make_thumbnail(image.pixels),
-        image.width,
-        image.height,
-        image.request.prompt,
-        recipe,
-    )

@@ -139,6 +139,6 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _write(path: Path, data: bytes) -> None:
-    temp = path.with_name(f".{path.name}.part")
-    temp.write_bytes(data)
-    temp.replace(path)
+    from studio.imaging.atomic import atomic_write_bytes
+
+    atomic_write_bytes(path, data)

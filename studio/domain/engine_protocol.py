@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterator
-from typing import Any, Protocol
+from typing import Protocol
 
+from studio.domain.jobs import JobRequest
 from studio.domain.models import ModelInfo
 from studio.domain.results import GeneratedImage, ProgressUpdate
 
@@ -35,7 +36,7 @@ class EngineProtocol(Protocol):
     def add_model_path(self, path: str) -> ModelInfo: ...
 
     def run(
-        self, request: Any, on_progress: ProgressCallback, cancel: threading.Event
+        self, request: JobRequest, on_progress: ProgressCallback, cancel: threading.Event
     ) -> Iterator[GeneratedImage]: ...
 
     def style_presets(self) -> list[tuple[int, str, bytes | None]]:

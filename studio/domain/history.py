@@ -30,7 +30,3 @@ class HistoryEntry:
     width: int
     height: int
     recipe: dict[str, Any] = field(default_factory=dict, compare=False)
-
-    def matches(self, text: str) -> bool:
-        """Case-insensitive substring filter on the prompt, as the history search box uses."""
-        return text.casefold() in self.prompt.casefold()

@@ -85,6 +85,9 @@ class GenerationRequest:
     alpha
         ``"soft"`` keeps the model's alpha; ``"crisp"`` snaps it to 0 or 1 (sprites without a
         halo on a game background). Built-in sprite models read it.
+    transparent_background
+        Stable Diffusion paints on a flat key colour and the key is matted out, so the result
+        has real alpha (the built-in models always give alpha and ignore this).
     """
 
     prompt: str
@@ -100,11 +103,13 @@ class GenerationRequest:
     init_image: bytes | None = field(default=None, repr=False, compare=False)
     strength: float = 0.75
     alpha: str = "soft"
+    transparent_background: bool = False
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "sampler", canonical_sampler_name(self.sampler))
         object.__setattr__(self, "cfg_scale", float(self.cfg_scale))
         object.__setattr__(self, "strength", float(self.strength))
+        object.__setattr__(self, "transparent_background", bool(self.transparent_background))
         if not isinstance(self.prompt, str) or not isinstance(self.negative_prompt, str):
             raise InvalidRequestError("Prompt and negative prompt must be text.")
         if not 1 <= self.steps <= MAX_STEPS:

@@ -11,6 +11,8 @@ from typing import Any
 
 import numpy as np
 
+from studio.domain.jobs import JobRequest
+
 
 @dataclass(frozen=True, eq=False)
 class GeneratedImage:
@@ -35,7 +37,7 @@ class GeneratedImage:
         Backend-specific facts worth keeping in the recipe (style weights, warnings...).
     """
 
-    request: Any
+    request: JobRequest
     pixels: np.ndarray
     index: int = 0
     model_name: str = ""

@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import gc
 import logging
+import sys
 import threading
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from studio.domain.engine_protocol import ProgressCallback
 from studio.domain.errors import InvalidRequestError, JobCancelled
+from studio.domain.jobs import JobRequest
 from studio.domain.models import ModelFamily, ModelInfo, ModelSource
 from studio.domain.requests import GenerationRequest
 from studio.domain.results import GeneratedImage, ProgressUpdate
@@ -31,8 +33,6 @@ if TYPE_CHECKING:
     import torch
 
 log = logging.getLogger(__name__)
-
-SD_SIDE_MULTIPLE = 8  # the VAE maps 8x8 pixels to one latent
 
 
 class EngineService:
@@ -134,7 +134,7 @@ class EngineService:
             self._unload_current()
 
     def run(
-        self, request: Any, on_progress: ProgressCallback, cancel: threading.Event
+        self, request: JobRequest, on_progress: ProgressCallback, cancel: threading.Event
     ) -> Iterator[GeneratedImage]:
         """Run one job, yielding each image as soon as it exists.
 
@@ -145,15 +145,21 @@ class EngineService:
         StudioError
             With a message the user can act on (unknown model, damaged file, out of memory...).
         """
-        if isinstance(request, StyleRequest):
-            yield self._stylize(request, on_progress, cancel)
-            return
-        if not isinstance(request, GenerationRequest):
-            raise InvalidRequestError(f"The engine cannot run {type(request).__name__} jobs.")
+        match request:
+            case StyleRequest():
+                yield self._stylize(request, on_progress, cancel)
+            case GenerationRequest():
+                yield from self._generate(request, on_progress, cancel)
+            case _:
+                raise InvalidRequestError(f"The engine cannot run {type(request).__name__} jobs.")
+
+    def _generate(
+        self, request: GenerationRequest, on_progress: ProgressCallback, cancel: threading.Event
+    ) -> Iterator[GeneratedImage]:
         request = request.resolved()
         info = self._registry.resolve(request.model)
         request = replace(request, model=info.id)
-        total = _validate_for_model(request, info)
+        total = _job_steps(request, info)
         backend = self._backend_for(info, total, on_progress)
         if cancel.is_set():
             raise JobCancelled()
@@ -170,8 +176,12 @@ class EngineService:
         ]
 
     def close(self) -> None:
-        """Unload the model and free its memory."""
+        """Unload the model and the style networks and free their memory."""
         self._unload_current()
+        # Only a session that ran a style job has networks loaded (and the module imported).
+        style_weights = sys.modules.get("studio.engine.style.weights")
+        if style_weights is not None:
+            style_weights.unload_networks()
 
     def _stylize(
         self, request: StyleRequest, on_progress: ProgressCallback, cancel: threading.Event
@@ -236,17 +246,14 @@ def _load_builtin(info: ModelInfo, device: torch.device, dtype: torch.dtype) -> 
     return load_builtin_backend(info, device, dtype)
 
 
-def _validate_for_model(request: GenerationRequest, info: ModelInfo) -> int:
-    """Check the request suits the model before anything loads; return the job's step count."""
+def _job_steps(request: GenerationRequest, info: ModelInfo) -> int:
+    """Steps the whole job will report, for the loading message before sampling starts.
+
+    Sizes need no check here: a request's sides are already multiples of 8, what the SD VAE
+    needs.
+    """
     if info.family not in (ModelFamily.SD1, ModelFamily.SD2, ModelFamily.SDXL, ModelFamily.UNKNOWN):
         return request.steps * request.batch_count
-    for name, value in (("width", request.width), ("height", request.height)):
-        if value % SD_SIDE_MULTIPLE:
-            lower = value - value % SD_SIDE_MULTIPLE or SD_SIDE_MULTIPLE
-            raise InvalidRequestError(
-                f"Image {name} {value} does not suit {info.name}: use a multiple of "
-                f"{SD_SIDE_MULTIPLE}, such as {lower} or {lower + SD_SIDE_MULTIPLE}."
-            )
     from studio.engine.sd.diffusers_backend import steps_per_image
 
     return steps_per_image(request) * request.batch_count

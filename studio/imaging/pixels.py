@@ -65,3 +65,15 @@ def _visible_colours(pixels: np.ndarray) -> np.ndarray:
     if alpha.min() > 0:
         return rgba[:, :, :3].reshape(-1, 3)
     return rgba[alpha > 0][:, :3]
+
+
+def upscale_nearest(pixels: np.ndarray, factor: int) -> np.ndarray:
+    """Enlarge an ``(H, W, C)`` array by a whole factor with hard pixel edges (sprites, pixel art).
+
+    The one nearest-neighbour helper: the built-in models, image export and sprite sheets use it.
+    """
+    if factor < 1:
+        raise ValueError(f"scale factor must be at least 1, not {factor}")
+    if factor == 1:
+        return pixels
+    return np.ascontiguousarray(pixels.repeat(factor, axis=0).repeat(factor, axis=1))

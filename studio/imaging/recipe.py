@@ -39,7 +39,6 @@ __all__ = [
     "a1111_parameters",
     "encode_result_png",
     "format_recipe",
-    "image_recipe",
     "image_recipe_chunks",
     "parse_a1111_parameters",
     "read_recipe",
@@ -112,15 +111,6 @@ def image_recipe_chunks(image: GeneratedImage) -> dict[str, str]:
         "parameters": parameters,
         "studio": json.dumps(_studio_recipe_data(image), default=_json_default),
     }
-
-
-def image_recipe(image: GeneratedImage) -> dict[str, Any]:
-    """The ``studio`` recipe of a result as plain JSON data (what a history entry stores).
-
-    The same document as the PNG's ``studio`` chunk: format marker, the request's
-    ``to_dict()``, model name and hash, kind, batch index, time taken, warnings and extras.
-    """
-    return json.loads(json.dumps(_studio_recipe_data(image), default=_json_default))
 
 
 def _studio_recipe_data(image: GeneratedImage) -> dict[str, Any]:

@@ -22,7 +22,7 @@ import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
-from studio.project.atomic import free_sibling_name, fsync_file, temporary_sibling
+from studio.imaging.atomic import free_sibling_name, fsync_file, temporary_sibling
 from studio.project.connection import transaction
 from studio.project.schema import (
     APPLICATION_ID,

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from studio.domain.errors import ProjectError
-from studio.project.atomic import set_aside
+from studio.imaging.atomic import set_aside
 from studio.project.connection import DamagedProjectError
 from studio.project.paths import default_recovery_dir
 from studio.project.store import ProjectStore

@@ -15,7 +15,7 @@ import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
-from studio.project.atomic import fsync_directory, fsync_file, temporary_sibling
+from studio.imaging.atomic import fsync_directory, fsync_file, temporary_sibling
 
 SaveProgress = Callable[[int, int], None]
 # Pages copied per step (1 MB at SQLite's default page size): progress is reported between

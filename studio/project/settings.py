@@ -12,7 +12,7 @@ from pathlib import Path
 
 from studio.domain.errors import ProjectError
 from studio.domain.settings import EngineSettings
-from studio.project.atomic import atomic_write_bytes, set_aside
+from studio.imaging.atomic import atomic_write_bytes, set_aside
 from studio.project.paths import default_config_dir
 
 SETTINGS_FILE = "settings.json"

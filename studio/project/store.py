@@ -146,7 +146,7 @@ class ProjectStore:
         width: int,
         height: int,
         prompt: str,
-        recipe: dict[str, Any],
+        recipe: dict[str, Any] | str,
     ) -> HistoryEntry:
         """Store an image and its history entry in one transaction, committed on return.
 
@@ -163,12 +163,13 @@ class ProjectStore:
         prompt
             Shown in and searched by the history panel.
         recipe
-            JSON-able dict; values JSON cannot hold are stored as text.
+            JSON text, stored as it is (a result's recipe is serialised once, where it is
+            made), or a JSON-able dict whose values JSON cannot hold are stored as text.
 
         Raises
         ------
         ValueError
-            If ``png`` is not PNG data or the size is not positive.
+            If ``png`` is not PNG data, the size is not positive or ``recipe`` is not JSON.
         ProjectError
             If the project is read-only or the write failed (nothing is then stored).
         """
@@ -181,7 +182,8 @@ class ProjectStore:
         # Lone surrogates cannot be stored as SQLite text; the exact prompt stays in the
         # recipe, whose ASCII-only JSON keeps it.
         entry = HistoryEntry(0, 0, kind, now, _SURROGATES.sub("\ufffd", prompt), width, height)
-        recipe_json = json.dumps(recipe, default=str)
+        recipe_json = recipe if isinstance(recipe, str) else json.dumps(recipe, default=str)
+        recipe_data = json.loads(recipe_json)  # refuse text that is not JSON before writing
         with self._writing("save the new image") as connection:
             image_id = rows.find_image(connection, digest, len(png))
             if image_id is None:
@@ -189,7 +191,7 @@ class ProjectStore:
                 image_id = rows.insert_image(connection, image)
             entry = replace(entry, image_id=image_id)
             entry = replace(entry, id=rows.insert_history(connection, entry, recipe_json))
-        return replace(entry, recipe=json.loads(recipe_json))
+        return replace(entry, recipe=recipe_data)
 
     def entries(self, filter_text: str = "") -> list[HistoryEntry]:
         """History entries, newest first, whose prompt contains ``filter_text`` (any case)."""

@@ -18,6 +18,7 @@ class WindowActions:
     save: QAction
     save_as: QAction
     export: dict[int, QAction]
+    export_sheet: QAction
     import_image: QAction
     add_model_file: QAction
     add_model_folder: QAction
@@ -28,6 +29,9 @@ class WindowActions:
     cancel: QAction
     use_as_init: QAction
     apply_style: QAction
+    remove_background: QAction
+    pixelate: QAction
+    lock_palette: QAction
     zoom_in: QAction
     zoom_out: QAction
     fit: QAction
@@ -73,6 +77,12 @@ def build_actions(window: QMainWindow, undo_stack: QUndoStack) -> WindowActions:
         save=_action(window, "Save Project", keys.Save),
         save_as=_action(window, "Save Project As…", "Ctrl+Shift+S"),
         export=export,
+        export_sheet=_action(
+            window,
+            "Export Sprite Sheet…",
+            "Ctrl+Shift+E",
+            tip="Pack history images into a sheet with atlases for Godot, Unity, Phaser, libGDX",
+        ),
         import_image=_action(
             window,
             "Import Image…",
@@ -103,6 +113,21 @@ def build_actions(window: QMainWindow, undo_stack: QUndoStack) -> WindowActions:
             "Ctrl+Shift+Enter",
             tip="Restyle the canvas image with the styles chosen in the Style tab",
         ),
+        remove_background=_action(
+            window,
+            "Remove Background",
+            "Ctrl+Shift+B",
+            tip="Key out the flat background of the canvas image (a new history entry)",
+        ),
+        pixelate=_action(
+            window,
+            "Pixelate…",
+            "Ctrl+Shift+P",
+            tip="Pixel art on a palette from the canvas image (a new history entry)",
+        ),
+        lock_palette=_action(
+            window, "Lock Palette…", tip="Snap every new result and export to one palette"
+        ),
         zoom_in=_action(window, "Zoom In", keys.ZoomIn, "Ctrl+="),
         zoom_out=_action(window, "Zoom Out", keys.ZoomOut),
         fit=_action(window, "Fit to Window", "Ctrl+0"),
@@ -117,6 +142,8 @@ def build_menus(menu_bar: QMenuBar, actions: WindowActions) -> None:
     file_menu.addAction(actions.import_image)
     export_menu = file_menu.addMenu("Export")
     export_menu.addActions(list(actions.export.values()))
+    export_menu.addSeparator()
+    export_menu.addAction(actions.export_sheet)
     file_menu.addSeparator()
     file_menu.addActions([actions.add_model_file, actions.add_model_folder])
     file_menu.addSeparator()
@@ -130,6 +157,8 @@ def build_menus(menu_bar: QMenuBar, actions: WindowActions) -> None:
     image_menu.addSeparator()
     image_menu.addAction(actions.use_as_init)
     image_menu.addAction(actions.apply_style)
+    image_menu.addSeparator()
+    image_menu.addActions([actions.remove_background, actions.pixelate, actions.lock_palette])
 
     view_menu = menu_bar.addMenu("&View")
     view_menu.addActions([actions.zoom_in, actions.zoom_out, actions.fit, actions.actual_size])

@@ -14,8 +14,12 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from studio.domain.history import HistoryEntry
-from studio.imaging.recipe import image_recipe
+from studio.imaging.palettes import Palette
+from studio.imaging.palettes.lock import lock_result
+from studio.imaging.result import encode_result
+from studio.project.palette_lock import load_palette_lock, save_palette_lock
 from studio.project.records import DeletedEntry
+from studio.project.results import commit_result
 from studio.project.store import ProjectStore
 from studio.worker.jobs import FinishedImage
 
@@ -33,11 +37,14 @@ class Document(QObject):
         History changed (generation, import, delete, undo).
     title_changed(str)
         The window title should change (file name, untitled, read-only).
+    palette_lock_changed()
+        The project's locked palette was set or cleared.
     """
 
     reloaded = Signal()
     entry_added = Signal(object)
     entry_removed = Signal(int)
+    palette_lock_changed = Signal()
     title_changed = Signal(str)
 
     def __init__(self, store: ProjectStore, *, untitled: bool, parent: QObject | None = None):
@@ -104,18 +111,18 @@ class Document(QObject):
         return self._store.thumbnail_png(image_id)
 
     def add_finished(self, finished: FinishedImage) -> HistoryEntry:
-        """Commit a finished image and its recipe; returns the new history entry."""
-        image = finished.image
-        recipe = image_recipe(image)
-        return self.add_image(
-            kind=image.kind,
-            png=finished.png,
-            thumbnail=finished.thumbnail,
-            width=image.width,
-            height=image.height,
-            prompt=getattr(image.request, "prompt", "") or str(recipe.get("summary", "")),
-            recipe=recipe,
-        )
+        """Commit a finished image and its recipe; returns the new history entry.
+
+        With a locked palette the image is snapped to it first (the recipe says so), and
+        encoded again since its pixels changed.
+        """
+        result = finished.result
+        palette = self.palette_lock()
+        if palette is not None:
+            locked = lock_result(result.image, palette)
+            if locked is not result.image:
+                result = encode_result(locked)
+        return self._added(commit_result(self._store, result))
 
     def add_image(
         self,
@@ -128,7 +135,11 @@ class Document(QObject):
         prompt: str,
         recipe: dict[str, Any],
     ) -> HistoryEntry:
-        entry = self._store.add_image_entry(kind, png, thumbnail, width, height, prompt, recipe)
+        return self._added(
+            self._store.add_image_entry(kind, png, thumbnail, width, height, prompt, recipe)
+        )
+
+    def _added(self, entry: HistoryEntry) -> HistoryEntry:
         self.entry_added.emit(entry)
         if self._untitled and self._store.image_count() == 1:
             self.title_changed.emit(self.title())
@@ -143,6 +154,26 @@ class Document(QObject):
         entry = self._store.restore_entry(deleted)
         self.entry_added.emit(entry)
         return entry
+
+    # -- palette lock -----------------------------------------------------------------------
+
+    def palette_lock(self) -> Palette | None:
+        """The palette this project is locked to, if any."""
+        return load_palette_lock(self._store)
+
+    def set_palette_lock(self, palette: Palette | None) -> None:
+        """Lock the project to ``palette`` (``None`` unlocks); new results follow it."""
+        if not self.read_only:
+            save_palette_lock(self._store, palette)
+            self.palette_lock_changed.emit()
+
+    def export_settings(self, key: str) -> dict[str, Any]:
+        """Export options remembered for this project (engines chosen, layout...)."""
+        return self._store.get_state(key) or {}
+
+    def save_export_settings(self, key: str, settings: dict[str, Any]) -> None:
+        if not self.read_only:
+            self._store.set_state(key, settings)
 
     # -- panel and canvas state ------------------------------------------------------------
 

@@ -6,13 +6,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, QSettings, QTimer, Signal
 
 from studio.domain.errors import StudioError
 from studio.domain.settings import EngineSettings
 from studio.imaging.decode import load_pixels
 from studio.imaging.filenames import safe_export_path, sanitize_filename_part
+from studio.imaging.pixels import upscale_nearest
 from studio.imaging.png import encode_png, png_text_chunks
 from studio.imaging.recipe import read_recipe
 from studio.imaging.thumbnails import make_thumbnail
@@ -27,11 +27,6 @@ from studio.worker.facade import EngineFacade
 AUTOSAVE_MS = 30_000
 MAX_IMPORT_BYTES = 256 * 1024 * 1024
 StateProvider = Callable[[], dict[str, Any]]
-
-
-def upscale_nearest(pixels: np.ndarray, scale: int) -> np.ndarray:
-    """Enlarge by an integer factor with hard pixel edges (sprites, pixel art)."""
-    return pixels.repeat(scale, axis=0).repeat(scale, axis=1)
 
 
 def write_file_atomically(path: Path, data: bytes) -> None:

@@ -95,8 +95,5 @@ class HistoryModel(QAbstractListModel):
     def row_of(self, entry_id: int) -> int:
         return next((i for i, e in enumerate(self._entries) if e.id == entry_id), -1)
 
-    def entry_at(self, row: int) -> HistoryEntry:
-        return self._entries[row]
-
     def entries(self) -> list[HistoryEntry]:
         return list(self._entries)

@@ -20,7 +20,7 @@ class HistoryPanel(QWidget):
     entry_selected(HistoryEntry)
         The user picked an entry (click, arrow keys).
     delete_requested(int), use_as_init_requested(int), use_as_style_requested(int),
-    export_requested(int)
+    export_requested(int), sheet_export_requested(int), remove_background_requested(int)
         Asked from the context menu or the keyboard, with the entry id.
     """
 
@@ -29,6 +29,8 @@ class HistoryPanel(QWidget):
     use_as_init_requested = Signal(int)
     use_as_style_requested = Signal(int)
     export_requested = Signal(int)
+    sheet_export_requested = Signal(int)
+    remove_background_requested = Signal(int)
 
     def __init__(self, model: HistoryModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -128,6 +130,10 @@ class HistoryPanel(QWidget):
         menu.addAction("Use as Init Image", lambda: self.use_as_init_requested.emit(entry.id))
         menu.addAction("Use as Style", lambda: self.use_as_style_requested.emit(entry.id))
         menu.addAction("Export Image…", lambda: self.export_requested.emit(entry.id))
+        menu.addAction(
+            "Export as Sprite Sheet…", lambda: self.sheet_export_requested.emit(entry.id)
+        )
+        menu.addAction("Remove Background", lambda: self.remove_background_requested.emit(entry.id))
         menu.addSeparator()
         menu.addAction("Delete from History", lambda: self.delete_requested.emit(entry.id))
         menu.exec(self.view.viewport().mapToGlobal(pos))

@@ -16,10 +16,11 @@ from studio.ui.canvas import CanvasView
 from studio.ui.dialogs import Dialogs
 from studio.ui.document import Document
 from studio.ui.file_controller import FileController
-from studio.ui.generation_controller import GenerationController
+from studio.ui.game_export_controller import GameExportController
 from studio.ui.history_controller import HistoryController
 from studio.ui.history_model import HistoryModel
 from studio.ui.history_panel import HistoryPanel
+from studio.ui.job_controller import JobController
 from studio.ui.notice import NoticeBanner
 from studio.ui.prompt_panel import PromptPanel
 from studio.ui.status_bar import JobStatusBar
@@ -59,7 +60,7 @@ class MainWindow(QMainWindow):
         self.undo_stack = QUndoStack(self)
         self._closing_done = False
         self._build_widgets()
-        self.generation = GenerationController(
+        self.jobs = JobController(
             facade, document, self.prompt_panel, self.canvas, self.status, self.notice, self
         )
         self.history = HistoryController(
@@ -90,12 +91,13 @@ class MainWindow(QMainWindow):
             self.style_panel,
             self.canvas,
             self.history,
-            self.generation,
+            self.jobs,
             self.undo_stack,
             self.notice,
             self.files.dialogs,
             self,
         )
+        self.game = GameExportController(document, self.status, self.notice, self)
         self.actions = build_actions(self, self.undo_stack)
         build_menus(self.menuBar(), self.actions)
         self._connect()
@@ -149,11 +151,16 @@ class MainWindow(QMainWindow):
             action.triggered.connect(
                 lambda _=False, s=scale: files.export_image(self.history.current_entry_id, s)
             )
+        current = lambda: self.history.current_entry_id  # noqa: E731
+        a.export_sheet.triggered.connect(lambda: self.game.open_sheet_export([current()], self))
+        a.remove_background.triggered.connect(lambda: self.game.remove_background(current()))
+        a.lock_palette.triggered.connect(lambda: self.game.open_palette_lock(current(), self))
+        a.pixelate.triggered.connect(lambda: self.game.open_pixelate(current(), self))
         a.add_model_file.triggered.connect(lambda: files.add_model())
         a.add_model_folder.triggered.connect(lambda: files.add_model(folder=True))
         a.quit.triggered.connect(self.close)
-        a.generate.triggered.connect(self.generation.generate)
-        a.cancel.triggered.connect(self.generation.cancel)
+        a.generate.triggered.connect(self.jobs.generate)
+        a.cancel.triggered.connect(self.jobs.cancel)
         a.use_as_init.triggered.connect(lambda: self.history.use_as_init())
         a.apply_style.triggered.connect(self._apply_style)
         a.zoom_in.triggered.connect(self.canvas.zoom_in)
@@ -161,9 +168,14 @@ class MainWindow(QMainWindow):
         a.fit.triggered.connect(self.canvas.fit)
         a.actual_size.triggered.connect(self.canvas.actual_size)
 
-        self.generation.image_committed.connect(lambda e, _job: self.history.show_entry(e.id))
+        self.jobs.image_committed.connect(lambda e: self.history.show_entry(e.id))
         self.history_panel.export_requested.connect(lambda i: files.export_image(i))
         self.history_panel.use_as_style_requested.connect(self.style.add_entry_as_style)
+        self.history_panel.sheet_export_requested.connect(
+            lambda i: self.game.open_sheet_export([i], self)
+        )
+        self.history_panel.remove_background_requested.connect(self.game.remove_background)
+        self.game.image_edited.connect(self.history.show_entry)
         files.image_imported.connect(self._on_image_imported)
         self.document.title_changed.connect(self.setWindowTitle)
         self.document.reloaded.connect(self._on_document_reloaded)
@@ -245,6 +257,7 @@ class MainWindow(QMainWindow):
         QSettings().setValue("window/geometry", self.saveGeometry())
         QSettings().setValue("window/splitter", self.splitter.saveState())
         self.facade.shutdown()
+        self.game.shut_down()
         self.document.close(discard=discard)
 
     def _restore_window_geometry(self) -> None:

@@ -64,9 +64,6 @@ class MaskLayer:
         self._dirty = True
         self._refresh()
 
-    def set_visible(self, visible: bool) -> None:
-        self._item.setVisible(visible)
-
     def png(self) -> bytes | None:
         """The mask as an 8-bit PNG the size of the image, or None when nothing is painted."""
         if self._mask is None or not self._dirty:

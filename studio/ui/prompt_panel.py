@@ -7,6 +7,7 @@ from typing import Any
 from PySide6.QtCore import QRegularExpression, Qt, Signal
 from PySide6.QtGui import QImage, QPixmap, QRegularExpressionValidator
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDoubleSpinBox,
     QFormLayout,
@@ -22,10 +23,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from studio.domain.models import ModelInfo
+from studio.domain.models import ModelInfo, ModelSource
 from studio.domain.requests import MAX_BATCH, MAX_SEED, MAX_SIDE, MAX_STEPS, GenerationRequest
 from studio.domain.samplers import DEFAULT_SAMPLER, SAMPLER_NAMES
 
+TRANSPARENT_TIP = (
+    "Stable Diffusion paints on flat green and the green is matted out, so the image has real "
+    "alpha and no halo."
+)
 SIZE_PRESETS: tuple[tuple[int, int], ...] = (
     (64, 64),
     (128, 128),
@@ -119,6 +124,9 @@ class PromptPanel(QWidget):
 
         self.batch_spin = QSpinBox()
         self.batch_spin.setRange(1, MAX_BATCH)
+        self.transparent_check = QCheckBox("Transparent background")
+        self.transparent_check.setObjectName("transparentBackground")
+        self.transparent_check.setToolTip(TRANSPARENT_TIP)
 
         form = QFormLayout()
         form.addRow("Model", self.model_combo)
@@ -128,6 +136,7 @@ class PromptPanel(QWidget):
         form.addRow("Seed", seed_row)
         form.addRow("Size", size_row)
         form.addRow("Batch count", self.batch_spin)
+        form.addRow(self.transparent_check)
 
         self.init_group = self._build_init_group()
 
@@ -248,6 +257,13 @@ class PromptPanel(QWidget):
             used = info is None or control in info.controls
             widget.setEnabled(used)
             widget.setToolTip("" if used else f"{info.name} does not use this setting.")
+        builtin = info is not None and info.source == ModelSource.BUILTIN
+        self.transparent_check.setEnabled(not builtin)
+        self.transparent_check.setToolTip(
+            f"{info.name} always draws sprites with real transparency."
+            if builtin
+            else TRANSPARENT_TIP
+        )
 
     def _apply_model_defaults(self, info: ModelInfo) -> None:
         # A model made for 64 px sprites and one made for 1024 px scenes need other sizes,
@@ -283,6 +299,7 @@ class PromptPanel(QWidget):
             batch_count=self.batch_spin.value(),
             init_image=self._init_png,
             strength=self.strength_spin.value(),
+            transparent_background=self.transparent_check.isChecked(),
         )
 
     def apply_request(self, data: dict[str, Any], *, lock_seed: bool = True) -> None:
@@ -301,6 +318,7 @@ class PromptPanel(QWidget):
             self.cfg_spin.setValue(float(data["cfg_scale"]))
         if isinstance(data.get("strength"), int | float):
             self.strength_spin.setValue(float(data["strength"]))
+        self.transparent_check.setChecked(data.get("transparent_background") is True)
         seed = data.get("seed")
         if isinstance(seed, int) and 0 <= seed <= MAX_SEED:
             self.seed_edit.setText(str(seed))
@@ -376,6 +394,7 @@ class PromptPanel(QWidget):
             "height": self.height_spin.value(),
             "batch_count": self.batch_spin.value(),
             "strength": self.strength_spin.value(),
+            "transparent_background": self.transparent_check.isChecked(),
             "seed_locked": self.seed_lock.isChecked(),
         }
         if self.seed_edit.text():

@@ -13,8 +13,8 @@ from studio.imaging.decode import load_pixels
 from studio.ui.canvas import CanvasView
 from studio.ui.dialogs import Dialogs
 from studio.ui.document import Document
-from studio.ui.generation_controller import GenerationController
 from studio.ui.history_controller import HistoryController
+from studio.ui.job_controller import JobController, JobRecord
 from studio.ui.notice import NoticeBanner
 from studio.ui.style_panel import ChosenStyle, StylePanel
 from studio.worker.facade import EngineFacade
@@ -67,7 +67,7 @@ class StyleController(QObject):
         panel: StylePanel,
         canvas: CanvasView,
         history: HistoryController,
-        generation: GenerationController,
+        jobs: JobController,
         undo_stack: QUndoStack,
         notice: NoticeBanner,
         dialogs: Dialogs,
@@ -79,11 +79,10 @@ class StyleController(QObject):
         self._panel = panel
         self._canvas = canvas
         self._history = history
-        self._generation = generation
+        self._jobs = jobs
         self._undo = undo_stack
         self._notice = notice
         self.dialogs = dialogs
-        self._sources: dict[int, int] = {}  # job id -> source entry id
 
         panel.apply_requested.connect(self.apply)
         panel.style_image_requested.connect(lambda: self.add_style_image())
@@ -91,7 +90,6 @@ class StyleController(QObject):
         panel.mask_mode_changed.connect(canvas.set_mask_mode)
         panel.clear_mask_requested.connect(canvas.mask.clear)
         panel.brush_size_changed.connect(self._set_brush_size)
-        generation.image_committed.connect(self._on_image_committed)
         facade.style_presets_ready.connect(panel.set_presets)
         facade.style_presets_failed.connect(panel.set_presets_failed)
 
@@ -112,15 +110,11 @@ class StyleController(QObject):
         except InvalidRequestError as exc:
             self._notice.show_message(str(exc), "error")
             return None
-        job_id = self._generation.submit(request)
-        if job_id is not None:
-            self._sources[job_id] = source_id
-        return job_id
+        return self._jobs.submit(request, source=entry, on_result=self._on_result)
 
-    def _on_image_committed(self, entry: HistoryEntry, job_id: int) -> None:
-        source_id = self._sources.pop(job_id, None)
-        if source_id is None:
-            return
+    def _on_result(self, entry: HistoryEntry, record: JobRecord) -> None:
+        # The job's record names the entry it restyled: undo goes back to that one.
+        source_id = record.source.id if record.source is not None else 0
         self._undo.push(ApplyStyleCommand(self._document, self._history, entry, source_id))
         self._history.show_entry(entry.id)
 

@@ -1,20 +1,24 @@
 """The GUI-thread face of the inference worker.
 
 The UI and the tests connect to this object only. It lives on the GUI thread, so its signals
-are delivered there; the worker's own signals arrive here through queued connections and are
-re-emitted (connecting a lambda straight to a worker signal would run it on the worker thread).
+are delivered there; the worker's own signals arrive here through queued connections, relayed
+signal to signal (connecting a lambda straight to a worker signal would run it on the worker
+thread). Short engine calls (models, presets) share one call/done/failed mechanism, as
+superqt's thread workers do: each call's answer goes to the callbacks it was made with.
 """
 
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 
 from studio.domain.engine_protocol import EngineProtocol
+from studio.domain.jobs import JobRequest
 from studio.worker.inference_worker import InferenceWorker
-from studio.worker.jobs import FinishedImage, Job
+from studio.worker.jobs import EngineCall, Job
 from studio.worker.thread import InferenceThread
 
 
@@ -23,7 +27,7 @@ class EngineFacade(QObject):
 
     Signals
     -------
-    queued(job_id), started(job_id), progress(job_id, ProgressUpdate),
+    started(job_id), progress(job_id, ProgressUpdate),
     image_ready(FinishedImage), finished(job_id), failed(job_id, message), cancelled(job_id),
     busy_changed(bool), models_changed(list[ModelInfo]), models_failed(message),
     model_added(ModelInfo), model_add_failed(path, message),
@@ -31,7 +35,6 @@ class EngineFacade(QObject):
     engine_ready().
     """
 
-    queued = Signal(int)
     started = Signal(int)
     progress = Signal(int, object)
     image_ready = Signal(object)
@@ -48,17 +51,16 @@ class EngineFacade(QObject):
     engine_ready = Signal()
 
     _submit_job = Signal(object)
-    _list_models = Signal()
-    _add_model = Signal(str)
-    _list_style_presets = Signal()
+    _call = Signal(object)
     _warm_up = Signal()
     _shut_down = Signal()
 
     def __init__(self, engine: EngineProtocol, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._ids = itertools.count(1)
+        self._call_ids = itertools.count(1)
         self._jobs: dict[int, Job] = {}  # queued or running, in submission order
-        self._running: int | None = None
+        self._calls: dict[int, tuple[Callable[[Any], None], Callable[[str], None]]] = {}
         self._closed = False
         self._thread = InferenceThread()
         self._worker = InferenceWorker(engine)
@@ -69,38 +71,31 @@ class EngineFacade(QObject):
     def _connect(self) -> None:
         queued = Qt.ConnectionType.QueuedConnection
         self._submit_job.connect(self._worker.run_job, queued)
-        self._list_models.connect(self._worker.list_models, queued)
-        self._add_model.connect(self._worker.add_model_path, queued)
-        self._list_style_presets.connect(self._worker.list_style_presets, queued)
+        self._call.connect(self._worker.run_call, queued)
         self._warm_up.connect(self._worker.warm_up, queued)
         self._shut_down.connect(self._worker.shut_down, queued)
         self._thread.finished.connect(self._worker.deleteLater)
 
         worker = self._worker
-        worker.job_started.connect(self._on_started, queued)
-        worker.job_progress.connect(self._on_progress, queued)
-        worker.image_ready.connect(self._on_image_ready, queued)
+        worker.job_started.connect(self.started, queued)
+        worker.job_progress.connect(self.progress, queued)
+        worker.image_ready.connect(self.image_ready, queued)
         worker.job_finished.connect(self._on_finished, queued)
         worker.job_failed.connect(self._on_failed, queued)
         worker.job_cancelled.connect(self._on_cancelled, queued)
-        worker.models_listed.connect(self.models_changed, queued)
-        worker.models_failed.connect(self.models_failed, queued)
-        worker.model_added.connect(self.model_added, queued)
-        worker.model_add_failed.connect(self.model_add_failed, queued)
-        worker.style_presets_listed.connect(self.style_presets_ready, queued)
-        worker.style_presets_failed.connect(self.style_presets_failed, queued)
+        worker.call_done.connect(self._on_call_done, queued)
+        worker.call_failed.connect(self._on_call_failed, queued)
         worker.engine_ready.connect(self.engine_ready, queued)
 
     # -- commands ---------------------------------------------------------------------------
 
-    def submit(self, request: Any) -> int:
-        """Queue a request; returns its job id. ``queued`` is emitted before this returns."""
+    def submit(self, request: JobRequest) -> int:
+        """Queue a request; returns its job id."""
         if self._closed:
             raise RuntimeError("the inference worker is shut down")
         job = Job(id=next(self._ids), request=request)
         was_busy = self.is_busy
         self._jobs[job.id] = job
-        self.queued.emit(job.id)
         if not was_busy:
             self.busy_changed.emit(True)
         self._submit_job.emit(job)
@@ -118,11 +113,23 @@ class EngineFacade(QObject):
 
     def refresh_models(self) -> None:
         """Ask the engine for the models it can see; answers with ``models_changed``."""
-        self._list_models.emit()
+        self.call(
+            "list_models",
+            (),
+            "Could not list models",
+            self.models_changed.emit,
+            self.models_failed.emit,
+        )
 
     def add_model_path(self, path: str) -> None:
         """Validate a model file or folder on the worker; answers ``model_added`` or failure."""
-        self._add_model.emit(path)
+        self.call(
+            "add_model_path",
+            (path,),
+            f"Could not add {path}",
+            self.model_added.emit,
+            lambda message: self.model_add_failed.emit(path, message),
+        )
 
     def warm_up(self) -> None:
         """Have the worker import its heavy libraries now; answers ``engine_ready``.
@@ -134,7 +141,34 @@ class EngineFacade(QObject):
 
     def load_style_presets(self) -> None:
         """Ask for the preset styles and their thumbnails; answers ``style_presets_ready``."""
-        self._list_style_presets.emit()
+        self.call(
+            "style_presets",
+            (),
+            "Could not load the preset styles",
+            self.style_presets_ready.emit,
+            self.style_presets_failed.emit,
+        )
+
+    def call(
+        self,
+        method: str,
+        args: tuple[object, ...],
+        failure: str,
+        on_done: Callable[[Any], None],
+        on_failed: Callable[[str], None],
+    ) -> None:
+        """Run engine ``method(*args)`` on the worker; the answer arrives on the GUI thread.
+
+        Parameters
+        ----------
+        failure
+            How the message of an unexpected error starts (``"Could not list models"``).
+        on_done, on_failed
+            Called on the GUI thread with the return value, or with the message of the error.
+        """
+        call = EngineCall(next(self._call_ids), method, tuple(args), failure)
+        self._calls[call.id] = (on_done, on_failed)
+        self._call.emit(call)
 
     def shutdown(self, timeout_ms: int = 60_000) -> bool:
         """Cancel everything, close the engine and join the thread. Returns True when joined."""
@@ -152,28 +186,21 @@ class EngineFacade(QObject):
         return bool(self._jobs)
 
     @property
-    def running_job(self) -> int | None:
-        return self._running
-
-    @property
     def pending_count(self) -> int:
         """Jobs submitted and not yet ended, the running one included."""
         return len(self._jobs)
 
     # -- worker events (arrive queued on the GUI thread) -----------------------------------
 
-    @Slot(int)
-    def _on_started(self, job_id: int) -> None:
-        self._running = job_id
-        self.started.emit(job_id)
-
     @Slot(int, object)
-    def _on_progress(self, job_id: int, update: object) -> None:
-        self.progress.emit(job_id, update)
+    def _on_call_done(self, call_id: int, result: object) -> None:
+        on_done, _ = self._calls.pop(call_id)
+        on_done(result)
 
-    @Slot(object)
-    def _on_image_ready(self, finished: FinishedImage) -> None:
-        self.image_ready.emit(finished)
+    @Slot(int, str)
+    def _on_call_failed(self, call_id: int, message: str) -> None:
+        _, on_failed = self._calls.pop(call_id)
+        on_failed(message)
 
     @Slot(int)
     def _on_finished(self, job_id: int) -> None:
@@ -195,8 +222,6 @@ class EngineFacade(QObject):
 
     def _end(self, job_id: int) -> None:
         self._jobs.pop(job_id, None)
-        if self._running == job_id:
-            self._running = None
 
     def _emit_idle_if_done(self) -> None:
         if not self._jobs:

@@ -10,9 +10,8 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 from studio.domain.engine_protocol import EngineProtocol
 from studio.domain.errors import JobCancelled, StudioError
 from studio.domain.results import GeneratedImage, ProgressUpdate
-from studio.imaging.recipe import encode_result_png
-from studio.imaging.thumbnails import make_thumbnail
-from studio.worker.jobs import FinishedImage, Job, ProgressThrottle
+from studio.imaging.result import encode_result
+from studio.worker.jobs import EngineCall, FinishedImage, Job, ProgressThrottle
 
 log = logging.getLogger(__name__)
 
@@ -39,13 +38,9 @@ class InferenceWorker(QObject):
     job_finished = Signal(int)
     job_failed = Signal(int, str)
     job_cancelled = Signal(int)
-    models_listed = Signal(object)  # list[ModelInfo]
-    models_failed = Signal(str)
-    model_added = Signal(object)  # ModelInfo
-    model_add_failed = Signal(str, str)  # path, message
+    call_done = Signal(int, object)  # call id, what the engine method returned
+    call_failed = Signal(int, str)  # call id, message
     engine_ready = Signal()
-    style_presets_listed = Signal(object)  # list[(index, name, png or None)]
-    style_presets_failed = Signal(str)
 
     def __init__(self, engine: EngineProtocol) -> None:
         super().__init__()
@@ -79,13 +74,8 @@ class InferenceWorker(QObject):
             self.job_finished.emit(job.id)
 
     def _finish(self, job_id: int, image: GeneratedImage) -> FinishedImage:
-        # Encoding here keeps PNG compression off the GUI thread.
-        return FinishedImage(
-            job_id=job_id,
-            image=image,
-            png=encode_result_png(image),
-            thumbnail=make_thumbnail(image.pixels),
-        )
+        # Encoding here keeps PNG compression and the recipe's JSON off the GUI thread.
+        return FinishedImage(job_id=job_id, result=encode_result(image))
 
     @Slot()
     def warm_up(self) -> None:
@@ -95,35 +85,18 @@ class InferenceWorker(QObject):
             log.warning("engine warm-up failed:\n%s", traceback.format_exc())
         self.engine_ready.emit()
 
-    @Slot()
-    def list_models(self) -> None:
+    @Slot(object)
+    def run_call(self, call: EngineCall) -> None:
+        """Run one short engine method and answer ``call_done`` or ``call_failed``."""
         try:
-            self.models_listed.emit(self._engine.list_models())
+            result = getattr(self._engine, call.method)(*call.args)
         except StudioError as exc:
-            self.models_failed.emit(str(exc))
-        except Exception as exc:
-            log.error("listing models failed:\n%s", traceback.format_exc())
-            self.models_failed.emit(f"Could not list models: {exc}")
-
-    @Slot(str)
-    def add_model_path(self, path: str) -> None:
-        try:
-            self.model_added.emit(self._engine.add_model_path(path))
-        except StudioError as exc:
-            self.model_add_failed.emit(path, str(exc))
-        except Exception as exc:
-            log.error("adding %s failed:\n%s", path, traceback.format_exc())
-            self.model_add_failed.emit(path, f"Could not add {path}: {exc}")
-
-    @Slot()
-    def list_style_presets(self) -> None:
-        try:
-            self.style_presets_listed.emit(self._engine.style_presets())
-        except StudioError as exc:
-            self.style_presets_failed.emit(str(exc))
-        except Exception as exc:
-            log.error("listing style presets failed:\n%s", traceback.format_exc())
-            self.style_presets_failed.emit(f"Could not load the preset styles: {exc}")
+            self.call_failed.emit(call.id, str(exc))
+        except Exception as exc:  # the worker must survive anything a call throws
+            log.error("%s failed:\n%s", call.method, traceback.format_exc())
+            self.call_failed.emit(call.id, f"{call.failure}: {exc}")
+        else:
+            self.call_done.emit(call.id, result)
 
     @Slot()
     def shut_down(self) -> None:

@@ -6,9 +6,10 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
 
+from studio.domain.jobs import JobRequest
 from studio.domain.results import GeneratedImage, ProgressUpdate
+from studio.imaging.result import EncodedResult
 
 PROGRESS_INTERVAL_S = 1 / 30  # at most ~30 progress events a second reach the GUI
 
@@ -18,26 +19,45 @@ class Job:
     """A request waiting for or running on the worker, with its own cancel flag."""
 
     id: int
-    request: Any
+    request: JobRequest
     cancel: threading.Event = field(default_factory=threading.Event)
 
 
 @dataclass(frozen=True, eq=False)
-class FinishedImage:
-    """One image the worker made, already encoded so the GUI thread only stores it.
+class EngineCall:
+    """A short engine method call run on the worker (listing models, presets...).
 
-    Parameters
-    ----------
-    png
-        Lossless PNG carrying the recipe (A1111 ``parameters`` and ``studio`` chunks).
-    thumbnail
-        Small PNG for the history panel.
+    ``failure`` starts the message of an unexpected error, e.g. ``"Could not list models"``.
+    """
+
+    id: int
+    method: str
+    args: tuple[object, ...] = ()
+    failure: str = "The engine call failed"
+
+
+@dataclass(frozen=True, eq=False)
+class FinishedImage:
+    """One image of job ``job_id``, already encoded so the GUI thread only stores it.
+
+    ``result`` carries the PNG with its recipe, the thumbnail and the history fields; the
+    recipe was computed once, on the worker (see :func:`studio.imaging.result.encode_result`).
     """
 
     job_id: int
-    image: GeneratedImage
-    png: bytes
-    thumbnail: bytes
+    result: EncodedResult
+
+    @property
+    def image(self) -> GeneratedImage:
+        return self.result.image
+
+    @property
+    def png(self) -> bytes:
+        return self.result.png
+
+    @property
+    def thumbnail(self) -> bytes:
+        return self.result.thumbnail
 
 
 class ProgressThrottle:

@@ -78,3 +78,12 @@ def test_alpha_mode_is_validated_and_round_trips() -> None:
     assert GenerationRequest.from_dict({"prompt": "x"}).alpha == "soft"
     with pytest.raises(InvalidRequestError, match="use soft or crisp"):
         GenerationRequest("x", alpha="hard")
+
+
+def test_transparent_background_round_trips_and_defaults_off() -> None:
+    from studio.domain.requests import GenerationRequest
+
+    assert GenerationRequest(prompt="a").transparent_background is False
+    request = GenerationRequest(prompt="a slime", transparent_background=True)
+    again = GenerationRequest.from_dict(request.to_dict())
+    assert again.transparent_background is True and again == request

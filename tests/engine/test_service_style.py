@@ -26,7 +26,11 @@ def test_style_requests_run_through_the_service(tmp_path, monkeypatch) -> None:
             threading.Event(),
         )
     )
+    from studio.engine.style import weights
+
+    assert weights._loaded  # the preset network stayed warm for the next job
     service.close()
+    assert not weights._loaded  # and closing the engine let it go
     assert len(images) == 1 and isinstance(images[0], GeneratedImage)
     assert images[0].kind == "style" and images[0].pixels.shape == (40, 48, 4)
     assert events and events[-1].step == events[-1].total

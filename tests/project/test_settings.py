@@ -11,7 +11,7 @@ import pytest
 
 from studio.domain.errors import ProjectError
 from studio.domain.settings import EngineSettings
-from studio.project import atomic
+from studio.imaging import atomic
 from studio.project.settings import (
     default_settings_path,
     load_engine_settings,

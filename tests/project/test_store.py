@@ -292,3 +292,16 @@ def test_file_names_with_uri_characters(tmp_path, name: str) -> None:
     with ProjectStore.open(tmp_path / name) as reopened:
         assert not reopened.read_only and len(reopened.entries()) == 1
     assert [p.name for p in tmp_path.iterdir()] == [name]
+
+
+def test_recipe_text_is_stored_as_it_is_and_text_that_is_not_json_is_refused(store) -> None:
+    png = encode_png(image_pixels(1))
+    text = '{"b": 1,  "a": [2, 3]}'
+    entry = store.add_image_entry("generate", png, png, 32, 24, "p", text)
+    row = store._connection.execute(
+        "SELECT recipe_json FROM history WHERE id = ?", (entry.id,)
+    ).fetchone()
+    assert row[0] == text and entry.recipe == {"b": 1, "a": [2, 3]}
+    with pytest.raises(ValueError):
+        store.add_image_entry("generate", png, png, 32, 24, "p", "{not json")
+    assert len(store.entries()) == 1

@@ -118,7 +118,7 @@ def test_batch_count_commits_every_image_with_consecutive_seeds(qtbot, window) -
 def test_bad_values_are_explained_not_submitted(qtbot, window, engine) -> None:
     _small(window)
     window.prompt_panel.width_spin.setValue(33)  # not a multiple of 8
-    assert window.generation.generate() is None
+    assert window.jobs.generate() is None
     assert "multiple of 8" in window.notice.text()
     assert engine.requests == []
 

@@ -9,6 +9,7 @@ from studio.domain.style import StyleRequest
 from studio.imaging.decode import load_pixels
 from studio.imaging.png import encode_png
 from studio.ui.image_convert import array_from_qimage
+from tests.fakes import STYLE_PREVIEW_LEVEL
 from tests.ui.conftest import TIMEOUT
 
 
@@ -140,3 +141,40 @@ def test_cancelling_a_style_job_adds_nothing(qtbot, window, engine) -> None:
         engine.resume.set()
     assert len(window.history_model.entries()) == 1
     assert window.undo_stack.count() == 0
+
+
+def test_a_style_result_enters_history_under_its_styles(qtbot, window) -> None:
+    _generate(qtbot, window)
+    _presets_loaded(qtbot, window)
+    gallery = window.style_panel.gallery
+    gallery.itemClicked.emit(gallery.item(1))
+    with qtbot.waitSignal(window.facade.finished, timeout=TIMEOUT):
+        window.style.apply()
+
+    entry = window.history_model.entries()[0]
+    assert entry.kind == "style"
+    assert entry.prompt == "preset 1 100%" == entry.recipe["extra"]["style_summary"]
+    found = window.document.store.entries("preset 1")
+    assert [e.id for e in found] == [entry.id]
+
+
+def test_iterative_style_previews_reach_the_canvas(qtbot, window, engine) -> None:
+    _generate(qtbot, window)
+    assert window.style.add_entry_as_style()
+    window.style_panel.method_combo.setCurrentIndex(
+        window.style_panel.method_combo.findData("iterative")
+    )
+    engine.pause_at = 3
+    engine.paused.clear()
+    window.style.apply()
+    qtbot.waitUntil(engine.paused.is_set, timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: window.canvas.showing_preview, timeout=TIMEOUT)
+    # The 8x8 preview is stretched to the size of the image being restyled.
+    # items() lists the top (the mask layer) first; the image sits at the bottom.
+    shown = [item for item in window.canvas.items() if hasattr(item, "pixmap")][-1]
+    preview = shown.pixmap().toImage()
+    assert (preview.width(), preview.height()) == (32, 32)
+    assert preview.pixelColor(16, 16).red() == STYLE_PREVIEW_LEVEL
+    with qtbot.waitSignal(window.facade.finished, timeout=TIMEOUT):
+        engine.resume.set()
+    assert not window.canvas.showing_preview

@@ -130,6 +130,23 @@ def test_models_are_listed_and_added_on_the_worker(qtbot, facade, engine) -> Non
     assert "not a model" in refused.args[1]
 
 
+def test_an_unexpected_error_of_a_call_is_a_message_and_the_worker_answers_the_next(
+    qtbot, facade, engine
+) -> None:
+    def broken() -> list:
+        raise ZeroDivisionError("division by zero")
+
+    engine.style_presets = broken
+    with qtbot.waitSignal(facade.style_presets_failed, timeout=TIMEOUT) as failed:
+        facade.load_style_presets()
+    assert failed.args[0] == "Could not load the preset styles: division by zero"
+    answers: list[object] = []
+    with qtbot.waitSignal(facade.models_changed, timeout=TIMEOUT):
+        facade.call("list_models", (), "unused", answers.append, answers.append)
+        facade.refresh_models()
+    assert [m.id for m in answers[0]] == ["fake-sd"]
+
+
 def test_shutdown_mid_job_cancels_joins_and_closes_the_engine(qtbot, engine) -> None:
     engine.pause_at = 2
     facade = EngineFacade(engine)

@@ -81,14 +81,6 @@ class TextConditioner(nn.Module):
         context = self.token_proj(self.token_norm(tokens))
         return Conditioning(context, mask, self.pooled_proj(pooled))
 
-    def null(self, batch: int) -> Conditioning:
-        """The unconditional prompt for a batch of ``batch`` (one null token)."""
-        tokens = self.null_token.expand(batch, 1, -1)
-        mask = torch.ones(batch, 1, dtype=torch.bool, device=tokens.device)
-        pooled = self.null_pooled.expand(batch, -1)
-        text = TextEmbedding(pooled, tokens, mask)
-        return self.forward(text)
-
     def _with_null_rows(
         self, tokens: torch.Tensor, mask: torch.Tensor, pooled: torch.Tensor, drop: torch.Tensor
     ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 import torch
-import torch.nn.functional as F  # noqa: N812  (the PyTorch idiom)
+
+from studio.imaging.pixels import upscale_nearest  # noqa: F401  (re-exported for the backend)
 
 # Alpha below this (about 3/255) is snapped to fully transparent: a generator's background
 # hovers near zero, and an icon with a faint haze instead of real transparency is useless to
@@ -67,17 +68,3 @@ def preview_rgb_uint8(x: torch.Tensor) -> np.ndarray:
     composite = rgb + (1.0 - alpha) * checkerboard(premult.shape[-1]).to(rgb.device)
     out = (composite.clamp(0, 1) * 255.0).round().to(torch.uint8)[0].permute(1, 2, 0)
     return np.ascontiguousarray(out.cpu().numpy())
-
-
-def upscale_nearest(pixels: np.ndarray, factor: int) -> np.ndarray:
-    """Integer nearest-neighbour upscale of an ``(H, W, C)`` array (keeps sprite pixels crisp)."""
-    if factor == 1:
-        return pixels
-    return np.ascontiguousarray(pixels.repeat(factor, axis=0).repeat(factor, axis=1))
-
-
-def resize_model_space(x: torch.Tensor, size: int) -> torch.Tensor:
-    """Area-resize model-space images (premultiplied, so no dark fringes) to ``size``."""
-    if x.shape[-1] == size:
-        return x
-    return F.interpolate(x, size=(size, size), mode="area")

@@ -147,6 +147,15 @@ def _has_prefix(shapes: Mapping[str, Sequence[int]], prefix: str) -> bool:
     return any(name.startswith(prefix) for name in shapes)
 
 
+def _refuse_layerdiffuse(shapes: dict[str, tuple[int, ...]], name: str) -> None:
+    """A LayerDiffuse part is not a model on its own: say what it is, not "unknown weights"."""
+    from studio.engine.sd.layerdiffuse import identify_from_shapes
+
+    part = identify_from_shapes(shapes)
+    if part is not None:
+        raise ModelLoadError(part.describe(name))
+
+
 def detect_file(path: Path | str) -> CheckpointKind:
     """Detect the family of a checkpoint file.
 
@@ -166,6 +175,7 @@ def detect_file(path: Path | str) -> CheckpointKind:
     if path.suffix.lower() in safe_load.SAFETENSORS_SUFFIXES:
         header = safe_load.read_safetensors_header(path)
         shapes = safe_load.tensor_shapes(header)
+        _refuse_layerdiffuse(shapes, path.name)
         return detect_checkpoint(
             shapes, path.name, lambda name: safe_load.read_tensor_numpy(path, header, name)
         )

@@ -36,6 +36,7 @@ from studio.engine.sd.loading import LoadedPipeline, img2img_pipeline, load_pipe
 from studio.engine.sd.previews import latent_preview
 from studio.engine.sd.prompt_encoding import PromptEmbeddings, encode_prompts
 from studio.engine.sd.schedulers import build_scheduler, check_sampler_steps
+from studio.engine.sd.transparency import key_out_background, transparent_prompts
 
 if TYPE_CHECKING:
     import torch
@@ -141,9 +142,10 @@ class DiffusersBackend:
             if request.init_image is not None
             else None
         )
-        embeddings = encode_prompts(
-            pipe, request.prompt, request.negative_prompt, guidance=request.cfg_scale > 1.0
-        )
+        prompt, negative = request.prompt, request.negative_prompt
+        if request.transparent_background:
+            prompt, negative = transparent_prompts(prompt, negative)
+        embeddings = encode_prompts(pipe, prompt, negative, guidance=request.cfg_scale > 1.0)
         for index in range(request.batch_count):
             _raise_if_cancelled(cancel)
             job = _ImageJob(request, index, per_image, total, init_image, embeddings)
@@ -164,16 +166,20 @@ class DiffusersBackend:
         latents = self._sample(pipe, job, seed, callback)
         _raise_if_cancelled(cancel)
         decoded = self._require_decoder().decode(latents)
+        pixels, warnings, extra = decoded.pixels, decoded.warnings, {}
+        if job.request.transparent_background:
+            pixels, keyed_warnings, extra = key_out_background(pixels)
+            warnings = (*warnings, *keyed_warnings)
         return GeneratedImage(
             request=job.request.with_seed(seed),
-            pixels=decoded.pixels,
+            pixels=pixels,
             index=job.index,
             model_name=self.model.name,
             model_hash=self.model_hash,
             elapsed_s=time.perf_counter() - started,
             kind="generate",
-            warnings=decoded.warnings,
-            extra={"prompt_chunks": job.embeddings.chunks},
+            warnings=warnings,
+            extra={"prompt_chunks": job.embeddings.chunks, **extra},
         )
 
     def _pipe_for(self, request: GenerationRequest) -> Any:

@@ -20,7 +20,6 @@ from studio.engine.style.convs import ReflectConv, SpaceToDepthConv, UpsampleCon
 from studio.engine.style.layers import NormPass, conv_instance_norm
 
 STYLE_VECTOR_SIZE = 100
-STYLE_IMAGE_SIZE = 256
 
 # MobileNetV2 inverted residual blocks: (expansion, output channels, repeats, first stride).
 MOBILENET_V2_BLOCKS = (

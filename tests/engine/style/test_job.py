@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 
 import numpy as np
@@ -47,12 +48,15 @@ def test_result_has_the_source_size_kind_and_recipe(astronaut_png: bytes) -> Non
 
 
 def test_recipe_records_source_styles_weights_strength_and_colour_flag(astronaut_png) -> None:
-    from studio.imaging.recipe import image_recipe
+    from studio.imaging.result import encode_result
 
     request = StyleRequest(
         source=astronaut_png, presets=(1,), weights=(2.0,), strength=0.5, preserve_colors=True
     )
-    recipe = image_recipe(_run(request)[0])
+    result = encode_result(_run(request)[0])
+    recipe = json.loads(result.recipe_json)
+    # The history row is found by its styles, not left with an empty prompt.
+    assert result.history_text == recipe["extra"]["style_summary"] != ""
     stored = recipe["request"]
     assert stored["presets"] == [1] and stored["strength"] == 0.5
     assert stored["preserve_colors"] is True and stored["source_sha256"]

@@ -2,6 +2,8 @@
 
 The pattern (Qt's QSaveFile does the same): write a temporary file in the target's folder,
 flush it to the disk, rename it over the target in one step, then flush the folder entry.
+It lives in the bottom layer with the image files so every layer (project, engine caches,
+training outputs, the CLI) writes through this one helper.
 """
 
 from __future__ import annotations

@@ -1,0 +1,156 @@
+"""``studio sheet ENTRY_OR_FILE... -o DIR``: a sprite sheet and its atlases for game engines.
+
+Options follow the issue: ``--format texturepacker,aseprite,godot4,godot3,unity,libgdx,csv``
+(or ``all``), ``--grid CxR``, ``--padding N``, ``--extrude N``, ``--trim``, ``--pot``,
+``--scale N``, ``--max-size N`` and any number of ``--anim NAME:FPS:FRAMES``, where FRAMES are
+frame numbers (from 0, in argument order) or names: ``walk:8:0-7``, ``idle:4:0,1``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+from pathlib import Path
+
+from studio.domain.errors import InvalidRequestError
+
+NAME = "sheet"
+DEFAULT_FORMATS = "texturepacker,aseprite,godot4,unity,libgdx,csv"
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        NAME,
+        help="pack images into a sprite sheet with atlases for game engines",
+        description=(
+            "Pack images (files, folders, or history entries #N of --project) into a sprite "
+            "sheet, written with its atlas files and a recipes JSON into one folder."
+        ),
+    )
+    parser.add_argument("inputs", nargs="+", metavar="ENTRY_OR_FILE")
+    parser.add_argument("-o", "--output", type=Path, help="export folder (created)")
+    parser.add_argument("--project", type=Path, help="project the #N entries come from")
+    parser.add_argument("--name", default="sheet", help="base file name (default: sheet)")
+    parser.add_argument("--format", default=DEFAULT_FORMATS, help="formats, comma separated")
+    parser.add_argument("--frames", help="frame names, comma separated, in input order")
+    parser.add_argument("--grid", help="fixed grid COLUMNSxROWS instead of tight packing")
+    parser.add_argument("--padding", help="pixels between frames (default 1)")
+    parser.add_argument("--extrude", help="edge pixels repeated around frames (default 0)")
+    parser.add_argument("--trim", action="store_true", help="cut transparent borders")
+    parser.add_argument("--pot", action="store_true", help="power-of-two page sizes")
+    parser.add_argument("--scale", help="1, 2, 4 or 8 (nearest neighbour)")
+    parser.add_argument("--max-size", help="largest page side (default 4096)")
+    parser.add_argument("--smooth", action="store_true", help="linear filtering, not pixel art")
+    parser.add_argument(
+        "--keep-colours",
+        action="store_true",
+        help="ignore the project's locked palette (by default frames are snapped to it)",
+    )
+    parser.add_argument(
+        "--anim", action="append", default=[], help="NAME:FPS:FRAMES, e.g. walk:8:0-7"
+    )
+    parser.set_defaults(handler=run)
+
+
+def parse_grid(text: str | None) -> tuple[int, int] | None:
+    if text is None:
+        return None
+    match = re.fullmatch(r"(\d{1,4})[xX](\d{1,4})", text.strip())
+    if match is None:
+        raise InvalidRequestError(f"--grid {text!r} must look like 4x2 (columns x rows).")
+    return int(match.group(1)), int(match.group(2))
+
+
+def parse_animation(text: str, names: list[str]):
+    """``NAME:FPS:FRAMES`` as an :class:`~studio.imaging.sheets.Animation`."""
+    from studio.imaging.sheets import Animation, frame_name
+
+    parts = text.split(":")
+    if len(parts) != 3 or not parts[0].strip():
+        raise InvalidRequestError(f"--anim {text!r} must look like walk:8:0-7.")
+    label, fps_text, frames_text = parts
+    try:
+        fps = float(fps_text)
+    except ValueError:
+        raise InvalidRequestError(f"--anim {text!r}: {fps_text!r} is not a frame rate.") from None
+    frames: list[str] = []
+    for item in (p.strip() for p in frames_text.split(",") if p.strip()):
+        if re.fullmatch(r"\d+-\d+", item):
+            start, end = (int(v) for v in item.split("-"))
+            step = 1 if end >= start else -1
+            frames += [_frame_at(names, n, text) for n in range(start, end + step, step)]
+        elif item.isdigit():
+            frames.append(_frame_at(names, int(item), text))
+        elif frame_name(item) in names:
+            frames.append(frame_name(item))
+        else:
+            raise InvalidRequestError(f"--anim {text!r}: there is no frame {item!r}.")
+    return Animation(frame_name(label), tuple(frames), fps)
+
+
+def _frame_at(names: list[str], number: int, text: str) -> str:
+    if number >= len(names):
+        raise InvalidRequestError(
+            f"--anim {text!r}: frame {number} does not exist (frames are 0-{len(names) - 1})."
+        )
+    return names[number]
+
+
+def run(args: argparse.Namespace) -> int:
+    from studio.cli.export_inputs import (
+        check_output_folder,
+        parse_int,
+        project_palette_lock,
+        read_inputs,
+    )
+    from studio.imaging.palettes.lock import snap_to_palette
+    from studio.imaging.sheets import (
+        SheetFrame,
+        SheetOptions,
+        pack_sheet,
+        parse_formats,
+        sheet_files,
+    )
+    from studio.imaging.sheets.pack import unique_frame_names
+    from studio.project.export_folder import write_export_files
+
+    folder = check_output_folder(args.output)
+    formats = parse_formats(args.format)
+    options = SheetOptions(
+        layout="grid" if args.grid else "maxrects",
+        grid=parse_grid(args.grid),
+        padding=parse_int("--padding", args.padding, 0, 64, 1),
+        extrude=parse_int("--extrude", args.extrude, 0, 16, 0),
+        trim=args.trim,
+        pot=args.pot,
+        scale=parse_int("--scale", args.scale, 1, 8, 1),
+        max_size=parse_int("--max-size", args.max_size, 16, 16384, 4096),
+        pixel_art=not args.smooth,
+    )
+    images = read_inputs(args.inputs, args.project)
+    # A project locked to a palette exports on that palette (--keep-colours opts out).
+    palette = None if args.keep_colours else project_palette_lock(args.project)
+    labels = [image.name for image in images]
+    if args.frames:
+        given = [part.strip() for part in args.frames.split(",")]
+        if len(given) != len(images):
+            raise InvalidRequestError(
+                f"--frames names {len(given)} frames but {len(images)} images were given."
+            )
+        labels = given
+    names = unique_frame_names(labels)
+    animations = [parse_animation(text, names) for text in args.anim]
+    frames = [
+        SheetFrame(
+            name,
+            image.pixels if palette is None else snap_to_palette(image.pixels, palette),
+            image.source,
+        )
+        for name, image in zip(names, images, strict=True)
+    ]
+    sheet = pack_sheet(frames, animations, options)
+    written = write_export_files(folder, sheet_files(sheet, args.name, formats))
+    sizes = ", ".join(f"{w}x{h}" for w, h in (sheet.page_size(p) for p in range(len(sheet.pages))))
+    locked = f", snapped to {palette.name}" if palette is not None else ""
+    print(f"wrote {len(written)} files to {folder} ({len(frames)} frames on {sizes}{locked})")
+    return 0

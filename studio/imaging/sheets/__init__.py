@@ -1,0 +1,25 @@
+"""Sprite sheets: packing (rectpack MaxRects or a grid), trim, extrude, and atlas writers."""
+
+from studio.imaging.sheets.export import SHEET_FORMATS, parse_formats, sheet_files
+from studio.imaging.sheets.model import (
+    Animation,
+    PackedSheet,
+    PlacedFrame,
+    SheetFrame,
+    SheetOptions,
+    frame_name,
+)
+from studio.imaging.sheets.pack import pack_sheet
+
+__all__ = [
+    "SHEET_FORMATS",
+    "Animation",
+    "PackedSheet",
+    "PlacedFrame",
+    "SheetFrame",
+    "SheetOptions",
+    "frame_name",
+    "pack_sheet",
+    "parse_formats",
+    "sheet_files",
+]

@@ -1,0 +1,140 @@
+"""From frames to a :class:`PackedSheet`: scale, trim, place, draw the pages."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from studio.domain.errors import InvalidRequestError
+from studio.imaging.pixels import ensure_rgba, upscale_nearest
+from studio.imaging.sheets.model import (
+    Animation,
+    PackedSheet,
+    PlacedFrame,
+    SheetFrame,
+    SheetOptions,
+    frame_name,
+)
+from studio.imaging.sheets.packing import grid_slots, pack_rectangles, page_side
+from studio.imaging.sheets.trim import opaque_bounds
+
+MAX_FRAMES = 4096
+
+
+def unique_frame_names(names: list[str]) -> list[str]:
+    """Safe names (see :func:`frame_name`), with ``-2``, ``-3`` ... added to repeats."""
+    seen: dict[str, int] = {}
+    result = []
+    for name in names:
+        base = frame_name(name)
+        candidate, number = base, 1
+        while candidate in seen:
+            number += 1
+            candidate = f"{base}-{number}"
+        seen[candidate] = 1
+        result.append(candidate)
+    return result
+
+
+def pack_sheet(
+    frames: list[SheetFrame], animations: list[Animation], options: SheetOptions
+) -> PackedSheet:
+    """Lay frames out on one or more pages.
+
+    Parameters
+    ----------
+    frames
+        Sprites in frame order; names are made safe and unique here.
+    animations
+        Each refers to frames by (safe) name.
+    options
+        Layout, padding, trim and the rest.
+
+    Raises
+    ------
+    InvalidRequestError
+        No frames, too many frames, an animation naming a missing frame, or a frame larger
+        than a page.
+    """
+    if not frames:
+        raise InvalidRequestError("A sheet needs at least one frame.")
+    if len(frames) > MAX_FRAMES:
+        raise InvalidRequestError(f"A sheet holds at most {MAX_FRAMES} frames, not {len(frames)}.")
+    names = unique_frame_names([frame.name for frame in frames])
+    known = set(names)
+    for animation in animations:
+        missing = [name for name in animation.frames if name not in known]
+        if missing:
+            raise InvalidRequestError(
+                f"Animation {animation.name!r} names frames that are not in the sheet: "
+                f"{', '.join(missing[:5])}."
+            )
+    sprites = [upscale_nearest(ensure_rgba(frame.pixels), options.scale) for frame in frames]
+    trim = options.trim and options.layout == "maxrects"
+    boxes = [opaque_bounds(s) if trim else (0, 0, s.shape[1], s.shape[0]) for s in sprites]
+    margin = 2 * options.extrude + options.padding
+    if options.layout == "grid":
+        cell = (
+            max(s.shape[1] for s in sprites) + margin,
+            max(s.shape[0] for s in sprites) + margin,
+        )
+        slots, (columns, rows) = grid_slots(
+            len(sprites), cell, options.grid, options.max_size + options.padding
+        )
+        # A grid page is the whole grid, so grid slicers in the engines line up.
+        grid_page = (columns * cell[0] - options.padding, rows * cell[1] - options.padding)
+    else:
+        grid_page = None
+        sizes = [(w + margin, h + margin) for _x, _y, w, h in boxes]
+        # The last column and row need no padding after them: the page may be that much larger.
+        slots = pack_rectangles(sizes, options.max_size + options.padding, options.pot)
+    placed = []
+    for slot, name, sprite, (bx, by, bw, bh) in zip(slots, names, sprites, boxes, strict=True):
+        placed.append(
+            PlacedFrame(
+                name=name,
+                index=slot.index,
+                page=slot.page,
+                x=slot.x + options.extrude,
+                y=slot.y + options.extrude,
+                w=bw,
+                h=bh,
+                offset_x=bx,
+                offset_y=by,
+                source_w=sprite.shape[1],
+                source_h=sprite.shape[0],
+            )
+        )
+    pages = _draw_pages(placed, sprites, options, grid_page)
+    sources = {name: frame.source for name, frame in zip(names, frames, strict=True)}
+    return PackedSheet(tuple(pages), tuple(placed), tuple(animations), options, sources)
+
+
+def _draw_pages(
+    placed: list[PlacedFrame],
+    sprites: list[np.ndarray],
+    options: SheetOptions,
+    grid_page: tuple[int, int] | None,
+) -> list[np.ndarray]:
+    page_count = max(frame.page for frame in placed) + 1
+    pages = []
+    extrude = options.extrude
+    for page in range(page_count):
+        on_page = [f for f in placed if f.page == page]
+        width = max(f.x + f.w + extrude for f in on_page)
+        height = max(f.y + f.h + extrude for f in on_page)
+        if grid_page is not None:
+            width, height = max(width, grid_page[0]), max(height, grid_page[1])
+        if options.pot:
+            width, height = page_side(width, True), page_side(height, True)
+        canvas = np.zeros((height, width, 4), dtype=np.uint8)
+        for frame in on_page:
+            sprite = sprites[frame.index]
+            part = sprite[
+                frame.offset_y : frame.offset_y + frame.h, frame.offset_x : frame.offset_x + frame.w
+            ]
+            if extrude:
+                part = np.pad(part, ((extrude, extrude), (extrude, extrude), (0, 0)), mode="edge")
+            top, left = frame.y - extrude, frame.x - extrude
+            canvas[top : top + part.shape[0], left : left + part.shape[1]] = part
+        pages.append(canvas)
+    return pages

@@ -1,0 +1,1 @@
+"""One writer per engine format; each turns a PackedSheet into ``{file name: bytes}``."""

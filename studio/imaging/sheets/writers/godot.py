@@ -1,0 +1,105 @@
+"""Godot ``SpriteFrames`` resources: Godot 4 (``format=3``) and Godot 3 (``format=2``).
+
+Each frame is an ``AtlasTexture`` sub-resource over its page (``region`` is the rectangle,
+``margin`` restores the trimmed border); each animation lists its frames with ``speed`` in
+frames per second and ``loop``. Godot 4 frames carry a relative ``duration`` (1.0 each). A sheet
+without animations gets Godot's ``default`` animation with every frame. Frame names are
+already limited to ``[A-Za-z0-9_.-]`` so they need no escaping in the strings.
+"""
+
+from __future__ import annotations
+
+from studio.imaging.sheets.model import Animation, PackedSheet, PlacedFrame
+from studio.imaging.sheets.writers.common import page_image_name
+
+DEFAULT_ANIMATION_FPS = 5.0
+
+
+def godot4_spriteframes(sheet: PackedSheet, base: str, res_folder: str = "res://") -> bytes:
+    """The text of ``base.tres`` for Godot 4."""
+    count = len(sheet.pages)
+    ordered = sorted(sheet.frames, key=lambda f: f.index)
+    lines = [
+        f'[gd_resource type="SpriteFrames" load_steps={count + len(ordered) + 1} format=3]',
+        "",
+    ]
+    for page in range(count):
+        path = res_folder + page_image_name(base, page, count)
+        lines += [f'[ext_resource type="Texture2D" path="{path}" id="{page + 1}_page"]', ""]
+    for frame in ordered:
+        lines += [f'[sub_resource type="AtlasTexture" id="AtlasTexture_{frame.index + 1}"]']
+        lines += [f'atlas = ExtResource("{frame.page + 1}_page")']
+        lines += [f"region = Rect2({_rect(frame)})", *_margin(frame, "Rect2({})")]
+        lines += ["filter_clip = true", ""]
+    blocks = []
+    for animation in _animations(sheet):
+        frames = ",\n".join(
+            f'{{\n"duration": 1.0,\n"texture": SubResource("{_atlas_id(sheet, name)}")\n}}'
+            for name in animation.frames
+        )
+        blocks.append(
+            f'{{\n"frames": [{frames}],\n"loop": {_bool(animation.loop)},\n'
+            f'"name": &"{animation.name}",\n"speed": {float(animation.fps)!r}\n}}'
+        )
+    lines += ["[resource]", f"animations = [{', '.join(blocks)}]", ""]
+    return "\n".join(lines).encode("utf-8")
+
+
+def godot3_spriteframes(sheet: PackedSheet, base: str, res_folder: str = "res://") -> bytes:
+    """The text of ``base.godot3.tres`` for Godot 3 (no per-frame durations in that format)."""
+    count = len(sheet.pages)
+    ordered = sorted(sheet.frames, key=lambda f: f.index)
+    lines = [
+        f'[gd_resource type="SpriteFrames" load_steps={count + len(ordered) + 1} format=2]',
+        "",
+    ]
+    for page in range(count):
+        path = res_folder + page_image_name(base, page, count)
+        lines += [f'[ext_resource path="{path}" type="Texture" id={page + 1}]']
+    lines.append("")
+    for frame in ordered:
+        lines += [f'[sub_resource type="AtlasTexture" id={frame.index + 1}]']
+        lines += [f"atlas = ExtResource( {frame.page + 1} )"]
+        lines += [f"region = Rect2( {_rect(frame)} )", *_margin(frame, "Rect2( {} )")]
+        lines += ["filter_clip = true", ""]
+    blocks = []
+    for animation in _animations(sheet):
+        frames = ", ".join(
+            f"SubResource( {sheet.frame(name).index + 1} )" for name in animation.frames
+        )
+        blocks.append(
+            f'{{\n"frames": [ {frames} ],\n"loop": {_bool(animation.loop)},\n'
+            f'"name": "{animation.name}",\n"speed": {float(animation.fps)!r}\n}}'
+        )
+    lines += ["[resource]", f"animations = [ {', '.join(blocks)} ]", ""]
+    return "\n".join(lines).encode("utf-8")
+
+
+def _atlas_id(sheet: PackedSheet, name: str) -> str:
+    return f"AtlasTexture_{sheet.frame(name).index + 1}"
+
+
+def _animations(sheet: PackedSheet) -> list[Animation]:
+    if sheet.animations:
+        return list(sheet.animations)
+    names = tuple(f.name for f in sorted(sheet.frames, key=lambda f: f.index))
+    return [Animation("default", names, DEFAULT_ANIMATION_FPS)]
+
+
+def _rect(frame: PlacedFrame) -> str:
+    return f"{frame.x}, {frame.y}, {frame.w}, {frame.h}"
+
+
+def _margin(frame: PlacedFrame, template: str) -> list[str]:
+    """AtlasTexture ``margin``: the trimmed border's top-left and the size it adds back."""
+    if not frame.trimmed:
+        return []
+    values = (
+        f"{frame.offset_x}, {frame.offset_y}, "
+        f"{frame.source_w - frame.w}, {frame.source_h - frame.h}"
+    )
+    return [f"margin = {template.format(values)}"]
+
+
+def _bool(value: bool) -> str:
+    return "true" if value else "false"

@@ -1,0 +1,226 @@
+"""Every job from the button to the canvas: one record per job, from submit to its end.
+
+Generate and Apply Style both go through :class:`JobController`. The record of a job holds
+what its events need (where previews go, which entry a style result restyles, when it
+started, how many images it made), so no event handler guesses from the request's shape.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtCore import QObject, QSize, Signal
+
+from studio.domain.errors import InvalidRequestError
+from studio.domain.history import HistoryEntry
+from studio.domain.jobs import JobRequest
+from studio.domain.requests import GenerationRequest
+from studio.domain.results import ProgressUpdate
+from studio.domain.style import StyleRequest
+from studio.ui.canvas import CanvasView
+from studio.ui.document import Document
+from studio.ui.image_convert import qimage_from_array
+from studio.ui.notice import NoticeBanner
+from studio.ui.prompt_panel import PromptPanel
+from studio.ui.status_bar import JobStatusBar
+from studio.worker.facade import EngineFacade
+from studio.worker.jobs import FinishedImage
+
+ResultHandler = Callable[[HistoryEntry, "JobRecord"], None]
+
+
+@dataclass(eq=False)
+class JobRecord:
+    """What the window knows about one submitted job until it ends.
+
+    Parameters
+    ----------
+    preview_target
+        Size previews are stretched to: the coming image's size (the request's for a
+        generation, the source entry's for a style job).
+    source
+        The history entry a style job restyles; ``None`` for a generation.
+    on_result
+        Who shows a committed result; ``None`` means the controller's ``image_committed``.
+    """
+
+    job_id: int
+    request: JobRequest
+    preview_target: QSize | None
+    source: HistoryEntry | None = None
+    on_result: ResultHandler | None = None
+    started_at: float | None = None
+    images: int = 0
+
+
+def preview_target(request: JobRequest, source: HistoryEntry | None) -> QSize | None:
+    """The size a job's previews are shown at, or ``None`` when it cannot be known."""
+    match request:
+        case GenerationRequest(width=width, height=height):
+            return QSize(width, height)
+        case StyleRequest() if source is not None:
+            # The result is scaled back to the source's size, whatever size the work ran at.
+            return QSize(source.width, source.height)
+    return None
+
+
+class JobController(QObject):
+    """Turns the panel into jobs and job events into previews, history entries and messages.
+
+    Signals
+    -------
+    image_committed(HistoryEntry)
+        A finished image of a job without its own result handler is safely in the project.
+    """
+
+    image_committed = Signal(object)
+
+    def __init__(
+        self,
+        facade: EngineFacade,
+        document: Document,
+        panel: PromptPanel,
+        canvas: CanvasView,
+        status: JobStatusBar,
+        notice: NoticeBanner,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._facade = facade
+        self._document = document
+        self._panel = panel
+        self._canvas = canvas
+        self._status = status
+        self._notice = notice
+        self._records: dict[int, JobRecord] = {}
+
+        panel.generate_requested.connect(self.generate)
+        panel.cancel_requested.connect(self.cancel)
+        facade.started.connect(self._on_started)
+        facade.progress.connect(self._on_progress)
+        facade.image_ready.connect(self._on_image_ready)
+        facade.finished.connect(self._on_finished)
+        facade.failed.connect(self._on_failed)
+        facade.cancelled.connect(self._on_cancelled)
+        facade.busy_changed.connect(self._on_busy_changed)
+
+    def generate(self) -> int | None:
+        """Queue a job from the panel; returns its id, or None when it could not start."""
+        if self._document.read_only:
+            self._notice.show_message(
+                "This project was made by a newer Studio and is open read-only: "
+                "use File > New Project to generate.",
+                "warning",
+            )
+            return None
+        if not self._panel.has_models():
+            self._notice.show_message(
+                "No model to generate with: add one with File > Add Model File…", "warning"
+            )
+            return None
+        try:
+            request = self._panel.build_request()
+        except InvalidRequestError as exc:
+            self._notice.show_message(str(exc), "error")
+            return None
+        return self._queue(request, None, None)
+
+    def submit(
+        self,
+        request: JobRequest,
+        *,
+        source: HistoryEntry | None = None,
+        on_result: ResultHandler | None = None,
+    ) -> int | None:
+        """Queue any request (style transfer too) with the same progress and commit handling.
+
+        Parameters
+        ----------
+        source
+            The entry a style job restyles (its size is where previews are shown).
+        on_result
+            Called with each committed entry and the job's record instead of emitting
+            ``image_committed``, so a result is shown by exactly one owner.
+        """
+        if self._document.read_only:
+            self._notice.show_message("This project is open read-only.", "warning")
+            return None
+        return self._queue(request, source, on_result)
+
+    def _queue(
+        self, request: JobRequest, source: HistoryEntry | None, on_result: ResultHandler | None
+    ) -> int:
+        job_id = self._facade.submit(request)
+        target = preview_target(request, source)
+        self._records[job_id] = JobRecord(job_id, request, target, source, on_result)
+        self._status.set_waiting(self._facade.pending_count - 1)
+        return job_id
+
+    def cancel(self) -> None:
+        """Cancel the running job and everything queued (Esc)."""
+        if self._facade.is_busy:
+            self._status.say("Cancelling…")
+            self._facade.cancel()
+
+    def record(self, job_id: int) -> JobRecord | None:
+        """The record of a job that has not ended yet."""
+        return self._records.get(job_id)
+
+    # -- worker events ----------------------------------------------------------------------
+
+    def _on_started(self, job_id: int) -> None:
+        self._notice.dismiss()
+        record = self._records.get(job_id)
+        if record is not None:
+            record.started_at = time.monotonic()
+        self._status.job_started(waiting=self._facade.pending_count - 1)
+
+    def _on_progress(self, job_id: int, update: ProgressUpdate) -> None:
+        self._status.job_progress(update)
+        record = self._records.get(job_id)
+        if update.preview is not None and record is not None and record.preview_target:
+            self._canvas.show_preview(qimage_from_array(update.preview), record.preview_target)
+
+    def _on_image_ready(self, finished: FinishedImage) -> None:
+        # Committed before anything else happens: the image now survives a crash.
+        entry = self._document.add_finished(finished)
+        record = self._records.get(finished.job_id)
+        if record is not None:
+            record.images += 1
+        request = finished.image.request
+        if isinstance(request, GenerationRequest) and request.seed is not None:
+            self._panel.show_used_seed(request.seed)
+        if record is not None and record.on_result is not None:
+            record.on_result(entry, record)
+        else:
+            self.image_committed.emit(entry)
+        if finished.image.warnings:
+            self._notice.show_message("\n".join(finished.image.warnings), "warning")
+
+    def _on_finished(self, job_id: int) -> None:
+        record = self._records.pop(job_id, None)
+        count = record.images if record else 0
+        started = record.started_at if record and record.started_at else time.monotonic()
+        plural = "image" if count == 1 else "images"
+        self._status.say(f"Done: {count} {plural} in {time.monotonic() - started:.1f} s")
+
+    def _on_failed(self, job_id: int, message: str) -> None:
+        self._records.pop(job_id, None)
+        self._canvas.end_preview()
+        self._notice.show_message(message, "error")
+        self._status.say("Generation failed")
+
+    def _on_cancelled(self, job_id: int) -> None:
+        record = self._records.pop(job_id, None)
+        made = record.images if record else 0
+        self._canvas.end_preview()
+        kept = f" ({made} finished image{'s' if made != 1 else ''} kept)" if made else ""
+        self._status.say(f"Cancelled{kept}")
+
+    def _on_busy_changed(self, busy: bool) -> None:
+        self._panel.set_busy(busy)
+        if not busy:
+            self._status.set_idle()
+            self._status.set_waiting(0)
