@@ -38,6 +38,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     build.add_argument("--limit", type=int, help="at most N icons per source (quick runs)")
     build.add_argument("--workers", type=int, help="rendering processes (default: up to 2)")
     build.add_argument("--json", action="store_true", help="print the manifest as JSON")
+    build.add_argument(
+        "--no-augment", action="store_true", help="no colour captions or augmented copies"
+    )
+    build.add_argument(
+        "--recolour-share", type=float, default=1.0, help="recoloured copies per line icon"
+    )
+    build.add_argument(
+        "--hue-share", type=float, default=0.5, help="share of colour emoji with a hue copy"
+    )
+    build.add_argument(
+        "--pixel-share", type=float, default=0.3, help="share of colour emoji with a pixel-art copy"
+    )
     build.set_defaults(handler=run_build)
 
 
@@ -59,6 +71,7 @@ def run_build(args: argparse.Namespace) -> int:
                 print(f"  {path}: {reason}", file=sys.stderr)
     else:
         from studio.train.data.build import BuildOptions, build_dataset, default_workers
+        from studio.train.data.recolour import AugmentRecipe
 
         sources = tuple(s.strip() for s in (args.sources or "").split(",") if s.strip())
         options = BuildOptions(
@@ -68,6 +81,9 @@ def run_build(args: argparse.Namespace) -> int:
             cache_dir=args.cache,
             limit=args.limit,
             workers=args.workers or default_workers(),
+            augment=None
+            if args.no_augment
+            else AugmentRecipe(args.recolour_share, args.hue_share, args.pixel_share),
         )
         manifest = build_dataset(options)
     seconds = time.perf_counter() - started

@@ -33,6 +33,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--scorer-steps", type=int, help="training steps of the scorer if it is not cached"
     )
+    parser.add_argument(
+        "--game",
+        action="store_true",
+        help="score the held-out game prompts instead: colour accuracy, seed diversity, alpha",
+    )
+    parser.add_argument(
+        "--alpha", choices=("soft", "crisp"), default="soft", help="alpha mode when sampling"
+    )
     output = parser.add_mutually_exclusive_group()
     output.add_argument("--json", action="store_true", help="print the rows as JSON")
     output.add_argument("--markdown", action="store_true", help="print a Markdown table")
@@ -44,6 +52,8 @@ def run_eval(args: argparse.Namespace) -> int:
     from studio.domain.errors import InvalidRequestError
     from studio.train.evaluation.report import evaluate_models, format_markdown, format_table
 
+    if args.game:
+        return _run_game(args)
     if args.count < 0 or args.count == 1:
         # A Frechet distance needs a covariance, so at least two images.
         raise InvalidRequestError("--count must be 0 (all held-out prompts) or at least 2.")
@@ -64,4 +74,23 @@ def run_eval(args: argparse.Namespace) -> int:
         print(format_markdown(rows))
     else:
         print(format_table(rows))
+    return 0
+
+
+def _run_game(args: argparse.Namespace) -> int:
+    from studio.train.evaluation.game_metrics import evaluate_game, format_game_markdown
+
+    rows = evaluate_game(
+        args.data,
+        args.models,
+        out_dir=args.out,
+        seed=args.seed,
+        alpha=args.alpha,
+        device=args.device,
+        log=lambda message: print(message, file=sys.stderr),
+    )
+    if args.json:
+        print(json.dumps([row.to_dict() for row in rows], indent=2))
+    else:
+        print(format_game_markdown(rows))
     return 0

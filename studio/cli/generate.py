@@ -46,6 +46,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--count", type=int, default=1, help="number of images (seeds follow)")
     parser.add_argument("--init", type=Path, help="init image for image-to-image")
     parser.add_argument("--strength", type=float, help="with --init: how much to repaint (0-1)")
+    parser.add_argument(
+        "--alpha",
+        choices=("soft", "crisp"),
+        default="soft",
+        help="built-in sprite models: crisp snaps alpha to 0/1 (no halo on a game background)",
+    )
     parser.add_argument("--project", type=Path, help="also add the images to this .studio project")
     parser.add_argument("--device", choices=("auto", "cuda", "mps", "cpu"), help="compute device")
     add_edit_arguments(parser)
@@ -81,6 +87,7 @@ def build_request(args: argparse.Namespace, model_info) -> GenerationRequest:
         "batch_count": args.count,
         "init_image": init_png,
         "strength": args.strength if args.strength is not None else (1.0 if inpainting else 0.75),
+        "alpha": args.alpha,
         **edits,
     }
     if sampler:

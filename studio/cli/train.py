@@ -45,6 +45,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--name", help="model id (default builtin-FAMILY)")
     parser.add_argument("--threads", type=int, help="CPU threads (default: torch's choice)")
+    parser.add_argument(
+        "--init-from", type=Path, help="start from this model folder's weights (fine-tune)"
+    )
     parser.set_defaults(handler=run_train)
 
 
@@ -66,6 +69,7 @@ def run_train(args: argparse.Namespace) -> int:
         preset=args.preset,
         name=args.name,
         threads=args.threads,
+        init_from=args.init_from,
         command="studio " + shlex.join(_command_args(args)),
     )
     result = run_training(options)
@@ -97,6 +101,7 @@ def _command_args(args: argparse.Namespace) -> list[str]:
         ("--preset", args.preset),
         ("--name", args.name),
         ("--threads", args.threads),
+        ("--init-from", args.init_from),
     ):
         if value is not None:
             words += [flag, f"{value:g}" if isinstance(value, float) else str(value)]

@@ -65,6 +65,9 @@ def _check_side(name: str, value: int) -> None:
         )
 
 
+ALPHA_MODES = ("soft", "crisp")
+
+
 @dataclass(frozen=True)
 class GenerationRequest:
     """One text-to-image or image-to-image job.
@@ -86,6 +89,9 @@ class GenerationRequest:
         PNG bytes of the image-to-image source, or ``None`` for text-to-image.
     strength
         How much of the init image is repainted (0 keeps it, 1 ignores it).
+    alpha
+        ``"soft"`` keeps the model's alpha; ``"crisp"`` snaps it to 0 or 1 (sprites without a
+        halo on a game background). Built-in sprite models read it.
     transparent_background
         Stable Diffusion paints on a flat key colour and the key is matted out, so the result
         has real alpha (the built-in models always give alpha and ignore this).
@@ -121,6 +127,7 @@ class GenerationRequest:
     batch_count: int = 1
     init_image: bytes | None = field(default=None, repr=False, compare=False)
     strength: float = 0.75
+    alpha: str = "soft"
     transparent_background: bool = False
     variation_seed: int | None = None
     variation_strength: float = 0.0
@@ -153,6 +160,10 @@ class GenerationRequest:
         if not 1 <= self.batch_count <= MAX_BATCH:
             raise InvalidRequestError(
                 f"Batch count {self.batch_count} is out of range: use 1 to {MAX_BATCH}."
+            )
+        if self.alpha not in ALPHA_MODES:
+            raise InvalidRequestError(
+                f"Alpha mode {self.alpha!r} is unknown: use {' or '.join(ALPHA_MODES)}."
             )
         if not 0.0 <= self.strength <= 1.0:
             raise InvalidRequestError(f"Strength {self.strength:g} is out of range: use 0 to 1.")

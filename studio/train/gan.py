@@ -94,16 +94,17 @@ class GANTrainer(FamilyTrainer):
         self.d_lr = float(recipe.options.get("d_lr", recipe.lr))
         self.d_optimizer = make_adamw(self.discriminator.parameters(), self.d_lr, (0.0, 0.99))
         self.mismatch_weight = float(recipe.options.get("mismatch_weight", 0.5))
+        self.mode_seeking_weight = float(recipe.options.get("mode_seeking_weight", 0.0))
 
     def train_step(self, batch: Batch, progress: float) -> dict[str, float]:
         factor = self.lr_factor(progress)
         set_lr(self.g_optimizer, self.recipe.lr * factor)
         set_lr(self.d_optimizer, self.d_lr * factor)
         d_logs = self._discriminator_step(batch)
-        g_loss = self._generator_step(batch)
+        g_logs = self._generator_step(batch)
         self.step += 1
         self.ema.update(self.model, self.step)
-        return {"loss": g_loss, **d_logs}
+        return {**g_logs, **d_logs}
 
     def _fake(self, text: TextEmbedding) -> torch.Tensor:
         z = torch.randn(text.pooled.shape[0], self.recipe.config.latent_dim, device=self.device)
@@ -126,15 +127,32 @@ class GANTrainer(FamilyTrainer):
         self.d_optimizer.step()
         return {"d_loss": float(loss.detach()), "d_real": float(real_scores.detach().mean())}
 
-    def _generator_step(self, batch: Batch) -> float:
+    def _generator_step(self, batch: Batch) -> dict[str, float]:
         self.discriminator.requires_grad_(False)
-        fake = self._fake(batch.text)
-        loss = -self.discriminator(diff_augment(fake), batch.text.pooled).mean()
+        text = batch.text
+        logs: dict[str, float] = {}
+        if self.mode_seeking_weight > 0 and len(batch) > 1:
+            # Mode seeking (Mao et al., 2019): the first half of the captions twice, with
+            # different noise; the generator is paid for images that differ as the noise does.
+            # Without it the generator ignores z and gives every seed the same sprite.
+            half = len(batch) // 2
+            rows = torch.cat([torch.arange(half), torch.arange(half)])
+            text = TextEmbedding(text.pooled[rows], text.tokens[rows], text.mask[rows])
+        z = torch.randn(text.pooled.shape[0], self.recipe.config.latent_dim, device=self.device)
+        fake = self.model(z, self.model.text(text))
+        loss = -self.discriminator(diff_augment(fake), text.pooled).mean()
+        if text is not batch.text:
+            half = fake.shape[0] // 2
+            image_gap = (fake[:half] - fake[half:]).abs().mean(dim=(1, 2, 3))
+            noise_gap = (z[:half] - z[half:]).abs().mean(dim=1)
+            ratio = (image_gap / noise_gap).mean()
+            loss = loss + self.mode_seeking_weight / (ratio + 1e-5)
+            logs["seed_gap"] = float(ratio.detach())
         self.g_optimizer.zero_grad(set_to_none=True)
         loss.backward()
         self.g_optimizer.step()
         self.discriminator.requires_grad_(True)
-        return float(loss.detach())
+        return {"loss": float(loss.detach()), **logs}
 
     def sampling_model(self) -> SpriteGAN:
         return self.ema.model

@@ -55,6 +55,8 @@ class TrainOptions:
         from the start of the first run, so a resumed run finishes the same budget.
     sample_every
         Steps between sample grids and checkpoints (0: only at the end).
+    init_from
+        Model folder whose weights a new run starts from (fine-tuning); ignored on resume.
     threads
         CPU threads for torch (``None``: torch's default). On a machine shared with other
         jobs one thread per run is often several times faster than two that wait on each other.
@@ -76,6 +78,7 @@ class TrainOptions:
     name: str | None = None
     command: str = ""
     threads: int | None = None
+    init_from: Path | None = None
 
 
 @dataclass
@@ -174,6 +177,8 @@ class _Run:
         run = cls(options, recipe, data, make_trainer(recipe, data, options.device), stream)
         if checkpoint is not None:
             run.restore(checkpoint)
+        elif options.init_from is not None:
+            run.trainer.init_from(Path(options.init_from))
         return run
 
     @property

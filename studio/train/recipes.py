@@ -71,7 +71,12 @@ def _cpu_recipes() -> dict[str, Recipe]:
             batch_size=32,
             lr=5e-4,
             cond_dropout=0.0,
-            options={"kl_weight": 0.5, "kl_warmup": 0.2, "perceptual_weight": 0.5},
+            options={
+                "kl_weight": 0.5,
+                "kl_warmup": 0.2,
+                "perceptual_weight": 0.5,
+                "alpha_weight": 0.05,
+            },
         ),
         "gan": Recipe(
             "gan",
@@ -81,7 +86,12 @@ def _cpu_recipes() -> dict[str, Recipe]:
             lr=2e-4,
             warmup_steps=0,
             cond_dropout=0.0,
-            options={"d_lr": 2e-4, "mismatch_weight": 0.5, "d_width": 32},
+            options={
+                "d_lr": 2e-4,
+                "mismatch_weight": 0.5,
+                "d_width": 32,
+                "mode_seeking_weight": 0.1,
+            },
         ),
         "ar": Recipe(
             "ar",

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, ClassVar
 
 import torch
 
+from studio.domain.errors import InvalidRequestError
 from studio.engine.builtin.pretrained import BuiltinModel
 from studio.train.batches import Batch, TrainingData
 from studio.train.recipes import Recipe
@@ -66,6 +68,40 @@ class FamilyTrainer:
         self.load_extra_state(state.get("extra", {}))
         for name, obj in self.stateful().items():
             obj.load_state_dict(state["objects"][name])
+
+    def init_from(self, folder: Path) -> None:
+        """Start from the weights of a saved model folder (fine-tuning) instead of random ones.
+
+        The model and its EMA copy both take the folder's weights; optimiser state and any
+        discriminator start fresh.
+
+        Raises
+        ------
+        InvalidRequestError
+            If the folder holds another family or an architecture other than the recipe's.
+        """
+        from studio.engine.builtin.pretrained import read_model_manifest
+
+        manifest = read_model_manifest(folder)
+        if manifest.get("family") != self.family:
+            raise InvalidRequestError(
+                f"{folder} holds a {manifest.get('family')!r} model: --init-from needs a "
+                f"{self.family!r} one."
+            )
+        model = self.sampling_model()
+        loaded = type(model).from_pretrained(folder)
+        if loaded.config != model.config:
+            raise InvalidRequestError(
+                f"{folder} has another architecture than the {self.recipe.preset!r} recipe of "
+                f"{self.family}: train from scratch or pick a matching --preset."
+            )
+        state = loaded.state_dict()
+        for target in self.init_targets():
+            target.load_state_dict(state)
+
+    def init_targets(self) -> list[torch.nn.Module]:
+        """The modules :meth:`init_from` loads (the trained model and its EMA copy)."""
+        return [self.model, self.ema.model]  # type: ignore[attr-defined]
 
     def lr_factor(self, progress: float, step: int | None = None) -> float:
         """Linear warm-up, a plateau, then a linear decay to a tenth over the budget's end."""

@@ -67,6 +67,19 @@ def test_parse_size_accepts_common_spellings() -> None:
     assert parse_size(" 1024X1024 ") == (1024, 1024)
 
 
+def test_alpha_mode_is_validated_and_round_trips() -> None:
+    import pytest
+
+    from studio.domain.errors import InvalidRequestError
+    from studio.domain.requests import GenerationRequest
+
+    request = GenerationRequest("a red dragon", alpha="crisp", seed=1)
+    assert GenerationRequest.from_dict(request.to_dict()).alpha == "crisp"
+    assert GenerationRequest.from_dict({"prompt": "x"}).alpha == "soft"
+    with pytest.raises(InvalidRequestError, match="use soft or crisp"):
+        GenerationRequest("x", alpha="hard")
+
+
 def test_transparent_background_round_trips_and_defaults_off() -> None:
     from studio.domain.requests import GenerationRequest
 

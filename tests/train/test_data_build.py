@@ -164,3 +164,28 @@ def test_two_worker_processes_give_the_same_bytes(built, data_fake_package_cache
         manifest["content_sha256"]
         == json.loads((built / "manifest.json").read_text())["content_sha256"]
     )
+
+
+def test_augmented_build_names_colours_adds_copies_and_records_the_recipe(
+    data_fake_package_cache, data_token_counter, tmp_path
+):
+    from studio.engine.builtin.text_encoder import MAX_TOKENS
+    from studio.train.data.recolour import AugmentRecipe
+
+    recipe = AugmentRecipe(recolour_share=2.0, hue_share=1.0, pixel_share=1.0)
+    options = BuildOptions(tmp_path / "aug", cache_dir=data_fake_package_cache, augment=recipe)
+    manifest = build_dataset(options, count_tokens=data_token_counter, log=lambda message: None)
+    items = load_dataset(tmp_path / "aug").items
+    copies = [item for item in items if "#" in item["key"]]
+    assert copies and manifest["augment"] == recipe.to_dict()
+    assert manifest["count"] == len(items) == sum(s["count"] for s in manifest["sources"][:5])
+    assert all(data_token_counter(item["caption"]) <= MAX_TOKENS for item in items)
+    assert not any(item["style"] == "pixel art" and "#pixel" not in item["key"] for item in items)
+
+
+def test_augment_shares_are_checked():
+    from studio.domain.errors import InvalidRequestError
+    from studio.train.data.recolour import AugmentRecipe
+
+    with pytest.raises(InvalidRequestError, match="--hue-share must be between 0 and 8"):
+        AugmentRecipe(hue_share=-1)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import pickle
 from dataclasses import replace
 from pathlib import Path
@@ -88,3 +89,24 @@ def test_a_truncated_checkpoint_is_refused(model_synthetic_dir, tmp_path) -> Non
     path.write_bytes(path.read_bytes()[:1000])
     with pytest.raises(CheckpointError):
         load_checkpoint(path)
+
+
+def test_init_from_starts_a_run_from_a_saved_model_and_refuses_another_family(
+    model_synthetic_dir, tmp_path
+) -> None:
+    from studio.domain.errors import InvalidRequestError
+    from studio.engine.builtin.vae import SpriteVAE
+
+    first = run_training(_options(model_synthetic_dir, tmp_path / "first"))
+    saved = SpriteVAE.from_pretrained(first.out_dir).state_dict()
+    options = replace(_options(model_synthetic_dir, tmp_path / "tuned"), steps=1)
+    from studio.train.loop import _Run
+
+    run = _Run.start(replace(options, init_from=first.out_dir), stream=io.StringIO())
+    loaded = run.trainer.model.state_dict()
+    assert all(torch.allclose(saved[k].float(), loaded[k].float(), atol=1e-3) for k in saved)
+    fresh = _Run.start(options, stream=io.StringIO()).trainer.model.state_dict()
+    assert not all(torch.allclose(saved[k].float(), fresh[k].float(), atol=1e-3) for k in saved)
+    gan = replace(options, family="gan", init_from=first.out_dir)
+    with pytest.raises(InvalidRequestError, match="--init-from needs a 'gan' one"):
+        _Run.start(gan, stream=io.StringIO())

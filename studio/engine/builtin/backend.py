@@ -171,7 +171,8 @@ class BuiltinBackend:
             circular_padding([network], request.tile_x, request.tile_y),
         ):
             result = network.generate(cond, generator, settings, on_step)
-        pixels = upscale_nearest(model_to_rgba_uint8(result.image)[0], job.factor)
+        crisp = request.alpha == "crisp"
+        pixels = upscale_nearest(model_to_rgba_uint8(result.image, crisp)[0], job.factor)
         if job.inpaint is not None:
             pixels = finish_inpaint(job.inpaint, pixels)
         return GeneratedImage(

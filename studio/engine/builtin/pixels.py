@@ -35,14 +35,17 @@ def model_to_premultiplied(x: torch.Tensor) -> torch.Tensor:
     return torch.cat([rgb, alpha], dim=1)
 
 
-def model_to_rgba_uint8(x: torch.Tensor) -> np.ndarray:
+def model_to_rgba_uint8(x: torch.Tensor, crisp: bool = False) -> np.ndarray:
     """Model output ``(N, 4, S, S)`` -> straight RGBA ``uint8`` ``(N, S, S, 4)``.
 
-    RGB is un-premultiplied where alpha > 0 and zeroed where the stored alpha is 0.
+    RGB is un-premultiplied where alpha > 0 and zeroed where the stored alpha is 0. With
+    ``crisp``, alpha is then snapped to 0 or 1 at one half (the "alpha: crisp" option).
     """
     premult = model_to_premultiplied(x)
     rgb, alpha = premult[:, :3], premult[:, 3:]
     straight = torch.where(alpha > 0, rgb / alpha.clamp_min(1e-6), torch.zeros_like(rgb))
+    if crisp:
+        alpha = (alpha >= 0.5).to(alpha.dtype)
     rgba = torch.cat([straight.clamp(0.0, 1.0), alpha], dim=1)
     out = (rgba * 255.0).round().to(torch.uint8).permute(0, 2, 3, 1).cpu().numpy()
     out[..., :3][out[..., 3] == 0] = 0

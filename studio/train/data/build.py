@@ -21,7 +21,12 @@ from typing import Any
 import numpy as np
 
 from studio.train.data.attribution import attribution_markdown
-from studio.train.data.captions import fit_caption, minilm_token_counter, pick_keywords
+from studio.train.data.captions import (
+    MAX_CAPTION_TOKENS,
+    fit_caption,
+    minilm_token_counter,
+    pick_keywords,
+)
 from studio.train.data.dataset_format import SourceRecord, dataset_sizes, write_dataset
 from studio.train.data.fetch import (
     DataSourceError,
@@ -31,6 +36,7 @@ from studio.train.data.fetch import (
 )
 from studio.train.data.labels import EmojiLabels, add_cldr, add_emoji_datasource, add_emojibase
 from studio.train.data.package_readers import READERS, ReadContext, SourceIcon
+from studio.train.data.recolour import AugmentRecipe, augment
 from studio.train.data.render import render_icon
 from studio.train.data.sources import (
     CLDR,
@@ -65,6 +71,9 @@ class BuildOptions:
         At most this many icons per source, spread evenly over the source (for quick runs).
     workers
         Rendering processes; 1 renders in this process.
+    augment
+        Colour captions and augmented copies (:mod:`.recolour`); ``None`` keeps the
+        captions as the packages name them and adds no copies.
     """
 
     out_dir: Path
@@ -73,6 +82,7 @@ class BuildOptions:
     cache_dir: Path | None = None
     limit: int | None = None
     workers: int = 1
+    augment: AugmentRecipe | None = None
 
 
 @dataclass(frozen=True)
@@ -124,9 +134,17 @@ def build_dataset(
     items = _items(rendered, packages, count_tokens or minilm_token_counter())
     assign_splits(items)
     arrays = {side: np.stack([entry.images[side] for entry in rendered]) for side in sizes}
-    records = _source_records(rendered, packages, used)
+    copies: dict[str, int] = {}
+    if options.augment is not None:
+        arrays, items = augment(arrays, items, options.augment)
+        items = _fitted(items, count_tokens or minilm_token_counter())
+        for item in items[len(rendered) :]:
+            copies[item["source"]] = copies.get(item["source"], 0) + 1
+        say(f"{len(items) - len(rendered)} augmented copies added ({options.augment.to_dict()})")
+    records = _source_records(rendered, packages, used, copies)
+    extra = {"augment": options.augment.to_dict()} if options.augment is not None else None
     return write_dataset(
-        options.out_dir, arrays, items, records, attribution_markdown(records), options.size
+        options.out_dir, arrays, items, records, attribution_markdown(records), options.size, extra
     )
 
 
@@ -210,10 +228,24 @@ def _items(rendered: list[_Rendered], packages, count_tokens) -> list[dict[str, 
     return items
 
 
-def _source_records(rendered: list[_Rendered], packages, specs) -> list[SourceRecord]:
-    # Image sources count their images; label sources the items they named or tagged.
+def _fitted(items: list[dict[str, Any]], count_tokens) -> list[dict[str, Any]]:
+    # Colour words make captions longer: drop keywords (middle parts) until they fit again.
+    fitted = []
+    for item in items:
+        parts = item["caption"].split(", ")
+        while len(parts) > 2 and count_tokens(", ".join(parts)) > MAX_CAPTION_TOKENS:
+            del parts[-2]
+        fitted.append({**item, "caption": ", ".join(parts)})
+    return fitted
+
+
+def _source_records(
+    rendered: list[_Rendered], packages, specs, copies: dict[str, int] | None = None
+) -> list[SourceRecord]:
+    # Image sources count their images (augmented copies included); label sources the items
+    # they named or tagged.
     label_names = {spec.name for spec in LABEL_SOURCES}
-    counts: dict[str, int] = {}
+    counts: dict[str, int] = dict(copies or {})
     for entry in rendered:
         for name in {entry.spec_name, *(entry.icon.label_sources & label_names)}:
             counts[name] = counts.get(name, 0) + 1

@@ -93,6 +93,7 @@ def write_dataset(
     sources: Sequence[SourceRecord],
     attribution_md: str,
     size: int,
+    extra: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Write a complete dataset folder and return its manifest.
 
@@ -110,6 +111,8 @@ def write_dataset(
         Text of ``ATTRIBUTION.md``.
     size
         The main image size.
+    extra
+        More manifest entries (how the dataset was augmented, ...).
     """
     _check_arrays(arrays, len(items), size)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -128,6 +131,7 @@ def write_dataset(
         "splits": splits,
         "sources": [source.to_manifest() for source in sources],
         "content_sha256": content_sha256(arrays, blob),
+        **(extra or {}),
     }
     text = json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
     # The manifest goes last: a folder with a manifest is a complete dataset.

@@ -56,3 +56,16 @@ def test_nearest_upscale_repeats_pixels() -> None:
     up = upscale_nearest(pixels, 3)
     assert up.shape == (6, 6, 1)
     assert (up[:3, :3] == 0).all() and (up[3:, 3:] == 3).all()
+
+
+def test_crisp_alpha_snaps_to_zero_or_one_and_keeps_colour() -> None:
+    image = _sprite()
+    image[0, 0, 1] = (10, 200, 10, 100)  # below one half: becomes transparent
+    crisp = model_to_rgba_uint8(straight_uint8_to_model(image), crisp=True)
+    assert set(np.unique(crisp[..., 3])) == {0, 255}
+    assert (
+        crisp[0, 0, 0, 3] == 255
+        and np.abs(crisp[0, 0, 0, :3].astype(int) - (10, 200, 10)).max() <= 3
+    )
+    assert crisp[0, 0, 1, 3] == 0 and (crisp[0, 0, 1, :3] == 0).all()
+    assert np.array_equal(crisp[0, 2:6, 2:6], image[0, 2:6, 2:6])
