@@ -23,6 +23,11 @@ README = Path(__file__).resolve().parents[1] / "README.md"
 # its own tests.
 NOT_RUN = ("studio [", "studio bench", "studio data", "studio train", "studio eval")
 NOT_RUN += ("studio sheet", "studio pixelate", "studio matte", "studio tileset")
+# The cluster example needs the user's CSV and a running Ray cluster (tests/cli/test_batch_ray.py).
+NOT_RUN += ("studio batch sprites.csv",)
+# The editing examples that start from the user's own picture (tests/cli covers each flag).
+NOT_RUN += ('studio generate "a golden crown" --init', 'studio generate "a wide meadow" --init')
+NOT_RUN += ("studio tile photo.png",)
 HEAVY = ('"a castle at dusk"',)  # 4 images at 512x768 px: the SD test suite covers it
 
 
