@@ -106,7 +106,7 @@ def build_actions(window: QMainWindow, undo_stack: QUndoStack) -> WindowActions:
         batch=_action(
             window,
             "Batch…",
-            "Ctrl+B",
+            "Ctrl+Alt+Return",
             tip="Expand the prompt as a template ({a|b} combinations) and queue every image",
         ),
         cancel=_action(window, "Cancel", "Escape"),

@@ -144,15 +144,16 @@ def test_a_failed_folder_load_prints_one_line_and_never_weights_only_advice(
         weights.unlink()
 
     class Payload:
+        # exec, not print: once Ray has been imported in this process, builtins.print is Ray's.
         def __reduce__(self):
-            return (print, ("CODE RAN",))
+            return (exec, ("print('CODE RAN')",))
 
     torch.save({"x": Payload()}, folder / "unet" / "diffusion_pytorch_model.bin")
     code = main(["generate", "x", "--model", str(folder), "-o", str(tmp_path / "o.png")])
     captured = capfd.readouterr()
     assert code == 1
     assert messages(captured.err) == [
-        "studio generate: error: pickled contains code (__builtin__.print) and was not loaded: "
+        "studio generate: error: pickled contains code (__builtin__.exec) and was not loaded: "
         "convert it to .safetensors or use a .safetensors download of the same model."
     ]
     assert "Traceback" not in captured.err and "weights_only" not in captured.err
