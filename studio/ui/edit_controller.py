@@ -160,6 +160,8 @@ class EditController(QObject):
         a.make_seamless.triggered.connect(lambda: self.make_seamless())
         a.vary.triggered.connect(lambda: self.vary())
         a.tiled_view.toggled.connect(canvas.set_tiled_view)
+        for toggle in (a.tiled_view, a.tile_x, a.tile_y):
+            toggle.toggled.connect(self.update_seam_score)
         # The menu toggles and the panel's check boxes are one setting.
         for action, box in ((a.tile_x, panel.tile_x), (a.tile_y, panel.tile_y)):
             action.toggled.connect(box.setChecked)
@@ -331,9 +333,15 @@ class EditController(QObject):
         self.update_seam_score()
 
     def update_seam_score(self) -> None:
-        """Show the canvas image's seam scores (about 1: tiles without a visible seam)."""
+        """Show the canvas image's seam scores (about 1: tiles without a visible seam).
+
+        Only while tiling is in play (Tile X/Y or the 3x3 view): for an ordinary sprite the
+        score means nothing and a "Seam x 0.00" would only puzzle.
+        """
+        a = self.actions
+        tiling = a.tile_x.isChecked() or a.tile_y.isChecked() or a.tiled_view.isChecked()
         image = self._canvas.image()
-        if image is None or image.width() < 3 or image.height() < 3:
+        if not tiling or image is None or image.width() < 3 or image.height() < 3:
             self._seam_label.clear()
             return
         scores = seam_scores(array_from_qimage(image))

@@ -114,7 +114,10 @@ def test_vary_this_image_queues_n_variations_of_its_seed(qtbot, window, engine) 
 def test_make_seamless_adds_a_tile_entry_and_shows_its_seam_score(qtbot, window) -> None:
     photo = np.ascontiguousarray(skimage.data.immunohistochemistry()[:128, :128])
     window.canvas.set_image(qimage_from_array(photo))
+    seam_label = window.findChild(type(window.status.phase_label), "seamScore")
     window.edits.update_seam_score()
+    assert seam_label.text() == ""  # no tiling in play: no score to puzzle over
+    window.edits.actions.tiled_view.setChecked(True)
     assert (
         float(window.findChild(type(window.status.phase_label), "seamScore").text().split()[2]) > 2
     )
