@@ -1,13 +1,6 @@
-"""Which canvas edits each built-in family can do, and their inputs in model space.
+"""The inputs of canvas edits in a built-in family's model space (torch tensors).
 
-* Variations: the VAE, the GAN and diffusion start from Gaussian noise (a latent vector or a
-  noisy image), so the noise is slerped toward a variation seed's. The autoregressive model
-  starts from nothing: it draws discrete tokens one by one, and a token cannot be half one
-  seed's and half another's, so it refuses variations rather than pretend.
-* Inpainting: only diffusion refines an image step by step, so only it can keep the known
-  pixels and fill the mask; the one-pass families (VAE, GAN) and the AR model say so.
-* Tiling works for every family (all their image-making layers are convolutions); for the AR
-  model only its VQ decoder wraps, the token grid itself does not know about the wrap.
+Which edits each family can do is :mod:`.edit_rules`.
 """
 
 from __future__ import annotations
@@ -16,46 +9,10 @@ import numpy as np
 import torch
 import torch.nn.functional as F  # noqa: N812  (the PyTorch idiom)
 
-from studio.domain.errors import InvalidRequestError
 from studio.domain.requests import GenerationRequest
 from studio.engine.builtin.generation import SampleSettings
 from studio.engine.builtin.pixels import straight_uint8_to_model
 from studio.engine.editing.inpaint import InpaintPlan
-
-NOISE_FAMILIES = ("vae", "gan", "diffusion")
-INPAINT_FAMILIES = ("diffusion",)
-
-
-def check_builtin_edits(family: str, request: GenerationRequest, name: str) -> None:
-    """Refuse the edits ``family`` cannot do, saying which model can.
-
-    Raises
-    ------
-    InvalidRequestError
-        For variations of the AR model, inpainting with a one-pass family, or a plain
-        image-to-image request.
-    """
-    if request.has_variation and family not in NOISE_FAMILIES:
-        raise InvalidRequestError(
-            f"{name} draws tokens one at a time and has no starting noise to vary: "
-            "use builtin-diffusion, builtin-vae or builtin-gan for variations."
-        )
-    if request.has_variation and request.is_img2img:
-        raise InvalidRequestError(
-            "Variations blend the starting noise of text-to-image: clear the source image "
-            "(or the mask), or set the variation strength to 0."
-        )
-    if request.is_inpaint and family not in INPAINT_FAMILIES:
-        raise InvalidRequestError(
-            f"{name} cannot keep part of an image while it makes one (only diffusion refines "
-            "an image step by step): inpaint with builtin-diffusion or a Stable Diffusion model."
-        )
-    if request.is_img2img and not request.is_inpaint:
-        raise InvalidRequestError(
-            "Built-in models make sprites from text only: clear the source image, paint a "
-            "mask to inpaint with builtin-diffusion, or pick a Stable Diffusion model for "
-            "image-to-image."
-        )
 
 
 def sample_settings(

@@ -6,10 +6,9 @@ smoother, more faithful samples than the raw weights (Karras et al., 2018).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import torch
 
+from studio.engine.builtin.configs import GANConfig
 from studio.engine.builtin.decoder import SpriteDecoder
 from studio.engine.builtin.generation import (
     SampleSettings,
@@ -20,24 +19,6 @@ from studio.engine.builtin.generation import (
 )
 from studio.engine.builtin.layers import Conditioning, TextConditioner
 from studio.engine.builtin.pretrained import BuiltinModel
-
-
-@dataclass(frozen=True)
-class GANConfig:
-    """Architecture of :class:`SpriteGAN`'s generator; ``channels`` run from 4x4 to full size.
-
-    ``truncation`` scales the latent noise at sampling time (1 keeps the trained spread).
-    """
-
-    sample_size: int = 32
-    latent_dim: int = 128
-    channels: tuple[int, ...] = (256, 192, 128, 64)
-    blocks_per_level: int = 1
-    cross_attention: tuple[bool, ...] = (True, True, True, False)
-    heads: int = 4
-    context_dim: int = 128
-    emb_dim: int = 256
-    truncation: float = 1.0
 
 
 class SpriteGAN(BuiltinModel):

@@ -15,6 +15,7 @@ import torch
 import torch.nn.functional as F  # noqa: N812  (the PyTorch idiom)
 from torch import nn
 
+from studio.engine.builtin.configs import norm_groups
 from studio.engine.builtin.text_encoder import EMBED_DIM, TextEmbedding
 
 
@@ -96,11 +97,8 @@ class TextConditioner(nn.Module):
 
 
 def group_norm(channels: int) -> nn.GroupNorm:
-    """GroupNorm with groups that divide small widths (8 channels per group at least)."""
-    groups = math.gcd(channels, 32)
-    while groups > 1 and channels // groups < 4:
-        groups //= 2
-    return nn.GroupNorm(groups, channels)
+    """GroupNorm with groups that divide small widths (see :func:`.configs.norm_groups`)."""
+    return nn.GroupNorm(norm_groups(channels), channels)
 
 
 def zero_module(module: nn.Module) -> nn.Module:

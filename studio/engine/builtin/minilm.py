@@ -75,13 +75,3 @@ class MiniLM:
         x = self._norm(attended, p + "attention.output.LayerNorm")
         hidden = F.gelu(self._linear(x, p + "intermediate.dense"))
         return self._norm(x + self._linear(hidden, p + "output.dense"), p + "output.LayerNorm")
-
-
-def load_tokenizer(folder: Path, max_tokens: int):
-    """The package's fast tokenizer, padding batches and cutting at ``max_tokens``."""
-    from tokenizers import Tokenizer
-
-    tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
-    tokenizer.enable_truncation(max_length=max_tokens)
-    tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
-    return tokenizer

@@ -7,7 +7,6 @@ executed: the config is JSON, the weights are plain tensors.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import os
 from pathlib import Path
@@ -18,69 +17,16 @@ from torch import nn
 
 from studio.domain.errors import DamagedModelError, ModelLoadError
 from studio.engine.builtin import MANIFEST_NAME, WEIGHTS_NAME
+from studio.engine.builtin.configs import (
+    FORMAT,
+    FORMAT_VERSION,
+    config_from_dict,
+    config_to_dict,
+    read_model_manifest,
+)
 from studio.engine.builtin.generation import SampleSettings, SamplingResult, StepCallback
 from studio.engine.builtin.layers import Conditioning
 from studio.engine.builtin.text_encoder import ENCODER_NAME
-
-FORMAT = "studio-builtin"
-FORMAT_VERSION = 1
-
-
-def config_to_dict(config: Any) -> dict[str, Any]:
-    """A config dataclass as JSON-able data (nested dataclasses become dicts)."""
-    return dataclasses.asdict(config)
-
-
-def config_from_dict(config_class: type, data: dict[str, Any]) -> Any:
-    """Build ``config_class`` from a dict, ignoring unknown keys and nesting sub-configs.
-
-    Raises
-    ------
-    DamagedModelError
-        If a value has the wrong type for the dataclass.
-    """
-    if not isinstance(data, dict):
-        raise DamagedModelError("The model's config is not a JSON object: reinstall the model.")
-    known = {f.name: f for f in dataclasses.fields(config_class)}
-    kwargs: dict[str, Any] = {}
-    for name, value in data.items():
-        if name not in known:
-            continue
-        default = known[name].default_factory  # type: ignore[misc]
-        nested = default() if callable(default) else None
-        if dataclasses.is_dataclass(nested) and isinstance(value, dict):
-            value = config_from_dict(type(nested), value)
-        elif isinstance(value, list):
-            value = tuple(value)
-        kwargs[name] = value
-    try:
-        return config_class(**kwargs)
-    except TypeError as exc:
-        raise DamagedModelError(f"The model's config is malformed ({exc}).") from None
-
-
-def read_model_manifest(folder: Path) -> dict[str, Any]:
-    """Parse and check ``studio_model.json`` of a model folder.
-
-    Raises
-    ------
-    ModelLoadError
-        If the manifest is missing, unreadable or of another format or a newer version.
-    """
-    path = Path(folder) / MANIFEST_NAME
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ModelLoadError(
-            f"{folder} is not a built-in model: {MANIFEST_NAME} is missing."
-        ) from None
-    except (OSError, ValueError):
-        raise DamagedModelError(f"{path} is damaged: reinstall or retrain the model.") from None
-    if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise ModelLoadError(f"{path} is not a Studio built-in model manifest.")
-    if int(data.get("format_version", 0)) > FORMAT_VERSION:
-        raise ModelLoadError(f"{folder} was made by a newer Studio: update Studio to load it.")
-    return data
 
 
 class BuiltinModel(nn.Module):

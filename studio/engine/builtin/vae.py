@@ -7,12 +7,11 @@ standard normal, and the decoder reads the prompt again through FiLM and cross-a
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import torch
 import torch.nn.functional as F  # noqa: N812  (the PyTorch idiom)
 from torch import nn
 
+from studio.engine.builtin.configs import VAEConfig
 from studio.engine.builtin.decoder import SpriteDecoder
 from studio.engine.builtin.generation import (
     SampleSettings,
@@ -31,21 +30,6 @@ from studio.engine.builtin.layers import (
 from studio.engine.builtin.pretrained import BuiltinModel
 
 LOGVAR_RANGE = (-8.0, 4.0)
-
-
-@dataclass(frozen=True)
-class VAEConfig:
-    """Architecture of :class:`SpriteVAE`; ``channels`` run from the 4x4 grid to full size."""
-
-    sample_size: int = 32
-    latent_dim: int = 64
-    channels: tuple[int, ...] = (256, 192, 128, 64)
-    blocks_per_level: int = 1
-    cross_attention: tuple[bool, ...] = (True, True, True, False)
-    heads: int = 4
-    context_dim: int = 128
-    emb_dim: int = 256
-    temperature: float = 0.8
 
 
 class _Encoder(nn.Module):

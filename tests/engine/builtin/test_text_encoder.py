@@ -35,7 +35,7 @@ def test_matches_transformers_bert_model(encoder):
     """The plain-torch port gives transformers' hidden states, mask and truncation flags."""
     from transformers import AutoModel, AutoTokenizer
 
-    from studio.engine.builtin.text_encoder import _clean
+    from studio.engine.builtin.tokens import _clean
 
     texts = ["a red dragon", "", "blue heart " * 20, "🐉 مرحبا", "a\x00b"]
     ours = encoder.encode(texts)
