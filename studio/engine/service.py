@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from studio.domain.engine_protocol import ProgressCallback
-from studio.domain.errors import InvalidRequestError, JobCancelled
+from studio.domain.errors import InvalidRequestError, JobCancelled, StudioError
 from studio.domain.jobs import JobRequest
 from studio.domain.models import ModelFamily, ModelInfo, ModelSource
 from studio.domain.requests import GenerationRequest
@@ -52,6 +52,7 @@ class EngineService:
         self._device_preference = device_preference
         self._device: tuple[torch.device, torch.dtype] | None = None
         self._backend: GenerationBackend | None = None
+        self._torch_imported = False
 
     @property
     def registry(self) -> ModelRegistry:
@@ -63,11 +64,31 @@ class EngineService:
         return self._backend
 
     def warm_up(self) -> None:
-        """Import what the first job will need (torch, the pipelines, the style networks).
+        """Get the default model's first job ready, importing torch only if it needs torch.
 
-        Big imports hold the GIL for up to a few hundred milliseconds each; done here, at
-        start-up, they cannot freeze the window in the middle of a generation.
+        The built-in default runs on the numpy runtime: it is loaded here (a fraction of a
+        second), and torch waits for the first job that needs it, so the window neither waits
+        for torch nor stalls while torch imports. Any other default imports the torch stack
+        now, before the user's first job (:meth:`_import_torch_stack`).
         """
+        try:
+            info = self._registry.default()
+        except StudioError:
+            info = None
+        if info is not None and self._runs_on_numpy(info):
+            self._backend_for(info, 0, lambda _update: None)
+            return
+        self._device_and_dtype()
+
+    def _import_torch_stack(self) -> None:
+        """Import what torch jobs need (torch, the pipelines, the style networks), once.
+
+        Big imports hold the GIL for up to a few hundred milliseconds each; done once, at
+        start-up or when a job first needs them, they cannot freeze the window in the middle
+        of a generation.
+        """
+        if self._torch_imported:
+            return
         # The imports create millions of long-lived objects. Left to the cyclic garbage
         # collector, every full collection walks all of them while holding the GIL (measured:
         # 100-350 ms pauses of the GUI thread, growing with each import). Collection is paused
@@ -78,7 +99,7 @@ class EngineService:
         finally:
             gc.freeze()
             gc.enable()
-        self._device_and_dtype()
+        self._torch_imported = True
 
     @staticmethod
     def _import_engine_modules() -> None:
@@ -210,21 +231,40 @@ class EngineService:
         return backend
 
     def _load(self, info: ModelInfo) -> GenerationBackend:
-        device, dtype = self._device_and_dtype()
         if info.source is ModelSource.BUILTIN or info.family is ModelFamily.BUILTIN:
-            return _load_builtin(info, device, dtype)
+            return self._load_builtin(info)
+        device, dtype = self._device_and_dtype()
         from studio.engine.sd.diffusers_backend import load_diffusers_backend
 
         return load_diffusers_backend(info, device, dtype, release_previous=self._unload_current)
 
+    def _load_builtin(self, info: ModelInfo) -> GenerationBackend:
+        from studio.engine.builtin.loader import load_builtin_backend
+
+        # Decided before torch is imported: the numpy runtime is what makes the first sprite of
+        # a fresh process take a fraction of a second instead of torch's import time.
+        if self._runs_on_numpy(info):
+            return load_builtin_backend(info, "cpu")
+        device, dtype = self._device_and_dtype()
+        return load_builtin_backend(info, device, dtype)
+
+    def _runs_on_numpy(self, info: ModelInfo) -> bool:
+        if not (info.source is ModelSource.BUILTIN or info.family is ModelFamily.BUILTIN):
+            return False
+        from studio.engine.builtin.loader import builtin_family, runs_on_numpy
+
+        return runs_on_numpy(builtin_family(info), self._preference())
+
+    def _preference(self) -> str:
+        preference = self._device_preference
+        return self._settings.device if preference == "auto" else preference
+
     def _device_and_dtype(self) -> tuple[torch.device, torch.dtype]:
         if self._device is None:
+            self._import_torch_stack()
             from studio.engine.device import pick_device
 
-            preference = self._device_preference
-            if preference == "auto":
-                preference = self._settings.device
-            self._device = pick_device(preference)
+            self._device = pick_device(self._preference())
         return self._device
 
     def _unload_current(self) -> None:
@@ -239,12 +279,6 @@ def _read_or_none(path: Path | None) -> bytes | None:
         return path.read_bytes() if path is not None else None
     except OSError:
         return None  # a missing thumbnail shows as a plain gallery entry
-
-
-def _load_builtin(info: ModelInfo, device: torch.device, dtype: torch.dtype) -> GenerationBackend:
-    from studio.engine.builtin.loader import load_builtin_backend
-
-    return load_builtin_backend(info, device, dtype)
 
 
 def _with_seam_scores(image: GeneratedImage) -> GeneratedImage:

@@ -1,34 +1,84 @@
 """The generation backend of the built-in models: a request in, RGBA sprites and progress out.
 
-One backend wraps one loaded family model and the frozen text encoder. Every image gets its own
-CPU generator seeded with ``request.seed_for(i)``, so a seed gives the same sprite on every run
-and machine; cancel is checked at every step the family reports.
+One backend wraps one :class:`SpriteSampler`: the torch modules of any family
+(:mod:`.torch_sampler`), or the numpy runtime of the one-pass families
+(:mod:`.numpy_runtime.sampler`), which starts in a fraction of the time torch takes to import.
+Every image gets its own generator seeded with ``request.seed_for(i)``, so a seed gives the
+same sprite on every run and machine whichever sampler draws it; cancel is checked at every
+step the family reports. This module imports no torch.
 """
 
 from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, Protocol
 
-import torch
+import numpy as np
 
 from studio.domain.engine_protocol import ProgressCallback
 from studio.domain.errors import InvalidRequestError, JobCancelled
 from studio.domain.models import ModelInfo
 from studio.domain.requests import GenerationRequest
 from studio.domain.results import GeneratedImage, ProgressUpdate
-from studio.engine.builtin.edits import check_builtin_edits, sample_settings
-from studio.engine.builtin.generation import SampleSettings
-from studio.engine.builtin.layers import Conditioning
-from studio.engine.builtin.pixels import model_to_rgba_uint8, preview_rgb_uint8, upscale_nearest
-from studio.engine.builtin.pretrained import BuiltinModel
-from studio.engine.builtin.text_encoder import MAX_TOKENS, TextEncoder
+from studio.engine.builtin.edit_rules import check_builtin_edits
+from studio.engine.builtin.tokens import MAX_TOKENS
 from studio.engine.editing.inpaint import InpaintPlan, finish_inpaint, plan_inpaint
-from studio.engine.editing.tiling import circular_padding
+from studio.imaging.pixels import upscale_nearest
 
 MAX_OUTPUT_SIDE = 1024
+
+# (steps done in this image, preview of the image so far at the native size, or None)
+SamplerStep = Callable[[int, np.ndarray | None], None]
+
+
+@dataclass(frozen=True, eq=False)
+class Conditioned:
+    """A prompt pair in the sampler's own form, and whether each text was cut to fit."""
+
+    value: Any
+    truncated: tuple[bool, bool] = (False, False)
+
+
+@dataclass(frozen=True, eq=False)
+class Sampled:
+    """One sprite at the native size: straight RGBA ``uint8`` and the facts to record."""
+
+    pixels: np.ndarray
+    info: dict[str, Any] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()
+
+
+class SpriteSampler(Protocol):
+    """What a runtime of a built-in model offers the backend."""
+
+    family: str
+    sample_size: int
+
+    def count_steps(self, request: GenerationRequest) -> int:
+        """Progress steps one image of ``request`` takes."""
+        ...
+
+    def condition(self, prompt: str, negative_prompt: str) -> Conditioned:
+        """Encode the prompt and the unconditional text (the negative, or the null prompt)."""
+        ...
+
+    def sample(
+        self,
+        cond: Conditioned,
+        request: GenerationRequest,
+        index: int,
+        inpaint: InpaintPlan | None,
+        on_step: SamplerStep,
+    ) -> Sampled:
+        """Image ``index`` of ``request`` (seed ``request.seed_for(index)``)."""
+        ...
+
+    def unload(self) -> None:
+        """Release weights and device memory."""
+        ...
 
 
 class BuiltinBackend:
@@ -38,26 +88,21 @@ class BuiltinBackend:
     ----------
     model
         The registry's description of the model (``GenerationBackend.model``).
-    network
-        The family module, in eval mode on its device.
-    encoder
-        The frozen text encoder, on the same device.
+    sampler
+        The runtime that holds the weights and draws the sprites.
     model_hash
         Short hash of the weights file, recorded with every image.
     """
 
-    def __init__(
-        self, model: ModelInfo, network: BuiltinModel, encoder: TextEncoder, model_hash: str = ""
-    ) -> None:
+    def __init__(self, model: ModelInfo, sampler: SpriteSampler, model_hash: str = "") -> None:
         self.model = model
-        self.network: BuiltinModel | None = network
-        self.encoder: TextEncoder | None = encoder
+        self.sampler: SpriteSampler | None = sampler
         self.model_hash = model_hash
 
     @property
     def sample_size(self) -> int:
         """Side of the images the network itself makes (outputs are whole multiples of it)."""
-        return self._loaded()[0].sample_size
+        return self._loaded().sample_size
 
     def output_factor(self, request: GenerationRequest) -> int:
         """Nearest-upscale factor for the requested size.
@@ -93,86 +138,53 @@ class BuiltinBackend:
         JobCancelled
             Within one step of ``cancel`` being set.
         """
-        network, encoder = self._loaded()
+        sampler = self._loaded()
         request = request.resolved()
-        check_builtin_edits(network.family, request, self.model.name)
-        settings = SampleSettings(request.steps, request.cfg_scale, request.sampler)
+        check_builtin_edits(sampler.family, request, self.model.name)
         job = _Job(
             request=request,
-            settings=settings,
             factor=self.output_factor(request),
             inpaint=plan_inpaint(request, mode="RGBA") if request.is_inpaint else None,
-            per_image=network.count_steps(settings),
+            per_image=sampler.count_steps(request),
             on_progress=on_progress,
             cancel=cancel,
         )
         _check(cancel)
         on_progress(ProgressUpdate(0, job.total, message="Reading the prompt"))
-        cond, warnings = self._condition(network, encoder, request)
+        cond = sampler.condition(request.prompt, request.negative_prompt)
+        warnings = _truncation_warnings(cond, bool(request.negative_prompt.strip()))
         for index in range(request.batch_count):
             _check(cancel)
-            yield self._one_image(network, cond, job, index, warnings)
+            yield self._one_image(sampler, cond, job, index, warnings)
 
     def unload(self) -> None:
-        """Release the network and the text encoder (and cached GPU memory)."""
-        device = None if self.network is None else next(self.network.parameters()).device
-        self.network = None
-        self.encoder = None
-        if device is not None and device.type == "cuda":
-            torch.cuda.empty_cache()
+        """Release the sampler's weights (and cached GPU memory)."""
+        sampler, self.sampler = self.sampler, None
+        if sampler is not None:
+            sampler.unload()
 
-    def _loaded(self) -> tuple[BuiltinModel, TextEncoder]:
-        if self.network is None or self.encoder is None:
+    def _loaded(self) -> SpriteSampler:
+        if self.sampler is None:
             raise InvalidRequestError(f"{self.model.name} was unloaded: load it again to generate.")
-        return self.network, self.encoder
-
-    def _condition(
-        self, network: BuiltinModel, encoder: TextEncoder, request: GenerationRequest
-    ) -> tuple[Conditioning, tuple[str, ...]]:
-        embedding = encoder.encode([request.prompt, request.negative_prompt])
-        has_negative = bool(request.negative_prompt.strip())
-        # Without a negative prompt the unconditional row is the learned null prompt.
-        drop = torch.tensor([False, not has_negative])
-        with torch.inference_mode():
-            cond = network.text(embedding, drop=drop)
-        warnings = []
-        if embedding.truncated[0]:
-            warnings.append(
-                f"The prompt is longer than the {MAX_TOKENS} tokens built-in models read; "
-                "its last words were ignored. Shorten it to keep them."
-            )
-        if has_negative and embedding.truncated[1]:
-            warnings.append(f"The negative prompt was cut to {MAX_TOKENS} tokens.")
-        return cond, tuple(warnings)
+        return self.sampler
 
     def _one_image(
         self,
-        network: BuiltinModel,
-        cond: Conditioning,
+        sampler: SpriteSampler,
+        cond: Conditioned,
         job: _Job,
         index: int,
         warnings: tuple[str, ...],
     ) -> GeneratedImage:
-        seed = job.request.seed_for(index)
-        generator = torch.Generator(device="cpu").manual_seed(seed)
         started = time.perf_counter()
 
-        def on_step(step: int, _steps: int, estimate: torch.Tensor | None) -> None:
+        def on_step(step: int, preview: np.ndarray | None) -> None:
             _check(job.cancel)
-            preview = None
-            if estimate is not None:
-                preview = upscale_nearest(preview_rgb_uint8(estimate), job.factor)
-            job.on_progress(ProgressUpdate(index * job.per_image + step, job.total, preview))
+            shown = None if preview is None else upscale_nearest(preview, job.factor)
+            job.on_progress(ProgressUpdate(index * job.per_image + step, job.total, shown))
 
-        settings = sample_settings(job.request, index, job.inpaint, network.sample_size)
-        request = job.request
-        with (
-            torch.inference_mode(),
-            circular_padding([network], request.tile_x, request.tile_y),
-        ):
-            result = network.generate(cond, generator, settings, on_step)
-        crisp = request.alpha == "crisp"
-        pixels = upscale_nearest(model_to_rgba_uint8(result.image, crisp)[0], job.factor)
+        result = sampler.sample(cond, job.request, index, job.inpaint, on_step)
+        pixels = upscale_nearest(result.pixels, job.factor)
         if job.inpaint is not None:
             pixels = finish_inpaint(job.inpaint, pixels)
         return GeneratedImage(
@@ -187,12 +199,23 @@ class BuiltinBackend:
         )
 
 
+def _truncation_warnings(cond: Conditioned, has_negative: bool) -> tuple[str, ...]:
+    warnings = []
+    if cond.truncated[0]:
+        warnings.append(
+            f"The prompt is longer than the {MAX_TOKENS} tokens built-in models read; "
+            "its last words were ignored. Shorten it to keep them."
+        )
+    if has_negative and cond.truncated[1]:
+        warnings.append(f"The negative prompt was cut to {MAX_TOKENS} tokens.")
+    return tuple(warnings)
+
+
 @dataclass(frozen=True)
 class _Job:
     """What every image of one request shares."""
 
     request: GenerationRequest
-    settings: SampleSettings
     factor: int
     inpaint: InpaintPlan | None
     per_image: int

@@ -1,13 +1,10 @@
-"""A1111-style variation noise: blend a seed's noise with a variation seed's by slerp.
-
-Gaussian noise in many dimensions lives near a sphere; a straight line between two samples
-passes inside it (the blend would be too quiet and blurry), a spherical interpolation stays on
-it, so every strength gives noise the model knows how to denoise.
-"""
+"""A1111-style variation noise: blend a seed's noise with a variation seed's by slerp."""
 
 from __future__ import annotations
 
 import torch
+
+from studio.engine.editing import slerp as _slerp
 
 
 def slerp(t: float, low: torch.Tensor, high: torch.Tensor) -> torch.Tensor:
@@ -16,15 +13,10 @@ def slerp(t: float, low: torch.Tensor, high: torch.Tensor) -> torch.Tensor:
         return low
     if t >= 1.0:
         return high
-    low_flat, high_flat = low.flatten().double(), high.flatten().double()
-    cos = torch.dot(low_flat / low_flat.norm(), high_flat / high_flat.norm()).clamp(-1.0, 1.0)
-    omega = torch.arccos(cos)
-    if float(omega.sin().abs()) < 1e-6:  # (anti)parallel: fall back to a straight blend
-        mixed = (1.0 - t) * low.double() + t * high.double()
-    else:
-        mixed = torch.sin((1.0 - t) * omega) * low.double() + torch.sin(t * omega) * high.double()
-        mixed = mixed / omega.sin()
-    return mixed.to(low.dtype)
+    mixed = _slerp.slerp(
+        t, low.detach().cpu().double().numpy(), high.detach().cpu().double().numpy()
+    )
+    return torch.from_numpy(mixed).to(low.device, low.dtype)
 
 
 def variation_noise(

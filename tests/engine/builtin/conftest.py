@@ -88,11 +88,12 @@ def builtin_backend_for(builtin_model_dirs, builtin_encoder):
     from studio.engine.builtin import discover_builtin_models
     from studio.engine.builtin.backend import BuiltinBackend
     from studio.engine.builtin.families import model_class
+    from studio.engine.builtin.torch_sampler import TorchSampler
 
     def build(family: str) -> BuiltinBackend:
         folder = builtin_model_dirs[family]
         info = next(i for i in discover_builtin_models(folder.parent) if i.location == str(folder))
         network = model_class(family).from_pretrained(folder)
-        return BuiltinBackend(info, network, builtin_encoder, model_hash="test")
+        return BuiltinBackend(info, TorchSampler(network, builtin_encoder), model_hash="test")
 
     return build

@@ -48,7 +48,7 @@ def test_progress_counts_every_step_of_the_batch(family, builtin_backend_for) ->
     _, updates = _run(backend, _request(batch_count=2))
     steps = [u.step for u in updates if not u.message]
     total = updates[-1].total
-    assert total == 2 * backend.network.count_steps(backend_settings(backend, _request()))
+    assert total == 2 * backend.sampler.network.count_steps(backend_settings(backend, _request()))
     assert steps == sorted(steps) and steps[-1] == total
     previews = [u.preview for u in updates if u.preview is not None]
     assert previews and previews[0].shape == (32, 32, 3) and previews[0].dtype == np.uint8
@@ -127,7 +127,7 @@ def test_negative_prompt_changes_a_guided_sample(builtin_backend_for) -> None:
 
 def test_output_is_straight_rgba_with_clean_transparency(builtin_backend_for) -> None:
     backend = builtin_backend_for("gan")
-    out_conv = backend.network.generator.conv_out
+    out_conv = backend.sampler.network.generator.conv_out
     with torch.no_grad():
         out_conv.weight.zero_()
         out_conv.bias.copy_(torch.tensor([3.0, 3.0, 3.0, -6.0]))  # bright colour, no alpha

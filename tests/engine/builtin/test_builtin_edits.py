@@ -81,7 +81,7 @@ def test_every_conv_wraps_during_a_tiled_job_and_none_after(family, builtin_back
     backend = builtin_backend_for(family)
     convs = [
         m
-        for m in backend.network.modules()
+        for m in backend.sampler.network.modules()
         if isinstance(m, torch.nn.Conv2d | torch.nn.ConvTranspose2d)
         and any(int(p) > 0 for p in m.padding)
     ]

@@ -1,0 +1,148 @@
+"""The few layers the one-pass built-in models are made of, in numpy, float32 throughout.
+
+Each function mirrors the torch operation the training code uses (named in its docstring) on
+the same weight layout, so a state dict read from ``model.safetensors`` drives both. Tensors are
+NCHW like torch's, which keeps the two implementations line-for-line comparable.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+Array = np.ndarray
+
+
+def linear(x: Array, weight: Array, bias: Array | None = None) -> Array:
+    """``torch.nn.functional.linear``: ``x @ weight.T + bias`` over the last axis."""
+    out = x @ weight.T
+    return out + bias if bias is not None else out
+
+
+def silu(x: Array) -> Array:
+    """``x * sigmoid(x)``, written to stay finite for large negative inputs."""
+    return x * _sigmoid(x)
+
+
+def _sigmoid(x: Array) -> Array:
+    # exp of a negative number only: no overflow warnings either way.
+    positive = x >= 0
+    z = np.exp(-np.abs(x))
+    return np.where(positive, 1.0 / (1.0 + z), z / (1.0 + z)).astype(x.dtype, copy=False)
+
+
+def gelu(x: Array) -> Array:
+    """The exact (erf) GELU of BERT, ``0.5 x (1 + erf(x / sqrt 2))``."""
+    return 0.5 * x * (1.0 + erf(x / np.float32(math.sqrt(2.0))))
+
+
+def erf(x: Array) -> Array:
+    """Error function to 1.2e-7 (Numerical Recipes' ``erfc`` Chebyshev fit), as float32.
+
+    numpy has no erf, and scipy would cost more start-up time than the whole encoder.
+    """
+    z = np.abs(x).astype(np.float64)
+    t = 1.0 / (1.0 + 0.5 * z)
+    poly = (
+        -z * z
+        - 1.26551223
+        + t
+        * (
+            1.00002368
+            + t
+            * (
+                0.37409196
+                + t
+                * (
+                    0.09678418
+                    + t
+                    * (
+                        -0.18628806
+                        + t
+                        * (
+                            0.27886807
+                            + t
+                            * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))
+                        )
+                    )
+                )
+            )
+        )
+    )
+    erfc = t * np.exp(poly)
+    return np.where(x >= 0, 1.0 - erfc, erfc - 1.0).astype(np.float32)
+
+
+def layer_norm(x: Array, weight: Array, bias: Array, eps: float) -> Array:
+    """``torch.nn.functional.layer_norm`` over the last axis."""
+    mean = x.mean(axis=-1, keepdims=True)
+    var = ((x - mean) ** 2).mean(axis=-1, keepdims=True)
+    return (x - mean) / np.sqrt(var + np.float32(eps)) * weight + bias
+
+
+def group_norm(x: Array, groups: int, weight: Array, bias: Array, eps: float = 1e-5) -> Array:
+    """``torch.nn.GroupNorm`` on an NCHW array."""
+    b, c, h, w = x.shape
+    grouped = x.reshape(b, groups, -1)
+    mean = grouped.mean(axis=-1, keepdims=True)
+    var = ((grouped - mean) ** 2).mean(axis=-1, keepdims=True)
+    normed = ((grouped - mean) / np.sqrt(var + np.float32(eps))).reshape(b, c, h, w)
+    return normed * weight[None, :, None, None] + bias[None, :, None, None]
+
+
+def conv2d(
+    x: Array, weight: Array, bias: Array | None, *, wrap: tuple[bool, bool] = (False, False)
+) -> Array:
+    """A stride-1 "same" convolution (``nn.Conv2d(k, padding=k // 2)``) on NCHW.
+
+    Parameters
+    ----------
+    wrap
+        ``(x, y)``: pad circularly along width / height instead of with zeros, which is what
+        tiling does to every convolution of a model (a texture that wraps at its borders).
+    """
+    out_ch, in_ch, kh, kw = weight.shape
+    pad_y, pad_x = kh // 2, kw // 2
+    padded = _pad(x, pad_y, pad_x, wrap)
+    b, _, h, w = x.shape
+    if kh == 1 and kw == 1:
+        columns = padded.transpose(0, 2, 3, 1)  # (B, H, W, C)
+    else:
+        windows = np.lib.stride_tricks.sliding_window_view(padded, (kh, kw), axis=(2, 3))
+        # (B, C, H, W, kh, kw) -> (B, H, W, C, kh, kw): the order torch's weight is laid out in.
+        columns = windows.transpose(0, 2, 3, 1, 4, 5).reshape(b, h, w, in_ch * kh * kw)
+    out = columns @ weight.reshape(out_ch, -1).T
+    if bias is not None:
+        out = out + bias
+    return np.ascontiguousarray(out.transpose(0, 3, 1, 2))
+
+
+def _pad(x: Array, pad_y: int, pad_x: int, wrap: tuple[bool, bool]) -> Array:
+    if not (pad_y or pad_x):
+        return x
+    wrap_x, wrap_y = wrap
+    x = np.pad(x, ((0, 0), (0, 0), (0, 0), (pad_x, pad_x)), mode="wrap" if wrap_x else "constant")
+    return np.pad(
+        x, ((0, 0), (0, 0), (pad_y, pad_y), (0, 0)), mode="wrap" if wrap_y else "constant"
+    )
+
+
+def upsample_nearest_2x(x: Array) -> Array:
+    """``F.interpolate(x, scale_factor=2, mode="nearest")`` on NCHW."""
+    return x.repeat(2, axis=2).repeat(2, axis=3)
+
+
+def attention(q: Array, k: Array, v: Array, keep: Array | None = None) -> Array:
+    """``F.scaled_dot_product_attention`` with a boolean mask (True: attend).
+
+    ``q`` is ``(..., Lq, D)``, ``k`` and ``v`` ``(..., Lk, D)``, ``keep`` broadcasts to
+    ``(..., Lq, Lk)``.
+    """
+    scores = (q @ np.swapaxes(k, -1, -2)) * np.float32(1.0 / math.sqrt(q.shape[-1]))
+    if keep is not None:
+        scores = np.where(keep, scores, np.float32(-np.inf))
+    scores = scores - scores.max(axis=-1, keepdims=True)
+    weights = np.exp(scores)
+    weights /= weights.sum(axis=-1, keepdims=True)
+    return weights @ v

@@ -1,0 +1,85 @@
+"""The torch runtime of the built-in models: every family, on the CPU or a GPU.
+
+Wraps a family module (:class:`.pretrained.BuiltinModel`) and the frozen text encoder behind the
+:class:`.backend.SpriteSampler` the backend drives.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+from studio.domain.requests import GenerationRequest
+from studio.engine.builtin.backend import Conditioned, Sampled, SamplerStep
+from studio.engine.builtin.edits import sample_settings
+from studio.engine.builtin.generation import SampleSettings
+from studio.engine.builtin.pixels import model_to_rgba_uint8, preview_rgb_uint8
+from studio.engine.builtin.pretrained import BuiltinModel
+from studio.engine.builtin.text_encoder import TextEncoder
+from studio.engine.editing.inpaint import InpaintPlan
+from studio.engine.editing.tiling import circular_padding
+
+
+class TorchSampler:
+    """A family network and the text encoder, in eval mode on one device.
+
+    Parameters
+    ----------
+    network
+        The family module.
+    encoder
+        The frozen text encoder, on the same device.
+    """
+
+    def __init__(self, network: BuiltinModel, encoder: TextEncoder) -> None:
+        self.network: BuiltinModel | None = network
+        self.encoder: TextEncoder | None = encoder
+        self.family = network.family
+        self.sample_size = network.sample_size
+
+    def count_steps(self, request: GenerationRequest) -> int:
+        """Progress steps of one image (the family decides: 2 for one-pass models)."""
+        settings = SampleSettings(request.steps, request.cfg_scale, request.sampler)
+        return self._network().count_steps(settings)
+
+    def condition(self, prompt: str, negative_prompt: str) -> Conditioned:
+        """Project the prompt pair; without a negative prompt the second row is the null text."""
+        network = self._network()
+        assert self.encoder is not None
+        embedding = self.encoder.encode([prompt, negative_prompt])
+        drop = torch.tensor([False, not negative_prompt.strip()])
+        with torch.inference_mode():
+            cond = network.text(embedding, drop=drop)
+        return Conditioned(cond, (embedding.truncated[0], embedding.truncated[1]))
+
+    def sample(
+        self,
+        cond: Conditioned,
+        request: GenerationRequest,
+        index: int,
+        inpaint: InpaintPlan | None,
+        on_step: SamplerStep,
+    ) -> Sampled:
+        """One sprite with its own CPU generator seeded from the request."""
+        network = self._network()
+        generator = torch.Generator(device="cpu").manual_seed(request.seed_for(index))
+
+        def step(done: int, _total: int, estimate: torch.Tensor | None) -> None:
+            on_step(done, None if estimate is None else preview_rgb_uint8(estimate))
+
+        settings = sample_settings(request, index, inpaint, network.sample_size)
+        with torch.inference_mode(), circular_padding([network], request.tile_x, request.tile_y):
+            result = network.generate(cond.value, generator, settings, step)
+        pixels = model_to_rgba_uint8(result.image, request.alpha == "crisp")[0]
+        return Sampled(np.ascontiguousarray(pixels), dict(result.info), result.warnings)
+
+    def unload(self) -> None:
+        """Drop the network and the encoder (and cached GPU memory)."""
+        network, self.network, self.encoder = self.network, None, None
+        if network is not None and next(network.parameters()).device.type == "cuda":
+            torch.cuda.empty_cache()
+
+    def _network(self) -> BuiltinModel:
+        if self.network is None:
+            raise RuntimeError("the sampler was unloaded")
+        return self.network
