@@ -8,6 +8,8 @@ half-finished downloads are not offered.
 from __future__ import annotations
 
 import logging
+import os
+import sys
 from pathlib import Path
 
 from studio.domain.errors import ModelLoadError
@@ -25,6 +27,8 @@ def scan_hf_pipelines(cache_dir: str | None = None) -> list[ModelInfo]:
     cache_dir
         The hub cache folder; huggingface_hub's default (``$HF_HUB_CACHE``...) when ``None``.
     """
+    if "huggingface_hub" not in sys.modules and not _may_hold_models(cache_dir):
+        return []  # importing huggingface_hub alone costs a first sprite a tenth of a second
     from huggingface_hub import scan_cache_dir
     from huggingface_hub.errors import CacheNotFound, CorruptedCacheException
 
@@ -45,6 +49,30 @@ def scan_hf_pipelines(cache_dir: str | None = None) -> list[ModelInfo]:
         if info is not None:
             found.append(info)
     return found
+
+
+def _may_hold_models(cache_dir: str | None) -> bool:
+    """Whether the hub cache has any ``models--*`` folder, checked without huggingface_hub.
+
+    The folder is found the way ``huggingface_hub.constants`` finds it when it is first
+    imported (so only while it is not: a test or a user may have changed its constants since).
+    """
+    folder = cache_dir or _default_hub_cache()
+    try:
+        with os.scandir(folder) as entries:
+            return any(entry.name.startswith("models--") for entry in entries)
+    except OSError:
+        return False
+
+
+def _default_hub_cache() -> str:
+    def expand(path: str) -> str:
+        return os.path.expandvars(os.path.expanduser(path))
+
+    cache_home = os.getenv("XDG_CACHE_HOME", os.path.join(os.path.expanduser("~"), ".cache"))
+    hf_home = expand(os.getenv("HF_HOME", os.path.join(cache_home, "huggingface")))
+    legacy = os.getenv("HUGGINGFACE_HUB_CACHE", os.path.join(hf_home, "hub"))
+    return expand(os.getenv("HF_HUB_CACHE", legacy))
 
 
 def find_cached_pipeline(repo_id: str, cache_dir: str | None = None) -> ModelInfo | None:
