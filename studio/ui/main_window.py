@@ -125,10 +125,9 @@ class MainWindow(QMainWindow):
         self.splitter.setSizes([360, 720, 320])
         self._restore_window_geometry()
         self._on_document_reloaded()
-        # The worker answers in this order: models first (fast, fills the picker), then the
-        # heavy imports, then the style thumbnails that need them.
+        # The composition root asked the worker to warm up before building this window; the
+        # model list and the (shipped) style thumbnails follow in that order.
         facade.refresh_models()
-        facade.warm_up()
         facade.load_style_presets()
 
     def _build_edits(self) -> EditController:

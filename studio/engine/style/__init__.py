@@ -58,9 +58,14 @@ def run_style_job(
 
 
 def render_preset_thumbnails(cache_dir: Path | None = None, size: int = 128) -> dict[int, Path]:
-    """Preset thumbnails, rendered once and cached; see
-    :func:`studio.engine.style.thumbnails.render_preset_thumbnails`.
+    """Preset thumbnails: the shipped ones when they fit the installed network (no torch),
+    else rendered once and cached (:func:`studio.engine.style.thumbnails.render_preset_thumbnails`).
     """
+    from studio.engine.style.thumbnail_files import shipped_thumbnails
+
+    shipped = shipped_thumbnails(size)
+    if shipped is not None:
+        return shipped
     from studio.engine.style.thumbnails import render_preset_thumbnails as render
 
     return render(cache_dir, size)

@@ -7,7 +7,6 @@ is missing, unreadable or the wrong size is rendered again; writes are atomic.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import tempfile
 import threading
@@ -21,12 +20,12 @@ from studio.domain.errors import ModelNotFoundError
 from studio.engine.style.compose import to_uint8
 from studio.engine.style.fast import stylize_image
 from studio.engine.style.inputs import square_crop
-from studio.engine.style.paths import default_cache_dir, package_models_dir, sample_image_path
+from studio.engine.style.paths import default_cache_dir, sample_image_path
 from studio.engine.style.presets import PRESET_NAMES
-from studio.engine.style.weights import NETWORKS, load_network
-
-THUMBNAILS_FOLDER = "style-thumbnails"
-RENDER_VERSION = 1
+from studio.engine.style.thumbnail_files import is_valid as _is_valid
+from studio.engine.style.thumbnail_files import thumbnail_folder as _thumbnail_folder
+from studio.engine.style.thumbnail_files import thumbnail_path
+from studio.engine.style.weights import load_network
 
 
 def _sample_pixels(side: int) -> np.ndarray:
@@ -52,21 +51,6 @@ def render_preset(
         affine = network.condition(weights.to(device))
     sample = _sample_pixels(side).astype(np.float32) / 255.0
     return to_uint8(stylize_image(network, affine, sample, device, threading.Event()))
-
-
-def _thumbnail_folder(cache_dir: Path, size: int) -> Path:
-    onnx = package_models_dir() / NETWORKS["multistyle"].onnx_file
-    digest = hashlib.sha256(onnx.read_bytes()).hexdigest()[:12]
-    return cache_dir / THUMBNAILS_FOLDER / f"{size}px-v{RENDER_VERSION}-{digest}"
-
-
-def _is_valid(path: Path, size: int) -> bool:
-    try:
-        with Image.open(path) as image:
-            image.load()
-            return image.size == (size, size)
-    except (OSError, SyntaxError, ValueError):
-        return False
 
 
 def _save_atomically(pixels: np.ndarray, path: Path) -> None:
@@ -109,7 +93,7 @@ def render_preset_thumbnails(
     render_side = max(2 * size, 64)
     paths: dict[int, Path] = {}
     for index in range(len(PRESET_NAMES)):
-        path = folder / f"preset-{index:02d}.png"
+        path = thumbnail_path(folder, index)
         if not _is_valid(path, size):
             pixels = render_preset(index, render_side, device, cache_dir)
             small = Image.fromarray(pixels).resize((size, size), Image.Resampling.LANCZOS)
