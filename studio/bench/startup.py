@@ -23,13 +23,12 @@ _PHASES = r"""
 import sys, time, json
 t0 = time.perf_counter(); marks = []
 def mark(name): marks.append((name, time.perf_counter() - t0))
-import torch; mark("import torch")
+import threading, pathlib
 from studio.engine.service import EngineService
 from studio.project.settings import load_engine_settings
 from studio.domain.requests import GenerationRequest
 from studio.imaging.recipe import encode_result_png
 from studio.cli.output import write_output
-import threading, pathlib
 mark("import studio")
 settings, _ = load_engine_settings()
 engine = EngineService(settings)
@@ -37,12 +36,15 @@ info = engine.resolve_model("")
 mark("find the model")
 request = GenerationRequest(prompt=sys.argv[2], model=info.id, width=info.default_size[0],
                             height=info.default_size[1], seed=1).resolved()
-for image in engine.run(request, lambda update: None, threading.Event()):
-    mark("load + prompt + sample")
+def on_progress(update):
+    if update.message == "Reading the prompt":
+        mark("load the model")
+for image in engine.run(request, on_progress, threading.Event()):
+    mark("prompt + sample")
     write_output(pathlib.Path(sys.argv[1]), encode_result_png(image))
     mark("encode + write PNG")
 engine.close()
-print(json.dumps(marks))
+print(json.dumps(marks + [("torch imported", "torch" in sys.modules)]))
 """
 
 
@@ -84,20 +86,59 @@ def phases(folder: Path) -> list[tuple[str, float]]:
     return [tuple(mark) for mark in json.loads(result.stdout.strip().splitlines()[-1])]
 
 
-def bench_startup(repeats: int = 5) -> dict[str, object]:
-    """Median and spread of ``repeats`` cold first images, and one phase breakdown."""
+def one_cold_window(folder: Path, index: int) -> dict[str, object]:
+    """One ``studio`` window started cold: seconds to the window and to the first sprite."""
+    import json
+
+    run_folder = folder / f"gui-{index}"
+    run_folder.mkdir()
+    env = _child_env()
+    env.setdefault("QT_QPA_PLATFORM", "offscreen")
+    result = subprocess.run(
+        [sys.executable, "-m", "studio.bench.startup_gui", repr(time.time()), str(run_folder)],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    lines = result.stdout.strip().splitlines()
+    if result.returncode != 0 or not lines:
+        raise RuntimeError(
+            f"the window did not start ({result.returncode}): {result.stderr[-500:]}"
+        )
+    row = json.loads(lines[-1])
+    if not row.get("done"):
+        raise RuntimeError(f"the first sprite never arrived: {row}")
+    return row
+
+
+def bench_startup(repeats: int = 5, gui: bool = True) -> dict[str, object]:
+    """Median and spread of ``repeats`` cold first images (CLI and window), and the phases.
+
+    CLI and GUI runs alternate, so a change in the machine's load touches both alike.
+    """
     walls: list[float] = []
     peaks: list[float] = []
+    windows: list[dict[str, object]] = []
     with tempfile.TemporaryDirectory(prefix="studio-bench-startup-") as name:
         folder = Path(name)
         for index in range(repeats):
             wall, peak = one_cold_run(folder, index)
-            progress(f"  cold run {index + 1}/{repeats}: {wall:.2f} s, {peak:.0f} MB")
+            progress(f"  CLI cold run {index + 1}/{repeats}: {wall:.2f} s, {peak:.0f} MB")
             walls.append(wall)
             peaks.append(peak)
+            if gui:
+                row = one_cold_window(folder, index)
+                marks = row["marks"]
+                progress(
+                    f"  window cold run {index + 1}/{repeats}: shown {marks['window shown']:.2f} s,"
+                    f" first sprite {marks['first image']:.2f} s,"
+                    f" longest stall {row['max_gap_ms']:.0f} ms"
+                )
+                windows.append(row)
         progress("  phase breakdown ...")
         breakdown = phases(folder)
-    return {
+    result: dict[str, object] = {
         "prompt": PROMPT,
         "repeats": repeats,
         "wall_s": summary(walls),
@@ -106,3 +147,11 @@ def bench_startup(repeats: int = 5) -> dict[str, object]:
         "runs_mb": peaks,
         "phases": breakdown,
     }
+    if windows:
+        result["gui"] = {
+            "window_shown_s": summary([float(w["marks"]["window shown"]) for w in windows]),
+            "first_image_s": summary([float(w["marks"]["first image"]) for w in windows]),
+            "max_stall_ms": summary([float(w["max_gap_ms"]) for w in windows]),
+            "runs": windows,
+        }
+    return result

@@ -78,6 +78,7 @@ def measure(model: str, size: int, steps: int, count: int, folder: Path) -> list
     configure_application(app)
     settings = EngineSettings(model_paths=(model,) if model and os.path.exists(model) else ())
     facade = EngineFacade(create_engine(settings))
+    facade.warm_up()  # as run_app does, before the window is built
     document = Document(new_untitled_project(folder), untitled=True)
     window = MainWindow(facade, document, engine_settings=settings, recovery_dir=folder)
     recorder = TickRecorder()
