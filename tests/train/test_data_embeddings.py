@@ -57,7 +57,9 @@ def test_changed_captions_are_recomputed(data_synthetic_dir, data_text_encoder):
     after = load_caption_embeddings(data_synthetic_dir, counting)
     assert counting.encoded == 2 * len(before)
     assert not torch.equal(before.pooled[0], after.pooled[0])
-    assert torch.equal(before.pooled[1:], after.pooled[1:])
+    # Recomputed in batches padded differently, the other rows agree to float16 rounding (the
+    # fused attention sums in blocks that depend on the padded length on some CPUs).
+    torch.testing.assert_close(before.pooled[1:], after.pooled[1:], atol=2e-3, rtol=0)
 
 
 def test_damaged_cache_is_recomputed(data_synthetic_dir, data_text_encoder):
