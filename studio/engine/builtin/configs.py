@@ -22,35 +22,37 @@ FORMAT_VERSION = 1
 
 
 @dataclass(frozen=True)
-class VAEConfig:
-    """Architecture of :class:`SpriteVAE`; ``channels`` run from the 4x4 grid to full size."""
+class DecoderConfig:
+    """The sprite decoder shared by the VAE and the GAN; ``channels`` run from 4x4 to full size.
+
+    ``cross_attention`` says, per resolution, whether the blocks attend to the prompt tokens.
+    """
 
     sample_size: int = 32
-    latent_dim: int = 64
     channels: tuple[int, ...] = (256, 192, 128, 64)
     blocks_per_level: int = 1
     cross_attention: tuple[bool, ...] = (True, True, True, False)
     heads: int = 4
     context_dim: int = 128
     emb_dim: int = 256
+
+
+@dataclass(frozen=True)
+class VAEConfig(DecoderConfig):
+    """Architecture of :class:`SpriteVAE`; ``temperature`` scales the prior's spread at sampling."""
+
+    latent_dim: int = 64
     temperature: float = 0.8
 
 
 @dataclass(frozen=True)
-class GANConfig:
-    """Architecture of :class:`SpriteGAN`'s generator; ``channels`` run from 4x4 to full size.
+class GANConfig(DecoderConfig):
+    """Architecture of :class:`SpriteGAN`'s generator.
 
     ``truncation`` scales the latent noise at sampling time (1 keeps the trained spread).
     """
 
-    sample_size: int = 32
     latent_dim: int = 128
-    channels: tuple[int, ...] = (256, 192, 128, 64)
-    blocks_per_level: int = 1
-    cross_attention: tuple[bool, ...] = (True, True, True, False)
-    heads: int = 4
-    context_dim: int = 128
-    emb_dim: int = 256
     truncation: float = 1.0
 
 

@@ -1,9 +1,10 @@
 """Where preset thumbnails live on disk, found without torch.
 
-Studio ships the thumbnails of the packaged style network in ``resources/style/style-thumbnails``, in
-a folder named like the cache's (size, render version, hash of the network's ONNX file): a
-fresh install shows the preset gallery without importing torch or rendering 26 images, and a
-different network (a newer package) simply finds no shipped folder and renders into the cache.
+Studio ships the thumbnails of the packaged style network in
+``resources/style/style-thumbnails``, in a folder named like the cache's (size, render version,
+hash of the network's ONNX file): a fresh install shows the preset gallery without importing
+torch or rendering 26 images, and a different network (a newer package) simply finds no shipped
+folder and renders into the cache.
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from studio.engine.builtin.configs import norm_groups
+from studio.engine.builtin.configs import DecoderConfig, norm_groups
 from studio.engine.builtin.numpy_runtime import ops
 
 Weights = dict[str, np.ndarray]
@@ -25,18 +25,6 @@ class NumpyConditioning:
     context: np.ndarray
     mask: np.ndarray
     vector: np.ndarray
-
-
-@dataclass(frozen=True)
-class DecoderShape:
-    """What the weights cannot tell: which levels attend to the prompt, and with how many heads."""
-
-    sample_size: int
-    channels: tuple[int, ...]
-    blocks_per_level: int
-    cross_attention: tuple[bool, ...]
-    heads: int
-    tanh: bool
 
 
 def condition(
@@ -74,30 +62,34 @@ def vae_prior(w: Weights, cond: NumpyConditioning) -> tuple[np.ndarray, np.ndarr
 def decode(
     w: Weights,
     prefix: str,
-    shape: DecoderShape,
+    config: DecoderConfig,
     z: np.ndarray,
     cond: NumpyConditioning,
     wrap: tuple[bool, bool] = (False, False),
+    tanh: bool = False,
 ) -> np.ndarray:
-    """``SpriteDecoder.forward`` with the weights under ``prefix`` ("decoder." or "generator.")."""
+    """``SpriteDecoder.forward`` with the weights under ``prefix`` ("decoder." or "generator.").
+
+    ``tanh`` squashes the output to [-1, 1] (the GAN's generator); the VAE's is linear.
+    """
     p = prefix
     emb = _dense(w, p + "emb.0", np.concatenate([z, cond.vector], axis=1))
     emb = _dense(w, p + "emb.2", ops.silu(emb))
-    base = shape.sample_size // 2 ** (len(shape.channels) - 1)
-    h = _dense(w, p + "to_grid", emb).reshape(-1, shape.channels[0], base, base)
-    for level in range(len(shape.channels)):
-        for index in range(shape.blocks_per_level):
+    base = config.sample_size // 2 ** (len(config.channels) - 1)
+    h = _dense(w, p + "to_grid", emb).reshape(-1, config.channels[0], base, base)
+    for level in range(len(config.channels)):
+        for index in range(config.blocks_per_level):
             h = _res_block(w, f"{p}levels.{level}.blocks.{index}.", h, emb, wrap)
-            if shape.cross_attention[level]:
-                h = _cross_attention(w, f"{p}levels.{level}.attns.{index}.", h, cond, shape.heads)
-        if level < len(shape.channels) - 1:
+            if config.cross_attention[level]:
+                h = _cross_attention(w, f"{p}levels.{level}.attns.{index}.", h, cond, config.heads)
+        if level < len(config.channels) - 1:
             h = ops.upsample_nearest_2x(h)
             h = ops.conv2d(
                 h, w[f"{p}ups.{level}.conv.weight"], w[f"{p}ups.{level}.conv.bias"], wrap=wrap
             )
     h = ops.silu(_group_norm(w, p + "norm_out", h))
     out = ops.conv2d(h, w[p + "conv_out.weight"], w[p + "conv_out.bias"], wrap=wrap)
-    return np.tanh(out) if shape.tanh else out
+    return np.tanh(out) if tanh else out
 
 
 def _dense(w: Weights, name: str, x: np.ndarray) -> np.ndarray:

@@ -54,14 +54,6 @@ class NumpySampler:
         self._config = config
         self._weights: dict[str, np.ndarray] | None = weights
         self._encoder = encoder
-        self._shape = networks.DecoderShape(
-            sample_size=config.sample_size,
-            channels=tuple(config.channels),
-            blocks_per_level=config.blocks_per_level,
-            cross_attention=tuple(config.cross_attention),
-            heads=config.heads,
-            tanh=family == "gan",
-        )
 
     @classmethod
     def load(cls, folder: Path, encoder: NumpyTextEncoder | None = None) -> NumpySampler:
@@ -124,7 +116,8 @@ class NumpySampler:
         on_step(1, None)
         wrap = (request.tile_x, request.tile_y)
         with _one_blas_thread():
-            image = networks.decode(w, _DECODER_PREFIX[self.family], self._shape, z, prompt, wrap)
+            prefix, tanh = _DECODER_PREFIX[self.family], self.family == "gan"
+            image = networks.decode(w, prefix, self._config, z, prompt, wrap, tanh)
         image = np.clip(image, -1.0, 1.0)
         on_step(2, preview_rgb(image))
         return Sampled(rgba_uint8(image, request.alpha == "crisp")[0], info)

@@ -88,8 +88,9 @@ def test_slerp_is_exact_at_both_ends_and_stays_on_the_sphere() -> None:
     from studio.engine.editing.slerp import slerp
 
     rng = np.random.default_rng(0)
-    low, high = rng.standard_normal(4096).astype(np.float32), rng.standard_normal(4096).astype(
-        np.float32
+    low, high = (
+        rng.standard_normal(4096).astype(np.float32),
+        rng.standard_normal(4096).astype(np.float32),
     )
     assert slerp(0.0, low, high) is low and slerp(1.0, low, high) is high
     middle = slerp(0.5, low, high)
@@ -107,7 +108,7 @@ def test_a_damaged_weights_file_is_one_clear_error(builtin_model_dirs, tmp_path)
     shutil.copytree(builtin_model_dirs["vae"], folder)
     weights = folder / "model.safetensors"
     weights.write_bytes(weights.read_bytes()[: weights.stat().st_size // 2])
-    with pytest.raises(DamagedModelError, match="model.safetensors .*reinstall"):
+    with pytest.raises(DamagedModelError, match=r"model\.safetensors .*reinstall"):
         NumpySampler.load(folder)
 
 
