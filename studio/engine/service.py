@@ -27,7 +27,7 @@ from studio.domain.settings import EngineSettings
 from studio.domain.style import StyleRequest
 from studio.engine.backend import GenerationBackend
 from studio.engine.device import free_memory
-from studio.engine.registry import ModelRegistry
+from studio.engine.registry import SD_FAMILIES, ModelRegistry
 
 if TYPE_CHECKING:
     import torch
@@ -52,7 +52,7 @@ class EngineService:
         self._device_preference = device_preference
         self._device: tuple[torch.device, torch.dtype] | None = None
         self._backend: GenerationBackend | None = None
-        self._torch_imported = False
+        self._imported: set[str] = set()  # "torch", "pipelines": see _import_torch_stack
 
     @property
     def registry(self) -> ModelRegistry:
@@ -78,16 +78,19 @@ class EngineService:
         if info is not None and self._runs_on_numpy(info):
             self._backend_for(info, 0, lambda _update: None)
             return
+        self._import_torch_stack(pipelines=info is None or info.family in SD_FAMILIES)
         self._device_and_dtype()
 
-    def _import_torch_stack(self) -> None:
-        """Import what torch jobs need (torch, the pipelines, the style networks), once.
+    def _import_torch_stack(self, pipelines: bool = True) -> None:
+        """Import what torch jobs need, once: torch and the style networks, and with
+        ``pipelines`` diffusers and transformers too (Stable Diffusion).
 
         Big imports hold the GIL for up to a few hundred milliseconds each; done once, at
         start-up or when a job first needs them, they cannot freeze the window in the middle
-        of a generation.
+        of a generation. A style job does not wait for the pipelines it does not use.
         """
-        if self._torch_imported:
+        wanted = "pipelines" if pipelines else "torch"
+        if wanted in self._imported:
             return
         # The imports create millions of long-lived objects. Left to the cyclic garbage
         # collector, every full collection walks all of them while holding the GIL (measured:
@@ -95,26 +98,13 @@ class EngineService:
         # while importing, and the survivors are frozen out of all later collections.
         gc.disable()
         try:
-            self._import_engine_modules()
+            _import_torch_modules()
+            if pipelines:
+                _import_pipeline_modules()
         finally:
             gc.freeze()
             gc.enable()
-        self._torch_imported = True
-
-    @staticmethod
-    def _import_engine_modules() -> None:
-        import diffusers
-        import transformers
-
-        import studio.engine.builtin.loader
-        import studio.engine.sd.diffusers_backend
-        import studio.engine.style.job  # noqa: F401
-
-        # diffusers and transformers import their model classes on first attribute access.
-        for name in ("StableDiffusionPipeline", "StableDiffusionXLPipeline", "AutoencoderKL"):
-            getattr(diffusers, name)
-        for name in ("CLIPTextModel", "CLIPTextModelWithProjection", "CLIPTokenizer", "BertModel"):
-            getattr(transformers, name)
+        self._imported |= {"torch", wanted}
 
     def list_models(self) -> list[ModelInfo]:
         """Every model on offer, freshly scanned (built-in first)."""
@@ -233,6 +223,7 @@ class EngineService:
     def _load(self, info: ModelInfo) -> GenerationBackend:
         if info.source is ModelSource.BUILTIN or info.family is ModelFamily.BUILTIN:
             return self._load_builtin(info)
+        self._import_torch_stack(pipelines=True)
         device, dtype = self._device_and_dtype()
         from studio.engine.sd.diffusers_backend import load_diffusers_backend
 
@@ -261,7 +252,7 @@ class EngineService:
 
     def _device_and_dtype(self) -> tuple[torch.device, torch.dtype]:
         if self._device is None:
-            self._import_torch_stack()
+            self._import_torch_stack(pipelines=False)
             from studio.engine.device import pick_device
 
             self._device = pick_device(self._preference())
@@ -272,6 +263,26 @@ class EngineService:
         if backend is not None:
             log.info("unloading %s", backend.model.name)
             backend.unload()
+
+
+def _import_torch_modules() -> None:
+    import torch  # noqa: F401
+
+    import studio.engine.builtin.loader
+    import studio.engine.style.job  # noqa: F401
+
+
+def _import_pipeline_modules() -> None:
+    import diffusers
+    import transformers
+
+    import studio.engine.sd.diffusers_backend  # noqa: F401
+
+    # diffusers and transformers import their model classes on first attribute access.
+    for name in ("StableDiffusionPipeline", "StableDiffusionXLPipeline", "AutoencoderKL"):
+        getattr(diffusers, name)
+    for name in ("CLIPTextModel", "CLIPTextModelWithProjection", "CLIPTokenizer", "BertModel"):
+        getattr(transformers, name)
 
 
 def _read_or_none(path: Path | None) -> bytes | None:

@@ -44,3 +44,21 @@ def test_warm_up_loads_the_builtin_default_without_torch(tmp_path) -> None:
     assert "LOADED builtin-vae False" in result.stdout, result.stdout + result.stderr
     # The shipped preset thumbnails fit the packaged network: no rendering, no torch.
     assert "PRESETS 26 False" in result.stdout, result.stdout + result.stderr
+
+
+def test_a_torch_job_without_pipelines_does_not_wait_for_diffusers(tmp_path) -> None:
+    # A style job or a built-in diffusion model needs torch, not diffusers and transformers
+    # (seconds of imports that the first style job measured 20 s with on a busy machine).
+    script = (
+        "import sys\n"
+        "from studio.domain.settings import EngineSettings\n"
+        "from studio.engine.service import EngineService\n"
+        "service = EngineService(EngineSettings(device='cpu', scan_hf_cache=False))\n"
+        "service._device_and_dtype()\n"
+        "print('IMPORTED', 'torch' in sys.modules, 'diffusers' in sys.modules,\n"
+        "      'transformers' in sys.modules)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, check=False
+    )
+    assert "IMPORTED True False False" in result.stdout, result.stdout + result.stderr
