@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
+from studio.domain.errors import InvalidRequestError
 from studio.domain.history import HistoryEntry
 from studio.ui.canvas import CanvasView
 from studio.ui.document import Document
@@ -99,7 +100,11 @@ class HistoryController(QObject):
     def restore_recipe(self, entry: HistoryEntry) -> None:
         request = entry.recipe.get("request") if isinstance(entry.recipe, dict) else None
         if entry.kind == "generate" and isinstance(request, dict):
-            self._prompt_panel.apply_request(request, lock_seed=True)
+            try:
+                self._prompt_panel.apply_request(request, lock_seed=True)
+            except InvalidRequestError as exc:
+                self._status.say(f"The recipe of #{entry.id} was not restored: {exc}")
+                return
             self._status.say(f"Recipe of #{entry.id} restored (seed locked)")
 
     # -- editing ----------------------------------------------------------------------------

@@ -243,7 +243,12 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(self.document.title())
         state = self.document.ui_state()
         if isinstance(state.get("prompt_panel"), dict):
-            self.prompt_panel.restore_state(state["prompt_panel"])
+            try:
+                self.prompt_panel.restore_state(state["prompt_panel"])
+            except InvalidRequestError as exc:
+                self.notice.show_message(
+                    f"The prompt panel saved in this project was not restored ({exc}).", "warning"
+                )
         entry_id = state.get("canvas", {}).get("entry_id") if isinstance(state, dict) else None
         if isinstance(entry_id, int) and entry_id:
             self.history.show_entry(entry_id)
@@ -285,7 +290,12 @@ class MainWindow(QMainWindow):
     def _on_image_imported(self, entry_id: int, request: dict | None) -> None:
         self.history.show_entry(entry_id)
         if request:
-            self.prompt_panel.apply_request(request, lock_seed=True)
+            try:
+                self.prompt_panel.apply_request(request, lock_seed=True)
+            except InvalidRequestError as exc:
+                self.notice.show_message(
+                    f"The image was added; its recipe was not restored ({exc}).", "warning"
+                )
 
     # -- window events ----------------------------------------------------------------------
 

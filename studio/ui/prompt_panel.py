@@ -1,4 +1,8 @@
-"""The prompt panel: everything a generation needs, turned into a request on Generate."""
+"""The prompt panel: the widgets of everything a generation needs.
+
+The state lives in :class:`~studio.ui.prompt_settings.PromptSettings` (``panel.settings``); the
+widgets are bound to it both ways, and Generate turns it into a request.
+"""
 
 from __future__ import annotations
 
@@ -24,8 +28,9 @@ from PySide6.QtWidgets import (
 )
 
 from studio.domain.models import ModelInfo, ModelSource
-from studio.domain.requests import MAX_BATCH, MAX_SEED, MAX_SIDE, MAX_STEPS, GenerationRequest
-from studio.domain.samplers import DEFAULT_SAMPLER, SAMPLER_NAMES
+from studio.domain.requests import MAX_BATCH, MAX_SIDE, MAX_STEPS, GenerationRequest
+from studio.domain.samplers import SAMPLER_NAMES
+from studio.ui.prompt_settings import PromptSettings
 
 TRANSPARENT_TIP = (
     "Stable Diffusion paints on flat green and the green is matted out, so the image has real "
@@ -53,8 +58,8 @@ def _preset_label(size: tuple[int, int]) -> str:
 class PromptPanel(QWidget):
     """Prompt, negative prompt, model, sampler, steps, CFG, seed, size, batch and init image.
 
-    The panel never talks to the engine: :meth:`build_request` captures its state in a frozen
-    request when the user presses Generate.
+    The panel never talks to the engine: :meth:`build_request` captures ``settings`` in a
+    frozen request when the user presses Generate.
     """
 
     generate_requested = Signal()
@@ -65,12 +70,14 @@ class PromptPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("promptPanel")
-        self._init_png: bytes | None = None
+        self.settings = PromptSettings(self)
         self._models: list[ModelInfo] = []
-        # A restored project may name a model before the worker has listed the models.
+        # A restored project may name a model that is not (yet) listed: it is remembered and
+        # chosen when a listing offers it, while the panel shows and uses one that is there.
         self._wanted_model = ""
         self._build()
         self._connect()
+        self._bind()
         self._sync_size_combo()
         self.set_models([])
 
@@ -89,14 +96,14 @@ class PromptPanel(QWidget):
         self.model_combo.setObjectName("modelCombo")
         self.sampler_combo = QComboBox()
         self.sampler_combo.addItems(SAMPLER_NAMES)
-        self.sampler_combo.setCurrentText(DEFAULT_SAMPLER)
+        self.sampler_combo.setCurrentText(self.settings.sampler)
         self.steps_spin = QSpinBox()
         self.steps_spin.setRange(1, MAX_STEPS)
-        self.steps_spin.setValue(25)
+        self.steps_spin.setValue(self.settings.steps)
         self.cfg_spin = QDoubleSpinBox()
         self.cfg_spin.setRange(0.0, 30.0)
         self.cfg_spin.setSingleStep(0.5)
-        self.cfg_spin.setValue(7.0)
+        self.cfg_spin.setValue(self.settings.cfg_scale)
 
         self.seed_edit = QLineEdit()
         self.seed_edit.setObjectName("seedEdit")
@@ -110,8 +117,8 @@ class PromptPanel(QWidget):
         seed_row.addWidget(self.seed_edit, 1)
         seed_row.addWidget(self.seed_lock)
 
-        self.width_spin = self._side_spin(512)
-        self.height_spin = self._side_spin(512)
+        self.width_spin = self._side_spin(self.settings.width)
+        self.height_spin = self._side_spin(self.settings.height)
         self.size_combo = QComboBox()
         self.size_combo.addItem(CUSTOM_SIZE)
         for size in SIZE_PRESETS:
@@ -171,7 +178,7 @@ class PromptPanel(QWidget):
         self.strength_spin = QDoubleSpinBox()
         self.strength_spin.setRange(0.0, 1.0)
         self.strength_spin.setSingleStep(0.05)
-        self.strength_spin.setValue(0.75)
+        self.strength_spin.setValue(self.settings.strength)
         self.strength_spin.setToolTip("How much is repainted: 0 keeps the image, 1 ignores it.")
         self.clear_init_button = QPushButton("Clear")
         row = QHBoxLayout(group)
@@ -202,12 +209,68 @@ class PromptPanel(QWidget):
         self.model_combo.currentIndexChanged.connect(self._update_sampling_controls)
         self.clear_init_button.clicked.connect(self._on_clear_init)
 
+    def _bind(self) -> None:
+        """Widgets write their value into ``settings``, and follow it when it changes."""
+        settings = self.settings
+        for name, edit in (("prompt", self.prompt_edit), ("negative_prompt", self.negative_edit)):
+            edit.textChanged.connect(
+                lambda name=name, edit=edit: setattr(settings, name, edit.toPlainText())
+            )
+            getattr(settings, f"{name}_changed").connect(
+                lambda text, edit=edit: edit.toPlainText() != text and edit.setPlainText(text)
+            )
+        spins = {
+            "steps": self.steps_spin,
+            "cfg_scale": self.cfg_spin,
+            "width": self.width_spin,
+            "height": self.height_spin,
+            "batch_count": self.batch_spin,
+            "strength": self.strength_spin,
+        }
+        for name, spin in spins.items():
+            spin.valueChanged.connect(lambda value, name=name: setattr(settings, name, value))
+            getattr(settings, f"{name}_changed").connect(spin.setValue)
+        self.sampler_combo.currentTextChanged.connect(lambda t: setattr(settings, "sampler", t))
+        settings.sampler_changed.connect(self.sampler_combo.setCurrentText)
+        self.transparent_check.toggled.connect(
+            lambda on: setattr(settings, "transparent_background", on)
+        )
+        settings.transparent_background_changed.connect(self.transparent_check.setChecked)
+        self.seed_lock.toggled.connect(lambda on: setattr(settings, "seed_locked", on))
+        settings.seed_locked_changed.connect(self.seed_lock.setChecked)
+        self.seed_edit.textChanged.connect(
+            lambda text: setattr(settings, "seed", int(text) if text.strip() else None)
+        )
+        settings.seed_changed.connect(self._show_seed)
+        self.model_combo.currentIndexChanged.connect(self._on_model_index_changed)
+        settings.model_changed.connect(self._follow_model)
+
+    def _show_seed(self, seed: int | None) -> None:
+        text = "" if seed is None else str(seed)
+        if self.seed_edit.text() != text:
+            self.seed_edit.setText(text)
+
+    def _follow_model(self, model_id: str) -> None:
+        if self.select_model(model_id):
+            self._wanted_model = ""
+        elif self._models:
+            self._wanted_model = model_id
+            self.settings.model = self.current_model_id()
+
+    def _on_model_index_changed(self, _index: int) -> None:
+        # While the list is empty or being refilled the combo has no model: keep the wanted one
+        # (a restored project may name a model before the worker has listed the models).
+        model_id = self.model_combo.currentData()
+        if model_id:
+            self.settings.model = model_id
+
     # -- models -----------------------------------------------------------------------------
 
     def set_models(self, models: list[ModelInfo]) -> None:
         """Offer these models, keeping the current choice when it is still there."""
-        current = self._wanted_model or self.current_model_id()
+        wanted = self._wanted_model or self.settings.model
         self._models = list(models)
+        self.model_combo.blockSignals(True)  # refilling is no choice of the user's
         self.model_combo.clear()
         for info in self._models:
             self.model_combo.addItem(info.name, info.id)
@@ -219,15 +282,23 @@ class PromptPanel(QWidget):
         if not self._models:
             self.model_combo.addItem("No model: use File > Add Model…", "")
         self.model_combo.setEnabled(bool(self._models))
-        if current and self.select_model(current):
+        self.model_combo.blockSignals(False)
+        if wanted and self.select_model(wanted):
             self._wanted_model = ""
-        elif not current and self._models:
-            self._apply_model_defaults(self._models[0])  # a fresh panel suits the default model
+            self.settings.model = wanted
+        elif self._models:
+            self.model_combo.setCurrentIndex(0)
+            self.settings.model = self._models[0].id
+            self._wanted_model = wanted  # after: following the stand-in would clear the wish
+            if not wanted:
+                self._apply_model_defaults(self._models[0])  # a fresh panel suits the default
+        self._update_sampling_controls()
 
     def has_models(self) -> bool:
         return bool(self._models)
 
     def current_model_id(self) -> str:
+        """The model the combo shows (``""`` while the wanted one is not on offer)."""
         return self.model_combo.currentData() or ""
 
     def current_model(self) -> ModelInfo | None:
@@ -235,7 +306,8 @@ class PromptPanel(QWidget):
         return next((m for m in self._models if m.id == model_id), None)
 
     def select_model(self, model_id: str) -> bool:
-        index = self.model_combo.findData(model_id)
+        """Show ``model_id`` in the combo if it is on offer."""
+        index = self.model_combo.findData(model_id) if model_id else -1
         if index >= 0:
             self.model_combo.setCurrentIndex(index)
         return index >= 0
@@ -277,63 +349,29 @@ class PromptPanel(QWidget):
     # -- request ----------------------------------------------------------------------------
 
     def build_request(self) -> GenerationRequest:
-        """Capture the panel in a request.
+        """Capture the panel in a request (see :meth:`PromptSettings.to_request`).
 
         Raises
         ------
         InvalidRequestError
             If a value is out of range; the message says which and how to fix it.
         """
-        seed_text = self.seed_edit.text().strip()
-        seed = int(seed_text) if self.seed_lock.isChecked() and seed_text else None
-        return GenerationRequest(
-            prompt=self.prompt_edit.toPlainText(),
-            negative_prompt=self.negative_edit.toPlainText(),
-            model=self.current_model_id(),
-            sampler=self.sampler_combo.currentText(),
-            steps=self.steps_spin.value(),
-            cfg_scale=self.cfg_spin.value(),
-            width=self.width_spin.value(),
-            height=self.height_spin.value(),
-            seed=seed,
-            batch_count=self.batch_spin.value(),
-            init_image=self._init_png,
-            strength=self.strength_spin.value(),
-            transparent_background=self.transparent_check.isChecked(),
-        )
+        return self.settings.to_request()
 
     def apply_request(self, data: dict[str, Any], *, lock_seed: bool = True) -> None:
-        """Restore the panel from a stored request dict (history, a dropped PNG, a project)."""
-        self.prompt_edit.setPlainText(str(data.get("prompt", "")))
-        self.negative_edit.setPlainText(str(data.get("negative_prompt", "")))
-        if data.get("model") and not self.select_model(str(data["model"])):
-            self._wanted_model = str(data["model"])
-        if data.get("sampler") in SAMPLER_NAMES:
-            self.sampler_combo.setCurrentText(data["sampler"])
-        self._set_int(self.steps_spin, data.get("steps"))
-        self._set_int(self.width_spin, data.get("width"))
-        self._set_int(self.height_spin, data.get("height"))
-        self._set_int(self.batch_spin, data.get("batch_count"))
-        if isinstance(data.get("cfg_scale"), int | float):
-            self.cfg_spin.setValue(float(data["cfg_scale"]))
-        if isinstance(data.get("strength"), int | float):
-            self.strength_spin.setValue(float(data["strength"]))
-        self.transparent_check.setChecked(data.get("transparent_background") is True)
-        seed = data.get("seed")
-        if isinstance(seed, int) and 0 <= seed <= MAX_SEED:
-            self.seed_edit.setText(str(seed))
-            if lock_seed:
-                self.seed_lock.setChecked(True)
+        """Restore the panel from a stored request dict (history, a dropped PNG, a project).
 
-    @staticmethod
-    def _set_int(spin: QSpinBox, value: object) -> None:
-        if isinstance(value, int) and not isinstance(value, bool):
-            spin.setValue(value)
+        Raises
+        ------
+        InvalidRequestError
+            If the stored request breaks a request rule; the panel is left as it was.
+        """
+        self.settings.apply_request(data, lock_seed=lock_seed)
 
     def show_used_seed(self, seed: int) -> None:
         """Display the seed a random-seed run used, so locking it reproduces the image."""
-        if not self.seed_lock.isChecked():
-            self.seed_edit.setText(str(seed))
+        if not self.settings.seed_locked:
+            self.settings.seed = seed
 
     def _update_seed_lock_text(self) -> None:
         locked = self.seed_lock.isChecked()
@@ -356,7 +394,7 @@ class PromptPanel(QWidget):
 
     def set_init_image(self, png: bytes | None, preview: QImage | None = None) -> None:
         """Use ``png`` as the image-to-image source (``None`` returns to text-to-image)."""
-        self._init_png = png
+        self.settings.init_image = png
         self.init_group.setVisible(png is not None)
         if png is not None and preview is not None and not preview.isNull():
             thumb = preview.scaled(
@@ -367,7 +405,7 @@ class PromptPanel(QWidget):
             self.init_thumb.clear()
 
     def init_image(self) -> bytes | None:
-        return self._init_png
+        return self.settings.init_image
 
     def _on_clear_init(self) -> None:
         self.init_image_cleared.emit()
@@ -383,26 +421,14 @@ class PromptPanel(QWidget):
 
     def state(self) -> dict[str, Any]:
         """Everything needed to restore the panel when the project is reopened."""
-        data = {
-            "prompt": self.prompt_edit.toPlainText(),
-            "negative_prompt": self.negative_edit.toPlainText(),
-            "model": self.current_model_id(),
-            "sampler": self.sampler_combo.currentText(),
-            "steps": self.steps_spin.value(),
-            "cfg_scale": self.cfg_spin.value(),
-            "width": self.width_spin.value(),
-            "height": self.height_spin.value(),
-            "batch_count": self.batch_spin.value(),
-            "strength": self.strength_spin.value(),
-            "transparent_background": self.transparent_check.isChecked(),
-            "seed_locked": self.seed_lock.isChecked(),
-        }
-        if self.seed_edit.text():
-            data["seed"] = int(self.seed_edit.text())
-        return data
+        return self.settings.state()
 
     def restore_state(self, data: dict[str, Any]) -> None:
-        self.apply_request(data, lock_seed=False)
-        self.seed_lock.setChecked(bool(data.get("seed_locked", False)))
-        if "seed" not in data:
-            self.seed_edit.clear()
+        """Undo :meth:`state`.
+
+        Raises
+        ------
+        InvalidRequestError
+            If the saved panel breaks a request rule (a damaged or hand-edited project).
+        """
+        self.settings.restore_state(data)
