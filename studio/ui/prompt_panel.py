@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from studio.domain.models import ModelInfo, ModelSource
 from studio.domain.requests import MAX_BATCH, MAX_SIDE, MAX_STEPS, GenerationRequest
 from studio.domain.samplers import SAMPLER_NAMES
+from studio.ui.model_picker import ModelPicker
 from studio.ui.prompt_settings import PromptSettings
 
 TRANSPARENT_TIP = (
@@ -71,10 +72,6 @@ class PromptPanel(QWidget):
         super().__init__(parent)
         self.setObjectName("promptPanel")
         self.settings = PromptSettings(self)
-        self._models: list[ModelInfo] = []
-        # A restored project may name a model that is not (yet) listed: it is remembered and
-        # chosen when a listing offers it, while the panel shows and uses one that is there.
-        self._wanted_model = ""
         self._build()
         self._connect()
         self._bind()
@@ -92,8 +89,7 @@ class PromptPanel(QWidget):
         self.negative_edit.setPlaceholderText("What to avoid (negative prompt)")
         self.negative_edit.setMaximumHeight(70)
 
-        self.model_combo = QComboBox()
-        self.model_combo.setObjectName("modelCombo")
+        self.model_combo = ModelPicker(self.settings)
         self.sampler_combo = QComboBox()
         self.sampler_combo.addItems(SAMPLER_NAMES)
         self.sampler_combo.setCurrentText(self.settings.sampler)
@@ -242,75 +238,32 @@ class PromptPanel(QWidget):
             lambda text: setattr(settings, "seed", int(text) if text.strip() else None)
         )
         settings.seed_changed.connect(self._show_seed)
-        self.model_combo.currentIndexChanged.connect(self._on_model_index_changed)
-        settings.model_changed.connect(self._follow_model)
 
     def _show_seed(self, seed: int | None) -> None:
         text = "" if seed is None else str(seed)
         if self.seed_edit.text() != text:
             self.seed_edit.setText(text)
 
-    def _follow_model(self, model_id: str) -> None:
-        if self.select_model(model_id):
-            self._wanted_model = ""
-        elif self._models:
-            self._wanted_model = model_id
-            self.settings.model = self.current_model_id()
-
-    def _on_model_index_changed(self, _index: int) -> None:
-        # While the list is empty or being refilled the combo has no model: keep the wanted one
-        # (a restored project may name a model before the worker has listed the models).
-        model_id = self.model_combo.currentData()
-        if model_id:
-            self.settings.model = model_id
-
     # -- models -----------------------------------------------------------------------------
 
     def set_models(self, models: list[ModelInfo]) -> None:
         """Offer these models, keeping the current choice when it is still there."""
-        wanted = self._wanted_model or self.settings.model
-        self._models = list(models)
-        self.model_combo.blockSignals(True)  # refilling is no choice of the user's
-        self.model_combo.clear()
-        for info in self._models:
-            self.model_combo.addItem(info.name, info.id)
-            self.model_combo.setItemData(
-                self.model_combo.count() - 1,
-                f"{info.name}\n{info.location or info.id}\n({info.source.value})",
-                Qt.ItemDataRole.ToolTipRole,
-            )
-        if not self._models:
-            self.model_combo.addItem("No model: use File > Add Model…", "")
-        self.model_combo.setEnabled(bool(self._models))
-        self.model_combo.blockSignals(False)
-        if wanted and self.select_model(wanted):
-            self._wanted_model = ""
-            self.settings.model = wanted
-        elif self._models:
-            self.model_combo.setCurrentIndex(0)
-            self.settings.model = self._models[0].id
-            self._wanted_model = wanted  # after: following the stand-in would clear the wish
-            if not wanted:
-                self._apply_model_defaults(self._models[0])  # a fresh panel suits the default
+        fresh = self.model_combo.set_models(models)
+        if fresh is not None:
+            self._apply_model_defaults(fresh)  # a fresh panel suits the default model
         self._update_sampling_controls()
 
     def has_models(self) -> bool:
-        return bool(self._models)
+        return self.model_combo.has_models()
 
     def current_model_id(self) -> str:
-        """The model the combo shows (``""`` while the wanted one is not on offer)."""
-        return self.model_combo.currentData() or ""
+        return self.model_combo.current_model_id()
 
     def current_model(self) -> ModelInfo | None:
-        model_id = self.current_model_id()
-        return next((m for m in self._models if m.id == model_id), None)
+        return self.model_combo.current_model()
 
     def select_model(self, model_id: str) -> bool:
-        """Show ``model_id`` in the combo if it is on offer."""
-        index = self.model_combo.findData(model_id) if model_id else -1
-        if index >= 0:
-            self.model_combo.setCurrentIndex(index)
-        return index >= 0
+        return self.model_combo.select_model(model_id)
 
     def _on_model_activated(self, _index: int) -> None:
         info = self.current_model()
