@@ -102,10 +102,36 @@ def main(argv: Sequence[str]) -> int:
     from studio.bench.machine import load_warning, progress
 
     warning = load_warning()
+    args.load_warnings = [warning] if warning else []
     if warning:
         progress(f"studio bench {args.target}: {warning}")
     progress(f"studio bench {args.target}: running (progress below, results on stdout)")
     return run_command(f"studio bench {args.target}", lambda: args.handler(args))
+
+
+def _span(stats: dict[str, float], digits: int = 3) -> str:
+    """``"0.123 s (0.120-0.131)"``: the median and the min-max of timed runs."""
+    return f"{stats['median']:.{digits}f} s ({stats['min']:.{digits}f}-{stats['max']:.{digits}f})"
+
+
+def _tell_warnings(target: str, warnings: list[str]) -> None:
+    from studio.bench.machine import progress
+
+    for warning in warnings:
+        progress(f"studio bench {target}: {warning}")
+
+
+def _print_json(args: argparse.Namespace, report: dict, warnings: list[str]) -> None:
+    """``report`` with the machine it ran on and every warning (load first), as JSON."""
+    from studio.bench.machine import machine_info
+
+    all_warnings = [*getattr(args, "load_warnings", []), *warnings]
+    print(json.dumps({**report, "machine": machine_info(), "warnings": all_warnings}))
+
+
+def _print_rows_json(args: argparse.Namespace, rows: list[dict]) -> None:
+    """Rows with the machine they ran on and every warning, as one JSON object."""
+    _print_json(args, {"rows": rows}, [warning for row in rows for warning in row["warnings"]])
 
 
 def run_generate(args: argparse.Namespace) -> int:
@@ -121,13 +147,15 @@ def run_generate(args: argparse.Namespace) -> int:
         sampler=args.sampler,
         repeats=args.repeats,
     )
+    _tell_warnings("generate", row["warnings"])
     if args.json:
-        print(json.dumps(row))
+        _print_json(args, row, row["warnings"])
     else:
         print(
-            f"model {row['model']} on {row['device']}, {row['steps']} steps at {row['size']}\n"
-            f"  studio engine : {row['ours_s']:.3f} s\n"
-            f"  plain diffusers: {row['diffusers_s']:.3f} s\n"
+            f"model {row['model']} on {row['device']}, {row['steps']} steps at {row['size']}, "
+            f"median (min-max) of {row['repeats']} interleaved runs\n"
+            f"  studio engine  : {_span(row['ours_s'])}\n"
+            f"  plain diffusers: {_span(row['diffusers_s'])}\n"
             f"  ratio (ours/diffusers): {row['ratio']:.3f}"
         )
     return 0
@@ -140,17 +168,25 @@ def run_builtin(args: argparse.Namespace) -> int:
     rows = bench_builtin(args.models_dir, size=args.size, repeats=args.repeats, device=args.device)
     if not rows:
         raise ModelNotFoundError("no built-in models found; reinstall Studio or pass --models-dir")
+    for row in rows:
+        _tell_warnings("builtin", row["warnings"])
     if args.json:
-        print(json.dumps(rows))
+        _print_rows_json(args, rows)
         return 0
-    print(f"{'model':<20} {'family':<10} {'steps':>5} {'load+1st (s)':>12} {'per image (s)':>13}")
+    print(
+        f"{'model':<20} {'family':<10} {'steps':>5} {'load+1st (s)':>12} "
+        f"{'per image: median (min-max)':>30}"
+    )
     for row in rows:
         print(
             f"{row['model']:<20} {row['family']:<10} {row['steps']:>5} {row['load_s']:>12.3f} "
-            f"{row['image_s']:>13.4f}"
+            f"{_span(row['image_s'], 4):>30}"
         )
     first = rows[0]
-    print(f"({first['size']}x{first['size']} px on {first['device']}, median of {args.repeats})")
+    print(
+        f"({first['size']}x{first['size']} px on {first['device']}, "
+        f"{first['repeats']} images per model in interleaved rounds)"
+    )
     return 0
 
 
@@ -185,13 +221,16 @@ def run_style(args: argparse.Namespace) -> int:
     except ValueError:
         raise InvalidRequestError(f"--sizes {args.sizes!r} must be numbers like 512,1024") from None
     rows = bench_style(sizes=sizes, repeats=args.repeats)
+    for row in rows:
+        _tell_warnings("style", row["warnings"])
     if args.json:
-        print(json.dumps(rows))
+        _print_rows_json(args, rows)
         return 0
-    print(f"{'size':>6}  {'ours (s)':>9}  {'onnxruntime (s)':>15}  {'ratio':>6}")
+    print(f"median (min-max) of {rows[0]['repeats']} interleaved runs at each size")
+    print(f"{'size':>6}  {'torch (ours)':>24}  {'onnxruntime':>24}  {'ratio':>6}")
     for row in rows:
         print(
-            f"{row['size']:>6}  {row['ours_s']:>9.3f}  {row['onnxruntime_s']:>15.3f}  "
+            f"{row['size']:>6}  {_span(row['ours_s']):>24}  {_span(row['onnxruntime_s']):>24}  "
             f"{row['ratio']:>6.2f}"
         )
     return 0

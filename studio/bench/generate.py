@@ -12,7 +12,8 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from studio.bench.timing import interleaved_medians
+from studio.bench.machine import progress, spread_warnings, timing_summary
+from studio.bench.timing import interleaved_runs
 from studio.domain.requests import GenerationRequest
 from studio.domain.samplers import DEFAULT_SAMPLER
 from studio.domain.settings import EngineSettings
@@ -53,13 +54,15 @@ def bench_generate(
     Returns
     -------
     dict
-        ``model``, ``device``, ``steps``, ``size``, ``ours_s``, ``diffusers_s`` and
-        ``ratio`` (ours / diffusers).
+        ``model``, ``device``, ``steps``, ``size``, ``repeats``; ``ours_s`` and
+        ``diffusers_s``, each the median, min, max and spread of the timed runs; ``ratio``
+        (median ours / median diffusers) and ``warnings`` (spreads over 20 %).
     """
     with tempfile.TemporaryDirectory(prefix="studio-bench-") as scratch:
         if model is None:
             from studio.bench.tiny_models import build_tiny_pipeline
 
+            progress("generate: building a tiny random SD 1.x pipeline (no --model)")
             model = str(build_tiny_pipeline(Path(scratch) / "tiny-sd1", "sd1"))
             settings = EngineSettings(scan_hf_cache=False, builtin_models_dir=scratch)
         service = EngineService(settings or EngineSettings(), device_preference=device)
@@ -89,6 +92,7 @@ def _bench(
         for _ in service.run(request, lambda _update: None, cancel):
             pass
 
+    progress("generate: loading the model and making one untimed image")
     ours()  # loads the model, untimed
     backend = service.backend
     if not isinstance(backend, DiffusersBackend):
@@ -97,16 +101,29 @@ def _bench(
     def plain() -> None:
         _plain_diffusers_call(backend, request)
 
-    ours_s, diffusers_s = interleaved_medians(ours, plain, repeats, warmup)
+    def report(pair: int, pairs: int, ours_s: float, plain_s: float) -> None:
+        progress(f"generate: run {pair}/{pairs}: engine {ours_s:.3f} s, diffusers {plain_s:.3f} s")
+
+    if warmup:
+        progress(f"generate: {warmup} untimed warm-up run(s) of each")
+    ours_times, plain_times = interleaved_runs(ours, plain, repeats, warmup, on_pair=report)
+    ours_s, diffusers_s = timing_summary(ours_times), timing_summary(plain_times)
     return {
         "model": backend.model.name,
         "device": str(backend.device),
         "steps": steps,
         "size": f"{width}x{height}",
-        "ours_s": round(ours_s, 4),
-        "diffusers_s": round(diffusers_s, 4),
-        "ratio": round(ours_s / diffusers_s, 3) if diffusers_s > 0 else float("nan"),
+        "repeats": len(ours_times),
+        "ours_s": ours_s,
+        "diffusers_s": diffusers_s,
+        "ratio": _ratio(ours_s, diffusers_s),
+        "warnings": spread_warnings({"the engine's time": ours_s, "diffusers' time": diffusers_s}),
     }
+
+
+def _ratio(ours: dict[str, float], theirs: dict[str, float]) -> float:
+    """Ours over theirs, of the medians."""
+    return round(ours["median"] / theirs["median"], 3) if theirs["median"] > 0 else float("nan")
 
 
 def _plain_diffusers_call(backend: DiffusersBackend, request: GenerationRequest) -> Any:

@@ -68,6 +68,18 @@ def summary(values: Sequence[float]) -> dict[str, float]:
     }
 
 
+def timing_summary(values: Sequence[float], digits: int = 4) -> dict[str, float]:
+    """:func:`summary` of seconds, rounded for a report (the spread to three places)."""
+    stats = summary(values)
+    return {key: round(value, 3 if key == "spread" else digits) for key, value in stats.items()}
+
+
+def spread_warnings(series: dict[str, dict[str, float]]) -> list[str]:
+    """The :func:`spread_warning` of every labelled summary in ``series`` that has one."""
+    found = (spread_warning(label, stats) for label, stats in series.items())
+    return [warning for warning in found if warning]
+
+
 def spread_warning(label: str, stats: dict[str, float]) -> str | None:
     if stats["spread"] > SPREAD_LIMIT:
         return (

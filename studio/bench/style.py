@@ -4,7 +4,7 @@ Both run the 26-style network on the same image (the shipped sample, scaled to e
 the same style, in one process, on the CPU with their default thread counts (or a given
 number for both). After a warm-up, the two are timed alternately so a change in machine load
 hits both alike, each after a pause that lets the other's idle threads stop spinning (see
-:data:`SETTLE_S`); the median of the runs is reported. Our time is the whole
+:data:`SETTLE_S`); the median and the min-max of the runs are reported. Our time is the whole
 :func:`~studio.engine.style.fast.stylize_image` call as a job makes it (numpy in, numpy out,
 padding included, threads limited to idle cores); onnxruntime's is one ``session.run`` on an
 array already padded and laid out for it. onnxruntime is imported here only.
@@ -19,7 +19,8 @@ import numpy as np
 import torch
 from PIL import Image
 
-from studio.bench.timing import interleaved_medians
+from studio.bench.machine import progress, spread_warnings, timing_summary
+from studio.bench.timing import interleaved_runs
 from studio.domain.errors import InvalidRequestError
 from studio.engine.style.compose import to_float
 from studio.engine.style.fast import stylize_image
@@ -61,9 +62,11 @@ def bench_style(
     Returns
     -------
     list of dict
-        One row per size: ``size``, ``ours_s``, ``onnxruntime_s``, ``ratio`` (ours over
-        onnxruntime; below 1 means we are faster), plus ``threads`` and ``max_abs_diff``
-        (largest difference between the two outputs, on a 0-1 scale).
+        One row per size: ``size``, ``repeats``, ``ours_s`` and ``onnxruntime_s`` (each the
+        median, min, max and spread of the timed runs), ``ratio`` (median ours over median
+        onnxruntime; below 1 means we are faster), ``threads``, ``max_abs_diff`` (largest
+        difference between the two outputs, on a 0-1 scale) and ``warnings`` (spreads over
+        20 %).
     """
     if any(size < 32 or size % 4 for size in sizes):
         raise InvalidRequestError("Benchmark sizes must be multiples of 4 from 32, like 512,1024.")
@@ -81,6 +84,7 @@ def _bench(
 ) -> list[dict[str, Any]]:
     import onnxruntime as ort
 
+    progress("style: loading the torch network and the onnxruntime session")
     device = torch.device("cpu")
     network = load_network("multistyle", device)
     weights = torch.zeros(len(network.contract[0].gamma))
@@ -110,16 +114,31 @@ def _bench(
         def theirs(feed: dict[str, np.ndarray] = feed) -> np.ndarray:
             return session.run(None, feed)[0]
 
+        progress(f"style: {size} px: checking that both compute the same image")
         difference = float(np.abs(ours() - theirs()[0].transpose(1, 2, 0)).max())
-        ours_s, theirs_s = interleaved_medians(ours, theirs, repeats, warmup, SETTLE_S)
+
+        def report(pair: int, pairs: int, ours_s: float, theirs_s: float, size: int = size) -> None:
+            progress(
+                f"style: {size} px: run {pair}/{pairs}: "
+                f"torch {ours_s:.3f} s, onnxruntime {theirs_s:.3f} s"
+            )
+
+        ours_times, theirs_times = interleaved_runs(
+            ours, theirs, repeats, warmup, SETTLE_S, on_pair=report
+        )
+        ours_s, theirs_s = timing_summary(ours_times, 6), timing_summary(theirs_times, 6)
         rows.append(
             {
                 "size": size,
-                "ours_s": round(ours_s, 6),
-                "onnxruntime_s": round(theirs_s, 6),
-                "ratio": round(ours_s / theirs_s, 3),
+                "repeats": len(ours_times),
+                "ours_s": ours_s,
+                "onnxruntime_s": theirs_s,
+                "ratio": round(ours_s["median"] / theirs_s["median"], 3),
                 "threads": "default" if threads is None else threads,
                 "max_abs_diff": difference,
+                "warnings": spread_warnings(
+                    {f"torch at {size} px": ours_s, f"onnxruntime at {size} px": theirs_s}
+                ),
             }
         )
     return rows

@@ -29,11 +29,15 @@ DEFAULT_MAX_PIXELS = 64_000_000
 # runs Ghostscript, for one) away from files a user merely dropped on the window.
 READABLE_FORMATS = ("PNG", "JPEG", "WEBP", "BMP", "GIF", "TIFF")
 
+FORMAT_NAMES = "PNG, JPEG, WebP, BMP, GIF, TIFF"  # READABLE_FORMATS as people write them
+
 # What Pillow raises on damaged data varies by plugin and by where the damage is.
 _DAMAGE_ERRORS = (OSError, SyntaxError, ValueError, EOFError, IndexError, zlib.error)
 
 
-def open_image(source: ImageSource, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> Image.Image:
+def open_image(
+    source: ImageSource, *, max_pixels: int = DEFAULT_MAX_PIXELS, name: str | None = None
+) -> Image.Image:
     """Open and fully decode an image from a file or from bytes.
 
     Parameters
@@ -42,6 +46,9 @@ def open_image(source: ImageSource, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> 
         A path, or the encoded bytes of a PNG, JPEG, WebP, BMP, GIF or TIFF image.
     max_pixels
         Largest ``width * height`` accepted; checked from the header, before decoding.
+    name
+        What error messages call the image (the file the bytes were read from); by default
+        the file name of a path, or "the image data" for bytes.
 
     Returns
     -------
@@ -53,7 +60,7 @@ def open_image(source: ImageSource, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> 
     ImageReadError
         If the file is missing or unreadable, not an image, too large, truncated or damaged.
     """
-    name = describe_source(source)
+    name = name or describe_source(source)
     try:
         return _decode(source, name, max_pixels)
     except _TextTooLargeError:
@@ -65,6 +72,10 @@ def open_image(source: ImageSource, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> 
             return _decode(stripped, name, max_pixels)
         except _TextTooLargeError:
             raise ImageReadError(f"{name} is truncated or damaged.") from None
+
+
+class UnknownFormatError(ImageReadError):
+    """The data is no image in :data:`READABLE_FORMATS` (a text file, a PDF, an EPS...)."""
 
 
 class _TextTooLargeError(ImageReadError):
@@ -92,7 +103,11 @@ def _decode(source: ImageSource, name: str, max_pixels: int) -> Image.Image:
 
 
 def load_pixels(
-    source: ImageSource, *, mode: str = "RGBA", max_pixels: int = DEFAULT_MAX_PIXELS
+    source: ImageSource,
+    *,
+    mode: str = "RGBA",
+    max_pixels: int = DEFAULT_MAX_PIXELS,
+    name: str | None = None,
 ) -> np.ndarray:
     """Decode an image into a ``uint8`` array, turned upright as its EXIF orientation says.
 
@@ -104,6 +119,8 @@ def load_pixels(
         ``"RGBA"`` for an ``(H, W, 4)`` array or ``"RGB"`` for ``(H, W, 3)``.
     max_pixels
         Largest ``width * height`` accepted.
+    name
+        What error messages call the image (see :func:`open_image`).
 
     Raises
     ------
@@ -114,7 +131,7 @@ def load_pixels(
     """
     if mode not in ("RGBA", "RGB"):
         raise ValueError(f"mode must be 'RGBA' or 'RGB', not {mode!r}")
-    image = open_image(source, max_pixels=max_pixels)
+    image = open_image(source, max_pixels=max_pixels, name=name)
     # A broken orientation tag is not worth refusing the pixels for, nor is Pillow's warning
     # about it (which names a site-packages file) worth showing anyone.
     with suppress(*_DAMAGE_ERRORS), warnings.catch_warnings():
@@ -153,7 +170,7 @@ def open_header(stream: BinaryIO, name: str, max_pixels: int = DEFAULT_MAX_PIXEL
     except UnidentifiedImageError:
         # A file name keeps its case; "the image data" (bytes) starts the sentence.
         subject = "The image data" if name == "the image data" else name
-        raise ImageReadError(
+        raise UnknownFormatError(
             f"{subject} is not an image Studio can read; use PNG, JPEG, WebP, BMP, GIF or TIFF."
         ) from None
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):

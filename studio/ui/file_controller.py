@@ -12,6 +12,7 @@ from studio.domain.errors import StudioError
 from studio.domain.settings import EngineSettings
 from studio.imaging.decode import load_pixels
 from studio.imaging.filenames import safe_export_path, sanitize_filename_part
+from studio.imaging.picked import read_picked_image
 from studio.imaging.pixels import upscale_nearest
 from studio.imaging.png import encode_png, png_text_chunks
 from studio.imaging.recipe import read_recipe
@@ -206,16 +207,14 @@ class FileController(QObject):
             self._notice.show_message("This project is read-only.", "warning")
             return None
         try:
-            if path.stat().st_size > MAX_IMPORT_BYTES:
-                raise StudioError(f"{path.name} is larger than 256 MB; Studio does not import it.")
-            data = path.read_bytes()
-            pixels = load_pixels(data, mode="RGBA")
-        except (StudioError, OSError) as exc:
-            text = str(exc) if isinstance(exc, StudioError) else f"{path.name}: {exc.strerror}"
-            self._notice.show_message(text, "error")
+            data, pixels = read_picked_image(path, max_bytes=MAX_IMPORT_BYTES, mode="RGBA")
+        except StudioError as exc:
+            self._notice.show_message(str(exc), "error")
             return None
         request, prompt, recipe_note = self._recipe_of(data)
-        png = data if data.startswith(b"\x89PNG") else encode_png(pixels, png_text_chunks(data))
+        # A PNG is kept byte for byte (its text chunks too); other formats carry no PNG text,
+        # their recipe (if any) is in ``recipe`` below.
+        png = data if data.startswith(b"\x89PNG") else encode_png(pixels)
         entry = self._document.add_image(
             kind="import",
             png=png,

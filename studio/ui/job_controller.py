@@ -66,6 +66,14 @@ def preview_target(request: JobRequest, source: HistoryEntry | None) -> QSize | 
     return None
 
 
+def format_elapsed(seconds: float) -> str:
+    """A job's duration for the status bar: ``"40 ms"`` below a tenth of a second, else
+    ``"2.5 s"`` (a fast style job must not read as "0.0 s")."""
+    if seconds < 0.1:
+        return f"{max(seconds, 0.0) * 1000:.0f} ms"
+    return f"{seconds:.1f} s"
+
+
 class JobController(QObject):
     """Turns the panel into jobs and job events into previews, history entries and messages.
 
@@ -95,6 +103,8 @@ class JobController(QObject):
         self._status = status
         self._notice = notice
         self._records: dict[int, JobRecord] = {}
+        # Where job times come from; tests put a clock they can move here.
+        self.clock: Callable[[], float] = time.monotonic
         # Asked before an empty prompt runs (the window wires its dialogs in); yes by default.
         self.confirm_empty_prompt: Callable[[], bool] = lambda: True
         # Adds the canvas edits (mask, tiling) to a request from the panel; set by the window.
@@ -182,7 +192,7 @@ class JobController(QObject):
         self._notice.dismiss()
         record = self._records.get(job_id)
         if record is not None:
-            record.started_at = time.monotonic()
+            record.started_at = self.clock()
         self._status.job_started(waiting=self._facade.pending_count - 1)
 
     def _on_progress(self, job_id: int, update: ProgressUpdate) -> None:
@@ -210,9 +220,12 @@ class JobController(QObject):
     def _on_finished(self, job_id: int) -> None:
         record = self._records.pop(job_id, None)
         count = record.images if record else 0
-        started = record.started_at if record and record.started_at else time.monotonic()
         plural = "image" if count == 1 else "images"
-        self._status.say(f"Done: {count} {plural} in {time.monotonic() - started:.1f} s")
+        if record is None or record.started_at is None:
+            self._status.say(f"Done: {count} {plural}")
+            return
+        elapsed = format_elapsed(self.clock() - record.started_at)
+        self._status.say(f"Done: {count} {plural} in {elapsed}")
 
     def _on_failed(self, job_id: int, message: str) -> None:
         self._records.pop(job_id, None)

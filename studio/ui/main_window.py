@@ -45,7 +45,6 @@ from studio.ui.style_panel import StylePanel
 from studio.worker.facade import EngineFacade
 from studio.worker.jobs import FinishedImage
 
-DROPPABLE = (".png", ".jpg", ".jpeg", ".webp")
 NO_MODEL_MESSAGE = (
     "<b>No model yet.</b><br><br>Add a Stable Diffusion checkpoint with "
     "<i>File › Add Model File…</i> (.safetensors) or a diffusers folder with "
@@ -300,16 +299,16 @@ class MainWindow(QMainWindow):
     # -- window events ----------------------------------------------------------------------
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        urls = event.mimeData().urls()
-        if any(u.isLocalFile() and u.toLocalFile().lower().endswith(DROPPABLE) for u in urls):
+        # Any local file is taken: one that is no image is named in the notice, rather than
+        # the drop being silently refused.
+        if any(u.isLocalFile() for u in event.mimeData().urls()):
             event.acceptProposedAction()
 
     def dropEvent(self, event: QDropEvent) -> None:
         paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
-        images = [p for p in paths if p.suffix.lower() in DROPPABLE]
-        for path in images:
+        for path in paths:
             self.files.import_image(path)
-        if images:
+        if paths:
             event.acceptProposedAction()
 
     def closeEvent(self, event: QCloseEvent) -> None:

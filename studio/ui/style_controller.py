@@ -9,7 +9,7 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from studio.domain.errors import InvalidRequestError, StudioError
 from studio.domain.history import HistoryEntry
-from studio.imaging.decode import load_pixels
+from studio.imaging.picked import read_picked_image
 from studio.ui.canvas import CanvasView
 from studio.ui.dialogs import Dialogs
 from studio.ui.document import Document
@@ -125,15 +125,10 @@ class StyleController(QObject):
             if path is None:
                 return False
         try:
-            if path.stat().st_size > MAX_STYLE_IMAGE_BYTES:
-                raise StudioError(
-                    f"{path.name} is larger than 64 MB; choose a smaller style image."
-                )
-            data = path.read_bytes()
-            load_pixels(data, mode="RGB")  # refuse bombs and broken files now, not in the job
-        except (StudioError, OSError) as exc:
-            text = str(exc) if isinstance(exc, StudioError) else f"{path.name}: {exc.strerror}"
-            self._notice.show_message(text, "error")
+            # Decoded now so that bombs and broken files are refused here, not in the job.
+            data, _pixels = read_picked_image(path, max_bytes=MAX_STYLE_IMAGE_BYTES, mode="RGB")
+        except StudioError as exc:
+            self._notice.show_message(str(exc), "error")
             return False
         return self._add(ChosenStyle(label=path.name, image=data))
 

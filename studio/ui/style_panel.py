@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QSize, Qt, Signal
 from PySide6.QtGui import QIcon, QPixmap
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -25,9 +25,12 @@ from PySide6.QtWidgets import (
 )
 
 from studio.domain.style import MAX_STYLES, StyleRequest
+from studio.ui.gallery_delegate import GalleryDelegate
 from studio.ui.image_convert import qimage_from_png
 
 GALLERY_ICON = 72
+GALLERY_SPACING = 6
+BLEND_LABEL_CHARS = 22  # a blend row's name is shortened past about this many characters
 PRESET_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
@@ -66,6 +69,7 @@ class StylePanel(QWidget):
         self.setObjectName("stylePanel")
         self._chosen: list[ChosenStyle] = []
         self._weights: list[QDoubleSpinBox] = []
+        self._labels: list[QLabel] = []
         self._build()
 
     def _build(self) -> None:
@@ -73,10 +77,14 @@ class StylePanel(QWidget):
         self.gallery.setObjectName("styleGallery")
         self.gallery.setViewMode(QListWidget.ViewMode.IconMode)
         self.gallery.setIconSize(QSize(GALLERY_ICON, GALLERY_ICON))
-        self.gallery.setGridSize(QSize(GALLERY_ICON + 14, GALLERY_ICON + 30))
+        self.gallery_delegate = GalleryDelegate(GALLERY_ICON, self.gallery)
+        self.gallery.setItemDelegate(self.gallery_delegate)
+        self.gallery.setUniformItemSizes(True)
         self.gallery.setResizeMode(QListWidget.ResizeMode.Adjust)
         self.gallery.setMovement(QListWidget.Movement.Static)
-        self.gallery.setWordWrap(True)
+        # Every preset in the blend shows as selected; a click toggles one in or out.
+        self.gallery.setSelectionMode(QListWidget.SelectionMode.MultiSelection)
+        self._fit_gallery_cells()
         self.gallery.setToolTip("Click a preset to add it to the blend (up to four styles).")
         self.gallery.itemClicked.connect(self._on_preset_clicked)
         self.gallery_status = QLabel("Loading preset styles…")
@@ -158,9 +166,24 @@ class StylePanel(QWidget):
 
     # -- gallery ----------------------------------------------------------------------------
 
+    def _fit_gallery_cells(self) -> None:
+        """Size the grid to the delegate's cells, for the gallery's font and names."""
+        cell = self.gallery_delegate.cell_size(self.gallery.font())
+        self.gallery.setGridSize(cell + QSize(GALLERY_SPACING, GALLERY_SPACING))
+        # Whatever the blend below takes, one full row of presets stays in view.
+        frame = 2 * self.gallery.frameWidth()
+        self.gallery.setMinimumHeight(cell.height() + GALLERY_SPACING + frame)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._fit_gallery_cells()
+
     def set_presets(self, presets: list[tuple[int, str, bytes | None]]) -> None:
         """Fill the gallery with ``(index, name, thumbnail PNG or None)`` rows."""
         self.gallery.clear()
+        self.gallery_delegate.set_names([name for _index, name, _thumbnail in presets])
+        self._fit_gallery_cells()
         for index, name, thumbnail in presets:
             item = QListWidgetItem(name)
             item.setData(PRESET_ROLE, index)
@@ -206,6 +229,7 @@ class StylePanel(QWidget):
             if widget is not None and widget is not self.blend_empty:
                 widget.deleteLater()
         self._weights = []
+        self._labels = []
         self.blend_layout.addWidget(self.blend_empty, 0, 0, 1, 3)
         self.blend_empty.setVisible(not self._chosen)
         for row, style in enumerate(self._chosen, start=1):
@@ -218,14 +242,20 @@ class StylePanel(QWidget):
             remove.setText("✕")
             remove.setToolTip("Remove from the blend")
             remove.clicked.connect(lambda _=False, r=row - 1: self.remove_style(r))
-            self.blend_layout.addWidget(QLabel(style.label), row, 0)
+            label = _blend_label(style.label)
+            self.blend_layout.addWidget(label, row, 0)
             self.blend_layout.addWidget(weight, row, 1)
             self.blend_layout.addWidget(remove, row, 2)
             self._weights.append(weight)
+            self._labels.append(label)
         self._sync_gallery_selection()
 
     def weight_spins(self) -> list[QDoubleSpinBox]:
         return list(self._weights)
+
+    def blend_labels(self) -> list[QLabel]:
+        """The name labels of the blend rows, in blend order."""
+        return list(self._labels)
 
     def _sync_gallery_selection(self) -> None:
         chosen = {s.preset for s in self._chosen if s.preset is not None}
@@ -263,3 +293,13 @@ class StylePanel(QWidget):
             method=self.method_combo.currentData(),
             iterations=self.iterations_spin.value(),
         )
+
+
+def _blend_label(name: str) -> QLabel:
+    """A blend row's name, shortened in the middle (a file keeps its extension) when long."""
+    label = QLabel()
+    width = label.fontMetrics().averageCharWidth() * BLEND_LABEL_CHARS
+    label.setText(label.fontMetrics().elidedText(name, Qt.TextElideMode.ElideMiddle, width))
+    label.setMaximumWidth(width)
+    label.setToolTip(name)
+    return label

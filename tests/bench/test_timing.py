@@ -21,3 +21,14 @@ def test_settle_pauses_before_every_timed_run_only(monkeypatch) -> None:
     monkeypatch.setattr(timing.time, "sleep", pauses.append)
     timing.interleaved_medians(lambda: None, lambda: None, repeats=2, warmup=1, settle_s=0.1)
     assert pauses == [0.1] * 4
+
+
+def test_every_timed_run_is_kept_and_each_pair_is_reported(monkeypatch) -> None:
+    clock = iter(range(100))
+    monkeypatch.setattr(timing.time, "perf_counter", lambda: next(clock))
+    heard: list[tuple[int, int, float, float]] = []
+    first, second = timing.interleaved_runs(
+        lambda: None, lambda: None, repeats=3, warmup=2, on_pair=lambda *a: heard.append(a)
+    )
+    assert first == [1, 1, 1] and second == [1, 1, 1]
+    assert heard == [(1, 3, 1, 1), (2, 3, 1, 1), (3, 3, 1, 1)]
