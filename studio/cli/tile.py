@@ -17,6 +17,7 @@ import numpy as np
 
 from studio.domain.editing import DEFAULT_SEAMLESS_STRENGTH, SeamlessRequest, parse_tile_mode
 from studio.domain.errors import InvalidRequestError
+from studio.imaging.atomic import atomic_write_bytes
 
 NAME = "tile"
 SIDE_MULTIPLE = 8
@@ -78,9 +79,7 @@ def run(args: argparse.Namespace) -> int:
     extra = {"Seam score X": after["x"], "Seam score Y": after["y"]}
     image = GeneratedImage(request=request, pixels=out, kind="tile", extra=extra,
                            model_name=args.model)  # fmt: skip
-    temp = args.output.with_name(f".{args.output.name}.part")
-    temp.write_bytes(encode_result_png(image))
-    temp.replace(args.output)
+    atomic_write_bytes(args.output, encode_result_png(image))
     print(
         f"wrote {args.output} (seam score x {before['x']:.2f} -> {after['x']:.2f}, "
         f"y {before['y']:.2f} -> {after['y']:.2f})"

@@ -8,8 +8,6 @@ is missing, unreadable or the wrong size is rendered again; writes are atomic.
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
 import threading
 from pathlib import Path
 
@@ -24,6 +22,7 @@ from studio.engine.style.inputs import square_crop
 from studio.engine.style.paths import default_cache_dir, package_models_dir, sample_image_path
 from studio.engine.style.presets import PRESET_NAMES
 from studio.engine.style.weights import NETWORKS, load_network
+from studio.imaging.atomic import atomic_write_stream
 
 THUMBNAILS_FOLDER = "style-thumbnails"
 RENDER_VERSION = 1
@@ -69,17 +68,6 @@ def _is_valid(path: Path, size: int) -> bool:
         return False
 
 
-def _save_atomically(pixels: np.ndarray, path: Path) -> None:
-    handle, temp_name = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".png", dir=path.parent)
-    os.close(handle)
-    try:
-        Image.fromarray(pixels).save(temp_name, format="PNG")
-        os.replace(temp_name, path)
-    finally:
-        if os.path.exists(temp_name):
-            os.unlink(temp_name)
-
-
 def render_preset_thumbnails(
     cache_dir: Path | None = None, size: int = 128, device: torch.device | None = None
 ) -> dict[int, Path]:
@@ -113,6 +101,6 @@ def render_preset_thumbnails(
         if not _is_valid(path, size):
             pixels = render_preset(index, render_side, device, cache_dir)
             small = Image.fromarray(pixels).resize((size, size), Image.Resampling.LANCZOS)
-            _save_atomically(np.asarray(small), path)
+            atomic_write_stream(path, lambda handle, image=small: image.save(handle, "PNG"))
         paths[index] = path
     return paths
