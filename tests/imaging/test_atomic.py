@@ -13,7 +13,7 @@ from studio.imaging import atomic
 from studio.imaging.atomic import atomic_write_bytes, atomic_write_stream, atomic_write_with
 
 
-class WriterFailed(Exception):
+class WriterError(Exception):
     pass
 
 
@@ -32,9 +32,9 @@ def _assert_untouched(target: Path) -> None:
 def test_a_writer_that_fails_half_way_leaves_the_old_file_and_no_temporary(target) -> None:
     def half_then_fail(temporary: Path) -> None:
         temporary.write_bytes(b"half")
-        raise WriterFailed
+        raise WriterError
 
-    with pytest.raises(WriterFailed):
+    with pytest.raises(WriterError):
         atomic_write_with(target, half_then_fail)
 
     _assert_untouched(target)
@@ -43,9 +43,9 @@ def test_a_writer_that_fails_half_way_leaves_the_old_file_and_no_temporary(targe
 def test_a_stream_writer_that_fails_leaves_the_old_file_and_no_temporary(target) -> None:
     def half_then_fail(handle) -> None:
         handle.write(b"half")
-        raise WriterFailed
+        raise WriterError
 
-    with pytest.raises(WriterFailed):
+    with pytest.raises(WriterError):
         atomic_write_stream(target, half_then_fail)
 
     _assert_untouched(target)
