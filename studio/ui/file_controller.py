@@ -158,6 +158,11 @@ class FileController(QObject):
         except StudioError as exc:
             self._notice.show_message(f"Autosave failed: {exc}", "error")
 
+    def save_state_and_stop(self) -> None:
+        """Last autosave before the window closes; the timer stops, so none runs after."""
+        self._autosave.stop()
+        self.autosave()
+
     # -- images -----------------------------------------------------------------------------
 
     def export_image(self, entry_id: int, scale: int = 1, path: Path | None = None) -> Path | None:
