@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import sys
 import threading
 from pathlib import Path
 
 import numpy as np
 
+from studio.cli.engine import open_engine
 from studio.domain.editing import DEFAULT_SEAMLESS_STRENGTH, SeamlessRequest, parse_tile_mode
 from studio.domain.errors import InvalidRequestError
 from studio.imaging.atomic import atomic_write_bytes
@@ -68,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
         seed=(args.seed if args.seed is not None else 0) if args.model else None,
         strength=args.strength,
     )
-    engine = _engine(args) if args.model else None
+    engine = open_engine(NAME, args.device) if args.model else None
     try:
         inpaint = _inpainter(engine, request) if engine is not None else None
         out = make_seamless(pixels, args.band or None, inpaint, tile_x, tile_y)
@@ -85,16 +85,6 @@ def run(args: argparse.Namespace) -> int:
         f"y {before['y']:.2f} -> {after['y']:.2f})"
     )
     return 0
-
-
-def _engine(args: argparse.Namespace):
-    from studio.engine.service import EngineService
-    from studio.project.settings import load_engine_settings
-
-    settings, warning = load_engine_settings()
-    if warning:
-        print(f"studio tile: warning: {warning}", file=sys.stderr)
-    return EngineService(settings, device_preference=args.device or settings.device)
 
 
 def _inpainter(engine, request: SeamlessRequest):
