@@ -8,9 +8,7 @@ from __future__ import annotations
 import atexit
 import os
 import shutil
-import sys
 import tempfile
-import threading
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -36,23 +34,14 @@ os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 
 import pytest  # noqa: E402  (after the environment above, on purpose)
 
+from tests.leaks import nothing_left_running  # noqa: E402
+
 
 @pytest.fixture(autouse=True)
 def _no_thread_left_running():
-    """Fail any test that leaves a Python or Qt thread running (napari does the same)."""
-    before = set(threading.enumerate())
-    yield
-    leaked = [
-        t
-        for t in threading.enumerate()
-        if t not in before and t.is_alive() and not t.daemon and t is not threading.main_thread()
-    ]
-    assert not leaked, f"threads left running: {leaked}"
-    # Only tests that used the worker can have started a QThread; others never import Qt.
-    worker_threads = sys.modules.get("studio.worker.thread")
-    if worker_threads is not None:
-        running = worker_threads.live_threads()
-        assert not running, f"QThreads left running: {running}"
+    """Fail any test that leaves a thread, QThread or QTimer running (napari does the same)."""
+    with nothing_left_running():
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -8,6 +8,7 @@ import sys
 import threading
 from pathlib import Path
 
+from studio.cli.engine import open_engine
 from studio.domain.batch_items import BatchItem, build_items
 from studio.domain.batch_spec import SpecContext, parse_spec, spec_kind
 from studio.domain.batch_template import WildcardLookup
@@ -181,13 +182,8 @@ def _engine_and_defaults(args: argparse.Namespace):
     if args.cfg is not None:
         defaults["cfg_scale"] = args.cfg
     from studio.cli.generate import TURBO_CFG, TURBO_STEPS
-    from studio.engine.service import EngineService
-    from studio.project.settings import load_engine_settings
 
-    settings, warning = load_engine_settings()
-    if warning:
-        print(f"studio batch: warning: {warning}", file=sys.stderr)
-    engine = EngineService(settings, device_preference=args.device or settings.device)
+    engine = open_engine(NAME, args.device)
     try:
         info = engine.resolve_model(args.model)
     except Exception:

@@ -9,6 +9,7 @@ import threading
 from pathlib import Path
 
 from studio.cli.edit_options import add_edit_arguments, edit_values, edited_size
+from studio.cli.engine import open_engine
 from studio.cli.output import check_output_paths, write_output
 from studio.cli.progress import ProgressPrinter
 from studio.domain.errors import InvalidRequestError
@@ -96,11 +97,9 @@ def build_request(args: argparse.Namespace, model_info) -> GenerationRequest:
 
 
 def run(args: argparse.Namespace) -> int:
-    from studio.engine.service import EngineService
     from studio.imaging.filenames import numbered_output_paths
     from studio.imaging.result import encode_result
     from studio.project.results import commit_result
-    from studio.project.settings import load_engine_settings
 
     if args.output.suffix.lower() != ".png":
         raise InvalidRequestError(f"Output {args.output} must end in .png.")
@@ -113,10 +112,7 @@ def run(args: argparse.Namespace) -> int:
             "studio generate: warning: the prompt is empty; the model draws whatever it likes.",
             file=sys.stderr,
         )
-    settings, warning = load_engine_settings()
-    if warning:
-        print(f"studio generate: warning: {warning}", file=sys.stderr)
-    engine = EngineService(settings, device_preference=args.device or settings.device)
+    engine = open_engine(NAME, args.device)
     try:
         model_info = engine.resolve_model(args.model)
         if args.init is not None and model_info.family == ModelFamily.BUILTIN:

@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import sys
 import threading
 from pathlib import Path
 
 import numpy as np
 
+from studio.cli.engine import open_engine
 from studio.domain.editing import DEFAULT_SEAMLESS_STRENGTH, SeamlessRequest, parse_tile_mode
 from studio.domain.errors import InvalidRequestError
+from studio.imaging.atomic import atomic_write_bytes
 
 NAME = "tile"
 SIDE_MULTIPLE = 8
@@ -67,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
         seed=(args.seed if args.seed is not None else 0) if args.model else None,
         strength=args.strength,
     )
-    engine = _engine(args) if args.model else None
+    engine = open_engine(NAME, args.device) if args.model else None
     try:
         inpaint = _inpainter(engine, request) if engine is not None else None
         out = make_seamless(pixels, args.band or None, inpaint, tile_x, tile_y)
@@ -78,24 +79,12 @@ def run(args: argparse.Namespace) -> int:
     extra = {"Seam score X": after["x"], "Seam score Y": after["y"]}
     image = GeneratedImage(request=request, pixels=out, kind="tile", extra=extra,
                            model_name=args.model)  # fmt: skip
-    temp = args.output.with_name(f".{args.output.name}.part")
-    temp.write_bytes(encode_result_png(image))
-    temp.replace(args.output)
+    atomic_write_bytes(args.output, encode_result_png(image))
     print(
         f"wrote {args.output} (seam score x {before['x']:.2f} -> {after['x']:.2f}, "
         f"y {before['y']:.2f} -> {after['y']:.2f})"
     )
     return 0
-
-
-def _engine(args: argparse.Namespace):
-    from studio.engine.service import EngineService
-    from studio.project.settings import load_engine_settings
-
-    settings, warning = load_engine_settings()
-    if warning:
-        print(f"studio tile: warning: {warning}", file=sys.stderr)
-    return EngineService(settings, device_preference=args.device or settings.device)
 
 
 def _inpainter(engine, request: SeamlessRequest):

@@ -12,7 +12,9 @@ import contextlib
 import os
 import secrets
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 
 def temporary_sibling(target: Path, suffix: str = ".tmp") -> Path:
@@ -60,6 +62,56 @@ def fsync_directory(folder: Path) -> None:
         os.close(descriptor)
 
 
+def atomic_write_with(
+    target: Path, write: Callable[[Path], object], *, suffix: str = ".tmp"
+) -> None:
+    """Replace ``target`` with what ``write(temporary_path)`` puts in a file beside it.
+
+    For writers that want a path (``torch.save``, safetensors' ``save_file``, SQLite's
+    backup). The file and its folder are flushed to the disk; on any failure, ``target`` is
+    unchanged and the temporary file is gone.
+
+    Parameters
+    ----------
+    target
+        The file to create or replace; its folder must exist.
+    write
+        Called once with the temporary file (already created, empty); writes it completely.
+    suffix
+        Ending of the temporary file's name (``.saving`` for a project being saved ...).
+
+    Raises
+    ------
+    OSError
+        From the file system (``ENOSPC``, ``EACCES`` ...); whatever ``write`` raises also
+        propagates.
+    """
+    temporary = temporary_sibling(target, suffix)
+    try:
+        write(temporary)
+        fsync_file(temporary)
+        os.replace(temporary, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            temporary.unlink()
+        raise
+    fsync_directory(target.parent)
+
+
+def atomic_write_stream(target: Path, write: Callable[[BinaryIO], object]) -> None:
+    """Replace ``target`` with what ``write(file)`` writes into an open binary file.
+
+    For writers that take a file object (``numpy.save``, ``Image.save``). Same guarantees as
+    :func:`atomic_write_with`.
+    """
+
+    def write_file(temporary: Path) -> None:
+        with open(temporary, "wb") as handle:
+            write(handle)
+
+    atomic_write_with(target, write_file)
+
+
 def atomic_write_bytes(target: Path, data: bytes) -> None:
     """Replace ``target`` with ``data`` in one step; on any failure ``target`` is unchanged.
 
@@ -68,18 +120,7 @@ def atomic_write_bytes(target: Path, data: bytes) -> None:
     OSError
         From the file system (``ENOSPC``, ``EACCES`` ...); the temporary file is removed.
     """
-    temporary = temporary_sibling(target)
-    try:
-        with open(temporary, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            temporary.unlink()
-        raise
-    fsync_directory(target.parent)
+    atomic_write_stream(target, lambda handle: handle.write(data))
 
 
 def free_sibling_name(path: Path, suffix: str) -> Path:

@@ -248,21 +248,10 @@ def _a1111_recipe(chunks: dict[str, str]) -> Recipe:
     parsed = parse_a1111_parameters(chunks["parameters"])
     params = parsed["params"]
     sampler = studio_sampler(params.get("Sampler", ""), params.get("Schedule type", ""))
-    request, notes = request_from_params(
-        parsed["prompt"], parsed["negative_prompt"], params, sampler
-    )
+    missing = []
     if "Denoising strength" in params:
-        notes.append("The source image of this image-to-image result is not stored in the file.")
-    return Recipe(
-        source="a1111",
-        prompt=parsed["prompt"],
-        negative_prompt=parsed["negative_prompt"],
-        params=params,
-        request=request,
-        raw=chunks,
-        model_name=params.get("Model", ""),
-        notes=tuple(notes),
-    )
+        missing.append("The source image of this image-to-image result is not stored in the file.")
+    return _parsed_recipe("a1111", parsed, chunks, sampler, missing)
 
 
 def _comfyui_recipe(chunks: dict[str, str]) -> Recipe:
@@ -274,18 +263,30 @@ def _comfyui_recipe(chunks: dict[str, str]) -> Recipe:
     if "workflow" in chunks:
         params["Workflow"] = "included"
     sampler = comfyui_sampler(params.get("Sampler", ""), params.get("Scheduler", ""))
+    return _parsed_recipe("comfyui", parsed, chunks, sampler)
+
+
+def _parsed_recipe(
+    source: str,
+    parsed: dict[str, Any],
+    chunks: dict[str, str],
+    sampler: str | None,
+    more_notes: list[str] | tuple[str, ...] = (),
+) -> Recipe:
+    """The recipe of another tool's parsed metadata: its prompts, settings and request."""
+    params = parsed["params"]
     request, notes = request_from_params(
         parsed["prompt"], parsed["negative_prompt"], params, sampler
     )
     return Recipe(
-        source="comfyui",
+        source=source,
         prompt=parsed["prompt"],
         negative_prompt=parsed["negative_prompt"],
         params=params,
         request=request,
         raw=chunks,
         model_name=params.get("Model", ""),
-        notes=tuple(notes),
+        notes=(*notes, *more_notes),
     )
 
 

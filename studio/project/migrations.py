@@ -22,7 +22,7 @@ import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
-from studio.imaging.atomic import free_sibling_name, fsync_file, temporary_sibling
+from studio.imaging.atomic import atomic_write_with, free_sibling_name
 from studio.project.connection import transaction
 from studio.project.schema import (
     APPLICATION_ID,
@@ -123,16 +123,13 @@ def migrate(connection: sqlite3.Connection, path: Path, from_version: int) -> Pa
 
 def _write_backup(connection: sqlite3.Connection, path: Path, version: int) -> Path:
     target = backup_path(path, version)
-    temporary = temporary_sibling(target)
-    try:
+
+    def write_copy(temporary: Path) -> None:
         copy = sqlite3.connect(temporary)
         try:
             connection.backup(copy)
         finally:
             copy.close()
-        fsync_file(temporary)
-        temporary.replace(target)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
+
+    atomic_write_with(target, write_copy)
     return target

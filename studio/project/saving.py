@@ -10,12 +10,11 @@ file that no one opens).
 from __future__ import annotations
 
 import contextlib
-import os
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
-from studio.imaging.atomic import fsync_directory, fsync_file, temporary_sibling
+from studio.imaging.atomic import atomic_write_with
 
 SaveProgress = Callable[[int, int], None]
 # Pages copied per step (1 MB at SQLite's default page size): progress is reported between
@@ -44,23 +43,21 @@ def copy_database(
     sqlite3.Error, OSError
         If the copy cannot be written; ``target`` is then unchanged.
     """
-    temporary = temporary_sibling(target, suffix=".saving")
-    try:
-        copy = sqlite3.connect(temporary, isolation_level=None)
+
+    def write_copy(temporary: Path) -> None:
         try:
-            source.backup(copy, pages=PAGES_PER_STEP, progress=_report(progress))
-            copy.execute("PRAGMA journal_mode = DELETE")
-        finally:
-            copy.close()
-        fsync_file(temporary)
-        os.replace(temporary, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            temporary.unlink()
-        with contextlib.suppress(OSError):
-            temporary.with_name(temporary.name + "-journal").unlink()
-        raise
-    fsync_directory(target.parent)
+            copy = sqlite3.connect(temporary, isolation_level=None)
+            try:
+                source.backup(copy, pages=PAGES_PER_STEP, progress=_report(progress))
+                copy.execute("PRAGMA journal_mode = DELETE")
+            finally:
+                copy.close()
+        except BaseException:
+            with contextlib.suppress(OSError):
+                temporary.with_name(temporary.name + "-journal").unlink()
+            raise
+
+    atomic_write_with(target, write_copy, suffix=".saving")
 
 
 def _report(progress: SaveProgress | None) -> Callable[[int, int, int], None] | None:

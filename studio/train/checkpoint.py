@@ -8,13 +8,13 @@ Writes go to a temporary file that replaces the old checkpoint only once complet
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
 import torch
 
 from studio.domain.errors import StudioError
+from studio.imaging.atomic import atomic_write_with
 
 CHECKPOINT_NAME = "checkpoint.pt"
 CHECKPOINT_FORMAT = "studio-train-checkpoint"
@@ -28,9 +28,8 @@ class CheckpointError(StudioError):
 def save_checkpoint(path: Path, payload: dict[str, Any]) -> None:
     """Write ``payload`` atomically to ``path`` (a crash leaves the previous checkpoint)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    torch.save({"format": CHECKPOINT_FORMAT, "version": CHECKPOINT_VERSION, **payload}, tmp)
-    os.replace(tmp, path)
+    stamped = {"format": CHECKPOINT_FORMAT, "version": CHECKPOINT_VERSION, **payload}
+    atomic_write_with(path, lambda temporary: torch.save(stamped, temporary))
 
 
 def load_checkpoint(path: Path) -> dict[str, Any]:

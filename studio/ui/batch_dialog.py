@@ -23,6 +23,7 @@ from studio.domain.batch_items import BatchDraft, BatchItem, build_items
 from studio.domain.batch_template import parse_template
 from studio.domain.errors import InvalidRequestError
 from studio.domain.requests import GenerationRequest
+from studio.ui.dialog_buttons import ok_cancel_buttons
 
 PREVIEW_LIMIT = 500
 
@@ -48,12 +49,7 @@ class BatchDialog(QDialog):
         self.template_edit.setPlaceholderText("{red|green|blue} {potion|sword}")
         self.count_label = QLabel()
         self.prompt_list = QListWidget()
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Queue")
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons = ok_cancel_buttons(self, "Queue")
         layout = QVBoxLayout(self)
         hint = QLabel("{a|b} every combination · {a|b|c}[2] two at random · \\{ a brace")
         for widget in (self.template_edit, hint, self.count_label, self.prompt_list, self.buttons):

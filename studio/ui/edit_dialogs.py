@@ -8,7 +8,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QDoubleSpinBox,
     QFormLayout,
     QHBoxLayout,
@@ -19,6 +18,7 @@ from PySide6.QtWidgets import (
 from studio.domain.editing import MAX_OUTPAINT, OUTPAINT_FILLS
 from studio.domain.requests import MAX_BATCH
 from studio.imaging.outpaint import ASPECT_PRESETS, margins_for_aspect
+from studio.ui.dialog_buttons import ok_cancel_buttons
 
 CUSTOM = "Custom"
 
@@ -58,11 +58,7 @@ class OutpaintDialog(QDialog):
         self.fill.setToolTip("First content of the new area: stretched edges, a blur or noise")
         self.generate_now = QCheckBox("Generate into the new area now")
         self.generate_now.setChecked(True)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel_buttons(self)
         form = QFormLayout(self)
         form.addRow("Grow by", sides)
         form.addRow("Or to aspect", self.aspect)
@@ -104,11 +100,7 @@ class VaryDialog(QDialog):
         self.strength.setSingleStep(0.05)
         self.strength.setValue(0.3)
         self.strength.setToolTip("0 keeps the image, 1 is a new image from another seed")
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel_buttons(self)
         form = QFormLayout(self)
         form.addRow("Variations", self.count)
         form.addRow("Strength", self.strength)

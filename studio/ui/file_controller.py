@@ -10,6 +10,7 @@ from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, QSettings, QTi
 
 from studio.domain.errors import StudioError
 from studio.domain.settings import EngineSettings
+from studio.imaging.atomic import atomic_write_bytes
 from studio.imaging.decode import load_pixels
 from studio.imaging.filenames import safe_export_path, sanitize_filename_part
 from studio.imaging.picked import read_picked_image
@@ -28,17 +29,6 @@ from studio.worker.facade import EngineFacade
 AUTOSAVE_MS = 30_000
 MAX_IMPORT_BYTES = 256 * 1024 * 1024
 StateProvider = Callable[[], dict[str, Any]]
-
-
-def write_file_atomically(path: Path, data: bytes) -> None:
-    """Write beside the target and rename, so a crash never leaves half a file."""
-    temp = path.with_name(f".{path.name}.part")
-    try:
-        with open(temp, "wb") as handle:
-            handle.write(data)
-        temp.replace(path)
-    finally:
-        temp.unlink(missing_ok=True)
 
 
 class FileController(QObject):
@@ -169,6 +159,11 @@ class FileController(QObject):
         except StudioError as exc:
             self._notice.show_message(f"Autosave failed: {exc}", "error")
 
+    def save_state_and_stop(self) -> None:
+        """Last autosave before the window closes; the timer stops, so none runs after."""
+        self._autosave.stop()
+        self.autosave()
+
     # -- images -----------------------------------------------------------------------------
 
     def export_image(self, entry_id: int, scale: int = 1, path: Path | None = None) -> Path | None:
@@ -189,7 +184,7 @@ class FileController(QObject):
             pixels = upscale_nearest(load_pixels(png, mode="RGBA"), scale)
             png = encode_png(pixels, png_text_chunks(png))
         try:
-            write_file_atomically(path, png)
+            atomic_write_bytes(path, png)
         except OSError as exc:
             self.dialogs.error("Could not export", f"{path} could not be written: {exc.strerror}")
             return None

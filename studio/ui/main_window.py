@@ -324,7 +324,7 @@ class MainWindow(QMainWindow):
     def shut_down(self, *, discard: bool) -> None:
         """Stop the worker (cancelling any job), save state and close the project."""
         self._closing_done = True
-        self.files.autosave()
+        self.files.save_state_and_stop()
         QSettings().setValue("window/geometry", self.saveGeometry())
         QSettings().setValue("window/splitter", self.splitter.saveState())
         self.facade.shutdown()

@@ -9,7 +9,6 @@ from PySide6.QtGui import QColor, QImage, QPixmap
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFileDialog,
     QLabel,
     QVBoxLayout,
@@ -18,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from studio.domain.errors import StudioError
 from studio.imaging.palettes import BUILTIN_PALETTES, Palette, off_palette_mask, read_palette
+from studio.ui.dialog_buttons import ok_cancel_buttons
 
 NO_PALETTE = "No palette lock"
 FROM_FILE = "From file (.gpl, .pal, .hex, .txt)…"
@@ -70,11 +70,7 @@ class PaletteLockDialog(QDialog):
         self.swatches = QLabel(objectName="paletteSwatches")
         self.check = QLabel(objectName="paletteCheck")
         self.check.setWordWrap(True)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel_buttons(self)
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("Every new result and sprite-sheet export uses this palette:"))
         layout.addWidget(self.choice)

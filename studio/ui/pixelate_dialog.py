@@ -6,7 +6,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QSpinBox,
@@ -15,6 +14,7 @@ from PySide6.QtWidgets import (
 
 from studio.imaging.palettes import BUILTIN_PALETTES, Palette
 from studio.imaging.pixelart import DITHER_METHODS, PixelateOptions
+from studio.ui.dialog_buttons import ok_cancel_buttons
 from studio.ui.palette_lock_dialog import swatch_pixmap
 
 DITHER_LABELS = {
@@ -50,11 +50,7 @@ class PixelateDialog(QDialog):
         self.method.addItem("Nearest", "nearest")
         self.alpha = QSpinBox(objectName="pixelateAlpha", minimum=1, maximum=255, value=128)
         self.outline = QCheckBox("1-px outline in the darkest colour", objectName="pixelateOutline")
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel_buttons(self)
         form = QFormLayout(self)
         form.addRow("Palette", self.palette_combo)
         form.addRow(self.swatches)

@@ -303,6 +303,11 @@ class SheetExportDialog(QDialog):
     def _schedule_repack(self, *_args: object) -> None:
         self._repack_timer.start()
 
+    def done(self, result: int) -> None:
+        """Close the dialog; a repack still waiting for its moment is dropped."""
+        self._repack_timer.stop()
+        super().done(result)
+
     def options(self) -> SheetOptions:
         columns = self.columns.value()
         layout = self.layout_combo.currentData()
@@ -340,6 +345,7 @@ class SheetExportDialog(QDialog):
 
     def repack(self) -> None:
         """Pack the checked frames now and show the result (or the reason there is none)."""
+        self._repack_timer.stop()  # this pack covers any change still waiting for one
         self.sheet, self.error = None, None
         try:
             frames = self._frames()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -54,3 +56,42 @@ def store(project_path: Path) -> Iterator[ProjectStore]:
     opened = ProjectStore.create(project_path)
     yield opened
     opened.close()
+
+
+@pytest.fixture
+def make_unwritable() -> Iterator:
+    """``make_unwritable(path)``: a condition under which nobody, root included, can write.
+
+    For a normal user the file's write bits are cleared. Root ignores those, so for root the
+    file is made immutable (``chattr +i``, which root must undo before writing), or, where the
+    file system has no such flag, its folder is bind-mounted read-only over itself. The test is
+    skipped with the reason when none of these can be set up here. Undone after the test.
+    """
+    undo: list[list[str]] = []
+
+    def lock(path: Path) -> str:
+        if os.name != "posix":
+            pytest.skip("needs POSIX permissions")
+        if os.geteuid() != 0:
+            path.chmod(0o444)
+            return "read-only permission bits"
+        if _run(["chattr", "+i", str(path)]):
+            undo.append(["chattr", "-i", str(path)])
+            return "immutable file (chattr +i)"
+        folder = str(path.parent)
+        if _run(["mount", "--bind", folder, folder]):
+            undo.append(["umount", folder])
+            if _run(["mount", "-o", "remount,bind,ro", folder]):
+                return "read-only bind mount"
+        pytest.skip("running as root, and neither chattr +i nor a read-only bind mount works")
+
+    yield lock
+    for command in reversed(undo):
+        assert _run(command), f"could not undo {command}"
+
+
+def _run(command: list[str]) -> bool:
+    try:
+        return subprocess.run(command, capture_output=True, check=False).returncode == 0
+    except OSError:  # the tool is not installed
+        return False

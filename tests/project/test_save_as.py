@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from studio.domain.errors import ProjectError
+from studio.imaging import atomic
 from studio.project import saving
 from studio.project.store import ProjectStore
 from tests.project.conftest import add_image, file_hash
@@ -104,9 +105,9 @@ def test_disk_full_while_saving_leaves_previous_file_intact(store, previous, mon
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
     if step == "replace":
-        monkeypatch.setattr(saving.os, "replace", disk_full)
+        monkeypatch.setattr(atomic.os, "replace", disk_full)
     else:
-        monkeypatch.setattr(saving, "fsync_file", disk_full)
+        monkeypatch.setattr(atomic, "fsync_file", disk_full)
 
     with pytest.raises(ProjectError, match="the disk is full"):
         store.save_as(previous)

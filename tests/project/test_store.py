@@ -234,14 +234,18 @@ def test_newer_format_opens_read_only_and_refuses_writes(store, project_path) ->
     assert sorted(p.name for p in project_path.parent.iterdir()) == ["art.studio"]
 
 
-@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root can write anything")
-def test_file_that_cannot_be_written_opens_read_only(store, project_path) -> None:
-    add_image(store, 1)
+def test_file_that_cannot_be_written_opens_read_only(store, project_path, make_unwritable):
+    entry = add_image(store, 1)
     store.close()
-    project_path.chmod(0o444)
+    before = file_hash(project_path)
+    make_unwritable(project_path)
 
     with ProjectStore.open(project_path) as locked:
         assert locked.read_only and "cannot be written" in locked.read_only_reason
+        assert locked.entries() == [entry]
+        with pytest.raises(ProjectError, match="cannot be written; save a copy"):
+            locked.set_state("canvas", {})
+    assert file_hash(project_path) == before
 
 
 def test_new_file_is_a_marked_single_file(store, project_path) -> None:

@@ -7,8 +7,6 @@ is missing, unreadable or the wrong size is rendered again; writes are atomic.
 
 from __future__ import annotations
 
-import os
-import tempfile
 import threading
 from pathlib import Path
 
@@ -26,6 +24,7 @@ from studio.engine.style.thumbnail_files import is_valid as _is_valid
 from studio.engine.style.thumbnail_files import thumbnail_folder as _thumbnail_folder
 from studio.engine.style.thumbnail_files import thumbnail_path
 from studio.engine.style.weights import load_network
+from studio.imaging.atomic import atomic_write_stream
 
 
 def _sample_pixels(side: int) -> np.ndarray:
@@ -53,15 +52,6 @@ def render_preset(
     return to_uint8(stylize_image(network, affine, sample, device, threading.Event()))
 
 
-def _save_atomically(pixels: np.ndarray, path: Path) -> None:
-    handle, temp_name = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".png", dir=path.parent)
-    os.close(handle)
-    try:
-        Image.fromarray(pixels).save(temp_name, format="PNG")
-        os.replace(temp_name, path)
-    finally:
-        if os.path.exists(temp_name):
-            os.unlink(temp_name)
 
 
 def render_preset_thumbnails(
@@ -97,6 +87,6 @@ def render_preset_thumbnails(
         if not _is_valid(path, size):
             pixels = render_preset(index, render_side, device, cache_dir)
             small = Image.fromarray(pixels).resize((size, size), Image.Resampling.LANCZOS)
-            _save_atomically(np.asarray(small), path)
+            atomic_write_stream(path, lambda handle, image=small: image.save(handle, "PNG"))
         paths[index] = path
     return paths

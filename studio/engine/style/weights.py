@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import os
-import tempfile
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,6 +24,7 @@ from studio.engine.style import convert
 from studio.engine.style.arbitrary import StylePredictor, StyleTransformer
 from studio.engine.style.multistyle import MultiStyleNetwork
 from studio.engine.style.paths import default_cache_dir, package_models_dir
+from studio.imaging.atomic import atomic_write_with
 
 CACHE_FORMAT = "studio-style-weights-1"
 WEIGHTS_FOLDER = "style-weights"
@@ -88,15 +87,9 @@ def _write_atomically(path: Path, tensors: dict[str, torch.Tensor], source_hash:
     from safetensors.torch import save_file
 
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp_name = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".tmp", dir=path.parent)
-    os.close(handle)
-    try:
-        metadata = {"format": CACHE_FORMAT, "source_sha256": source_hash}
-        save_file({k: v.contiguous() for k, v in tensors.items()}, temp_name, metadata=metadata)
-        os.replace(temp_name, path)
-    finally:
-        if os.path.exists(temp_name):
-            os.unlink(temp_name)
+    metadata = {"format": CACHE_FORMAT, "source_sha256": source_hash}
+    contiguous = {k: v.contiguous() for k, v in tensors.items()}
+    atomic_write_with(path, lambda temporary: save_file(contiguous, temporary, metadata=metadata))
 
 
 def converted_state_dict(name: str, cache_dir: Path | None = None) -> dict[str, torch.Tensor]:

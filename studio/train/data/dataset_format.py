@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from studio.domain.errors import StudioError
+from studio.imaging.atomic import atomic_write_bytes, atomic_write_stream
 
 FORMAT_NAME = "studio-dataset"
 FORMAT_VERSION = 1
@@ -118,9 +118,9 @@ def write_dataset(
     out_dir.mkdir(parents=True, exist_ok=True)
     blob = items_bytes(items)
     for side, array in arrays.items():
-        _atomic_write(out_dir / images_name(side), lambda f, a=array: np.save(f, a))
-    _atomic_write(out_dir / ITEMS_NAME, lambda f: f.write(blob))
-    _atomic_write(out_dir / ATTRIBUTION_NAME, lambda f: f.write(attribution_md.encode("utf-8")))
+        atomic_write_stream(out_dir / images_name(side), lambda f, a=array: np.save(f, a))
+    atomic_write_bytes(out_dir / ITEMS_NAME, blob)
+    atomic_write_bytes(out_dir / ATTRIBUTION_NAME, attribution_md.encode("utf-8"))
     splits = {name: sum(1 for item in items if item["split"] == name) for name in SPLITS}
     manifest = {
         "format": FORMAT_NAME,
@@ -135,7 +135,7 @@ def write_dataset(
     }
     text = json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
     # The manifest goes last: a folder with a manifest is a complete dataset.
-    _atomic_write(out_dir / MANIFEST_NAME, lambda f: f.write(text.encode("utf-8")))
+    atomic_write_bytes(out_dir / MANIFEST_NAME, text.encode("utf-8"))
     return manifest
 
 
@@ -145,13 +145,6 @@ def _check_arrays(arrays: dict[int, np.ndarray], count: int, size: int) -> None:
     for side, array in arrays.items():
         if array.dtype != np.uint8 or array.shape != (count, side, side, 4):
             raise ValueError(f"images_{side} is {array.dtype} {array.shape}, not uint8 RGBA")
-
-
-def _atomic_write(path: Path, write) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "wb") as handle:
-        write(handle)
-    os.replace(tmp, path)
 
 
 def read_manifest(dataset_dir: Path) -> dict[str, Any]:

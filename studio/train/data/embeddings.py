@@ -7,13 +7,13 @@ recomputed when the captions change.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from studio.engine.builtin.text_encoder import EMBED_DIM, ENCODER_NAME, MAX_TOKENS
+from studio.imaging.atomic import atomic_write_with
 from studio.train.data.dataset_format import items_sha256, read_items
 
 if TYPE_CHECKING:
@@ -132,8 +132,6 @@ def _write_cache(path: Path, embeddings: CaptionEmbeddings, key: str) -> None:
     from safetensors.torch import save_file
 
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
     tensors = {"pooled": embeddings.pooled, "tokens": embeddings.tokens, "mask": embeddings.mask}
     metadata = {"items_sha256": key, "encoder": ENCODER_NAME, "max_tokens": str(MAX_TOKENS)}
-    save_file(tensors, str(tmp), metadata=metadata)
-    os.replace(tmp, path)
+    atomic_write_with(path, lambda temporary: save_file(tensors, str(temporary), metadata=metadata))

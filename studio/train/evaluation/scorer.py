@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -24,6 +23,7 @@ from torch import nn
 from torch.nn import functional as F  # noqa: N812
 
 from studio.engine.builtin.text_encoder import EMBED_DIM
+from studio.imaging.atomic import atomic_write_with
 
 SCORER_VERSION = 1
 EVAL_DIR = "eval"
@@ -189,12 +189,11 @@ def save_scorer(scorer: ContrastiveScorer, path: Path) -> None:
     from safetensors.torch import save_file
 
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
     state = {
         name: tensor.detach().cpu().contiguous() for name, tensor in scorer.state_dict().items()
     }
-    save_file(state, str(tmp), metadata={"config": json.dumps(asdict(scorer.config))})
-    os.replace(tmp, path)
+    metadata = {"config": json.dumps(asdict(scorer.config))}
+    atomic_write_with(path, lambda temporary: save_file(state, str(temporary), metadata=metadata))
 
 
 def load_scorer(path: Path, device: torch.device | str = "cpu") -> ContrastiveScorer | None:
