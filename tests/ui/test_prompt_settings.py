@@ -58,7 +58,7 @@ def test_widgets_and_settings_follow_each_other(panel) -> None:
 
 def test_a_stored_request_is_checked_by_the_request_rules(panel) -> None:
     panel.settings.prompt = "kept"
-    with pytest.raises(InvalidRequestError, match="[Ss]teps"):
+    with pytest.raises(InvalidRequestError, match=r"[Ss]teps"):
         panel.apply_request({"prompt": "a castle", "steps": 100_000})
     assert panel.settings.prompt == "kept" and panel.prompt_edit.toPlainText() == "kept"
 
