@@ -11,6 +11,7 @@ import torch
 import torch.nn.functional as F  # noqa: N812  (the PyTorch idiom)
 from torch import nn
 
+from studio.engine.builtin.configs import DecoderConfig
 from studio.engine.builtin.layers import (
     Attention2d,
     Conditioning,
@@ -68,6 +69,23 @@ class SpriteDecoder(nn.Module):
         )
         self.norm_out = group_norm(channels[-1])
         self.conv_out = nn.Conv2d(channels[-1], 4, 3, padding=1)
+
+    @classmethod
+    def from_config(
+        cls, config: DecoderConfig, latent_dim: int, tanh: bool = False
+    ) -> SpriteDecoder:
+        """The decoder a VAE or GAN config describes."""
+        return cls(
+            sample_size=config.sample_size,
+            latent_dim=latent_dim,
+            channels=config.channels,
+            blocks_per_level=config.blocks_per_level,
+            cross_attention=config.cross_attention,
+            emb_dim=config.emb_dim,
+            context_dim=config.context_dim,
+            heads=config.heads,
+            tanh=tanh,
+        )
 
     def forward(self, z: torch.Tensor, cond: Conditioning) -> torch.Tensor:
         emb = self.emb(torch.cat([z, cond.vector], dim=1))

@@ -30,17 +30,7 @@ class SpriteGAN(BuiltinModel):
     def __init__(self, config: GANConfig) -> None:
         super().__init__(config)
         self.text = TextConditioner(config.context_dim, config.emb_dim)
-        self.generator = SpriteDecoder(
-            sample_size=config.sample_size,
-            latent_dim=config.latent_dim,
-            channels=config.channels,
-            blocks_per_level=config.blocks_per_level,
-            cross_attention=config.cross_attention,
-            emb_dim=config.emb_dim,
-            context_dim=config.context_dim,
-            heads=config.heads,
-            tanh=True,
-        )
+        self.generator = SpriteDecoder.from_config(config, config.latent_dim, tanh=True)
 
     def forward(self, z: torch.Tensor, cond: Conditioning) -> torch.Tensor:
         return self.generator(z, cond)

@@ -89,16 +89,7 @@ class SpriteVAE(BuiltinModel):
         self.text = TextConditioner(config.context_dim, config.emb_dim)
         self.encoder = _Encoder(config)
         self.prior = _Prior(config)
-        self.decoder = SpriteDecoder(
-            sample_size=config.sample_size,
-            latent_dim=config.latent_dim,
-            channels=config.channels,
-            blocks_per_level=config.blocks_per_level,
-            cross_attention=config.cross_attention,
-            emb_dim=config.emb_dim,
-            context_dim=config.context_dim,
-            heads=config.heads,
-        )
+        self.decoder = SpriteDecoder.from_config(config, config.latent_dim)
 
     def encode(self, x: torch.Tensor, cond: Conditioning) -> tuple[torch.Tensor, torch.Tensor]:
         """Posterior mean and log-variance of q(z | image, text)."""
