@@ -130,9 +130,10 @@ def zygote() -> int:
     import studio.worker.facade
     import tests.ui.conftest  # noqa: F401
 
-    # What the engine's warm-up imports (diffusers, transformers, the style networks): seconds
-    # per child otherwise. Imports only; no tensor is made before the fork.
-    studio.engine.service.EngineService._import_engine_modules()
+    # What the engine imports for torch jobs (torch, the style networks, diffusers and
+    # transformers): seconds per child otherwise. Imports only; no tensor is made before the fork.
+    studio.engine.service._import_torch_modules()
+    studio.engine.service._import_pipeline_modules()
     say("ZYGOTE READY")
     for line in sys.stdin:
         mode, project, recovery = line.split()
