@@ -173,3 +173,27 @@ def test_a_folder_whose_unet_config_nests_without_end_is_one_line(
     (line,) = messages(err)
     assert code == 1 and "Traceback" not in err
     assert line.startswith("studio generate: error: deep could not be loaded")
+
+
+def test_library_logs_never_reach_a_stream_that_has_closed(tmp_path, tiny_sd1_dir, capfd) -> None:
+    # diffusers and transformers bind stderr when first imported; in a process whose stderr
+    # has since been swapped and closed (a finished pytest capture, a redirected terminal),
+    # their next warning made logging print "--- Logging error ---" and a stack (seen in CI).
+    import io
+    import logging
+
+    import diffusers  # noqa: F401  (creates the library's default stderr handler)
+
+    closed = io.StringIO()
+    closed.close()
+    for handler in logging.getLogger("diffusers").handlers:
+        if isinstance(handler, logging.StreamHandler):
+            handler.setStream(closed)
+    folder = Path(shutil.copytree(tiny_sd1_dir, tmp_path / "no-unet"))
+    for weights in (folder / "unet").glob("diffusion_pytorch_model.*"):
+        weights.unlink()  # diffusers logs an error while it looks for the weights
+    code = main(["generate", "x", "--model", str(folder), "-o", str(tmp_path / "o.png")])
+    captured = capfd.readouterr()
+    assert code == 1
+    assert "Logging error" not in captured.err and "Traceback" not in captured.err
+    assert len(messages(captured.err)) == 1

@@ -105,6 +105,12 @@ def _quiet_progress_bars() -> None:
 
     diffusers_logging.disable_progress_bar()
     transformers_logging.disable_progress_bar()
+    # Their records go where Studio's go (the log file), not to the stderr stream each library
+    # bound when it was first imported, which may be long closed (a finished pytest capture,
+    # a redirected terminal): logging would then print "--- Logging error ---" with a stack.
+    for library in (diffusers_logging, transformers_logging):
+        library.disable_default_handler()
+        library.enable_propagation()
     # diffusers warns on every .to() that "modules should be kept in float32: []" (an empty
     # list): noise on stderr for every CLI run, with nothing for the user to do.
     logging.getLogger("diffusers.models.modeling_utils").setLevel(logging.ERROR)
