@@ -52,8 +52,6 @@ def render_preset(
     return to_uint8(stylize_image(network, affine, sample, device, threading.Event()))
 
 
-
-
 def render_preset_thumbnails(
     cache_dir: Path | None = None, size: int = 128, device: torch.device | None = None
 ) -> dict[int, Path]:
