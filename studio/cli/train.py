@@ -48,7 +48,28 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--init-from", type=Path, help="start from this model folder's weights (fine-tune)"
     )
+    parser.add_argument("--lr", type=float, help="peak learning rate (default: the recipe's)")
+    parser.add_argument(
+        "--option",
+        action="append",
+        default=[],
+        type=_recipe_option,
+        metavar="NAME=VALUE",
+        help="set one of the family's recipe options (repeatable), e.g. kl_warmup=0",
+    )
     parser.set_defaults(handler=run_train)
+
+
+def _recipe_option(text: str) -> tuple[str, float]:
+    name, sep, value = text.partition("=")
+    try:
+        if not sep or not name.strip():
+            raise ValueError
+        return name.strip(), float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not NAME=NUMBER (for example kl_warmup=0)"
+        ) from None
 
 
 def run_train(args: argparse.Namespace) -> int:
@@ -70,6 +91,8 @@ def run_train(args: argparse.Namespace) -> int:
         name=args.name,
         threads=args.threads,
         init_from=args.init_from,
+        lr=args.lr,
+        recipe_options=tuple(args.option),
         command="studio " + shlex.join(_command_args(args)),
     )
     result = run_training(options)
@@ -102,7 +125,10 @@ def _command_args(args: argparse.Namespace) -> list[str]:
         ("--name", args.name),
         ("--threads", args.threads),
         ("--init-from", args.init_from),
+        ("--lr", args.lr),
     ):
         if value is not None:
             words += [flag, f"{value:g}" if isinstance(value, float) else str(value)]
+    for name, value in args.option:
+        words += ["--option", f"{name}={value:g}"]
     return words

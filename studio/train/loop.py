@@ -57,6 +57,10 @@ class TrainOptions:
         Steps between sample grids and checkpoints (0: only at the end).
     init_from
         Model folder whose weights a new run starts from (fine-tuning); ignored on resume.
+    lr, recipe_options
+        Overrides of the recipe's peak learning rate and of its family options (``NAME``,
+        value pairs; only options the recipe has). A resumed run keeps the checkpoint's values
+        unless they are given again.
     threads
         CPU threads for torch (``None``: torch's default). On a machine shared with other
         jobs one thread per run is often several times faster than two that wait on each other.
@@ -79,6 +83,8 @@ class TrainOptions:
     command: str = ""
     threads: int | None = None
     init_from: Path | None = None
+    lr: float | None = None
+    recipe_options: tuple[tuple[str, float], ...] = ()
 
 
 @dataclass
@@ -133,6 +139,32 @@ def _validate(options: TrainOptions) -> None:
         raise InvalidRequestError("--threads must be at least 1.")
     if options.sample_every < 0:
         raise InvalidRequestError("--sample-every must be 0 (only at the end) or more.")
+    if options.lr is not None and not options.lr > 0:
+        raise InvalidRequestError("--lr must be more than 0.")
+
+
+def apply_overrides(
+    recipe: Recipe, lr: float | None, recipe_options: tuple[tuple[str, float], ...]
+) -> Recipe:
+    """``recipe`` with its learning rate and family options replaced where given.
+
+    Raises
+    ------
+    InvalidRequestError
+        For an option the family's recipe does not have (the message lists the known ones).
+    """
+    known = recipe.options
+    for name, _ in recipe_options:
+        if name not in known:
+            listed = ", ".join(sorted(known)) or "none"
+            raise InvalidRequestError(
+                f"The {recipe.family} recipe has no option {name!r}: use one of {listed}."
+            )
+    return replace(
+        recipe,
+        lr=recipe.lr if lr is None else float(lr),
+        options={**known, **{name: float(value) for name, value in recipe_options}},
+    )
 
 
 class _Run:
@@ -173,6 +205,7 @@ class _Run:
             recipe = _recipe_from_checkpoint(recipe, checkpoint)
         if options.batch_size:
             recipe = replace(recipe, batch_size=options.batch_size)
+        recipe = apply_overrides(recipe, options.lr, options.recipe_options)
         data = TrainingData.load(options.data_dir, recipe.sample_size)
         run = cls(options, recipe, data, make_trainer(recipe, data, options.device), stream)
         if checkpoint is not None:
@@ -321,6 +354,13 @@ def _recipe_from_checkpoint(recipe: Recipe, checkpoint: dict[str, Any]) -> Recip
         )
     stored = checkpoint.get("recipe", {})
     config = config_from_dict(type(recipe.config), stored.get("config", {}))
+    # Options the run was started with (``--lr``, ``--option``) hold for its whole budget;
+    # options added to the recipe since keep their defaults.
+    stored_options = {k: float(v) for k, v in stored.get("options", {}).items()}
     return replace(
-        recipe, config=config, batch_size=int(stored.get("batch_size", recipe.batch_size))
+        recipe,
+        config=config,
+        batch_size=int(stored.get("batch_size", recipe.batch_size)),
+        lr=float(stored.get("lr", recipe.lr)),
+        options={**recipe.options, **stored_options},
     )

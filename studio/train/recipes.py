@@ -76,6 +76,8 @@ def _cpu_recipes() -> dict[str, Recipe]:
                 "kl_warmup": 0.2,
                 "perceptual_weight": 0.5,
                 "alpha_weight": 0.05,
+                "prior_colour_weight": 0.0,
+                "prior_colour_share": 0.5,
             },
         ),
         "gan": Recipe(

@@ -5,6 +5,11 @@ EfficientNet-Lite0 features (sharper edges than pixel losses alone), and the KL 
 the posterior q(z | image, text) to the learned prior p(z | text). The KL weight ramps up from
 zero over the first part of the budget so the decoder learns to use z before the prior pulls it
 in (Bowman et al., 2016).
+
+With the ``prior_colour_weight`` option, part of each batch is also decoded from a latent
+drawn from the prior (as sampling does) and its colour histogram is pulled toward the real
+image's (:mod:`studio.train.colour_loss`): the reconstruction alone teaches colour only through
+the posterior, which has seen the picture.
 """
 
 from __future__ import annotations
@@ -13,8 +18,10 @@ from typing import Any
 
 import torch
 
+from studio.engine.builtin.layers import Conditioning
 from studio.engine.builtin.vae import SpriteVAE
 from studio.train.batches import Batch, TrainingData
+from studio.train.colour_loss import colour_match_loss
 from studio.train.ema import EMA
 from studio.train.perceptual import PerceptualLoss
 from studio.train.recipes import Recipe
@@ -54,6 +61,8 @@ class VAETrainer(FamilyTrainer):
         weight = float(recipe.options.get("perceptual_weight", 0.0))
         self.perceptual_weight = weight
         self.alpha_weight = float(recipe.options.get("alpha_weight", 0.0))
+        self.prior_colour_weight = float(recipe.options.get("prior_colour_weight", 0.0))
+        self.prior_colour_share = float(recipe.options.get("prior_colour_share", 0.5))
         self.perceptual = PerceptualLoss().to(self.device) if weight > 0 else None
 
     def train_step(self, batch: Batch, progress: float) -> dict[str, float]:
@@ -73,6 +82,10 @@ class VAETrainer(FamilyTrainer):
             crisp = crisp_alpha_loss(reconstruction)
             loss = loss + self.alpha_weight * crisp
             logs["alpha"] = float(crisp.detach())
+        if self.prior_colour_weight > 0:
+            colour = self._prior_colour_loss(x, cond, mean_p, logvar_p)
+            loss = loss + self.prior_colour_weight * colour
+            logs["prior_colour"] = float(colour.detach())
         if self.perceptual is not None:
             perceptual = self.perceptual(reconstruction, x)
             loss = loss + self.perceptual_weight * perceptual
@@ -84,6 +97,20 @@ class VAETrainer(FamilyTrainer):
         self.step += 1
         self.ema.update(self.model, self.step)
         return {"loss": float(loss.detach()), **logs}
+
+    def _prior_colour_loss(
+        self,
+        x: torch.Tensor,
+        cond: Conditioning,
+        mean_p: torch.Tensor,
+        logvar_p: torch.Tensor,
+    ) -> torch.Tensor:
+        # Decode the first rows from the prior at the sampling temperature, as generate() does.
+        rows = max(1, round(self.prior_colour_share * x.shape[0]))
+        noise = torch.randn_like(mean_p[:rows]) * self.model.config.temperature
+        z = mean_p[:rows] + (0.5 * logvar_p[:rows]).exp() * noise
+        part = Conditioning(cond.context[:rows], cond.mask[:rows], cond.vector[:rows])
+        return colour_match_loss(self.model.decode(z, part), x[:rows])
 
     def _kl_weight(self, progress: float) -> float:
         target = float(self.recipe.options.get("kl_weight", 0.5))
