@@ -39,7 +39,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="score the held-out game prompts instead: colour accuracy, seed diversity, alpha",
     )
     parser.add_argument(
-        "--alpha", choices=("soft", "crisp"), default="soft", help="alpha mode when sampling"
+        "--alpha",
+        choices=("crisp", "soft"),
+        default="crisp",
+        help="alpha mode when sampling (crisp, the request default, or soft)",
     )
     output = parser.add_mutually_exclusive_group()
     output.add_argument("--json", action="store_true", help="print the rows as JSON")

@@ -49,9 +49,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--strength", type=float, help="with --init: how much to repaint (0-1)")
     parser.add_argument(
         "--alpha",
-        choices=("soft", "crisp"),
-        default="soft",
-        help="built-in sprite models: crisp snaps alpha to 0/1 (no halo on a game background)",
+        choices=("crisp", "soft"),
+        default="crisp",
+        help="built-in sprite models: crisp (default) snaps alpha to 0/1, no halo on a game "
+        "background; soft keeps the model's anti-aliased edges",
     )
     parser.add_argument("--project", type=Path, help="also add the images to this .studio project")
     parser.add_argument("--device", choices=("auto", "cuda", "mps", "cpu"), help="compute device")

@@ -90,8 +90,10 @@ class GenerationRequest:
     strength
         How much of the init image is repainted (0 keeps it, 1 ignores it).
     alpha
-        ``"soft"`` keeps the model's alpha; ``"crisp"`` snaps it to 0 or 1 (sprites without a
-        halo on a game background). Built-in sprite models read it.
+        ``"crisp"`` (the default) snaps alpha to 0 or 1: sprites without a halo on a game
+        background (the default VAE leaves 15 % of pixels half transparent otherwise);
+        ``"soft"`` keeps the model's own alpha, for anti-aliased edges. Built-in sprite models
+        read it. A stored request from before the option existed replays as ``"soft"``.
     transparent_background
         Stable Diffusion paints on a flat key colour and the key is matted out, so the result
         has real alpha (the built-in models always give alpha and ignore this).
@@ -127,7 +129,7 @@ class GenerationRequest:
     batch_count: int = 1
     init_image: bytes | None = field(default=None, repr=False, compare=False)
     strength: float = 0.75
-    alpha: str = "soft"
+    alpha: str = "crisp"
     transparent_background: bool = False
     variation_seed: int | None = None
     variation_strength: float = 0.0
@@ -292,6 +294,8 @@ class GenerationRequest:
             raise InvalidRequestError("A stored request must be a JSON object.")
         names = {f.name for f in fields(cls)} - {"init_image", "mask_image"}
         kwargs = {key: data[key] for key in names if key in data}
+        # Recipes written before the alpha option existed were drawn with the model's own alpha.
+        kwargs.setdefault("alpha", "soft")
         if isinstance(kwargs.get("outpaint"), list):
             kwargs["outpaint"] = tuple(kwargs["outpaint"])
         if init_image is None:

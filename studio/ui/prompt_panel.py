@@ -130,6 +130,10 @@ class PromptPanel(QWidget):
         self.transparent_check = QCheckBox("Transparent background")
         self.transparent_check.setObjectName("transparentBackground")
         self.transparent_check.setToolTip(TRANSPARENT_TIP)
+        self.alpha_combo = QComboBox()
+        self.alpha_combo.setObjectName("alphaMode")
+        self.alpha_combo.addItem("Crisp (no halo on a game background)", "crisp")
+        self.alpha_combo.addItem("Soft (anti-aliased edges)", "soft")
 
         form = QFormLayout()
         form.addRow("Model", self.model_combo)
@@ -139,6 +143,7 @@ class PromptPanel(QWidget):
         form.addRow("Seed", seed_row)
         form.addRow("Size", size_row)
         form.addRow("Batch count", self.batch_spin)
+        form.addRow("Edges", self.alpha_combo)
         form.addRow(self.transparent_check)
 
         self.init_group = self._build_init_group()
@@ -232,6 +237,12 @@ class PromptPanel(QWidget):
             lambda on: setattr(settings, "transparent_background", on)
         )
         settings.transparent_background_changed.connect(self.transparent_check.setChecked)
+        self.alpha_combo.currentIndexChanged.connect(
+            lambda index: setattr(settings, "alpha", self.alpha_combo.itemData(index))
+        )
+        settings.alpha_changed.connect(
+            lambda mode: self.alpha_combo.setCurrentIndex(max(0, self.alpha_combo.findData(mode)))
+        )
         self.seed_lock.toggled.connect(lambda on: setattr(settings, "seed_locked", on))
         settings.seed_locked_changed.connect(self.seed_lock.setChecked)
         self.seed_edit.textChanged.connect(
@@ -283,6 +294,12 @@ class PromptPanel(QWidget):
             widget.setEnabled(used)
             widget.setToolTip("" if used else f"{info.name} does not use this setting.")
         builtin = info is not None and info.source == ModelSource.BUILTIN
+        self.alpha_combo.setEnabled(builtin)
+        self.alpha_combo.setToolTip(
+            "How the built-in model's sprite edges meet the background."
+            if builtin
+            else "Stable Diffusion models: use Transparent background instead."
+        )
         self.transparent_check.setEnabled(not builtin)
         self.transparent_check.setToolTip(
             f"{info.name} always draws sprites with real transparency."

@@ -30,6 +30,7 @@ DEFAULTS: dict[str, Any] = {
     "batch_count": 1,
     "strength": 0.75,
     "transparent_background": False,
+    "alpha": "crisp",
 }
 # Not part of a request: whether the seed above is reused, and the image-to-image source.
 PANEL_ONLY = ("seed_locked", "init_image")
@@ -63,6 +64,7 @@ class PromptSettings(QObject):
     batch_count_changed = Signal(object)
     strength_changed = Signal(object)
     transparent_background_changed = Signal(object)
+    alpha_changed = Signal(object)
     seed_locked_changed = Signal(object)
     init_image_changed = Signal(object)
 
@@ -78,6 +80,7 @@ class PromptSettings(QObject):
     batch_count = _observable("batch_count")
     strength = _observable("strength")
     transparent_background = _observable("transparent_background")
+    alpha = _observable("alpha")
     seed_locked = _observable("seed_locked")
     init_image = _observable("init_image")
 

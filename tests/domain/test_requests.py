@@ -75,7 +75,7 @@ def test_alpha_mode_is_validated_and_round_trips() -> None:
 
     request = GenerationRequest("a red dragon", alpha="crisp", seed=1)
     assert GenerationRequest.from_dict(request.to_dict()).alpha == "crisp"
-    assert GenerationRequest.from_dict({"prompt": "x"}).alpha == "soft"
+    assert GenerationRequest.from_dict({"prompt": "x"}).alpha == "soft"  # a pre-option recipe
     with pytest.raises(InvalidRequestError, match="use soft or crisp"):
         GenerationRequest("x", alpha="hard")
 
@@ -87,3 +87,13 @@ def test_transparent_background_round_trips_and_defaults_off() -> None:
     request = GenerationRequest(prompt="a slime", transparent_background=True)
     again = GenerationRequest.from_dict(request.to_dict())
     assert again.transparent_background is True and again == request
+
+
+def test_new_requests_are_crisp_and_old_recipes_replay_soft() -> None:
+    # Crisp is the default so the default sprite has no halo (#12: 15 % of the VAE's pixels
+    # were half transparent with soft alpha); a recipe from before the option keeps its pixels.
+    assert GenerationRequest("a red dragon").alpha == "crisp"
+    stored = GenerationRequest("a red dragon", seed=3).to_dict()
+    assert GenerationRequest.from_dict(stored).alpha == "crisp"
+    del stored["alpha"]
+    assert GenerationRequest.from_dict(stored).alpha == "soft"

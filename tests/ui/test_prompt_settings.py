@@ -92,3 +92,23 @@ def test_state_round_trips_through_a_new_panel(panel, qtbot) -> None:
     other.restore_state(state)
     assert other.state() == state
     assert other.width_spin.value() == 768 and not other.seed_lock.isChecked()
+
+
+def test_the_edges_control_sets_the_alpha_mode_for_builtin_models(panel) -> None:
+    builtin = ModelInfo(
+        id="builtin-vae",
+        name="Built-in sprites",
+        family=ModelFamily.BUILTIN,
+        source=ModelSource.BUILTIN,
+        format=ModelFormat.BUILTIN,
+        location="/models/builtin-vae",
+        default_size=(64, 64),
+    )
+    panel.set_models([builtin, _model("plain")])
+    assert panel.alpha_combo.isEnabled() and panel.build_request().alpha == "crisp"
+    panel.alpha_combo.setCurrentIndex(panel.alpha_combo.findData("soft"))
+    assert panel.settings.alpha == "soft" and panel.build_request().alpha == "soft"
+    panel.apply_request({"prompt": "x", "alpha": "crisp"})
+    assert panel.alpha_combo.currentData() == "crisp"
+    panel.select_model("plain")
+    assert not panel.alpha_combo.isEnabled()
