@@ -156,3 +156,22 @@ def test_loader_builds_a_backend_from_a_discovered_folder(builtin_model_dirs) ->
         assert images[0].model_name == info.name
     finally:
         backend.unload()
+
+
+def test_a_prompt_is_encoded_once_while_it_is_rerun(builtin_backend_for) -> None:
+    backend = builtin_backend_for("vae")
+    sampler = backend.sampler
+    calls: list[tuple[str, str]] = []
+    encode = sampler.condition
+
+    def counting(prompt: str, negative: str):
+        calls.append((prompt, negative))
+        return encode(prompt, negative)
+
+    sampler.condition = counting
+    first, _ = _run(backend, _request(seed=1))
+    again, _ = _run(backend, _request(seed=1))
+    _run(backend, _request(seed=2, negative_prompt="blurry"))
+    _run(backend, _request(seed=3))
+    assert calls == [("a red heart icon", ""), ("a red heart icon", "blurry")]
+    assert np.array_equal(first[0].pixels, again[0].pixels)  # the cache changes no pixel
