@@ -32,8 +32,6 @@ DEFAULTS: dict[str, Any] = {
     "transparent_background": False,
     "alpha": "crisp",
 }
-# Not part of a request: whether the seed above is reused, and the image-to-image source.
-PANEL_ONLY = ("seed_locked", "init_image")
 
 
 def _observable(name: str) -> property:
@@ -86,6 +84,8 @@ class PromptSettings(QObject):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
+        # Besides the request's settings: whether the seed is reused, and the image-to-image
+        # source (a request carries it as bytes, a stored recipe only as its hash).
         self._values: dict[str, Any] = {**DEFAULTS, "seed_locked": False, "init_image": None}
 
     def to_request(self) -> GenerationRequest:
