@@ -20,6 +20,7 @@ from tqdm import tqdm
 from studio.cli.batch_outputs import BatchOutput, tag_image
 from studio.domain.batch_items import BatchItem
 from studio.domain.results import GeneratedImage
+from studio.domain.terminal_text import raw_stream
 
 
 @dataclass(frozen=True)
@@ -84,7 +85,7 @@ def run_batch(
         initial=len(items) - len(pending),
         desc="batch",
         unit="image",
-        file=sys.stderr,
+        file=raw_stream(sys.stderr),
         dynamic_ncols=True,
         mininterval=0.2,
     ) as bar:

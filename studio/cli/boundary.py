@@ -16,6 +16,7 @@ from pathlib import Path
 
 from studio.domain.error_log import install_error_log, report_bug
 from studio.domain.errors import JobCancelled, StudioError
+from studio.domain.terminal_text import install_safe_streams, terminal_safe
 
 EXIT_ERROR = 1
 EXIT_BUG = 70  # EX_SOFTWARE in sysexits.h
@@ -24,10 +25,11 @@ EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a killed write
 
 
 def prepare_terminal() -> None:
-    """Escape what stdout/stderr cannot encode instead of raising UnicodeEncodeError."""
+    """Escape what stdout/stderr cannot encode, and every control character, before printing."""
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(AttributeError, ValueError):
             stream.reconfigure(errors="backslashreplace")
+    install_safe_streams()
 
 
 def run_command(label: str, action: Callable[[], int | None], log_dir: Path | None = None) -> int:
@@ -65,7 +67,7 @@ def run_command(label: str, action: Callable[[], int | None], log_dir: Path | No
 def _say(line: str) -> None:
     # With stderr gone there is nowhere left to tell; the exit code still says it.
     with contextlib.suppress(OSError, ValueError):
-        print(line, file=sys.stderr, flush=True)
+        print(terminal_safe(line, single_line=True), file=sys.stderr, flush=True)
 
 
 def _detach_stdout() -> None:

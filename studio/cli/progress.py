@@ -8,6 +8,7 @@ from types import TracebackType
 from tqdm import tqdm
 
 from studio.domain.results import ProgressUpdate
+from studio.domain.terminal_text import raw_stream, terminal_safe
 
 
 class ProgressPrinter:
@@ -24,9 +25,11 @@ class ProgressPrinter:
     def __enter__(self) -> ProgressPrinter:
         self._bar = tqdm(
             total=None,
-            desc=self._description,
+            desc=terminal_safe(self._description, single_line=True),
             unit=self._unit,
-            file=sys.stderr,
+            # The bar redraws itself with carriage returns, so it writes under the escaping
+            # stream; everything it shows that came from a file is escaped here instead.
+            file=raw_stream(sys.stderr),
             dynamic_ncols=True,
             mininterval=0.1,
         )
@@ -46,10 +49,11 @@ class ProgressPrinter:
         if bar is None:
             return
         if update.message:
-            bar.set_description(f"{self._description}: {update.message}")
+            message = terminal_safe(f"{self._description}: {update.message}", single_line=True)
+            bar.set_description(message)
             return
         if bar.total != update.total:
-            bar.set_description(self._description)
+            bar.set_description(terminal_safe(self._description, single_line=True))
             bar.reset(total=update.total)
         bar.update(update.step - bar.n)
 

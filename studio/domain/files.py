@@ -45,3 +45,89 @@ def require_regular_file(path: Path | str, error: type[Exception]) -> None:
     if kind is not None:
         name = Path(path).name or str(path)
         raise error(f"{name} is {kind}, not a file: choose a regular file instead.")
+
+
+def read_user_bytes(
+    path: Path | str, *, max_bytes: int, what: str, error: type[Exception]
+) -> bytes:
+    """Read a file the user named, refusing anything that could hang or exhaust memory.
+
+    Special files are refused before they are opened (a FIFO blocks, ``/dev/zero`` never ends),
+    the size is checked from ``stat`` before a byte is read (a 2 GB sparse file costs nothing),
+    and the read itself stops one byte past the limit, so a file that grows meanwhile or a race
+    that swaps it for a pipe (opened non-blocking, checked again with ``fstat``) still cannot.
+
+    Parameters
+    ----------
+    path
+        The file, as the user gave it.
+    max_bytes
+        The largest file accepted.
+    what
+        What the file is for, for the message (``"wildcard file"``, ``"batch spec"``).
+    error
+        The :class:`~studio.domain.errors.StudioError` subclass to raise.
+
+    Raises
+    ------
+    error
+        One line naming the file and what to do.
+    """
+    shown = str(path)
+    require_regular_file(path, error)
+    try:
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except IsADirectoryError:
+        raise error(f"{shown} is a folder; name a {what} instead.") from None
+    except FileNotFoundError:
+        raise error(f"{shown} does not exist; check the {what}'s path.") from None
+    except OSError as exc:
+        raise error(f"Cannot read {what} {shown}: {exc.strerror or exc}.") from None
+    try:
+        status = os.fstat(descriptor)
+        if stat.S_ISDIR(status.st_mode):
+            raise error(f"{shown} is a folder; name a {what} instead.")
+        if not stat.S_ISREG(status.st_mode):
+            raise error(f"{shown} is not a regular file: choose a regular {what} instead.")
+        if status.st_size > max_bytes:
+            raise error(_too_large(shown, what, max_bytes))
+        with os.fdopen(descriptor, "rb", closefd=False) as stream:
+            data = stream.read(max_bytes + 1)
+    except OSError as exc:
+        raise error(f"Cannot read {what} {shown}: {exc.strerror or exc}.") from None
+    finally:
+        os.close(descriptor)
+    if len(data) > max_bytes:
+        raise error(_too_large(shown, what, max_bytes))
+    return data
+
+
+def read_user_text(path: Path | str, *, max_bytes: int, what: str, error: type[Exception]) -> str:
+    """:func:`read_user_bytes`, decoded as UTF-8 (a byte-order mark is dropped).
+
+    Raises
+    ------
+    error
+        As :func:`read_user_bytes`, or if the file is not UTF-8 text.
+    """
+    data = read_user_bytes(path, max_bytes=max_bytes, what=what, error=error)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise error(
+            f"{path} is not UTF-8 text (byte {exc.start + 1}); save the {what} as UTF-8."
+        ) from None
+
+
+def _too_large(shown: str, what: str, max_bytes: int) -> str:
+    return (
+        f"{shown} is larger than {_size(max_bytes)}, more than any {what} needs; "
+        "check that it is the right file."
+    )
+
+
+def _size(count: int) -> str:
+    for unit, scale in (("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10)):
+        if count >= scale:
+            return f"{count / scale:g} {unit}"
+    return f"{count} bytes"

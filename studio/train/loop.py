@@ -20,6 +20,7 @@ import torch
 from tqdm import tqdm
 
 from studio.domain.errors import InvalidRequestError
+from studio.domain.terminal_text import raw_stream
 from studio.engine.builtin.pretrained import config_from_dict
 from studio.train.batches import TrainingData
 from studio.train.checkpoint import (
@@ -239,7 +240,7 @@ class _Run:
             initial=self.trainer.step,
             desc=f"train {self.recipe.family}",
             unit="step",
-            file=self.stream,
+            file=raw_stream(self.stream),
             dynamic_ncols=True,
             mininterval=0.5,
         )

@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from studio.domain.terminal_text import raw_stream
 from studio.train.data.attribution import attribution_markdown
 from studio.train.data.captions import (
     MAX_CAPTION_TOKENS,
@@ -185,7 +186,7 @@ def _render_all(listed, sizes: Sequence[int], render_px: int, workers: int) -> l
 
     jobs = [icon.job for _, icon in listed]
     work = partial(render_icon, sizes=tuple(sizes), render_px=render_px)
-    bar = tqdm(total=len(jobs), desc="rendering", unit="icon", file=sys.stderr)
+    bar = tqdm(total=len(jobs), desc="rendering", unit="icon", file=raw_stream(sys.stderr))
     if workers > 1:
         # spawn, not fork: a fork of a process holding threads (tqdm's, torch's) can deadlock.
         context = multiprocessing.get_context("spawn")
