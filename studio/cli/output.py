@@ -190,4 +190,4 @@ def write_export(folder: Path, files: dict[str, bytes], *, overwrite: bool) -> l
                 folder.rmdir()
         if isinstance(error, OSError):
             raise OutputError(f"Cannot write to {folder}: {reason(error)}.") from None
-        raise
+        raise OutputError(str(error)) from None
