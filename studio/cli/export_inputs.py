@@ -16,7 +16,12 @@ import numpy as np
 from studio.domain.errors import InvalidRequestError
 
 IMAGE_SUFFIXES = (".png", ".webp", ".bmp", ".gif", ".tif", ".tiff", ".jpg", ".jpeg")
-_ENTRY = re.compile(r"^(?:#|entry:)(\d+)$")
+# ASCII digits only: ``\d`` also matches other scripts' digits, and str.isdigit() accepts "²",
+# which int() then refuses.
+_ENTRY = re.compile(r"^(?:#|entry:)([0-9]+)$")
+_INTEGER = re.compile(r"^[+-]?[0-9]+$")
+_LARGEST_ENTRY = 2**63 - 1  # SQLite's INTEGER: a larger id cannot be asked for, let alone exist
+_MAX_DIGITS = 18  # past this a number is out of every option's range, whatever its digits
 
 
 @dataclass(frozen=True)
@@ -28,37 +33,39 @@ class InputImage:
     source: dict[str, Any]
 
 
-def read_inputs(items: list[str], project_path: Path | None) -> list[InputImage]:
+def read_inputs(
+    items: list[str], project_path: Path | None, *, limit: int, unit: str
+) -> list[InputImage]:
     """Every image the arguments name, in order.
+
+    Parameters
+    ----------
+    items
+        ``ENTRY_OR_FILE`` arguments.
+    project_path
+        The ``--project`` the entries come from.
+    limit
+        The most images one export holds; counted before the first image is decoded.
+    unit
+        What an image is in the message (``"frames"``, ``"tiles"``).
 
     Raises
     ------
     InvalidRequestError
-        A missing file, a folder without images, an entry without ``--project``, or an
-        image the safe decoder refuses (one line naming it).
+        Too many images, a missing file, a folder without images, an entry without
+        ``--project`` or not in it, or an image the safe decoder refuses (one line naming it).
     """
     from studio.imaging.decode import load_pixels
 
-    images: list[InputImage] = []
-    entries: list[tuple[int, int]] = []  # (position, entry id)
-    for item in items:
-        match = _ENTRY.match(item.strip())
-        if match:
-            entries.append((len(images), int(match.group(1))))
-            images.append(None)  # type: ignore[arg-type]  # filled from the project below
-            continue
-        path = Path(item)
-        if path.is_dir():
-            found = sorted(p for p in path.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)
-            if not found:
-                raise InvalidRequestError(f"Folder {path} holds no images.")
-            images += [_from_file(p, load_pixels) for p in found]
-        elif path.is_file():
-            images.append(_from_file(path, load_pixels))
+    sources = _count_sources(items, limit, unit)
+    images: list[InputImage | None] = []
+    entries: list[tuple[int, str]] = []  # (position, entry digits)
+    for source in sources:
+        if isinstance(source, str):
+            entries.append((len(images), source))
+            images.append(None)  # filled from the project below
         else:
-            raise InvalidRequestError(
-                f"{item} is neither an image file, a folder nor an entry like #12."
-            )
+            images.append(_from_file(source, load_pixels))
     if entries:
         for position, image in zip(
             (p for p, _ in entries),
@@ -66,7 +73,49 @@ def read_inputs(items: list[str], project_path: Path | None) -> list[InputImage]
             strict=True,
         ):
             images[position] = image
-    return images
+    return images  # type: ignore[return-value]  # every None was filled
+
+
+def _count_sources(items: list[str], limit: int, unit: str) -> list[Path | str]:
+    """Image paths and entry digits in argument order, refused past ``limit`` before decoding.
+
+    A folder is listed only until it pushes the count past the limit, so a folder of a million
+    files costs no more than ``limit`` names.
+    """
+    sources: list[Path | str] = []
+
+    def add(source: Path | str) -> None:
+        if len(sources) >= limit:
+            raise InvalidRequestError(
+                f"One export holds at most {limit} {unit}; the inputs name more, so split "
+                "them over several exports."
+            )
+        sources.append(source)
+
+    for item in items:
+        match = _ENTRY.match(item.strip())
+        if match:
+            add(match.group(1))
+            continue
+        path = Path(item)
+        if path.is_dir():
+            found: list[Path] = []
+            for child in path.iterdir():
+                if child.suffix.lower() in IMAGE_SUFFIXES:
+                    found.append(child)
+                    if len(sources) + len(found) > limit:
+                        add(child)  # raises: the count is past the limit
+            if not found:
+                raise InvalidRequestError(f"Folder {path} holds no images.")
+            for child in sorted(found):
+                add(child)
+        elif path.is_file():
+            add(path)
+        else:
+            raise InvalidRequestError(
+                f"{shown(item)} is neither an image file, a folder nor an entry like #12."
+            )
+    return sources
 
 
 def project_palette_lock(project_path: Path | None):
@@ -87,7 +136,7 @@ def _from_file(path: Path, load_pixels) -> InputImage:
     return InputImage(path.stem, load_pixels(path), {"file": path.name})
 
 
-def _from_project(project_path: Path | None, entry_ids: list[int]) -> list[InputImage]:
+def _from_project(project_path: Path | None, entry_digits: list[str]) -> list[InputImage]:
     if project_path is None:
         raise InvalidRequestError("History entries like #12 need --project FILE.studio.")
     if not project_path.is_file():
@@ -95,11 +144,17 @@ def _from_project(project_path: Path | None, entry_ids: list[int]) -> list[Input
     from studio.imaging.decode import load_pixels
     from studio.project.store import ProjectStore
 
+    for digits in entry_digits:
+        # Checked on the digits: int() of 5000 digits raises, and SQLite cannot bind past 2**63.
+        if len(digits.lstrip("0")) > 19 or int(digits) > _LARGEST_ENTRY:
+            raise InvalidRequestError(
+                f"History entry #{shown(digits)} is not in {project_path.name}."
+            )
     store = ProjectStore.open(project_path)
     try:
         result = []
-        for entry_id in entry_ids:
-            entry = store.entry(entry_id)
+        for digits in entry_digits:
+            entry = store.entry(int(digits))
             pixels = load_pixels(store.image_png(entry.image_id))
             source = {"entry_id": entry.id, "prompt": entry.prompt, "recipe": entry.recipe}
             result.append(InputImage(f"{entry.prompt[:40]} {entry.id}", pixels, source))
@@ -109,24 +164,32 @@ def _from_project(project_path: Path | None, entry_ids: list[int]) -> list[Input
 
 
 def parse_int(option: str, text: str | None, low: int, high: int, default: int) -> int:
-    """An integer option checked against its range, with a one-line error."""
+    """An integer option checked against its range, with a one-line error.
+
+    Only ASCII digits count, and a number too long for any range is refused by its length,
+    before ``int()`` (which raises past 4300 digits) sees it.
+    """
     if text is None:
         return default
-    try:
-        value = int(text)
-    except ValueError:
-        raise InvalidRequestError(f"{option} must be a whole number, not {text!r}.") from None
+    stripped = text.strip()
+    if not _INTEGER.match(stripped):
+        raise InvalidRequestError(
+            f"{option} must be a whole number from {low} to {high}, not {shown(text)!r}."
+        )
+    if len(stripped.lstrip("+-").lstrip("0")) > _MAX_DIGITS:
+        raise InvalidRequestError(f"{option} must be {low}-{high}, not {shown(stripped)}.")
+    value = int(stripped)
     if not low <= value <= high:
         raise InvalidRequestError(f"{option} must be {low}-{high}, not {value}.")
     return value
 
 
-def check_output_folder(folder: Path | None) -> Path:
-    """The ``-o DIR`` folder; its parent must exist (the folder itself is created)."""
-    if folder is None:
-        raise InvalidRequestError("Give an output folder: -o DIR.")
-    if folder.exists() and not folder.is_dir():
-        raise InvalidRequestError(f"Output {folder} exists and is not a folder.")
-    if not folder.absolute().parent.exists():
-        raise InvalidRequestError(f"The folder above {folder} does not exist.")
-    return folder
+def shown(text: str, limit: int = 80) -> str:
+    """``text`` for a one-line message: an argument can be 5000 characters long.
+
+    The middle goes, so a long path keeps its file name.
+    """
+    if len(text) <= limit:
+        return text
+    half = (limit - 1) // 2
+    return f"{text[:half]}\u2026{text[-half:]}"

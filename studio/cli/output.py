@@ -13,7 +13,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from studio.domain.errors import OutputError
@@ -36,8 +36,19 @@ def reason(error: OSError) -> str:
     return _REASONS.get(error.errno, error.strerror or str(error))
 
 
-def check_output_paths(paths: Sequence[Path], *, overwrite: bool) -> None:
+def check_output_paths(
+    paths: Sequence[Path], *, overwrite: bool, suffixes: Sequence[str] = (".png",)
+) -> None:
     """Refuse, before any work, outputs that could not be written or would replace a file.
+
+    Parameters
+    ----------
+    paths
+        The files the command will write.
+    overwrite
+        Whether ``--overwrite`` was given (an existing file may then be replaced).
+    suffixes
+        The endings an output may have (``.png`` unless the command writes something else).
 
     Raises
     ------
@@ -45,8 +56,8 @@ def check_output_paths(paths: Sequence[Path], *, overwrite: bool) -> None:
         Naming the first path that is a problem and what to do about it.
     """
     for path in paths:
-        if path.suffix.lower() != ".png":
-            raise OutputError(f"Output {path} must end in .png.")
+        if path.suffix.lower() not in suffixes:
+            raise OutputError(f"Output {path} must end in {_either(suffixes)}.")
         try:
             _check_one(path, overwrite)
         except OSError as error:  # a stat can fail too: a name too long, a folder unreadable
@@ -91,3 +102,92 @@ def write_output(path: Path, data: bytes) -> None:
         atomic_write_bytes(path, data)
     except OSError as error:
         raise OutputError(f"Cannot write {path}: {reason(error)}.") from None
+
+
+def _either(words: Sequence[str]) -> str:
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} or {words[-1]}"
+
+
+def check_export_folder(folder: Path | None) -> Path:
+    """The ``-o DIR`` of an export, checked before any work (the folder itself is created later).
+
+    Raises
+    ------
+    OutputError
+        No ``-o``, a file at that path, a missing or non-folder parent, or a folder that
+        cannot be written to.
+    """
+    if folder is None:
+        raise OutputError("Give an output folder: -o DIR.")
+    try:
+        if folder.exists() and not folder.is_dir():
+            raise OutputError(f"Output {folder} is a file; choose a folder name.")
+        parent = folder.absolute().parent
+        if not folder.exists():
+            if not parent.exists():
+                raise OutputError(f"Cannot create {folder}: the folder {parent} does not exist.")
+            if not parent.is_dir():
+                raise OutputError(f"Cannot create {folder}: {parent} is a file, not a folder.")
+    except OSError as error:  # a name too long, a folder that cannot be listed
+        raise OutputError(f"Cannot write to {folder}: {reason(error)}.") from None
+    # Creating (and removing) a temporary file is the one honest writability test.
+    _probe_folder(folder / "probe" if folder.is_dir() else folder)
+    return folder
+
+
+def check_export_names(folder: Path, names: Iterable[str], *, overwrite: bool) -> None:
+    """Refuse, before the first byte, an export that would replace files without ``--overwrite``.
+
+    Raises
+    ------
+    OutputError
+        Naming the first file that is a folder, or that exists while ``overwrite`` is false.
+    """
+    for name in names:
+        target = folder / name
+        try:
+            if target.is_dir():
+                raise OutputError(
+                    f"Cannot write {target}: it is a folder; move it or choose another folder."
+                )
+            if (target.exists() or target.is_symlink()) and not overwrite:
+                raise OutputError(
+                    f"{folder} already holds {name}; choose another folder or pass "
+                    "--overwrite to replace the export."
+                )
+        except OSError as error:
+            raise OutputError(f"Cannot write {target}: {reason(error)}.") from None
+
+
+def write_export(folder: Path, files: dict[str, bytes], *, overwrite: bool) -> list[Path]:
+    """Write an export's files into ``folder``: all of them, or none that were not there before.
+
+    The names are checked again (:func:`check_export_names`) right before writing; each file is
+    written atomically and never outside ``folder``
+    (:func:`~studio.project.export_folder.write_export_files`). If one write fails (a full
+    disk), the files this call created are removed, and the folder too if it made it.
+
+    Raises
+    ------
+    OutputError
+        One line naming the file and the reason.
+    """
+    from studio.domain.errors import StudioError
+    from studio.project.export_folder import write_export_files
+
+    check_export_names(folder, files, overwrite=overwrite)
+    folder_existed = folder.exists()
+    existing = {name for name in files if (folder / name).exists()}
+    try:
+        return write_export_files(folder, files)
+    except (StudioError, OSError) as error:
+        for name in files:
+            if name not in existing:
+                with contextlib.suppress(OSError):
+                    (folder / name).unlink()
+        if not folder_existed:
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+        if isinstance(error, OSError):
+            raise OutputError(f"Cannot write to {folder}: {reason(error)}.") from None
+        raise OutputError(str(error)) from None

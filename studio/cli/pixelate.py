@@ -5,8 +5,6 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from studio.domain.errors import InvalidRequestError
-
 NAME = "pixelate"
 
 
@@ -38,14 +36,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--outline", action="store_true", help="1-px outline, darkest colour")
     parser.add_argument("--scale", help="enlarge the result by 1-16 (nearest)")
     parser.add_argument("--save-palette", type=Path, help="also write the palette to this file")
+    parser.add_argument(
+        "--overwrite", action="store_true", help="replace OUT.png (and the palette file)"
+    )
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from studio.cli.export_inputs import parse_int
-    from studio.imaging.atomic import atomic_write_bytes
+    from studio.cli.output import check_output_paths, write_output
     from studio.imaging.decode import load_pixels
     from studio.imaging.palettes import (
+        PALETTE_SUFFIXES,
         off_palette_mask,
         palette_from_image,
         resolve_palette,
@@ -54,30 +56,38 @@ def run(args: argparse.Namespace) -> int:
     from studio.imaging.pixelart import PixelateOptions, pixelate
     from studio.imaging.png import encode_png
 
-    if args.output.suffix.lower() != ".png":
-        raise InvalidRequestError(f"Output {args.output} must end in .png.")
-    if not args.output.absolute().parent.exists():
-        raise InvalidRequestError(f"Output folder {args.output.parent} does not exist.")
+    # Every output and every number is checked before the image is read; nothing is written
+    # until both files exist in memory.
+    check_output_paths([args.output], overwrite=args.overwrite)
+    if args.save_palette is not None:
+        check_output_paths([args.save_palette], overwrite=args.overwrite, suffixes=PALETTE_SUFFIXES)
+    from_image = args.palette.strip().lower() in ("from-image", "image")
+    count = parse_int("--colors", args.colors, 1, 256, 16)
+    cell = parse_int("--grid", args.grid, 1, 256, 0) or None
+    threshold = parse_int("--alpha-threshold", args.alpha_threshold, 1, 255, 128)
+    scale = parse_int("--scale", args.scale, 1, 16, 1)
+    palette = None if from_image else resolve_palette(args.palette)
     pixels = load_pixels(args.input)
-    if args.palette.strip().lower() in ("from-image", "image"):
-        count = parse_int("--colors", args.colors, 1, 256, 16)
+    if palette is None:
         palette = palette_from_image(pixels, count, name=f"{args.input.stem} {count}")
-    else:
-        palette = resolve_palette(args.palette)
     options = PixelateOptions(
         palette=palette,
-        cell=parse_int("--grid", args.grid, 1, 256, 0) or None,
+        cell=cell,
         method=args.method,
         dither=args.dither,
-        alpha_threshold=parse_int("--alpha-threshold", args.alpha_threshold, 1, 255, 128),
+        alpha_threshold=threshold,
         outline=args.outline,
-        scale=parse_int("--scale", args.scale, 1, 16, 1),
+        scale=scale,
     )
     result, cell = pixelate(pixels, options)
     off = int(off_palette_mask(result, palette).sum())
-    atomic_write_bytes(args.output, encode_png(result))
+    image = encode_png(result)
+    saved = None
     if args.save_palette is not None:
-        atomic_write_bytes(args.save_palette, write_palette(palette, args.save_palette.suffix))
+        saved = write_palette(palette, args.save_palette.suffix)
+    write_output(args.output, image)
+    if saved is not None:
+        write_output(args.save_palette, saved)
     height, width = result.shape[:2]
     print(
         f"wrote {args.output} ({width}x{height}, grid {cell} px, {len(palette.colours)} colours "

@@ -49,72 +49,90 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--anim", action="append", default=[], help="NAME:FPS:FRAMES, e.g. walk:8:0-7"
     )
+    parser.add_argument(
+        "--overwrite", action="store_true", help="replace the files of an earlier export"
+    )
     parser.set_defaults(handler=run)
 
 
 def parse_grid(text: str | None) -> tuple[int, int] | None:
+    from studio.cli.export_inputs import shown
+
     if text is None:
         return None
-    match = re.fullmatch(r"(\d{1,4})[xX](\d{1,4})", text.strip())
+    match = re.fullmatch(r"([0-9]{1,4})[xX]([0-9]{1,4})", text.strip())
     if match is None:
-        raise InvalidRequestError(f"--grid {text!r} must look like 4x2 (columns x rows).")
+        raise InvalidRequestError(f"--grid {shown(text)!r} must look like 4x2 (columns x rows).")
     return int(match.group(1)), int(match.group(2))
 
 
 def parse_animation(text: str, names: list[str]):
     """``NAME:FPS:FRAMES`` as an :class:`~studio.imaging.sheets.Animation`."""
+    from studio.cli.export_inputs import shown
     from studio.imaging.sheets import Animation, frame_name
 
     parts = text.split(":")
     if len(parts) != 3 or not parts[0].strip():
-        raise InvalidRequestError(f"--anim {text!r} must look like walk:8:0-7.")
+        raise InvalidRequestError(f"--anim {shown(text)!r} must look like walk:8:0-7.")
     label, fps_text, frames_text = parts
     try:
         fps = float(fps_text)
     except ValueError:
-        raise InvalidRequestError(f"--anim {text!r}: {fps_text!r} is not a frame rate.") from None
+        raise InvalidRequestError(
+            f"--anim {shown(text)!r}: {shown(fps_text)!r} is not a frame rate."
+        ) from None
     frames: list[str] = []
     for item in (p.strip() for p in frames_text.split(",") if p.strip()):
-        if re.fullmatch(r"\d+-\d+", item):
-            start, end = (int(v) for v in item.split("-"))
+        # ASCII digits only ("²" passes str.isdigit() but not int()), and each number is
+        # checked against the frame count before a range is built from it.
+        if re.fullmatch(r"[0-9]+-[0-9]+", item):
+            first, last = item.split("-")
+            start = _frame_number(names, first, text)
+            # The first frame past the end is the one to name, as if the range were walked.
+            end = _frame_number(names, last, text, missing=str(len(names)))
             step = 1 if end >= start else -1
-            frames += [_frame_at(names, n, text) for n in range(start, end + step, step)]
-        elif item.isdigit():
-            frames.append(_frame_at(names, int(item), text))
+            frames += [names[n] for n in range(start, end + step, step)]
+        elif re.fullmatch(r"[0-9]+", item):
+            frames.append(names[_frame_number(names, item, text)])
         elif frame_name(item) in names:
             frames.append(frame_name(item))
         else:
-            raise InvalidRequestError(f"--anim {text!r}: there is no frame {item!r}.")
+            raise InvalidRequestError(f"--anim {shown(text)!r}: there is no frame {shown(item)!r}.")
     return Animation(frame_name(label), tuple(frames), fps)
 
 
-def _frame_at(names: list[str], number: int, text: str) -> str:
-    if number >= len(names):
+def _frame_number(names: list[str], digits: str, text: str, missing: str | None = None) -> int:
+    """The frame ``digits`` names, refused (by length first: int() stops at 4300 digits) when
+    there is no such frame; ``missing`` is the number the message names then."""
+    from studio.cli.export_inputs import shown
+
+    number = int(digits) if len(digits.lstrip("0")) <= 9 else None
+    if number is None or number >= len(names):
         raise InvalidRequestError(
-            f"--anim {text!r}: frame {number} does not exist (frames are 0-{len(names) - 1})."
+            f"--anim {shown(text)!r}: frame {shown(missing or digits)} does not exist "
+            f"(frames are 0-{len(names) - 1})."
         )
-    return names[number]
+    return number
 
 
 def run(args: argparse.Namespace) -> int:
-    from studio.cli.export_inputs import (
-        check_output_folder,
-        parse_int,
-        project_palette_lock,
-        read_inputs,
-    )
+    from studio.cli.export_inputs import parse_int, project_palette_lock, read_inputs
+    from studio.cli.output import check_export_folder, check_export_names, write_export
     from studio.imaging.palettes.lock import snap_to_palette
     from studio.imaging.sheets import (
         SheetFrame,
         SheetOptions,
         pack_sheet,
         parse_formats,
+        recipes_file_name,
         sheet_files,
     )
-    from studio.imaging.sheets.pack import unique_frame_names
-    from studio.project.export_folder import write_export_files
+    from studio.imaging.sheets.pack import MAX_FRAMES, unique_frame_names
 
-    folder = check_output_folder(args.output)
+    folder = check_export_folder(args.output)
+    # Every export writes its recipes file under the same name: an earlier export in this
+    # folder is found here, before any image is read. The full list is checked before writing.
+    check_export_names(folder, [recipes_file_name(args.name)], overwrite=args.overwrite)
     formats = parse_formats(args.format)
     options = SheetOptions(
         layout="grid" if args.grid else "maxrects",
@@ -127,7 +145,7 @@ def run(args: argparse.Namespace) -> int:
         max_size=parse_int("--max-size", args.max_size, 16, 16384, 4096),
         pixel_art=not args.smooth,
     )
-    images = read_inputs(args.inputs, args.project)
+    images = read_inputs(args.inputs, args.project, limit=MAX_FRAMES, unit="frames")
     # A project locked to a palette exports on that palette (--keep-colours opts out).
     palette = None if args.keep_colours else project_palette_lock(args.project)
     labels = [image.name for image in images]
@@ -149,7 +167,7 @@ def run(args: argparse.Namespace) -> int:
         for name, image in zip(names, images, strict=True)
     ]
     sheet = pack_sheet(frames, animations, options)
-    written = write_export_files(folder, sheet_files(sheet, args.name, formats))
+    written = write_export(folder, sheet_files(sheet, args.name, formats), overwrite=args.overwrite)
     sizes = ", ".join(f"{w}x{h}" for w, h in (sheet.page_size(p) for p in range(len(sheet.pages))))
     locked = f", snapped to {palette.name}" if palette is not None else ""
     print(f"wrote {len(written)} files to {folder} ({len(frames)} frames on {sizes}{locked})")

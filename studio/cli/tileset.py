@@ -24,25 +24,35 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--columns", help="tiles per row (default: near-square)")
     parser.add_argument("--spacing", help="pixels between tiles (default 0)")
     parser.add_argument("--margin", help="pixels around the grid (default 0)")
+    parser.add_argument(
+        "--overwrite", action="store_true", help="replace the files of an earlier export"
+    )
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from studio.cli.export_inputs import check_output_folder, parse_int, read_inputs
-    from studio.imaging.tilesets import build_tileset, tileset_files
-    from studio.project.export_folder import write_export_files
+    from studio.cli.export_inputs import parse_int, read_inputs
+    from studio.cli.output import check_export_folder, check_export_names, write_export
+    from studio.imaging.tilesets import build_tileset, tileset_file_names, tileset_files
+    from studio.imaging.tilesets.layout import MAX_TILES
 
-    folder = check_output_folder(args.output)
-    images = read_inputs(args.inputs, args.project)
+    # Every check before the first image is read: the folder, the files it would replace,
+    # the numbers; the tile count before decoding, the image size before it is made.
+    folder = check_export_folder(args.output)
+    check_export_names(folder, tileset_file_names(args.name), overwrite=args.overwrite)
+    columns = parse_int("--columns", args.columns, 1, 4096, 0) or None
+    spacing = parse_int("--spacing", args.spacing, 0, 64, 0)
+    margin = parse_int("--margin", args.margin, 0, 64, 0)
+    images = read_inputs(args.inputs, args.project, limit=MAX_TILES, unit="tiles")
     tileset = build_tileset(
         args.name,
         [image.pixels for image in images],
-        columns=parse_int("--columns", args.columns, 1, 4096, 0) or None,
-        spacing=parse_int("--spacing", args.spacing, 0, 64, 0),
-        margin=parse_int("--margin", args.margin, 0, 64, 0),
+        columns=columns,
+        spacing=spacing,
+        margin=margin,
     )
     sources = [image.source for image in images]
-    written = write_export_files(folder, tileset_files(tileset, sources))
+    written = write_export(folder, tileset_files(tileset, sources), overwrite=args.overwrite)
     print(
         f"wrote {len(written)} files to {folder} ({tileset.count} tiles of "
         f"{tileset.tile_width}x{tileset.tile_height}, {tileset.columns} columns)"

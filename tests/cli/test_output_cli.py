@@ -144,3 +144,35 @@ def test_init_with_the_builtin_model_is_one_cli_worded_line(photo, tmp_path, cap
     line = _one_line(argv, capsys)
     assert "--init needs a Stable Diffusion model" in line and "--model PATH" in line
     assert "clear the source image" not in line
+
+
+def test_outputs_of_other_kinds_name_their_endings(tmp_path: Path) -> None:
+    from studio.cli.output import check_output_paths
+
+    check_output_paths([tmp_path / "p.gpl"], overwrite=False, suffixes=(".gpl", ".hex"))
+    with pytest.raises(OutputError, match=r"must end in \.gpl or \.hex\.$"):
+        check_output_paths([tmp_path / "p.png"], overwrite=False, suffixes=(".gpl", ".hex"))
+
+
+def test_an_export_that_fails_half_way_leaves_nothing_it_made(tmp_path: Path) -> None:
+    from studio.cli.output import write_export
+
+    folder = tmp_path / "export"
+    # A real failure after the first file: a name longer than the file system allows.
+    files = {"a.png": b"1", "b.json": b"2", "c" * 300 + ".png": b"3"}
+    with pytest.raises(OutputError) as refused:
+        write_export(folder, files, overwrite=False)
+    assert "\n" not in str(refused.value)
+    assert not folder.exists()
+
+
+def test_an_export_refused_by_a_name_changes_nothing(tmp_path: Path) -> None:
+    from studio.cli.output import write_export
+
+    folder = tmp_path / "export"
+    folder.mkdir()
+    (folder / "mine.txt").write_text("keep")
+    (folder / "a.png").write_bytes(b"old")
+    with pytest.raises(OutputError):
+        write_export(folder, {"a.png": b"new", "c" * 300 + ".png": b"3"}, overwrite=True)
+    assert sorted(p.name for p in folder.iterdir()) == ["a.png", "mine.txt"]

@@ -122,3 +122,19 @@ def test_off_palette_mask_counts_only_visible_pixels() -> None:
     pixels[0, 1] = (10, 10, 10, 255)
     pixels[1, 1] = (10, 10, 10, 0)
     assert off_palette_mask(pixels, palette).tolist() == [[False, True], [False, False]]
+
+
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        ("\x1b]0;owned\x07 evil\x9b2J", "]0;owned evil 2J"),
+        ("bidi\u202eevil", "bidi evil"),
+        ("lone\udcff", "lone"),
+        ("\x00\x01", "palette"),
+        ("  My   Game  ", "My Game"),
+    ],
+)
+def test_palette_names_are_clean_for_every_reader(raw: str, clean: str) -> None:
+    from studio.imaging.palettes.model import Palette
+
+    assert Palette(raw, ((0, 0, 0),)).name == clean

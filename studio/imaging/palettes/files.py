@@ -13,6 +13,8 @@ import re
 from pathlib import Path
 
 from studio.domain.errors import InvalidRequestError
+from studio.domain.files import read_user_bytes
+from studio.imaging.display_names import display_name
 from studio.imaging.palettes.model import MAX_COLOURS, Palette, unique_colours
 
 PALETTE_SUFFIXES = (".gpl", ".pal", ".hex", ".txt")
@@ -36,11 +38,13 @@ def read_palette(path: Path) -> Palette:
         raise InvalidRequestError(
             f"{path.name}: palettes are read from {', '.join(PALETTE_SUFFIXES)} files."
         )
-    if not path.is_file():
-        raise InvalidRequestError(f"Palette file {path} does not exist or is not a file.")
-    if path.stat().st_size > MAX_PALETTE_FILE_BYTES:
-        raise InvalidRequestError(f"{path.name} is too large to be a palette file.")
-    text = path.read_bytes().decode("utf-8", errors="replace")
+    # Special files refused before opening, size checked before reading, the read bounded.
+    data = read_user_bytes(
+        path, max_bytes=MAX_PALETTE_FILE_BYTES, what="palette file", error=InvalidRequestError
+    )
+    # Colours are ASCII in every format; only a name can be in another encoding (Paint.NET
+    # and old GIMP files), and a name with a replacement character beats a refused palette.
+    text = data.decode("utf-8-sig", errors="replace")
     parse = {".gpl": parse_gpl, ".pal": parse_jasc, ".hex": parse_hex, ".txt": parse_paintnet}
     try:
         name, colours = parse[suffix](text)
@@ -51,7 +55,7 @@ def read_palette(path: Path) -> Palette:
     unique = unique_colours(colours)
     if len(unique) > MAX_COLOURS:
         raise InvalidRequestError(f"{path.name} has {len(unique)} colours; at most 256 work.")
-    return Palette(name or path.stem, unique)
+    return Palette(display_name(name, fallback=path.stem), unique)
 
 
 def write_palette(palette: Palette, suffix: str) -> bytes:

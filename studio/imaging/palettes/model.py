@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from studio.domain.errors import InvalidRequestError
+from studio.imaging.display_names import display_name
 
 MAX_COLOURS = 256
 
@@ -19,7 +20,9 @@ class Palette:
     Parameters
     ----------
     name
-        What the user sees ("PICO-8", "my-game").
+        What the user sees ("PICO-8", "my-game"). Made clean here, once, with
+        :func:`~studio.imaging.display_names.display_name`: a palette file's ``Name:`` line
+        reaches the terminal, the dialogs and saved palette files.
     colours
         ``(r, g, b)`` tuples, 0-255, in the file's order, without duplicates.
     """
@@ -28,6 +31,8 @@ class Palette:
     colours: tuple[tuple[int, int, int], ...]
 
     def __post_init__(self) -> None:
+        # Frozen, so the cleaned name is set the way dataclasses set fields themselves.
+        object.__setattr__(self, "name", display_name(self.name, fallback="palette"))
         if not 1 <= len(self.colours) <= MAX_COLOURS:
             raise InvalidRequestError(
                 f"Palette {self.name!r} has {len(self.colours)} colours; 1-{MAX_COLOURS} work."

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from studio.domain.errors import InvalidRequestError
+from studio.imaging.output_size import check_output_size
 from studio.imaging.palettes.model import Palette
 from studio.imaging.pixelart.alpha import add_outline, one_bit_alpha
 from studio.imaging.pixelart.dither import DITHER_METHODS, quantize
@@ -68,6 +69,11 @@ def pixelate(pixels: np.ndarray, options: PixelateOptions) -> tuple[np.ndarray, 
     tuple
         The ``(h, w, 4)`` ``uint8`` result (every visible pixel a palette colour, alpha 0 or
         255) and the cell size that was used.
+
+    Raises
+    ------
+    InvalidRequestError
+        An image smaller than one cell, or a result larger than any image Studio makes.
     """
     rgba = ensure_rgba(pixels)
     cell = options.cell if options.cell is not None else detect_cell_size(rgba)
@@ -75,6 +81,13 @@ def pixelate(pixels: np.ndarray, options: PixelateOptions) -> tuple[np.ndarray, 
         raise InvalidRequestError(
             f"The image ({rgba.shape[1]}x{rgba.shape[0]}) is smaller than one {cell}-px cell."
         )
+    # The size of the result is known now: checked before a pixel of it is made.
+    check_output_size(
+        rgba.shape[1] // cell * options.scale,
+        rgba.shape[0] // cell * options.scale,
+        what="The pixelated image",
+        lower="the scale or raise the grid size",
+    )
     small = one_bit_alpha(downscale(rgba, cell, options.method), options.alpha_threshold)
     result = one_bit_alpha(quantize(small, options.palette, options.dither))
     if options.outline:

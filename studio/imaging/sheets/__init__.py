@@ -1,6 +1,11 @@
 """Sprite sheets: packing (rectpack MaxRects or a grid), trim, extrude, and atlas writers."""
 
-from studio.imaging.sheets.export import SHEET_FORMATS, parse_formats, sheet_files
+from studio.imaging.sheets.export import (
+    SHEET_FORMATS,
+    parse_formats,
+    recipes_file_name,
+    sheet_files,
+)
 from studio.imaging.sheets.model import (
     Animation,
     PackedSheet,
@@ -21,5 +26,6 @@ __all__ = [
     "frame_name",
     "pack_sheet",
     "parse_formats",
+    "recipes_file_name",
     "sheet_files",
 ]

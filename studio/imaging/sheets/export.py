@@ -7,7 +7,6 @@ would land outside it.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -16,7 +15,7 @@ from studio.imaging.filenames import sanitize_filename_part
 from studio.imaging.png import encode_png
 from studio.imaging.sheets.model import PackedSheet
 from studio.imaging.sheets.writers.aseprite import aseprite_files
-from studio.imaging.sheets.writers.common import page_image_name
+from studio.imaging.sheets.writers.common import json_file_bytes, page_image_name
 from studio.imaging.sheets.writers.csv_table import csv_table
 from studio.imaging.sheets.writers.godot import godot3_spriteframes, godot4_spriteframes
 from studio.imaging.sheets.writers.libgdx import libgdx_atlas
@@ -78,7 +77,7 @@ def sheet_files(sheet: PackedSheet, name: str, formats: Iterable[str]) -> dict[s
     formats
         Keys of :data:`SHEET_FORMATS`.
     """
-    base = sanitize_filename_part(name, max_length=80)
+    base = sheet_base_name(name)
     count = len(sheet.pages)
     files = {
         page_image_name(base, page, count): encode_png(pixels)
@@ -88,6 +87,16 @@ def sheet_files(sheet: PackedSheet, name: str, formats: Iterable[str]) -> dict[s
         files.update(SHEET_FORMATS[key][1](sheet, base))
     files[f"{base}.recipes.json"] = recipes_json(sheet, base)
     return files
+
+
+def sheet_base_name(name: str) -> str:
+    """The file-name base every file of the export starts with."""
+    return sanitize_filename_part(name, max_length=80)
+
+
+def recipes_file_name(name: str) -> str:
+    """The recipes file every sheet export writes, whatever its formats and page count."""
+    return f"{sheet_base_name(name)}.recipes.json"
 
 
 def recipes_json(sheet: PackedSheet, base: str) -> bytes:
@@ -119,4 +128,4 @@ def recipes_json(sheet: PackedSheet, base: str) -> bytes:
         ],
         "frames": frames,
     }
-    return (json.dumps(document, indent=2, default=str, ensure_ascii=False) + "\n").encode("utf-8")
+    return json_file_bytes(document)

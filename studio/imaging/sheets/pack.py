@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from studio.domain.errors import InvalidRequestError
+from studio.imaging.output_size import check_output_pixels, check_output_size
 from studio.imaging.pixels import ensure_rgba, upscale_nearest
 from studio.imaging.sheets.model import (
     Animation,
@@ -17,7 +18,9 @@ from studio.imaging.sheets.model import (
 from studio.imaging.sheets.packing import grid_slots, pack_rectangles, page_side
 from studio.imaging.sheets.trim import opaque_bounds
 
-MAX_FRAMES = 4096
+# Packing is quadratic in the frame count (rectpack); 1024 mixed frames pack in seconds.
+MAX_FRAMES = 1024
+_LOWER = "the scale, the padding or the number of frames"
 
 
 def unique_frame_names(names: list[str]) -> list[str]:
@@ -40,6 +43,10 @@ def pack_sheet(
 ) -> PackedSheet:
     """Lay frames out on one or more pages.
 
+    Every size is planned from the frames as given: each scaled frame and then each page is
+    checked against :func:`~studio.imaging.output_size.check_output_size` before a single
+    pixel is enlarged or drawn, so ``--scale 8`` on large frames is one line, not gigabytes.
+
     Parameters
     ----------
     frames
@@ -52,8 +59,8 @@ def pack_sheet(
     Raises
     ------
     InvalidRequestError
-        No frames, too many frames, an animation naming a missing frame, or a frame larger
-        than a page.
+        No frames, too many frames, an animation naming a missing frame, a frame larger
+        than a page, or a frame or page larger than any image Studio makes.
     """
     if not frames:
         raise InvalidRequestError("A sheet needs at least one frame.")
@@ -68,14 +75,24 @@ def pack_sheet(
                 f"Animation {animation.name!r} names frames that are not in the sheet: "
                 f"{', '.join(missing[:5])}."
             )
-    sprites = [upscale_nearest(ensure_rgba(frame.pixels), options.scale) for frame in frames]
+    scale = options.scale
+    sprites = [ensure_rgba(frame.pixels) for frame in frames]  # at their own size
+    for number, sprite in enumerate(sprites, start=1):
+        height, width = sprite.shape[:2]
+        check_output_size(
+            width * scale, height * scale, what=f"Frame {number} at scale {scale}", lower=_LOWER
+        )
     trim = options.trim and options.layout == "maxrects"
-    boxes = [opaque_bounds(s) if trim else (0, 0, s.shape[1], s.shape[0]) for s in sprites]
+    # Trimming the small sprite and scaling the box gives the box of the scaled sprite.
+    boxes = [
+        tuple(v * scale for v in (opaque_bounds(s) if trim else (0, 0, s.shape[1], s.shape[0])))
+        for s in sprites
+    ]
     margin = 2 * options.extrude + options.padding
     if options.layout == "grid":
         cell = (
-            max(s.shape[1] for s in sprites) + margin,
-            max(s.shape[0] for s in sprites) + margin,
+            max(s.shape[1] for s in sprites) * scale + margin,
+            max(s.shape[0] for s in sprites) * scale + margin,
         )
         slots, (columns, rows) = grid_slots(
             len(sprites), cell, options.grid, options.max_size + options.padding
@@ -100,41 +117,57 @@ def pack_sheet(
                 h=bh,
                 offset_x=bx,
                 offset_y=by,
-                source_w=sprite.shape[1],
-                source_h=sprite.shape[0],
+                source_w=sprite.shape[1] * scale,
+                source_h=sprite.shape[0] * scale,
             )
         )
-    pages = _draw_pages(placed, sprites, options, grid_page)
+    sizes_of_pages = _page_sizes(placed, options, grid_page)
+    for page, (width, height) in enumerate(sizes_of_pages, start=1):
+        check_output_size(width, height, what=f"Page {page} of the sheet", lower=_LOWER)
+    check_output_pixels(
+        sum(width * height for width, height in sizes_of_pages),
+        what=f"The sheet's {len(sizes_of_pages)} pages",
+        lower=_LOWER,
+    )
+    pages = _draw_pages(placed, sprites, options, sizes_of_pages)
     sources = {name: frame.source for name, frame in zip(names, frames, strict=True)}
     return PackedSheet(tuple(pages), tuple(placed), tuple(animations), options, sources)
+
+
+def _page_sizes(
+    placed: list[PlacedFrame], options: SheetOptions, grid_page: tuple[int, int] | None
+) -> list[tuple[int, int]]:
+    """``(width, height)`` of every page, from the frame rectangles alone."""
+    page_count = max(frame.page for frame in placed) + 1
+    sizes = []
+    for page in range(page_count):
+        on_page = [f for f in placed if f.page == page]
+        width = max(f.x + f.w + options.extrude for f in on_page)
+        height = max(f.y + f.h + options.extrude for f in on_page)
+        if grid_page is not None:
+            width, height = max(width, grid_page[0]), max(height, grid_page[1])
+        if options.pot:
+            width, height = page_side(width, True), page_side(height, True)
+        sizes.append((width, height))
+    return sizes
 
 
 def _draw_pages(
     placed: list[PlacedFrame],
     sprites: list[np.ndarray],
     options: SheetOptions,
-    grid_page: tuple[int, int] | None,
+    sizes: list[tuple[int, int]],
 ) -> list[np.ndarray]:
-    page_count = max(frame.page for frame in placed) + 1
-    pages = []
-    extrude = options.extrude
-    for page in range(page_count):
-        on_page = [f for f in placed if f.page == page]
-        width = max(f.x + f.w + extrude for f in on_page)
-        height = max(f.y + f.h + extrude for f in on_page)
-        if grid_page is not None:
-            width, height = max(width, grid_page[0]), max(height, grid_page[1])
-        if options.pot:
-            width, height = page_side(width, True), page_side(height, True)
-        canvas = np.zeros((height, width, 4), dtype=np.uint8)
-        for frame in on_page:
-            sprite = sprites[frame.index]
-            part = sprite[
-                frame.offset_y : frame.offset_y + frame.h, frame.offset_x : frame.offset_x + frame.w
-            ]
-            if extrude:
-                part = np.pad(part, ((extrude, extrude), (extrude, extrude), (0, 0)), mode="edge")
-            top, left = frame.y - extrude, frame.x - extrude
-            canvas[top : top + part.shape[0], left : left + part.shape[1]] = part
-        pages.append(canvas)
+    """The page images; each frame is cut from its unscaled sprite and enlarged on its own."""
+    scale, extrude = options.scale, options.extrude
+    pages = [np.zeros((height, width, 4), dtype=np.uint8) for width, height in sizes]
+    for frame in placed:
+        sprite = sprites[frame.index]
+        top, left = frame.offset_y // scale, frame.offset_x // scale
+        part = sprite[top : top + frame.h // scale, left : left + frame.w // scale]
+        part = upscale_nearest(part, scale)
+        if extrude:
+            part = np.pad(part, ((extrude, extrude), (extrude, extrude), (0, 0)), mode="edge")
+        y, x = frame.y - extrude, frame.x - extrude
+        pages[frame.page][y : y + part.shape[0], x : x + part.shape[1]] = part
     return pages

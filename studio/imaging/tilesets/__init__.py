@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
+from studio.imaging.display_names import display_name
 from studio.imaging.filenames import sanitize_filename_part
 from studio.imaging.png import encode_png
+from studio.imaging.sheets.writers.common import json_file_bytes
 from studio.imaging.tilesets.godot import godot4_tileset
 from studio.imaging.tilesets.layout import TileSet, build_tileset
 from studio.imaging.tilesets.tiled import tiled_sample_map, tiled_tileset
+
+
+def tileset_file_names(name: str) -> list[str]:
+    """The names of every file :func:`tileset_files` writes for a tile set called ``name``."""
+    base = sanitize_filename_part(display_name(name, fallback="tiles"), max_length=80)
+    return [f"{base}{ending}" for ending in _ENDINGS]
+
+
+_ENDINGS = (".recipes.json", ".png", ".tsx", ".tmx", ".tileset.tres")
 
 
 def tileset_files(
@@ -17,8 +27,7 @@ def tileset_files(
 ) -> dict[str, bytes]:
     """``{file name: bytes}``: the PNG, ``.tsx``, sample ``.tmx``, Godot ``.tres`` and the
     recipes of the tiles (``base.recipes.json``: tile id, grid cell, where each came from)."""
-    base = sanitize_filename_part(tileset.name, max_length=80)
-    image = f"{base}.png"
+    recipes_name, image, tsx, tmx, tres = tileset_file_names(tileset.name)
     sources = sources or [{} for _ in range(tileset.count)]
     recipes = {
         "studio_tileset": 1,
@@ -29,12 +38,12 @@ def tileset_files(
         ],
     }
     return {
-        f"{base}.recipes.json": (json.dumps(recipes, indent=2, default=str) + "\n").encode(),
+        recipes_name: json_file_bytes(recipes),
         image: encode_png(tileset.image),
-        f"{base}.tsx": tiled_tileset(tileset, image),
-        f"{base}.tmx": tiled_sample_map(tileset, f"{base}.tsx"),
-        f"{base}.tileset.tres": godot4_tileset(tileset, image),
+        tsx: tiled_tileset(tileset, image),
+        tmx: tiled_sample_map(tileset, tsx),
+        tres: godot4_tileset(tileset, image),
     }
 
 
-__all__ = ["TileSet", "build_tileset", "tileset_files"]
+__all__ = ["TileSet", "build_tileset", "tileset_file_names", "tileset_files"]

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from studio.domain.errors import InvalidRequestError
+from studio.imaging.display_names import display_name
+from studio.imaging.output_size import check_output_size
 from studio.imaging.pixels import ensure_rgba
 
 MAX_TILES = 4096
@@ -55,7 +57,8 @@ def build_tileset(
     Raises
     ------
     InvalidRequestError
-        No tiles, too many, tiles of different sizes, or bad spacing/margin.
+        No tiles, too many, tiles of different sizes, bad spacing/margin, or an image larger
+        than any Studio makes (checked before it is made).
     """
     if not tiles:
         raise InvalidRequestError("A tile set needs at least one tile.")
@@ -76,11 +79,14 @@ def build_tileset(
         raise InvalidRequestError("A tile set needs at least one column.")
     columns = min(columns, len(rgba))
     rows = math.ceil(len(rgba) / columns)
-    image = np.zeros(
-        (2 * margin + rows * height + (rows - 1) * spacing,
-         2 * margin + columns * width + (columns - 1) * spacing, 4),
-        dtype=np.uint8,
-    )  # fmt: skip
+    full_width = 2 * margin + columns * width + (columns - 1) * spacing
+    full_height = 2 * margin + rows * height + (rows - 1) * spacing
+    check_output_size(
+        full_width, full_height, what="The tile set", lower="the number of tiles or the columns"
+    )
+    image = np.zeros((full_height, full_width, 4), dtype=np.uint8)
+    # The name goes into XML (.tsx) and onto the terminal: no controls, no non-characters.
+    name = display_name(name, fallback="tiles")
     tileset = TileSet(name, image, width, height, columns, len(rgba), spacing, margin)
     for index, tile in enumerate(rgba):
         x, y = tileset.tile_origin(index)

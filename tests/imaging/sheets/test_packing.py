@@ -9,7 +9,9 @@ import pytest
 
 from studio.domain.errors import InvalidRequestError
 from studio.imaging.pixels import upscale_nearest
-from studio.imaging.sheets import Animation, SheetOptions, pack_sheet
+from studio.imaging.sheets import Animation, SheetFrame, SheetOptions, pack_sheet
+from studio.imaging.sheets.pack import MAX_FRAMES
+from studio.imaging.sheets.packing import pack_rectangles
 from tests.imaging.sheets.conftest import WALK, make_frames, make_sprites
 
 
@@ -121,3 +123,32 @@ def test_frame_names_become_safe_and_unique() -> None:
     named = [type(f)(n, f.pixels) for f, n in zip(frames, ["a/b:c", "a/b:c", "../x"], strict=True)]
     sheet = pack_sheet(named, [], SheetOptions())
     assert [f.name for f in sheet.frames] == ["a_b_c", "a_b_c-2", "x"]
+
+
+@pytest.mark.parametrize("scale", [2, 4])
+def test_trimmed_scaled_frames_rebuild_the_scaled_sprites(scale: int) -> None:
+    # Boxes are found on the small sprite and scaled; the sheet must match trimming the big one.
+    options = SheetOptions(trim=True, scale=scale, padding=1, extrude=1)
+    sheet = pack_sheet(make_frames(4), [], options)
+    for frame in sheet.frames:
+        assert frame.trimmed
+        expected = upscale_nearest(make_sprites(4)[frame.index], scale)
+        np.testing.assert_array_equal(untrimmed(sheet, frame), expected)
+
+
+@pytest.mark.timeout(60)
+def test_the_largest_sheet_of_mixed_frames_packs_in_seconds() -> None:
+    # Issue 18: thousands of frames of mixed sizes hung the packer (MaxRects, one pack per
+    # 16 px page step). At the frame cap, the bisected Guillotine packs take about a second.
+    rng = np.random.default_rng(0)
+    sizes = [(int(w), int(h)) for w, h in rng.integers(1, 64, (MAX_FRAMES, 2))]
+    slots = pack_rectangles(sizes, 4097, False)
+    assert sorted(slot.index for slot in slots) == list(range(MAX_FRAMES))
+    assert {slot.page for slot in slots} == {0}
+
+
+def test_a_frame_too_large_at_its_scale_is_refused_before_it_is_enlarged() -> None:
+    frame = SheetFrame("big", np.zeros((3000, 3000, 4), dtype=np.uint8))
+    options = SheetOptions(scale=8, max_size=16384)
+    with pytest.raises(InvalidRequestError, match=r"24000x24000 pixels, larger than 16384 px"):
+        pack_sheet([frame], [], options)

@@ -8,11 +8,10 @@ Frames in no animation follow, with the default duration of 100 ms.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from studio.imaging.sheets.model import PackedSheet
-from studio.imaging.sheets.writers.common import page_file_name, page_image_name
+from studio.imaging.sheets.writers.common import json_file_bytes, page_file_name, page_image_name
 from studio.imaging.sheets.writers.texturepacker import frame_entry, meta
 
 DEFAULT_DURATION_MS = 100
@@ -34,8 +33,7 @@ def aseprite_files(sheet: PackedSheet, base: str) -> dict[str, bytes]:
                 "slices": [],
             },
         }
-        text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
-        files[page_file_name(base, page, count, ".aseprite.json")] = text.encode("utf-8")
+        files[page_file_name(base, page, count, ".aseprite.json")] = json_file_bytes(document)
     return files
 
 

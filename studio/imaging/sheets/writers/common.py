@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import json
+import re
+from typing import Any
 
 from studio.imaging.sheets.model import PackedSheet, PlacedFrame
 
 APP_NAME = "Studio"
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def page_image_name(base: str, page: int, page_count: int) -> str:
@@ -31,3 +35,14 @@ def stable_hex(*parts: str, length: int = 32) -> str:
 
 def rect(frame: PlacedFrame) -> dict[str, int]:
     return {"x": frame.x, "y": frame.y, "w": frame.w, "h": frame.h}
+
+
+def json_file_bytes(document: Any) -> bytes:
+    """``document`` as the UTF-8 bytes of a JSON file, valid whatever text it holds.
+
+    A lone surrogate (a file name that was not UTF-8) cannot be encoded, and written as an
+    escape it is JSON that strict readers refuse; it becomes U+FFFD instead. Anything JSON
+    cannot hold (a path, a date in a recipe) is written as its text.
+    """
+    text = json.dumps(document, indent=2, default=str, ensure_ascii=False) + "\n"
+    return _LONE_SURROGATE.sub("\ufffd", text).encode("utf-8")

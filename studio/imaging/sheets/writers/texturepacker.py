@@ -8,13 +8,13 @@ animation, as PixiJS's Spritesheet reads them.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from studio.imaging.sheets.model import PackedSheet, PlacedFrame
 from studio.imaging.sheets.writers.common import (
     APP_NAME,
     frames_on_page,
+    json_file_bytes,
     page_file_name,
     page_image_name,
     rect,
@@ -74,4 +74,4 @@ def _animations_on_page(sheet: PackedSheet, names: set[str]) -> dict[str, list[s
 
 
 def _dump(document: dict[str, Any]) -> bytes:
-    return (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    return json_file_bytes(document)
