@@ -17,7 +17,7 @@ import numpy as np
 from studio.cli.engine import open_engine
 from studio.cli.output import check_output_paths, write_output
 from studio.domain.editing import DEFAULT_SEAMLESS_STRENGTH, SeamlessRequest, parse_tile_mode
-from studio.domain.errors import ImageReadError
+from studio.domain.errors import ImageReadError, InvalidRequestError
 from studio.domain.files import read_user_bytes
 
 NAME = "tile"
@@ -80,6 +80,12 @@ def run(args: argparse.Namespace) -> int:
         seed=(args.seed if args.seed is not None else 0) if args.model else None,
         strength=args.strength,
     )
+    if args.model:
+        # The job's own checks (seed, prompt, the models' size range) before the model loads.
+        try:
+            _inpaint_job(request, args.model, width, height)
+        except InvalidRequestError as error:
+            raise InvalidRequestError(f"{name} with --model: {error}") from None
     engine = open_engine(NAME, args.device) if args.model else None
     try:
         inpaint = _inpainter(engine, request) if engine is not None else None
@@ -106,9 +112,26 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _inpaint_job(request: SeamlessRequest, model_id: str, width: int, height: int, **images):
+    """The job that repaints the cross of a ``width`` x ``height`` image (images as keywords)."""
+    from studio.domain.requests import GenerationRequest
+
+    return GenerationRequest(
+        prompt=request.prompt,
+        model=model_id,
+        width=max(width - width % SIDE_MULTIPLE, SIDE_MULTIPLE),
+        height=max(height - height % SIDE_MULTIPLE, SIDE_MULTIPLE),
+        seed=request.seed,
+        mask_blur=0,  # the cross mask is feathered already
+        strength=request.strength,
+        tile_x=request.tile_x,
+        tile_y=request.tile_y,
+        **images,
+    )
+
+
 def _inpainter(engine, request: SeamlessRequest):
     """An inpaint step for :func:`make_seamless` that runs ``request.model`` on the cross."""
-    from studio.domain.requests import GenerationRequest
     from studio.imaging.masks import encode_mask_png
     from studio.imaging.png import encode_png
 
@@ -116,18 +139,13 @@ def _inpainter(engine, request: SeamlessRequest):
 
     def inpaint(image: np.ndarray, mask: np.ndarray) -> np.ndarray:
         height, width = image.shape[:2]
-        job = GenerationRequest(
-            prompt=request.prompt,
-            model=info.id,
-            width=max(width - width % SIDE_MULTIPLE, SIDE_MULTIPLE),
-            height=max(height - height % SIDE_MULTIPLE, SIDE_MULTIPLE),
-            seed=request.seed,
+        job = _inpaint_job(
+            request,
+            info.id,
+            width,
+            height,
             init_image=encode_png(image),
             mask_image=encode_mask_png(mask),
-            mask_blur=0,  # the cross mask is feathered already
-            strength=request.strength,
-            tile_x=request.tile_x,
-            tile_y=request.tile_y,
         )
         (result,) = engine.run(job, lambda _update: None, threading.Event())
         return _resized(result.pixels[..., :3], width, height)

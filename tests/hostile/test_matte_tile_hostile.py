@@ -82,6 +82,27 @@ def test_a_small_image_gets_a_band_that_fits(tmp_path) -> None:
     assert main(["tile", str(source), "-o", str(tmp_path / "out.png")]) == 0
 
 
+@pytest.mark.parametrize(
+    ("size", "extra", "words"),
+    [
+        ((64, 64), ["--seed", "-1"], "Seed -1 is out of range"),
+        ((8, 64), [], "Image height 8 is out of range"),
+    ],
+)
+def test_model_options_are_checked_before_the_model_loads(
+    tmp_path, capsys, monkeypatch, size, extra, words
+) -> None:
+    def no_engine(*_args):
+        raise AssertionError("the engine was opened before the options were checked")
+
+    monkeypatch.setattr("studio.cli.tile.open_engine", no_engine)
+    source = _write(tmp_path / "wall.png", _texture(*size))
+    out = tmp_path / "out.png"
+    argv = ["tile", str(source), "-o", str(out), "--model", "builtin-diffusion", *extra]
+    _one_line(capsys, argv, "wall.png with --model", words)
+    assert not out.exists()
+
+
 # -- existing outputs --------------------------------------------------------------------------
 
 
