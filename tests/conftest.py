@@ -27,6 +27,12 @@ PRIVATE_DIRS = {
 }
 for _name, _folder in PRIVATE_DIRS.items():
     os.environ[_name] = str(_folder)
+# Studio keeps numba's compiled pymatting in its cache folder, private (and empty) above; the
+# compile takes a minute, so the suite keeps it between sessions in the checkout's ignored
+# .pytest_cache instead.
+os.environ.setdefault(
+    "NUMBA_CACHE_DIR", str(Path(__file__).parent.parent / ".pytest_cache" / "numba")
+)
 # Nothing in the test suite may reach a model hub.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")

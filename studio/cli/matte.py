@@ -6,6 +6,7 @@ import argparse
 import re
 from pathlib import Path
 
+from studio.cli.output import check_output_paths, write_output
 from studio.domain.errors import InvalidRequestError
 
 NAME = "matte"
@@ -22,6 +23,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("input", type=Path, help="image on a flat background")
     parser.add_argument("-o", "--output", type=Path, required=True, help="OUT.png")
+    parser.add_argument("--overwrite", action="store_true", help="replace OUT.png if it exists")
     parser.add_argument("--key", help="background colour as RRGGBB (default: from the border)")
     parser.add_argument("--method", choices=("cf", "knn"), default="cf", help="pymatting solver")
     parser.set_defaults(handler=run)
@@ -38,19 +40,21 @@ def parse_key(text: str | None) -> tuple[int, int, int] | None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from studio.imaging.atomic import atomic_write_bytes
     from studio.imaging.decode import load_pixels
-    from studio.imaging.matte import remove_background
+    from studio.imaging.matte import matte_image
+    from studio.imaging.matte.remove_background import MAX_PIXELS
     from studio.imaging.png import encode_png
 
-    if args.output.suffix.lower() != ".png":
-        raise InvalidRequestError(f"Output {args.output} must end in .png.")
-    if not args.output.absolute().parent.exists():
-        raise InvalidRequestError(f"Output folder {args.output.parent} does not exist.")
+    # Refused before any pixel is decoded: a bad output, a bad key.
+    check_output_paths([args.output], overwrite=args.overwrite)
     key = parse_key(args.key)
-    pixels = load_pixels(args.input, max_pixels=4_000_000)
-    result, used = remove_background(pixels, key, args.method)
-    atomic_write_bytes(args.output, encode_png(result))
-    visible = float((result[:, :, 3] > 0).mean())
-    print(f"wrote {args.output} (key #{used[0]:02x}{used[1]:02x}{used[2]:02x}, {visible:.0%} kept)")
+    pixels = load_pixels(args.input, max_pixels=MAX_PIXELS)
+    matte = matte_image(pixels, key, args.method, name=str(args.input))
+    write_output(args.output, encode_png(matte.pixels))
+    visible = float((matte.pixels[:, :, 3] > 0).mean())
+    if matte.key is None:
+        print(f"wrote {args.output} ({matte.note}, {visible:.0%} visible)")
+    else:
+        used = "#{:02x}{:02x}{:02x}".format(*matte.key)
+        print(f"wrote {args.output} (key {used}, {visible:.0%} kept)")
     return 0

@@ -11,13 +11,26 @@ repaired cross on the wrap edges and the framing where the artist left it.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 
+from studio.domain.errors import InvalidRequestError
 from studio.imaging.masks import composite, feather
+from studio.imaging.seams import seam_score
 
 # (rolled image, mask) -> repainted image of the same shape
 Inpainter = Callable[[np.ndarray, np.ndarray], np.ndarray]
+
+# Below this a side has no interior to compare the wrap edge with (seams.py needs 3 columns)
+# and no room for a band with a feather on both sides.
+MIN_SIDE = 8
+MIN_BAND = 2
+# 4096 x 4096: the blend holds a few float copies of the image; beyond this it needs gigabytes.
+MAX_PIXELS = 4096 * 4096
+# A seam score up to this is indistinguishable from an ordinary column boundary (seams.py), so
+# a model's repaint that stays below it is kept even when the plain blend scored lower.
+SEAMLESS_SCORE = 1.25
 
 
 def seam_band_masks(
@@ -52,9 +65,100 @@ def seam_cross_mask(
     return np.maximum(vertical, horizontal)
 
 
-def default_band(height: int, width: int) -> int:
-    """Band width used when none is asked for: an eighth of the shorter side, at least 8."""
-    return max(8, min(height, width) // 8)
+def default_band(height: int, width: int, tile_x: bool = True, tile_y: bool = True) -> int:
+    """Band width used when none is asked for: an eighth of the shorter side, at least 8.
+
+    Never more than :func:`band_limits` allows, so a small image still gets a valid band.
+    """
+    low, high = band_limits(height, width, tile_x, tile_y)
+    return max(low, min(max(8, min(height, width) // 8), high))
+
+
+def band_limits(
+    height: int, width: int, tile_x: bool = True, tile_y: bool = True
+) -> tuple[int, int]:
+    """The smallest and largest band for an image: 2 to half the shorter repaired side.
+
+    A band wider than half the side would reach past the wrap edge it is meant to repair.
+    """
+    sides = [side for side, wanted in ((width, tile_x), (height, tile_y)) if wanted]
+    return MIN_BAND, max(MIN_BAND, min(sides or [min(height, width)]) // 2)
+
+
+def check_seamless_input(
+    height: int,
+    width: int,
+    band: int | None = None,
+    tile_x: bool = True,
+    tile_y: bool = True,
+    *,
+    name: str = "the image",
+    option: str = "Band",
+) -> int:
+    """Check an image's size and the band before any work; return the band to use.
+
+    Parameters
+    ----------
+    height, width
+        The image's size.
+    band
+        The asked band; ``None`` or 0 is :func:`default_band`.
+    name, option
+        What the message calls the image (its file) and the band (``"--band"``).
+
+    Raises
+    ------
+    InvalidRequestError
+        One line naming the image or the option and the valid range.
+    """
+    if not (tile_x or tile_y):
+        raise InvalidRequestError("Make seamless needs at least one axis: x, y or xy.")
+    if min(height, width) < MIN_SIDE:
+        raise InvalidRequestError(
+            f"Cannot make {name} seamless: it is {width}x{height} pixels and needs at least "
+            f"{MIN_SIDE}x{MIN_SIDE}."
+        )
+    if height * width > MAX_PIXELS:
+        raise InvalidRequestError(
+            f"Cannot make {name} seamless: it is {width}x{height} pixels, more than "
+            f"{MAX_PIXELS / 1e6:.1f} megapixels; scale it down first."
+        )
+    if not band:
+        return default_band(height, width, tile_x, tile_y)
+    low, high = band_limits(height, width, tile_x, tile_y)
+    if not low <= band <= high:
+        raise InvalidRequestError(
+            f"{option} {band} is out of range for {name} ({width}x{height}): use {low} to "
+            f"{high} pixels, or 0 for automatic."
+        )
+    return band
+
+
+@dataclass(frozen=True)
+class SeamRepair:
+    """What :func:`repair_seams` made.
+
+    Attributes
+    ----------
+    pixels
+        The seamless image that should be shipped.
+    model_kept
+        Whether ``pixels`` holds the model's repaint (``False`` without a model, or when the
+        repaint made the seam worse than the plain blend and was dropped).
+    plain_score, model_score
+        The worst seam score over the repaired axes of the plain blend and of the model's
+        repaint (``None`` without a model).
+    """
+
+    pixels: np.ndarray
+    model_kept: bool
+    plain_score: float
+    model_score: float | None = None
+
+    @property
+    def model_dropped(self) -> bool:
+        """A model repainted the cross and its result was worse, so the plain blend is kept."""
+        return self.model_score is not None and not self.model_kept
 
 
 def make_seamless(
@@ -65,6 +169,9 @@ def make_seamless(
     tile_y: bool = True,
 ) -> np.ndarray:
     """Return ``pixels`` changed near its wrap edges so that it tiles without a seam.
+
+    The pixels of :func:`repair_seams`: a model's repaint is kept only when its seam is no
+    worse than the plain blend's.
 
     Parameters
     ----------
@@ -77,9 +184,30 @@ def make_seamless(
         repainted image; its result is composited with the mask, so it only changes the cross.
     tile_x, tile_y
         Which wrap edges to repair.
+
+    Raises
+    ------
+    InvalidRequestError
+        As :func:`check_seamless_input`.
+    """
+    return repair_seams(pixels, band, inpaint, tile_x, tile_y).pixels
+
+
+def repair_seams(
+    pixels: np.ndarray,
+    band: int | None = None,
+    inpaint: Inpainter | None = None,
+    tile_x: bool = True,
+    tile_y: bool = True,
+) -> SeamRepair:
+    """Make ``pixels`` seamless and never return a worse seam than the plain blend's.
+
+    A model's repaint can fail (a small or unsuitable model paints a new seam): its seam score
+    is compared with the plain blend's on the repaired axes, and it is kept only when it is no
+    worse, or still below :data:`SEAMLESS_SCORE`. Parameters as :func:`make_seamless`.
     """
     height, width = pixels.shape[:2]
-    band = band or default_band(height, width)
+    band = check_seamless_input(height, width, band, tile_x, tile_y)
     dy, dx = (height // 2 if tile_y else 0), (width // 2 if tile_x else 0)
     rolled = np.roll(pixels, (dy, dx), axis=(0, 1))
     vertical, horizontal = seam_band_masks(height, width, band, tile_x, tile_y)
@@ -89,7 +217,21 @@ def make_seamless(
     blended = composite(rolled, np.roll(pixels, dy, axis=0), vertical)
     blended = composite(blended, np.roll(pixels, dx, axis=1), horizontal)
     blended = composite(blended, pixels, vertical * horizontal)
+    plain = _rolled_back(blended, dy, dx)
+    plain_score = _worst_seam(plain, tile_x, tile_y)
+    if inpaint is None:
+        return SeamRepair(plain, model_kept=False, plain_score=plain_score)
     mask = np.maximum(vertical, horizontal)
-    if inpaint is not None:
-        blended = composite(blended, inpaint(blended, mask), mask)
-    return np.ascontiguousarray(np.roll(blended, (-dy, -dx), axis=(0, 1)))
+    repainted = _rolled_back(composite(blended, inpaint(blended, mask), mask), dy, dx)
+    model_score = _worst_seam(repainted, tile_x, tile_y)
+    keep = model_score <= max(plain_score, SEAMLESS_SCORE)
+    return SeamRepair(repainted if keep else plain, keep, plain_score, model_score)
+
+
+def _rolled_back(pixels: np.ndarray, dy: int, dx: int) -> np.ndarray:
+    return np.ascontiguousarray(np.roll(pixels, (-dy, -dx), axis=(0, 1)))
+
+
+def _worst_seam(pixels: np.ndarray, tile_x: bool, tile_y: bool) -> float:
+    axes = [axis for axis, wanted in (("x", tile_x), ("y", tile_y)) if wanted]
+    return max(seam_score(pixels, axis) for axis in axes)

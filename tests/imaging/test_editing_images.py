@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 import skimage.data
@@ -9,7 +11,13 @@ import skimage.data
 from studio.domain.errors import InvalidRequestError
 from studio.imaging.masks import composite, feather, mask_crop_box, mask_from_pixels
 from studio.imaging.outpaint import grow_canvas, margins_for_aspect
-from studio.imaging.seamless import make_seamless
+from studio.imaging.seamless import (
+    band_limits,
+    check_seamless_input,
+    default_band,
+    make_seamless,
+    repair_seams,
+)
 from studio.imaging.seams import seam_score, seam_scores, tile_3x3
 
 
@@ -122,3 +130,55 @@ def test_make_seamless_hands_the_cross_to_the_inpainter_and_keeps_its_result_ins
     h, w = photo.shape[:2]
     assert (out[0, :] == 128).all() and (out[:, 0] == 128).all()  # the wrap edges repainted
     assert np.array_equal(out[h // 4, w // 4], photo[h // 4, w // 4])
+
+
+def _split_cross(image: np.ndarray, _mask: np.ndarray) -> np.ndarray:
+    """A failed repaint: black left of the middle, white right of it (a new hard seam)."""
+    out = np.zeros_like(image)
+    out[:, image.shape[1] // 2 :] = 255
+    return out
+
+
+def test_a_repaint_that_worsens_the_seam_is_dropped_for_the_plain_blend() -> None:
+    photo = skimage.data.rocket()[:96, :128]
+    plain = make_seamless(photo, band=16)
+    repair = repair_seams(photo, 16, _split_cross)
+    assert not repair.model_kept and repair.model_dropped
+    assert repair.model_score > repair.plain_score
+    assert np.array_equal(repair.pixels, plain)
+    assert np.array_equal(make_seamless(photo, 16, _split_cross), plain)
+
+
+def test_a_repaint_that_keeps_the_seam_seamless_is_kept() -> None:
+    photo = skimage.data.rocket()[:96, :128]
+    repair = repair_seams(photo, 16, lambda image, _mask: np.full_like(image, 128))
+    assert repair.model_kept and not repair.model_dropped
+    assert (repair.pixels[0, :] == 128).all()
+
+
+def test_without_a_model_nothing_is_dropped() -> None:
+    repair = repair_seams(skimage.data.rocket()[:64, :64])
+    assert not repair.model_kept and not repair.model_dropped and repair.model_score is None
+
+
+@pytest.mark.parametrize(
+    ("height", "width", "band", "words"),
+    [
+        (1, 4000, None, "Cannot make the image seamless: it is 4000x1 pixels and needs at least"),
+        (64, 64, 33, "Band 33 is out of range for the image (64x64): use 2 to 32 pixels"),
+        (64, 64, -1, "use 2 to 32 pixels, or 0 for automatic"),
+        (64, 64, 10**12, "use 2 to 32"),
+        (5000, 5000, None, "more than 16.8 megapixels; scale it down"),
+    ],
+)
+def test_sizes_and_bands_are_checked_before_any_work(height, width, band, words) -> None:
+    with pytest.raises(InvalidRequestError, match=re.escape(words)):
+        check_seamless_input(height, width, band)
+
+
+def test_the_band_limit_follows_the_repaired_axes() -> None:
+    assert band_limits(16, 96, tile_x=True, tile_y=False) == (2, 48)
+    assert band_limits(16, 96) == (2, 8)
+    assert check_seamless_input(16, 96, 40, tile_x=True, tile_y=False) == 40
+    assert default_band(10, 10) == 5  # at least 8, but no more than half of 10
+    assert default_band(512, 512) == 64

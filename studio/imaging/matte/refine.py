@@ -11,6 +11,7 @@ import numpy as np
 from scipy import ndimage
 
 from studio.domain.errors import InvalidRequestError
+from studio.imaging.matte.solver_env import load_pymatting, quiet_solver
 
 MATTING_METHODS = ("cf", "knn")
 BACKGROUND_DISTANCE = 70.0
@@ -44,18 +45,30 @@ def solve_alpha(
     """
     if method not in MATTING_METHODS:
         raise InvalidRequestError(f"Matting method is 'cf' or 'knn', not {method!r}.")
-    from pymatting import estimate_alpha_cf, estimate_alpha_knn, estimate_foreground_ml
+    pymatting = load_pymatting()
 
     image = rgb.astype(np.float64) / 255.0
-    if not (trimap == 0.5).any():
-        alpha = trimap.copy()
-    elif not (trimap == 0).any() or not (trimap == 1).any():
-        # Matting needs both known regions; without one the key decides alone.
-        alpha = np.where(trimap == 0, 0.0, 1.0)
-    else:
-        estimate = estimate_alpha_cf if method == "cf" else estimate_alpha_knn
-        alpha = np.clip(estimate(image, trimap), 0.0, 1.0)
-    foreground = estimate_foreground_ml(image, alpha)
+    with quiet_solver():
+        try:
+            if not (trimap == 0.5).any():
+                alpha = trimap.copy()
+            elif not (trimap == 0).any() or not (trimap == 1).any():
+                # Matting needs both known regions; without one the key decides alone.
+                alpha = np.where(trimap == 0, 0.0, 1.0)
+            else:
+                estimate = (
+                    pymatting.estimate_alpha_cf if method == "cf" else pymatting.estimate_alpha_knn
+                )
+                alpha = np.clip(estimate(image, trimap), 0.0, 1.0)
+            foreground = pymatting.estimate_foreground_ml(image, alpha)
+        except ValueError as error:
+            # pymatting's solvers raise ValueError when they do not converge (conjugate
+            # gradients, incomplete Cholesky); that is the image, not a bug.
+            other = "knn" if method == "cf" else "cf"
+            raise InvalidRequestError(
+                f"The {method!r} matting solver gave up on this image ({error}); "
+                f"try the {other!r} method."
+            ) from None
     return alpha, np.clip(foreground, 0.0, 1.0)
 
 
