@@ -3,29 +3,22 @@
 from __future__ import annotations
 
 import importlib.util
-import os
 from pathlib import Path
 
+from studio.domain.cache_dir import studio_cache_dir
 from studio.domain.errors import ModelNotFoundError
 from studio.engine.resources import resources_dir
 
-ENV_CACHE_DIR = "STUDIO_CACHE_DIR"
 SAMPLE_IMAGE_NAME = "sample.png"
 
 
 def default_cache_dir() -> Path:
-    """Studio's cache folder: ``$STUDIO_CACHE_DIR``, else ``$XDG_CACHE_HOME/studio``, else
-    ``~/.cache/studio``.
+    """Studio's cache folder (:func:`studio.domain.cache_dir.studio_cache_dir`).
 
     Converted weights and rendered thumbnails live here; deleting the folder only costs the time
     to rebuild them.
     """
-    override = os.environ.get(ENV_CACHE_DIR)
-    if override:
-        return Path(override).expanduser()
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    base = Path(xdg).expanduser() if xdg else Path.home() / ".cache"
-    return base / "studio"
+    return studio_cache_dir()
 
 
 def package_models_dir() -> Path:

@@ -24,26 +24,12 @@ from collections.abc import Iterator, MutableMapping
 from pathlib import Path
 from types import ModuleType
 
-ENV_CACHE_DIR = "STUDIO_CACHE_DIR"
+from studio.domain.cache_dir import studio_cache_dir
+
 ENV_NUMBA_CACHE_DIR = "NUMBA_CACHE_DIR"
 NUMBA_FOLDER = "numba"
 
 _log = logging.getLogger("studio.matte")
-
-
-def studio_cache_dir(environ: MutableMapping[str, str] = os.environ) -> Path:
-    """Studio's cache folder: ``$STUDIO_CACHE_DIR``, else ``$XDG_CACHE_HOME/studio``, else
-    ``~/.cache/studio``.
-
-    The rule of :func:`studio.engine.style.paths.default_cache_dir`, which this layer may not
-    import (imaging sits below engine).
-    """
-    override = environ.get(ENV_CACHE_DIR)
-    if override:
-        return Path(override).expanduser()
-    xdg = environ.get("XDG_CACHE_HOME")
-    base = Path(xdg).expanduser() if xdg else Path.home() / ".cache"
-    return base / "studio"
 
 
 def configure_numba_cache(environ: MutableMapping[str, str] = os.environ) -> Path | None:

@@ -9,7 +9,6 @@ the internet: every member is checked before anything is written (no absolute pa
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -17,10 +16,10 @@ import tarfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from studio.domain.cache_dir import studio_cache_dir
 from studio.domain.errors import StudioError
 from studio.train.data.sources import REFUSED_LICENSE_TOKENS, PackageSpec
 
-ENV_CACHE_DIR = "STUDIO_CACHE_DIR"
 _COMPLETE_MARK = ".studio-unpacked"
 _LICENSE_FILES = ("LICENSE", "LICENSE.md", "LICENSE.txt", "license.txt", "LICENCE")
 _MAX_MEMBER_BYTES = 64 * 1024 * 1024
@@ -42,9 +41,7 @@ class UnpackedPackage:
 
 def default_cache_dir() -> Path:
     """``$STUDIO_CACHE_DIR/sources``, else ``~/.cache/studio/sources``."""
-    root = os.environ.get(ENV_CACHE_DIR)
-    base = Path(root) if root else Path.home() / ".cache" / "studio"
-    return base / "sources"
+    return studio_cache_dir() / "sources"
 
 
 def tarball_name(spec: PackageSpec) -> str:

@@ -106,6 +106,9 @@ def test_cache_root_follows_the_environment(monkeypatch, tmp_path):
     monkeypatch.setenv("STUDIO_CACHE_DIR", str(tmp_path))
     assert default_cache_dir() == tmp_path / "sources"
     monkeypatch.delenv("STUDIO_CACHE_DIR")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert default_cache_dir() == tmp_path / "xdg" / "studio" / "sources"
+    monkeypatch.delenv("XDG_CACHE_HOME")
     assert default_cache_dir() == Path.home() / ".cache" / "studio" / "sources"
 
 
