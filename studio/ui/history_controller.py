@@ -52,7 +52,6 @@ class HistoryController(QObject):
         self._undo = undo_stack
         self._status = status
         self._current_id = 0
-        self._restore_on_select = True
 
         document.reloaded.connect(self.reload)
         document.entry_added.connect(model.add_entry)
@@ -75,19 +74,25 @@ class HistoryController(QObject):
         self.current_changed.emit(0)
 
     def show_entry(self, entry_id: int, *, restore_recipe: bool = False) -> bool:
-        """Show an entry on the canvas and select it in the panel."""
-        self._restore_on_select = restore_recipe
-        try:
-            if not self._panel.select_entry(entry_id):
-                self._display(entry_id)
-        finally:
-            self._restore_on_select = True
+        """Show an entry on the canvas and select it in the panel.
+
+        Parameters
+        ----------
+        restore_recipe
+            Also put the entry's recipe into the prompt panel (undo and redo, which return
+            to an entry, do); a new result or a neighbour shown after a delete does not.
+        """
+        self._panel.select_entry(entry_id, notify=False)
+        self._display(entry_id)
+        entry = self._document.entry(entry_id)
+        if restore_recipe and entry is not None and self._current_id == entry_id:
+            self.restore_recipe(entry)
         return self._current_id == entry_id
 
     def _on_entry_selected(self, entry: HistoryEntry) -> None:
+        # Only a pick by the user arrives here (the panel reports nothing else).
         self._display(entry.id)
-        if self._restore_on_select:
-            self.restore_recipe(entry)
+        self.restore_recipe(entry)
 
     def _display(self, entry_id: int) -> None:
         entry = self._document.entry(entry_id)
