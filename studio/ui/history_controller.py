@@ -26,10 +26,14 @@ class HistoryController(QObject):
 
     Signals
     -------
+    leaving(int)
+        The canvas is about to show another entry than this one (0: the empty canvas);
+        emitted before the canvas changes, so per-image edit state can be kept.
     current_changed(int)
         The entry shown on the canvas (0 when none).
     """
 
+    leaving = Signal(int)
     current_changed = Signal(int)
 
     def __init__(
@@ -98,6 +102,8 @@ class HistoryController(QObject):
         entry = self._document.entry(entry_id)
         if entry is None:
             return
+        if entry_id != self._current_id:
+            self.leaving.emit(self._current_id)
         self._canvas.set_image(qimage_from_png(self._document.image_png(entry.image_id)))
         self._current_id = entry_id
         self.current_changed.emit(entry_id)

@@ -152,8 +152,15 @@ class MainWindow(QMainWindow):
         )
         add_edit_menus(self.menuBar(), edits.actions)
         self.jobs.edit_request = edits.edit_request
-        self.history.current_changed.connect(lambda _id: edits.canvas_changed())
+        self.history.leaving.connect(edits.leave)
+        self.history.current_changed.connect(
+            lambda entry_id: edits.canvas_changed(entry_id, self._recipe_of(entry_id))
+        )
         return edits
+
+    def _recipe_of(self, entry_id: int) -> object:
+        entry = self.document.entry(entry_id) if entry_id else None
+        return entry.recipe if entry is not None else None
 
     def _build_widgets(self) -> None:
         self.prompt_panel = PromptPanel()
@@ -238,6 +245,7 @@ class MainWindow(QMainWindow):
 
     def _on_document_reloaded(self) -> None:
         self.undo_stack.clear()
+        self.edits.forget_all()
         self.history.reload()
         self.setWindowTitle(self.document.title())
         state = self.document.ui_state()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
+
 from tests.ui.conftest import TIMEOUT
 
 
@@ -68,8 +70,6 @@ def test_filtering_changes_neither_the_settings_nor_the_canvas(qtbot, window) ->
 
 
 def test_a_click_or_arrow_key_in_the_list_is_a_pick_and_restores(qtbot, window) -> None:
-    from PySide6.QtCore import Qt
-
     older = _generate(qtbot, window, "older", seed=1)
     _generate(qtbot, window, "newest", seed=2)
     view = window.history_panel.view
@@ -80,3 +80,72 @@ def test_a_click_or_arrow_key_in_the_list_is_a_pick_and_restores(qtbot, window) 
 
     qtbot.keyClick(view, Qt.Key.Key_Left)
     assert _recipe_shown(window) == ("newest", "2")
+
+
+def _tiles(window) -> tuple[bool, bool]:
+    a = window.edits.actions
+    return a.tile_x.isChecked(), a.tile_y.isChecked()
+
+
+def test_mask_and_tiling_of_make_seamless_stay_with_its_result(qtbot, window) -> None:
+    plain = _generate(qtbot, window, "plain", seed=3)
+    window.edits.actions.make_seamless.trigger()
+    seamless = window.history.current_entry_id
+    assert seamless != plain and _tiles(window) == (True, True)
+    assert not window.canvas.mask.is_empty()
+
+    window.history_panel.select_entry(plain)
+    assert _tiles(window) == (False, False)
+    assert window.canvas.mask.is_empty()
+    assert window.edit_panel.tile_x.isChecked() is False  # the panel's boxes follow
+
+    window.history_panel.select_entry(seamless)
+    assert _tiles(window) == (True, True)
+    assert not window.canvas.mask.is_empty()
+
+
+def test_a_mask_painted_on_one_image_is_not_on_the_next(qtbot, window) -> None:
+    from PySide6.QtCore import QPointF
+
+    first = _generate(qtbot, window, "first", seed=3)
+    second = _generate(qtbot, window, "second", seed=4)  # same size as the first
+    window.canvas.mask.paint(QPointF(4, 4), QPointF(8, 8))
+    window.history_panel.select_entry(first)
+    assert window.canvas.mask.is_empty()
+    window.history_panel.select_entry(second)
+    assert not window.canvas.mask.is_empty()
+
+
+def test_tiling_of_a_new_result_follows_its_recipe(qtbot, window) -> None:
+    window.edits.actions.tile_x.setChecked(True)
+    tiled = _generate(qtbot, window, "tiled", seed=3)
+    assert _tiles(window) == (True, False)  # made tiled: shown tiled
+    window.edits.actions.tile_y.setChecked(True)  # set while #tiled is shown: its setting
+    window.edits.actions.tile_x.setChecked(False)
+    window.edits.actions.tile_y.setChecked(False)
+    plain = _generate(qtbot, window, "plain", seed=4)
+    assert _tiles(window) == (False, False)
+    window.edits.actions.tile_y.setChecked(True)
+    window.history_panel.select_entry(tiled)
+    assert _tiles(window) == (False, False)  # as the user left it there
+    window.history_panel.select_entry(plain)
+    assert _tiles(window) == (False, True)
+
+
+def test_undo_of_a_stroke_goes_to_the_image_it_was_painted_on(qtbot, window) -> None:
+    first = _generate(qtbot, window, "first", seed=3)
+    second = _generate(qtbot, window, "second", seed=4)
+    window.edits.actions.paint_mask.setChecked(True)
+    view = window.canvas
+    centre = view.mapFromScene(8, 8)
+    qtbot.mousePress(view.viewport(), Qt.MouseButton.LeftButton, pos=centre)
+    qtbot.mouseRelease(view.viewport(), Qt.MouseButton.LeftButton, pos=centre)
+    assert not window.canvas.mask.is_empty()
+    window.history_panel.select_entry(first)
+
+    window.actions.undo.trigger()  # undoes the stroke on #second, not on what is shown
+    assert window.canvas.mask.is_empty()
+    window.actions.redo.trigger()
+    assert window.canvas.mask.is_empty()
+    window.history_panel.select_entry(second)
+    assert not window.canvas.mask.is_empty()
