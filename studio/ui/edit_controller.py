@@ -151,6 +151,8 @@ class EditController(QObject):
         self._outpaint: tuple[tuple[int, int, int, int], str] | None = None
         # Mask and tiling belong to the entry they were made on (0: the empty canvas).
         self.scope = EditScope()
+        # Why the current model cannot do a canvas edit ("" when it can); set by the window.
+        self.edit_refusal: Callable[[str], str] = lambda _edit: ""
         self._scoped_id = 0
         self._connect()
 
@@ -242,10 +244,19 @@ class EditController(QObject):
             **size,
         )
 
+    def _refused(self, edit: str) -> bool:
+        # Checked before anything changes: a refused outpaint must not grow the canvas.
+        reason = self.edit_refusal(edit)
+        if reason:
+            self._notify(reason, "warning")
+        return bool(reason)
+
     # -- outpaint ---------------------------------------------------------------------------
 
     def outpaint(self, choice: OutpaintChoice | None = None) -> bool:
         """Grow the canvas (undoable), mask the new area, and generate into it if asked."""
+        if self._refused("inpaint"):
+            return False
         image = self._canvas.image()
         if image is None:
             self._notify("Show an image on the canvas to outpaint it.", "warning")
@@ -283,6 +294,8 @@ class EditController(QObject):
 
     def vary(self, choice: VaryChoice | None = None) -> object:
         """Queue N variations of the shown history image at the chosen strength."""
+        if self._refused("variation"):
+            return None
         entry = self._current_entry()
         recipe = getattr(entry, "recipe", {}) or {}
         if recipe.get("request_type", "GenerationRequest") != "GenerationRequest" or not recipe:

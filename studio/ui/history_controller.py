@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
@@ -56,6 +58,8 @@ class HistoryController(QObject):
         self._undo = undo_stack
         self._status = status
         self._current_id = 0
+        # Why the current model cannot do a canvas edit ("" when it can); set by the window.
+        self.edit_refusal: Callable[[str], str] = lambda _edit: ""
 
         document.reloaded.connect(self.reload)
         document.entry_added.connect(model.add_entry)
@@ -141,6 +145,10 @@ class HistoryController(QObject):
 
     def use_as_init(self, entry_id: int | None = None) -> bool:
         """Start image-to-image from an entry (the canvas image by default); undoable."""
+        refusal = self.edit_refusal("img2img")
+        if refusal:
+            self._status.say(refusal)
+            return False
         entry_id = entry_id or self._current_id
         entry = self._document.entry(entry_id) if entry_id else None
         if entry is None:

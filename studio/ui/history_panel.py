@@ -81,6 +81,8 @@ class HistoryPanel(QWidget):
 
         self._shown_id = 0  # the entry on the canvas, kept current across filtering
         self._picking = False
+        # Why the current model cannot start from an image ("" when it can); set by the window.
+        self.init_refusal: Callable[[], str] = lambda: ""
         self.view = HistoryListView()
         self.view.setObjectName("historyList")
         self.view.setModel(self.proxy)
@@ -189,9 +191,18 @@ class HistoryPanel(QWidget):
         index = self.view.indexAt(pos)
         if not index.isValid():
             return
-        entry: HistoryEntry = index.data(ENTRY_ROLE)
+        self.context_menu(index.data(ENTRY_ROLE)).exec(self.view.viewport().mapToGlobal(pos))
+
+    def context_menu(self, entry: HistoryEntry) -> QMenu:
+        """The right-click menu of ``entry``; what the current model cannot do is disabled."""
         menu = QMenu(self)
-        menu.addAction("Use as Init Image", lambda: self.use_as_init_requested.emit(entry.id))
+        menu.setToolTipsVisible(True)
+        use_as_init = menu.addAction(
+            "Use as Init Image", lambda: self.use_as_init_requested.emit(entry.id)
+        )
+        refusal = self.init_refusal()
+        use_as_init.setEnabled(not refusal)
+        use_as_init.setToolTip(refusal)
         menu.addAction("Use as Style", lambda: self.use_as_style_requested.emit(entry.id))
         menu.addAction("Export Image…", lambda: self.export_requested.emit(entry.id))
         menu.addAction(
@@ -200,7 +211,7 @@ class HistoryPanel(QWidget):
         menu.addAction("Remove Background", lambda: self.remove_background_requested.emit(entry.id))
         menu.addSeparator()
         menu.addAction("Delete from History", lambda: self.delete_requested.emit(entry.id))
-        menu.exec(self.view.viewport().mapToGlobal(pos))
+        return menu
 
     def _update_empty_state(self) -> None:
         if self.model.rowCount() == 0:

@@ -37,6 +37,7 @@ from studio.ui.history_controller import HistoryController
 from studio.ui.history_model import HistoryModel
 from studio.ui.history_panel import HistoryPanel
 from studio.ui.job_controller import JobController
+from studio.ui.model_gate import ModelGate
 from studio.ui.notice import NoticeBanner
 from studio.ui.prompt_panel import PromptPanel
 from studio.ui.status_bar import JobStatusBar
@@ -118,6 +119,7 @@ class MainWindow(QMainWindow):
         self.actions = build_actions(self, self.undo_stack)
         build_menus(self.menuBar(), self.actions)
         self.edits = self._build_edits()
+        self.gate = self._build_gate()
         self._connect()
         self.setAcceptDrops(True)
         self.resize(1400, 880)
@@ -157,6 +159,19 @@ class MainWindow(QMainWindow):
             lambda entry_id: edits.canvas_changed(entry_id, self._recipe_of(entry_id))
         )
         return edits
+
+    def _build_gate(self) -> ModelGate:
+        # What the chosen model cannot do is disabled with the reason, never offered and then
+        # refused (RELIABILITY 26).
+        gate = ModelGate(self.prompt_panel, self)
+        gate.require(self.actions.use_as_init, "img2img")
+        gate.require(self.edits.actions.outpaint, "inpaint")
+        gate.require(self.edits.actions.paint_mask, "inpaint")
+        gate.require(self.edits.actions.vary, "variation")
+        self.edits.edit_refusal = gate.refusal
+        self.history.edit_refusal = gate.refusal
+        self.history_panel.init_refusal = lambda: gate.refusal("img2img")
+        return gate
 
     def _recipe_of(self, entry_id: int) -> object:
         entry = self.document.entry(entry_id) if entry_id else None

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt
 
+from studio.engine.builtin import discover_builtin_models
+from studio.ui.edit_dialogs import OutpaintChoice
+from tests.fakes import FAKE_MODEL, ScriptedEngine
 from tests.ui.conftest import TIMEOUT
 
 
@@ -149,3 +153,56 @@ def test_undo_of_a_stroke_goes_to_the_image_it_was_painted_on(qtbot, window) -> 
     assert window.canvas.mask.is_empty()
     window.history_panel.select_entry(second)
     assert not window.canvas.mask.is_empty()
+
+
+@pytest.fixture
+def builtin_engine() -> ScriptedEngine:
+    # The shipped built-in models as the registry describes them, beside a Stable Diffusion one.
+    return ScriptedEngine([FAKE_MODEL, *discover_builtin_models()])
+
+
+def test_edits_the_model_cannot_do_are_disabled_with_the_reason(
+    qtbot, make_window, builtin_engine
+) -> None:
+    window = make_window(builtin_engine)
+    entry = _generate(qtbot, window, "a slime", seed=1)
+    a, e = window.actions, window.edits.actions
+    assert a.use_as_init.isEnabled() and e.outpaint.isEnabled() and e.vary.isEnabled()
+
+    assert window.prompt_panel.select_model("builtin-vae")
+    assert not a.use_as_init.isEnabled() and "text only" in a.use_as_init.toolTip()
+    assert not e.outpaint.isEnabled() and "builtin-diffusion" in e.outpaint.toolTip()
+    assert not e.paint_mask.isEnabled() and e.vary.isEnabled()
+    menu = window.history_panel.context_menu(window.document.entry(entry))
+    use_as_init = next(x for x in menu.actions() if x.text() == "Use as Init Image")
+    assert not use_as_init.isEnabled() and "text only" in use_as_init.toolTip()
+
+    window.prompt_panel.select_model("builtin-ar")
+    assert not e.vary.isEnabled() and "no starting noise" in e.vary.toolTip()
+
+    window.prompt_panel.select_model("builtin-diffusion")
+    assert e.outpaint.isEnabled() and e.paint_mask.isEnabled()
+    assert e.outpaint.toolTip().startswith("Grow the canvas")
+    assert not a.use_as_init.isEnabled()
+
+    window.prompt_panel.select_model(FAKE_MODEL.id)
+    assert a.use_as_init.isEnabled() and e.outpaint.isEnabled()
+
+
+def test_a_refused_outpaint_leaves_the_canvas_as_it_was(
+    qtbot, make_window, builtin_engine
+) -> None:
+    window = make_window(builtin_engine)
+    _generate(qtbot, window, "a slime", seed=1)
+    window.prompt_panel.select_model("builtin-gan")
+    size = window.canvas.image().size()
+    choice = OutpaintChoice(margins=(8, 8, 8, 8), fill="edge", generate_now=True)
+    requests = len(builtin_engine.requests)
+
+    assert not window.edits.outpaint(choice)
+    assert not window.history.use_as_init()
+
+    assert window.canvas.image().size() == size
+    assert window.prompt_panel.init_image() is None
+    assert len(builtin_engine.requests) == requests
+    assert "builtin-diffusion" in window.notice.text()
