@@ -302,8 +302,7 @@ class MainWindow(QMainWindow):
         return dialog
 
     def _queue_batch(self, items: list) -> None:
-        for item in items:
-            self.jobs.submit(item.request)
+        self.jobs.submit_batch([item.request for item in items])
 
     def _apply_style(self) -> None:
         self.tools.setCurrentWidget(self.style_panel)

@@ -206,3 +206,17 @@ def test_a_refused_outpaint_leaves_the_canvas_as_it_was(
     assert window.prompt_panel.init_image() is None
     assert len(builtin_engine.requests) == requests
     assert "builtin-diffusion" in window.notice.text()
+
+
+def test_the_status_after_a_batch_counts_the_whole_batch(qtbot, window) -> None:
+    panel = window.prompt_panel
+    panel.width_spin.setValue(16)
+    panel.height_spin.setValue(16)
+    panel.steps_spin.setValue(1)
+    panel.prompt_edit.setPlainText("{a|b|c} {potion|sword|shield}")
+    dialog = window.open_batch()
+    assert dialog is not None and dialog.count_label.text().startswith("9 images")
+    dialog.accept()
+    qtbot.waitUntil(lambda: len(window.history_model.entries()) == 9, timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: not window.facade.is_busy, timeout=TIMEOUT)
+    assert window.status.currentMessage().startswith("Done: 9 images")
