@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, QSize, Signal
 
-from studio.domain.errors import InvalidRequestError
+from studio.domain.errors import InvalidRequestError, StudioError
 from studio.domain.history import HistoryEntry
 from studio.domain.jobs import JobRequest
 from studio.domain.requests import GenerationRequest
@@ -242,7 +242,11 @@ class JobController(QObject):
 
     def _on_image_ready(self, finished: FinishedImage) -> None:
         # Committed before anything else happens: the image now survives a crash.
-        entry = self._document.add_finished(finished)
+        try:
+            entry = self._document.add_finished(finished)
+        except StudioError as exc:  # disk full, project gone: said, not a traceback
+            self._notice.show_message(f"A finished image could not be saved: {exc}", "error")
+            return
         record = self._records.get(finished.job_id)
         if record is not None:
             record.images += 1

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtCore import QByteArray, QCoreApplication, QSettings, Qt
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QUndoStack
 from PySide6.QtWidgets import (
     QFrame,
@@ -76,6 +76,7 @@ class MainWindow(QMainWindow):
         self.document = document
         self.undo_stack = QUndoStack(self)
         self._closing_done = False
+        self._quit_when_idle = False  # "Finish, then Quit" was chosen
         self._build_widgets()
         self.jobs = JobController(
             facade, document, self.prompt_panel, self.canvas, self.status, self.notice, self
@@ -247,6 +248,14 @@ class MainWindow(QMainWindow):
         self.document.title_changed.connect(self.setWindowTitle)
         self.document.reloaded.connect(self._on_document_reloaded)
         self.facade.models_changed.connect(self._on_models_changed)
+        # After "Finish, then Quit", the last job or edit to end closes the window (queued,
+        # so the job's own end-of-job handling has run first).
+        self.facade.busy_changed.connect(
+            lambda _busy: self._close_if_idle_and_asked(), Qt.ConnectionType.QueuedConnection
+        )
+        self.game.edit_ended.connect(
+            self._close_if_idle_and_asked, Qt.ConnectionType.QueuedConnection
+        )
         self.facade.models_failed.connect(lambda m: self.notice.show_message(m, "error"))
 
     # -- state ------------------------------------------------------------------------------
@@ -337,11 +346,42 @@ class MainWindow(QMainWindow):
         if self._closing_done:
             event.accept()
             return
+        if not self._may_close_with_unfinished_work():
+            event.ignore()
+            return
         if not self.files.keep_work_before_leaving():
             event.ignore()
             return
         self.shut_down(discard=self.document.is_untitled)
         event.accept()
+
+    def unfinished_work(self) -> str:
+        """What closing now would drop, in words ("" when nothing is running or queued)."""
+        parts = []
+        if self.facade.is_busy:
+            queued = self.facade.pending_count - 1
+            parts.append("a job is running" + (f" and {queued} more queued" if queued else ""))
+        if self.game.busy:
+            parts.append("an image edit is running")
+        return ", ".join(parts)
+
+    def _may_close_with_unfinished_work(self) -> bool:
+        # Closing used to drop queued images silently; the user now says what happens.
+        description = self.unfinished_work()
+        if not description:
+            return True
+        answer = self.files.dialogs.ask_unfinished_work(description)
+        if answer == "quit":
+            return True
+        if answer == "finish":
+            self._quit_when_idle = True
+            self.status.say("Quitting when the queued images are finished (Esc cancels them)")
+        return False
+
+    def _close_if_idle_and_asked(self) -> None:
+        if self._quit_when_idle and not self.unfinished_work():
+            self._quit_when_idle = False
+            self.close()
 
     def shut_down(self, *, discard: bool) -> None:
         """Stop the worker (cancelling any job), save state and close the project."""
@@ -351,6 +391,9 @@ class MainWindow(QMainWindow):
         QSettings().setValue("window/splitter", self.splitter.saveState())
         self.facade.shutdown()
         self.game.shut_down()
+        # Images the worker finished before it stopped are still queued as events for this
+        # thread: commit them before the project closes ("finished images are saved").
+        QCoreApplication.sendPostedEvents()
         self.document.close(discard=discard)
 
     def _restore_window_geometry(self) -> None:

@@ -220,3 +220,50 @@ def test_the_status_after_a_batch_counts_the_whole_batch(qtbot, window) -> None:
     qtbot.waitUntil(lambda: len(window.history_model.entries()) == 9, timeout=TIMEOUT)
     qtbot.waitUntil(lambda: not window.facade.is_busy, timeout=TIMEOUT)
     assert window.status.currentMessage().startswith("Done: 9 images")
+
+
+def _start_four_image_job(qtbot, window, engine) -> None:
+    panel = window.prompt_panel
+    panel.prompt_edit.setPlainText("four knights")
+    panel.steps_spin.setValue(1)
+    panel.width_spin.setValue(16)
+    panel.height_spin.setValue(16)
+    engine.pause_at = 1
+    window.actions.generate.trigger()
+    window.actions.generate.trigger()  # and one more queued behind it
+    assert engine.paused.wait(TIMEOUT / 1000)
+
+
+@pytest.mark.timeout(60)
+def test_closing_with_queued_work_asks_and_cancel_keeps_working(qtbot, window, engine) -> None:
+    _start_four_image_job(qtbot, window, engine)
+    window.files.dialogs.unfinished_work_answer = "cancel"
+
+    assert not window.close()
+    assert window.isVisible() and not window._closing_done
+    assert window.files.dialogs.asked[-1] == "unfinished:a job is running and 1 more queued"
+    with qtbot.waitSignal(window.facade.busy_changed, timeout=TIMEOUT):
+        engine.resume.set()
+    assert window.document.store.image_count() == 2
+
+
+@pytest.mark.timeout(60)
+def test_finish_then_quit_makes_every_image_then_closes(qtbot, window, engine) -> None:
+    _start_four_image_job(qtbot, window, engine)
+    window.files.dialogs.unfinished_work_answer = "finish"
+
+    assert not window.close()
+    assert window.isVisible()
+    engine.resume.set()
+    qtbot.waitUntil(lambda: window._closing_done, timeout=TIMEOUT)
+    assert not window.isVisible()
+    assert window.files.dialogs.asked.count("unfinished:a job is running and 1 more queued") == 1
+
+
+@pytest.mark.timeout(60)
+def test_quit_now_cancels_and_joins_the_worker(qtbot, window, engine) -> None:
+    _start_four_image_job(qtbot, window, engine)
+    window.files.dialogs.unfinished_work_answer = "quit"
+    engine.resume.set()  # a cancelled job still has to reach its next step to stop
+    assert window.close()
+    assert window._closing_done and not window.facade._thread.isRunning()
