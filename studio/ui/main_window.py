@@ -287,6 +287,8 @@ class MainWindow(QMainWindow):
 
     def _on_models_changed(self, models: list[ModelInfo]) -> None:
         self.prompt_panel.set_models(models)
+        # Refilling the model list emits no change of choice; the gate must still follow.
+        self.gate.update()
         self._update_generate_availability()
 
     def _update_generate_availability(self) -> None:

@@ -165,8 +165,22 @@ def test_edits_the_model_cannot_do_are_disabled_with_the_reason(
     qtbot, make_window, builtin_engine
 ) -> None:
     window = make_window(builtin_engine)
-    entry = _generate(qtbot, window, "a slime", seed=1)
     a, e = window.actions, window.edits.actions
+    builtin_engine.models = [*discover_builtin_models(), FAKE_MODEL]  # builtin-vae first
+    with qtbot.waitSignal(window.facade.models_changed, timeout=TIMEOUT):
+        window.facade.refresh_models()
+    assert window.prompt_panel.current_model_id() == FAKE_MODEL.id  # the choice is kept
+    window.prompt_panel.select_model("builtin-vae")
+    builtin_engine.models = [m for m in builtin_engine.models if m.id != FAKE_MODEL.id]
+    window.prompt_panel.select_model(FAKE_MODEL.id)
+    with qtbot.waitSignal(window.facade.models_changed, timeout=TIMEOUT):
+        window.facade.refresh_models()  # the chosen model went away: the list's first is chosen
+    assert not e.outpaint.isEnabled()  # checked when the list is refilled, too
+    builtin_engine.models = [FAKE_MODEL, *discover_builtin_models()]
+    with qtbot.waitSignal(window.facade.models_changed, timeout=TIMEOUT):
+        window.facade.refresh_models()
+    window.prompt_panel.select_model(FAKE_MODEL.id)
+    entry = _generate(qtbot, window, "a slime", seed=1)
     assert a.use_as_init.isEnabled() and e.outpaint.isEnabled() and e.vary.isEnabled()
 
     assert window.prompt_panel.select_model("builtin-vae")
