@@ -219,6 +219,12 @@ class JobController(QObject):
             self._status.say("Cancelling…")
             self._facade.cancel()
 
+    def images_to_come(self) -> int:
+        """Images the submitted jobs have still to make (what closing now would drop)."""
+        return sum(
+            max(getattr(r.request, "batch_count", 1) - r.images, 0) for r in self._records.values()
+        )
+
     def record(self, job_id: int) -> JobRecord | None:
         """The record of a job that has not ended yet."""
         return self._records.get(job_id)

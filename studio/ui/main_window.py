@@ -361,8 +361,10 @@ class MainWindow(QMainWindow):
         """What closing now would drop, in words ("" when nothing is running or queued)."""
         parts = []
         if self.facade.is_busy:
+            images = self.jobs.images_to_come()
             queued = self.facade.pending_count - 1
-            parts.append("a job is running" + (f" and {queued} more queued" if queued else ""))
+            jobs = "a job is running" + (f" and {queued} more queued" if queued else "")
+            parts.append(f"{images} image{'s' if images != 1 else ''} to make ({jobs})")
         if self.game.busy:
             parts.append("an image edit is running")
         return ", ".join(parts)

@@ -242,10 +242,15 @@ def _start_four_image_job(qtbot, window, engine) -> None:
     panel.steps_spin.setValue(1)
     panel.width_spin.setValue(16)
     panel.height_spin.setValue(16)
+    panel.batch_spin.setValue(4)
     engine.pause_at = 1
     window.actions.generate.trigger()
+    panel.batch_spin.setValue(1)
     window.actions.generate.trigger()  # and one more queued behind it
     assert engine.paused.wait(TIMEOUT / 1000)
+
+
+ASKED = "unfinished:5 images to make (a job is running and 1 more queued)"
 
 
 @pytest.mark.timeout(60)
@@ -255,10 +260,10 @@ def test_closing_with_queued_work_asks_and_cancel_keeps_working(qtbot, window, e
 
     assert not window.close()
     assert window.isVisible() and not window._closing_done
-    assert window.files.dialogs.asked[-1] == "unfinished:a job is running and 1 more queued"
+    assert window.files.dialogs.asked[-1] == ASKED
     with qtbot.waitSignal(window.facade.busy_changed, timeout=TIMEOUT):
         engine.resume.set()
-    assert window.document.store.image_count() == 2
+    assert window.document.store.image_count() == 5
 
 
 @pytest.mark.timeout(60)
@@ -271,7 +276,8 @@ def test_finish_then_quit_makes_every_image_then_closes(qtbot, window, engine) -
     engine.resume.set()
     qtbot.waitUntil(lambda: window._closing_done, timeout=TIMEOUT)
     assert not window.isVisible()
-    assert window.files.dialogs.asked.count("unfinished:a job is running and 1 more queued") == 1
+    assert window.history_model.rowCount() == 5
+    assert window.files.dialogs.asked.count(ASKED) == 1
 
 
 @pytest.mark.timeout(60)
