@@ -93,8 +93,12 @@ class GameExportController(QObject):
 
     def remove_background(self, entry_id: int) -> bool:
         """Start keying out the entry's flat background; False when there is no entry."""
-        hint = "" if self._matte_prepared else (
-            "the first run prepares the matting code, up to a minute; the window stays usable"
+        hint = (
+            ""
+            if self._matte_prepared
+            else (
+                "the first run prepares the matting code, up to a minute; the window stays usable"
+            )
         )
         return self._start(entry_id, "matte", _matte, "Removing the background…", hint)
 
@@ -148,7 +152,7 @@ class GameExportController(QObject):
         except StudioError as exc:  # the project could not take it (disk full, read-only)
             self._on_edit_failed(entry_id, kind, str(exc))
             return
-        except Exception as exc:  # noqa: BLE001 - a bug: logged, the user told where
+        except Exception as exc:  # a bug: logged, the user told where
             self._on_edit_failed(entry_id, kind, report_bug(exc, "Adding the edited image"))
             return
         if kind == "matte":

@@ -55,7 +55,7 @@ class ImagingTask(QRunnable):
             result = self._edit(self._pixels)
         except StudioError as exc:
             self._relay.failed.emit(self._entry_id, self._kind, str(exc))
-        except Exception as exc:  # noqa: BLE001 - a bug: logged, and the user told where
+        except Exception as exc:  # a bug: logged, and the user told where
             self._relay.failed.emit(self._entry_id, self._kind, report_bug(exc, "The edit"))
         else:
             self._relay.finished.emit(self._entry_id, self._kind, result)

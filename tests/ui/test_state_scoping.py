@@ -203,9 +203,7 @@ def test_edits_the_model_cannot_do_are_disabled_with_the_reason(
     assert a.use_as_init.isEnabled() and e.outpaint.isEnabled()
 
 
-def test_a_refused_outpaint_leaves_the_canvas_as_it_was(
-    qtbot, make_window, builtin_engine
-) -> None:
+def test_a_refused_outpaint_leaves_the_canvas_as_it_was(qtbot, make_window, builtin_engine) -> None:
     window = make_window(builtin_engine)
     _generate(qtbot, window, "a slime", seed=1)
     window.prompt_panel.select_model("builtin-gan")
