@@ -34,6 +34,10 @@ class ModelFormat(StrEnum):
 SAMPLING_CONTROLS = ("sampler", "steps", "cfg")
 """The sampling settings of a request; a model may read only some of them."""
 
+CANVAS_EDITS = ("img2img", "inpaint", "variation")
+"""What a model can do beyond text-to-image: start from an image, repaint a masked area
+(inpaint and outpaint), vary a seed's starting noise."""
+
 
 @dataclass(frozen=True)
 class ModelInfo:
@@ -65,6 +69,7 @@ class ModelInfo:
     default_size: tuple[int, int] = (512, 512)
     is_turbo: bool = False
     controls: tuple[str, ...] = SAMPLING_CONTROLS
+    edits: tuple[str, ...] = CANVAS_EDITS
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -78,4 +83,5 @@ class ModelInfo:
             "default_size": list(self.default_size),
             "is_turbo": self.is_turbo,
             "controls": list(self.controls),
+            "edits": list(self.edits),
         }

@@ -157,9 +157,12 @@ def build_menus(menu_bar: QMenuBar, actions: WindowActions) -> None:
     file_menu.addAction(actions.quit)
 
     edit_menu = menu_bar.addMenu("&Edit")
+    edit_menu.setToolTipsVisible(True)
     edit_menu.addActions([actions.undo, actions.redo])
 
     image_menu = menu_bar.addMenu("&Image")
+    # A disabled action says why on hover (the model gate puts the reason in its tooltip).
+    image_menu.setToolTipsVisible(True)
     image_menu.addActions([actions.generate, actions.batch, actions.cancel])
     image_menu.addSeparator()
     image_menu.addAction(actions.use_as_init)

@@ -72,6 +72,30 @@ class Dialogs:
             QMessageBox.StandardButton.Discard: "discard",
         }.get(QMessageBox.StandardButton(answer), "cancel")
 
+    def ask_unfinished_work(self, description: str) -> str:
+        """Closing while images are still being made: "finish", "quit" or "cancel".
+
+        ``description`` says what is running and queued ("1 job running, 3 queued").
+        """
+        box = QMessageBox(self._parent)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle("Images still being made")
+        box.setText(f"Studio is still working: {description}.")
+        box.setInformativeText(
+            "Finish them and then quit, or quit now and drop what is not finished yet? "
+            "Finished images are already saved."
+        )
+        finish = box.addButton("Finish, then Quit", QMessageBox.ButtonRole.AcceptRole)
+        quit_now = box.addButton("Quit Now", QMessageBox.ButtonRole.DestructiveRole)
+        cancel = box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(finish)
+        box.setEscapeButton(cancel)
+        box.exec()
+        clicked = box.clickedButton()
+        if clicked is finish:
+            return "finish"
+        return "quit" if clicked is quit_now else "cancel"
+
     def ask_recover(self, description: str) -> str:
         """Offer unsaved work found from a crash: "recover", "discard" or "later"."""
         box = QMessageBox(self._parent)

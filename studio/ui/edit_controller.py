@@ -13,6 +13,7 @@ import hashlib
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 from PySide6.QtCore import QObject, Qt
@@ -30,6 +31,7 @@ from studio.imaging.seams import seam_scores
 from studio.ui.canvas import CanvasView
 from studio.ui.edit_dialogs import OutpaintChoice, OutpaintDialog, VaryChoice, VaryDialog
 from studio.ui.edit_panel import EditPanel
+from studio.ui.edit_scope import EditScope, EditState
 from studio.ui.image_convert import array_from_qimage, qimage_from_array
 from studio.ui.undo_commands import ValueCommand
 
@@ -147,6 +149,11 @@ class EditController(QObject):
         self.ask_vary: Callable[[], VaryChoice | None] = self._vary_dialog
         # (margins, fill) of the outpaint the canvas shows, recorded in the next request
         self._outpaint: tuple[tuple[int, int, int, int], str] | None = None
+        # Mask and tiling belong to the entry they were made on (0: the empty canvas).
+        self.scope = EditScope()
+        # Why the current model cannot do a canvas edit ("" when it can); set by the window.
+        self.edit_refusal: Callable[[str], str] = lambda _edit: ""
+        self._scoped_id = 0
         self._connect()
 
     def _connect(self) -> None:
@@ -190,8 +197,19 @@ class EditController(QObject):
             self._push_mask(text, before, after)
 
     def _push_mask(self, text: str, before: QImage, after: QImage) -> None:
-        # The change is already on screen; redo on push re-applies the same mask.
-        self._undo.push(ValueCommand(text, self._canvas.mask.restore, before, after))
+        # The change is already on screen; redo on push re-applies the same mask. Undo goes
+        # to the image the stroke was made on, even when another one is shown by then.
+        entry_id = self._scoped_id
+        self._undo.push(
+            ValueCommand(text, lambda mask: self._apply_mask(entry_id, mask), before, after)
+        )
+
+    def _apply_mask(self, entry_id: int, mask: Any) -> None:
+        if entry_id == self._scoped_id:
+            self._canvas.mask.restore(mask)
+        else:
+            kept = self.scope.state_for(entry_id, None)
+            self.scope.keep(entry_id, replace(kept, mask=mask))
 
     # -- Generate ---------------------------------------------------------------------------
 
@@ -226,10 +244,19 @@ class EditController(QObject):
             **size,
         )
 
+    def _refused(self, edit: str) -> bool:
+        # Checked before anything changes: a refused outpaint must not grow the canvas.
+        reason = self.edit_refusal(edit)
+        if reason:
+            self._notify(reason, "warning")
+        return bool(reason)
+
     # -- outpaint ---------------------------------------------------------------------------
 
     def outpaint(self, choice: OutpaintChoice | None = None) -> bool:
         """Grow the canvas (undoable), mask the new area, and generate into it if asked."""
+        if self._refused("inpaint"):
+            return False
         image = self._canvas.image()
         if image is None:
             self._notify("Show an image on the canvas to outpaint it.", "warning")
@@ -267,6 +294,8 @@ class EditController(QObject):
 
     def vary(self, choice: VaryChoice | None = None) -> object:
         """Queue N variations of the shown history image at the chosen strength."""
+        if self._refused("variation"):
+            return None
         entry = self._current_entry()
         recipe = getattr(entry, "recipe", {}) or {}
         if recipe.get("request_type", "GenerationRequest") != "GenerationRequest" or not recipe:
@@ -327,10 +356,36 @@ class EditController(QObject):
 
     # -- status -----------------------------------------------------------------------------
 
-    def canvas_changed(self) -> None:
-        """A history image replaced the canvas: it is no longer an outpaint in progress."""
+    def leave(self, entry_id: int) -> None:
+        """The canvas is about to show another entry: keep ``entry_id``'s mask and tiling."""
+        if entry_id != self._scoped_id:
+            return
+        mask = None if self._canvas.mask.is_empty() else self._canvas.mask.snapshot()
+        a = self.actions
+        self.scope.keep(entry_id, EditState(mask, a.tile_x.isChecked(), a.tile_y.isChecked()))
+
+    def canvas_changed(self, entry_id: int = 0, recipe: Any = None) -> None:
+        """A history image replaced the canvas: show that image's own mask and tiling.
+
+        It is no longer an outpaint in progress either. ``recipe`` gives the tiling of an
+        image seen for the first time.
+        """
         self._outpaint = None
+        if entry_id != self._scoped_id:
+            self._scoped_id = entry_id
+            state = self.scope.state_for(entry_id, recipe)
+            if state.mask is None:
+                self._canvas.mask.clear()
+            else:
+                self._canvas.mask.restore(state.mask)
+            self.actions.tile_x.setChecked(state.tile_x)
+            self.actions.tile_y.setChecked(state.tile_y)
         self.update_seam_score()
+
+    def forget_all(self) -> None:
+        """Another project is open: no kept state means anything any more."""
+        self.scope.clear()
+        self._scoped_id = -1  # the next canvas_changed applies defaults, even for 0
 
     def update_seam_score(self) -> None:
         """Show the canvas image's seam scores (about 1: tiles without a visible seam).

@@ -13,6 +13,8 @@ from typing import Any
 import numpy as np
 from PySide6.QtCore import QObject, QThreadPool, Signal
 
+from studio.domain.error_log import report_bug
+from studio.domain.errors import StudioError
 from studio.imaging.decode import load_pixels
 from studio.imaging.pixelart import PixelateOptions, pixelate
 from studio.imaging.png import encode_png
@@ -33,9 +35,12 @@ class GameExportController(QObject):
     -------
     image_edited(int)
         The id of the new history entry holding a cut-out or pixelated image.
+    edit_ended()
+        An image edit ended (result, failure or bug); :attr:`busy` may be False now.
     """
 
     image_edited = Signal(int)
+    edit_ended = Signal()
 
     def __init__(
         self,
@@ -54,6 +59,13 @@ class GameExportController(QObject):
         self._relay.finished.connect(self._on_edit_finished)
         self._relay.failed.connect(self._on_edit_failed)
         self.dialog: SheetExportDialog | None = None
+        self._running = 0  # edits started and not ended (the pool runs one at a time)
+        self._matte_prepared = False  # its kernels compile on first use in this process
+
+    @property
+    def busy(self) -> bool:
+        """True while an image edit runs or waits in the pool."""
+        return self._running > 0
 
     def sheet_dialog(self, selected_ids: list[int], parent=None) -> SheetExportDialog:
         """The Export Sprite Sheet dialog with ``selected_ids`` checked (not yet shown)."""
@@ -81,7 +93,14 @@ class GameExportController(QObject):
 
     def remove_background(self, entry_id: int) -> bool:
         """Start keying out the entry's flat background; False when there is no entry."""
-        return self._start(entry_id, "matte", _matte, "Removing the background…")
+        hint = (
+            ""
+            if self._matte_prepared
+            else (
+                "the first run prepares the matting code, up to a minute; the window stays usable"
+            )
+        )
+        return self._start(entry_id, "matte", _matte, "Removing the background…", hint)
 
     def pixelate_dialog(self, entry_id: int, parent=None) -> PixelateDialog:
         dialog = PixelateDialog(self._document.palette_lock(), parent)
@@ -104,20 +123,43 @@ class GameExportController(QObject):
 
         return self._start(entry_id, "pixelate", edit, "Pixelating…")
 
-    def _start(self, entry_id: int, kind: str, edit: ImagingEdit, message: str) -> bool:
+    def _start(
+        self, entry_id: int, kind: str, edit: ImagingEdit, message: str, hint: str = ""
+    ) -> bool:
         pixels = self._entry_pixels(entry_id) if entry_id else None
         if pixels is None:
             self._status.say("Pick an image in the history first")
             return False
-        self._status.say(message)
+        self._running += 1
+        self._status.task_started(message, hint)
+        # Off the GUI thread (pool): the first matte compiles for up to a minute.
         self.pool.start(ImagingTask(entry_id, kind, pixels, edit, self._relay))
         return True
+
+    def _end_task(self) -> None:
+        self._running = max(self._running - 1, 0)
+        if not self._running:
+            self._status.task_ended()
+        self.edit_ended.emit()
 
     def _entry_pixels(self, entry_id: int) -> np.ndarray | None:
         entry = self._document.entry(entry_id)
         return None if entry is None else load_pixels(self._document.image_png(entry.image_id))
 
     def _on_edit_finished(self, entry_id: int, kind: str, payload: object) -> None:
+        try:
+            self._add_result(entry_id, kind, payload)
+        except StudioError as exc:  # the project could not take it (disk full, read-only)
+            self._on_edit_failed(entry_id, kind, str(exc))
+            return
+        except Exception as exc:  # a bug: logged, the user told where
+            self._on_edit_failed(entry_id, kind, report_bug(exc, "Adding the edited image"))
+            return
+        if kind == "matte":
+            self._matte_prepared = True
+        self._end_task()
+
+    def _add_result(self, entry_id: int, kind: str, payload: object) -> None:
         result, facts = payload  # type: ignore[misc]
         source = self._document.entry(entry_id)
         recipe = {
@@ -142,6 +184,8 @@ class GameExportController(QObject):
     def _on_edit_failed(self, entry_id: int, kind: str, message: str) -> None:
         what = "remove the background of" if kind == "matte" else "pixelate"
         self._notice.show_message(f"Could not {what} #{entry_id}: {message}")
+        self._status.say("Background not removed" if kind == "matte" else "Not pixelated")
+        self._end_task()
 
     def shut_down(self) -> None:
         """Wait for a running edit (seconds at most) so no thread outlives the window."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
@@ -26,10 +28,14 @@ class HistoryController(QObject):
 
     Signals
     -------
+    leaving(int)
+        The canvas is about to show another entry than this one (0: the empty canvas);
+        emitted before the canvas changes, so per-image edit state can be kept.
     current_changed(int)
         The entry shown on the canvas (0 when none).
     """
 
+    leaving = Signal(int)
     current_changed = Signal(int)
 
     def __init__(
@@ -52,7 +58,8 @@ class HistoryController(QObject):
         self._undo = undo_stack
         self._status = status
         self._current_id = 0
-        self._restore_on_select = True
+        # Why the current model cannot do a canvas edit ("" when it can); set by the window.
+        self.edit_refusal: Callable[[str], str] = lambda _edit: ""
 
         document.reloaded.connect(self.reload)
         document.entry_added.connect(model.add_entry)
@@ -75,24 +82,32 @@ class HistoryController(QObject):
         self.current_changed.emit(0)
 
     def show_entry(self, entry_id: int, *, restore_recipe: bool = False) -> bool:
-        """Show an entry on the canvas and select it in the panel."""
-        self._restore_on_select = restore_recipe
-        try:
-            if not self._panel.select_entry(entry_id):
-                self._display(entry_id)
-        finally:
-            self._restore_on_select = True
+        """Show an entry on the canvas and select it in the panel.
+
+        Parameters
+        ----------
+        restore_recipe
+            Also put the entry's recipe into the prompt panel (undo and redo, which return
+            to an entry, do); a new result or a neighbour shown after a delete does not.
+        """
+        self._panel.select_entry(entry_id, notify=False)
+        self._display(entry_id)
+        entry = self._document.entry(entry_id)
+        if restore_recipe and entry is not None and self._current_id == entry_id:
+            self.restore_recipe(entry)
         return self._current_id == entry_id
 
     def _on_entry_selected(self, entry: HistoryEntry) -> None:
+        # Only a pick by the user arrives here (the panel reports nothing else).
         self._display(entry.id)
-        if self._restore_on_select:
-            self.restore_recipe(entry)
+        self.restore_recipe(entry)
 
     def _display(self, entry_id: int) -> None:
         entry = self._document.entry(entry_id)
         if entry is None:
             return
+        if entry_id != self._current_id:
+            self.leaving.emit(self._current_id)
         self._canvas.set_image(qimage_from_png(self._document.image_png(entry.image_id)))
         self._current_id = entry_id
         self.current_changed.emit(entry_id)
@@ -130,6 +145,10 @@ class HistoryController(QObject):
 
     def use_as_init(self, entry_id: int | None = None) -> bool:
         """Start image-to-image from an entry (the canvas image by default); undoable."""
+        refusal = self.edit_refusal("img2img")
+        if refusal:
+            self._status.say(refusal)
+            return False
         entry_id = entry_id or self._current_id
         entry = self._document.entry(entry_id) if entry_id else None
         if entry is None:

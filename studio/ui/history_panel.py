@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from PySide6.QtCore import QItemSelectionModel, QSize, QSortFilterProxyModel, Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QMouseEvent
 from PySide6.QtWidgets import QLabel, QLineEdit, QListView, QMenu, QVBoxLayout, QWidget
 
 from studio.domain.history import HistoryEntry
@@ -12,13 +15,43 @@ from studio.ui.history_model import ENTRY_ROLE, PROMPT_ROLE, HistoryModel
 THUMB_SIZE = 96
 
 
+class HistoryListView(QListView):
+    """A list view that tells a pick by the user from the current index merely moving.
+
+    Qt moves the current index by itself when rows are filtered out, removed or added (and
+    on focus-in when there is none). Only a change made while the user presses a key or
+    the mouse here is a pick; ``user_input`` says so, and the panel reports nothing else.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.user_input = False
+
+    def _as_user(self, handler: Callable[[Any], None], event: Any) -> None:
+        self.user_input = True
+        try:
+            handler(event)
+        finally:
+            self.user_input = False
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        self._as_user(super().mousePressEvent, event)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        self._as_user(super().mouseMoveEvent, event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        self._as_user(super().keyPressEvent, event)
+
+
 class HistoryPanel(QWidget):
     """Thumbnails of the project's history.
 
     Signals
     -------
     entry_selected(HistoryEntry)
-        The user picked an entry (click, arrow keys).
+        The user picked an entry (click, arrow keys, :meth:`select_entry`). Filtering and
+        rows coming and going never emit it: they change no settings.
     delete_requested(int), use_as_init_requested(int), use_as_style_requested(int),
     export_requested(int), sheet_export_requested(int), remove_background_requested(int)
         Asked from the context menu or the keyboard, with the entry id.
@@ -46,7 +79,11 @@ class HistoryPanel(QWidget):
         self.filter_edit.setPlaceholderText("Filter by prompt")
         self.filter_edit.setClearButtonEnabled(True)
 
-        self.view = QListView()
+        self._shown_id = 0  # the entry on the canvas, kept current across filtering
+        self._picking = False
+        # Why the current model cannot start from an image ("" when it can); set by the window.
+        self.init_refusal: Callable[[], str] = lambda: ""
+        self.view = HistoryListView()
         self.view.setObjectName("historyList")
         self.view.setModel(self.proxy)
         self.view.setViewMode(QListView.ViewMode.IconMode)
@@ -89,19 +126,44 @@ class HistoryPanel(QWidget):
         index = self.view.currentIndex()
         return index.data(ENTRY_ROLE) if index.isValid() else None
 
-    def select_entry(self, entry_id: int) -> bool:
-        """Make ``entry_id`` current (emits ``entry_selected``); False if it is filtered out."""
-        row = self.model.row_of(entry_id)
-        if row < 0:
-            return False
-        index = self.proxy.mapFromSource(self.model.index(row, 0))
+    def select_entry(self, entry_id: int, *, notify: bool = True) -> bool:
+        """Make ``entry_id`` current; False if it is not in the list or filtered out.
+
+        Parameters
+        ----------
+        notify
+            Emit ``entry_selected`` as a pick by the user would (recipe restored). False
+            when the window only shows an entry (a new result, undo, a neighbour).
+        """
+        self._shown_id = entry_id
+        index = self._proxy_index(entry_id)
         if not index.isValid():
             return False
-        self.view.selectionModel().setCurrentIndex(
-            index, QItemSelectionModel.SelectionFlag.ClearAndSelect
-        )
+        self._picking = notify
+        try:
+            self.view.selectionModel().setCurrentIndex(
+                index, QItemSelectionModel.SelectionFlag.ClearAndSelect
+            )
+        finally:
+            self._picking = False
         self.view.scrollTo(index)
         return True
+
+    def _proxy_index(self, entry_id: int):
+        row = self.model.row_of(entry_id)
+        if row < 0:
+            return self.proxy.index(-1, 0)
+        return self.proxy.mapFromSource(self.model.index(row, 0))
+
+    def _keep_shown_current(self) -> None:
+        # After filtering, the highlighted thumbnail is the canvas image or none at all, so
+        # Delete and the menu act on what the user sees; nothing is reported.
+        index = self._proxy_index(self._shown_id)
+        selection = self.view.selectionModel()
+        if index.isValid():
+            selection.setCurrentIndex(index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+        else:
+            selection.clear()
 
     def visible_entries(self) -> list[HistoryEntry]:
         return [self.proxy.index(r, 0).data(ENTRY_ROLE) for r in range(self.proxy.rowCount())]
@@ -109,11 +171,15 @@ class HistoryPanel(QWidget):
     # -- slots ------------------------------------------------------------------------------
 
     def _on_current_changed(self, current, _previous) -> None:
-        if current.isValid():
-            self.entry_selected.emit(current.data(ENTRY_ROLE))
+        if not current.isValid() or not (self._picking or self.view.user_input):
+            return
+        entry: HistoryEntry = current.data(ENTRY_ROLE)
+        self._shown_id = entry.id
+        self.entry_selected.emit(entry)
 
     def _on_filter_changed(self, text: str) -> None:
         self.proxy.setFilterFixedString(text)
+        self._keep_shown_current()
         self._update_empty_state()
 
     def _on_delete_current(self) -> None:
@@ -125,9 +191,18 @@ class HistoryPanel(QWidget):
         index = self.view.indexAt(pos)
         if not index.isValid():
             return
-        entry: HistoryEntry = index.data(ENTRY_ROLE)
+        self.context_menu(index.data(ENTRY_ROLE)).exec(self.view.viewport().mapToGlobal(pos))
+
+    def context_menu(self, entry: HistoryEntry) -> QMenu:
+        """The right-click menu of ``entry``; what the current model cannot do is disabled."""
         menu = QMenu(self)
-        menu.addAction("Use as Init Image", lambda: self.use_as_init_requested.emit(entry.id))
+        menu.setToolTipsVisible(True)
+        use_as_init = menu.addAction(
+            "Use as Init Image", lambda: self.use_as_init_requested.emit(entry.id)
+        )
+        refusal = self.init_refusal()
+        use_as_init.setEnabled(not refusal)
+        use_as_init.setToolTip(refusal)
         menu.addAction("Use as Style", lambda: self.use_as_style_requested.emit(entry.id))
         menu.addAction("Export Image…", lambda: self.export_requested.emit(entry.id))
         menu.addAction(
@@ -136,7 +211,7 @@ class HistoryPanel(QWidget):
         menu.addAction("Remove Background", lambda: self.remove_background_requested.emit(entry.id))
         menu.addSeparator()
         menu.addAction("Delete from History", lambda: self.delete_requested.emit(entry.id))
-        menu.exec(self.view.viewport().mapToGlobal(pos))
+        return menu
 
     def _update_empty_state(self) -> None:
         if self.model.rowCount() == 0:

@@ -1,5 +1,8 @@
 """Image edits that can take seconds (matting, dithering) run on Qt's thread pool.
 
+Never on the GUI thread: Remove Background's first run compiles its kernels for up to a
+minute. Every task ends in exactly one of ``finished`` or ``failed``, whatever it raises.
+
 The engine's thread stays free for generation. A task computes new pixels from old ones with
 a pure studio.imaging function and hands them to the GUI thread through a relay object that
 lives there (a queued signal), where they become a new history entry.
@@ -13,6 +16,7 @@ from typing import Any
 import numpy as np
 from PySide6.QtCore import QObject, QRunnable, Signal
 
+from studio.domain.error_log import report_bug
 from studio.domain.errors import StudioError
 
 # pixels -> (new pixels, facts for the recipe)
@@ -45,9 +49,13 @@ class ImagingTask(QRunnable):
         self._edit, self._relay = edit, relay
 
     def run(self) -> None:
+        # Every way out reports, so the window's "working" state always ends (an exception
+        # escaping run() is only printed by Qt, and the status said "Pixelating…" forever).
         try:
             result = self._edit(self._pixels)
         except StudioError as exc:
             self._relay.failed.emit(self._entry_id, self._kind, str(exc))
-            return
-        self._relay.finished.emit(self._entry_id, self._kind, result)
+        except Exception as exc:  # a bug: logged, and the user told where
+            self._relay.failed.emit(self._entry_id, self._kind, report_bug(exc, "The edit"))
+        else:
+            self._relay.finished.emit(self._entry_id, self._kind, result)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, QSize, Signal
 
-from studio.domain.errors import InvalidRequestError
+from studio.domain.errors import InvalidRequestError, StudioError
 from studio.domain.history import HistoryEntry
 from studio.domain.jobs import JobRequest
 from studio.domain.requests import GenerationRequest
@@ -32,6 +32,24 @@ ResultHandler = Callable[[HistoryEntry, "JobRecord"], None]
 
 
 @dataclass(eq=False)
+class BatchTally:
+    """Jobs queued together (Image > Batch…) are reported as one: the status bar counts the
+    whole batch when its last job ends, not the last job's one image."""
+
+    jobs: int
+    started_at: float | None = None
+    ended: int = 0
+    images: int = 0
+    failed: int = 0
+    cancelled: bool = False
+
+    def end_job(self) -> bool:
+        """Count one ended job; True when it was the batch's last."""
+        self.ended += 1
+        return self.ended >= self.jobs
+
+
+@dataclass(eq=False)
 class JobRecord:
     """What the window knows about one submitted job until it ends.
 
@@ -44,6 +62,8 @@ class JobRecord:
         The history entry a style job restyles; ``None`` for a generation.
     on_result
         Who shows a committed result; ``None`` means the controller's ``image_committed``.
+    batch
+        Shared by the jobs of one batch, which are reported together.
     """
 
     job_id: int
@@ -53,6 +73,7 @@ class JobRecord:
     on_result: ResultHandler | None = None
     started_at: float | None = None
     images: int = 0
+    batch: BatchTally | None = None
 
 
 def preview_target(request: JobRequest, source: HistoryEntry | None) -> QSize | None:
@@ -72,6 +93,10 @@ def format_elapsed(seconds: float) -> str:
     if seconds < 0.1:
         return f"{max(seconds, 0.0) * 1000:.0f} ms"
     return f"{seconds:.1f} s"
+
+
+def _images(count: int) -> str:
+    return f"{count} image" if count == 1 else f"{count} images"
 
 
 class JobController(QObject):
@@ -167,12 +192,24 @@ class JobController(QObject):
             return None
         return self._queue(request, source, on_result)
 
+    def submit_batch(self, requests: list[JobRequest]) -> list[int]:
+        """Queue the jobs of one batch; the status bar reports them as one when all ended."""
+        if self._document.read_only:
+            self._notice.show_message("This project is open read-only.", "warning")
+            return []
+        tally = BatchTally(jobs=len(requests))
+        return [self._queue(request, None, None, tally) for request in requests]
+
     def _queue(
-        self, request: JobRequest, source: HistoryEntry | None, on_result: ResultHandler | None
+        self,
+        request: JobRequest,
+        source: HistoryEntry | None,
+        on_result: ResultHandler | None,
+        batch: BatchTally | None = None,
     ) -> int:
         job_id = self._facade.submit(request)
         target = preview_target(request, source)
-        self._records[job_id] = JobRecord(job_id, request, target, source, on_result)
+        self._records[job_id] = JobRecord(job_id, request, target, source, on_result, batch=batch)
         self._status.set_waiting(self._facade.pending_count - 1)
         return job_id
 
@@ -181,6 +218,12 @@ class JobController(QObject):
         if self._facade.is_busy:
             self._status.say("Cancelling…")
             self._facade.cancel()
+
+    def images_to_come(self) -> int:
+        """Images the submitted jobs have still to make (what closing now would drop)."""
+        return sum(
+            max(getattr(r.request, "batch_count", 1) - r.images, 0) for r in self._records.values()
+        )
 
     def record(self, job_id: int) -> JobRecord | None:
         """The record of a job that has not ended yet."""
@@ -193,6 +236,8 @@ class JobController(QObject):
         record = self._records.get(job_id)
         if record is not None:
             record.started_at = self.clock()
+            if record.batch is not None and record.batch.started_at is None:
+                record.batch.started_at = record.started_at
         self._status.job_started(waiting=self._facade.pending_count - 1)
 
     def _on_progress(self, job_id: int, update: ProgressUpdate) -> None:
@@ -203,10 +248,16 @@ class JobController(QObject):
 
     def _on_image_ready(self, finished: FinishedImage) -> None:
         # Committed before anything else happens: the image now survives a crash.
-        entry = self._document.add_finished(finished)
+        try:
+            entry = self._document.add_finished(finished)
+        except StudioError as exc:  # disk full, project gone: said, not a traceback
+            self._notice.show_message(f"A finished image could not be saved: {exc}", "error")
+            return
         record = self._records.get(finished.job_id)
         if record is not None:
             record.images += 1
+            if record.batch is not None:
+                record.batch.images += 1
         request = finished.image.request
         if isinstance(request, GenerationRequest) and request.seed is not None:
             self._panel.show_used_seed(request.seed)
@@ -219,24 +270,48 @@ class JobController(QObject):
 
     def _on_finished(self, job_id: int) -> None:
         record = self._records.pop(job_id, None)
+        if record is not None and record.batch is not None:
+            self._batch_job_ended(record.batch)
+            return
         count = record.images if record else 0
-        plural = "image" if count == 1 else "images"
         if record is None or record.started_at is None:
-            self._status.say(f"Done: {count} {plural}")
+            self._status.say(f"Done: {_images(count)}")
             return
         elapsed = format_elapsed(self.clock() - record.started_at)
-        self._status.say(f"Done: {count} {plural} in {elapsed}")
+        self._status.say(f"Done: {_images(count)} in {elapsed}")
+
+    def _batch_job_ended(self, tally: BatchTally) -> None:
+        if not tally.end_job():
+            self._status.say(f"Batch: {_images(tally.images)} of {tally.jobs} jobs done…")
+            return
+        failed = f", {tally.failed} failed" if tally.failed else ""
+        if tally.cancelled:
+            kept = f" ({_images(tally.images)} kept)" if tally.images else ""
+            self._status.say(f"Batch cancelled{kept}")
+        elif tally.started_at is None:
+            self._status.say(f"Done: {_images(tally.images)}{failed}")
+        else:
+            elapsed = format_elapsed(self.clock() - tally.started_at)
+            self._status.say(f"Done: {_images(tally.images)} in {elapsed}{failed}")
 
     def _on_failed(self, job_id: int, message: str) -> None:
-        self._records.pop(job_id, None)
+        record = self._records.pop(job_id, None)
         self._canvas.end_preview()
         self._notice.show_message(message, "error")
+        if record is not None and record.batch is not None:
+            record.batch.failed += 1
+            self._batch_job_ended(record.batch)
+            return
         self._status.say("Generation failed")
 
     def _on_cancelled(self, job_id: int) -> None:
         record = self._records.pop(job_id, None)
-        made = record.images if record else 0
         self._canvas.end_preview()
+        if record is not None and record.batch is not None:
+            record.batch.cancelled = True
+            self._batch_job_ended(record.batch)
+            return
+        made = record.images if record else 0
         kept = f" ({made} finished image{'s' if made != 1 else ''} kept)" if made else ""
         self._status.say(f"Cancelled{kept}")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtCore import QByteArray, QCoreApplication, QSettings, Qt
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QUndoStack
 from PySide6.QtWidgets import (
     QFrame,
@@ -37,6 +37,7 @@ from studio.ui.history_controller import HistoryController
 from studio.ui.history_model import HistoryModel
 from studio.ui.history_panel import HistoryPanel
 from studio.ui.job_controller import JobController
+from studio.ui.model_gate import ModelGate
 from studio.ui.notice import NoticeBanner
 from studio.ui.prompt_panel import PromptPanel
 from studio.ui.status_bar import JobStatusBar
@@ -75,6 +76,7 @@ class MainWindow(QMainWindow):
         self.document = document
         self.undo_stack = QUndoStack(self)
         self._closing_done = False
+        self._quit_when_idle = False  # "Finish, then Quit" was chosen
         self._build_widgets()
         self.jobs = JobController(
             facade, document, self.prompt_panel, self.canvas, self.status, self.notice, self
@@ -118,6 +120,7 @@ class MainWindow(QMainWindow):
         self.actions = build_actions(self, self.undo_stack)
         build_menus(self.menuBar(), self.actions)
         self.edits = self._build_edits()
+        self.gate = self._build_gate()
         self._connect()
         self.setAcceptDrops(True)
         self.resize(1400, 880)
@@ -152,8 +155,28 @@ class MainWindow(QMainWindow):
         )
         add_edit_menus(self.menuBar(), edits.actions)
         self.jobs.edit_request = edits.edit_request
-        self.history.current_changed.connect(lambda _id: edits.canvas_changed())
+        self.history.leaving.connect(edits.leave)
+        self.history.current_changed.connect(
+            lambda entry_id: edits.canvas_changed(entry_id, self._recipe_of(entry_id))
+        )
         return edits
+
+    def _build_gate(self) -> ModelGate:
+        # What the chosen model cannot do is disabled with the reason, never offered and then
+        # refused (RELIABILITY 26).
+        gate = ModelGate(self.prompt_panel, self)
+        gate.require(self.actions.use_as_init, "img2img")
+        gate.require(self.edits.actions.outpaint, "inpaint")
+        gate.require(self.edits.actions.paint_mask, "inpaint")
+        gate.require(self.edits.actions.vary, "variation")
+        self.edits.edit_refusal = gate.refusal
+        self.history.edit_refusal = gate.refusal
+        self.history_panel.init_refusal = lambda: gate.refusal("img2img")
+        return gate
+
+    def _recipe_of(self, entry_id: int) -> object:
+        entry = self.document.entry(entry_id) if entry_id else None
+        return entry.recipe if entry is not None else None
 
     def _build_widgets(self) -> None:
         self.prompt_panel = PromptPanel()
@@ -225,6 +248,14 @@ class MainWindow(QMainWindow):
         self.document.title_changed.connect(self.setWindowTitle)
         self.document.reloaded.connect(self._on_document_reloaded)
         self.facade.models_changed.connect(self._on_models_changed)
+        # After "Finish, then Quit", the last job or edit to end closes the window (queued,
+        # so the job's own end-of-job handling has run first).
+        self.facade.busy_changed.connect(
+            lambda _busy: self._close_if_idle_and_asked(), Qt.ConnectionType.QueuedConnection
+        )
+        self.game.edit_ended.connect(
+            self._close_if_idle_and_asked, Qt.ConnectionType.QueuedConnection
+        )
         self.facade.models_failed.connect(lambda m: self.notice.show_message(m, "error"))
 
     # -- state ------------------------------------------------------------------------------
@@ -238,6 +269,7 @@ class MainWindow(QMainWindow):
 
     def _on_document_reloaded(self) -> None:
         self.undo_stack.clear()
+        self.edits.forget_all()
         self.history.reload()
         self.setWindowTitle(self.document.title())
         state = self.document.ui_state()
@@ -255,6 +287,8 @@ class MainWindow(QMainWindow):
 
     def _on_models_changed(self, models: list[ModelInfo]) -> None:
         self.prompt_panel.set_models(models)
+        # Refilling the model list emits no change of choice; the gate must still follow.
+        self.gate.update()
         self._update_generate_availability()
 
     def _update_generate_availability(self) -> None:
@@ -279,8 +313,7 @@ class MainWindow(QMainWindow):
         return dialog
 
     def _queue_batch(self, items: list) -> None:
-        for item in items:
-            self.jobs.submit(item.request)
+        self.jobs.submit_batch([item.request for item in items])
 
     def _apply_style(self) -> None:
         self.tools.setCurrentWidget(self.style_panel)
@@ -315,11 +348,44 @@ class MainWindow(QMainWindow):
         if self._closing_done:
             event.accept()
             return
+        if not self._may_close_with_unfinished_work():
+            event.ignore()
+            return
         if not self.files.keep_work_before_leaving():
             event.ignore()
             return
         self.shut_down(discard=self.document.is_untitled)
         event.accept()
+
+    def unfinished_work(self) -> str:
+        """What closing now would drop, in words ("" when nothing is running or queued)."""
+        parts = []
+        if self.facade.is_busy:
+            images = self.jobs.images_to_come()
+            queued = self.facade.pending_count - 1
+            jobs = "a job is running" + (f" and {queued} more queued" if queued else "")
+            parts.append(f"{images} image{'s' if images != 1 else ''} to make ({jobs})")
+        if self.game.busy:
+            parts.append("an image edit is running")
+        return ", ".join(parts)
+
+    def _may_close_with_unfinished_work(self) -> bool:
+        # Closing used to drop queued images silently; the user now says what happens.
+        description = self.unfinished_work()
+        if not description:
+            return True
+        answer = self.files.dialogs.ask_unfinished_work(description)
+        if answer == "quit":
+            return True
+        if answer == "finish":
+            self._quit_when_idle = True
+            self.status.say("Quitting when the queued images are finished (Esc cancels them)")
+        return False
+
+    def _close_if_idle_and_asked(self) -> None:
+        if self._quit_when_idle and not self.unfinished_work():
+            self._quit_when_idle = False
+            self.close()
 
     def shut_down(self, *, discard: bool) -> None:
         """Stop the worker (cancelling any job), save state and close the project."""
@@ -329,6 +395,9 @@ class MainWindow(QMainWindow):
         QSettings().setValue("window/splitter", self.splitter.saveState())
         self.facade.shutdown()
         self.game.shut_down()
+        # Images the worker finished before it stopped are still queued as events for this
+        # thread: commit them before the project closes ("finished images are saved").
+        QCoreApplication.sendPostedEvents()
         self.document.close(discard=discard)
 
     def _restore_window_geometry(self) -> None:

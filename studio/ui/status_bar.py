@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QElapsedTimer, QTimer
 from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QWidget
 
 from studio.domain.results import ProgressUpdate
@@ -27,6 +28,23 @@ class JobStatusBar(QStatusBar):
         self.progress_bar.setTextVisible(True)
         for widget in (self.phase_label, self.progress_bar, self.eta_label, self.queue_label):
             self.addPermanentWidget(widget)
+        # An image edit (Remove Background, Pixelate) beside any job: its own busy bar and
+        # elapsed seconds, so a long first run reads as working, not as hung.
+        self.task_label = QLabel()
+        self.task_label.setObjectName("taskLabel")
+        self.task_bar = QProgressBar()
+        self.task_bar.setObjectName("taskProgress")
+        self.task_bar.setRange(0, 0)
+        self.task_bar.setMaximumWidth(120)
+        self.insertPermanentWidget(0, self.task_bar)
+        self.insertPermanentWidget(0, self.task_label)
+        self._task_text = ""
+        self._task_hint = ""
+        self._task_clock = QElapsedTimer()
+        self._task_timer = QTimer(self)
+        self._task_timer.setInterval(1000)
+        self._task_timer.timeout.connect(self._show_task)
+        self.task_ended()
         self.set_idle()
 
     def set_idle(self) -> None:
@@ -57,6 +75,36 @@ class JobStatusBar(QStatusBar):
 
     def set_waiting(self, waiting: int) -> None:
         self.queue_label.setText(f"{waiting} queued" if waiting > 0 else "")
+
+    def task_started(self, text: str, hint: str = "") -> None:
+        """Show an image edit as running: ``text``, a busy bar and the seconds so far;
+        ``hint`` (why it may take long) joins after a few seconds."""
+        self._task_text, self._task_hint = text, hint
+        self._task_clock.start()
+        self._task_timer.start()
+        self.task_bar.setVisible(True)
+        self.task_label.setVisible(True)
+        self._show_task()
+
+    def task_ended(self) -> None:
+        """No image edit runs any more."""
+        self._task_timer.stop()
+        self._task_text = ""
+        self.task_label.clear()
+        self.task_label.setVisible(False)
+        self.task_bar.setVisible(False)
+
+    def task_running(self) -> bool:
+        return bool(self._task_text)
+
+    def _show_task(self) -> None:
+        seconds = self._task_clock.elapsed() // 1000 if self._task_clock.isValid() else 0
+        text = self._task_text
+        if seconds >= 2:
+            text += f" {seconds} s"
+            if self._task_hint:
+                text += f" ({self._task_hint})"
+        self.task_label.setText(text)
 
     def say(self, text: str) -> None:
         self.showMessage(text, MESSAGE_MS)

@@ -26,8 +26,9 @@ class ApplyStyleCommand(QUndoCommand):
     """The style result as an undoable canvas edit.
 
     The result is already in history when the command is pushed, so the first redo does
-    nothing; undo takes the result out of history and shows the source again, redo puts the
-    very same entry back.
+    nothing; undo takes the result out of history and shows the source again with the
+    source's recipe, redo puts the very same entry back. Each restores exactly the entry it
+    returns to, never a neighbour the list happened to move to.
     """
 
     def __init__(
@@ -47,13 +48,13 @@ class ApplyStyleCommand(QUndoCommand):
         if self._deleted is not None:
             self._document.restore_entry(self._deleted)
             self._deleted = None
-        self._history.show_entry(self._result_id)
+        self._history.show_entry(self._result_id, restore_recipe=True)
         self._applied = True
 
     def undo(self) -> None:
         self._deleted = self._document.delete_entry(self._result_id)
         if self._source_id:
-            self._history.show_entry(self._source_id)
+            self._history.show_entry(self._source_id, restore_recipe=True)
         self._applied = False
 
 

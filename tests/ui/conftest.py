@@ -21,6 +21,7 @@ class FakeDialogs:
 
     def __init__(self) -> None:
         self.keep_work_answer = "discard"
+        self.unfinished_work_answer = "quit"
         self.empty_prompt_answer = True  # most tests generate with an empty prompt
         self.save_path: Path | None = None
         self.open_path: Path | None = None
@@ -51,6 +52,10 @@ class FakeDialogs:
     def ask_keep_work(self, name: str, image_count: int) -> str:
         self.asked.append(f"keep:{name}:{image_count}")
         return self.keep_work_answer
+
+    def ask_unfinished_work(self, description: str) -> str:
+        self.asked.append(f"unfinished:{description}")
+        return self.unfinished_work_answer
 
     def ask_recover(self, description: str) -> str:
         return "later"

@@ -17,6 +17,7 @@ from studio.domain.models import (
     ModelInfo,
     ModelSource,
 )
+from studio.engine.builtin.edit_rules import INPAINT_FAMILIES, NOISE_FAMILIES
 from studio.engine.config_json import read_config_json
 from studio.engine.resources import builtin_models_dir
 
@@ -34,6 +35,13 @@ FAMILY_CONTROLS: dict[str, tuple[str, ...]] = {
     "ar": ("cfg",),
     "diffusion": SAMPLING_CONTROLS,
 }
+
+
+def family_edits(family: str) -> tuple[str, ...]:
+    """The canvas edits a family can do, from the rules its jobs are checked by
+    (:mod:`studio.engine.builtin.edit_rules`): none starts from an image."""
+    edits = {"inpaint": family in INPAINT_FAMILIES, "variation": family in NOISE_FAMILIES}
+    return tuple(edit for edit, possible in edits.items() if possible)
 
 
 def default_models_dir() -> Path:
@@ -95,5 +103,6 @@ def _describe(folder: Path) -> tuple[bool, ModelInfo] | None:
         size_bytes=(folder / WEIGHTS_NAME).stat().st_size,
         default_size=(size, size),
         controls=FAMILY_CONTROLS[manifest["family"]],
+        edits=family_edits(manifest["family"]),
     )
     return bool(manifest.get("default", False)), info
