@@ -178,7 +178,8 @@ class GameExportController(QObject):
             recipe=recipe,
         )
         done = "Background removed" if kind == "matte" else "Pixelated"
-        self._status.say(f"{done}: new entry #{entry.id}")
+        note = facts.get("note")
+        self._status.say(f"{done}: new entry #{entry.id}" + (f" ({note})" if note else ""))
         self.image_edited.emit(entry.id)
 
     def _on_edit_failed(self, entry_id: int, kind: str, message: str) -> None:
@@ -194,8 +195,16 @@ class GameExportController(QObject):
 
 def _matte(pixels: np.ndarray) -> tuple[np.ndarray, dict[str, Any]]:
     # scipy and pymatting load on first use, not with the window.
-    from studio.imaging.matte import remove_background
+    from studio.imaging.matte import matte_image
 
-    result, key = remove_background(pixels)
-    method = "pymatting closed-form, despill, edge bleed"
-    return result, {"key": "#{:02x}{:02x}{:02x}".format(*key), "method": method}
+    matte = matte_image(pixels)
+    if matte.key is None:  # the image was already cut out: its own alpha is kept, not re-keyed
+        facts: dict[str, Any] = {"key": None, "method": "own alpha kept, edge bleed"}
+    else:
+        facts = {
+            "key": "#{:02x}{:02x}{:02x}".format(*matte.key),
+            "method": "pymatting closed-form, despill, edge bleed",
+        }
+    if matte.note:
+        facts["note"] = matte.note
+    return matte.pixels, facts

@@ -111,6 +111,20 @@ def test_remove_background_adds_a_cut_out_entry(qtbot, window) -> None:
     assert window.history.current_entry_id == entry.id
 
 
+def test_remove_background_keeps_a_cut_out_sprite_and_says_so(qtbot, window) -> None:
+    sprite = np.zeros((40, 40, 4), dtype=np.uint8)  # black under alpha 0: not a key colour
+    sprite[8:30, 10:28] = (20, 20, 20, 255)  # a dark subject that a black key would eat
+    source = _add(window, sprite, "a cut-out sprite")
+    with qtbot.waitSignal(window.game.image_edited, timeout=60_000) as blocker:
+        assert window.game.remove_background(source)
+    window.game.pool.waitForDone()
+    entry = window.document.entry(blocker.args[0])
+    result = load_pixels(window.document.image_png(entry.image_id))
+    assert (result[..., 3] == sprite[..., 3]).all()
+    assert entry.recipe["key"] is None and "own transparency" in entry.recipe["note"]
+    assert "own transparency" in window.statusBar().currentMessage()
+
+
 def test_remove_background_on_a_busy_image_tells_why(qtbot, window) -> None:
     noise = np.random.default_rng(0).integers(0, 256, (32, 32, 4)).astype(np.uint8)
     noise[..., 3] = 255
