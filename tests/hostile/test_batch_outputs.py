@@ -330,3 +330,28 @@ def test_batch_file_names_are_safe_slugs(tmp_path, capsys) -> None:
     (png,) = _pngs(out)
     assert ITEM_FILE.match(png.name), png.name
     assert png.name.startswith("0001-red-big-orb-con-ete-long")
+
+
+def test_a_project_batch_resumes_with_its_stored_options(tmp_path, capsys) -> None:
+    out = tmp_path / "p.studio"
+    made = batch(capsys, "{red|blue} orb", "--per-prompt", "2", "--seed", "3", "-o", str(out))
+    assert made[0] == 0, made[2]
+
+    code, _out, err = batch(capsys, "-o", str(out), "--resume")
+    assert code == 0 and "0 made, 4 already there" in err
+
+    code, _out, err = batch(capsys, "-o", str(out), "--resume", "--per-prompt", "1")
+    assert code == 1 and "--per-prompt" in one_error_line(err)
+
+
+def test_a_tampered_project_batch_record_is_one_line(tmp_path, capsys) -> None:
+    from studio.project.store import ProjectStore
+
+    out = tmp_path / "p.studio"
+    assert batch(capsys, "gem", "--seed", "1", "-o", str(out))[0] == 0
+    with ProjectStore.open(out) as store:
+        store.set_state("batch", {"seed": "one", "total": 1, "options": [1, 2]})
+
+    code, _out, err = batch(capsys, "gem", "-o", str(out), "--resume")
+
+    assert code == 1 and "p.studio's batch record" in one_error_line(err)
