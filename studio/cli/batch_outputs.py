@@ -263,9 +263,16 @@ class FolderOutput:
             if item.id in done:
                 continue
             target = self._folder / image_name(number, item)
+            if not os.path.lexists(target):
+                continue
             kind = image_kind(target)
             if kind is not None:
                 raise OutputError(f"Cannot write {target}: it {kind}; move it away and run again.")
+            if target not in self._distrusted:  # a damaged image of this batch is set aside
+                raise OutputError(
+                    f"Cannot write {target}: a file of that name is already there, and a batch "
+                    "replaces nothing it did not make; move it away or choose another folder."
+                )
         if not self._folder.exists():
             self._folder.mkdir()
             self._created = True

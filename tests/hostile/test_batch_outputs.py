@@ -355,3 +355,13 @@ def test_a_tampered_project_batch_record_is_one_line(tmp_path, capsys) -> None:
     code, _out, err = batch(capsys, "gem", "-o", str(out), "--resume")
 
     assert code == 1 and "p.studio's batch record" in one_error_line(err)
+
+
+def test_a_new_batch_never_replaces_images_it_did_not_make(made, capsys) -> None:
+    (made / "batch.json").unlink()  # the record gone: the images are not this run's
+    before = {p.name: p.read_bytes() for p in _pngs(made)}
+
+    code, _out, err = batch(capsys, "{red|blue} orb", "--seed", "2", "-o", str(made))
+
+    assert code == 1 and "already there" in one_error_line(err)
+    assert {p.name: p.read_bytes() for p in _pngs(made)} == before
