@@ -35,6 +35,18 @@ ITEM_OPTIONS: dict[str, tuple[str, object]] = {
     "negative": ("--negative", None),
     "wildcards": ("--wildcards", None),
 }
+# What a stored value may be (None: not given); a tampered record is refused, not used.
+_STORED_TYPES: dict[str, tuple[type, ...]] = {
+    "spec": (str,),
+    "per_prompt": (int,),
+    "model": (str,),
+    "size": (str,),
+    "steps": (int,),
+    "cfg": (int, float),
+    "sampler": (str,),
+    "negative": (str,),
+    "wildcards": (str,),
+}
 _RUNTIME_OPTIONS = (("device", "--device"), ("ray", "--ray"), ("actors", "--actors"))
 
 
@@ -75,6 +87,7 @@ def merge_for_resume(
                 "options: give its SPEC and options again with --resume."
             )
         return _with_defaults(merged)
+    _check_stored(stored, output)
     given = item_options(args)
     for name, (flag, _default) in ITEM_OPTIONS.items():
         mine, theirs = given[name], stored.get(name)
@@ -86,6 +99,24 @@ def merge_for_resume(
             )
         setattr(merged, name, theirs)
     return _with_defaults(merged)
+
+
+def _check_stored(stored: dict[str, object], output: Path) -> None:
+    for name, kinds in _STORED_TYPES.items():
+        value = stored.get(name)
+        if value is None or (isinstance(value, kinds) and not isinstance(value, bool)):
+            continue
+        flag = ITEM_OPTIONS[name][0]
+        raise InvalidRequestError(
+            f"The batch record in {output} holds a {flag} that is not "
+            f"{'a number' if kinds[0] is not str else 'text'}: it was edited; restore it, or "
+            "start the batch again in another output."
+        )
+    if stored.get("spec") is None:
+        raise InvalidRequestError(
+            f"The batch record in {output} names no SPEC: it was edited; restore it, or "
+            "give the SPEC and options again with --resume."
+        )
 
 
 def fresh(args: argparse.Namespace) -> argparse.Namespace:

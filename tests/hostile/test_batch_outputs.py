@@ -365,3 +365,17 @@ def test_a_new_batch_never_replaces_images_it_did_not_make(made, capsys) -> None
 
     assert code == 1 and "already there" in one_error_line(err)
     assert {p.name: p.read_bytes() for p in _pngs(made)} == before
+
+
+@pytest.mark.parametrize(
+    "options",
+    [{"per_prompt": "many"}, {"steps": [3]}, {"cfg": "high"}, {"spec": 5}, {"per_prompt": True}],
+)
+def test_stored_options_of_the_wrong_type_are_one_line(made, capsys, options) -> None:
+    record = json.loads((made / "batch.json").read_text())
+    record["options"] = {**record["options"], **options}
+    (made / "batch.json").write_text(json.dumps(record))
+
+    code, _out, err = batch(capsys, "-o", str(made), "--resume")
+
+    assert code == 1 and str(made) in one_error_line(err)
