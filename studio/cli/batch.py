@@ -111,6 +111,8 @@ def _run(args, items: list[BatchItem], output, engine, seed: int, source: str) -
         executor = RayExecutor(args.ray, actors=args.actors, device=args.device or "auto")
     else:
         executor = LocalExecutor(engine)
+    # From here on the batch runs: an output kept even when empty, since --resume needs it.
+    output.keep()
     print(f"batch of {len(items)} images, seed {seed}", file=sys.stderr)
     cancel = threading.Event()
     # Locally the engine stops within one step once cancel is set; a Ray driver waits on the

@@ -76,6 +76,10 @@ class BatchOutput(Protocol):
         """Remove what this run created if it committed nothing (a refused run)."""
         ...
 
+    def keep(self) -> None:
+        """The batch is running: keep the output whatever happens, for ``--resume``."""
+        ...
+
     def close(self) -> None: ...
 
 
@@ -195,6 +199,9 @@ class ProjectOutput:
                 os.unlink(f"{self._path}{leftover}")
         self._created = False
 
+    def keep(self) -> None:
+        self._created = False
+
     def close(self) -> None:
         if self._store is not None:
             self._store.close()
@@ -306,6 +313,9 @@ class FolderOutput:
                 (self._folder / name).unlink()
         with contextlib.suppress(OSError):  # only if nothing else landed in it meanwhile
             self._folder.rmdir()
+        self._created = False
+
+    def keep(self) -> None:
         self._created = False
 
     def close(self) -> None:
