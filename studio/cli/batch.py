@@ -27,7 +27,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description=(
             "Expand SPEC (a template such as '{red|green} {potion|sword}', a .txt file of "
             "templates, or a .csv/.jsonl of requests) and commit each image as it lands. "
-            "Interrupted? Run the same command with --resume."
+            "The output stores the spec and options: interrupted, 'studio batch -o OUTPUT "
+            "--resume' finishes the same batch."
         ),
     )
     parser.add_argument(
@@ -214,9 +215,9 @@ def _check_same_items(args: argparse.Namespace, stored, items: list[BatchItem]) 
     if not args.resume or stored.items_digest in (None, items_digest(items)):
         return
     raise InvalidRequestError(
-        f"The spec or a file it reads (wildcards, init images) changed since the batch in "
-        f"{args.output} began, so it would make other images: restore them to resume, or "
-        "start a new batch in another output."
+        f"The spec, a file it reads (wildcards, init images) or the default model changed "
+        f"since the batch in {args.output} began, so it would make other images: restore "
+        "them to resume, or start a new batch in another output."
     )
 
 
