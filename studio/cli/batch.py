@@ -27,20 +27,31 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description=(
             "Expand SPEC (a template such as '{red|green} {potion|sword}', a .txt file of "
             "templates, or a .csv/.jsonl of requests) and commit each image as it lands. "
-            "Interrupted? Run the same command with --resume."
+            "The output stores the spec and options: interrupted, 'studio batch -o OUTPUT "
+            "--resume' finishes the same batch."
         ),
     )
-    parser.add_argument("spec", help="template text, or a .txt, .csv or .jsonl file")
+    parser.add_argument(
+        "spec",
+        nargs="?",
+        help="template text, or a .txt, .csv or .jsonl file (with --resume: the stored one)",
+    )
     parser.add_argument(
         "-o", "--output", type=Path, help="PROJECT.studio or a folder (PNG + recipe each)"
     )
     parser.add_argument("--seed", type=int, help="batch seed; each item's seed derives from it")
-    parser.add_argument("--resume", action="store_true", help="continue a batch in OUTPUT")
+    parser.add_argument(
+        "--resume",
+        action="store_true",
+        help="finish the batch in OUTPUT with the spec and options stored there",
+    )
     parser.add_argument("--dry-run", action="store_true", help="list the prompts and the count")
-    parser.add_argument("--per-prompt", type=int, default=1, help="images of each prompt")
+    # The options that shape items default to None, so a --resume can tell an option the
+    # command gives (compared with the stored one) from one it leaves out (taken from it).
+    parser.add_argument("--per-prompt", type=int, help="images of each prompt (default 1)")
     parser.add_argument("--wildcards", type=Path, help="folder of NAME.txt files for __NAME__")
     parser.add_argument("--negative", help="negative prompt for every item")
-    parser.add_argument("--model", default="", help="model id, name or path")
+    parser.add_argument("--model", help="model id, name or path")
     parser.add_argument("--steps", type=int, help="sampling steps")
     parser.add_argument("--cfg", type=float, help="classifier-free guidance scale")
     parser.add_argument("--size", help="WIDTHxHEIGHT (default: the model's native size)")
@@ -58,43 +69,58 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    text, source, base = _read_spec(args.spec)
     if args.output is None and not args.dry_run:
         raise InvalidRequestError("Give -o PROJECT.studio or -o FOLDER (or --dry-run to preview).")
-    output = None if args.dry_run else _open_output(args.output)
+    if args.resume and args.output is None:
+        raise InvalidRequestError("--resume needs -o: the project or folder of the batch.")
+    # Every check (output, options, spec, model) runs before the output is created; a run
+    # refused later, before its first image, removes what it created.
+    output = None if args.output is None else _open_output(args.output)
     try:
-        seed = _batch_seed(args, output)
+        stored = output.stored() if output is not None else None
+        args = _batch_options(args, stored)
+        seed = _batch_seed(args, stored, output)
+        text, source, base = _read_spec(args.spec)
         engine, defaults = _engine_and_defaults(args)
         try:
             context = SpecContext(defaults, seed, _wildcard_lookup(args, base), _init_reader(base))
             items = build_items(parse_spec(text, source, context), seed)
-            if output is None:
-                return _preview(items, seed)
+            _check_same_items(args, stored, items)
+            if args.dry_run:
+                return _preview(items, seed, chosen_here=args.seed is None and not args.resume)
             return _run(args, items, output, engine, seed, source)
         finally:
             if engine is not None:
                 engine.close()
+    except BaseException:
+        if output is not None:
+            output.discard_if_empty()
+        raise
     finally:
         if output is not None:
             output.close()
 
 
 def _run(args, items: list[BatchItem], output, engine, seed: int, source: str) -> int:
-    from studio.cli.batch_runner import LocalExecutor, run_batch
+    from studio.cli.batch_options import item_options, resume_command
+    from studio.cli.batch_runner import LocalExecutor, execute_batch, prepare_batch
 
+    plan = prepare_batch(items, output, seed, spec=source, options=item_options(args))
     if args.ray:
         from studio.cli.batch_ray import RayExecutor
 
         executor = RayExecutor(args.ray, actors=args.actors, device=args.device or "auto")
     else:
         executor = LocalExecutor(engine)
+    # From here on the batch runs: an output kept even when empty, since --resume needs it.
+    output.keep()
     print(f"batch of {len(items)} images, seed {seed}", file=sys.stderr)
     cancel = threading.Event()
     # Locally the engine stops within one step once cancel is set; a Ray driver waits on the
     # cluster, so there the interrupt itself has to break the wait.
     previous = signal.signal(signal.SIGINT, _interrupt_handler(cancel, at_once=bool(args.ray)))
     try:
-        report = run_batch(items, output, executor, seed, spec=source, cancel=cancel, say=print)
+        report = execute_batch(plan, executor, cancel=cancel, say=print)
     except (JobCancelled, KeyboardInterrupt):
         report = None
     finally:
@@ -102,7 +128,8 @@ def _run(args, items: list[BatchItem], output, engine, seed: int, source: str) -
         close = getattr(executor, "close", None)
         if close is not None:
             close()
-    resume = f"studio batch {args.spec!r} -o {args.output} --resume"
+    # The output stores the spec and every option that shapes the items, so this is enough.
+    resume = resume_command(args)
     if report is None or cancel.is_set():
         print(f"studio batch: interrupted; every finished image is kept: {resume}", file=sys.stderr)
         return INTERRUPTED
@@ -149,25 +176,49 @@ def _open_output(path: Path):
     return open_output(path)
 
 
-def _batch_seed(args: argparse.Namespace, output) -> int:
-    stored = output.stored_seed() if output is not None else None
+def _batch_options(args: argparse.Namespace, stored) -> argparse.Namespace:
+    """The command's options, completed from the stored batch on --resume."""
+    from studio.cli.batch_options import fresh, merge_for_resume
+
+    if not args.resume:
+        return fresh(args)
+    if stored is None:
+        raise InvalidRequestError(
+            f"{args.output} holds no batch to resume; run without --resume to start one."
+        )
+    return merge_for_resume(args, stored.options, args.output)
+
+
+def _batch_seed(args: argparse.Namespace, stored, output) -> int:
+    """The batch seed: the stored one on --resume, else --seed or a new random one.
+
+    The dry run goes through here too, so it shows the seeds the real run will use.
+    """
     if args.resume:
-        if stored is None:
+        if args.seed is not None and args.seed != stored.seed:
             raise InvalidRequestError(
-                f"{args.output} holds no batch to resume; run without --resume to start one."
-            )
-        if args.seed is not None and args.seed != stored:
-            raise InvalidRequestError(
-                f"{args.output} holds the batch of seed {stored}, not {args.seed}: "
+                f"{args.output} holds the batch of seed {stored.seed}, not {args.seed}: "
                 "drop --seed to resume it."
             )
-        return stored
-    if stored is not None and output.done_ids(stored):
+        return stored.seed
+    if stored is not None and output.holds_images(stored.seed):
         raise InvalidRequestError(
             f"{args.output} already holds a batch: add --resume to continue it, "
             "or choose another output."
         )
     return args.seed if args.seed is not None else random_seed()
+
+
+def _check_same_items(args: argparse.Namespace, stored, items: list[BatchItem]) -> None:
+    from studio.cli.batch_options import items_digest
+
+    if not args.resume or stored.items_digest in (None, items_digest(items)):
+        return
+    raise InvalidRequestError(
+        f"The spec, a file it reads (wildcards, init images) or the default model changed "
+        f"since the batch in {args.output} began, so it would make other images: restore "
+        "them to resume, or start a new batch in another output."
+    )
 
 
 def _engine_and_defaults(args: argparse.Namespace):
@@ -241,8 +292,10 @@ def _init_reader(spec_folder: Path | None):
     return read
 
 
-def _preview(items: list[BatchItem], seed: int) -> int:
+def _preview(items: list[BatchItem], seed: int, *, chosen_here: bool) -> int:
     for item in items:
         print(f"{item.id}  seed {item.request.seed:>10}  {item.request.prompt}")
-    print(f"{len(items)} images (batch seed {seed})", file=sys.stderr)
+    # A seed drawn for this preview is not the one a later run draws: say how to keep it.
+    keep = f"; add --seed {seed} to make exactly these" if chosen_here else ""
+    print(f"{len(items)} images (batch seed {seed}){keep}", file=sys.stderr)
     return 0

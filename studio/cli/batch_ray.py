@@ -15,6 +15,7 @@ item it sees, so a retry never makes a duplicate.
 from __future__ import annotations
 
 import json
+import logging
 import threading
 from collections.abc import Iterator, Sequence
 
@@ -53,17 +54,32 @@ class RayExecutor:
                 "--ray needs Ray on this machine: pip install 'studio[ray]' (or 'ray[data]')."
             ) from None
         self._started_here = False
-        if not ray.is_initialized():
-            ray.init(address=None if address == "auto" else address, log_to_driver=False)
-            self._started_here = True
+        self._quiet = RayLogRouting()
+        self._quiet.route_core()
+        try:
+            if not ray.is_initialized():
+                # configure_logging=False: Ray would put its stderr handler back on "ray".
+                ray.init(
+                    address=None if address == "auto" else address,
+                    log_to_driver=False,
+                    configure_logging=False,
+                )
+                self._started_here = True
+            self._quiet.route_data()  # after init: a local cluster's workers keep Ray's own
+        except BaseException:
+            self._quiet.restore()
+            raise
         self._actors = actors
         self._device = device
 
     def close(self) -> None:
         import ray
 
-        if self._started_here and ray.is_initialized():
-            ray.shutdown()
+        try:
+            if self._started_here and ray.is_initialized():
+                ray.shutdown()
+        finally:
+            self._quiet.restore()
 
     def pool(self) -> tuple[int, dict[str, float]]:
         """How many actors, and what each asks of its node."""
@@ -171,6 +187,106 @@ class StudioActor:
             "warnings": json.dumps(list(image.warnings)),
             "extra": json.dumps(image.extra, default=str),
         }
+
+
+class RayLogRouting:
+    """Ray's and Ray Data's log records go to Studio's log file, not the terminal.
+
+    Ray puts a stderr handler on the ``ray`` logger when imported, and Ray Data re-creates its
+    own console handler on ``ray.data`` each time a dataset runs, from a logging config it reads
+    from ``RAY_DATA_LOGGING_CONFIG`` when that is set. Both are routed to the root logger, where
+    Studio's error log (installed by the CLI boundary) keeps them; the terminal keeps Studio's
+    one progress bar. Everything is put back by :meth:`restore`.
+    """
+
+    # No handlers and propagation on: records reach the root logger, whatever it holds.
+    _DATA_CONFIG = (
+        "version: 1\n"
+        "disable_existing_loggers: false\n"
+        "loggers:\n"
+        "  ray.data:\n"
+        "    level: INFO\n"
+        "    propagate: true\n"
+    )
+
+    def __init__(self) -> None:
+        self._saved: list[tuple[logging.Logger, list[logging.Handler], bool]] = []
+        self._folder: str | None = None
+        self._environment: str | None = None
+        self._context: dict[str, object] = {}
+
+    def route_core(self) -> None:
+        """Detach the terminal handlers of the ``ray`` logger (before ``ray.init`` logs)."""
+        for name in ("ray", "ray.data"):
+            logger = logging.getLogger(name)
+            self._saved.append((logger, list(logger.handlers), logger.propagate))
+            for handler in list(logger.handlers):
+                if _writes_to_terminal(handler):
+                    logger.removeHandler(handler)
+            logger.propagate = True
+
+    def route_data(self) -> None:
+        """Point Ray Data's logging config at one without a console, and its bars off."""
+        import os
+        import tempfile
+
+        import ray.data
+
+        self._folder = tempfile.mkdtemp(prefix="studio-ray-")
+        config = os.path.join(self._folder, "ray-data-logging.yaml")
+        with open(config, "w", encoding="utf-8") as handle:
+            handle.write(self._DATA_CONFIG)
+        self._environment = os.environ.get(_RAY_DATA_CONFIG)
+        os.environ[_RAY_DATA_CONFIG] = config
+        from ray.data._internal.logging import configure_logging
+
+        configure_logging()  # now, too: importing ray.data already added its console
+        context = ray.data.DataContext.get_current()
+        for name in _QUIET_CONTEXT:
+            self._context[name] = getattr(context, name)
+            setattr(context, name, False)
+
+    def restore(self) -> None:
+        """Put Ray's logging and Ray Data's settings back as they were."""
+        import os
+        import shutil
+
+        for logger, handlers, propagate in reversed(self._saved):
+            for handler in handlers:
+                if handler not in logger.handlers:
+                    logger.addHandler(handler)
+            logger.propagate = propagate
+        self._saved = []
+        if self._folder is not None:
+            if self._environment is None:
+                os.environ.pop(_RAY_DATA_CONFIG, None)
+            else:
+                os.environ[_RAY_DATA_CONFIG] = self._environment
+            shutil.rmtree(self._folder, ignore_errors=True)
+            self._folder = None
+        if self._context:
+            import ray.data
+
+            context = ray.data.DataContext.get_current()
+            for name, value in self._context.items():
+                setattr(context, name, value)
+            self._context = {}
+
+
+_RAY_DATA_CONFIG = "RAY_DATA_LOGGING_CONFIG"
+_QUIET_CONTEXT = (
+    "enable_progress_bars",
+    "enable_operator_progress_bars",
+    "print_on_execution_start",
+)
+
+
+def _writes_to_terminal(handler: logging.Handler) -> bool:
+    # Ray's console handlers are StreamHandlers that look up sys.stderr as they emit; a
+    # FileHandler (a StreamHandler too) writes to a file and may stay.
+    return isinstance(handler, logging.StreamHandler) and not isinstance(
+        handler, logging.FileHandler
+    )
 
 
 def _image_from_row(row: dict, item: BatchItem) -> GeneratedImage:

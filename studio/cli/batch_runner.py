@@ -17,7 +17,9 @@ from typing import Protocol
 
 from tqdm import tqdm
 
+from studio.cli.batch_options import items_digest
 from studio.cli.batch_outputs import BatchOutput, tag_image
+from studio.cli.batch_records import StoredBatch
 from studio.domain.batch_items import BatchItem
 from studio.domain.results import GeneratedImage
 from studio.domain.terminal_text import raw_stream
@@ -52,6 +54,51 @@ class BatchReport:
         return self.made / self.seconds if self.seconds > 0 else 0.0
 
 
+@dataclass(frozen=True)
+class BatchPlan:
+    """A batch checked against its output and begun there: what is done, what is left."""
+
+    items: Sequence[BatchItem]
+    output: BatchOutput
+    batch_seed: int
+    done: set[str]
+
+    @property
+    def pending(self) -> list[BatchItem]:
+        return [item for item in self.items if item.id not in self.done]
+
+
+def prepare_batch(
+    items: Sequence[BatchItem],
+    output: BatchOutput,
+    batch_seed: int,
+    *,
+    spec: str = "",
+    options: dict[str, object] | None = None,
+) -> BatchPlan:
+    """Find what the output holds, check every path the rest will take, record the batch.
+
+    Runs before any executor starts, so a refused output costs no model load and no cluster.
+
+    Parameters
+    ----------
+    spec
+        The spec's name, stored with the batch.
+    options
+        The options that shape the items (:func:`studio.cli.batch_options.item_options`),
+        stored so that ``--resume`` alone finishes the same batch.
+
+    Raises
+    ------
+    OutputError
+        One line naming the file of the output that is in the way.
+    """
+    done = output.done_ids(batch_seed, items)
+    record = StoredBatch(batch_seed, len(items), options, items_digest(items))
+    output.begin(record, spec, items, done)
+    return BatchPlan(items, output, batch_seed, set(done))
+
+
 def run_batch(
     items: Sequence[BatchItem],
     output: BatchOutput,
@@ -59,11 +106,26 @@ def run_batch(
     batch_seed: int,
     *,
     spec: str = "",
+    options: dict[str, object] | None = None,
     cancel: threading.Event | None = None,
     say: Callable[[str], None] | None = None,
     on_commit: Callable[[Outcome], None] | None = None,
 ) -> BatchReport:
-    """Make every item the output does not hold yet, committing each as it lands.
+    """Make every item the output does not hold yet: :func:`prepare_batch`, then
+    :func:`execute_batch`."""
+    plan = prepare_batch(items, output, batch_seed, spec=spec, options=options)
+    return execute_batch(plan, executor, cancel=cancel, say=say, on_commit=on_commit)
+
+
+def execute_batch(
+    plan: BatchPlan,
+    executor: Executor,
+    *,
+    cancel: threading.Event | None = None,
+    say: Callable[[str], None] | None = None,
+    on_commit: Callable[[Outcome], None] | None = None,
+) -> BatchReport:
+    """Make the pending items of ``plan``, committing each as it lands.
 
     Parameters
     ----------
@@ -73,10 +135,10 @@ def run_batch(
         Called after each commit (tests use it to interrupt a batch at a known point).
     """
     cancel = cancel or threading.Event()
-    done = output.done_ids(batch_seed)
+    items, output, batch_seed = plan.items, plan.output, plan.batch_seed
+    done = set(plan.done)
     numbers = {item.id: number for number, item in enumerate(items, start=1)}
-    pending = [item for item in items if item.id not in done]
-    output.begin(batch_seed, spec, len(items))
+    pending = plan.pending
     failed: list[Outcome] = []
     made = 0
     started = time.monotonic()

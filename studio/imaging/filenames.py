@@ -20,6 +20,7 @@ _WINDOWS_RESERVED = re.compile(r"^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³]
 _FORBIDDEN = re.compile(r'[<>:"/\\|?*]')
 # Bidirectional overrides can make "gnp.exe" display as "exe.png"; they never belong in names.
 _BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f]")
+_NOT_SLUG = re.compile(r"[^a-z0-9_]+")
 _SUFFIX = re.compile(r"^\.[A-Za-z0-9]{1,16}$")
 
 
@@ -53,6 +54,43 @@ def sanitize_filename_part(text: str, max_length: int = DEFAULT_MAX_BYTES) -> st
     if _WINDOWS_RESERVED.match(cleaned.split(".")[0].rstrip(" ")):
         cleaned = _truncate_utf8("_" + cleaned, max_length).rstrip(" .")
     return cleaned
+
+
+def slug_filename_part(text: str, max_length: int = 60) -> str:
+    """Turn free text into a short, plain slug: ``"Red, BIG orb!"`` -> ``"red-big-orb"``.
+
+    For names a program will list, glob and pass around (batch images): only ``a-z``, ``0-9``,
+    ``-`` and ``_``, so no shell quoting, no spaces or commas, and the same name on every file
+    system whatever its case rules or encoding.
+
+    Parameters
+    ----------
+    text
+        Any text, typically a prompt.
+    max_length
+        Largest length of the result in characters (ASCII, so also in bytes).
+
+    Returns
+    -------
+    str
+        Letters folded to ASCII lower case (accents dropped), every other run of characters
+        one ``-``, no ``-``/``_`` at either end, cut at a word boundary where one is near, not a
+        reserved Windows device name, never empty (``"untitled"``).
+    """
+    if max_length < len(FALLBACK_NAME):
+        raise ValueError(f"max_length must be at least {len(FALLBACK_NAME)}, not {max_length}")
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    slug = _NOT_SLUG.sub("-", ascii_text.lower()).strip("-_")
+    if len(slug) > max_length:
+        cut = slug[:max_length]
+        # Prefer ending on a whole word unless that throws most of the room away.
+        word_end = cut.rfind("-", max_length // 2)
+        slug = (cut[:word_end] if word_end > 0 else cut).strip("-_")
+    if not slug:
+        return FALLBACK_NAME
+    if _WINDOWS_RESERVED.match(slug):
+        slug = f"{slug}_"
+    return slug
 
 
 def safe_export_path(folder: Path, stem: str, suffix: str) -> Path:

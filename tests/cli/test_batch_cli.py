@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import shlex
 import signal
 import subprocess
 import sys
@@ -146,3 +147,31 @@ def test_ray_is_never_imported_unless_asked(tmp_path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().splitlines()[-1] == "False"
+
+
+@pytest.mark.slow
+def test_the_resume_command_printed_after_ctrl_c_finishes_the_same_batch(tmp_path) -> None:
+    env = _batch_env(tmp_path)
+    out = tmp_path / "set"
+    options = ["--per-prompt", "2", "--seed", "4", "--size", "64x64"]
+    run = _studio("{red|blue} orb", *options, "-o", str(out), env=env)
+    assert run.stdout is not None
+    for line in run.stdout:
+        if line.startswith("committed "):
+            run.send_signal(signal.SIGINT)  # after the first image, as a person would
+            break
+    _out, err = run.communicate()
+    assert run.returncode == 130, err
+    resume = err.strip().splitlines()[-1].split("kept: ", 1)[1]
+    assert resume == f"studio batch -o {out} --resume"
+
+    resumed = subprocess.run(
+        [sys.executable, "-m", "studio", *shlex.split(resume)[1:]],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+    )
+    assert resumed.returncode == 0, resumed.stderr
+    # --per-prompt 2 came back from the output: four images, none made twice
+    assert "already there" in resumed.stderr and len(list(out.glob("*.png"))) == 4

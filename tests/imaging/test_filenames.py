@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from studio.imaging.filenames import (
     numbered_output_paths,
     safe_export_path,
     sanitize_filename_part,
+    slug_filename_part,
 )
 
 
@@ -105,3 +107,30 @@ def test_numbered_output_paths() -> None:
     assert numbered_output_paths(Path("cat"), 2) == [Path("cat.png"), Path("cat-2.png")]
     with pytest.raises(ValueError):
         numbered_output_paths(Path("cat.png"), 0)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Red, BIG  orb!", "red-big-orb"),
+        ("../../etc/passwd", "etc-passwd"),
+        ("été à la plage", "ete-a-la-plage"),
+        ("snake_case stays", "snake_case-stays"),
+        ("CON", "con_"),
+        ("nul", "nul_"),
+        ("con job", "con-job"),
+        ("🐱🐱", "untitled"),
+        ("", "untitled"),
+        ("--__--", "untitled"),
+        ("line\nbreak\x00\x1b[31m", "line-break-31m"),
+    ],
+)
+def test_slug_filename_part(text: str, expected: str) -> None:
+    assert slug_filename_part(text) == expected
+
+
+def test_slugs_are_bounded_and_end_on_a_word() -> None:
+    slug = slug_filename_part("a castle on a hill " * 30, max_length=60)
+    assert 30 <= len(slug) <= 60 and re.fullmatch(r"[a-z0-9_-]+", slug)
+    assert set(slug.split("-")) <= {"a", "castle", "on", "hill"}  # no word cut in half
+    assert len(slug_filename_part("x" * 500, max_length=40)) == 40
