@@ -133,7 +133,10 @@ def build_actions(window: QMainWindow, undo_stack: QUndoStack) -> WindowActions:
             tip="Pixel art on a palette from the canvas image (a new history entry)",
         ),
         lock_palette=_action(
-            window, "Lock Palette…", tip="Snap every new result and export to one palette"
+            window,
+            "Lock Palette…",
+            "Ctrl+Shift+L",
+            tip="Snap every new result and export to one palette",
         ),
         zoom_in=_action(window, "Zoom In", keys.ZoomIn, "Ctrl+="),
         zoom_out=_action(window, "Zoom Out", keys.ZoomOut),

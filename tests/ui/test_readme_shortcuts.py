@@ -46,3 +46,10 @@ def test_every_menu_shortcut_is_in_the_readme(window):
         if shortcuts and not any(_named(key) for key in shortcuts):
             missing.append(f"{action.text()} ({' or '.join(shortcuts)})")
     assert not missing, "README lacks: " + ", ".join(sorted(missing))
+
+
+def test_the_game_asset_actions_have_shortcuts(window):
+    # Issue 18: Lock Palette had none; every Image-menu tool of the game workflow is on the keys.
+    actions = {action.text(): action for action in _menu_actions(window)}
+    for name in ("Remove Background", "Pixelate…", "Lock Palette…", "Export Sprite Sheet…"):
+        assert not actions[name].shortcut().isEmpty(), name
