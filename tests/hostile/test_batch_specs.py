@@ -237,3 +237,13 @@ def test_a_bad_init_image_names_the_spec_file_and_line(tmp_path) -> None:
     context = SpecContext({}, 1, None, init_reader(tmp_path))
     message = _refused(text, "rows.csv", context)
     assert message.startswith("rows.csv, line 3") and "broken.png" in message
+
+
+def test_wildcards_in_subfolders_and_links_inside_the_folder_still_work(tmp_path) -> None:
+    folder = tmp_path / "cards"
+    (folder / "colours").mkdir(parents=True)
+    (folder / "colours" / "warm.txt").write_text("red\norange\n")
+    (folder / "warm.txt").symlink_to(folder / "colours" / "warm.txt")
+    lookup = wildcard_lookup(folder, tmp_path / "elsewhere")
+    drafts = parse_spec("__colours/warm__ __warm__\n", "set.txt", SpecContext({}, 1, lookup))
+    assert len(drafts) == 4 and drafts[0].request.prompt == "red red"
