@@ -16,7 +16,9 @@ row's cells override. ``init_image`` and ``mask_image`` name image files, read b
 The whole spec is bounded before anything is built (RELIABILITY 23): every row is typed and
 checked and every template counted first, and the images of the whole spec (prompts times
 ``batch_count``, which ``--per-prompt`` sets) must stay within
-:data:`~studio.domain.batch_template.MAX_EXPANSION`; only then are images read and requests made.
+:data:`~studio.domain.batch_template.MAX_EXPANSION`, and the work of building its prompts within
+:data:`~studio.domain.batch_template.MAX_BUILD_STEPS`; only then are images read and requests
+made.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from typing import Any
 from studio.domain.batch_fields import COLUMN_NAMES, IMAGE_FIELDS, check_columns, typed_values
 from studio.domain.batch_items import BatchDraft
 from studio.domain.batch_template import (
+    MAX_BUILD_STEPS,
     MAX_EXPANSION,
     Template,
     TemplateParser,
@@ -110,7 +113,7 @@ def parse_spec(text: str, source: str, context: SpecContext) -> list[BatchDraft]
     reader = {"csv": _csv_rows, "jsonl": _jsonl_rows, "template": _template_rows}[kind]
     parser = TemplateParser(context.wildcards)  # one parse of each wildcard for the whole spec
     rows: list[_Row] = []
-    total = 0
+    total = steps = 0
     for line, cells in reader(text, source):
         origin = f"{source}, line {line}"
         try:
@@ -119,6 +122,7 @@ def parse_spec(text: str, source: str, context: SpecContext) -> list[BatchDraft]
             raise InvalidRequestError(f"{origin}: {exc}") from None
         rows.append(row)
         total += row.images_made
+        steps += row.template.build_steps()
     if not rows:
         raise InvalidRequestError(f"{source}: no prompts in it; add a template or a row.")
     if total > MAX_EXPANSION:
@@ -126,6 +130,11 @@ def parse_spec(text: str, source: str, context: SpecContext) -> list[BatchDraft]
             f"{source}: makes {describe_count(total)} images (prompts times batch_count or "
             f"--per-prompt); one batch makes up to {MAX_EXPANSION:,}: split the spec or use "
             "[n] picks."
+        )
+    if steps > MAX_BUILD_STEPS:
+        raise InvalidRequestError(
+            f"{source}: its templates take {describe_count(steps)} steps to build, more than "
+            f"{MAX_BUILD_STEPS:,}; remove empty groups or split the spec."
         )
     return _build(rows, context)
 

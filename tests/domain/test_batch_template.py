@@ -156,7 +156,9 @@ def test_init_and_mask_images_are_read_once_per_spec() -> None:
     text = "prompt,init_image,mask_image\n{a|b},in.png,m.png\nc,in.png,\n"
     drafts = parse_spec(text, "e.csv", SpecContext({}, 0, None, read))
     assert [d.request.init_image for d in drafts] == [b"init_image:in.png"] * 3
-    assert drafts[0].request.mask_image == b"mask_image:m.png" and drafts[2].request.mask_image is None
+    assert (
+        drafts[0].request.mask_image == b"mask_image:m.png" and drafts[2].request.mask_image is None
+    )
     assert sorted(reads) == [("in.png", "init_image"), ("m.png", "mask_image")]
 
 

@@ -84,6 +84,14 @@ def test_a_row_batch_count_counts_towards_the_cap() -> None:
     assert "big.csv" in _refused(text, "big.csv")
 
 
+def test_empty_groups_cannot_make_a_small_count_slow() -> None:
+    # 65,536 prompts of 20,000 empty groups each: nothing long, but 10**9 steps to build.
+    with pytest.raises(TemplateError, match="too many to build"):
+        expand_template("{}" * 20_000 + "{a|b}" * 16)
+    line = "{}" * 2_000 + "{a|b}" * 10  # 1,024 prompts of 2,000 steps: fine alone
+    assert _refused(f"{line}\n" * 10, "slow.txt").startswith("slow.txt: its templates take")
+
+
 def test_a_pick_of_one_among_two_to_the_forty_builds_only_that_one() -> None:
     prompts = expand_template("{" + "{a|b}" * 40 + "}[1]", seed=3)
     assert len(prompts) == 1 and len(prompts[0]) == 40
