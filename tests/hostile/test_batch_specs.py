@@ -255,3 +255,11 @@ def test_wildcards_in_subfolders_and_links_inside_the_folder_still_work(tmp_path
     lookup = wildcard_lookup(folder, tmp_path / "elsewhere")
     drafts = parse_spec("__colours/warm__ __warm__\n", "set.txt", SpecContext({}, 1, lookup))
     assert len(drafts) == 4 and drafts[0].request.prompt == "red red"
+
+
+def test_per_prompt_past_the_cap_is_one_line_from_the_command(capsys) -> None:
+    assert main(["batch", "{a|b}" * 16, "--per-prompt", "100", "--dry-run"]) == 1
+    err = capsys.readouterr().err.strip()
+    assert (
+        err.startswith("studio batch: error: template: makes 6,553,600 images") and "\n" not in err
+    )
