@@ -8,10 +8,10 @@ import sys
 import threading
 from pathlib import Path
 
+from studio.cli.batch_inputs import init_reader, read_spec, wildcard_lookup
 from studio.cli.engine import open_engine
 from studio.domain.batch_items import BatchItem, build_items
-from studio.domain.batch_spec import SpecContext, parse_spec, spec_kind
-from studio.domain.batch_template import WildcardLookup
+from studio.domain.batch_spec import SpecContext, parse_spec
 from studio.domain.errors import InvalidRequestError, JobCancelled
 from studio.domain.requests import parse_size, random_seed
 from studio.domain.samplers import canonical_sampler_name
@@ -80,10 +80,11 @@ def run(args: argparse.Namespace) -> int:
         stored = output.stored() if output is not None else None
         args = _batch_options(args, stored)
         seed = _batch_seed(args, stored, output)
-        text, source, base = _read_spec(args.spec)
+        text, source, base = read_spec(args.spec)
         engine, defaults = _engine_and_defaults(args)
         try:
-            context = SpecContext(defaults, seed, _wildcard_lookup(args, base), _init_reader(base))
+            lookup = wildcard_lookup(args.wildcards, base)
+            context = SpecContext(defaults, seed, lookup, init_reader(base))
             items = build_items(parse_spec(text, source, context), seed)
             _check_same_items(args, stored, items)
             if args.dry_run:
@@ -154,20 +155,6 @@ def _interrupt_handler(cancel: threading.Event, *, at_once: bool):
             raise KeyboardInterrupt
 
     return handler
-
-
-def _read_spec(spec: str) -> tuple[str, str, Path | None]:
-    """(text, name for messages and kind, folder the spec's relative paths start from)."""
-    path = Path(spec)
-    looks_like_file = spec_kind(spec) != "template" or spec.lower().endswith(".txt")
-    if looks_like_file:
-        try:
-            return path.read_text(encoding="utf-8"), path.name, path.parent
-        except FileNotFoundError:
-            raise InvalidRequestError(f"Spec file {path} does not exist.") from None
-        except (OSError, UnicodeDecodeError) as exc:
-            raise InvalidRequestError(f"Spec file {path} cannot be read as text: {exc}") from None
-    return spec, "template", None
 
 
 def _open_output(path: Path):
@@ -256,40 +243,6 @@ def _engine_and_defaults(args: argparse.Namespace):
         engine.close()
         return None, defaults
     return engine, defaults
-
-
-def _wildcard_lookup(args: argparse.Namespace, spec_folder: Path | None) -> WildcardLookup:
-    folders = [args.wildcards] if args.wildcards else []
-    base = spec_folder if spec_folder is not None else Path.cwd()
-    folders += [base, base / "wildcards"]
-
-    def lookup(name: str) -> list[str]:
-        for folder in folders:
-            candidate = folder / f"{name}.txt"
-            if candidate.is_file():
-                try:
-                    return candidate.read_text(encoding="utf-8").splitlines()
-                except (OSError, UnicodeDecodeError) as exc:
-                    raise InvalidRequestError(f"Wildcard file {candidate}: {exc}") from None
-        where = ", ".join(str(folder) for folder in folders)
-        raise InvalidRequestError(
-            f"no {name}.txt for __{name}__ in {where}; add it or --wildcards DIR"
-        )
-
-    return lookup
-
-
-def _init_reader(spec_folder: Path | None):
-    def read(relative: str) -> bytes:
-        from studio.imaging.decode import load_pixels
-        from studio.imaging.png import encode_png
-
-        path = Path(relative)
-        if not path.is_absolute() and spec_folder is not None:
-            path = spec_folder / path
-        return encode_png(load_pixels(path, mode="RGB"))
-
-    return read
 
 
 def _preview(items: list[BatchItem], seed: int, *, chosen_here: bool) -> int:

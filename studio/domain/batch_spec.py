@@ -10,7 +10,15 @@ A spec is text and a name to quote in messages; the caller reads the file. Every
 - A JSONL spec: one JSON object per line with the same keys.
 
 In rows too the prompt may be a template; the command line's options are the defaults that a
-row's cells override. ``init_image`` names an image file, read by the caller's ``read_init``.
+row's cells override. ``init_image`` and ``mask_image`` name image files, read by the caller's
+``read_init``.
+
+The whole spec is bounded before anything is built (RELIABILITY 23): every row is typed and
+checked and every template counted first, and the images of the whole spec (prompts times
+``batch_count``, which ``--per-prompt`` sets) must stay within
+:data:`~studio.domain.batch_template.MAX_EXPANSION`, and the work of building its prompts within
+:data:`~studio.domain.batch_template.MAX_BUILD_STEPS`; only then are images read and requests
+made.
 """
 
 from __future__ import annotations
@@ -19,24 +27,39 @@ import csv
 import io
 import json
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, replace
 from typing import Any
 
+from studio.domain.batch_fields import COLUMN_NAMES, IMAGE_FIELDS, check_columns, typed_values
 from studio.domain.batch_items import BatchDraft
-from studio.domain.batch_template import WildcardLookup, parse_template
-from studio.domain.errors import InvalidRequestError
-from studio.domain.requests import GenerationRequest, parse_size
+from studio.domain.batch_template import (
+    MAX_BUILD_STEPS,
+    MAX_EXPANSION,
+    Template,
+    TemplateParser,
+    WildcardLookup,
+    describe_count,
+)
+from studio.domain.errors import InvalidRequestError, StudioError
+from studio.domain.json_depth import nesting_exceeds
+from studio.domain.requests import GenerationRequest
+
+__all__ = [
+    "COLUMN_NAMES",
+    "ROW_SUFFIXES",
+    "InitReader",
+    "SpecContext",
+    "parse_spec",
+    "spec_kind",
+]
 
 ROW_SUFFIXES = (".csv", ".jsonl")
-_INTS = {"steps", "width", "height", "seed", "batch_count"}
-_FLOATS = {"cfg_scale", "strength"}
-_BOOLS = {"transparent_background"}
-_TRUE, _FALSE = {"1", "true", "yes", "y"}, {"0", "false", "no", "n", ""}
-FIELD_NAMES = tuple(f.name for f in fields(GenerationRequest))
-COLUMN_NAMES = (*FIELD_NAMES, "size")
+# A row is one flat object; checked before json.loads, whose recursion a deep row would exhaust.
+MAX_ROW_DEPTH = 2
 
-InitReader = Callable[[str], bytes]
-"""Returns the PNG bytes of the init image a row names (a path relative to the spec)."""
+InitReader = Callable[[str, str], bytes]
+"""``(path, field)`` -> PNG bytes of the image a row names for ``init_image`` or ``mask_image``
+(a path relative to the spec); raises a :class:`StudioError` naming the file."""
 
 
 @dataclass(frozen=True)
@@ -47,6 +70,18 @@ class SpecContext:
     batch_seed: int
     wildcards: WildcardLookup | None = None
     read_init: InitReader | None = None
+
+
+@dataclass(frozen=True)
+class _Row:
+    origin: str
+    template: Template
+    request: GenerationRequest  # checked, with empty placeholders where images will go
+    images: Mapping[str, str]  # field -> the path the row gave
+
+    @property
+    def images_made(self) -> int:
+        return self.template.count() * self.request.batch_count
 
 
 def spec_kind(name: str) -> str:
@@ -71,19 +106,81 @@ def parse_spec(text: str, source: str, context: SpecContext) -> list[BatchDraft]
     Raises
     ------
     InvalidRequestError
-        ``"<source>, line N: <what is wrong and what to do>"``; nothing is then run.
+        ``"<source>, line N: <what is wrong and what to do>"``, or ``"<source>: ..."`` when the
+        whole spec makes too many images; nothing is then run.
     """
     kind = spec_kind(source)
-    rows = {"csv": _csv_rows, "jsonl": _jsonl_rows, "template": _template_rows}[kind]
-    drafts: list[BatchDraft] = []
-    for line, row in rows(text, source):
+    reader = {"csv": _csv_rows, "jsonl": _jsonl_rows, "template": _template_rows}[kind]
+    parser = TemplateParser(context.wildcards)  # one parse of each wildcard for the whole spec
+    rows: list[_Row] = []
+    total = steps = 0
+    for line, cells in reader(text, source):
         origin = f"{source}, line {line}"
         try:
-            drafts.extend(_drafts(row, origin, context))
+            row = _prepare(cells, origin, context, parser)
         except InvalidRequestError as exc:
             raise InvalidRequestError(f"{origin}: {exc}") from None
-    if not drafts:
+        rows.append(row)
+        total += row.images_made
+        steps += row.template.build_steps()
+    if not rows:
         raise InvalidRequestError(f"{source}: no prompts in it; add a template or a row.")
+    if total > MAX_EXPANSION:
+        raise InvalidRequestError(
+            f"{source}: makes {describe_count(total)} images (prompts times batch_count or "
+            f"--per-prompt); one batch makes up to {MAX_EXPANSION:,}: split the spec or use "
+            "[n] picks."
+        )
+    if steps > MAX_BUILD_STEPS:
+        raise InvalidRequestError(
+            f"{source}: its templates take {describe_count(steps)} steps to build, more than "
+            f"{MAX_BUILD_STEPS:,}; remove empty groups or split the spec."
+        )
+    return _build(rows, context)
+
+
+def _prepare(
+    cells: Mapping[str, Any], origin: str, context: SpecContext, parser: TemplateParser
+) -> _Row:
+    """Type and check a row and count its template, reading no image yet."""
+    values = dict(context.defaults)
+    images: dict[str, str] = {}
+    prompt = ""
+    for name, raw in cells.items():
+        typed = typed_values(name, raw)
+        if name == "prompt":
+            prompt = typed["prompt"]
+        elif name in IMAGE_FIELDS:
+            if context.read_init is None:
+                raise InvalidRequestError(f"{name}: images are not available here.")
+            images.update(typed)
+        else:
+            values.update(typed)
+    placeholders = dict.fromkeys(images, b"")
+    try:
+        request = GenerationRequest(prompt="", **values, **placeholders)
+    except TypeError as exc:
+        raise InvalidRequestError(f"a value has the wrong type ({exc}).") from None
+    return _Row(origin, parser.parse(prompt), request, images)
+
+
+def _build(rows: list[_Row], context: SpecContext) -> list[BatchDraft]:
+    read: dict[tuple[str, str], bytes] = {}  # each image file is read once per spec
+    drafts: list[BatchDraft] = []
+    for row in rows:
+        try:
+            images = {}
+            for name, path in row.images.items():
+                assert context.read_init is not None
+                if (path, name) not in read:
+                    read[path, name] = context.read_init(path, name)
+                images[name] = read[path, name]
+            base = replace(row.request, **images) if images else row.request
+            prompts = row.template.expand(context.batch_seed)
+            drafts.extend(BatchDraft(replace(base, prompt=p), row.origin) for p in prompts)
+        except StudioError as exc:
+            # An unreadable init image names its file; the row's place is added here.
+            raise InvalidRequestError(f"{row.origin}: {exc}") from None
     return drafts
 
 
@@ -96,13 +193,22 @@ def _template_rows(text: str, source: str) -> Iterator[tuple[int, dict[str, Any]
 
 def _csv_rows(text: str, source: str) -> Iterator[tuple[int, dict[str, Any]]]:
     reader = csv.reader(io.StringIO(text))
-    header = next(reader, None)
-    if header is None:
-        return
-    names = [name.strip() for name in header]
-    _check_columns(names, f"{source}, line 1")
-    for cells in reader:
+    names: list[str] | None = None
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            # A cell past csv's field limit (128 KB) is almost always an unclosed quote.
+            raise InvalidRequestError(
+                f"{source}, line {reader.line_num}: {exc}; check for an unclosed quote."
+            ) from None
         line = reader.line_num
+        if names is None:
+            names = [name.strip() for name in cells]
+            check_columns(names, f"{source}, line {line}")
+            continue
         if not any(cell.strip() for cell in cells):
             continue
         if len(cells) > len(names):
@@ -117,69 +223,24 @@ def _jsonl_rows(text: str, source: str) -> Iterator[tuple[int, dict[str, Any]]]:
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
+        where = f"{source}, line {number}"
+        if nesting_exceeds(line, MAX_ROW_DEPTH):
+            raise InvalidRequestError(
+                f"{where}: nests lists or objects inside the row; write one flat object, like "
+                '{"prompt": "red potion", "steps": 20}.'
+            )
         try:
             row = json.loads(line)
         except json.JSONDecodeError as exc:
             raise InvalidRequestError(
-                f"{source}, line {number}: not JSON ({exc.msg}); write one object per line."
+                f"{where}: not JSON ({exc.msg}); write one object per line."
             ) from None
+        except (ValueError, RecursionError):
+            # ValueError: an integer past Python's digit limit (4300), which json.loads refuses.
+            raise InvalidRequestError(f"{where}: a number is too long; check the row.") from None
         if not isinstance(row, dict):
             raise InvalidRequestError(
-                f"{source}, line {number}: a JSON object is needed, like "
-                '{"prompt": "red potion", "steps": 20}.'
+                f'{where}: a JSON object is needed, like {{"prompt": "red potion", "steps": 20}}.'
             )
-        _check_columns(list(row), f"{source}, line {number}")
+        check_columns(list(row), where)
         yield number, {key: value for key, value in row.items() if value is not None}
-
-
-def _check_columns(names: list[str], where: str) -> None:
-    unknown = [name for name in names if name not in COLUMN_NAMES]
-    if unknown:
-        raise InvalidRequestError(
-            f"{where}: unknown field {unknown[0]!r}; use {', '.join(COLUMN_NAMES)}."
-        )
-    if "prompt" not in names:
-        raise InvalidRequestError(f"{where}: no 'prompt' field; every row needs a prompt.")
-
-
-def _drafts(row: dict[str, Any], origin: str, context: SpecContext) -> list[BatchDraft]:
-    values = dict(context.defaults)
-    for name, raw in row.items():
-        if name == "size":
-            values["width"], values["height"] = parse_size(str(raw))
-        elif name == "init_image":
-            if context.read_init is None:
-                raise InvalidRequestError("init images are not available here.")
-            values["init_image"] = context.read_init(str(raw))
-        else:
-            values[name] = _typed(name, raw)
-    template = parse_template(str(values.pop("prompt", "")), context.wildcards)
-    drafts = []
-    for prompt in template.expand(context.batch_seed):
-        try:
-            request = GenerationRequest(prompt=prompt, **values)
-        except TypeError as exc:
-            raise InvalidRequestError(f"a value has the wrong type ({exc}).") from None
-        drafts.append(BatchDraft(request, origin))
-    return drafts
-
-
-def _typed(name: str, raw: Any) -> Any:
-    if name in _BOOLS:
-        if isinstance(raw, bool):
-            return raw
-        if isinstance(raw, str) and raw.strip().lower() in _TRUE | _FALSE:
-            return raw.strip().lower() in _TRUE
-        raise InvalidRequestError(f"{name} {raw!r} is not yes or no (true/false, 1/0).")
-    if name not in _INTS | _FLOATS:
-        if not isinstance(raw, str):
-            raise InvalidRequestError(f"{name} must be text, not {raw!r}.")
-        return raw
-    kind = int if name in _INTS else float
-    if isinstance(raw, bool) or (kind is int and isinstance(raw, float) and not raw.is_integer()):
-        raise InvalidRequestError(f"{name} must be a {'whole ' if kind is int else ''}number.")
-    try:
-        return kind(raw.strip() if isinstance(raw, str) else raw)
-    except (TypeError, ValueError):
-        what = "a whole number" if kind is int else "a number"
-        raise InvalidRequestError(f"{name} {raw!r} is not {what}.") from None

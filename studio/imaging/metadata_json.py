@@ -8,15 +8,15 @@ can hit Python's recursion limit.
 from __future__ import annotations
 
 import json
-import re
 
 from studio.domain.errors import MetadataError
+from studio.domain.json_depth import nesting_exceeds
 
 MAX_JSON_CHARS = 1_000_000
 # Studio recipes nest 3 deep and ComfyUI graphs 4-5; 64 leaves room for any honest tool.
 MAX_JSON_DEPTH = 64
 
-_STRUCTURAL = re.compile(r'[\[\]{}"\\]')
+__all__ = ["MAX_JSON_CHARS", "MAX_JSON_DEPTH", "load_metadata_json", "nesting_exceeds"]
 
 
 def load_metadata_json(text: str, *, what: str, max_chars: int = MAX_JSON_CHARS) -> object:
@@ -50,34 +50,3 @@ def load_metadata_json(text: str, *, what: str, max_chars: int = MAX_JSON_CHARS)
     except (ValueError, RecursionError):
         # ValueError also covers integers longer than Python's digit limit.
         raise MetadataError(f"metadata unreadable: {what} is not valid JSON.") from None
-
-
-def nesting_exceeds(text: str, limit: int) -> bool:
-    """Whether JSON ``text`` opens more than ``limit`` arrays/objects inside one another.
-
-    Brackets inside strings do not count. One pass over the structural characters only.
-    """
-    if text.count("[") + text.count("{") <= limit:
-        return False  # too few brackets to nest that deep: skip the scan (the common case)
-    depth = 0
-    in_string = False
-    escaped_until = -1
-    for match in _STRUCTURAL.finditer(text):
-        index = match.start()
-        if index < escaped_until:
-            continue
-        char = match.group()
-        if in_string:
-            if char == "\\":
-                escaped_until = index + 2
-            elif char == '"':
-                in_string = False
-        elif char == '"':
-            in_string = True
-        elif char in "[{":
-            depth += 1
-            if depth > limit:
-                return True
-        elif char in "]}":
-            depth -= 1
-    return False

@@ -111,3 +111,75 @@ def test_bad_specs_are_one_line_naming_file_and_line(name: str, text: str, messa
     with pytest.raises(InvalidRequestError) as caught:
         parse_spec(text, name, SpecContext({}, 0))
     assert str(caught.value).startswith(message) and "\n" not in str(caught.value)
+
+
+def test_every_request_field_is_a_spec_column_but_outpaint() -> None:
+    from dataclasses import fields
+
+    from studio.domain.batch_fields import COLUMN_NAMES, NOT_IN_SPECS
+    from studio.domain.requests import GenerationRequest
+
+    names = {item.name for item in fields(GenerationRequest)}
+    assert set(COLUMN_NAMES) == (names - set(NOT_IN_SPECS)) | {"size"}
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("v.csv", "prompt,variation_seed,variation_strength,tile_x,mask_blur\nb,7,0.25,yes,8\n"),
+        (
+            "v.jsonl",
+            '{"prompt": "b", "variation_seed": 7, "variation_strength": 0.25, "tile_x": true, '
+            '"mask_blur": 8}\n',
+        ),
+        (
+            "v.jsonl",
+            '{"prompt": "b", "variation_seed": "7", "variation_strength": "0.25", '
+            '"tile_x": "yes", "mask_blur": "8"}\n',
+        ),
+    ],
+)
+def test_variations_and_edit_fields_are_settable_from_rows(name: str, text: str) -> None:
+    (draft,) = parse_spec(text, name, SpecContext({}, 0))
+    request = draft.request
+    assert (request.variation_seed, request.variation_strength) == (7, 0.25)
+    assert request.tile_x is True and request.mask_blur == 8
+
+
+def test_init_and_mask_images_are_read_once_per_spec() -> None:
+    reads: list[tuple[str, str]] = []
+
+    def read(path: str, field: str) -> bytes:
+        reads.append((path, field))
+        return f"{field}:{path}".encode()
+
+    text = "prompt,init_image,mask_image\n{a|b},in.png,m.png\nc,in.png,\n"
+    drafts = parse_spec(text, "e.csv", SpecContext({}, 0, None, read))
+    assert [d.request.init_image for d in drafts] == [b"init_image:in.png"] * 3
+    assert (
+        drafts[0].request.mask_image == b"mask_image:m.png" and drafts[2].request.mask_image is None
+    )
+    assert sorted(reads) == [("in.png", "init_image"), ("m.png", "mask_image")]
+
+
+def test_a_wildcard_reused_deeper_still_counts_its_nesting() -> None:
+    deep = "{" * 30 + "x" + "}" * 30  # fine on its own: 30 groups inside the wildcard
+    lookup = {"deep": [deep], "wrap": ["{__deep__}"]}.__getitem__
+    assert expand_template("__deep__ __deep__", wildcards=lookup) == ["x x"]
+    with pytest.raises(TemplateError, match="nest more than"):
+        expand_template("__deep__ {{__wrap__}}", wildcards=lookup)
+
+
+def test_an_error_inside_a_wildcard_names_the_wildcard_and_its_line() -> None:
+    lookup = {"bad": ["# note", "fine", "{oops"]}.__getitem__
+    with pytest.raises(TemplateError, match=r"wildcard __bad__ line 3"):
+        expand_template("__bad__", wildcards=lookup)
+
+
+def test_expansion_is_deterministic_and_shared_by_dry_run_and_run() -> None:
+    # ``studio batch --dry-run`` and the real run both call parse_spec: the same spec and
+    # seed give the same prompts in the same order, picks included.
+    text = "{a|b|c|d}[2] {x|y}\n{p|q|r}[1] gem\n"
+    first = [d.request.prompt for d in parse_spec(text, "s.txt", SpecContext({}, 9))]
+    again = [d.request.prompt for d in parse_spec(text, "s.txt", SpecContext({}, 9))]
+    assert first == again and len(first) == 5

@@ -1,0 +1,159 @@
+"""The columns of a CSV / JSONL batch spec and the type of each, read off the request itself.
+
+Every field of :class:`~studio.domain.requests.GenerationRequest` is a column, typed from the
+dataclass's annotations (``int | None`` is a whole number, ``bytes`` an image path...), so a
+field added to the request is settable from a spec without a second list to keep in step.
+Numbers are sized before ``int()``/``float()`` see them: Python refuses integers of more than
+4300 digits with a ValueError, and a huge number would only be refused by range afterwards.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import fields
+from typing import Any, get_args, get_type_hints
+
+from studio.domain.errors import InvalidRequestError
+from studio.domain.requests import GenerationRequest, parse_size
+
+MAX_NUMBER_CHARS = 32
+"""Longest number (or size) a cell may hold; every valid value is far shorter."""
+
+# Fields that a spec cannot set, and why: outpainting grows the init image, which a path in a
+# row cannot express; ``studio edit --outpaint`` does it.
+NOT_IN_SPECS = {
+    "outpaint": "outpaint grows the image first: use studio edit --outpaint for it",
+    "outpaint_fill": "outpaint grows the image first: use studio edit --outpaint for it",
+}
+_TRUE, _FALSE = {"1", "true", "yes", "y"}, {"0", "false", "no", "n", ""}
+_SHOWN = 40
+
+
+def _text(name: str, raw: Any) -> str:
+    if not isinstance(raw, str):
+        raise InvalidRequestError(f"{name} must be text, not {_shown(raw)}.")
+    return raw
+
+
+def _image_path(name: str, raw: Any) -> str:
+    path = _text(name, raw).strip()
+    if not path:
+        raise InvalidRequestError(f"{name} is empty; name an image file.")
+    return path
+
+
+def _yes_no(name: str, raw: Any) -> bool:
+    if isinstance(raw, bool):
+        return raw
+    if isinstance(raw, str) and raw.strip().lower() in _TRUE | _FALSE:
+        return raw.strip().lower() in _TRUE
+    raise InvalidRequestError(f"{name} {_shown(raw)} is not yes or no (true/false, 1/0).")
+
+
+def _whole(name: str, raw: Any) -> int:
+    if isinstance(raw, bool):
+        raise InvalidRequestError(f"{name} must be a whole number.")
+    if isinstance(raw, float):
+        if not raw.is_integer():
+            raise InvalidRequestError(f"{name} must be a whole number.")
+        raw = int(raw)
+    if isinstance(raw, str):
+        text = _number_text(name, raw, "a whole number")
+        try:
+            raw = int(text)
+        except ValueError:
+            raise InvalidRequestError(f"{name} {_shown(raw)} is not a whole number.") from None
+    if not isinstance(raw, int):
+        raise InvalidRequestError(f"{name} {_shown(raw)} is not a whole number.")
+    if abs(raw) >= 10**MAX_NUMBER_CHARS:
+        raise InvalidRequestError(f"{name} is {len(str(abs(raw)))} digits long; far too large.")
+    return raw
+
+
+def _number(name: str, raw: Any) -> float:
+    if isinstance(raw, str):
+        text = _number_text(name, raw, "a number")
+        try:
+            raw = float(text)
+        except ValueError:
+            raise InvalidRequestError(f"{name} {_shown(raw)} is not a number.") from None
+    if isinstance(raw, bool) or not isinstance(raw, int | float):
+        raise InvalidRequestError(f"{name} {_shown(raw)} is not a number.")
+    if isinstance(raw, int) and abs(raw) >= 10**MAX_NUMBER_CHARS:
+        raise InvalidRequestError(f"{name} is {len(str(abs(raw)))} digits long; far too large.")
+    value = float(raw)
+    if not math.isfinite(value):
+        raise InvalidRequestError(f"{name} {_shown(raw)} is not a finite number.")
+    return value
+
+
+def _number_text(name: str, raw: str, what: str) -> str:
+    text = raw.strip()
+    if len(text) > MAX_NUMBER_CHARS:
+        raise InvalidRequestError(
+            f"{name} holds {len(text):,} characters, too long for {what}; check the cell."
+        )
+    return text
+
+
+_CONVERTERS: dict[type, Callable[[str, Any], Any]] = {
+    str: _text,
+    bool: _yes_no,
+    int: _whole,
+    float: _number,
+    bytes: _image_path,
+}
+
+
+def _field_converters() -> dict[str, Callable[[str, Any], Any]]:
+    hints = get_type_hints(GenerationRequest)
+    converters = {}
+    for item in fields(GenerationRequest):
+        kinds = [kind for kind in get_args(hints[item.name]) if kind is not type(None)]
+        kind = kinds[0] if len(kinds) == 1 else hints[item.name]  # ``X | None`` -> X
+        if item.name not in NOT_IN_SPECS and kind in _CONVERTERS:
+            converters[item.name] = _CONVERTERS[kind]
+    return converters
+
+
+_FIELDS = _field_converters()
+IMAGE_FIELDS = tuple(name for name, convert in _FIELDS.items() if convert is _image_path)
+"""Columns that name an image file (read by the caller, relative to the spec)."""
+COLUMN_NAMES = (*_FIELDS, "size")
+"""Every column a spec may have: the request's fields, and ``size`` as ``WxH``."""
+
+
+def typed_values(name: str, raw: Any) -> dict[str, Any]:
+    """The request values a cell gives: ``{name: value}``, or width and height for ``size``.
+
+    Image fields give the path as text; the caller reads it.
+
+    Raises
+    ------
+    InvalidRequestError
+        One line naming the column and what to write instead.
+    """
+    if name == "size":
+        text = _number_text(name, _text(name, raw), "a size")
+        width, height = parse_size(text)
+        return {"width": width, "height": height}
+    return {name: _FIELDS[name](name, raw)}
+
+
+def check_columns(names: list[str], where: str) -> None:
+    """Refuse a header (or a JSON row's keys) with an unknown column or no ``prompt``."""
+    for name in names:
+        if name in NOT_IN_SPECS:
+            raise InvalidRequestError(f"{where}: {name}: {NOT_IN_SPECS[name]}.")
+        if name not in COLUMN_NAMES:
+            raise InvalidRequestError(
+                f"{where}: unknown field {_shown(name)}; use {', '.join(COLUMN_NAMES)}."
+            )
+    if "prompt" not in names:
+        raise InvalidRequestError(f"{where}: no 'prompt' field; every row needs a prompt.")
+
+
+def _shown(raw: Any) -> str:
+    text = repr(raw)
+    return text if len(text) <= _SHOWN else text[: _SHOWN - 3] + "..."
