@@ -21,10 +21,10 @@ MAX_NUMBER_CHARS = 32
 """Longest number (or size) a cell may hold; every valid value is far shorter."""
 
 # Fields that a spec cannot set, and why: outpainting grows the init image, which a path in a
-# row cannot express; ``studio edit --outpaint`` does it.
+# row cannot express; ``studio generate --init IMAGE --outpaint`` does it.
 NOT_IN_SPECS = {
-    "outpaint": "outpaint grows the image first: use studio edit --outpaint for it",
-    "outpaint_fill": "outpaint grows the image first: use studio edit --outpaint for it",
+    "outpaint": "outpaint grows the image first: use studio generate --init IMAGE --outpaint for it",
+    "outpaint_fill": "outpaint grows the image first: use studio generate --init IMAGE --outpaint for it",
 }
 _TRUE, _FALSE = {"1", "true", "yes", "y"}, {"0", "false", "no", "n", ""}
 _SHOWN = 40
