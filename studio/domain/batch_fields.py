@@ -22,10 +22,8 @@ MAX_NUMBER_CHARS = 32
 
 # Fields that a spec cannot set, and why: outpainting grows the init image, which a path in a
 # row cannot express; ``studio generate --init IMAGE --outpaint`` does it.
-NOT_IN_SPECS = {
-    "outpaint": "outpaint grows the image first: use studio generate --init IMAGE --outpaint for it",
-    "outpaint_fill": "outpaint grows the image first: use studio generate --init IMAGE --outpaint for it",
-}
+_OUTPAINT = "outpaint grows the image first: use studio generate --init IMAGE --outpaint for it"
+NOT_IN_SPECS = {"outpaint": _OUTPAINT, "outpaint_fill": _OUTPAINT}
 _TRUE, _FALSE = {"1", "true", "yes", "y"}, {"0", "false", "no", "n", ""}
 _SHOWN = 40
 
