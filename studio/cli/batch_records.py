@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from studio.domain.errors import OutputError
+from studio.domain.files import read_user_bytes
 from studio.imaging.metadata_json import nesting_exceeds
 
 MANIFEST = "manifest.jsonl"
@@ -208,29 +209,14 @@ def read_owned(folder: Path, name: str, max_bytes: int, advice=lambda: "") -> by
         message names it and ends with ``advice()``.
     """
     path = folder / name
-    try:
-        descriptor = os.open(path, os.O_RDONLY | _NO_FOLLOW | _NON_BLOCK)
-    except FileNotFoundError:
+    if not os.path.lexists(path):
         return None
-    except OSError as exc:
-        raise OutputError(f"{path} {_what_is_there(path, exc)}; {advice()}") from None
     try:
-        status = os.fstat(descriptor)
-        if not stat.S_ISREG(status.st_mode):
-            raise OutputError(f"{path} {_kind(status.st_mode)}; {advice()}")
-        if status.st_size > max_bytes:
-            raise OutputError(
-                f"{path} is larger than {max_bytes >> 20} MB, more than a batch writes; {advice()}"
-            )
-        with os.fdopen(descriptor, "rb", closefd=False) as stream:
-            data = stream.read(max_bytes + 1)
-    except OSError as exc:
-        raise OutputError(f"Cannot read {path}: {exc.strerror or exc}; {advice()}") from None
-    finally:
-        os.close(descriptor)
-    if len(data) > max_bytes:
-        raise OutputError(f"{path} grew past {max_bytes >> 20} MB while read; {advice()}")
-    return data
+        return read_user_bytes(
+            path, max_bytes=max_bytes, what="batch file", error=OutputError, follow_symlinks=False
+        )
+    except OutputError as exc:
+        raise OutputError(f"{str(exc).rstrip('.')}; {advice()}") from None
 
 
 def append_owned(folder: Path, name: str, data: bytes) -> None:

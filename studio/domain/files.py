@@ -47,8 +47,17 @@ def require_regular_file(path: Path | str, error: type[Exception]) -> None:
         raise error(f"{name} is {kind}, not a file: choose a regular file instead.")
 
 
+_NON_BLOCK = getattr(os, "O_NONBLOCK", 0)
+_NO_FOLLOW = getattr(os, "O_NOFOLLOW", 0)
+
+
 def read_user_bytes(
-    path: Path | str, *, max_bytes: int, what: str, error: type[Exception]
+    path: Path | str,
+    *,
+    max_bytes: int,
+    what: str,
+    error: type[Exception],
+    follow_symlinks: bool = True,
 ) -> bytes:
     """Read a file the user named, refusing anything that could hang or exhaust memory.
 
@@ -67,6 +76,9 @@ def read_user_bytes(
         What the file is for, for the message (``"wildcard file"``, ``"batch spec"``).
     error
         The :class:`~studio.domain.errors.StudioError` subclass to raise.
+    follow_symlinks
+        ``False`` for a file Studio itself wrote in a folder (a batch's manifest): a symlink
+        planted in its place is refused, not read through (``O_NOFOLLOW``).
 
     Raises
     ------
@@ -74,14 +86,20 @@ def read_user_bytes(
         One line naming the file and what to do.
     """
     shown = str(path)
-    require_regular_file(path, error)
+    if follow_symlinks:
+        require_regular_file(path, error)
+    flags = os.O_RDONLY | _NON_BLOCK | (0 if follow_symlinks else _NO_FOLLOW)
     try:
-        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        descriptor = os.open(path, flags)
     except IsADirectoryError:
         raise error(f"{shown} is a folder; name a {what} instead.") from None
     except FileNotFoundError:
         raise error(f"{shown} does not exist; check the {what}'s path.") from None
     except OSError as exc:
+        if not follow_symlinks and os.path.islink(path):
+            raise error(
+                f"{shown} is a symbolic link, which Studio does not read through."
+            ) from None
         raise error(f"Cannot read {what} {shown}: {exc.strerror or exc}.") from None
     try:
         status = os.fstat(descriptor)

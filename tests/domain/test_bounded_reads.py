@@ -65,3 +65,20 @@ def test_the_limit_is_inclusive(tmp_path):
     assert read_user_bytes(path, max_bytes=10, what="file", error=InvalidRequestError) == b"x" * 10
     with pytest.raises(InvalidRequestError):
         read_user_bytes(path, max_bytes=9, what="file", error=InvalidRequestError)
+
+
+def test_a_file_studio_wrote_is_not_read_through_a_planted_symlink(tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("outside")
+    planted = tmp_path / "out" / "manifest.jsonl"
+    planted.parent.mkdir()
+    planted.symlink_to(secret)
+    with pytest.raises(InvalidRequestError, match="symbolic link"):
+        read_user_bytes(
+            planted,
+            max_bytes=100,
+            what="manifest",
+            error=InvalidRequestError,
+            follow_symlinks=False,
+        )
+    assert read_user_bytes(planted, max_bytes=100, what="spec", error=InvalidRequestError)
