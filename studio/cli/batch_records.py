@@ -26,7 +26,7 @@ from pathlib import Path
 
 from studio.domain.errors import OutputError
 from studio.domain.files import read_user_bytes
-from studio.imaging.metadata_json import nesting_exceeds
+from studio.domain.json_depth import JsonRefusedError, loads_bounded
 
 MANIFEST = "manifest.jsonl"
 BATCH_FILE = "batch.json"
@@ -134,12 +134,10 @@ def read_batch_file(folder: Path) -> StoredBatch | None:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         raise OutputError(f"{shown} is not UTF-8 text; {_batch_file_advice()}") from None
-    if nesting_exceeds(text, MAX_DEPTH):
-        raise OutputError(f"{shown} nests deeper than a batch record; {_batch_file_advice()}")
     try:
-        document = json.loads(text)
-    except ValueError:
-        raise OutputError(f"{shown} is not JSON; {_batch_file_advice()}") from None
+        document = loads_bounded(text, max_depth=MAX_DEPTH)
+    except JsonRefusedError as exc:
+        raise OutputError(f"{shown} {exc}; {_batch_file_advice()}") from None
     return parse_stored(document, shown)
 
 
@@ -172,12 +170,10 @@ def _manifest_line(raw: bytes, shown: str) -> ManifestLine:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise refuse("not UTF-8 text") from None
-    if nesting_exceeds(text, 1):
-        raise refuse("nested deeper than a manifest record")
     try:
-        record = json.loads(text)
-    except ValueError:
-        raise refuse("not a JSON record") from None
+        record = loads_bounded(text, max_depth=1)  # a record is one flat object
+    except JsonRefusedError as exc:
+        raise refuse(str(exc)) from None
     if not isinstance(record, dict):
         raise refuse("not a JSON object")
     item_id, name, seed = record.get("id"), record.get("file"), record.get("seed")

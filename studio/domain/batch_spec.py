@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
@@ -41,7 +40,7 @@ from studio.domain.batch_template import (
     describe_count,
 )
 from studio.domain.errors import InvalidRequestError, StudioError
-from studio.domain.json_depth import nesting_exceeds
+from studio.domain.json_depth import JsonRefusedError, loads_bounded
 from studio.domain.requests import GenerationRequest
 
 __all__ = [
@@ -224,20 +223,13 @@ def _jsonl_rows(text: str, source: str) -> Iterator[tuple[int, dict[str, Any]]]:
         if not line.strip():
             continue
         where = f"{source}, line {number}"
-        if nesting_exceeds(line, MAX_ROW_DEPTH):
-            raise InvalidRequestError(
-                f"{where}: nests lists or objects inside the row; write one flat object, like "
-                '{"prompt": "red potion", "steps": 20}.'
-            )
         try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
+            row = loads_bounded(line, max_depth=MAX_ROW_DEPTH)
+        except JsonRefusedError as exc:
             raise InvalidRequestError(
-                f"{where}: not JSON ({exc.msg}); write one object per line."
+                f"{where}: the row {exc}; write one flat object per line, like "
+                '{"prompt": "red potion", "steps": 20}.'
             ) from None
-        except (ValueError, RecursionError):
-            # ValueError: an integer past Python's digit limit (4300), which json.loads refuses.
-            raise InvalidRequestError(f"{where}: a number is too long; check the row.") from None
         if not isinstance(row, dict):
             raise InvalidRequestError(
                 f'{where}: a JSON object is needed, like {{"prompt": "red potion", "steps": 20}}.'

@@ -1,13 +1,18 @@
-"""How deeply JSON text nests, known before parsing it (RELIABILITY 15 and 22).
+"""JSON from outside, parsed only once its depth is known (RELIABILITY 15 and 22).
 
 ``json.loads`` recurses once per array or object, so text that opens thousands inside one
-another reaches Python's recursion limit; every reader of outside JSON (image metadata, model
-configs, batch specs) asks this first. It lives in the domain so that every layer can.
+another reaches Python's recursion limit, and an integer longer than Python's digit limit raises
+a bare ``ValueError``. Every reader of outside JSON (image metadata, model configs, batch specs
+and records, dataset files) parses through :func:`loads_bounded`, which checks the depth first
+and turns each failure into one reason a message can carry. It lives in the domain so that
+every layer can.
 """
 
 from __future__ import annotations
 
+import json
 import re
+from typing import Any
 
 _STRUCTURAL = re.compile(r'[\[\]{}"\\]')
 
@@ -41,3 +46,29 @@ def nesting_exceeds(text: str, limit: int) -> bool:
         elif char in "]}":
             depth -= 1
     return False
+
+
+class JsonRefusedError(ValueError):
+    """JSON text refused by :func:`loads_bounded`; ``str()`` is the reason, to follow a name.
+
+    For example ``"nests deeper than 64 levels"`` or ``"is not valid JSON (Expecting value)"``.
+    """
+
+
+def loads_bounded(text: str, *, max_depth: int) -> Any:
+    """``json.loads(text)`` once ``text`` is known to nest at most ``max_depth`` levels.
+
+    Raises
+    ------
+    JsonRefusedError
+        With the reason: too deep, not JSON, or a number too long to read.
+    """
+    if nesting_exceeds(text, max_depth):
+        raise JsonRefusedError(f"nests deeper than {max_depth} levels")
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise JsonRefusedError(f"is not valid JSON ({exc.msg})") from None
+    except (ValueError, RecursionError):
+        # ValueError: an integer past Python's digit limit (4300), which json.loads refuses.
+        raise JsonRefusedError("holds a number too long to read") from None

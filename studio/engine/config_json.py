@@ -9,12 +9,11 @@ RecursionError, and one that is a FIFO would block forever. Every such read goes
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 from studio.domain.files import special_file_kind
-from studio.imaging.metadata_json import nesting_exceeds
+from studio.domain.json_depth import JsonRefusedError, loads_bounded
 
 # The largest honest config (an SDXL UNet's) is about 2 KB; a safetensors index about 200 KB.
 MAX_CONFIG_BYTES = 4 * 1024 * 1024
@@ -47,9 +46,7 @@ def read_config_json(path: Path) -> Any:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise ConfigFileError(f"{path.name} is not UTF-8 text") from None
-    if nesting_exceeds(text, MAX_CONFIG_DEPTH):
-        raise ConfigFileError(f"{path.name} nests deeper than {MAX_CONFIG_DEPTH} levels")
     try:
-        return json.loads(text)
-    except (ValueError, RecursionError):
-        raise ConfigFileError(f"{path.name} is not valid JSON") from None
+        return loads_bounded(text, max_depth=MAX_CONFIG_DEPTH)
+    except JsonRefusedError as exc:
+        raise ConfigFileError(f"{path.name} {exc}") from None

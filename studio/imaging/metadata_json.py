@@ -7,10 +7,8 @@ can hit Python's recursion limit.
 
 from __future__ import annotations
 
-import json
-
 from studio.domain.errors import MetadataError
-from studio.domain.json_depth import nesting_exceeds
+from studio.domain.json_depth import JsonRefusedError, loads_bounded, nesting_exceeds
 
 MAX_JSON_CHARS = 1_000_000
 # Studio recipes nest 3 deep and ComfyUI graphs 4-5; 64 leaves room for any honest tool.
@@ -41,12 +39,7 @@ def load_metadata_json(text: str, *, what: str, max_chars: int = MAX_JSON_CHARS)
             f"metadata unreadable: {what} holds {len(text):,} characters; "
             f"Studio reads up to {max_chars:,}."
         )
-    if nesting_exceeds(text, MAX_JSON_DEPTH):
-        raise MetadataError(
-            f"metadata unreadable: {what} nests deeper than {MAX_JSON_DEPTH} levels."
-        )
     try:
-        return json.loads(text)
-    except (ValueError, RecursionError):
-        # ValueError also covers integers longer than Python's digit limit.
-        raise MetadataError(f"metadata unreadable: {what} is not valid JSON.") from None
+        return loads_bounded(text, max_depth=MAX_JSON_DEPTH)
+    except JsonRefusedError as exc:
+        raise MetadataError(f"metadata unreadable: {what} {exc}.") from None

@@ -102,7 +102,7 @@ def test_csv_rows_take_any_request_field_and_count_expands() -> None:
         ("s.csv", "prompt,steps\nx,abc\n", "s.csv, line 2: steps 'abc' is not a whole number"),
         ("s.jsonl", '{"prompt": "a"}\n{"prompt": "b", "cfg_scale": "x"}\n', "s.jsonl, line 2"),
         ("s.jsonl", '{"prompt": "a"}\n[1]\n', "s.jsonl, line 2: a JSON object is needed"),
-        ("s.jsonl", "{oops\n", "s.jsonl, line 1: not JSON"),
+        ("s.jsonl", "{oops\n", "s.jsonl, line 1: the row is not valid JSON"),
         ("s.txt", "ok\n{broken\n", "s.txt, line 2: Template '{broken'"),
         ("s.txt", "# only a comment\n", "s.txt: no prompts"),
     ],

@@ -82,3 +82,15 @@ def test_a_file_studio_wrote_is_not_read_through_a_planted_symlink(tmp_path):
             follow_symlinks=False,
         )
     assert read_user_bytes(planted, max_bytes=100, what="spec", error=InvalidRequestError)
+
+
+def test_outside_json_is_parsed_only_once_its_depth_is_known():
+    from studio.domain.json_depth import JsonRefusedError, loads_bounded
+
+    assert loads_bounded('{"a": [1, 2]}', max_depth=2) == {"a": [1, 2]}
+    with pytest.raises(JsonRefusedError, match="nests deeper than 2 levels"):
+        loads_bounded("[" * 100_000 + "]" * 100_000, max_depth=2)
+    with pytest.raises(JsonRefusedError, match="a number too long"):
+        loads_bounded("9" * 5000, max_depth=2)
+    with pytest.raises(JsonRefusedError, match=r"is not valid JSON \("):
+        loads_bounded("{oops", max_depth=2)
