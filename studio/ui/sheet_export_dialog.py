@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QPushButton,
     QSpinBox,
     QTableWidget,
@@ -376,20 +377,45 @@ class SheetExportDialog(QDialog):
             text += f" Off-palette pixels ({palette.name}): {off}."
         return text
 
+    def files_to_replace(self, folder: Path) -> list[str]:
+        """The names an export into ``folder`` would replace (the user is asked first)."""
+        if self.sheet is None:
+            return []
+        return sorted(name for name in self._files() if (Path(folder) / name).exists())
+
+    def _files(self) -> dict[str, bytes]:
+        formats = [key for key, box in self.engine_boxes.items() if box.isChecked()]
+        return sheet_files(self.sheet, self.name_edit.text() or "sheet", formats)
+
     def export_to(self, folder: Path) -> list[Path]:
         """Write the current sheet in the checked formats into ``folder``; remember the choice."""
         if self.sheet is None:
             raise StudioError(self.error or "Nothing to export.")
-        formats = [key for key, box in self.engine_boxes.items() if box.isChecked()]
-        files = sheet_files(self.sheet, self.name_edit.text() or "sheet", formats)
-        self.written = write_export_files(folder, files)
+        self.written = write_export_files(folder, self._files())
         self._folder = str(folder)
         self._document.save_export_settings(EXPORT_STATE_KEY, self.settings())
         return self.written
 
+    def confirm_replace(self, folder: Path, names: list[str]) -> bool:
+        """Ask before an export replaces files already in ``folder`` (as ``-o`` never does
+        without ``--overwrite``); tests replace this method."""
+        shown = ", ".join(names[:6]) + (f" and {len(names) - 6} more" if len(names) > 6 else "")
+        answer = QMessageBox.question(
+            self,
+            "Replace the earlier export?",
+            f"{folder} already holds {shown}.\n\nReplace them with this export?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
     def _on_export(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, "Export Sprite Sheet To", self._folder)
         if not folder:
+            return
+        replaced = self.files_to_replace(Path(folder))
+        if replaced and not self.confirm_replace(Path(folder), replaced):
+            self.summary.setText("Not exported: choose another folder, or agree to replace.")
             return
         try:
             self.export_to(Path(folder))

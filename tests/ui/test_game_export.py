@@ -178,3 +178,32 @@ def test_pixelate_adds_palette_exact_pixel_art(qtbot, window) -> None:
     assert (entry.recipe["palette"], entry.recipe["dither"], entry.recipe["grid"]) == (
         "DB16", "bayer4", 4,
     )  # fmt: skip
+
+
+def test_exporting_over_an_earlier_export_asks_first(qtbot, window, tmp_path, monkeypatch) -> None:
+    ids = [_add(window, sprite, "k") for sprite in make_sprites(2)]
+    dialog = window.game.sheet_dialog(ids, window)
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.sheet is not None, timeout=TIMEOUT)
+    folder = tmp_path / "export"
+    folder.mkdir()
+    (folder / "sheet.png").write_bytes(b"the earlier export")
+    monkeypatch.setattr(
+        "studio.ui.sheet_export_dialog.QFileDialog.getExistingDirectory",
+        lambda *args, **kwargs: str(folder),
+    )
+    asked: list[list[str]] = []
+    answer = {"replace": False}
+
+    def confirm(where, names):
+        asked.append(names)
+        return answer["replace"]
+
+    monkeypatch.setattr(dialog, "confirm_replace", confirm)
+    dialog._on_export()
+    assert asked == [["sheet.png"]]
+    assert (folder / "sheet.png").read_bytes() == b"the earlier export"
+    assert "Not exported" in dialog.summary.text()
+    answer["replace"] = True
+    dialog._on_export()
+    assert (folder / "sheet.png").read_bytes() != b"the earlier export"
