@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import tempfile
 import time
+from functools import partial
 from pathlib import Path
 
-from studio.cli.batch_outputs import FolderOutput
-from studio.cli.batch_runner import LocalExecutor, run_batch
 from studio.domain.batch_items import BatchItem, build_items
 from studio.domain.batch_spec import SpecContext, parse_spec
+from studio.ops.batch.outputs import FolderOutput
+from studio.ops.batch.runner import LocalExecutor, run_batch
 
 
 def bench_items(count: int, model_info) -> list[BatchItem]:
@@ -43,12 +44,20 @@ def bench_batch(count: int, actor_counts: tuple[int, ...], model: str = "") -> l
     if actor_counts:
         import ray
 
-        from studio.cli.batch_ray import RayExecutor
+        from studio.cli.engine import open_engine
+        from studio.ops.batch.ray import RayExecutor
 
         ray.init(num_cpus=max(actor_counts), include_dashboard=False, log_to_driver=False)
         try:
             for actors in actor_counts:
-                rows.append(_timed("ray", actors, items, RayExecutor("auto", actors=actors)))
+                rows.append(
+                    _timed(
+                        "ray",
+                        actors,
+                        items,
+                        RayExecutor("auto", partial(open_engine, "bench"), actors=actors),
+                    )
+                )
         finally:
             ray.shutdown()
     return rows

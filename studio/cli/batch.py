@@ -6,6 +6,7 @@ import argparse
 import signal
 import sys
 import threading
+from functools import partial
 from pathlib import Path
 
 from studio.cli.batch_inputs import init_reader, read_spec, wildcard_lookup
@@ -104,13 +105,18 @@ def run(args: argparse.Namespace) -> int:
 
 def _run(args, items: list[BatchItem], output, engine, seed: int, source: str) -> int:
     from studio.cli.batch_options import item_options, resume_command
-    from studio.cli.batch_runner import LocalExecutor, execute_batch, prepare_batch
+    from studio.ops.batch.runner import LocalExecutor, execute_batch, prepare_batch
 
     plan = prepare_batch(items, output, seed, spec=source, options=item_options(args))
     if args.ray:
-        from studio.cli.batch_ray import RayExecutor
+        from studio.ops.batch.ray import RayExecutor
 
-        executor = RayExecutor(args.ray, actors=args.actors, device=args.device or "auto")
+        executor = RayExecutor(
+            args.ray,
+            partial(open_engine, NAME),
+            actors=args.actors,
+            device=args.device or "auto",
+        )
     else:
         executor = LocalExecutor(engine)
     # From here on the batch runs: an output kept even when empty, since --resume needs it.
@@ -158,7 +164,7 @@ def _interrupt_handler(cancel: threading.Event, *, at_once: bool):
 
 
 def _open_output(path: Path):
-    from studio.cli.batch_outputs import open_output
+    from studio.ops.batch.outputs import open_output
 
     return open_output(path)
 
@@ -197,7 +203,7 @@ def _batch_seed(args: argparse.Namespace, stored, output) -> int:
 
 
 def _check_same_items(args: argparse.Namespace, stored, items: list[BatchItem]) -> None:
-    from studio.cli.batch_options import items_digest
+    from studio.ops.batch.records import items_digest
 
     if not args.resume or stored.items_digest in (None, items_digest(items)):
         return

@@ -11,13 +11,10 @@ not part of the batch and may change between runs.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import os
 import shlex
-from collections.abc import Sequence
 from pathlib import Path
 
-from studio.domain.batch_items import BatchItem
 from studio.domain.batch_spec import spec_kind
 from studio.domain.errors import InvalidRequestError
 from studio.domain.requests import parse_size
@@ -124,15 +121,6 @@ def fresh(args: argparse.Namespace) -> argparse.Namespace:
     if args.spec is None:
         raise InvalidRequestError("Give a SPEC (a template or a file), or --resume a batch.")
     return _with_defaults(argparse.Namespace(**vars(args)))
-
-
-def items_digest(items: Sequence[BatchItem]) -> str:
-    """A digest of what the items are; it changes when an edited spec or wildcard file would
-    make a different batch from the same options."""
-    digest = hashlib.sha256()
-    for item in items:
-        digest.update(f"{item.id}:{item.request.seed}\n".encode())
-    return digest.hexdigest()[:32]
 
 
 def resume_command(args: argparse.Namespace) -> str:

@@ -117,7 +117,6 @@ def _frame_number(names: list[str], digits: str, text: str, missing: str | None 
 
 def run(args: argparse.Namespace) -> int:
     from studio.cli.export_inputs import parse_int, project_palette_lock, read_inputs
-    from studio.cli.output import check_export_folder, check_export_names, write_export
     from studio.imaging.palettes.lock import snap_to_palette
     from studio.imaging.sheets import (
         SheetFrame,
@@ -128,6 +127,7 @@ def run(args: argparse.Namespace) -> int:
         sheet_files,
     )
     from studio.imaging.sheets.pack import MAX_FRAMES, unique_frame_names
+    from studio.ops.output import check_export_folder, check_export_names, write_export
 
     folder = check_export_folder(args.output)
     # Every export writes its recipes file under the same name: an earlier export in this

@@ -32,9 +32,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from studio.cli.export_inputs import parse_int, read_inputs
-    from studio.cli.output import check_export_folder, check_export_names, write_export
     from studio.imaging.tilesets import build_tileset, tileset_file_names, tileset_files
     from studio.imaging.tilesets.layout import MAX_TILES
+    from studio.ops.output import check_export_folder, check_export_names, write_export
 
     # Every check before the first image is read: the folder, the files it would replace,
     # the numbers; the tile count before decoding, the image size before it is made.

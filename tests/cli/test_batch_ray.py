@@ -5,15 +5,16 @@ from __future__ import annotations
 import os
 import re
 import signal
+from functools import partial
 
 import numpy as np
 import pytest
 
 from studio.cli import main
-from studio.cli.batch_outputs import open_output
-from studio.cli.batch_runner import run_batch
 from studio.domain.batch_items import build_items
 from studio.domain.batch_spec import SpecContext, parse_spec
+from studio.ops.batch.outputs import open_output
+from studio.ops.batch.runner import run_batch
 from tests.cli.test_batch_cli import TEMPLATE, project_images
 
 ray = pytest.importorskip("ray")
@@ -47,7 +48,8 @@ def test_ray_batch_matches_the_local_run_and_survives_a_killed_actor(
     _assert_same(project_images(on_ray), reference)
 
     # An actor process SIGKILLed as the first result lands: Ray restarts it, its item is redone.
-    from studio.cli.batch_ray import RayExecutor
+    from studio.cli.engine import open_engine
+    from studio.ops.batch.ray import RayExecutor
 
     context = SpecContext({"model": "builtin-vae", "width": 64, "height": 64}, 9)
     items = build_items(parse_spec(TEMPLATE, "template", context), 9)
@@ -61,7 +63,11 @@ def test_ray_batch_matches_the_local_run_and_survives_a_killed_actor(
     output = open_output(tmp_path / "survived.studio")
     try:
         report = run_batch(
-            items, output, RayExecutor("auto", actors=2), 9, on_commit=kill_the_maker
+            items,
+            output,
+            RayExecutor("auto", partial(open_engine, "batch"), actors=2),
+            9,
+            on_commit=kill_the_maker,
         )
     finally:
         output.close()

@@ -12,9 +12,9 @@ from PIL import Image
 
 import studio.imaging.atomic
 from studio.cli import main
-from studio.cli.output import write_output
 from studio.domain.errors import OutputError
 from studio.imaging.png import encode_png
+from studio.ops.output import write_output
 
 pytestmark = pytest.mark.usefixtures("one_thread")
 
@@ -147,7 +147,7 @@ def test_init_with_the_builtin_model_is_one_cli_worded_line(photo, tmp_path, cap
 
 
 def test_outputs_of_other_kinds_name_their_endings(tmp_path: Path) -> None:
-    from studio.cli.output import check_output_paths
+    from studio.ops.output import check_output_paths
 
     check_output_paths([tmp_path / "p.gpl"], overwrite=False, suffixes=(".gpl", ".hex"))
     with pytest.raises(OutputError, match=r"must end in \.gpl or \.hex\.$"):
@@ -155,7 +155,7 @@ def test_outputs_of_other_kinds_name_their_endings(tmp_path: Path) -> None:
 
 
 def test_an_export_that_fails_half_way_leaves_nothing_it_made(tmp_path: Path) -> None:
-    from studio.cli.output import write_export
+    from studio.ops.output import write_export
 
     folder = tmp_path / "export"
     # A real failure after the first file: a name longer than the file system allows.
@@ -167,7 +167,7 @@ def test_an_export_that_fails_half_way_leaves_nothing_it_made(tmp_path: Path) ->
 
 
 def test_an_export_refused_by_a_name_changes_nothing(tmp_path: Path) -> None:
-    from studio.cli.output import write_export
+    from studio.ops.output import write_export
 
     folder = tmp_path / "export"
     folder.mkdir()

@@ -17,12 +17,11 @@ from typing import Protocol
 
 from tqdm import tqdm
 
-from studio.cli.batch_options import items_digest
-from studio.cli.batch_outputs import BatchOutput, tag_image
-from studio.cli.batch_records import StoredBatch
 from studio.domain.batch_items import BatchItem
 from studio.domain.results import GeneratedImage
 from studio.domain.terminal_text import raw_stream
+from studio.ops.batch.outputs import BatchOutput, tag_image
+from studio.ops.batch.records import StoredBatch, items_digest
 
 
 @dataclass(frozen=True)

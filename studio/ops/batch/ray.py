@@ -17,15 +17,20 @@ from __future__ import annotations
 import json
 import logging
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 import numpy as np
 
-from studio.cli.batch_runner import Outcome
 from studio.domain.batch_items import BatchItem
+from studio.domain.engine_protocol import EngineProtocol
 from studio.domain.errors import InvalidRequestError, ModelNotFoundError, StudioError
 from studio.domain.requests import GenerationRequest
 from studio.domain.results import GeneratedImage
+from studio.ops.batch.runner import Outcome
+
+# Builds an actor's engine on its node from a device name. A face hands in a module-level
+# function (Ray pickles it by reference), so this layer never imports the engine itself.
+EngineFactory = Callable[[str], EngineProtocol]
 
 MISSING_MODEL = "missing-model"
 # Every column keeps one type (Arrow needs it), so a failed item fills in empty values.
@@ -46,7 +51,14 @@ _EMPTY_RESULT: dict[str, object] = {
 class RayExecutor:
     """Runs items on Ray; ``address`` is ``"auto"`` (a running cluster, else a local one)."""
 
-    def __init__(self, address: str, *, actors: int | None = None, device: str = "auto") -> None:
+    def __init__(
+        self,
+        address: str,
+        engine_factory: EngineFactory,
+        *,
+        actors: int | None = None,
+        device: str = "auto",
+    ) -> None:
         try:
             import ray
         except ImportError:
@@ -71,6 +83,7 @@ class RayExecutor:
             raise
         self._actors = actors
         self._device = device
+        self._engine_factory = engine_factory
 
     def close(self) -> None:
         import ray
@@ -115,7 +128,7 @@ class RayExecutor:
             StudioActor,
             batch_size=1,
             compute=ray.data.ActorPoolStrategy(size=actors),
-            fn_constructor_kwargs={"device": device},
+            fn_constructor_kwargs={"device": device, "engine_factory": self._engine_factory},
             **resources,
         )
         for row in dataset.iter_rows():
@@ -133,17 +146,13 @@ class RayExecutor:
 class StudioActor:
     """One Ray actor: a warm Studio engine on one device, one item per call."""
 
-    def __init__(self, device: str = "auto") -> None:
+    def __init__(self, device: str, engine_factory: EngineFactory) -> None:
         import os
         import socket
 
         import ray
 
-        from studio.engine.service import EngineService
-        from studio.project.settings import load_engine_settings
-
-        settings, _warning = load_engine_settings()
-        self._engine = EngineService(settings, device_preference=device)
+        self._engine = engine_factory(device)
         node = ray.util.get_node_ip_address()
         self._node = f"{socket.gethostname()} ({node})"
         self._worker = f"node {node} pid {os.getpid()}"

@@ -25,7 +25,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol
 
-from studio.cli.batch_records import (
+from studio.domain.batch_items import BatchItem
+from studio.domain.errors import OutputError, StudioError
+from studio.domain.results import GeneratedImage
+from studio.ops.batch.records import (
     BATCH_FILE,
     MANIFEST,
     ManifestLine,
@@ -36,9 +39,6 @@ from studio.cli.batch_records import (
     read_manifest,
     read_owned,
 )
-from studio.domain.batch_items import BatchItem
-from studio.domain.errors import OutputError, StudioError
-from studio.domain.results import GeneratedImage
 
 PROJECT_SUFFIX = ".studio"
 STATE_KEY = "batch"
@@ -224,7 +224,7 @@ class FolderOutput:
         Raises
         ------
         OutputError
-            Naming either file if it is tampered with (see :mod:`studio.cli.batch_records`).
+            Naming either file if it is tampered with (see :mod:`studio.ops.batch.records`).
         """
         if self._checked is None:
             record = None
@@ -263,7 +263,7 @@ class FolderOutput:
     def begin(
         self, record: StoredBatch, spec: str, items: Sequence[BatchItem], done: set[str]
     ) -> None:
-        from studio.cli.output import write_output
+        from studio.ops.output import write_output
 
         self.stored()  # the records are checked before anything is written
         for number, item in enumerate(items, start=1):
@@ -293,9 +293,9 @@ class FolderOutput:
         write_output(self._folder / MANIFEST, listed)  # rebuilt from the PNGs it trusts
 
     def commit(self, number: int, item: BatchItem, image: GeneratedImage) -> str:
-        from studio.cli.batch_records import append_owned
-        from studio.cli.output import write_output
         from studio.imaging.recipe import encode_result_png
+        from studio.ops.batch.records import append_owned
+        from studio.ops.output import write_output
 
         path = self._folder / image_name(number, item)
         write_output(path, encode_result_png(image))

@@ -17,13 +17,16 @@ to do. The same document check serves a project's batch record.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
 import stat
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from studio.domain.batch_items import BatchItem
 from studio.domain.errors import OutputError
 from studio.domain.files import read_user_bytes
 from studio.domain.json_depth import JsonRefusedError, loads_bounded
@@ -51,8 +54,8 @@ class StoredBatch:
     total
         How many images the batch has.
     options
-        The options that shape its items (see :mod:`studio.cli.batch_options`); ``None`` when
-        an older Studio wrote the record.
+        The options that shape its items (the CLI reads them in
+        :mod:`studio.cli.batch_options`); ``None`` when an older Studio wrote the record.
     items_digest
         A digest of the item ids and seeds, to notice a spec or wildcard file edited since;
         ``None`` from an older Studio.
@@ -223,7 +226,7 @@ def append_owned(folder: Path, name: str, data: bytes) -> None:
     OutputError
         If the file became a symlink or something other than a file, or the write fails.
     """
-    from studio.cli.output import reason
+    from studio.ops.output import reason
 
     path = folder / name
     flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | _NO_FOLLOW | _NON_BLOCK
@@ -302,3 +305,12 @@ def _plain_mapping(value: object) -> bool:
 
 def _is_int(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
+
+
+def items_digest(items: Sequence[BatchItem]) -> str:
+    """A digest of what the items are; it changes when an edited spec or wildcard file would
+    make a different batch from the same options."""
+    digest = hashlib.sha256()
+    for item in items:
+        digest.update(f"{item.id}:{item.request.seed}\n".encode())
+    return digest.hexdigest()[:32]
