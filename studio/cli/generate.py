@@ -100,7 +100,7 @@ def build_request(args: argparse.Namespace, model_info) -> GenerationRequest:
 def run(args: argparse.Namespace) -> int:
     from studio.imaging.filenames import numbered_output_paths
     from studio.imaging.result import encode_result
-    from studio.project.results import commit_result
+    from studio.ops.commit import commit_result
 
     if args.output.suffix.lower() != ".png":
         raise InvalidRequestError(f"Output {args.output} must end in .png.")

@@ -15,11 +15,9 @@ from PySide6.QtCore import QObject, Signal
 
 from studio.domain.history import HistoryEntry
 from studio.imaging.palettes import Palette
-from studio.imaging.palettes.lock import lock_result
-from studio.imaging.result import encode_result
+from studio.ops.commit import commit_result
 from studio.project.palette_lock import load_palette_lock, save_palette_lock
 from studio.project.records import DeletedEntry
-from studio.project.results import commit_result
 from studio.project.store import ProjectStore
 from studio.worker.jobs import FinishedImage
 
@@ -113,16 +111,10 @@ class Document(QObject):
     def add_finished(self, finished: FinishedImage) -> HistoryEntry:
         """Commit a finished image and its recipe; returns the new history entry.
 
-        With a locked palette the image is snapped to it first (the recipe says so), and
-        encoded again since its pixels changed.
+        The project's rules apply (:func:`studio.ops.commit.commit_result`): with a locked
+        palette the image is snapped to it first, and the recipe says so.
         """
-        result = finished.result
-        palette = self.palette_lock()
-        if palette is not None:
-            locked = lock_result(result.image, palette)
-            if locked is not result.image:
-                result = encode_result(locked)
-        return self._added(commit_result(self._store, result))
+        return self._added(commit_result(self._store, finished.result))
 
     def add_image(
         self,

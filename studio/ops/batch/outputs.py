@@ -184,7 +184,7 @@ class ProjectOutput:
 
     def commit(self, number: int, item: BatchItem, image: GeneratedImage) -> str:
         from studio.imaging.result import encode_result
-        from studio.project.results import commit_result
+        from studio.ops.commit import commit_result
 
         commit_result(self._store, encode_result(image))
         self._committed += 1
