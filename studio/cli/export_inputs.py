@@ -6,14 +6,12 @@ order) or, with ``--project P.studio``, a history entry as ``#12`` or ``entry:12
 
 from __future__ import annotations
 
+import argparse
 import re
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import numpy as np
 
 from studio.domain.errors import InvalidRequestError
+from studio.domain.export_requests import ExportImage, LockedPalette
 
 IMAGE_SUFFIXES = (".png", ".webp", ".bmp", ".gif", ".tif", ".tiff", ".jpg", ".jpeg")
 # ASCII digits only: ``\d`` also matches other scripts' digits, and str.isdigit() accepts "²",
@@ -24,18 +22,25 @@ _LARGEST_ENTRY = 2**63 - 1  # SQLite's INTEGER: a larger id cannot be asked for,
 _MAX_DIGITS = 18  # past this a number is out of every option's range, whatever its digits
 
 
-@dataclass(frozen=True)
-class InputImage:
-    """One image to export, with a default name and where it came from."""
-
-    name: str
-    pixels: np.ndarray
-    source: dict[str, Any]
+def add_export_arguments(
+    parser: argparse.ArgumentParser, *, metavar: str, default_name: str
+) -> None:
+    """The inputs group ``studio sheet`` and ``studio tileset`` share: what to export, from
+    which project, into which folder, under which name, and whether it may replace files."""
+    parser.add_argument("inputs", nargs="+", metavar=metavar)
+    parser.add_argument("-o", "--output", type=Path, help="export folder (created)")
+    parser.add_argument("--project", type=Path, help="project the #N entries come from")
+    parser.add_argument(
+        "--name", default=default_name, help=f"base file name (default: {default_name})"
+    )
+    parser.add_argument(
+        "--overwrite", action="store_true", help="replace the files of an earlier export"
+    )
 
 
 def read_inputs(
     items: list[str], project_path: Path | None, *, limit: int, unit: str
-) -> list[InputImage]:
+) -> list[ExportImage]:
     """Every image the arguments name, in order.
 
     Parameters
@@ -58,7 +63,7 @@ def read_inputs(
     from studio.imaging.decode import load_pixels
 
     sources = _count_sources(items, limit, unit)
-    images: list[InputImage | None] = []
+    images: list[ExportImage | None] = []
     entries: list[tuple[int, str]] = []  # (position, entry digits)
     for source in sources:
         if isinstance(source, str):
@@ -118,7 +123,7 @@ def _count_sources(items: list[str], limit: int, unit: str) -> list[Path | str]:
     return sources
 
 
-def project_palette_lock(project_path: Path | None):
+def project_palette_lock(project_path: Path | None) -> LockedPalette | None:
     """The palette the project is locked to (``None`` without a project or a lock)."""
     if project_path is None or not project_path.is_file():
         return None
@@ -127,16 +132,17 @@ def project_palette_lock(project_path: Path | None):
 
     store = ProjectStore.open(project_path)
     try:
-        return load_palette_lock(store)
+        palette = load_palette_lock(store)
     finally:
         store.close()
+    return None if palette is None else LockedPalette(palette.name, palette.colours)
 
 
-def _from_file(path: Path, load_pixels) -> InputImage:
-    return InputImage(path.stem, load_pixels(path), {"file": path.name})
+def _from_file(path: Path, load_pixels) -> ExportImage:
+    return ExportImage(path.stem, load_pixels(path), {"file": path.name})
 
 
-def _from_project(project_path: Path | None, entry_digits: list[str]) -> list[InputImage]:
+def _from_project(project_path: Path | None, entry_digits: list[str]) -> list[ExportImage]:
     if project_path is None:
         raise InvalidRequestError("History entries like #12 need --project FILE.studio.")
     if not project_path.is_file():
@@ -157,7 +163,7 @@ def _from_project(project_path: Path | None, entry_digits: list[str]) -> list[In
             entry = store.entry(int(digits))
             pixels = load_pixels(store.image_png(entry.image_id))
             source = {"entry_id": entry.id, "prompt": entry.prompt, "recipe": entry.recipe}
-            result.append(InputImage(f"{entry.prompt[:40]} {entry.id}", pixels, source))
+            result.append(ExportImage(f"{entry.prompt[:40]} {entry.id}", pixels, source))
         return result
     finally:
         store.close()

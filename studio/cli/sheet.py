@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import argparse
 import re
-from pathlib import Path
+from dataclasses import replace
 
+from studio.cli.export_inputs import add_export_arguments
 from studio.domain.errors import InvalidRequestError
 
 NAME = "sheet"
@@ -27,10 +28,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             "sheet, written with its atlas files and a recipes JSON into one folder."
         ),
     )
-    parser.add_argument("inputs", nargs="+", metavar="ENTRY_OR_FILE")
-    parser.add_argument("-o", "--output", type=Path, help="export folder (created)")
-    parser.add_argument("--project", type=Path, help="project the #N entries come from")
-    parser.add_argument("--name", default="sheet", help="base file name (default: sheet)")
+    add_export_arguments(parser, metavar="ENTRY_OR_FILE", default_name="sheet")
     parser.add_argument("--format", default=DEFAULT_FORMATS, help="formats, comma separated")
     parser.add_argument("--frames", help="frame names, comma separated, in input order")
     parser.add_argument("--grid", help="fixed grid COLUMNSxROWS instead of tight packing")
@@ -49,9 +47,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--anim", action="append", default=[], help="NAME:FPS:FRAMES, e.g. walk:8:0-7"
     )
-    parser.add_argument(
-        "--overwrite", action="store_true", help="replace the files of an earlier export"
-    )
     parser.set_defaults(handler=run)
 
 
@@ -67,9 +62,10 @@ def parse_grid(text: str | None) -> tuple[int, int] | None:
 
 
 def parse_animation(text: str, names: list[str]):
-    """``NAME:FPS:FRAMES`` as an :class:`~studio.imaging.sheets.Animation`."""
+    """``NAME:FPS:FRAMES`` as an :class:`~studio.domain.export_requests.AnimationSpec`."""
     from studio.cli.export_inputs import shown
-    from studio.imaging.sheets import Animation, frame_name
+    from studio.domain.export_requests import AnimationSpec
+    from studio.imaging.sheets import frame_name
 
     parts = text.split(":")
     if len(parts) != 3 or not parts[0].strip():
@@ -98,7 +94,7 @@ def parse_animation(text: str, names: list[str]):
             frames.append(frame_name(item))
         else:
             raise InvalidRequestError(f"--anim {shown(text)!r}: there is no frame {shown(item)!r}.")
-    return Animation(frame_name(label), tuple(frames), fps)
+    return AnimationSpec(frame_name(label), tuple(frames), fps)
 
 
 def _frame_number(names: list[str], digits: str, text: str, missing: str | None = None) -> int:
@@ -117,34 +113,19 @@ def _frame_number(names: list[str], digits: str, text: str, missing: str | None 
 
 def run(args: argparse.Namespace) -> int:
     from studio.cli.export_inputs import parse_int, project_palette_lock, read_inputs
-    from studio.imaging.palettes.lock import snap_to_palette
-    from studio.imaging.sheets import (
-        SheetFrame,
-        SheetOptions,
-        pack_sheet,
-        parse_formats,
-        recipes_file_name,
-        sheet_files,
-    )
+    from studio.domain.export_requests import SheetExportRequest
+    from studio.imaging.sheets import parse_formats
     from studio.imaging.sheets.pack import MAX_FRAMES, unique_frame_names
-    from studio.ops.output import check_export_folder, check_export_names, write_export
+    from studio.ops.export import check_sheet_target, export_sheet
 
-    folder = check_export_folder(args.output)
-    # Every export writes its recipes file under the same name: an earlier export in this
-    # folder is found here, before any image is read. The full list is checked before writing.
-    check_export_names(folder, [recipes_file_name(args.name)], overwrite=args.overwrite)
+    # The folder and an earlier export in it are refused before any image is read.
+    folder = check_sheet_target(args.output, args.name, overwrite=args.overwrite)
     formats = parse_formats(args.format)
-    options = SheetOptions(
-        layout="grid" if args.grid else "maxrects",
-        grid=parse_grid(args.grid),
-        padding=parse_int("--padding", args.padding, 0, 64, 1),
-        extrude=parse_int("--extrude", args.extrude, 0, 16, 0),
-        trim=args.trim,
-        pot=args.pot,
-        scale=parse_int("--scale", args.scale, 1, 8, 1),
-        max_size=parse_int("--max-size", args.max_size, 16, 16384, 4096),
-        pixel_art=not args.smooth,
-    )
+    grid = parse_grid(args.grid)
+    padding = parse_int("--padding", args.padding, 0, 64, 1)
+    extrude = parse_int("--extrude", args.extrude, 0, 16, 0)
+    scale = parse_int("--scale", args.scale, 1, 8, 1)
+    max_size = parse_int("--max-size", args.max_size, 16, 16384, 4096)
     images = read_inputs(args.inputs, args.project, limit=MAX_FRAMES, unit="frames")
     # A project locked to a palette exports on that palette (--keep-colours opts out).
     palette = None if args.keep_colours else project_palette_lock(args.project)
@@ -157,18 +138,31 @@ def run(args: argparse.Namespace) -> int:
             )
         labels = given
     names = unique_frame_names(labels)
-    animations = [parse_animation(text, names) for text in args.anim]
-    frames = [
-        SheetFrame(
-            name,
-            image.pixels if palette is None else snap_to_palette(image.pixels, palette),
-            image.source,
-        )
-        for name, image in zip(names, images, strict=True)
-    ]
-    sheet = pack_sheet(frames, animations, options)
-    written = write_export(folder, sheet_files(sheet, args.name, formats), overwrite=args.overwrite)
+    animations = tuple(parse_animation(text, names) for text in args.anim)
+    request = SheetExportRequest(
+        folder=folder,
+        frames=tuple(replace(image, name=name) for name, image in zip(names, images, strict=True)),
+        formats=tuple(formats),
+        name=args.name,
+        animations=animations,
+        layout="grid" if args.grid else "maxrects",
+        grid=grid,
+        padding=padding,
+        extrude=extrude,
+        trim=args.trim,
+        pot=args.pot,
+        max_size=max_size,
+        scale=scale,
+        pixel_art=not args.smooth,
+        palette=palette,
+        overwrite=args.overwrite,
+    )
+    export = export_sheet(request)
+    sheet = export.sheet
     sizes = ", ".join(f"{w}x{h}" for w, h in (sheet.page_size(p) for p in range(len(sheet.pages))))
     locked = f", snapped to {palette.name}" if palette is not None else ""
-    print(f"wrote {len(written)} files to {folder} ({len(frames)} frames on {sizes}{locked})")
+    print(
+        f"wrote {len(export.written)} files to {folder} "
+        f"({len(sheet.frames)} frames on {sizes}{locked})"
+    )
     return 0

@@ -1,0 +1,144 @@
+"""Sheet and tile-set export: pack what a request names and write it, all of it or nothing.
+
+The one path for ``studio sheet``, ``studio tileset`` and the Export Sprite Sheet dialog. Every
+file goes into the request's folder and nowhere else, an existing file is replaced only when
+the request says ``overwrite`` (the dialog asks the user first; the CLI needs
+``--overwrite``), and a failed write removes what this export created
+(:func:`studio.ops.output.write_export`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from studio.domain.export_requests import SheetExportRequest, TilesetRequest
+from studio.imaging.palettes import Palette
+from studio.imaging.palettes.lock import snap_to_palette
+from studio.imaging.sheets import (
+    Animation,
+    PackedSheet,
+    SheetFrame,
+    SheetOptions,
+    pack_sheet,
+    recipes_file_name,
+    sheet_files,
+)
+from studio.imaging.tilesets import build_tileset, tileset_file_names, tileset_files
+from studio.imaging.tilesets.layout import TileSet
+from studio.ops.output import check_export_folder, check_export_names, write_export
+
+
+@dataclass(frozen=True)
+class SheetExport:
+    """What :func:`export_sheet` wrote: the files, in order, and the packed sheet."""
+
+    written: list[Path]
+    sheet: PackedSheet
+
+
+@dataclass(frozen=True)
+class TilesetExport:
+    """What :func:`export_tileset` wrote: the files, in order, and the tile set."""
+
+    written: list[Path]
+    tileset: TileSet
+
+
+def check_sheet_target(folder: Path | None, name: str, *, overwrite: bool) -> Path:
+    """Refuse, before any image is read, a folder a sheet export cannot use.
+
+    Every sheet export writes its recipes file under the same name, so an earlier export in
+    ``folder`` is found here; the full list of files is checked again before writing.
+
+    Raises
+    ------
+    OutputError
+        No folder, a folder that cannot be written, or an earlier export without
+        ``overwrite``.
+    """
+    folder = check_export_folder(folder)
+    check_export_names(folder, [recipes_file_name(name)], overwrite=overwrite)
+    return folder
+
+
+def check_tileset_target(folder: Path | None, name: str, *, overwrite: bool) -> Path:
+    """Refuse, before any image is read, a folder a tile-set export cannot use.
+
+    Raises
+    ------
+    OutputError
+        As :func:`check_sheet_target`, for every file the tile set would write.
+    """
+    folder = check_export_folder(folder)
+    check_export_names(folder, tileset_file_names(name), overwrite=overwrite)
+    return folder
+
+
+def export_sheet(request: SheetExportRequest) -> SheetExport:
+    """Pack the request's frames (snapped to its palette, if any) and write the sheet.
+
+    Raises
+    ------
+    StudioError
+        A frame set or animation the packer refuses (one line), or an
+        :class:`~studio.domain.errors.OutputError` naming the file that could not be written;
+        nothing new is left in the folder then.
+    """
+    folder = check_sheet_target(request.folder, request.name, overwrite=request.overwrite)
+    sheet = pack_sheet(_frames(request), _animations(request), _options(request))
+    files = sheet_files(sheet, request.name, list(request.formats))
+    return SheetExport(write_export(folder, files, overwrite=request.overwrite), sheet)
+
+
+def export_tileset(request: TilesetRequest) -> TilesetExport:
+    """Lay the request's tiles on a grid and write the tile-set files.
+
+    Raises
+    ------
+    StudioError
+        Tiles of different sizes or too many (one line), or an
+        :class:`~studio.domain.errors.OutputError` naming the file that could not be written;
+        nothing new is left in the folder then.
+    """
+    folder = check_tileset_target(request.folder, request.name, overwrite=request.overwrite)
+    tileset = build_tileset(
+        request.name,
+        [tile.pixels for tile in request.tiles],
+        columns=request.columns,
+        spacing=request.spacing,
+        margin=request.margin,
+    )
+    files = tileset_files(tileset, [tile.source for tile in request.tiles])
+    return TilesetExport(write_export(folder, files, overwrite=request.overwrite), tileset)
+
+
+def _frames(request: SheetExportRequest) -> list[SheetFrame]:
+    locked = request.palette
+    palette = None if locked is None else Palette(locked.name, locked.colours)
+    return [
+        SheetFrame(
+            image.name,
+            image.pixels if palette is None else snap_to_palette(image.pixels, palette),
+            image.source,
+        )
+        for image in request.frames
+    ]
+
+
+def _animations(request: SheetExportRequest) -> list[Animation]:
+    return [Animation(a.name, a.frames, a.fps) for a in request.animations]
+
+
+def _options(request: SheetExportRequest) -> SheetOptions:
+    return SheetOptions(
+        layout=request.layout,
+        grid=request.grid,
+        padding=request.padding,
+        extrude=request.extrude,
+        trim=request.trim,
+        pot=request.pot,
+        max_size=request.max_size,
+        scale=request.scale,
+        pixel_art=request.pixel_art,
+    )
