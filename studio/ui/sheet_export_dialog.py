@@ -7,6 +7,7 @@ The engines and layout chosen are remembered in the project (``sheet_export`` st
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +39,7 @@ from PySide6.QtWidgets import (
 )
 
 from studio.domain.errors import StudioError
+from studio.domain.export_requests import AnimationSpec, ExportImage, SheetExportRequest
 from studio.imaging.decode import load_pixels
 from studio.imaging.palettes import off_palette_mask
 from studio.imaging.palettes.lock import snap_to_palette
@@ -51,7 +53,7 @@ from studio.imaging.sheets import (
     pack_sheet,
     sheet_files,
 )
-from studio.project.export_folder import write_export_files
+from studio.ops.export import export_sheet
 from studio.ui.document import Document
 from studio.ui.image_convert import qimage_from_png
 from studio.ui.sheet_preview import SheetPreview
@@ -388,10 +390,25 @@ class SheetExportDialog(QDialog):
         return sheet_files(self.sheet, self.name_edit.text() or "sheet", formats)
 
     def export_to(self, folder: Path) -> list[Path]:
-        """Write the current sheet in the checked formats into ``folder``; remember the choice."""
+        """Write the current sheet in the checked formats into ``folder``; remember the choice.
+
+        The one export path of the CLI too (:func:`studio.ops.export.export_sheet`): every
+        file or none. Files of an earlier export are replaced (:meth:`_on_export` asks first).
+        """
         if self.sheet is None:
             raise StudioError(self.error or "Nothing to export.")
-        self.written = write_export_files(folder, self._files())
+        formats = tuple(key for key, box in self.engine_boxes.items() if box.isChecked())
+        request = SheetExportRequest(
+            folder=Path(folder),
+            # Frames come already snapped when the user keeps the palette check on.
+            frames=tuple(ExportImage(f.name, f.pixels, f.source) for f in self._frames()),
+            formats=formats,
+            name=self.name_edit.text() or "sheet",
+            animations=tuple(AnimationSpec(a.name, a.frames, a.fps) for a in self.animation_list()),
+            overwrite=True,
+            **asdict(self.options()),
+        )
+        self.written = export_sheet(request).written
         self._folder = str(folder)
         self._document.save_export_settings(EXPORT_STATE_KEY, self.settings())
         return self.written
