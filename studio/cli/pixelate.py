@@ -45,7 +45,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from studio.cli.export_inputs import parse_int
     from studio.cli.output import check_output_paths, write_output
+    from studio.domain.image_requests import PixelateRequest
     from studio.imaging.decode import load_pixels
+    from studio.imaging.edits import run_image_request
     from studio.imaging.palettes import (
         PALETTE_SUFFIXES,
         off_palette_mask,
@@ -53,8 +55,6 @@ def run(args: argparse.Namespace) -> int:
         resolve_palette,
         write_palette,
     )
-    from studio.domain.image_requests import PixelateRequest
-    from studio.imaging.edits import run_image_request
     from studio.imaging.result import encode_result
 
     # Every output and every number is checked before the image is read; nothing is written

@@ -1,8 +1,8 @@
 """Image edits as job requests: pixelate, remove background, make seamless.
 
 They run on the worker's CPU lane (no model, no GPU) and, like a generation, end as a result
-with its recipe. Each request carries its source pixels, the id of the history entry they
-came from (0: a file, as in the CLI) and that entry's recipe, so the result's recipe says
+with its recipe. Each request carries its source pixels and where they came from
+(:class:`EditSource`: the history entry, its prompt and recipe), so the result's recipe says
 what was done to what. ``to_dict`` is the recipe's view of the request: options and the
 source's hash, never the pixels.
 """
@@ -21,9 +21,22 @@ from studio.domain.errors import InvalidRequestError
 MATTE_METHODS = ("cf", "knn")
 
 
-def _source_facts(pixels: np.ndarray, entry_id: int) -> dict[str, Any]:
+@dataclass(frozen=True)
+class EditSource:
+    """Where an edit's pixels came from: a history entry (id 0: a file, as in the CLI).
+
+    ``prompt`` is what the result's history row shows (as for its source); ``recipe`` is the
+    source's own recipe, which travels inside the result's.
+    """
+
+    entry_id: int = 0
+    prompt: str = ""
+    recipe: Mapping[str, Any] = field(default_factory=dict)
+
+
+def _source_facts(pixels: np.ndarray, source: EditSource) -> dict[str, Any]:
     digest = hashlib.sha256(np.ascontiguousarray(pixels).tobytes()).hexdigest()
-    return {"source_entry_id": entry_id, "source_sha256": digest}
+    return {"source_entry_id": source.entry_id, "source_sha256": digest}
 
 
 @dataclass(frozen=True, eq=False)
@@ -38,8 +51,8 @@ class PixelateRequest:
         The palette the result may use (its name and ``(r, g, b)`` colours).
     cell, method, dither, alpha_threshold, outline, scale
         As :class:`studio.imaging.pixelart.PixelateOptions` (checked there, before any work).
-    source_entry_id, source_recipe
-        Where the pixels came from: a history entry and its recipe (0 and empty for a file).
+    source
+        Where the pixels came from (:class:`EditSource`).
     """
 
     pixels: np.ndarray
@@ -51,8 +64,7 @@ class PixelateRequest:
     alpha_threshold: int = 128
     outline: bool = False
     scale: int = 1
-    source_entry_id: int = 0
-    source_recipe: Mapping[str, Any] = field(default_factory=dict)
+    source: EditSource = field(default_factory=EditSource)
 
     def to_dict(self) -> dict[str, Any]:
         """The options and the source's identity, as the recipe stores them."""
@@ -65,7 +77,7 @@ class PixelateRequest:
             "alpha_threshold": self.alpha_threshold,
             "outline": self.outline,
             "scale": self.scale,
-            **_source_facts(self.pixels, self.source_entry_id),
+            **_source_facts(self.pixels, self.source),
         }
 
 
@@ -83,16 +95,15 @@ class MatteRequest:
         pymatting's ``"cf"`` (closed-form) or ``"knn"``.
     name
         What messages call the image (its file, or ``#12`` for a history entry).
-    source_entry_id, source_recipe
-        Where the pixels came from (0 and empty for a file).
+    source
+        Where the pixels came from (:class:`EditSource`).
     """
 
     pixels: np.ndarray
     key: tuple[int, int, int] | None = None
     method: str = "cf"
     name: str = "the image"
-    source_entry_id: int = 0
-    source_recipe: Mapping[str, Any] = field(default_factory=dict)
+    source: EditSource = field(default_factory=EditSource)
 
     def __post_init__(self) -> None:
         if self.method not in MATTE_METHODS:
@@ -106,7 +117,7 @@ class MatteRequest:
         return {
             "key_given": key,
             "method": self.method,
-            **_source_facts(self.pixels, self.source_entry_id),
+            **_source_facts(self.pixels, self.source),
         }
 
 
@@ -121,8 +132,7 @@ class MakeSeamlessRequest:
     pixels: np.ndarray
     tile_x: bool = True
     tile_y: bool = True
-    source_entry_id: int = 0
-    source_recipe: Mapping[str, Any] = field(default_factory=dict)
+    source: EditSource = field(default_factory=EditSource)
 
     def __post_init__(self) -> None:
         if not (self.tile_x or self.tile_y):
@@ -133,7 +143,7 @@ class MakeSeamlessRequest:
         return {
             "tile_x": self.tile_x,
             "tile_y": self.tile_y,
-            **_source_facts(self.pixels, self.source_entry_id),
+            **_source_facts(self.pixels, self.source),
         }
 
 

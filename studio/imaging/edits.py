@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Mapping
 from typing import Any, assert_never
 
 import numpy as np
@@ -61,7 +60,13 @@ def run_image_request(
         case _:
             assert_never(request)
     _check(cancel)
-    extra = {"Postprocess": EDIT_TITLES[kind], **facts, **_source(request.source_recipe)}
+    extra = {
+        "Postprocess": EDIT_TITLES[kind],
+        **facts,
+        "source_recipe": dict(request.source.recipe),
+    }
+    if request.source.prompt:  # what the history row shows, as for the source
+        extra["source_prompt"] = request.source.prompt
     return GeneratedImage(
         request=recipe_request,
         pixels=pixels,
@@ -74,16 +79,6 @@ def run_image_request(
 def _check(cancel: threading.Event) -> None:
     if cancel.is_set():
         raise JobCancelled()
-
-
-def _source(recipe: Mapping[str, Any]) -> dict[str, Any]:
-    # The prompt is what the history row shows for the edit, as for its source.
-    request = recipe.get("request") if isinstance(recipe.get("request"), dict) else {}
-    prompt = request.get("prompt") if isinstance(request, dict) else None
-    facts: dict[str, Any] = {"source_recipe": dict(recipe)}
-    if isinstance(prompt, str) and prompt:
-        facts["source_prompt"] = prompt
-    return facts
 
 
 Edited = tuple[np.ndarray, str, dict[str, Any], Any]
@@ -138,6 +133,6 @@ def _seamless(request: MakeSeamlessRequest) -> Edited:
     facts = {
         "Seam score X": scores["x"],
         "Seam score Y": scores["y"],
-        "source_entry_id": request.source_entry_id,
+        "source_entry_id": request.source.entry_id,
     }
     return out, "tile", facts, record

@@ -1,8 +1,10 @@
 """Every job from the button to the canvas: one record per job, from submit to its end.
 
-Generate and Apply Style both go through :class:`JobController`. The record of a job holds
+Generate, Apply Style and the image edits (pixelate, remove background, make seamless, on
+the worker's CPU lane) all go through :class:`JobController`. The record of a job holds
 what its events need (where previews go, which entry a style result restyles, when it
-started, how many images it made), so no event handler guesses from the request's shape.
+started, how many images it made, who owns an edit), so no event handler guesses from the
+request's shape. Every result is committed the same way (:meth:`Document.add_finished`).
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
 
 from PySide6.QtCore import QObject, QSize, Signal
 
@@ -29,6 +32,15 @@ from studio.worker.facade import EngineFacade
 from studio.worker.jobs import FinishedImage
 
 ResultHandler = Callable[[HistoryEntry, "JobRecord"], None]
+
+
+class EditOwner(Protocol):
+    """Who started an image edit and says how it ended (the status bar, a message)."""
+
+    def job_ended(self, record: JobRecord, outcome: str, message: str) -> None:
+        """``outcome`` is ``"finished"``, ``"failed"`` (``message`` says why) or
+        ``"cancelled"``; a finished edit whose result could not be saved has
+        ``record.images == 0``."""
 
 
 @dataclass(eq=False)
@@ -64,6 +76,8 @@ class JobRecord:
         Who shows a committed result; ``None`` means the controller's ``image_committed``.
     batch
         Shared by the jobs of one batch, which are reported together.
+    owner
+        Set for an image edit: it reports the edit's end instead of the generation status.
     """
 
     job_id: int
@@ -74,6 +88,7 @@ class JobRecord:
     started_at: float | None = None
     images: int = 0
     batch: BatchTally | None = None
+    owner: EditOwner | None = None
 
 
 def preview_target(request: JobRequest, source: HistoryEntry | None) -> QSize | None:
@@ -192,6 +207,18 @@ class JobController(QObject):
             return None
         return self._queue(request, source, on_result)
 
+    def submit_edit(
+        self, request: JobRequest, owner: EditOwner, on_result: ResultHandler
+    ) -> int | None:
+        """Queue an image edit (CPU lane); ``owner`` hears how it ends, ``on_result`` gets
+        its committed entry. None when the project is read-only."""
+        if self._document.read_only:
+            self._notice.show_message("This project is open read-only.", "warning")
+            return None
+        job_id = self._facade.submit(request)
+        self._records[job_id] = JobRecord(job_id, request, None, on_result=on_result, owner=owner)
+        return job_id
+
     def submit_batch(self, requests: list[JobRequest]) -> list[int]:
         """Queue the jobs of one batch; the status bar reports them as one when all ended."""
         if self._document.read_only:
@@ -214,15 +241,17 @@ class JobController(QObject):
         return job_id
 
     def cancel(self) -> None:
-        """Cancel the running job and everything queued (Esc)."""
-        if self._facade.is_busy:
+        """Cancel the running jobs (edits too) and everything queued (Esc)."""
+        if self._facade.is_busy or self._facade.edits_pending:
             self._status.say("Cancelling…")
             self._facade.cancel()
 
     def images_to_come(self) -> int:
         """Images the submitted jobs have still to make (what closing now would drop)."""
         return sum(
-            max(getattr(r.request, "batch_count", 1) - r.images, 0) for r in self._records.values()
+            max(getattr(r.request, "batch_count", 1) - r.images, 0)
+            for r in self._records.values()
+            if r.owner is None
         )
 
     def record(self, job_id: int) -> JobRecord | None:
@@ -232,8 +261,11 @@ class JobController(QObject):
     # -- worker events ----------------------------------------------------------------------
 
     def _on_started(self, job_id: int) -> None:
-        self._notice.dismiss()
         record = self._records.get(job_id)
+        if record is not None and record.owner is not None:
+            record.started_at = self.clock()  # the owner's status already says it works
+            return
+        self._notice.dismiss()
         if record is not None:
             record.started_at = self.clock()
             if record.batch is not None and record.batch.started_at is None:
@@ -241,8 +273,10 @@ class JobController(QObject):
         self._status.job_started(waiting=self._facade.pending_count - 1)
 
     def _on_progress(self, job_id: int, update: ProgressUpdate) -> None:
-        self._status.job_progress(update)
         record = self._records.get(job_id)
+        if record is not None and record.owner is not None:
+            return
+        self._status.job_progress(update)
         if update.preview is not None and record is not None and record.preview_target:
             self._canvas.show_preview(qimage_from_array(update.preview), record.preview_target)
 
@@ -270,6 +304,9 @@ class JobController(QObject):
 
     def _on_finished(self, job_id: int) -> None:
         record = self._records.pop(job_id, None)
+        if record is not None and record.owner is not None:
+            record.owner.job_ended(record, "finished", "")
+            return
         if record is not None and record.batch is not None:
             self._batch_job_ended(record.batch)
             return
@@ -296,6 +333,9 @@ class JobController(QObject):
 
     def _on_failed(self, job_id: int, message: str) -> None:
         record = self._records.pop(job_id, None)
+        if record is not None and record.owner is not None:
+            record.owner.job_ended(record, "failed", message)
+            return
         self._canvas.end_preview()
         self._notice.show_message(message, "error")
         if record is not None and record.batch is not None:
@@ -306,6 +346,9 @@ class JobController(QObject):
 
     def _on_cancelled(self, job_id: int) -> None:
         record = self._records.pop(job_id, None)
+        if record is not None and record.owner is not None:
+            record.owner.job_ended(record, "cancelled", "")
+            return
         self._canvas.end_preview()
         if record is not None and record.batch is not None:
             record.batch.cancelled = True

@@ -116,7 +116,7 @@ class MainWindow(QMainWindow):
             self.files.dialogs,
             self,
         )
-        self.game = GameExportController(document, self.status, self.notice, self)
+        self.game = GameExportController(document, self.jobs, self.status, self.notice, self)
         self.actions = build_actions(self, self.undo_stack)
         build_menus(self.menuBar(), self.actions)
         self.edits = self._build_edits()
@@ -393,8 +393,8 @@ class MainWindow(QMainWindow):
         self.files.save_state_and_stop()
         QSettings().setValue("window/geometry", self.saveGeometry())
         QSettings().setValue("window/splitter", self.splitter.saveState())
+        # Cancels and joins both lanes of the worker: generation and image edits.
         self.facade.shutdown()
-        self.game.shut_down()
         # Images the worker finished before it stopped are still queued as events for this
         # thread: commit them before the project closes ("finished images are saved").
         QCoreApplication.sendPostedEvents()

@@ -9,7 +9,12 @@ import numpy as np
 import pytest
 
 from studio.domain.error_log import install_error_log
-from studio.domain.image_requests import MakeSeamlessRequest, MatteRequest, PixelateRequest
+from studio.domain.image_requests import (
+    EditSource,
+    MakeSeamlessRequest,
+    MatteRequest,
+    PixelateRequest,
+)
 from studio.domain.requests import GenerationRequest
 from studio.imaging.palettes import BUILTIN_PALETTES
 from studio.imaging.png import png_text_chunks
@@ -38,8 +43,7 @@ def _pixelate(source_entry_id: int = 0) -> PixelateRequest:
     pixels = np.full((8, 8, 4), 200, dtype=np.uint8)
     palette = BUILTIN_PALETTES["PICO-8"]
     return PixelateRequest(pixels, palette.name, palette.colours, cell=1,
-                           source_entry_id=source_entry_id,
-                           source_recipe={"request": {"prompt": "a slime"}})  # fmt: skip
+                           source=EditSource(source_entry_id, "a slime", {"seed": 1}))  # fmt: skip
 
 
 def test_requests_go_to_their_lane() -> None:
@@ -64,7 +68,7 @@ def test_an_edit_is_a_job_with_a_result_carrying_its_recipe(qtbot, facade) -> No
     recipe = json.loads(png_text_chunks(finished_image.png)["studio"])
     assert recipe["request_type"] == "PixelateRequest"
     assert recipe["request"]["source_entry_id"] == 3 and recipe["request"]["palette"] == "PICO-8"
-    assert recipe["extra"]["source_recipe"] == {"request": {"prompt": "a slime"}}
+    assert recipe["extra"]["source_recipe"] == {"seed": 1}
     assert finished_image.result.history_text == "a slime"
     assert busy == [] and facade.edits_pending == 0  # an edit never makes generation busy
 
