@@ -212,3 +212,30 @@ def test_exporting_over_an_earlier_export_asks_first(qtbot, window, tmp_path, mo
     answer["replace"] = True
     dialog._on_export()
     assert (folder / "sheet.png").read_bytes() != b"the earlier export"
+
+
+def test_make_seamless_is_a_job_and_carries_its_source(qtbot, window) -> None:
+    source = _add(window, make_sprites(1)[0], "a wall")
+    window.history.show_entry(source)
+    with qtbot.waitSignal(window.edits.edit_ended, timeout=TIMEOUT):
+        assert window.edits.make_seamless() and window.edits.busy
+    assert not window.edits.busy
+    entry = window.document.entry(window.history.current_entry_id)
+    assert entry.kind == "tile" and entry.prompt == "a wall"
+    assert entry.recipe["extra"]["source_entry_id"] == source
+    assert entry.recipe["extra"]["source_recipe"] == {"seed": 1}
+
+
+def test_a_make_seamless_bug_is_one_message_and_adds_nothing(qtbot, window, monkeypatch) -> None:
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("the blend went wrong")
+
+    monkeypatch.setattr("studio.imaging.seamless.make_seamless", broken)
+    source = _add(window, make_sprites(1)[0], "a wall")
+    window.history.show_entry(source)
+    before = len(window.document.entries())
+    with qtbot.waitSignal(window.edits.edit_ended, timeout=TIMEOUT):
+        assert window.edits.make_seamless()
+    assert not window.edits.busy and len(window.document.entries()) == before
+    assert "bug in Studio (RuntimeError)" in window.notice.text()
+    assert "\n" not in window.notice.text()
