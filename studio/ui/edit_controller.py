@@ -32,7 +32,7 @@ from studio.ui.edit_dialogs import OutpaintChoice, OutpaintDialog, VaryChoice, V
 from studio.ui.edit_panel import EditPanel
 from studio.ui.edit_scope import EditScope, EditState
 from studio.ui.image_convert import array_from_qimage, qimage_from_array
-from studio.ui.job_controller import JobRecord, ResultHandler
+from studio.ui.job_records import JobRecord, ResultHandler
 from studio.ui.undo_commands import ValueCommand
 
 # Queues an image edit on the worker's CPU lane: (request, owner, on_result) -> job id or None
@@ -377,7 +377,7 @@ class EditController(QObject):
         self.actions.tile_y.setChecked(True)
 
     def job_ended(self, record: JobRecord, outcome: str, message: str) -> None:
-        """The end of a Make Seamless job (see :class:`~studio.ui.job_controller.EditOwner`)."""
+        """The end of a Make Seamless job (see :class:`~studio.ui.job_records.EditOwner`)."""
         if outcome == "failed":
             self._notify(f"Could not make the image seamless: {message}", "error")
         self._seamless_jobs.discard(record.job_id)

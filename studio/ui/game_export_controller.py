@@ -15,7 +15,8 @@ from studio.domain.image_requests import EditSource, ImageRequest, MatteRequest,
 from studio.imaging.decode import load_pixels
 from studio.imaging.pixelart import PixelateOptions
 from studio.ui.document import Document
-from studio.ui.job_controller import JobController, JobRecord
+from studio.ui.job_controller import JobController
+from studio.ui.job_records import JobRecord
 from studio.ui.notice import NoticeBanner
 from studio.ui.palette_lock_dialog import PaletteLockDialog
 from studio.ui.pixelate_dialog import PixelateDialog
@@ -166,7 +167,7 @@ class GameExportController(QObject):
         self.image_edited.emit(entry.id)
 
     def job_ended(self, record: JobRecord, outcome: str, message: str) -> None:
-        """The end of one edit (see :class:`~studio.ui.job_controller.EditOwner`)."""
+        """The end of one edit (see :class:`~studio.ui.job_records.EditOwner`)."""
         kind = _kind(record.request)
         _done, not_done, verb = _WORDS[kind]
         source = getattr(record.request, "source", EditSource()).entry_id
