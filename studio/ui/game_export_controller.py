@@ -103,7 +103,7 @@ class GameExportController(QObject):
         if source is None:
             return False
         entry, pixels = source
-        request = MatteRequest(pixels, name=f"#{entry_id}", source=_edit_source(entry))
+        request = MatteRequest(pixels, source=_edit_source(entry))
         return self.start(request, "Removing the background…", hint)
 
     def pixelate_dialog(self, entry_id: int, parent=None) -> PixelateDialog:

@@ -1,4 +1,4 @@
-"""The GUI-thread face of the inference worker.
+"""The GUI-thread face of the worker and its two lanes.
 
 Two lanes, each a thread with its own worker object and queue: the GPU lane owns the engine
 (generation, style transfer), the CPU lane runs image edits (pixelate, matte, make seamless)
