@@ -40,21 +40,23 @@ def parse_key(text: str | None) -> tuple[int, int, int] | None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from studio.domain.image_requests import MatteRequest
     from studio.imaging.decode import load_pixels
-    from studio.imaging.matte import matte_image
+    from studio.imaging.edits import run_image_request
     from studio.imaging.matte.remove_background import MAX_PIXELS
-    from studio.imaging.png import encode_png
+    from studio.imaging.result import encode_result
 
     # Refused before any pixel is decoded: a bad output, a bad key.
     check_output_paths([args.output], overwrite=args.overwrite)
     key = parse_key(args.key)
     pixels = load_pixels(args.input, max_pixels=MAX_PIXELS)
-    matte = matte_image(pixels, key, args.method, name=str(args.input))
-    write_output(args.output, encode_png(matte.pixels))
-    visible = float((matte.pixels[:, :, 3] > 0).mean())
-    if matte.key is None:
-        print(f"wrote {args.output} ({matte.note}, {visible:.0%} visible)")
+    request = MatteRequest(pixels, key, args.method, name=str(args.input))
+    # The same edit (and recipe) as the GUI's Remove Background: the PNG says how it was made.
+    made = run_image_request(request)
+    write_output(args.output, encode_result(made).png)
+    visible = float((made.pixels[:, :, 3] > 0).mean())
+    if made.extra["key"] is None:
+        print(f"wrote {args.output} ({made.extra['note']}, {visible:.0%} visible)")
     else:
-        used = "#{:02x}{:02x}{:02x}".format(*matte.key)
-        print(f"wrote {args.output} (key {used}, {visible:.0%} kept)")
+        print(f"wrote {args.output} (key {made.extra['key']}, {visible:.0%} kept)")
     return 0

@@ -45,7 +45,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from studio.cli.export_inputs import parse_int
     from studio.cli.output import check_output_paths, write_output
+    from studio.domain.image_requests import PixelateRequest
     from studio.imaging.decode import load_pixels
+    from studio.imaging.edits import run_image_request
     from studio.imaging.palettes import (
         PALETTE_SUFFIXES,
         off_palette_mask,
@@ -53,8 +55,7 @@ def run(args: argparse.Namespace) -> int:
         resolve_palette,
         write_palette,
     )
-    from studio.imaging.pixelart import PixelateOptions, pixelate
-    from studio.imaging.png import encode_png
+    from studio.imaging.result import encode_result
 
     # Every output and every number is checked before the image is read; nothing is written
     # until both files exist in memory.
@@ -70,8 +71,10 @@ def run(args: argparse.Namespace) -> int:
     pixels = load_pixels(args.input)
     if palette is None:
         palette = palette_from_image(pixels, count, name=f"{args.input.stem} {count}")
-    options = PixelateOptions(
-        palette=palette,
+    request = PixelateRequest(
+        pixels=pixels,
+        palette_name=palette.name,
+        palette_colours=palette.colours,
         cell=cell,
         method=args.method,
         dither=args.dither,
@@ -79,9 +82,11 @@ def run(args: argparse.Namespace) -> int:
         outline=args.outline,
         scale=scale,
     )
-    result, cell = pixelate(pixels, options)
+    # The same edit (and recipe) as the GUI's Pixelate: the PNG says how it was made.
+    made = run_image_request(request)
+    result, cell = made.pixels, made.extra["grid"]
     off = int(off_palette_mask(result, palette).sum())
-    image = encode_png(result)
+    image = encode_result(made).png
     saved = None
     if args.save_palette is not None:
         saved = write_palette(palette, args.save_palette.suffix)

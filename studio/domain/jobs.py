@@ -9,9 +9,12 @@ from __future__ import annotations
 
 from typing import TypeAlias
 
+from studio.domain.image_requests import MakeSeamlessRequest, MatteRequest, PixelateRequest
 from studio.domain.requests import GenerationRequest
 from studio.domain.style import StyleRequest
 
-JobRequest: TypeAlias = GenerationRequest | StyleRequest
+JobRequest: TypeAlias = (
+    GenerationRequest | StyleRequest | PixelateRequest | MatteRequest | MakeSeamlessRequest
+)
 
 __all__ = ["JobRequest"]

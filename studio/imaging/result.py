@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from studio.domain.editing import SeamlessRequest
+from studio.domain.image_requests import MatteRequest, PixelateRequest
 from studio.domain.requests import GenerationRequest
 from studio.domain.results import GeneratedImage
 from studio.domain.style import StyleRequest
@@ -70,5 +71,8 @@ def history_text(image: GeneratedImage) -> str:
         case StyleRequest():
             return str(image.extra.get("style_summary") or STYLE_TITLE)
         case SeamlessRequest():
-            return "Make seamless"
+            return str(image.extra.get("source_prompt") or "Make seamless")
+        case PixelateRequest() | MatteRequest():
+            # An edit is listed under its source's prompt (see studio.imaging.edits).
+            return str(image.extra.get("source_prompt") or image.extra.get("Postprocess", ""))
     raise TypeError(f"no history text for {type(image.request).__name__}")

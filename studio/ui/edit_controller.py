@@ -9,31 +9,34 @@ the canvas image; the engine does the rest.
 
 from __future__ import annotations
 
-import hashlib
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction, QImage, QKeySequence, QUndoStack
 from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QMenuBar
 
-from studio.domain.editing import SeamlessRequest
 from studio.domain.errors import InvalidRequestError
+from studio.domain.history import HistoryEntry
+from studio.domain.image_requests import EditSource, ImageRequest, MakeSeamlessRequest
 from studio.domain.requests import MAX_SEED, GenerationRequest
-from studio.domain.results import GeneratedImage
 from studio.imaging.outpaint import grow_canvas
 from studio.imaging.png import encode_png
-from studio.imaging.seamless import default_band, make_seamless, seam_cross_mask
+from studio.imaging.seamless import default_band, seam_cross_mask
 from studio.imaging.seams import seam_scores
 from studio.ui.canvas import CanvasView
 from studio.ui.edit_dialogs import OutpaintChoice, OutpaintDialog, VaryChoice, VaryDialog
 from studio.ui.edit_panel import EditPanel
 from studio.ui.edit_scope import EditScope, EditState
 from studio.ui.image_convert import array_from_qimage, qimage_from_array
+from studio.ui.job_records import JobRecord, ResultHandler
 from studio.ui.undo_commands import ValueCommand
+
+# Queues an image edit on the worker's CPU lane: (request, owner, on_result) -> job id or None
+SubmitEdit = Callable[[ImageRequest, Any, ResultHandler], int | None]
 
 
 @dataclass
@@ -111,13 +114,21 @@ class EditController(QObject):
     ----------
     current_entry
         Returns the history entry shown on the canvas (or ``None``).
-    add_image
-        Commits a finished :class:`GeneratedImage` to the history and shows it.
-    submit, generate
-        Queue a request; start a job from the prompt panel (Generate).
+    show_entry
+        Shows a history entry (a committed edit result) on the canvas.
+    submit, submit_edit, generate
+        Queue a request; queue an image edit (Make Seamless) on the CPU lane; start a job
+        from the prompt panel (Generate).
     notify
         Show a message to the user: ``(text, "warning"|"error"|"info")``.
+
+    Signals
+    -------
+    edit_ended()
+        A Make Seamless job ended (result, failure or cancel); :attr:`busy` may be False now.
     """
+
+    edit_ended = Signal()
 
     def __init__(
         self,
@@ -128,8 +139,9 @@ class EditController(QObject):
         seam_label: QLabel,
         *,
         current_entry: Callable[[], object],
-        add_image: Callable[[GeneratedImage], None],
+        show_entry: Callable[[int], None],
         submit: Callable[[GenerationRequest], object],
+        submit_edit: SubmitEdit,
         generate: Callable[[], object],
         notify: Callable[[str, str], None],
     ) -> None:
@@ -140,8 +152,10 @@ class EditController(QObject):
         self._undo = undo_stack
         self._seam_label = seam_label
         self._current_entry = current_entry
-        self._add_image = add_image
+        self._show_entry = show_entry
         self._submit = submit
+        self._submit_edit = submit_edit
+        self._seamless_jobs: set[int] = set()
         self._generate = generate
         self._notify = notify
         self.actions = build_edit_actions(window)
@@ -324,35 +338,50 @@ class EditController(QObject):
     # -- make seamless ----------------------------------------------------------------------
 
     def make_seamless(self) -> bool:
-        """Repair the shown image's wrap edges, add it to the history, mask its seam cross.
+        """Queue a repair of the shown image's wrap edges (a job on the CPU lane).
 
-        The repaired image tiles already (offset, feathered cross blend, offset back); the
-        mask is left over the wrap edges and Tile X / Y are switched on, so Generate can then
-        repaint the seam with the model while its convolutions wrap.
+        The result tiles already (offset, feathered cross blend, offset back) and joins the
+        history; the mask is then left over its wrap edges and Tile X / Y are switched on, so
+        Generate can repaint the seam with the model while its convolutions wrap.
         """
         image = self._canvas.image()
         if image is None:
             self._notify("Show an image on the canvas to make it seamless.", "warning")
             return False
-        pixels = array_from_qimage(image)
-        source = encode_png(pixels)
-        out = make_seamless(pixels)
-        scores = seam_scores(out)
-        request = SeamlessRequest(source_sha256=hashlib.sha256(source).hexdigest())
-        result = GeneratedImage(
-            request=request,
-            pixels=out,
-            kind="tile",
-            extra={"Seam score X": scores["x"], "Seam score Y": scores["y"]},
+        # 0 (or -1 after another project opened): an image on the canvas with no entry.
+        entry = self._current_entry() if self._scoped_id > 0 else None
+        source = (
+            EditSource(entry.id, entry.prompt, entry.recipe)
+            if isinstance(entry, HistoryEntry)
+            else EditSource()
         )
-        self._add_image(result)
-        height, width = out.shape[:2]
+        request = MakeSeamlessRequest(array_from_qimage(image), source=source)
+        job_id = self._submit_edit(request, self, self._seamless_result)
+        if job_id is None:
+            return False
+        self._seamless_jobs.add(job_id)
+        return True
+
+    @property
+    def busy(self) -> bool:
+        """True while a Make Seamless job runs or waits."""
+        return bool(self._seamless_jobs)
+
+    def _seamless_result(self, entry: HistoryEntry, _record: JobRecord) -> None:
+        self._show_entry(entry.id)
+        height, width = entry.height, entry.width
         cross = np.roll(seam_cross_mask(height, width, default_band(height, width)),
                         (height // 2, width // 2), axis=(0, 1))  # fmt: skip
         self._canvas.mask.restore(_mask_qimage(cross))
         self.actions.tile_x.setChecked(True)
         self.actions.tile_y.setChecked(True)
-        return True
+
+    def job_ended(self, record: JobRecord, outcome: str, message: str) -> None:
+        """The end of a Make Seamless job (see :class:`~studio.ui.job_records.EditOwner`)."""
+        if outcome == "failed":
+            self._notify(f"Could not make the image seamless: {message}", "error")
+        self._seamless_jobs.discard(record.job_id)
+        self.edit_ended.emit()
 
     # -- status -----------------------------------------------------------------------------
 

@@ -1,98 +1,40 @@
 """Every job from the button to the canvas: one record per job, from submit to its end.
 
-Generate and Apply Style both go through :class:`JobController`. The record of a job holds
+Generate, Apply Style and the image edits (pixelate, remove background, make seamless, on
+the worker's CPU lane) all go through :class:`JobController`. The record of a job holds
 what its events need (where previews go, which entry a style result restyles, when it
-started, how many images it made), so no event handler guesses from the request's shape.
+started, how many images it made, who owns an edit), so no event handler guesses from the
+request's shape. Every result is committed the same way (:meth:`Document.add_finished`).
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 
-from PySide6.QtCore import QObject, QSize, Signal
+from PySide6.QtCore import QObject, Signal
 
 from studio.domain.errors import InvalidRequestError, StudioError
 from studio.domain.history import HistoryEntry
 from studio.domain.jobs import JobRequest
 from studio.domain.requests import GenerationRequest
 from studio.domain.results import ProgressUpdate
-from studio.domain.style import StyleRequest
 from studio.ui.canvas import CanvasView
 from studio.ui.document import Document
 from studio.ui.image_convert import qimage_from_array
+from studio.ui.job_records import (
+    BatchTally,
+    EditOwner,
+    JobRecord,
+    ResultHandler,
+    format_elapsed,
+    preview_target,
+)
 from studio.ui.notice import NoticeBanner
 from studio.ui.prompt_panel import PromptPanel
 from studio.ui.status_bar import JobStatusBar
 from studio.worker.facade import EngineFacade
 from studio.worker.jobs import FinishedImage
-
-ResultHandler = Callable[[HistoryEntry, "JobRecord"], None]
-
-
-@dataclass(eq=False)
-class BatchTally:
-    """Jobs queued together (Image > Batch…) are reported as one: the status bar counts the
-    whole batch when its last job ends, not the last job's one image."""
-
-    jobs: int
-    started_at: float | None = None
-    ended: int = 0
-    images: int = 0
-    failed: int = 0
-    cancelled: bool = False
-
-    def end_job(self) -> bool:
-        """Count one ended job; True when it was the batch's last."""
-        self.ended += 1
-        return self.ended >= self.jobs
-
-
-@dataclass(eq=False)
-class JobRecord:
-    """What the window knows about one submitted job until it ends.
-
-    Parameters
-    ----------
-    preview_target
-        Size previews are stretched to: the coming image's size (the request's for a
-        generation, the source entry's for a style job).
-    source
-        The history entry a style job restyles; ``None`` for a generation.
-    on_result
-        Who shows a committed result; ``None`` means the controller's ``image_committed``.
-    batch
-        Shared by the jobs of one batch, which are reported together.
-    """
-
-    job_id: int
-    request: JobRequest
-    preview_target: QSize | None
-    source: HistoryEntry | None = None
-    on_result: ResultHandler | None = None
-    started_at: float | None = None
-    images: int = 0
-    batch: BatchTally | None = None
-
-
-def preview_target(request: JobRequest, source: HistoryEntry | None) -> QSize | None:
-    """The size a job's previews are shown at, or ``None`` when it cannot be known."""
-    match request:
-        case GenerationRequest(width=width, height=height):
-            return QSize(width, height)
-        case StyleRequest() if source is not None:
-            # The result is scaled back to the source's size, whatever size the work ran at.
-            return QSize(source.width, source.height)
-    return None
-
-
-def format_elapsed(seconds: float) -> str:
-    """A job's duration for the status bar: ``"40 ms"`` below a tenth of a second, else
-    ``"2.5 s"`` (a fast style job must not read as "0.0 s")."""
-    if seconds < 0.1:
-        return f"{max(seconds, 0.0) * 1000:.0f} ms"
-    return f"{seconds:.1f} s"
 
 
 def _images(count: int) -> str:
@@ -192,6 +134,18 @@ class JobController(QObject):
             return None
         return self._queue(request, source, on_result)
 
+    def submit_edit(
+        self, request: JobRequest, owner: EditOwner, on_result: ResultHandler
+    ) -> int | None:
+        """Queue an image edit (CPU lane); ``owner`` hears how it ends, ``on_result`` gets
+        its committed entry. None when the project is read-only."""
+        if self._document.read_only:
+            self._notice.show_message("This project is open read-only.", "warning")
+            return None
+        job_id = self._facade.submit(request)
+        self._records[job_id] = JobRecord(job_id, request, None, on_result=on_result, owner=owner)
+        return job_id
+
     def submit_batch(self, requests: list[JobRequest]) -> list[int]:
         """Queue the jobs of one batch; the status bar reports them as one when all ended."""
         if self._document.read_only:
@@ -214,15 +168,17 @@ class JobController(QObject):
         return job_id
 
     def cancel(self) -> None:
-        """Cancel the running job and everything queued (Esc)."""
-        if self._facade.is_busy:
+        """Cancel the running jobs (edits too) and everything queued (Esc)."""
+        if self._facade.is_busy or self._facade.edits_pending:
             self._status.say("Cancelling…")
             self._facade.cancel()
 
     def images_to_come(self) -> int:
         """Images the submitted jobs have still to make (what closing now would drop)."""
         return sum(
-            max(getattr(r.request, "batch_count", 1) - r.images, 0) for r in self._records.values()
+            max(getattr(r.request, "batch_count", 1) - r.images, 0)
+            for r in self._records.values()
+            if r.owner is None
         )
 
     def record(self, job_id: int) -> JobRecord | None:
@@ -232,8 +188,11 @@ class JobController(QObject):
     # -- worker events ----------------------------------------------------------------------
 
     def _on_started(self, job_id: int) -> None:
-        self._notice.dismiss()
         record = self._records.get(job_id)
+        if record is not None and record.owner is not None:
+            record.started_at = self.clock()  # the owner's status already says it works
+            return
+        self._notice.dismiss()
         if record is not None:
             record.started_at = self.clock()
             if record.batch is not None and record.batch.started_at is None:
@@ -241,8 +200,10 @@ class JobController(QObject):
         self._status.job_started(waiting=self._facade.pending_count - 1)
 
     def _on_progress(self, job_id: int, update: ProgressUpdate) -> None:
-        self._status.job_progress(update)
         record = self._records.get(job_id)
+        if record is not None and record.owner is not None:
+            return
+        self._status.job_progress(update)
         if update.preview is not None and record is not None and record.preview_target:
             self._canvas.show_preview(qimage_from_array(update.preview), record.preview_target)
 
@@ -270,6 +231,9 @@ class JobController(QObject):
 
     def _on_finished(self, job_id: int) -> None:
         record = self._records.pop(job_id, None)
+        if record is not None and record.owner is not None:
+            record.owner.job_ended(record, "finished", "")
+            return
         if record is not None and record.batch is not None:
             self._batch_job_ended(record.batch)
             return
@@ -296,6 +260,9 @@ class JobController(QObject):
 
     def _on_failed(self, job_id: int, message: str) -> None:
         record = self._records.pop(job_id, None)
+        if record is not None and record.owner is not None:
+            record.owner.job_ended(record, "failed", message)
+            return
         self._canvas.end_preview()
         self._notice.show_message(message, "error")
         if record is not None and record.batch is not None:
@@ -306,6 +273,9 @@ class JobController(QObject):
 
     def _on_cancelled(self, job_id: int) -> None:
         record = self._records.pop(job_id, None)
+        if record is not None and record.owner is not None:
+            record.owner.job_ended(record, "cancelled", "")
+            return
         self._canvas.end_preview()
         if record is not None and record.batch is not None:
             record.batch.cancelled = True

@@ -21,9 +21,7 @@ from PySide6.QtWidgets import (
 from studio.domain.errors import InvalidRequestError
 from studio.domain.models import ModelInfo
 from studio.domain.requests import random_seed
-from studio.domain.results import GeneratedImage
 from studio.domain.settings import EngineSettings
-from studio.imaging.result import encode_result
 from studio.ui.actions import build_actions, build_menus
 from studio.ui.batch_dialog import BatchDialog
 from studio.ui.canvas import CanvasView
@@ -44,7 +42,6 @@ from studio.ui.status_bar import JobStatusBar
 from studio.ui.style_controller import StyleController
 from studio.ui.style_panel import StylePanel
 from studio.worker.facade import EngineFacade
-from studio.worker.jobs import FinishedImage
 
 NO_MODEL_MESSAGE = (
     "<b>No model yet.</b><br><br>Add a Stable Diffusion checkpoint with "
@@ -116,7 +113,7 @@ class MainWindow(QMainWindow):
             self.files.dialogs,
             self,
         )
-        self.game = GameExportController(document, self.status, self.notice, self)
+        self.game = GameExportController(document, self.jobs, self.status, self.notice, self)
         self.actions = build_actions(self, self.undo_stack)
         build_menus(self.menuBar(), self.actions)
         self.edits = self._build_edits()
@@ -137,10 +134,6 @@ class MainWindow(QMainWindow):
         seam_label.setObjectName("seamScore")
         self.status.insertPermanentWidget(0, seam_label)
 
-        def add_image(image: GeneratedImage) -> None:
-            entry = self.document.add_finished(FinishedImage(0, encode_result(image)))
-            self.history.show_entry(entry.id)
-
         edits = EditController(
             self,
             self.canvas,
@@ -148,8 +141,9 @@ class MainWindow(QMainWindow):
             self.undo_stack,
             seam_label,
             current_entry=lambda: self.document.entry(self.history.current_entry_id),
-            add_image=add_image,
+            show_entry=self.history.show_entry,
             submit=self.jobs.submit,
+            submit_edit=self.jobs.submit_edit,
             generate=self.jobs.generate,
             notify=self.notice.show_message,
         )
@@ -253,9 +247,10 @@ class MainWindow(QMainWindow):
         self.facade.busy_changed.connect(
             lambda _busy: self._close_if_idle_and_asked(), Qt.ConnectionType.QueuedConnection
         )
-        self.game.edit_ended.connect(
-            self._close_if_idle_and_asked, Qt.ConnectionType.QueuedConnection
-        )
+        for edits in (self.game, self.edits):
+            edits.edit_ended.connect(
+                self._close_if_idle_and_asked, Qt.ConnectionType.QueuedConnection
+            )
         self.facade.models_failed.connect(lambda m: self.notice.show_message(m, "error"))
 
     # -- state ------------------------------------------------------------------------------
@@ -365,7 +360,7 @@ class MainWindow(QMainWindow):
             queued = self.facade.pending_count - 1
             jobs = "a job is running" + (f" and {queued} more queued" if queued else "")
             parts.append(f"{images} image{'s' if images != 1 else ''} to make ({jobs})")
-        if self.game.busy:
+        if self.game.busy or self.edits.busy:
             parts.append("an image edit is running")
         return ", ".join(parts)
 
@@ -393,8 +388,8 @@ class MainWindow(QMainWindow):
         self.files.save_state_and_stop()
         QSettings().setValue("window/geometry", self.saveGeometry())
         QSettings().setValue("window/splitter", self.splitter.saveState())
+        # Cancels and joins both lanes of the worker: generation and image edits.
         self.facade.shutdown()
-        self.game.shut_down()
         # Images the worker finished before it stopped are still queued as events for this
         # thread: commit them before the project closes ("finished images are saved").
         QCoreApplication.sendPostedEvents()

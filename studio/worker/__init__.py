@@ -1,1 +1,1 @@
-"""The inference thread and its GUI-thread facade. QtCore only: no widgets, no torch."""
+"""The worker: a GPU lane, a CPU lane and their GUI-thread facade. QtCore only, no torch."""

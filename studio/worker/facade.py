@@ -1,4 +1,9 @@
-"""The GUI-thread face of the inference worker.
+"""The GUI-thread face of the worker and its two lanes.
+
+Two lanes, each a thread with its own worker object and queue: the GPU lane owns the engine
+(generation, style transfer), the CPU lane runs image edits (pixelate, matte, make seamless)
+with imaging only. :meth:`EngineFacade.submit` routes a request to its lane by type; both
+lanes report through the same signals with job ids from one counter.
 
 The UI and the tests connect to this object only. It lives on the GUI thread, so its signals
 are delivered there; the worker's own signals arrive here through queued connections, relayed
@@ -11,15 +16,30 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable
-from typing import Any
+from typing import Any, assert_never
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 
 from studio.domain.engine_protocol import EngineProtocol
+from studio.domain.image_requests import MakeSeamlessRequest, MatteRequest, PixelateRequest
 from studio.domain.jobs import JobRequest
+from studio.domain.requests import GenerationRequest
+from studio.domain.style import StyleRequest
+from studio.worker.image_worker import ImageWorker
 from studio.worker.inference_worker import InferenceWorker
 from studio.worker.jobs import EngineCall, Job
-from studio.worker.thread import InferenceThread
+from studio.worker.thread import LaneThread
+
+
+def lane_of(request: JobRequest) -> str:
+    """``"gpu"`` for work on the engine, ``"cpu"`` for an image edit (no model)."""
+    match request:
+        case GenerationRequest() | StyleRequest():
+            return "gpu"
+        case PixelateRequest() | MatteRequest() | MakeSeamlessRequest():
+            return "cpu"
+        case _:
+            assert_never(request)
 
 
 class EngineFacade(QObject):
@@ -28,8 +48,10 @@ class EngineFacade(QObject):
     Signals
     -------
     started(job_id), progress(job_id, ProgressUpdate),
-    image_ready(FinishedImage), finished(job_id), failed(job_id, message), cancelled(job_id),
-    busy_changed(bool), models_changed(list[ModelInfo]), models_failed(message),
+    image_ready(FinishedImage), finished(job_id), failed(job_id, message), cancelled(job_id):
+    for the jobs of both lanes.
+    busy_changed(bool): the GPU lane only (generation's busy state; an edit never blocks it).
+    models_changed(list[ModelInfo]), models_failed(message),
     model_added(ModelInfo), model_add_failed(path, message),
     style_presets_ready(list[(index, name, thumbnail png)]), style_presets_failed(message),
     engine_ready().
@@ -51,9 +73,11 @@ class EngineFacade(QObject):
     engine_ready = Signal()
 
     _submit_job = Signal(object)
+    _submit_edit = Signal(object)
     _call = Signal(object)
     _warm_up = Signal()
     _shut_down = Signal()
+    _shut_down_edits = Signal()
 
     def __init__(self, engine: EngineProtocol, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -62,11 +86,15 @@ class EngineFacade(QObject):
         self._jobs: dict[int, Job] = {}  # queued or running, in submission order
         self._calls: dict[int, tuple[Callable[[Any], None], Callable[[str], None]]] = {}
         self._closed = False
-        self._thread = InferenceThread()
+        self._thread = LaneThread("studio-inference")
         self._worker = InferenceWorker(engine)
         self._worker.moveToThread(self._thread)
+        self._edit_thread = LaneThread("studio-edits")
+        self._edit_worker = ImageWorker()
+        self._edit_worker.moveToThread(self._edit_thread)
         self._connect()
         self._thread.start()
+        self._edit_thread.start()
 
     def _connect(self) -> None:
         queued = Qt.ConnectionType.QueuedConnection
@@ -76,13 +104,18 @@ class EngineFacade(QObject):
         self._shut_down.connect(self._worker.shut_down, queued)
         self._thread.finished.connect(self._worker.deleteLater)
 
+        self._submit_edit.connect(self._edit_worker.run_job, queued)
+        self._shut_down_edits.connect(self._edit_worker.shut_down, queued)
+        self._edit_thread.finished.connect(self._edit_worker.deleteLater)
+
+        for worker in (self._worker, self._edit_worker):
+            worker.job_started.connect(self.started, queued)
+            worker.job_progress.connect(self.progress, queued)
+            worker.image_ready.connect(self.image_ready, queued)
+            worker.job_finished.connect(self._on_finished, queued)
+            worker.job_failed.connect(self._on_failed, queued)
+            worker.job_cancelled.connect(self._on_cancelled, queued)
         worker = self._worker
-        worker.job_started.connect(self.started, queued)
-        worker.job_progress.connect(self.progress, queued)
-        worker.image_ready.connect(self.image_ready, queued)
-        worker.job_finished.connect(self._on_finished, queued)
-        worker.job_failed.connect(self._on_failed, queued)
-        worker.job_cancelled.connect(self._on_cancelled, queued)
         worker.call_done.connect(self._on_call_done, queued)
         worker.call_failed.connect(self._on_call_failed, queued)
         worker.engine_ready.connect(self.engine_ready, queued)
@@ -90,12 +123,15 @@ class EngineFacade(QObject):
     # -- commands ---------------------------------------------------------------------------
 
     def submit(self, request: JobRequest) -> int:
-        """Queue a request; returns its job id."""
+        """Queue a request on its lane (:func:`lane_of`); returns its job id."""
         if self._closed:
             raise RuntimeError("the inference worker is shut down")
-        job = Job(id=next(self._ids), request=request)
+        job = Job(id=next(self._ids), request=request, lane=lane_of(request))
         was_busy = self.is_busy
         self._jobs[job.id] = job
+        if job.lane == "cpu":
+            self._submit_edit.emit(job)
+            return job.id
         if not was_busy:
             self.busy_changed.emit(True)
         self._submit_job.emit(job)
@@ -171,24 +207,36 @@ class EngineFacade(QObject):
         self._call.emit(call)
 
     def shutdown(self, timeout_ms: int = 60_000) -> bool:
-        """Cancel everything, close the engine and join the thread. Returns True when joined."""
+        """Cancel everything, close the engine and join both lanes. True when both joined.
+
+        An edit already running ends first (the imaging functions are not interrupted:
+        seconds at most, a first matte compile up to a minute).
+        """
         if self._closed:
             return True
         self._closed = True
         self.cancel()
         self._shut_down.emit()
-        return self._thread.wait(timeout_ms)
+        self._shut_down_edits.emit()
+        engine_joined = self._thread.wait(timeout_ms)
+        return self._edit_thread.wait(timeout_ms) and engine_joined
 
     # -- state ------------------------------------------------------------------------------
 
     @property
     def is_busy(self) -> bool:
-        return bool(self._jobs)
+        """True while the GPU lane has a job (generation, style transfer)."""
+        return self.pending_count > 0
 
     @property
     def pending_count(self) -> int:
-        """Jobs submitted and not yet ended, the running one included."""
-        return len(self._jobs)
+        """GPU-lane jobs submitted and not yet ended, the running one included."""
+        return sum(job.lane == "gpu" for job in self._jobs.values())
+
+    @property
+    def edits_pending(self) -> int:
+        """CPU-lane jobs (image edits) submitted and not yet ended."""
+        return sum(job.lane == "cpu" for job in self._jobs.values())
 
     # -- worker events (arrive queued on the GUI thread) -----------------------------------
 
@@ -204,25 +252,22 @@ class EngineFacade(QObject):
 
     @Slot(int)
     def _on_finished(self, job_id: int) -> None:
-        self._end(job_id)
+        job = self._jobs.pop(job_id, None)
         self.finished.emit(job_id)
-        self._emit_idle_if_done()
+        self._emit_idle_if_done(job)
 
     @Slot(int, str)
     def _on_failed(self, job_id: int, message: str) -> None:
-        self._end(job_id)
+        job = self._jobs.pop(job_id, None)
         self.failed.emit(job_id, message)
-        self._emit_idle_if_done()
+        self._emit_idle_if_done(job)
 
     @Slot(int)
     def _on_cancelled(self, job_id: int) -> None:
-        self._end(job_id)
+        job = self._jobs.pop(job_id, None)
         self.cancelled.emit(job_id)
-        self._emit_idle_if_done()
+        self._emit_idle_if_done(job)
 
-    def _end(self, job_id: int) -> None:
-        self._jobs.pop(job_id, None)
-
-    def _emit_idle_if_done(self) -> None:
-        if not self._jobs:
+    def _emit_idle_if_done(self, ended: Job | None) -> None:
+        if ended is not None and ended.lane == "gpu" and not self.is_busy:
             self.busy_changed.emit(False)

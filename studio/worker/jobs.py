@@ -16,10 +16,14 @@ PROGRESS_INTERVAL_S = 1 / 30  # at most ~30 progress events a second reach the G
 
 @dataclass(eq=False)
 class Job:
-    """A request waiting for or running on the worker, with its own cancel flag."""
+    """A request waiting for or running on the worker, with its own cancel flag.
+
+    ``lane`` is ``"gpu"`` (the engine's thread) or ``"cpu"`` (image edits).
+    """
 
     id: int
     request: JobRequest
+    lane: str = "gpu"
     cancel: threading.Event = field(default_factory=threading.Event)
 
 

@@ -1,4 +1,4 @@
-"""The inference QThread, tracked so tests can prove none is left running."""
+"""The worker's threads (one per lane), tracked so tests can prove none is left running."""
 
 from __future__ import annotations
 
@@ -9,21 +9,21 @@ from PySide6.QtCore import QThread
 _LIVE_THREADS: weakref.WeakSet[QThread] = weakref.WeakSet()
 
 
-class InferenceThread(QThread):
-    """The one thread that owns the engine; GPU work is serialised on it.
+class LaneThread(QThread):
+    """One lane of the worker: GPU work (the engine) or CPU work (image edits).
 
     It runs Qt's event loop (the default ``run``), so queued calls to the worker object
-    living on it execute one after another: that is the job queue.
+    living on it execute one after another: that is the lane's job queue.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, name: str) -> None:
         super().__init__()
-        self.setObjectName("studio-inference")
+        self.setObjectName(name)
         _LIVE_THREADS.add(self)
 
 
 def live_threads() -> list[str]:
-    """Names of inference threads that are still running."""
+    """Names of worker threads that are still running."""
     alive = []
     for thread in list(_LIVE_THREADS):
         try:

@@ -8,7 +8,7 @@ import numpy as np
 
 from studio.imaging.decode import load_pixels
 from studio.imaging.palettes import BUILTIN_PALETTES, off_palette_mask
-from studio.imaging.png import encode_png
+from studio.imaging.png import encode_png, png_text_chunks
 from studio.imaging.thumbnails import make_thumbnail
 from studio.ui.palette_lock_dialog import NO_PALETTE
 from studio.ui.sheet_export_dialog import ENTRY_ROLE
@@ -103,11 +103,13 @@ def test_remove_background_adds_a_cut_out_entry(qtbot, window) -> None:
     source = _add(window, image, "slime on green")
     with qtbot.waitSignal(window.game.image_edited, timeout=60_000) as blocker:
         assert window.game.remove_background(source)
-    window.game.pool.waitForDone()
+    qtbot.waitUntil(lambda: not window.game.busy, timeout=TIMEOUT)
     entry = window.document.entry(blocker.args[0])
     result = load_pixels(window.document.image_png(entry.image_id))
     assert result[20, 20, 3] == 255 and result[2, 2, 3] == 0
-    assert entry.recipe["source_entry_id"] == source and entry.recipe["key"] == "#08a218"
+    assert entry.recipe["request"]["source_entry_id"] == source
+    assert entry.recipe["extra"]["key"] == "#08a218" and entry.kind == "matte"
+    assert entry.recipe["extra"]["source_recipe"] == {"seed": 1}  # the source's recipe travels
     assert window.history.current_entry_id == entry.id
 
 
@@ -117,11 +119,12 @@ def test_remove_background_keeps_a_cut_out_sprite_and_says_so(qtbot, window) -> 
     source = _add(window, sprite, "a cut-out sprite")
     with qtbot.waitSignal(window.game.image_edited, timeout=60_000) as blocker:
         assert window.game.remove_background(source)
-    window.game.pool.waitForDone()
+    qtbot.waitUntil(lambda: not window.game.busy, timeout=TIMEOUT)
     entry = window.document.entry(blocker.args[0])
     result = load_pixels(window.document.image_png(entry.image_id))
     assert (result[..., 3] == sprite[..., 3]).all()
-    assert entry.recipe["key"] is None and "own transparency" in entry.recipe["note"]
+    assert entry.recipe["extra"]["key"] is None
+    assert "own transparency" in entry.recipe["extra"]["note"]
     assert "own transparency" in window.statusBar().currentMessage()
 
 
@@ -130,9 +133,9 @@ def test_remove_background_on_a_busy_image_tells_why(qtbot, window) -> None:
     noise[..., 3] = 255
     source = _add(window, noise, "noise")
     before = len(window.document.entries())
-    with qtbot.waitSignal(window.game._relay.failed, timeout=60_000):
+    with qtbot.waitSignal(window.game.edit_ended, timeout=60_000):
         assert window.game.remove_background(source)
-    window.game.pool.waitForDone()
+    qtbot.waitUntil(lambda: not window.game.busy, timeout=TIMEOUT)
     assert "not one flat colour" in window.notice.text()
     assert len(window.document.entries()) == before
 
@@ -170,14 +173,16 @@ def test_pixelate_adds_palette_exact_pixel_art(qtbot, window) -> None:
     dialog.dither.setCurrentIndex(dialog.dither.findData("bayer4"))
     with qtbot.waitSignal(window.game.image_edited, timeout=TIMEOUT) as blocker:
         dialog.accept()
-    window.game.pool.waitForDone()
+    qtbot.waitUntil(lambda: not window.game.busy, timeout=TIMEOUT)
     entry = window.document.entry(blocker.args[0])
     result = load_pixels(window.document.image_png(entry.image_id))
     assert result.shape[:2] == art.shape[:2]
     assert off_palette_mask(result, BUILTIN_PALETTES["DB16"]).sum() == 0
-    assert (entry.recipe["palette"], entry.recipe["dither"], entry.recipe["grid"]) == (
-        "DB16", "bayer4", 4,
-    )  # fmt: skip
+    request, extra = entry.recipe["request"], entry.recipe["extra"]
+    assert (request["palette"], request["dither"], extra["grid"]) == ("DB16", "bayer4", 4)
+    assert entry.recipe["request_type"] == "PixelateRequest" and entry.prompt == "big knight"
+    # The project's copy carries the recipe too, as every other result (issue 19).
+    assert png_text_chunks(window.document.image_png(entry.image_id))["studio"]
 
 
 def test_exporting_over_an_earlier_export_asks_first(qtbot, window, tmp_path, monkeypatch) -> None:
@@ -207,3 +212,30 @@ def test_exporting_over_an_earlier_export_asks_first(qtbot, window, tmp_path, mo
     answer["replace"] = True
     dialog._on_export()
     assert (folder / "sheet.png").read_bytes() != b"the earlier export"
+
+
+def test_make_seamless_is_a_job_and_carries_its_source(qtbot, window) -> None:
+    source = _add(window, make_sprites(1)[0], "a wall")
+    window.history.show_entry(source)
+    with qtbot.waitSignal(window.edits.edit_ended, timeout=TIMEOUT):
+        assert window.edits.make_seamless() and window.edits.busy
+    assert not window.edits.busy
+    entry = window.document.entry(window.history.current_entry_id)
+    assert entry.kind == "tile" and entry.prompt == "a wall"
+    assert entry.recipe["extra"]["source_entry_id"] == source
+    assert entry.recipe["extra"]["source_recipe"] == {"seed": 1}
+
+
+def test_a_make_seamless_bug_is_one_message_and_adds_nothing(qtbot, window, monkeypatch) -> None:
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("the blend went wrong")
+
+    monkeypatch.setattr("studio.imaging.seamless.make_seamless", broken)
+    source = _add(window, make_sprites(1)[0], "a wall")
+    window.history.show_entry(source)
+    before = len(window.document.entries())
+    with qtbot.waitSignal(window.edits.edit_ended, timeout=TIMEOUT):
+        assert window.edits.make_seamless()
+    assert not window.edits.busy and len(window.document.entries()) == before
+    assert "bug in Studio (RuntimeError)" in window.notice.text()
+    assert "\n" not in window.notice.text()

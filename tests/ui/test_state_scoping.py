@@ -93,7 +93,8 @@ def _tiles(window) -> tuple[bool, bool]:
 
 def test_mask_and_tiling_of_make_seamless_stay_with_its_result(qtbot, window) -> None:
     plain = _generate(qtbot, window, "plain", seed=3)
-    window.edits.actions.make_seamless.trigger()
+    with qtbot.waitSignal(window.edits.edit_ended, timeout=TIMEOUT):  # a CPU-lane job
+        window.edits.actions.make_seamless.trigger()
     seamless = window.history.current_entry_id
     assert seamless != plain and _tiles(window) == (True, True)
     assert not window.canvas.mask.is_empty()

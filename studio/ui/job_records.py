@@ -1,0 +1,97 @@
+"""What the window keeps about each submitted job until it ends, and how it words times.
+
+A job's record (:class:`JobRecord`) holds what its events need: where previews go, which
+entry a style result restyles, when it started, how many images it made, the batch it
+belongs to, and for an image edit its owner (:class:`EditOwner`), who says how it ended.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Protocol
+
+from PySide6.QtCore import QSize
+
+from studio.domain.history import HistoryEntry
+from studio.domain.jobs import JobRequest
+from studio.domain.requests import GenerationRequest
+from studio.domain.style import StyleRequest
+
+ResultHandler = Callable[[HistoryEntry, "JobRecord"], None]
+
+
+class EditOwner(Protocol):
+    """Who started an image edit and says how it ended (the status bar, a message)."""
+
+    def job_ended(self, record: JobRecord, outcome: str, message: str) -> None:
+        """``outcome`` is ``"finished"``, ``"failed"`` (``message`` says why) or
+        ``"cancelled"``; a finished edit whose result could not be saved has
+        ``record.images == 0``."""
+
+
+@dataclass(eq=False)
+class BatchTally:
+    """Jobs queued together (Image > Batch…) are reported as one: the status bar counts the
+    whole batch when its last job ends, not the last job's one image."""
+
+    jobs: int
+    started_at: float | None = None
+    ended: int = 0
+    images: int = 0
+    failed: int = 0
+    cancelled: bool = False
+
+    def end_job(self) -> bool:
+        """Count one ended job; True when it was the batch's last."""
+        self.ended += 1
+        return self.ended >= self.jobs
+
+
+@dataclass(eq=False)
+class JobRecord:
+    """What the window knows about one submitted job until it ends.
+
+    Parameters
+    ----------
+    preview_target
+        Size previews are stretched to: the coming image's size (the request's for a
+        generation, the source entry's for a style job).
+    source
+        The history entry a style job restyles; ``None`` for a generation.
+    on_result
+        Who shows a committed result; ``None`` means the controller's ``image_committed``.
+    batch
+        Shared by the jobs of one batch, which are reported together.
+    owner
+        Set for an image edit: it reports the edit's end instead of the generation status.
+    """
+
+    job_id: int
+    request: JobRequest
+    preview_target: QSize | None
+    source: HistoryEntry | None = None
+    on_result: ResultHandler | None = None
+    started_at: float | None = None
+    images: int = 0
+    batch: BatchTally | None = None
+    owner: EditOwner | None = None
+
+
+def preview_target(request: JobRequest, source: HistoryEntry | None) -> QSize | None:
+    """The size a job's previews are shown at, or ``None`` when it cannot be known."""
+    match request:
+        case GenerationRequest(width=width, height=height):
+            return QSize(width, height)
+        case StyleRequest() if source is not None:
+            # The result is scaled back to the source's size, whatever size the work ran at.
+            return QSize(source.width, source.height)
+    return None
+
+
+def format_elapsed(seconds: float) -> str:
+    """A job's duration for the status bar: ``"40 ms"`` below a tenth of a second, else
+    ``"2.5 s"`` (a fast style job must not read as "0.0 s")."""
+    if seconds < 0.1:
+        return f"{max(seconds, 0.0) * 1000:.0f} ms"
+    return f"{seconds:.1f} s"
