@@ -121,3 +121,20 @@ def test_import_linter_contracts_hold() -> None:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Contracts: 6 kept, 0 broken" in result.stdout
+
+
+def test_no_module_imports_itself_back() -> None:
+    """No import circle anywhere in studio/ (imaging/palettes had one: model <-> builtin, files)."""
+    grimp = pytest.importorskip("grimp", reason="grimp comes with import-linter (test extra)")
+    sys.path.insert(0, str(ROOT))
+    try:
+        graph = grimp.build_graph("studio", cache_dir=None)
+    finally:
+        sys.path.remove(str(ROOT))
+    circles = sorted(
+        f"{importer} -> {imported}"
+        for importer in graph.modules
+        for imported in graph.find_modules_directly_imported_by(importer)
+        if graph.chain_exists(importer=imported, imported=importer)
+    )
+    assert circles == [], "\n".join(circles)
