@@ -15,7 +15,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "studio"
-NO_QT = ("domain", "imaging", "project", "engine", "train", "cli")
+NO_QT = ("domain", "diagnostics", "imaging", "project", "engine", "train", "cli")
 UI_FORBIDDEN = (
     "torch",
     "torchvision",
@@ -65,6 +65,15 @@ def test_ui_never_imports_torch_or_engine() -> None:
         if bad:
             offenders[str(path.relative_to(ROOT))] = bad
     assert not offenders
+
+
+def test_domain_configures_no_logging() -> None:
+    """Domain holds values and rules; handlers and log files live in studio.diagnostics."""
+    offenders = {
+        str(path.relative_to(ROOT)): sorted(n for n in _imports(path) if n.startswith("logging"))
+        for path in _files("domain")
+    }
+    assert not {k: v for k, v in offenders.items() if v}
 
 
 def test_worker_uses_qtcore_only() -> None:

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 from PySide6.QtCore import QObject, QThreadPool, Signal
 
-from studio.domain.error_log import report_bug
+from studio.diagnostics.error_log import report_bug
 from studio.domain.errors import StudioError
 from studio.imaging.decode import load_pixels
 from studio.imaging.pixelart import PixelateOptions, pixelate

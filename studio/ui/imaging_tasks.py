@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 from PySide6.QtCore import QObject, QRunnable, Signal
 
-from studio.domain.error_log import report_bug
+from studio.diagnostics.error_log import report_bug
 from studio.domain.errors import StudioError
 
 # pixels -> (new pixels, facts for the recipe)

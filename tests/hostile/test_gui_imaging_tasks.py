@@ -12,7 +12,7 @@ import threading
 import numpy as np
 import pytest
 
-from studio.domain.error_log import install_error_log
+from studio.diagnostics.error_log import install_error_log
 from studio.imaging.png import encode_png
 from studio.imaging.thumbnails import make_thumbnail
 from studio.project.recovery import new_untitled_project
