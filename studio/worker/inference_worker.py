@@ -7,8 +7,8 @@ import traceback
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
-from studio.domain.engine_protocol import EngineProtocol
 from studio.diagnostics.error_log import report_bug
+from studio.domain.engine_protocol import EngineProtocol
 from studio.domain.errors import JobCancelled, StudioError
 from studio.domain.results import GeneratedImage, ProgressUpdate
 from studio.imaging.result import encode_result
