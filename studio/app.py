@@ -12,8 +12,8 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from studio import __version__
+from studio.diagnostics.error_log import install_error_log, report_bug
 from studio.domain.engine_protocol import EngineProtocol
-from studio.domain.error_log import install_error_log, report_bug
 from studio.domain.errors import StudioError
 from studio.domain.settings import EngineSettings
 from studio.engine.resources import resources_dir

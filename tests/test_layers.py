@@ -15,7 +15,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "studio"
-NO_QT = ("domain", "imaging", "project", "engine", "train", "cli")
+NO_QT = ("domain", "diagnostics", "imaging", "project", "engine", "train", "cli")
 UI_FORBIDDEN = (
     "torch",
     "torchvision",
@@ -65,6 +65,15 @@ def test_ui_never_imports_torch_or_engine() -> None:
         if bad:
             offenders[str(path.relative_to(ROOT))] = bad
     assert not offenders
+
+
+def test_domain_configures_no_logging() -> None:
+    """Domain holds values and rules; handlers and log files live in studio.diagnostics."""
+    offenders = {
+        str(path.relative_to(ROOT)): sorted(n for n in _imports(path) if n.startswith("logging"))
+        for path in _files("domain")
+    }
+    assert not {k: v for k, v in offenders.items() if v}
 
 
 def test_worker_uses_qtcore_only() -> None:
@@ -121,3 +130,20 @@ def test_import_linter_contracts_hold() -> None:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Contracts: 6 kept, 0 broken" in result.stdout
+
+
+def test_no_module_imports_itself_back() -> None:
+    """No import circle anywhere in studio/ (imaging/palettes had one: model <-> builtin, files)."""
+    grimp = pytest.importorskip("grimp", reason="grimp comes with import-linter (test extra)")
+    sys.path.insert(0, str(ROOT))
+    try:
+        graph = grimp.build_graph("studio", cache_dir=None)
+    finally:
+        sys.path.remove(str(ROOT))
+    circles = sorted(
+        f"{importer} -> {imported}"
+        for importer in graph.modules
+        for imported in graph.find_modules_directly_imported_by(importer)
+        if graph.chain_exists(importer=imported, imported=importer)
+    )
+    assert circles == [], "\n".join(circles)

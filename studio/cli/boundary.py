@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from studio.domain.error_log import install_error_log, report_bug
+from studio.diagnostics.error_log import install_error_log, report_bug
 from studio.domain.errors import JobCancelled, StudioError
 from studio.domain.terminal_text import install_safe_streams, terminal_safe
 

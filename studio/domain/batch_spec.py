@@ -31,17 +31,11 @@ from typing import Any
 
 from studio.domain.batch_fields import COLUMN_NAMES, IMAGE_FIELDS, check_columns, typed_values
 from studio.domain.batch_items import BatchDraft
-from studio.domain.batch_template import (
-    MAX_BUILD_STEPS,
-    MAX_EXPANSION,
-    Template,
-    TemplateParser,
-    WildcardLookup,
-    describe_count,
-)
+from studio.domain.batch_template import TemplateParser, WildcardLookup
 from studio.domain.errors import InvalidRequestError, StudioError
 from studio.domain.json_depth import JsonRefusedError, loads_bounded
 from studio.domain.requests import GenerationRequest
+from studio.domain.template_tree import MAX_BUILD_STEPS, MAX_EXPANSION, Template, describe_count
 
 __all__ = [
     "COLUMN_NAMES",

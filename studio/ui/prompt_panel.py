@@ -8,14 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QRegularExpression, Qt, Signal
-from PySide6.QtGui import QImage, QPixmap, QRegularExpressionValidator
+from PySide6.QtCore import QRegularExpression, Signal
+from PySide6.QtGui import QImage, QRegularExpressionValidator
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDoubleSpinBox,
     QFormLayout,
-    QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -28,32 +27,17 @@ from PySide6.QtWidgets import (
 )
 
 from studio.domain.models import ModelInfo, ModelSource
-from studio.domain.requests import MAX_BATCH, MAX_SIDE, MAX_STEPS, GenerationRequest
+from studio.domain.requests import MAX_BATCH, MAX_STEPS, GenerationRequest
 from studio.domain.samplers import SAMPLER_NAMES
+from studio.ui.init_image_group import InitImageGroup
 from studio.ui.model_picker import ModelPicker
 from studio.ui.prompt_settings import PromptSettings
+from studio.ui.size_picker import SizePicker
 
 TRANSPARENT_TIP = (
     "Stable Diffusion paints on flat green and the green is matted out, so the image has real "
     "alpha and no halo."
 )
-SIZE_PRESETS: tuple[tuple[int, int], ...] = (
-    (64, 64),
-    (128, 128),
-    (256, 256),
-    (512, 512),
-    (512, 768),
-    (768, 512),
-    (768, 768),
-    (1024, 1024),
-    (832, 1216),
-    (1216, 832),
-)
-CUSTOM_SIZE = "Custom"
-
-
-def _preset_label(size: tuple[int, int]) -> str:
-    return f"{size[0]} × {size[1]}"
 
 
 class PromptPanel(QWidget):
@@ -75,7 +59,6 @@ class PromptPanel(QWidget):
         self._build()
         self._connect()
         self._bind()
-        self._sync_size_combo()
         self.set_models([])
 
     # -- construction -----------------------------------------------------------------------
@@ -113,17 +96,9 @@ class PromptPanel(QWidget):
         seed_row.addWidget(self.seed_edit, 1)
         seed_row.addWidget(self.seed_lock)
 
-        self.width_spin = self._side_spin(self.settings.width)
-        self.height_spin = self._side_spin(self.settings.height)
-        self.size_combo = QComboBox()
-        self.size_combo.addItem(CUSTOM_SIZE)
-        for size in SIZE_PRESETS:
-            self.size_combo.addItem(_preset_label(size), size)
-        size_row = QHBoxLayout()
-        size_row.addWidget(self.width_spin)
-        size_row.addWidget(QLabel("×"))
-        size_row.addWidget(self.height_spin)
-        size_row.addWidget(self.size_combo, 1)
+        self.size_picker = SizePicker(self.settings.width, self.settings.height)
+        self.width_spin = self.size_picker.width_spin
+        self.height_spin = self.size_picker.height_spin
 
         self.batch_spin = QSpinBox()
         self.batch_spin.setRange(1, MAX_BATCH)
@@ -141,12 +116,13 @@ class PromptPanel(QWidget):
         form.addRow("Steps", self.steps_spin)
         form.addRow("CFG scale", self.cfg_spin)
         form.addRow("Seed", seed_row)
-        form.addRow("Size", size_row)
+        form.addRow("Size", self.size_picker)
         form.addRow("Batch count", self.batch_spin)
         form.addRow("Edges", self.alpha_combo)
         form.addRow(self.transparent_check)
 
-        self.init_group = self._build_init_group()
+        self.init_group = InitImageGroup(self.settings.strength)
+        self.strength_spin = self.init_group.strength_spin
 
         self.generate_button = QPushButton("Generate")
         self.generate_button.setObjectName("generateButton")
@@ -170,45 +146,13 @@ class PromptPanel(QWidget):
         layout.addLayout(buttons)
         self._update_seed_lock_text()
 
-    def _build_init_group(self) -> QGroupBox:
-        group = QGroupBox("Init image (image to image)")
-        group.setObjectName("initImageGroup")
-        self.init_thumb = QLabel()
-        self.init_thumb.setFixedSize(64, 64)
-        self.init_thumb.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.strength_spin = QDoubleSpinBox()
-        self.strength_spin.setRange(0.0, 1.0)
-        self.strength_spin.setSingleStep(0.05)
-        self.strength_spin.setValue(self.settings.strength)
-        self.strength_spin.setToolTip("How much is repainted: 0 keeps the image, 1 ignores it.")
-        self.clear_init_button = QPushButton("Clear")
-        row = QHBoxLayout(group)
-        row.addWidget(self.init_thumb)
-        form = QFormLayout()
-        form.addRow("Strength", self.strength_spin)
-        form.addRow(self.clear_init_button)
-        row.addLayout(form, 1)
-        group.setVisible(False)
-        return group
-
-    def _side_spin(self, value: int) -> QSpinBox:
-        spin = QSpinBox()
-        spin.setRange(16, MAX_SIDE)
-        spin.setSingleStep(8)
-        spin.setValue(value)
-        spin.setSuffix(" px")
-        return spin
-
     def _connect(self) -> None:
         self.generate_button.clicked.connect(self.generate_requested)
         self.cancel_button.clicked.connect(self.cancel_requested)
         self.seed_lock.toggled.connect(self._update_seed_lock_text)
-        self.size_combo.activated.connect(self._on_size_preset)
-        self.width_spin.valueChanged.connect(self._sync_size_combo)
-        self.height_spin.valueChanged.connect(self._sync_size_combo)
         self.model_combo.activated.connect(self._on_model_activated)
         self.model_combo.currentIndexChanged.connect(self._update_sampling_controls)
-        self.clear_init_button.clicked.connect(self._on_clear_init)
+        self.init_group.clear_button.clicked.connect(self._on_clear_init)
 
     def _bind(self) -> None:
         """Widgets write their value into ``settings``, and follow it when it changes."""
@@ -347,32 +291,12 @@ class PromptPanel(QWidget):
         locked = self.seed_lock.isChecked()
         self.seed_lock.setText("Locked" if locked else "Random")
 
-    # -- size -------------------------------------------------------------------------------
-
-    def _on_size_preset(self, index: int) -> None:
-        size = self.size_combo.itemData(index)
-        if size:
-            self.width_spin.setValue(size[0])
-            self.height_spin.setValue(size[1])
-
-    def _sync_size_combo(self) -> None:
-        size = (self.width_spin.value(), self.height_spin.value())
-        index = self.size_combo.findText(_preset_label(size))
-        self.size_combo.setCurrentIndex(max(index, 0))
-
     # -- init image -------------------------------------------------------------------------
 
     def set_init_image(self, png: bytes | None, preview: QImage | None = None) -> None:
         """Use ``png`` as the image-to-image source (``None`` returns to text-to-image)."""
         self.settings.init_image = png
-        self.init_group.setVisible(png is not None)
-        if png is not None and preview is not None and not preview.isNull():
-            thumb = preview.scaled(
-                64, 64, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.FastTransformation
-            )
-            self.init_thumb.setPixmap(QPixmap.fromImage(thumb))
-        else:
-            self.init_thumb.clear()
+        self.init_group.show_image(png is not None, preview)
 
     def init_image(self) -> bytes | None:
         return self.settings.init_image

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 
 from PySide6.QtCore import QObject, Signal
 
-from studio.domain.error_log import report_bug
+from studio.diagnostics.error_log import report_bug
 from studio.domain.errors import JobCancelled, StudioError
 from studio.domain.results import GeneratedImage, ProgressUpdate
 from studio.imaging.result import encode_result

@@ -6,8 +6,9 @@ import pytest
 
 from studio.domain.batch_items import build_items
 from studio.domain.batch_spec import SpecContext, parse_spec
-from studio.domain.batch_template import TemplateError, count_prompts, expand_template
+from studio.domain.batch_template import count_prompts, expand_template
 from studio.domain.errors import InvalidRequestError
+from studio.domain.template_tree import TemplateError
 
 WILDCARDS = {
     "colour": ["red", "green", "# a comment", "", "blue", "gold"],

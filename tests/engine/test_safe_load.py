@@ -169,3 +169,33 @@ def test_zip_without_pickle_is_damaged(tmp_path: Path) -> None:
         archive.writestr("readme.txt", "not a model")
     with pytest.raises(DamagedModelError):
         load_state_dict(path)
+
+
+def test_every_torch_load_goes_through_safe_load() -> None:
+    """One loader of pickles: its checks (special files, weights_only, why refused) hold."""
+    import ast
+
+    root = Path(__file__).resolve().parents[2] / "studio"
+    callers = []
+    for path in root.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            func = node.func if isinstance(node, ast.Call) else None
+            if (
+                isinstance(func, ast.Attribute)
+                and func.attr == "load"
+                and isinstance(func.value, ast.Name)
+                and func.value.id == "torch"
+            ):
+                callers.append(str(path.relative_to(root)))
+    assert callers == ["engine/safe_load.py"]
+
+
+@pytest.mark.timeout(20)
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="POSIX special files")
+def test_a_fifo_as_loss_network_weights_is_refused_before_opening(tmp_path: Path) -> None:
+    from studio.engine.efficientnet import load_weights_only
+
+    path = tmp_path / "vgg19.pth"
+    os.mkfifo(path)  # torch.load on it would wait forever for a writer
+    with pytest.raises(DamagedModelError, match=r"vgg19\.pth could not be loaded safely"):
+        load_weights_only(path)

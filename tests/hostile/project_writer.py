@@ -13,8 +13,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from studio.project.recovery import UntitledLock  # noqa: E402
 from studio.project.store import ProjectStore  # noqa: E402
+from studio.project.untitled_lock import UntitledLock  # noqa: E402
 from tests.project.conftest import add_image  # noqa: E402
 
 

@@ -16,8 +16,9 @@ import pytest
 from studio.cli import main
 from studio.cli.batch_inputs import init_reader, read_spec, wildcard_lookup
 from studio.domain.batch_spec import SpecContext, parse_spec
-from studio.domain.batch_template import MAX_EXPANSION, TemplateError, expand_template
+from studio.domain.batch_template import expand_template
 from studio.domain.errors import InvalidRequestError
+from studio.domain.template_tree import MAX_EXPANSION, TemplateError
 
 pytestmark = pytest.mark.timeout(20)
 

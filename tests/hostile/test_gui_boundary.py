@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from studio.domain.error_log import install_error_log
+from studio.diagnostics.error_log import install_error_log
 
 
 def test_an_uncaught_exception_becomes_one_message_and_a_logged_traceback(

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QTimer
 
-from studio.domain.error_log import install_error_log
+from studio.diagnostics.error_log import install_error_log
 from studio.imaging.palettes import BUILTIN_PALETTES
 from studio.imaging.pixelart import PixelateOptions
 from studio.imaging.png import encode_png

@@ -53,3 +53,31 @@ def test_is_blank() -> None:
     assert not is_blank(picture)
     assert is_blank(transparent)
     assert not is_blank(sprite_on_clear)
+
+
+def test_nearest_upscale_is_written_once() -> None:
+    """Every whole-factor enlargement of an image goes through ``upscale_nearest``."""
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2] / "studio"
+    copies = []
+    for path in root.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            func = node.func if isinstance(node, ast.Call) else None
+            inner = func.value if isinstance(func, ast.Attribute) else None
+            if (
+                inner is not None
+                and func.attr == "repeat"
+                and isinstance(inner, ast.Call)
+                and isinstance(inner.func, ast.Attribute)
+                and inner.func.attr == "repeat"
+                and {
+                    ast.literal_eval(k.value)
+                    for k in node.keywords + inner.keywords
+                    if k.arg == "axis"
+                }
+                == {0, 1}
+            ):
+                copies.append(str(path.relative_to(root)))
+    assert copies == ["imaging/pixels.py"]

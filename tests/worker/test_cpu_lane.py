@@ -8,7 +8,7 @@ import threading
 import numpy as np
 import pytest
 
-from studio.domain.error_log import install_error_log
+from studio.diagnostics.error_log import install_error_log
 from studio.domain.image_requests import (
     EditSource,
     MakeSeamlessRequest,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from studio.domain.error_log import install_error_log
+from studio.diagnostics.error_log import install_error_log
 from studio.domain.requests import GenerationRequest
 from studio.domain.results import ProgressUpdate
 from studio.imaging.recipe import read_recipe

@@ -9,11 +9,11 @@ folder and renders into the cache.
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 from PIL import Image
 
+from studio.engine.model_hash import file_sha256
 from studio.engine.resources import resources_dir
 from studio.engine.style.paths import package_models_dir
 from studio.engine.style.presets import PRESET_NAMES
@@ -26,7 +26,7 @@ MULTISTYLE_ONNX = "multistyle26.onnx"
 def thumbnail_folder(root: Path, size: int) -> Path:
     """``root/style-thumbnails/{size}px-v{version}-{network hash}``."""
     onnx = package_models_dir() / MULTISTYLE_ONNX
-    digest = hashlib.sha256(onnx.read_bytes()).hexdigest()[:12]
+    digest = file_sha256(onnx)[:12]
     return root / THUMBNAILS_FOLDER / f"{size}px-v{RENDER_VERSION}-{digest}"
 
 

@@ -10,7 +10,6 @@ the module it fills: same source ONNX hash, same tensor names, shapes and dtype.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,6 +19,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from studio.engine.model_hash import file_sha256
 from studio.engine.style import convert
 from studio.engine.style.arbitrary import StylePredictor, StyleTransformer
 from studio.engine.style.multistyle import MultiStyleNetwork
@@ -51,10 +51,6 @@ NETWORKS = {spec.name: spec for spec in _SPECS}
 
 _loaded: dict[tuple[str, str, str], nn.Module] = {}
 _lock = threading.Lock()
-
-
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def weights_path(name: str, cache_dir: Path | None = None) -> Path:
@@ -104,7 +100,7 @@ def converted_state_dict(name: str, cache_dir: Path | None = None) -> dict[str, 
     """
     spec = NETWORKS[name]
     onnx_path = package_models_dir() / spec.onnx_file
-    source_hash = _sha256(onnx_path)
+    source_hash = file_sha256(onnx_path)
     module = spec.build()
     path = weights_path(name, cache_dir)
     cached = _read_cached(path, module, source_hash) if path.is_file() else None

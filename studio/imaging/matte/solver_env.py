@@ -9,7 +9,7 @@ run compiles. A user who set ``NUMBA_CACHE_DIR`` keeps it.
 
 pymatting prints to stdout (its incomplete-Cholesky "PERFORMANCE WARNING" is six lines) and
 numba and pymatting warn through :mod:`warnings`; :func:`quiet_solver` sends both to Studio's
-log (:mod:`studio.domain.error_log`) instead of the terminal.
+log (:mod:`studio.diagnostics.error_log`) instead of the terminal.
 """
 
 from __future__ import annotations

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 
@@ -81,29 +80,6 @@ def off_palette_mask(
     allowed = np.isin(packed, _pack(palette.array()[np.newaxis]))
     visible = pixels[:, :, 3] >= alpha_threshold if pixels.shape[2] == 4 else True
     return ~allowed & visible
-
-
-def resolve_palette(name_or_file: str) -> Palette:
-    """A built-in palette by name (any case, ``-`` or ``_`` or space) or a palette file.
-
-    Raises
-    ------
-    InvalidRequestError
-        If it is neither, with the list of built-in names.
-    """
-    from studio.imaging.palettes.builtin import BUILTIN_PALETTES, builtin_palette
-    from studio.imaging.palettes.files import read_palette
-
-    palette = builtin_palette(name_or_file)
-    if palette is not None:
-        return palette
-    path = Path(name_or_file)
-    if path.suffix:
-        return read_palette(path)
-    names = ", ".join(BUILTIN_PALETTES)
-    raise InvalidRequestError(
-        f"Unknown palette {name_or_file!r}: use one of {names} or a .gpl/.pal/.hex/.txt file."
-    )
 
 
 def _pack(rgb: np.ndarray) -> np.ndarray:

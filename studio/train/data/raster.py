@@ -11,6 +11,8 @@ from collections.abc import Sequence
 import numpy as np
 from PIL import Image
 
+from studio.imaging.pixels import upscale_nearest
+
 MARGIN = 1 / 16  # of the side, on each side: 4 px at 64, 2 px at 32
 
 
@@ -114,7 +116,7 @@ def pixel_grid_to_sizes(
     out = {}
     for size in sizes:
         factor = max(1, int(size * (1.0 - 2.0 * margin)) // grid)
-        scaled = rgba.repeat(factor, axis=0).repeat(factor, axis=1)
+        scaled = upscale_nearest(rgba, factor)
         if scaled.shape[0] > size or scaled.shape[1] > size:
             fitted = icon_to_sizes(rgba, [size], margin)
             out[size] = fitted[size] if fitted else np.zeros((size, size, 4), np.uint8)

