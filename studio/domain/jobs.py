@@ -7,11 +7,22 @@ place that must handle it is found by the type checker instead of by a runtime `
 
 from __future__ import annotations
 
-from typing import TypeAlias
+from typing import TypeAlias, assert_never
 
+from studio.domain.job_kind import JobKind
 from studio.domain.requests import GenerationRequest
 from studio.domain.style import StyleRequest
 
 JobRequest: TypeAlias = GenerationRequest | StyleRequest
 
-__all__ = ["JobRequest"]
+
+def job_kind(request: JobRequest) -> JobKind:
+    """The kind of job a request is (what its results are stored as)."""
+    match request:
+        case GenerationRequest() | StyleRequest():
+            return request.kind
+        case _:
+            assert_never(request)
+
+
+__all__ = ["JobKind", "JobRequest", "job_kind"]
