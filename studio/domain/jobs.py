@@ -7,8 +7,9 @@ place that must handle it is found by the type checker instead of by a runtime `
 
 from __future__ import annotations
 
-from typing import TypeAlias, assert_never
+from typing import Never, NoReturn, TypeAlias, assert_never
 
+from studio.domain.errors import InvalidRequestError
 from studio.domain.job_kind import JobKind
 from studio.domain.requests import GenerationRequest
 from studio.domain.style import StyleRequest
@@ -25,4 +26,19 @@ def job_kind(request: JobRequest) -> JobKind:
             assert_never(request)
 
 
-__all__ = ["JobKind", "JobRequest", "job_kind"]
+def unhandled_request(request: Never, who: str) -> NoReturn:
+    """The ``case _`` of an exhaustive dispatch that must fail softly at run time.
+
+    Typed like :func:`typing.assert_never`, so the type checker flags the dispatch when a new
+    :data:`JobRequest` kind is not handled before it; at run time (an object that is not a
+    request reached the engine) it is a one-line error instead of an ``AssertionError``.
+
+    Raises
+    ------
+    InvalidRequestError
+        Always, naming ``who`` and the request's type.
+    """
+    raise InvalidRequestError(f"{who} cannot run {type(request).__name__} jobs.")
+
+
+__all__ = ["JobKind", "JobRequest", "job_kind", "unhandled_request"]

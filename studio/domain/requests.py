@@ -294,5 +294,8 @@ class GenerationRequest:
         InvalidRequestError
             If a value has the wrong type or is out of range.
         """
-        images = {"init_image": init_image, "mask_image": None if init_image is None else mask_image}
+        images = {
+            "init_image": init_image,
+            "mask_image": None if init_image is None else mask_image,
+        }
         return request_from_dict(cls, data, images)

@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from studio.domain.engine_protocol import ProgressCallback
-from studio.domain.errors import InvalidRequestError, JobCancelled, StudioError
-from studio.domain.jobs import JobRequest
+from studio.domain.errors import JobCancelled, StudioError
+from studio.domain.jobs import JobRequest, unhandled_request
 from studio.domain.models import ModelFamily, ModelInfo, ModelSource
 from studio.domain.requests import GenerationRequest
 from studio.domain.results import GeneratedImage, ProgressUpdate
@@ -162,7 +162,7 @@ class EngineService:
             case GenerationRequest():
                 yield from self._generate(request, on_progress, cancel)
             case _:
-                raise InvalidRequestError(f"The engine cannot run {type(request).__name__} jobs.")
+                unhandled_request(request, "The engine")  # mypy: a new kind must be handled
 
     def _generate(
         self, request: GenerationRequest, on_progress: ProgressCallback, cancel: threading.Event

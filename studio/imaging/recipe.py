@@ -12,13 +12,16 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, assert_never
 
 import numpy as np
 
 from studio.domain.errors import InvalidRequestError
+from studio.domain.job_kind import JobKind
+from studio.domain.request_codec import request_to_dict
 from studio.domain.requests import GenerationRequest
 from studio.domain.results import GeneratedImage
+from studio.domain.style import StyleRequest
 from studio.imaging.a1111 import (
     a1111_parameters,
     format_parameters_text,
@@ -56,8 +59,8 @@ _SOURCE_TITLES = {
 # someone else must never reach a terminal.
 _UNPRINTABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 _KIND_TITLES = {
-    "generate": "Text to image",
-    "style": "Style transfer",
+    JobKind.GENERATE: "Text to image",
+    JobKind.STYLE: "Style transfer",
     "import": "Imported",
     "tile": "Make seamless",
 }
@@ -105,12 +108,15 @@ def image_recipe_chunks(image: GeneratedImage) -> dict[str, str]:
     """
     request = image.request
     extra = {k: v for k, v in image.extra.items() if isinstance(v, str | int | float | bool)}
-    if isinstance(request, GenerationRequest):
-        parameters = a1111_parameters(
-            request, model_name=image.model_name, model_hash=image.model_hash, extra=extra
-        )
-    else:
-        parameters = _generic_parameters(image, _request_data(request), extra)
+    match request:
+        case GenerationRequest():
+            parameters = a1111_parameters(
+                request, model_name=image.model_name, model_hash=image.model_hash, extra=extra
+            )
+        case StyleRequest():
+            parameters = _generic_parameters(image, request_to_dict(request), extra)
+        case _:
+            assert_never(request)  # a new JobRequest kind must say how its recipe reads
     # ASCII-only JSON: lone surrogates and any other odd text survive exactly for replay.
     return {
         "parameters": parameters,
@@ -123,7 +129,7 @@ def _studio_recipe_data(image: GeneratedImage) -> dict[str, Any]:
         "format": RECIPE_FORMAT,
         "version": RECIPE_VERSION,
         "request_type": type(image.request).__name__,
-        "request": _request_data(image.request),
+        "request": request_to_dict(image.request),
         "model_name": image.model_name,
         "model_hash": image.model_hash,
         "kind": image.kind,
@@ -288,12 +294,6 @@ def _parsed_recipe(
         model_name=params.get("Model", ""),
         notes=(*notes, *more_notes),
     )
-
-
-def _request_data(request: object) -> dict[str, Any]:
-    to_dict = getattr(request, "to_dict", None)
-    data = to_dict() if callable(to_dict) else None
-    return data if isinstance(data, dict) else {}
 
 
 def _generic_parameters(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import assert_never
 
 from PySide6.QtCore import QObject, QSize, Signal
 
@@ -81,10 +82,11 @@ def preview_target(request: JobRequest, source: HistoryEntry | None) -> QSize | 
     match request:
         case GenerationRequest(width=width, height=height):
             return QSize(width, height)
-        case StyleRequest() if source is not None:
+        case StyleRequest():
             # The result is scaled back to the source's size, whatever size the work ran at.
-            return QSize(source.width, source.height)
-    return None
+            return None if source is None else QSize(source.width, source.height)
+        case _:
+            assert_never(request)  # a new JobRequest kind must say its preview size
 
 
 def format_elapsed(seconds: float) -> str:
