@@ -107,7 +107,9 @@ def image_recipe_chunks(image: GeneratedImage) -> dict[str, str]:
     (style transfer...) is described by its ``to_dict()`` fields.
     """
     request = image.request
-    extra = {k: v for k, v in image.extra.items() if isinstance(v, str | int | float | bool)}
+    extra: dict[str, object] = {
+        k: v for k, v in image.extra.items() if isinstance(v, str | int | float | bool)
+    }
     match request:
         case GenerationRequest():
             parameters = a1111_parameters(
@@ -220,7 +222,8 @@ def _studio_recipe(chunks: dict[str, str]) -> Recipe | None:
     data = load_metadata_json(chunks["studio"], what="the Studio recipe")
     if not isinstance(data, dict) or data.get("format") != RECIPE_FORMAT:
         return None  # another program's "studio" chunk: not ours to read
-    request_data = data.get("request") if isinstance(data.get("request"), dict) else {}
+    stored = data.get("request")
+    request_data: dict[str, Any] = stored if isinstance(stored, dict) else {}
     notes: list[str] = []
     request = None
     if data.get("request_type", "GenerationRequest") == "GenerationRequest":

@@ -8,6 +8,7 @@ chunk and the project's history row.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import assert_never
 
 from studio.domain.editing import SeamlessRequest
 from studio.domain.requests import GenerationRequest
@@ -70,5 +71,8 @@ def history_text(image: GeneratedImage) -> str:
         case StyleRequest():
             return str(image.extra.get("style_summary") or STYLE_TITLE)
         case SeamlessRequest():
-            return "Make seamless"
-    raise TypeError(f"no history text for {type(image.request).__name__}")
+            # Seamless results are not a JobRequest kind yet (issue 19 makes them a job), so
+            # mypy sees this case as dead; the ignore goes when SeamlessRequest joins the union.
+            return "Make seamless"  # type: ignore[unreachable]
+        case _:
+            assert_never(image.request)  # a new JobRequest kind must say its history text
