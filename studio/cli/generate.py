@@ -134,7 +134,8 @@ def run(args: argparse.Namespace) -> int:
                     write_output(outputs[image.index], result.png)
                     if project is not None:
                         commit_result(project, result)
-                    progress.write(f"wrote {outputs[image.index]} (seed {image.request.seed})")
+                    seed = getattr(image.request, "seed", None)  # a generation's, always here
+                    progress.write(f"wrote {outputs[image.index]} (seed {seed})")
                     for text in image.warnings:
                         progress.write(f"warning: {text}")
         finally:

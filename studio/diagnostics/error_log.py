@@ -63,19 +63,20 @@ def install_error_log(log_dir: Path | None = None, level: int = logging.INFO) ->
             root.removeHandler(_installed[1])
             _installed[1].close()
             _installed = None
+        written: Path | None = path
         try:
             folder.mkdir(parents=True, exist_ok=True)
             handler: logging.Handler = logging.handlers.RotatingFileHandler(
                 path, maxBytes=MAX_LOG_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8"
             )
         except OSError:
-            handler, path = logging.NullHandler(), None
+            handler, written = logging.NullHandler(), None
         handler.setFormatter(logging.Formatter(_FORMAT))
         root.addHandler(handler)
         if root.level > level or root.level == logging.NOTSET:
             root.setLevel(level)
-        _installed = (path, handler) if path is not None else None
-        return path
+        _installed = (written, handler) if written is not None else None
+        return written
 
 
 def current_log_path() -> Path | None:

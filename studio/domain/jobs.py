@@ -7,9 +7,11 @@ place that must handle it is found by the type checker instead of by a runtime `
 
 from __future__ import annotations
 
-from typing import TypeAlias
+from typing import Never, NoReturn, TypeAlias, assert_never
 
+from studio.domain.errors import InvalidRequestError
 from studio.domain.image_requests import MakeSeamlessRequest, MatteRequest, PixelateRequest
+from studio.domain.job_kind import JobKind
 from studio.domain.requests import GenerationRequest
 from studio.domain.style import StyleRequest
 
@@ -17,4 +19,35 @@ JobRequest: TypeAlias = (
     GenerationRequest | StyleRequest | PixelateRequest | MatteRequest | MakeSeamlessRequest
 )
 
-__all__ = ["JobRequest"]
+
+def job_kind(request: JobRequest) -> JobKind:
+    """The kind of job a request is (what its results are stored as)."""
+    match request:
+        case GenerationRequest() | StyleRequest():
+            return request.kind
+        case PixelateRequest():
+            return JobKind.PIXELATE
+        case MatteRequest():
+            return JobKind.MATTE
+        case MakeSeamlessRequest():
+            return JobKind.TILE
+        case _:
+            assert_never(request)
+
+
+def unhandled_request(request: Never, who: str) -> NoReturn:
+    """The ``case _`` of an exhaustive dispatch that must fail softly at run time.
+
+    Typed like :func:`typing.assert_never`, so the type checker flags the dispatch when a new
+    :data:`JobRequest` kind is not handled before it; at run time (an object that is not a
+    request reached the engine) it is a one-line error instead of an ``AssertionError``.
+
+    Raises
+    ------
+    InvalidRequestError
+        Always, naming ``who`` and the request's type.
+    """
+    raise InvalidRequestError(f"{who} cannot run {type(request).__name__} jobs.")
+
+
+__all__ = ["JobKind", "JobRequest", "job_kind", "unhandled_request"]

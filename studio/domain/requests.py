@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import random
-from dataclasses import asdict, dataclass, field, fields, replace
-from typing import Any
+from dataclasses import dataclass, field, replace
+from typing import Any, ClassVar
 
 from studio.domain.editing import (
     DEFAULT_OUTPAINT_FILL,
@@ -20,6 +20,13 @@ from studio.domain.editing import (
     check_outpaint_fill,
 )
 from studio.domain.errors import InvalidRequestError
+from studio.domain.job_kind import JobKind
+from studio.domain.request_codec import (
+    STORED_DEFAULT,
+    image_field,
+    request_from_dict,
+    request_to_dict,
+)
 from studio.domain.samplers import DEFAULT_SAMPLER, canonical_sampler_name
 
 MAX_SEED = 2**32 - 1
@@ -117,6 +124,9 @@ class GenerationRequest:
         and how the new area was first filled; recorded so the edit can be replayed.
     """
 
+    kind: ClassVar[JobKind] = JobKind.GENERATE
+    schema: ClassVar[int] = REQUEST_SCHEMA
+
     prompt: str
     negative_prompt: str = ""
     model: str = ""
@@ -127,15 +137,16 @@ class GenerationRequest:
     height: int = 512
     seed: int | None = None
     batch_count: int = 1
-    init_image: bytes | None = field(default=None, repr=False, compare=False)
+    init_image: bytes | None = image_field("init_image_sha256", default=None)
     strength: float = 0.75
-    alpha: str = "crisp"
+    # Recipes written before the alpha option existed were drawn with the model's own alpha.
+    alpha: str = field(default="crisp", metadata={STORED_DEFAULT: "soft"})
     transparent_background: bool = False
     variation_seed: int | None = None
     variation_strength: float = 0.0
     tile_x: bool = False
     tile_y: bool = False
-    mask_image: bytes | None = field(default=None, repr=False, compare=False)
+    mask_image: bytes | None = image_field("mask_image_sha256", default=None)
     mask_blur: int = 4
     only_masked: bool = False
     only_masked_padding: int = 32
@@ -263,15 +274,8 @@ class GenerationRequest:
         return (self.seed + index) % (MAX_SEED + 1)
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain JSON-able dict; the init image is referenced by hash, not embedded."""
-        data = asdict(self)
-        data.pop("init_image")
-        data.pop("mask_image")
-        data["init_image_sha256"] = self.init_image_sha256
-        data["mask_image_sha256"] = self.mask_image_sha256
-        data["outpaint"] = None if self.outpaint is None else list(self.outpaint)
-        data["schema"] = REQUEST_SCHEMA
-        return data
+        """Plain JSON-able dict; the images are referenced by hash, not embedded."""
+        return request_to_dict(self)
 
     @classmethod
     def from_dict(
@@ -290,17 +294,8 @@ class GenerationRequest:
         InvalidRequestError
             If a value has the wrong type or is out of range.
         """
-        if not isinstance(data, dict):
-            raise InvalidRequestError("A stored request must be a JSON object.")
-        names = {f.name for f in fields(cls)} - {"init_image", "mask_image"}
-        kwargs = {key: data[key] for key in names if key in data}
-        # Recipes written before the alpha option existed were drawn with the model's own alpha.
-        kwargs.setdefault("alpha", "soft")
-        if isinstance(kwargs.get("outpaint"), list):
-            kwargs["outpaint"] = tuple(kwargs["outpaint"])
-        if init_image is None:
-            mask_image = None
-        try:
-            return cls(init_image=init_image, mask_image=mask_image, **kwargs)
-        except (TypeError, AttributeError) as exc:  # a value of the wrong type
-            raise InvalidRequestError(f"Stored request is malformed: {exc}") from None
+        images = {
+            "init_image": init_image,
+            "mask_image": None if init_image is None else mask_image,
+        }
+        return request_from_dict(cls, data, images)

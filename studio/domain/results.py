@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from studio.domain.jobs import JobRequest
+from studio.domain.jobs import JobKind, JobRequest
 
 
 @dataclass(frozen=True, eq=False)
@@ -32,7 +32,8 @@ class GeneratedImage:
     model_hash
         Short hash of the model file (A1111's ``Model hash:`` field), empty when unknown.
     kind
-        ``"generate"`` or ``"style"``; decides how history shows the entry.
+        The request's :class:`~studio.domain.job_kind.JobKind` (``"tile"`` for a result made
+        seamless); decides how history shows the entry.
     extra
         Backend-specific facts worth keeping in the recipe (style weights, warnings...).
     """
@@ -43,7 +44,7 @@ class GeneratedImage:
     model_name: str = ""
     model_hash: str = ""
     elapsed_s: float = 0.0
-    kind: str = "generate"
+    kind: str = JobKind.GENERATE
     warnings: tuple[str, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict)
 

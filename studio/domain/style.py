@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import math
-from dataclasses import asdict, dataclass, field, fields
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, ClassVar
 
 from studio.domain.errors import InvalidRequestError
+from studio.domain.job_kind import JobKind
+from studio.domain.request_codec import image_field, request_from_dict, request_to_dict
 from studio.domain.requests import MAX_SEED, MAX_SIDE
 
 NUM_PRESETS = 26
@@ -65,15 +67,18 @@ class StyleRequest:
         Seed of the iterative method's starting noise; ``None`` starts from the source exactly.
     """
 
-    source: bytes = field(repr=False, compare=False)
+    kind: ClassVar[JobKind] = JobKind.STYLE
+    schema: ClassVar[int] = STYLE_REQUEST_SCHEMA
+
+    source: bytes = image_field("source_sha256")
     source_label: str = ""
     presets: tuple[int, ...] = ()
-    style_images: tuple[bytes, ...] = field(default=(), repr=False, compare=False)
+    style_images: tuple[bytes, ...] = image_field("style_image_sha256s", default=())
     style_labels: tuple[str, ...] = ()
     weights: tuple[float, ...] = ()
     strength: float = 1.0
     preserve_colors: bool = False
-    mask: bytes | None = field(default=None, repr=False, compare=False)
+    mask: bytes | None = image_field("mask_sha256", default=None)
     max_size: int | None = None
     method: str = "fast"
     iterations: int = 200
@@ -182,17 +187,7 @@ class StyleRequest:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-able dict; image bytes are referenced by SHA-256, not embedded."""
-        data = asdict(self)
-        for name in ("source", "style_images", "mask"):
-            data.pop(name)
-        data["presets"] = list(self.presets)
-        data["style_labels"] = list(self.style_labels)
-        data["weights"] = list(self.weights)
-        data["source_sha256"] = _sha256(self.source)
-        data["style_image_sha256s"] = [_sha256(image) for image in self.style_images]
-        data["mask_sha256"] = None if self.mask is None else _sha256(self.mask)
-        data["schema"] = STYLE_REQUEST_SCHEMA
-        return data
+        return request_to_dict(self)
 
     @classmethod
     def from_dict(
@@ -209,15 +204,10 @@ class StyleRequest:
         InvalidRequestError
             If a value has the wrong type or is out of range, or an image's hash does not match.
         """
-        if not isinstance(data, dict):
-            raise InvalidRequestError("A stored style request must be a JSON object.")
-        _check_hashes(data, source, style_images, mask)
-        names = {f.name for f in fields(cls)} - {"source", "style_images", "mask"}
-        kwargs = {key: data[key] for key in names if key in data}
-        try:
-            return cls(source=source, style_images=tuple(style_images), mask=mask, **kwargs)
-        except TypeError as exc:
-            raise InvalidRequestError(f"Stored style request is malformed: {exc}") from None
+        if isinstance(data, dict):
+            _check_hashes(data, source, style_images, mask)
+        images = {"source": source, "style_images": tuple(style_images), "mask": mask}
+        return request_from_dict(cls, data, images, what="style request")
 
 
 def _check_hashes(

@@ -79,7 +79,7 @@ class TerminalSafeStream(io.TextIOBase):
         return not self.closed and self.raw.isatty()
 
     @property
-    def closed(self) -> bool:  # type: ignore[override]
+    def closed(self) -> bool:
         # The stream under it may be closed first (pytest's capture ends before atexit hooks).
         return bool(getattr(self.raw, "closed", False))
 

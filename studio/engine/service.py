@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING
 
 from studio.domain.engine_protocol import ProgressCallback
 from studio.domain.errors import InvalidRequestError, JobCancelled, StudioError
-from studio.domain.jobs import JobRequest
+from studio.domain.image_requests import MakeSeamlessRequest, MatteRequest, PixelateRequest
+from studio.domain.jobs import JobRequest, unhandled_request
 from studio.domain.models import ModelFamily, ModelInfo, ModelSource
 from studio.domain.requests import GenerationRequest
 from studio.domain.results import GeneratedImage, ProgressUpdate
@@ -161,8 +162,14 @@ class EngineService:
                 yield self._stylize(request, on_progress, cancel)
             case GenerationRequest():
                 yield from self._generate(request, on_progress, cancel)
+            case PixelateRequest() | MatteRequest() | MakeSeamlessRequest():
+                # Image edits run on the worker's CPU lane (studio.imaging.edits), never here.
+                raise InvalidRequestError(
+                    f"The engine does not run {type(request).__name__} jobs; they run on the "
+                    "CPU lane."
+                )
             case _:
-                raise InvalidRequestError(f"The engine cannot run {type(request).__name__} jobs.")
+                unhandled_request(request, "The engine")  # mypy: a new kind must be handled
 
     def _generate(
         self, request: GenerationRequest, on_progress: ProgressCallback, cancel: threading.Event

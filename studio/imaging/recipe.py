@@ -12,13 +12,17 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, assert_never
 
 import numpy as np
 
+from studio.domain.editing import SeamlessRequest
 from studio.domain.errors import InvalidRequestError
+from studio.domain.image_requests import MakeSeamlessRequest, MatteRequest, PixelateRequest
+from studio.domain.job_kind import JobKind
 from studio.domain.requests import GenerationRequest
 from studio.domain.results import GeneratedImage
+from studio.domain.style import StyleRequest
 from studio.imaging.a1111 import (
     a1111_parameters,
     format_parameters_text,
@@ -56,8 +60,8 @@ _SOURCE_TITLES = {
 # someone else must never reach a terminal.
 _UNPRINTABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 _KIND_TITLES = {
-    "generate": "Text to image",
-    "style": "Style transfer",
+    JobKind.GENERATE: "Text to image",
+    JobKind.STYLE: "Style transfer",
     "import": "Imported",
     "tile": "Make seamless",
 }
@@ -104,13 +108,26 @@ def image_recipe_chunks(image: GeneratedImage) -> dict[str, str]:
     (style transfer...) is described by its ``to_dict()`` fields.
     """
     request = image.request
-    extra = {k: v for k, v in image.extra.items() if isinstance(v, str | int | float | bool)}
-    if isinstance(request, GenerationRequest):
-        parameters = a1111_parameters(
-            request, model_name=image.model_name, model_hash=image.model_hash, extra=extra
-        )
-    else:
-        parameters = _generic_parameters(image, _request_data(request), extra)
+    extra: dict[str, object] = {
+        k: v for k, v in image.extra.items() if isinstance(v, str | int | float | bool)
+    }
+    match request:
+        case GenerationRequest():
+            parameters = a1111_parameters(
+                request, model_name=image.model_name, model_hash=image.model_hash, extra=extra
+            )
+        # A seamless result carries its SeamlessRequest record (what `studio tile` replays);
+        # the edits (studio.imaging.edits) describe themselves by their options.
+        case (
+            StyleRequest()
+            | SeamlessRequest()
+            | PixelateRequest()
+            | MatteRequest()
+            | MakeSeamlessRequest()
+        ):
+            parameters = _generic_parameters(image, request.to_dict(), extra)
+        case _:
+            assert_never(request)  # a new JobRequest kind must say how its recipe reads
     # ASCII-only JSON: lone surrogates and any other odd text survive exactly for replay.
     return {
         "parameters": parameters,
@@ -123,7 +140,7 @@ def _studio_recipe_data(image: GeneratedImage) -> dict[str, Any]:
         "format": RECIPE_FORMAT,
         "version": RECIPE_VERSION,
         "request_type": type(image.request).__name__,
-        "request": _request_data(image.request),
+        "request": image.request.to_dict(),
         "model_name": image.model_name,
         "model_hash": image.model_hash,
         "kind": image.kind,
@@ -214,7 +231,8 @@ def _studio_recipe(chunks: dict[str, str]) -> Recipe | None:
     data = load_metadata_json(chunks["studio"], what="the Studio recipe")
     if not isinstance(data, dict) or data.get("format") != RECIPE_FORMAT:
         return None  # another program's "studio" chunk: not ours to read
-    request_data = data.get("request") if isinstance(data.get("request"), dict) else {}
+    stored = data.get("request")
+    request_data: dict[str, Any] = stored if isinstance(stored, dict) else {}
     notes: list[str] = []
     request = None
     if data.get("request_type", "GenerationRequest") == "GenerationRequest":
@@ -288,12 +306,6 @@ def _parsed_recipe(
         model_name=params.get("Model", ""),
         notes=(*notes, *more_notes),
     )
-
-
-def _request_data(request: object) -> dict[str, Any]:
-    to_dict = getattr(request, "to_dict", None)
-    data = to_dict() if callable(to_dict) else None
-    return data if isinstance(data, dict) else {}
 
 
 def _generic_parameters(

@@ -10,6 +10,7 @@ recipe's params and ``model_name`` for the user to pick.
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 from studio.domain.editing import DEFAULT_OUTPAINT_FILL, parse_margins
 from studio.domain.errors import InvalidRequestError
@@ -75,7 +76,7 @@ def request_from_params(
     """
     notes: list[str] = []
     request = GenerationRequest(prompt=prompt, negative_prompt=negative_prompt)
-    changes: list[tuple[str, dict[str, object]]] = []
+    changes: list[tuple[str, dict[str, Any]]] = []
     if "Sampler" in params:
         if sampler is None:
             notes.append(
@@ -98,9 +99,9 @@ def request_from_params(
     return request, notes
 
 
-def _edit_changes(params: dict[str, str]) -> list[tuple[str, dict[str, object]]]:
+def _edit_changes(params: dict[str, str]) -> list[tuple[str, dict[str, Any]]]:
     """Variation, tiling and inpaint settings, read back under the names A1111 writes."""
-    changes: list[tuple[str, dict[str, object]]] = []
+    changes: list[tuple[str, dict[str, Any]]] = []
     strength = _to_float(params.get("Variation seed strength", "0")) or 0.0
     if "Variation seed" in params and strength > 0:
         changes.append(
@@ -134,7 +135,7 @@ def _edit_changes(params: dict[str, str]) -> list[tuple[str, dict[str, object]]]
 
 
 def _apply(
-    request: GenerationRequest, key: str, fields: dict[str, object], notes: list[str]
+    request: GenerationRequest, key: str, fields: dict[str, Any], notes: list[str]
 ) -> GenerationRequest:
     if any(value is None for value in fields.values()):
         notes.append(f"{key} is not a usable value; using Studio's default.")
@@ -169,7 +170,7 @@ _NUMBER_FIELDS = (
 )
 
 
-def _size_fields(text: str, notes: list[str]) -> dict[str, object]:
+def _size_fields(text: str, notes: list[str]) -> dict[str, Any]:
     """Width and height from ``WxH``, snapped to a multiple of 8 within Studio's range."""
     parts = text.lower().replace(" ", "").split("x")
     if len(parts) != 2 or not all(part.isdigit() for part in parts):

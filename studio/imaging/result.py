@@ -8,9 +8,10 @@ chunk and the project's history row.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import assert_never
 
 from studio.domain.editing import SeamlessRequest
-from studio.domain.image_requests import MatteRequest, PixelateRequest
+from studio.domain.image_requests import MakeSeamlessRequest, MatteRequest, PixelateRequest
 from studio.domain.requests import GenerationRequest
 from studio.domain.results import GeneratedImage
 from studio.domain.style import StyleRequest
@@ -72,7 +73,8 @@ def history_text(image: GeneratedImage) -> str:
             return str(image.extra.get("style_summary") or STYLE_TITLE)
         case SeamlessRequest():
             return str(image.extra.get("source_prompt") or "Make seamless")
-        case PixelateRequest() | MatteRequest():
+        case PixelateRequest() | MatteRequest() | MakeSeamlessRequest():
             # An edit is listed under its source's prompt (see studio.imaging.edits).
             return str(image.extra.get("source_prompt") or image.extra.get("Postprocess", ""))
-    raise TypeError(f"no history text for {type(image.request).__name__}")
+        case _:
+            assert_never(image.request)  # a new JobRequest kind must say its history text

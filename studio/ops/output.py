@@ -33,7 +33,7 @@ _REASONS = {
 
 def reason(error: OSError) -> str:
     """A person's words for why a file system call failed."""
-    return _REASONS.get(error.errno, error.strerror or str(error))
+    return _REASONS.get(error.errno or 0, error.strerror or str(error))
 
 
 def check_output_paths(

@@ -9,6 +9,7 @@ from PySide6.QtGui import QUndoStack
 
 from studio.domain.errors import InvalidRequestError
 from studio.domain.history import HistoryEntry
+from studio.domain.job_kind import JobKind
 from studio.ui.canvas import CanvasView
 from studio.ui.document import Document
 from studio.ui.history_model import HistoryModel
@@ -114,7 +115,7 @@ class HistoryController(QObject):
 
     def restore_recipe(self, entry: HistoryEntry) -> None:
         request = entry.recipe.get("request") if isinstance(entry.recipe, dict) else None
-        if entry.kind == "generate" and isinstance(request, dict):
+        if entry.kind == JobKind.GENERATE and isinstance(request, dict):
             try:
                 self._prompt_panel.apply_request(request, lock_seed=True)
             except InvalidRequestError as exc:

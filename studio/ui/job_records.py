@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, assert_never
 
 from PySide6.QtCore import QSize
 
 from studio.domain.history import HistoryEntry
+from studio.domain.image_requests import MakeSeamlessRequest, MatteRequest, PixelateRequest
 from studio.domain.jobs import JobRequest
 from studio.domain.requests import GenerationRequest
 from studio.domain.style import StyleRequest
@@ -83,10 +84,13 @@ def preview_target(request: JobRequest, source: HistoryEntry | None) -> QSize | 
     match request:
         case GenerationRequest(width=width, height=height):
             return QSize(width, height)
-        case StyleRequest() if source is not None:
+        case StyleRequest():
             # The result is scaled back to the source's size, whatever size the work ran at.
-            return QSize(source.width, source.height)
-    return None
+            return None if source is None else QSize(source.width, source.height)
+        case PixelateRequest() | MatteRequest() | MakeSeamlessRequest():
+            return None  # an edit sends no previews
+        case _:
+            assert_never(request)  # a new JobRequest kind must say its preview size
 
 
 def format_elapsed(seconds: float) -> str:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-from dataclasses import dataclass
 
 import numpy as np
 import pytest
@@ -13,6 +12,7 @@ from PIL import Image
 from studio.domain.errors import MetadataError
 from studio.domain.requests import GenerationRequest
 from studio.domain.results import GeneratedImage
+from studio.domain.style import StyleRequest
 from studio.imaging.png import encode_png, png_text_chunks
 from studio.imaging.recipe import (
     a1111_parameters,
@@ -169,33 +169,22 @@ def test_result_png_is_lossless_and_readable_by_other_tools() -> None:
     assert decoded.text["parameters"].startswith("p\nSteps: 25")
 
 
-@dataclass(frozen=True)
-class _StyleRequest:
-    style: str
-    strength: float
-    preserve_colour: bool
-
-    def to_dict(self) -> dict[str, object]:
-        return {
-            "style": self.style,
-            "strength": self.strength,
-            "preserve_colour": self.preserve_colour,
-        }
-
-
 def test_style_transfer_results_carry_a_generic_recipe() -> None:
-    image = _image(_StyleRequest("mosaic", 0.8, True), kind="style", model_name="styletransfer")
+    request = StyleRequest(source=b"src", presets=(3,), strength=0.8, preserve_colors=True)
+    image = _image(request, kind="style", model_name="styletransfer")
 
     chunks = image_recipe_chunks(image)
     recipe = read_recipe(encode_png(image.pixels, chunks))
 
     assert chunks["parameters"] == (
-        "Style transfer\nKind: style, Style: mosaic, Strength: 0.8, Preserve colour: True, "
+        "Style transfer\nKind: style, Source label: , Strength: 0.8, Preserve colors: True, "
+        "Method: fast, Iterations: 200, Source sha256: "
+        "25a6634263c1b1f6fc4697a04e2b9904ea4b042a89af59dc93ec1f5d44848a26, "
         "Size: 8x8, Model: styletransfer"
     )
     assert recipe.source == "studio"
     assert recipe.request is None
-    assert json.loads(chunks["studio"])["request"]["style"] == "mosaic"
+    assert json.loads(chunks["studio"])["request"]["presets"] == [3]
 
 
 def test_a1111_png_recipe_becomes_a_request() -> None:

@@ -194,7 +194,7 @@ class DiffusersBackend:
             model_name=self.model.name,
             model_hash=self.model_hash,
             elapsed_s=time.perf_counter() - started,
-            kind="generate",
+            kind=job.request.kind,
             warnings=warnings,
             extra={"prompt_chunks": job.embeddings.chunks, **extra},
         )

@@ -119,7 +119,7 @@ def run_style_job(
         pixels=pixels,
         model_name=str(details.get("model", "")),
         elapsed_s=time.perf_counter() - started,
-        kind="style",
+        kind=request.kind,
         extra=extra,
     )
 

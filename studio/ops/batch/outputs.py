@@ -186,6 +186,8 @@ class ProjectOutput:
         from studio.imaging.result import encode_result
         from studio.ops.commit import commit_result
 
+        if self._store is None:  # begin() opens it; a commit before it is a bug, said plainly
+            raise RuntimeError("ProjectOutput.commit before begin")
         commit_result(self._store, encode_result(image))
         self._committed += 1
         return f"{self._path.name} #{number}"

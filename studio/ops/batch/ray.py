@@ -129,7 +129,8 @@ class RayExecutor:
             batch_size=1,
             compute=ray.data.ActorPoolStrategy(size=actors),
             fn_constructor_kwargs={"device": device, "engine_factory": self._engine_factory},
-            **resources,
+            num_cpus=resources.get("num_cpus"),  # None is Ray's own default
+            num_gpus=resources.get("num_gpus"),
         )
         for row in dataset.iter_rows():
             if cancel.is_set():

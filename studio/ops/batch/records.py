@@ -107,9 +107,9 @@ def parse_stored(document: object, shown: str) -> StoredBatch:
     if not isinstance(document, dict):
         raise refuse("not a JSON object")
     seed, total = document.get("seed"), document.get("total", 0)
-    if not _is_int(seed) or seed < 0:
+    if not isinstance(seed, int) or not _is_int(seed) or seed < 0:
         raise refuse("its seed is not a whole number")
-    if not _is_int(total) or total < 0:
+    if not isinstance(total, int) or not _is_int(total) or total < 0:
         raise refuse("its total is not a whole number")
     options = document.get("options")
     if options is not None and not _plain_mapping(options):

@@ -1,0 +1,20 @@
+"""The kinds of job the worker runs, one name each (history entries and recipes store them)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class JobKind(StrEnum):
+    """What a job request makes; its value is the ``kind`` stored with each result.
+
+    A ``StrEnum`` so that kinds stored as text by older versions (``"generate"``) compare equal
+    and JSON and SQLite store the plain value.
+    """
+
+    GENERATE = "generate"
+    STYLE = "style"
+    # Edits on the CPU lane (studio.imaging.edits); "tile" is what Make Seamless stores.
+    PIXELATE = "pixelate"
+    MATTE = "matte"
+    TILE = "tile"
