@@ -14,7 +14,7 @@ from pathlib import Path
 
 from studio.domain.batch_items import BatchItem, build_items
 from studio.domain.batch_spec import SpecContext, parse_spec
-from studio.ops.batch.outputs import FolderOutput
+from studio.ops.batch.folder_output import FolderOutput
 from studio.ops.batch.runner import LocalExecutor, run_batch
 
 

@@ -20,7 +20,8 @@ from tqdm import tqdm
 from studio.domain.batch_items import BatchItem
 from studio.domain.results import GeneratedImage
 from studio.domain.terminal_text import raw_stream
-from studio.ops.batch.outputs import BatchOutput, tag_image
+from studio.ops.batch.item_naming import tag_image
+from studio.ops.batch.outputs import BatchOutput
 from studio.ops.batch.records import StoredBatch, items_digest
 
 
