@@ -12,6 +12,8 @@ import sys
 import time
 from pathlib import Path
 
+from studio.cli.numbers import finite_float
+
 NAME = "data"
 
 
@@ -42,13 +44,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--no-augment", action="store_true", help="no colour captions or augmented copies"
     )
     build.add_argument(
-        "--recolour-share", type=float, default=1.0, help="recoloured copies per line icon"
+        "--recolour-share", type=finite_float, default=1.0, help="recoloured copies per line icon"
     )
     build.add_argument(
-        "--hue-share", type=float, default=0.5, help="share of colour emoji with a hue copy"
+        "--hue-share", type=finite_float, default=0.5, help="share of colour emoji with a hue copy"
     )
     build.add_argument(
-        "--pixel-share", type=float, default=0.3, help="share of colour emoji with a pixel-art copy"
+        "--pixel-share", type=finite_float, default=0.3, help="share of colour emoji with a pixel-art copy"
     )
     build.set_defaults(handler=run_build)
 

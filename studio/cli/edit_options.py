@@ -11,6 +11,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from studio.cli.numbers import finite_float
 from studio.domain.editing import OUTPAINT_FILLS, parse_margins, parse_tile_mode
 from studio.domain.errors import InvalidRequestError
 
@@ -33,7 +34,7 @@ def add_edit_arguments(parser: argparse.ArgumentParser) -> None:
     )
     group.add_argument("--variation-seed", type=int, help="seed to vary toward (A1111 subseed)")
     group.add_argument(
-        "--variation-strength", type=float, help="0 keeps --seed's image, 1 is the variation's"
+        "--variation-strength", type=finite_float, help="0 keeps --seed's image, 1 is the variation's"
     )
     group.add_argument("--tile", metavar="x|y|xy", help="make the image tile seamlessly")
 

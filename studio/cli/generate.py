@@ -10,6 +10,7 @@ from pathlib import Path
 
 from studio.cli.edit_options import add_edit_arguments, edit_values, edited_size
 from studio.cli.engine import open_engine
+from studio.cli.numbers import finite_float
 from studio.cli.output import check_output_paths, write_output
 from studio.cli.progress import ProgressPrinter
 from studio.domain.errors import InvalidRequestError
@@ -41,12 +42,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--seed", type=int, help="seed (random when omitted; printed)")
     parser.add_argument("--steps", type=int, help="sampling steps")
-    parser.add_argument("--cfg", type=float, help="classifier-free guidance scale")
+    parser.add_argument("--cfg", type=finite_float, help="classifier-free guidance scale")
     parser.add_argument("--size", help="WIDTHxHEIGHT (default: the model's native size)")
     parser.add_argument("--sampler", help="sampler, e.g. 'Euler a', 'DPM++ 2M Karras'")
     parser.add_argument("--count", type=int, default=1, help="number of images (seeds follow)")
     parser.add_argument("--init", type=Path, help="init image for image-to-image")
-    parser.add_argument("--strength", type=float, help="with --init: how much to repaint (0-1)")
+    parser.add_argument("--strength", type=finite_float, help="with --init: how much to repaint (0-1)")
     parser.add_argument(
         "--alpha",
         choices=("crisp", "soft"),
