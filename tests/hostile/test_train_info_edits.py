@@ -89,3 +89,132 @@ def test_training_numbers_are_checked_before_any_work(changes, flag, tmp_path) -
     with pytest.raises(InvalidRequestError, match=flag):
         run_training(options)
     assert not (tmp_path / "out").exists()
+
+
+# --- Dataset files: bounded, depth-checked, numbers bounded, fields checked; one line each.
+
+
+@pytest.fixture
+def dataset(tmp_path: Path) -> Path:
+    from studio.train.data.synthetic import write_synthetic_dataset
+
+    return write_synthetic_dataset(tmp_path / "set", n=4, size=16, seed=0)
+
+
+def _manifest_with(folder: Path, **fields: object) -> str:
+    manifest = json.loads((folder / "manifest.json").read_text())
+    return json.dumps({**manifest, **fields})
+
+
+DEEP = "[" * 100_000 + "]" * 100_000
+LONG_INT = "1" * 5000
+
+DATASET_CASES = {
+    "manifest nests deeply": ("manifest.json", lambda d: DEEP, "nests deeper than"),
+    "items nest deeply": ("items.jsonl", lambda d: DEEP + "\n", "line 1 nests deeper than"),
+    "long int in manifest": (
+        "manifest.json",
+        lambda d: _manifest_with(d).replace('"count": 4', f'"count": {LONG_INT}'),
+        "5000-digit number",
+    ),
+    "long int in items": ("items.jsonl", lambda d: f'{{"caption": {LONG_INT}}}\n', "line 1"),
+    "long size as text": (
+        "manifest.json",
+        lambda d: _manifest_with(d, size="9" * 5000),
+        "field 'size'",
+    ),
+    "size as a float": ("manifest.json", lambda d: _manifest_with(d, size=1e300), "'size'"),
+    "sizes not a list": ("manifest.json", lambda d: _manifest_with(d, sizes=32), "'sizes'"),
+    "no content hash": (
+        "manifest.json",
+        lambda d: _manifest_with(d, content_sha256=None),
+        "'content_sha256'",
+    ),
+    "NaN in manifest": ("manifest.json", lambda d: _manifest_with(d, count=float("nan")), "NaN"),
+    "item is a list": ("items.jsonl", lambda d: "[1]\n", "line 1 is not a JSON object"),
+    "item lacks split": ("items.jsonl", lambda d: '{"caption": "x"}\n', "line 1: field"),
+    "item split unknown": (
+        "items.jsonl",
+        lambda d: json.dumps(dict.fromkeys(["caption", "concept", "style", "source", "license",
+                                            "key"], "x") | {"split": "test"}) + "\n",
+        "split 'test'",
+    ),  # fmt: skip
+}
+
+
+@pytest.mark.parametrize("case", sorted(DATASET_CASES))
+def test_a_hostile_dataset_file_is_one_line_naming_it(case, dataset, capsys) -> None:
+    name, content, expected = DATASET_CASES[case]
+    (dataset / name).write_text(content(dataset))
+    argv = ["eval", "builtin-vae", "--data", str(dataset), "--count", "2"]
+    assert main(argv) == 1
+    line = _error_line(capsys)
+    assert line.startswith("studio eval: error: ") and name in line and expected in line
+    assert "bug in Studio" not in line
+
+
+@pytest.mark.parametrize("name", ["manifest.json", "items.jsonl", "images_16.npy"])
+def test_a_fifo_in_a_dataset_is_refused_not_waited_on(name, dataset, tmp_path, capsys) -> None:
+    (dataset / name).unlink()
+    os.mkfifo(dataset / name)
+    out = tmp_path / "out"
+    argv = ["train", "--family", "vae", "--data", str(dataset), "--out", str(out)]
+    assert main([*argv, "--steps", "1", "--preset", "tiny", "--device", "cpu"]) == 1
+    assert _error_line(capsys) == (
+        f"studio train: error: {name} is a named pipe (FIFO), not a file: "
+        "choose a regular file instead."
+    )
+    assert not out.exists()
+
+
+def test_an_oversized_items_file_is_refused_from_its_size(dataset, monkeypatch, capsys) -> None:
+    from studio.train.data import dataset_format
+
+    monkeypatch.setattr(dataset_format, "MAX_ITEMS_BYTES", 64)
+    assert main(["eval", "builtin-vae", "--data", str(dataset), "--count", "2"]) == 1
+    line = _error_line(capsys)
+    assert "items.jsonl is larger than 64 bytes" in line
+
+
+METADATA_CASES = {
+    "metadata.jsonl deep": ("metadata.jsonl", DEEP + "\n", "line 1 nests deeper than"),
+    "metadata.jsonl long int": (
+        "metadata.jsonl",
+        f'{{"file_name": "a.png", "text": {LONG_INT}}}\n',
+        "line 1 holds a 5000-digit number",
+    ),
+    "metadata.csv huge field": (
+        "metadata.csv",
+        'file_name,text\na.png,"' + "x" * 200_000 + '"\n',
+        "is not CSV",
+    ),
+    "metadata.jsonl not UTF-8": ("metadata.jsonl", "\udcff", "not UTF-8"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(METADATA_CASES))
+def test_a_hostile_metadata_file_is_one_line_naming_it(case, tmp_path, capsys) -> None:
+    from studio.imaging.png import encode_png
+
+    name, content, expected = METADATA_CASES[case]
+    images = tmp_path / "sprites"
+    images.mkdir()
+    pixels = np.zeros((8, 8, 4), np.uint8)
+    pixels[2:6, 2:6] = 255
+    (images / "a.png").write_bytes(encode_png(pixels))
+    (images / name).write_bytes(content.encode("utf-8", "surrogateescape"))
+    out = tmp_path / "out"
+    assert main(["data", "build", "--from-folder", str(images), "--out", str(out)]) == 1
+    line = _error_line(capsys)
+    assert line.startswith("studio data: error: ") and name in line and expected in line
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("name", ["metadata.csv", "metadata.jsonl"])
+def test_a_fifo_as_a_metadata_file_is_refused(name, tmp_path, capsys) -> None:
+    images = tmp_path / "sprites"
+    images.mkdir()
+    os.mkfifo(images / name)
+    assert main(["data", "build", "--from-folder", str(images), "--out", str(tmp_path / "o")]) == 1
+    assert _error_line(capsys).endswith(f"{name} is a named pipe (FIFO), not a file: "
+                                        "choose a regular file instead.")  # fmt: skip
