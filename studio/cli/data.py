@@ -7,10 +7,11 @@ or, with ``--from-folder``, from an artist's own images.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from pathlib import Path
+
+from studio.cli.json_output import print_json
 
 from studio.cli.numbers import finite_float
 
@@ -90,7 +91,7 @@ def run_build(args: argparse.Namespace) -> int:
         manifest = build_dataset(options)
     seconds = time.perf_counter() - started
     if args.json:
-        print(json.dumps(manifest, indent=2, ensure_ascii=False))
+        print_json(manifest)
     else:
         print(_summary(manifest, args.out, seconds))
     return 0

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
+
+from studio.cli.json_output import print_json
 
 NAME = "eval"
 
@@ -72,7 +73,7 @@ def run_eval(args: argparse.Namespace) -> int:
         log=lambda message: print(message, file=sys.stderr),
     )
     if args.json:
-        print(json.dumps([row.to_dict() for row in rows], indent=2))
+        print_json([row.to_dict() for row in rows])
     elif args.markdown:
         print(format_markdown(rows))
     else:
@@ -93,7 +94,7 @@ def _run_game(args: argparse.Namespace) -> int:
         log=lambda message: print(message, file=sys.stderr),
     )
     if args.json:
-        print(json.dumps([row.to_dict() for row in rows], indent=2))
+        print_json([row.to_dict() for row in rows])
     else:
         print(format_game_markdown(rows))
     return 0

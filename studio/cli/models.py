@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
+
+from studio.cli.json_output import print_json
 
 NAME = "models"
 
@@ -43,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
         registry = ModelRegistry(settings)
     models = registry.models()
     if args.json:
-        print(json.dumps([m.to_dict() for m in models], indent=2))
+        print_json([m.to_dict() for m in models])
         return 0
     if not models:
         print("No models found. Add one with: studio models --add PATH")

@@ -218,3 +218,38 @@ def test_a_fifo_as_a_metadata_file_is_refused(name, tmp_path, capsys) -> None:
     assert main(["data", "build", "--from-folder", str(images), "--out", str(tmp_path / "o")]) == 1
     assert _error_line(capsys).endswith(f"{name} is a named pipe (FIFO), not a file: "
                                         "choose a regular file instead.")  # fmt: skip
+
+
+# --- JSON output: valid, the same values, and no DEL or C1 control byte.
+
+CONTROL_TEXT = "red\x9b31m potion\x7f \x1b]0;owned\x07 \u202e"
+
+
+def _assert_terminal_safe_json(out: str) -> object:
+    assert not any(ch in out for ch in "\x7f\x9b\x1b\x07\u202e"), out
+    return json.loads(out)
+
+
+def test_info_json_escapes_controls_and_stays_valid(tmp_path, capsys) -> None:
+    from studio.imaging.png import encode_png
+
+    parameters = f"{CONTROL_TEXT}\nSteps: 20, Sampler: Euler a, CFG scale: 7, Seed: 1, Size: 8x8"
+    image = tmp_path / "evil.png"
+    image.write_bytes(encode_png(np.zeros((8, 8, 3), np.uint8), {"parameters": parameters}))
+    assert main(["info", "--json", str(image)]) == 0
+    data = _assert_terminal_safe_json(capsys.readouterr().out)
+    assert data["prompt"] == CONTROL_TEXT
+
+
+def test_models_json_escapes_a_model_folder_name(tmp_path, capsys) -> None:
+    import shutil
+
+    from studio.engine.builtin import default_models_dir
+
+    folder = tmp_path / f"my{CONTROL_TEXT}"
+    shutil.copytree(default_models_dir() / "builtin-vae", folder)
+    assert main(["models", "--add", str(folder)]) == 0
+    capsys.readouterr()
+    assert main(["models", "--json"]) == 0
+    data = _assert_terminal_safe_json(capsys.readouterr().out)
+    assert str(folder) in [model["location"] for model in data]
