@@ -34,6 +34,25 @@ class ModelFormat(StrEnum):
 SAMPLING_CONTROLS = ("sampler", "steps", "cfg")
 """The sampling settings of a request; a model may read only some of them."""
 
+BUILTIN_FAMILY_CONTROLS: dict[str, tuple[str, ...]] = {
+    "vae": (),
+    "gan": (),
+    "ar": ("cfg",),
+    "diffusion": SAMPLING_CONTROLS,
+}
+"""What each built-in family reads of a request's sampling settings: the VAE and GAN draw in
+one pass, the AR model samples tokens with its own temperature but is guided by CFG, and the
+diffusion model uses all three. The GUI, ``studio info`` and the PNG recipe all follow it."""
+
+
+def builtin_family_controls(family: object) -> tuple[str, ...]:
+    """The controls a built-in ``family`` reads; every control for anything else (SD models)."""
+    return (
+        BUILTIN_FAMILY_CONTROLS.get(family, SAMPLING_CONTROLS)
+        if isinstance(family, str)
+        else SAMPLING_CONTROLS
+    )
+
 
 @dataclass(frozen=True)
 class ModelInfo:
