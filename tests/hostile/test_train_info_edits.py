@@ -106,6 +106,11 @@ def _manifest_with(folder: Path, **fields: object) -> str:
     return json.dumps({**manifest, **fields})
 
 
+def _item_line(**fields: str) -> str:
+    keys = ("caption", "concept", "style", "source", "license", "split", "key")
+    return json.dumps({**dict.fromkeys(keys, "x"), **fields}) + "\n"
+
+
 DEEP = "[" * 100_000 + "]" * 100_000
 LONG_INT = "1" * 5000
 
@@ -133,12 +138,7 @@ DATASET_CASES = {
     "NaN in manifest": ("manifest.json", lambda d: _manifest_with(d, count=float("nan")), "NaN"),
     "item is a list": ("items.jsonl", lambda d: "[1]\n", "line 1 is not a JSON object"),
     "item lacks split": ("items.jsonl", lambda d: '{"caption": "x"}\n', "line 1: field"),
-    "item split unknown": (
-        "items.jsonl",
-        lambda d: json.dumps(dict.fromkeys(["caption", "concept", "style", "source", "license",
-                                            "key"], "x") | {"split": "test"}) + "\n",
-        "split 'test'",
-    ),  # fmt: skip
+    "item split unknown": ("items.jsonl", lambda d: _item_line(split="test"), "split 'test'"),
 }
 
 
@@ -253,3 +253,57 @@ def test_models_json_escapes_a_model_folder_name(tmp_path, capsys) -> None:
     assert main(["models", "--json"]) == 0
     data = _assert_terminal_safe_json(capsys.readouterr().out)
     assert str(folder) in [model["location"] for model in data]
+
+
+# --- Edit flags: sizes are compared and capped before the model loads or a pixel is grown.
+
+
+def _png(path: Path, width: int, height: int, value: int = 255) -> Path:
+    from studio.imaging.png import encode_png
+
+    path.write_bytes(encode_png(np.full((height, width, 3), value, np.uint8)))
+    return path
+
+
+@pytest.mark.parametrize(
+    ("mask_size", "mask_value", "expected"),
+    [
+        ((8, 8), 255, "The mask {mask} is 8x8 but the image {init} is 16x16: paint the mask on "
+                      "that image, or resize it to 16x16."),
+        ((40, 16), 255, "The mask {mask} is 40x16 but the image {init} is 16x16"),
+        ((16, 16), 0, "The mask {mask} is empty (all black)"),
+    ],
+)  # fmt: skip
+def test_a_mask_that_cannot_fit_is_refused_before_the_model_loads(
+    mask_size, mask_value, expected, tiny_sd1_dir, tmp_path, capsys
+) -> None:
+    init = _png(tmp_path / "init.png", 16, 16)
+    mask = _png(tmp_path / "mask.png", *mask_size, value=mask_value)
+    out = tmp_path / "out.png"
+    argv = ["generate", "x", "--model", str(tiny_sd1_dir), "--init", str(init)]
+    assert main([*argv, "--mask", str(mask), "--steps", "1", "-o", str(out)]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    # One line and nothing before it: no progress bar, so no model was loaded.
+    assert len(err) == 1, err
+    assert err[0].startswith("studio generate: error: " + expected.format(mask=mask, init=init))
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("side", "margins", "grown"),
+    [(64, "1024,1024,1024,1024", "2112x2112"), (2000, "0,0,64,0", "2064x2000")],
+)
+def test_an_outpaint_beyond_the_canvas_cap_is_refused_before_growing(
+    side, margins, grown, tiny_sd1_dir, tmp_path, capsys
+) -> None:
+    init = _png(tmp_path / "init.png", side, side)
+    out = tmp_path / "out.png"
+    argv = ["generate", "x", "--model", str(tiny_sd1_dir), "--init", str(init)]
+    assert main([*argv, "--outpaint", margins, "--steps", "1", "-o", str(out)]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1, err
+    assert err[0] == (
+        f"studio generate: error: Outpaint {margins} would grow the {side}x{side} image to "
+        f"{grown}; a grown canvas is at most 2048 pixels a side: use smaller margins."
+    )
+    assert not out.exists()

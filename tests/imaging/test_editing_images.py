@@ -122,3 +122,12 @@ def test_make_seamless_hands_the_cross_to_the_inpainter_and_keeps_its_result_ins
     h, w = photo.shape[:2]
     assert (out[0, :] == 128).all() and (out[:, 0] == 128).all()  # the wrap edges repainted
     assert np.array_equal(out[h // 4, w // 4], photo[h // 4, w // 4])
+
+
+def test_grow_canvas_refuses_a_canvas_over_the_cap_from_the_sizes_alone() -> None:
+    from studio.imaging.outpaint import MAX_GROWN_SIDE, grown_size
+
+    assert grown_size(64, 32, (8, 0, 16, 4)) == (88, 36)
+    assert grown_size(MAX_GROWN_SIDE - 16, 8, (8, 0, 8, 0)) == (MAX_GROWN_SIDE, 8)
+    with pytest.raises(InvalidRequestError, match=r"to 2112x2112; .* at most 2048"):
+        grow_canvas(np.zeros((64, 64, 4), np.uint8), (1024, 1024, 1024, 1024))
