@@ -12,7 +12,6 @@ import time
 from pathlib import Path
 
 from studio.cli.json_output import print_json
-
 from studio.cli.numbers import finite_float
 
 NAME = "data"
@@ -51,7 +50,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--hue-share", type=finite_float, default=0.5, help="share of colour emoji with a hue copy"
     )
     build.add_argument(
-        "--pixel-share", type=finite_float, default=0.3, help="share of colour emoji with a pixel-art copy"
+        "--pixel-share",
+        type=finite_float,
+        default=0.3,
+        help="share of colour emoji with a pixel-art copy",
     )
     build.set_defaults(handler=run_build)
 

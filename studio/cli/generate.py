@@ -47,7 +47,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--sampler", help="sampler, e.g. 'Euler a', 'DPM++ 2M Karras'")
     parser.add_argument("--count", type=int, default=1, help="number of images (seeds follow)")
     parser.add_argument("--init", type=Path, help="init image for image-to-image")
-    parser.add_argument("--strength", type=finite_float, help="with --init: how much to repaint (0-1)")
+    parser.add_argument(
+        "--strength", type=finite_float, help="with --init: how much to repaint (0-1)"
+    )
     parser.add_argument(
         "--alpha",
         choices=("crisp", "soft"),

@@ -50,7 +50,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--init-from", type=Path, help="start from this model folder's weights (fine-tune)"
     )
-    parser.add_argument("--lr", type=finite_float, help="peak learning rate (default: the recipe's)")
+    parser.add_argument(
+        "--lr", type=finite_float, help="peak learning rate (default: the recipe's)"
+    )
     parser.add_argument(
         "--option",
         action="append",

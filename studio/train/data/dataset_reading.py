@@ -65,7 +65,7 @@ def parse_json(text: str, where: str, fix: str) -> Any:
         raise DatasetError(f"{where} nests deeper than {MAX_DEPTH} levels; {fix}.")
     try:
         return json.loads(text, parse_int=_bounded_int, parse_constant=_no_constant)
-    except _NumberRefused as exc:
+    except _NumberRefusedError as exc:
         raise DatasetError(f"{where} holds {exc}; {fix}.") from None
     except (ValueError, RecursionError) as exc:
         reason = exc.msg if isinstance(exc, json.JSONDecodeError) else "not valid JSON"
@@ -73,7 +73,7 @@ def parse_json(text: str, where: str, fix: str) -> Any:
 
 
 def parse_json_lines(text: str, path: Path, fix: str) -> list[tuple[int, Any]]:
-    """``(line number, value)`` for every non-blank line of a JSONL file (see :func:`parse_json`)."""
+    """``(line number, value)`` of every non-blank line of a JSONL file (:func:`parse_json`)."""
     return [
         (number, parse_json(line, f"{path} line {number}", fix))
         for number, line in enumerate(text.splitlines(), 1)
@@ -106,8 +106,7 @@ def check_manifest(manifest: Any, path: Path) -> dict[str, Any]:
     for name, good in problems:
         if not good:
             raise DatasetError(
-                f"{path}: field {name!r} is missing or not what Studio writes; "
-                "rebuild the dataset."
+                f"{path}: field {name!r} is missing or not what Studio writes; rebuild the dataset."
             )
     return manifest
 
@@ -118,7 +117,9 @@ def check_item(item: Any, where: str, keys: tuple[str, ...], splits: tuple[str, 
         raise DatasetError(f"{where} is not a JSON object; rebuild the dataset.")
     for key in keys:
         if not isinstance(item.get(key), str):
-            raise DatasetError(f"{where}: field {key!r} is missing or not text; rebuild the dataset.")
+            raise DatasetError(
+                f"{where}: field {key!r} is missing or not text; rebuild the dataset."
+            )
     if item["split"] not in splits:
         raise DatasetError(
             f"{where} has split {item['split'][:40]!r}, not one of {', '.join(splits)}; "
@@ -126,18 +127,18 @@ def check_item(item: Any, where: str, keys: tuple[str, ...], splits: tuple[str, 
         )
 
 
-class _NumberRefused(ValueError):
+class _NumberRefusedError(ValueError):
     pass
 
 
 def _bounded_int(text: str) -> int:
     if len(text.lstrip("-")) > MAX_INT_DIGITS:
-        raise _NumberRefused(f"a {len(text)}-digit number")
+        raise _NumberRefusedError(f"a {len(text)}-digit number")
     return int(text)
 
 
 def _no_constant(name: str) -> float:
-    raise _NumberRefused(f"{name}, which is not a JSON number")
+    raise _NumberRefusedError(f"{name}, which is not a JSON number")
 
 
 def _is_count(value: object) -> bool:

@@ -135,7 +135,8 @@ def _metadata_rows(path: Path) -> list[dict[str, str]]:
         try:
             raw = list(reader)
         except csv.Error as exc:  # a field over csv's size limit, a stray quote ...
-            raise DatasetError(f"{path} line {reader.line_num} is not CSV ({exc}); {fix}.") from None
+            line = reader.line_num
+            raise DatasetError(f"{path} line {line} is not CSV ({exc}); {fix}.") from None
     else:
         raw = [row for _, row in parse_json_lines(text, path, "fix or remove that line")]
     rows = []
