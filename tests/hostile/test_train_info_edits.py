@@ -307,3 +307,54 @@ def test_an_outpaint_beyond_the_canvas_cap_is_refused_before_growing(
         f"{grown}; a grown canvas is at most 2048 pixels a side: use smaller margins."
     )
     assert not out.exists()
+
+
+# --- Paths that cannot be followed: one line naming the (shortened) path, never a bug exit.
+
+LOOP = "is a symbolic link loop"
+TOO_LONG = "is a longer path than the system allows"
+
+
+def _unfollowable(tmp_path: Path, kind: str) -> str:
+    folder = tmp_path / "models"
+    folder.mkdir()
+    if kind == "self loop":
+        (folder / "loop").symlink_to("loop")
+        return str(folder / "loop")
+    if kind == "pair loop":
+        (folder / "a").symlink_to("b")
+        (folder / "b").symlink_to("a")
+        return str(folder / "a" / "model.safetensors")
+    (folder / "self").symlink_to(".")
+    if kind == "chain of 60 links":
+        return str(folder / "/".join(["self"] * 60))
+    if kind == "name too long":
+        return str(folder / ("x" * 300))
+    return str(folder / "/".join(["self"] * 1500))  # "path too long", each part resolvable
+
+
+@pytest.mark.parametrize(
+    ("kind", "expected"),
+    [
+        ("self loop", LOOP),
+        ("pair loop", LOOP),
+        ("chain of 60 links", LOOP),
+        ("name too long", TOO_LONG),
+        ("path too long", TOO_LONG),
+    ],
+)
+def test_models_add_on_an_unfollowable_path_is_one_line(kind, expected, tmp_path, capsys) -> None:
+    path = _unfollowable(tmp_path, kind)
+    assert main(["models", "--add", path]) == 1
+    line = _error_line(capsys)
+    assert line.startswith(f"studio models: error: {path[:40]}") and expected in line
+    assert len(line) < 400  # the path is shortened, the line stays readable
+    out = tmp_path / "out.png"
+    assert main(["generate", "x", "--model", path, "-o", str(out)]) == 1
+    assert expected in _error_line(capsys) and not out.exists()
+
+
+def test_models_remove_of_a_symlink_loop_is_not_a_bug(tmp_path, capsys) -> None:
+    path = _unfollowable(tmp_path, "self loop")
+    assert main(["models", "--remove", path]) == 0
+    assert "bug in Studio" not in capsys.readouterr().err
