@@ -15,6 +15,7 @@ from studio.cli.json_output import print_json
 from studio.cli.numbers import finite_float
 
 NAME = "data"
+MAX_WORKERS = 256  # rendering processes; more only exhausts the machine
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -64,6 +65,8 @@ def run_build(args: argparse.Namespace) -> int:
 
     if args.limit is not None and args.limit < 1:
         raise InvalidRequestError("--limit must be at least 1.")
+    if args.workers is not None and not 1 <= args.workers <= MAX_WORKERS:
+        raise InvalidRequestError(f"--workers must be between 1 and {MAX_WORKERS}.")
     started = time.perf_counter()
     if args.from_folder is not None:
         from studio.train.data.from_folder import build_from_folder

@@ -358,3 +358,33 @@ def test_models_remove_of_a_symlink_loop_is_not_a_bug(tmp_path, capsys) -> None:
     path = _unfollowable(tmp_path, "self loop")
     assert main(["models", "--remove", path]) == 0
     assert "bug in Studio" not in capsys.readouterr().err
+
+
+# --- Integer options of eval and data build: out of range is one line, before any work.
+
+
+@pytest.mark.parametrize(
+    ("argv", "flag"),
+    [
+        (["--seed=-1"], "--seed"),
+        (["--seed", str(2**70)], "--seed"),
+        (["--count", str(10**20)], "--count"),
+        (["--steps", "0"], "--steps"),
+        (["--scorer-steps=-5"], "--scorer-steps"),
+        (["--game", "--seed=-1"], "--seed"),
+    ],
+)
+def test_eval_numbers_are_checked_before_the_dataset_is_read(argv, flag, tmp_path, capsys) -> None:
+    # The dataset folder does not exist: a number must be refused before it is looked at.
+    base = ["eval", "builtin-vae", "--data", str(tmp_path / "none"), "--out", str(tmp_path / "o")]
+    assert main([*base, *argv]) == 1
+    assert _error_line(capsys).startswith(f"studio eval: error: {flag} must be between")
+    assert not (tmp_path / "o").exists()
+
+
+@pytest.mark.parametrize("workers", ["-1", "100000"])
+def test_data_build_workers_out_of_range_is_one_line(workers, tmp_path, capsys) -> None:
+    out = tmp_path / "o"
+    assert main(["data", "build", "--out", str(out), f"--workers={workers}"]) == 1
+    assert _error_line(capsys) == "studio data: error: --workers must be between 1 and 256."
+    assert not out.exists()
