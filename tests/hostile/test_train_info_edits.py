@@ -388,3 +388,45 @@ def test_data_build_workers_out_of_range_is_one_line(workers, tmp_path, capsys) 
     assert main(["data", "build", "--out", str(out), f"--workers={workers}"]) == 1
     assert _error_line(capsys) == "studio data: error: --workers must be between 1 and 256."
     assert not out.exists()
+
+
+# --- Source packages in the cache (copied in by hand, or damaged): one line, never a bug.
+
+
+def _game_icons_cache(tmp_path: Path, files: dict[str, bytes]) -> Path:
+    import io
+    import tarfile
+
+    from studio.train.data.fetch import tarball_name
+    from studio.train.data.sources import GAME_ICONS
+
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    package = {"package.json": b'{"name": "x", "license": "CC-BY-3.0"}', **files}
+    with tarfile.open(cache / tarball_name(GAME_ICONS), "w:gz") as archive:
+        for name, data in package.items():
+            info = tarfile.TarInfo(f"package/{name}")
+            info.size = len(data)
+            archive.addfile(info, io.BytesIO(data))
+    return cache
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        ({"icons.json": DEEP.encode()}, "icons.json nests deeper than"),
+        ({"icons.json": f'{{"icons": {LONG_INT}}}'.encode()}, "icons.json holds a 5000-digit"),
+        ({"icons.json": b"[1, 2]"}, "is not laid out as that version is"),
+        ({"icons.json": b'{"icons": {"a": 7}}'}, "is not laid out as that version is"),
+        ({"package.json": b"[]", "icons.json": b"{}"}, "package.json is not a package manifest"),
+    ],
+)
+def test_a_damaged_source_package_is_one_line(files, expected, tmp_path, capsys) -> None:
+    cache = _game_icons_cache(tmp_path, files)
+    out = tmp_path / "out"
+    argv = ["data", "build", "--out", str(out), "--cache", str(cache), "--sources", "gameicons"]
+    assert main([*argv, "--workers", "1"]) == 1
+    line = _error_line(capsys)
+    assert line.startswith("studio data: error: ") and expected in line, line
+    assert "delete" in line and "from the cache" in line
+    assert not out.exists()

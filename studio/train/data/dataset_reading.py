@@ -33,9 +33,11 @@ class DatasetError(StudioError):
     """A dataset folder is missing, incomplete or not in Studio's format."""
 
 
-def read_text(path: Path, *, what: str, max_bytes: int) -> str:
+def read_text(
+    path: Path, *, what: str, max_bytes: int, error: type[StudioError] = DatasetError
+) -> str:
     """The UTF-8 text of a dataset file, read with the limits of :func:`read_user_text`."""
-    return read_user_text(path, max_bytes=max_bytes, what=what, error=DatasetError)
+    return read_user_text(path, max_bytes=max_bytes, what=what, error=error)
 
 
 def read_bytes(path: Path, *, what: str, max_bytes: int) -> bytes:
@@ -43,7 +45,7 @@ def read_bytes(path: Path, *, what: str, max_bytes: int) -> bytes:
     return read_user_bytes(path, max_bytes=max_bytes, what=what, error=DatasetError)
 
 
-def parse_json(text: str, where: str, fix: str) -> Any:
+def parse_json(text: str, where: str, fix: str, error: type[StudioError] = DatasetError) -> Any:
     """Parse one JSON document of a dataset file.
 
     Parameters
@@ -54,22 +56,24 @@ def parse_json(text: str, where: str, fix: str) -> Any:
         The file (and line) for the message: ``"data/items.jsonl line 3"``.
     fix
         What the user should do, ending the message (``"rebuild the dataset"``).
+    error
+        The :class:`~studio.domain.errors.StudioError` subclass to raise.
 
     Raises
     ------
-    DatasetError
+    error
         If the text nests too deeply, holds an over-long integer, NaN or infinity, or is not
         JSON.
     """
     if nesting_exceeds(text, MAX_DEPTH):
-        raise DatasetError(f"{where} nests deeper than {MAX_DEPTH} levels; {fix}.")
+        raise error(f"{where} nests deeper than {MAX_DEPTH} levels; {fix}.")
     try:
         return json.loads(text, parse_int=_bounded_int, parse_constant=_no_constant)
     except _NumberRefusedError as exc:
-        raise DatasetError(f"{where} holds {exc}; {fix}.") from None
+        raise error(f"{where} holds {exc}; {fix}.") from None
     except (ValueError, RecursionError) as exc:
         reason = exc.msg if isinstance(exc, json.JSONDecodeError) else "not valid JSON"
-        raise DatasetError(f"{where} is not JSON ({reason}); {fix}.") from None
+        raise error(f"{where} is not JSON ({reason}); {fix}.") from None
 
 
 def parse_json_lines(text: str, path: Path, fix: str) -> list[tuple[int, Any]]:
