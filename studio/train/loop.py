@@ -153,6 +153,20 @@ def _validate(options: TrainOptions) -> None:
     for name, value in options.recipe_options:
         if not math.isfinite(value):
             raise InvalidRequestError(f"--option {name}= must be a finite number.")
+    _check_out_dir(options)
+
+
+def _check_out_dir(options: TrainOptions) -> None:
+    # A run writes its checkpoint at the first sample: starting afresh in a folder that holds
+    # one would replace hours of training the user can still --resume.
+    out = Path(options.out_dir)
+    if out.exists() and not out.is_dir():
+        raise InvalidRequestError(f"--out {out} is a file, not a folder: choose a folder.")
+    if not options.resume and (out / CHECKPOINT_NAME).exists():
+        raise InvalidRequestError(
+            f"{out} holds a training checkpoint: add --resume to continue it, or choose "
+            "another --out (nothing was changed)."
+        )
 
 
 def _check_range(flag: str, value: int | None, low: int, high: int) -> None:

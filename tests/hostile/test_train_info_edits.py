@@ -430,3 +430,40 @@ def test_a_damaged_source_package_is_one_line(files, expected, tmp_path, capsys)
     assert line.startswith("studio data: error: ") and expected in line, line
     assert "delete" in line and "from the cache" in line
     assert not out.exists()
+
+
+# --- Train's output folder and --init-from: refused before work, nothing lost or blocked.
+
+
+def test_train_out_that_is_a_file_is_one_line(dataset, tmp_path, capsys) -> None:
+    out = tmp_path / "taken"
+    out.write_text("mine")
+    argv = ["train", "--family", "vae", "--data", str(dataset), "--out", str(out), "--steps", "1"]
+    assert main(argv) == 1
+    assert (
+        _error_line(capsys)
+        == f"studio train: error: --out {out} is a file, not a folder: choose a folder."
+    )
+    assert out.read_text() == "mine"
+
+
+def test_train_never_starts_afresh_over_a_checkpoint(dataset, tmp_path, capsys) -> None:
+    out = tmp_path / "run"
+    out.mkdir()
+    (out / "checkpoint.pt").write_bytes(b"hours of training")
+    argv = ["train", "--family", "vae", "--data", str(dataset), "--out", str(out), "--steps", "1"]
+    assert main(argv) == 1
+    assert "holds a training checkpoint: add --resume" in _error_line(capsys)
+    assert (out / "checkpoint.pt").read_bytes() == b"hours of training"
+
+
+def test_train_init_from_a_fifo_manifest_is_refused(dataset, tmp_path, capsys) -> None:
+    model = tmp_path / "model"
+    model.mkdir()
+    os.mkfifo(model / "studio_model.json")
+    (model / "model.safetensors").write_bytes(b"")
+    out = tmp_path / "out"
+    argv = ["train", "--family", "vae", "--data", str(dataset), "--out", str(out), "--steps", "1"]
+    extra = ["--preset", "tiny", "--device", "cpu", "--threads", "1", "--init-from", str(model)]
+    assert main([*argv, *extra]) == 1
+    assert "studio_model.json is damaged" in _error_line(capsys)
