@@ -15,7 +15,7 @@ from studio.cli.output import check_output_paths, write_output
 from studio.cli.progress import ProgressPrinter
 from studio.domain.errors import InvalidRequestError
 from studio.domain.models import ModelFamily
-from studio.domain.requests import GenerationRequest, parse_size
+from studio.domain.requests import MAX_BATCH, GenerationRequest, parse_size
 from studio.domain.samplers import canonical_sampler_name
 
 NAME = "generate"
@@ -107,10 +107,11 @@ def run(args: argparse.Namespace) -> int:
 
     if args.output.suffix.lower() != ".png":
         raise InvalidRequestError(f"Output {args.output} must end in .png.")
+    if not 1 <= args.count <= MAX_BATCH:
+        # Counted before a file name is made: --count 1000000000 built a billion paths.
+        raise InvalidRequestError(f"--count {args.count} is out of range: use 1 to {MAX_BATCH}.")
     # Before the model loads: a name that cannot be written must not cost a generation.
-    check_output_paths(
-        numbered_output_paths(args.output, max(args.count, 1)), overwrite=args.overwrite
-    )
+    check_output_paths(numbered_output_paths(args.output, args.count), overwrite=args.overwrite)
     if not args.prompt.strip():
         print(
             "studio generate: warning: the prompt is empty; the model draws whatever it likes.",

@@ -467,3 +467,15 @@ def test_train_init_from_a_fifo_manifest_is_refused(dataset, tmp_path, capsys) -
     extra = ["--preset", "tiny", "--device", "cpu", "--threads", "1", "--init-from", str(model)]
     assert main([*argv, *extra]) == 1
     assert "studio_model.json is damaged" in _error_line(capsys)
+
+
+@pytest.mark.parametrize("count", ["1000000000", "-5", "0"])
+def test_generate_count_is_checked_before_any_file_name_is_made(count, tmp_path, capsys) -> None:
+    out = tmp_path / "x.png"
+    assert (
+        main(["generate", "x", "--model", "builtin-vae", f"--count={count}", "-o", str(out)]) == 1
+    )
+    assert _error_line(capsys) == (
+        f"studio generate: error: --count {count} is out of range: use 1 to 100."
+    )
+    assert not list(tmp_path.glob("x*.png"))
