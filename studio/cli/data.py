@@ -11,6 +11,7 @@ import sys
 import time
 from pathlib import Path
 
+from studio.cli.folders import check_folder_option
 from studio.cli.json_output import print_json
 from studio.cli.numbers import finite_float
 
@@ -67,6 +68,9 @@ def run_build(args: argparse.Namespace) -> int:
         raise InvalidRequestError("--limit must be at least 1.")
     if args.workers is not None and not 1 <= args.workers <= MAX_WORKERS:
         raise InvalidRequestError(f"--workers must be between 1 and {MAX_WORKERS}.")
+    check_folder_option(args.out, "--out")
+    if args.cache is not None:
+        check_folder_option(args.cache, "--cache")
     started = time.perf_counter()
     if args.from_folder is not None:
         from studio.train.data.from_folder import build_from_folder

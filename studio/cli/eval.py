@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from studio.cli.folders import check_folder_option
 from studio.cli.json_output import print_json
 
 NAME = "eval"
@@ -62,6 +63,7 @@ def run_eval(args: argparse.Namespace) -> int:
         # A Frechet distance needs a covariance, so at least two images.
         raise InvalidRequestError("--count must be 0 (all held-out prompts) or at least 2.")
     _check_numbers(args)
+    check_folder_option(args.out, "--out")
     if args.game:
         return _run_game(args)
     rows = evaluate_models(

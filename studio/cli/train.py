@@ -13,6 +13,7 @@ import shlex
 import sys
 from pathlib import Path
 
+from studio.cli.folders import check_folder_option
 from studio.cli.numbers import finite_float
 
 NAME = "train"
@@ -80,6 +81,7 @@ def run_train(args: argparse.Namespace) -> int:
     """Run the training ``args`` describe; prints where the model went."""
     from studio.train.loop import TrainOptions, run_training
 
+    check_folder_option(args.out, "--out")
     options = TrainOptions(
         family=args.family,
         data_dir=args.data,

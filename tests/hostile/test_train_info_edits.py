@@ -479,3 +479,34 @@ def test_generate_count_is_checked_before_any_file_name_is_made(count, tmp_path,
         f"studio generate: error: --count {count} is out of range: use 1 to 100."
     )
     assert not list(tmp_path.glob("x*.png"))
+
+
+@pytest.mark.parametrize(
+    ("command", "flag", "inside"),
+    [
+        ("data", "--out", False),
+        ("data", "--out", True),
+        ("data", "--cache", False),
+        ("eval", "--out", False),
+        ("train", "--out", True),
+    ],
+)
+def test_a_folder_option_naming_a_file_is_refused_before_work(
+    command, flag, inside, dataset, tmp_path, capsys
+) -> None:
+    taken = tmp_path / "taken"
+    taken.write_text("mine")
+    folder = taken / "sub" if inside else taken
+    argv = {
+        "data": ["data", "build", "--out", str(tmp_path / "o"), "--sources", "gameicons"],
+        "eval": ["eval", "builtin-vae", "--data", str(dataset), "--count", "2"],
+        "train": ["train", "--family", "vae", "--data", str(dataset), "--steps", "1"],
+    }[command]
+    assert main([*argv, flag, str(folder)]) == 1
+    expected = (
+        f"lies inside the file {taken}: choose a folder."
+        if inside
+        else "is a file, not a folder: choose a folder."
+    )
+    assert _error_line(capsys) == f"studio {command}: error: {flag} {folder} {expected}"
+    assert taken.read_text() == "mine" and not (tmp_path / "o").exists()
