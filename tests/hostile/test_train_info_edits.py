@@ -510,3 +510,17 @@ def test_a_folder_option_naming_a_file_is_refused_before_work(
     )
     assert _error_line(capsys) == f"studio {command}: error: {flag} {folder} {expected}"
     assert taken.read_text() == "mine" and not (tmp_path / "o").exists()
+
+
+def test_eval_grids_replace_a_planted_symlink_instead_of_writing_through_it(tmp_path) -> None:
+    from studio.train.evaluation.grids import save_grid
+
+    outside = tmp_path / "outside.txt"
+    outside.write_text("keep me")
+    out = tmp_path / "eval"
+    out.mkdir()
+    (out / "real-grid.png").symlink_to(outside)
+    save_grid(np.zeros((2, 8, 8, 4), np.uint8), out / "real-grid.png")
+    assert outside.read_text() == "keep me"
+    assert not (out / "real-grid.png").is_symlink()
+    assert (out / "real-grid.png").read_bytes().startswith(b"\x89PNG")

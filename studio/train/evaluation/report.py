@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from studio.domain.requests import GenerationRequest
+from studio.imaging.atomic import atomic_write_bytes
 from studio.train.evaluation.fid import frechet_distance_between
 from studio.train.evaluation.grids import save_grid
 from studio.train.evaluation.retrieval import Retrieval, retrieval_accuracy
@@ -160,7 +161,8 @@ def _write_references(setup: EvalSetup, out_dir: Path) -> None:
     shown = setup.prompt_rows[:GRID_IMAGES]
     save_grid(np.asarray(setup.dataset.images[shown]), out_dir / "real-grid.png")
     captions = [setup.dataset.items[row]["caption"] for row in shown]
-    (out_dir / "prompts.txt").write_text("\n".join(captions) + "\n", encoding="utf-8")
+    text = "\n".join(captions) + "\n"
+    atomic_write_bytes(out_dir / "prompts.txt", text.encode("utf-8"))  # never through a link
 
 
 def load_model_backend(model_id: str, device: str):
