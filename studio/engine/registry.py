@@ -100,7 +100,7 @@ class ModelRegistry:
         if found is not None:
             return found
         path = Path(text).expanduser()
-        if _path_exists(path):
+        if path_exists(path):
             return self.inspect_path(path)
         if text.count("/") == 1 and not text.startswith(("/", ".")):
             cached = find_cached_pipeline(text, self._settings.hf_cache_dir)
@@ -122,7 +122,7 @@ class ModelRegistry:
             If the file is broken, would run code, or is not a supported model.
         """
         path = Path(path).expanduser()
-        if not _path_exists(path):
+        if not path_exists(path):
             raise ModelNotFoundError(
                 f"{shown_path(path)} does not exist: check the path and try again."
             )
@@ -184,7 +184,7 @@ class ModelRegistry:
         return found
 
 
-def _path_exists(path: Path) -> bool:
+def path_exists(path: Path) -> bool:
     """Whether something is at ``path`` (links followed); a path that cannot be followed is
     refused in one line naming it.
 

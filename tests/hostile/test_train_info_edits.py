@@ -524,3 +524,11 @@ def test_eval_grids_replace_a_planted_symlink_instead_of_writing_through_it(tmp_
     assert outside.read_text() == "keep me"
     assert not (out / "real-grid.png").is_symlink()
     assert (out / "real-grid.png").read_bytes().startswith(b"\x89PNG")
+
+
+@pytest.mark.parametrize(("kind", "expected"), [("self loop", LOOP), ("name too long", TOO_LONG)])
+def test_eval_on_an_unfollowable_model_path_is_one_line(kind, expected, dataset, tmp_path, capsys):
+    path = _unfollowable(tmp_path, kind)
+    assert main(["eval", path, "--data", str(dataset), "--count", "2"]) == 1
+    line = _error_line(capsys)
+    assert line.startswith("studio eval: error: ") and expected in line

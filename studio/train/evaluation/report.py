@@ -182,9 +182,11 @@ def resolve_model(model_id: str):
     """
     from studio.domain.errors import ModelNotFoundError
     from studio.engine.builtin import discover_builtin_models
+    from studio.engine.registry import path_exists
 
     folder = Path(model_id)
-    if folder.is_dir():
+    # path_exists names a symlink loop or an over-long path in one line (is_dir raised).
+    if path_exists(folder) and folder.is_dir():
         for info in discover_builtin_models(folder.resolve().parent):
             if Path(info.location).resolve() == folder.resolve():
                 return info
