@@ -532,3 +532,22 @@ def test_eval_on_an_unfollowable_model_path_is_one_line(kind, expected, dataset,
     assert main(["eval", path, "--data", str(dataset), "--count", "2"]) == 1
     line = _error_line(capsys)
     assert line.startswith("studio eval: error: ") and expected in line
+
+
+def test_a_folder_with_more_images_than_the_cap_is_refused_before_decoding(
+    tmp_path, monkeypatch, capsys
+) -> None:
+    from studio.train.data import from_folder
+
+    monkeypatch.setattr(from_folder, "MAX_FOLDER_IMAGES", 3)
+    images = tmp_path / "sprites"
+    images.mkdir()
+    for index in range(4):
+        (images / f"s{index}.png").write_bytes(b"not decoded")  # refused before any decode
+    out = tmp_path / "out"
+    assert main(["data", "build", "--from-folder", str(images), "--out", str(out)]) == 1
+    assert _error_line(capsys) == (
+        f"studio data: error: {images} holds 4 images; a dataset from a folder takes at most 3: "
+        "split the folder or pick a subfolder."
+    )
+    assert not out.exists()
