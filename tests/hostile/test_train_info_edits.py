@@ -551,3 +551,10 @@ def test_a_folder_with_more_images_than_the_cap_is_refused_before_decoding(
         "split the folder or pick a subfolder."
     )
     assert not out.exists()
+
+
+@pytest.mark.parametrize("game", [False, True])
+def test_eval_names_an_unknown_model_before_reading_the_dataset(game, tmp_path, capsys) -> None:
+    argv = ["eval", "builtin-vae", "builtin-nope", "--data", str(tmp_path / "none")]
+    assert main([*argv, "--count", "2", *(["--game"] if game else [])]) == 1
+    assert _error_line(capsys).startswith("studio eval: error: No built-in model 'builtin-nope'")

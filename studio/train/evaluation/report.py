@@ -124,6 +124,7 @@ def evaluate_models(
         Training steps of the scorer when it is not cached (its default budget otherwise).
     """
     say = log or (lambda message: None)
+    check_models(model_ids, load_backend)
     device = device or _default_device()
     setup = prepare_evaluation(Path(dataset_dir), count, seed, device, scorer_steps, say)
     _write_references(setup, out_dir)
@@ -165,11 +166,23 @@ def _write_references(setup: EvalSetup, out_dir: Path) -> None:
     atomic_write_bytes(out_dir / "prompts.txt", text.encode("utf-8"))  # never through a link
 
 
+def check_models(model_ids: Sequence[str], load_backend: Callable | None) -> None:
+    """Resolve every model the built-in loader will load, before features or a scorer cost
+    minutes: a misspelt id is said first, not after the scorer trained. Another loader
+    (``load_backend``) knows its own ids and checks them itself."""
+    if (load_backend or load_model_backend) is _BUILTIN_LOADER:
+        for model_id in model_ids:
+            resolve_model(model_id)
+
+
 def load_model_backend(model_id: str, device: str):
     """Load a built-in model by id or folder through the engine's built-in loader."""
     from studio.engine.builtin.loader import load_builtin_backend
 
     return load_builtin_backend(resolve_model(model_id), device)
+
+
+_BUILTIN_LOADER = load_model_backend
 
 
 def resolve_model(model_id: str):
