@@ -23,9 +23,11 @@ pytestmark = pytest.mark.timeout(30)
 
 @pytest.fixture(autouse=True)
 def _private_log(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A bug's log goes to the test's folder, never the user's."""
+    """A bug's log, and anything a command writes by default (eval's studio-eval/), go to the
+    test's folder, never the user's or the checkout."""
     folder = tmp_path / "state"
     monkeypatch.setenv("STUDIO_STATE_DIR", str(folder))
+    monkeypatch.chdir(tmp_path)
     return folder
 
 
