@@ -28,7 +28,7 @@ from studio.engine.service import EngineService
 from studio.project.settings import load_engine_settings
 from studio.domain.requests import GenerationRequest
 from studio.imaging.recipe import encode_result_png
-from studio.cli.output import write_output
+from studio.ops.output import write_output
 mark("import studio")
 settings, _ = load_engine_settings()
 engine = EngineService(settings)

@@ -7,12 +7,16 @@ or, with ``--from-folder``, from an artist's own images.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from pathlib import Path
 
+from studio.cli.folders import check_folder_option
+from studio.cli.json_output import print_json
+from studio.cli.numbers import finite_float
+
 NAME = "data"
+MAX_WORKERS = 256  # rendering processes; more only exhausts the machine
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -42,13 +46,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--no-augment", action="store_true", help="no colour captions or augmented copies"
     )
     build.add_argument(
-        "--recolour-share", type=float, default=1.0, help="recoloured copies per line icon"
+        "--recolour-share", type=finite_float, default=1.0, help="recoloured copies per line icon"
     )
     build.add_argument(
-        "--hue-share", type=float, default=0.5, help="share of colour emoji with a hue copy"
+        "--hue-share", type=finite_float, default=0.5, help="share of colour emoji with a hue copy"
     )
     build.add_argument(
-        "--pixel-share", type=float, default=0.3, help="share of colour emoji with a pixel-art copy"
+        "--pixel-share",
+        type=finite_float,
+        default=0.3,
+        help="share of colour emoji with a pixel-art copy",
     )
     build.set_defaults(handler=run_build)
 
@@ -59,6 +66,11 @@ def run_build(args: argparse.Namespace) -> int:
 
     if args.limit is not None and args.limit < 1:
         raise InvalidRequestError("--limit must be at least 1.")
+    if args.workers is not None and not 1 <= args.workers <= MAX_WORKERS:
+        raise InvalidRequestError(f"--workers must be between 1 and {MAX_WORKERS}.")
+    check_folder_option(args.out, "--out")
+    if args.cache is not None:
+        check_folder_option(args.cache, "--cache")
     started = time.perf_counter()
     if args.from_folder is not None:
         from studio.train.data.from_folder import build_from_folder
@@ -88,7 +100,7 @@ def run_build(args: argparse.Namespace) -> int:
         manifest = build_dataset(options)
     seconds = time.perf_counter() - started
     if args.json:
-        print(json.dumps(manifest, indent=2, ensure_ascii=False))
+        print_json(manifest)
     else:
         print(_summary(manifest, args.out, seconds))
     return 0

@@ -11,6 +11,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from studio.cli.numbers import finite_float
 from studio.domain.editing import OUTPAINT_FILLS, parse_margins, parse_tile_mode
 from studio.domain.errors import InvalidRequestError
 
@@ -33,7 +34,9 @@ def add_edit_arguments(parser: argparse.ArgumentParser) -> None:
     )
     group.add_argument("--variation-seed", type=int, help="seed to vary toward (A1111 subseed)")
     group.add_argument(
-        "--variation-strength", type=float, help="0 keeps --seed's image, 1 is the variation's"
+        "--variation-strength",
+        type=finite_float,
+        help="0 keeps --seed's image, 1 is the variation's",
     )
     group.add_argument("--tile", metavar="x|y|xy", help="make the image tile seamlessly")
 
@@ -74,9 +77,15 @@ def edit_values(args: argparse.Namespace, init_png: bytes | None) -> dict[str, A
 
 def _mask_values(args: argparse.Namespace, init_png: bytes | None) -> dict[str, Any]:
     from studio.imaging.decode import load_pixels
+    from studio.imaging.masks import check_mask_file, mask_from_pixels
     from studio.imaging.png import encode_png
 
-    mask_png = encode_png(load_pixels(args.mask, mode="RGBA"))
+    assert init_png is not None
+    mask_pixels = load_pixels(args.mask, mode="RGBA")
+    height, width = load_pixels(init_png, mode="RGBA").shape[:2]
+    # Here, before the model loads: a mismatch must not cost a model load to find out.
+    check_mask_file(mask_from_pixels(mask_pixels), (width, height), str(args.mask), str(args.init))
+    mask_png = encode_png(mask_pixels)
     values: dict[str, Any] = {"mask_image": mask_png, "only_masked": bool(args.only_masked)}
     return values
 

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
+from studio.cli.folders import check_folder_option
+from studio.cli.json_output import print_json
+
 NAME = "eval"
+MAX_EVAL_COUNT = 100_000
+MAX_SCORER_STEPS = 1_000_000
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -55,11 +59,13 @@ def run_eval(args: argparse.Namespace) -> int:
     from studio.domain.errors import InvalidRequestError
     from studio.train.evaluation.report import evaluate_models, format_markdown, format_table
 
-    if args.game:
-        return _run_game(args)
-    if args.count < 0 or args.count == 1:
+    if not args.game and (args.count < 0 or args.count == 1):
         # A Frechet distance needs a covariance, so at least two images.
         raise InvalidRequestError("--count must be 0 (all held-out prompts) or at least 2.")
+    _check_numbers(args)
+    check_folder_option(args.out, "--out")
+    if args.game:
+        return _run_game(args)
     rows = evaluate_models(
         args.data,
         args.models,
@@ -72,12 +78,31 @@ def run_eval(args: argparse.Namespace) -> int:
         log=lambda message: print(message, file=sys.stderr),
     )
     if args.json:
-        print(json.dumps([row.to_dict() for row in rows], indent=2))
+        print_json([row.to_dict() for row in rows])
     elif args.markdown:
         print(format_markdown(rows))
     else:
         print(format_table(rows))
     return 0
+
+
+def _check_numbers(args: argparse.Namespace) -> None:
+    """Refuse out-of-range numbers before the dataset is read or the scorer trains.
+
+    Prompt ``i`` uses seed ``--seed + i``, so the seed is checked with room for the count.
+    """
+    from studio.domain.errors import InvalidRequestError
+    from studio.domain.requests import MAX_SEED, MAX_STEPS
+
+    ranges = (
+        ("--count", args.count, 0, MAX_EVAL_COUNT),
+        ("--seed", args.seed, 0, MAX_SEED - MAX_EVAL_COUNT),
+        ("--steps", args.steps, 1, MAX_STEPS),
+        ("--scorer-steps", args.scorer_steps, 1, MAX_SCORER_STEPS),
+    )
+    for flag, value, low, high in ranges:
+        if value is not None and not low <= value <= high:
+            raise InvalidRequestError(f"{flag} must be between {low} and {high:,}.")
 
 
 def _run_game(args: argparse.Namespace) -> int:
@@ -93,7 +118,7 @@ def _run_game(args: argparse.Namespace) -> int:
         log=lambda message: print(message, file=sys.stderr),
     )
     if args.json:
-        print(json.dumps([row.to_dict() for row in rows], indent=2))
+        print_json([row.to_dict() for row in rows])
     else:
         print(format_game_markdown(rows))
     return 0

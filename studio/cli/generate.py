@@ -10,12 +10,13 @@ from pathlib import Path
 
 from studio.cli.edit_options import add_edit_arguments, edit_values, edited_size
 from studio.cli.engine import open_engine
-from studio.cli.output import check_output_paths, write_output
+from studio.cli.numbers import finite_float
 from studio.cli.progress import ProgressPrinter
 from studio.domain.errors import InvalidRequestError
 from studio.domain.models import ModelFamily
-from studio.domain.requests import GenerationRequest, parse_size
+from studio.domain.requests import MAX_BATCH, GenerationRequest, parse_size
 from studio.domain.samplers import canonical_sampler_name
+from studio.ops.output import check_output_paths, write_output
 
 NAME = "generate"
 TURBO_STEPS = 4
@@ -41,12 +42,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--seed", type=int, help="seed (random when omitted; printed)")
     parser.add_argument("--steps", type=int, help="sampling steps")
-    parser.add_argument("--cfg", type=float, help="classifier-free guidance scale")
+    parser.add_argument("--cfg", type=finite_float, help="classifier-free guidance scale")
     parser.add_argument("--size", help="WIDTHxHEIGHT (default: the model's native size)")
     parser.add_argument("--sampler", help="sampler, e.g. 'Euler a', 'DPM++ 2M Karras'")
     parser.add_argument("--count", type=int, default=1, help="number of images (seeds follow)")
     parser.add_argument("--init", type=Path, help="init image for image-to-image")
-    parser.add_argument("--strength", type=float, help="with --init: how much to repaint (0-1)")
+    parser.add_argument(
+        "--strength", type=finite_float, help="with --init: how much to repaint (0-1)"
+    )
     parser.add_argument(
         "--alpha",
         choices=("crisp", "soft"),
@@ -104,10 +107,11 @@ def run(args: argparse.Namespace) -> int:
 
     if args.output.suffix.lower() != ".png":
         raise InvalidRequestError(f"Output {args.output} must end in .png.")
+    if not 1 <= args.count <= MAX_BATCH:
+        # Counted before a file name is made: --count 1000000000 built a billion paths.
+        raise InvalidRequestError(f"--count {args.count} is out of range: use 1 to {MAX_BATCH}.")
     # Before the model loads: a name that cannot be written must not cost a generation.
-    check_output_paths(
-        numbered_output_paths(args.output, max(args.count, 1)), overwrite=args.overwrite
-    )
+    check_output_paths(numbered_output_paths(args.output, args.count), overwrite=args.overwrite)
     if not args.prompt.strip():
         print(
             "studio generate: warning: the prompt is empty; the model draws whatever it likes.",

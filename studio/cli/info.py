@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
+
+from studio.cli.json_output import print_json
 
 NAME = "info"
 
@@ -39,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
 
     recipe = read_recipe(args.image)
     if args.json:
-        print(json.dumps(recipe_as_json(recipe), indent=2, ensure_ascii=False))
+        print_json(recipe_as_json(recipe))
     elif recipe.source == "none":
         print(f"{args.image}: no recipe found (not made by Studio, A1111 or ComfyUI)")
     else:

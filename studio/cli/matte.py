@@ -6,8 +6,8 @@ import argparse
 import re
 from pathlib import Path
 
-from studio.cli.output import check_output_paths, write_output
 from studio.domain.errors import InvalidRequestError
+from studio.ops.output import check_output_paths, write_output
 
 NAME = "matte"
 

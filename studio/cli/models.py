@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
+
+from studio.cli.json_output import print_json
 
 NAME = "models"
 
@@ -38,12 +39,12 @@ def run(args: argparse.Namespace) -> int:
         print(f"added {info.name} ({info.family.value}, {info.format.value}): {info.location}")
         registry = ModelRegistry(settings)
     if args.remove is not None:
-        settings = settings.without_model_path(str(args.remove.expanduser().resolve()))
+        settings = settings.without_model_path(_stored_form(args.remove))
         save_engine_settings(settings)
         registry = ModelRegistry(settings)
     models = registry.models()
     if args.json:
-        print(json.dumps([m.to_dict() for m in models], indent=2))
+        print_json([m.to_dict() for m in models])
         return 0
     if not models:
         print("No models found. Add one with: studio models --add PATH")
@@ -59,3 +60,12 @@ def run(args: argparse.Namespace) -> int:
         print(f"{label:<{width}}  {info.family.value:<9} {info.source.value:<8} {size:<9} {where}")
     print("* used when no model is chosen")
     return 0
+
+
+def _stored_form(path: Path) -> str:
+    """``path`` as ``--add`` stored it (resolved); a path that cannot be resolved (a symlink
+    loop, a name too long) was never stored, so its absolute form is compared instead."""
+    try:
+        return str(path.expanduser().resolve())
+    except (OSError, RuntimeError):  # Python 3.11 raises RuntimeError for a symlink loop
+        return str(path.expanduser().absolute())

@@ -44,7 +44,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from studio.cli.export_inputs import parse_int
-    from studio.cli.output import check_output_paths, write_output
     from studio.domain.image_requests import PixelateRequest
     from studio.imaging.decode import load_pixels
     from studio.imaging.edits import run_image_request
@@ -56,6 +55,7 @@ def run(args: argparse.Namespace) -> int:
         write_palette,
     )
     from studio.imaging.result import encode_result
+    from studio.ops.output import check_output_paths, write_output
 
     # Every output and every number is checked before the image is read; nothing is written
     # until both files exist in memory.

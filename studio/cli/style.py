@@ -86,7 +86,7 @@ def _read_image(path: Path) -> bytes:
 def _check_paths(args: argparse.Namespace) -> None:
     if args.input is None or args.output is None:
         raise InvalidRequestError("Give an image and an output: studio style IN -o OUT.png.")
-    from studio.cli.output import check_output_paths
+    from studio.ops.output import check_output_paths
 
     check_output_paths([args.output], overwrite=args.overwrite)
     if args.preset is None and not args.style_image:
@@ -124,10 +124,10 @@ def run(args: argparse.Namespace) -> int:
         print_presets()
         return 0
     request = build_request(args)
-    from studio.cli.output import write_output
     from studio.cli.progress import ProgressPrinter
     from studio.engine.style import run_style_job
     from studio.imaging.recipe import encode_result_png
+    from studio.ops.output import write_output
 
     cancel = threading.Event()
     previous_handler = signal.signal(signal.SIGINT, lambda *_: cancel.set())

@@ -15,10 +15,10 @@ from pathlib import Path
 import numpy as np
 
 from studio.cli.engine import open_engine
-from studio.cli.output import check_output_paths, write_output
 from studio.domain.editing import DEFAULT_SEAMLESS_STRENGTH, SeamlessRequest, parse_tile_mode
 from studio.domain.errors import ImageReadError, InvalidRequestError
 from studio.domain.files import read_user_bytes
+from studio.ops.output import check_output_paths, write_output
 
 NAME = "tile"
 SIDE_MULTIPLE = 8

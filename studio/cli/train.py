@@ -13,6 +13,9 @@ import shlex
 import sys
 from pathlib import Path
 
+from studio.cli.folders import check_folder_option
+from studio.cli.numbers import finite_float
+
 NAME = "train"
 FAMILIES = ("vae", "gan", "ar", "diffusion")
 PRESETS = ("cpu", "tiny")
@@ -29,7 +32,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--family", required=True, choices=FAMILIES, help="model family")
     parser.add_argument("--data", type=Path, required=True, help="dataset folder (studio data)")
     parser.add_argument("--out", type=Path, required=True, help="model folder to write")
-    parser.add_argument("--minutes", type=float, help="training time budget (total)")
+    parser.add_argument("--minutes", type=finite_float, help="training time budget (total)")
     parser.add_argument("--steps", type=int, help="optimisation steps (total)")
     parser.add_argument("--batch-size", type=int, help="images per step (default: the recipe's)")
     parser.add_argument("--resume", action="store_true", help="continue from OUT/checkpoint.pt")
@@ -48,7 +51,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--init-from", type=Path, help="start from this model folder's weights (fine-tune)"
     )
-    parser.add_argument("--lr", type=float, help="peak learning rate (default: the recipe's)")
+    parser.add_argument(
+        "--lr", type=finite_float, help="peak learning rate (default: the recipe's)"
+    )
     parser.add_argument(
         "--option",
         action="append",
@@ -65,8 +70,8 @@ def _recipe_option(text: str) -> tuple[str, float]:
     try:
         if not sep or not name.strip():
             raise ValueError
-        return name.strip(), float(value)
-    except ValueError:
+        return name.strip(), finite_float(value)
+    except (ValueError, argparse.ArgumentTypeError):
         raise argparse.ArgumentTypeError(
             f"{text!r} is not NAME=NUMBER (for example kl_warmup=0)"
         ) from None
@@ -76,6 +81,7 @@ def run_train(args: argparse.Namespace) -> int:
     """Run the training ``args`` describe; prints where the model went."""
     from studio.train.loop import TrainOptions, run_training
 
+    check_folder_option(args.out, "--out")
     options = TrainOptions(
         family=args.family,
         data_dir=args.data,

@@ -38,6 +38,25 @@ CANVAS_EDITS = ("img2img", "inpaint", "variation")
 """What a model can do beyond text-to-image: start from an image, repaint a masked area
 (inpaint and outpaint), vary a seed's starting noise."""
 
+BUILTIN_FAMILY_CONTROLS: dict[str, tuple[str, ...]] = {
+    "vae": (),
+    "gan": (),
+    "ar": ("cfg",),
+    "diffusion": SAMPLING_CONTROLS,
+}
+"""What each built-in family reads of a request's sampling settings: the VAE and GAN draw in
+one pass, the AR model samples tokens with its own temperature but is guided by CFG, and the
+diffusion model uses all three. The GUI, ``studio info`` and the PNG recipe all follow it."""
+
+
+def builtin_family_controls(family: object) -> tuple[str, ...]:
+    """The controls a built-in ``family`` reads; every control for anything else (SD models)."""
+    return (
+        BUILTIN_FAMILY_CONTROLS.get(family, SAMPLING_CONTROLS)
+        if isinstance(family, str)
+        else SAMPLING_CONTROLS
+    )
+
 
 @dataclass(frozen=True)
 class ModelInfo:

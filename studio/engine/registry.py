@@ -7,7 +7,9 @@ change; a name that is not found triggers one fresh scan before giving up.
 
 from __future__ import annotations
 
+import errno
 import logging
+import os
 import threading
 from dataclasses import replace
 from pathlib import Path
@@ -26,6 +28,7 @@ log = logging.getLogger(__name__)
 SD_FAMILIES = frozenset({ModelFamily.SD1, ModelFamily.SD2, ModelFamily.SDXL})
 SCANNED_SUFFIXES = frozenset({".safetensors", ".ckpt"})
 _LISTED_IN_ERRORS = 8
+_SHOWN_PATH_CHARS = 160  # a path in a message is shortened in the middle beyond this
 
 
 class ModelRegistry:
@@ -97,7 +100,7 @@ class ModelRegistry:
         if found is not None:
             return found
         path = Path(text).expanduser()
-        if path.exists():
+        if path_exists(path):
             return self.inspect_path(path)
         if text.count("/") == 1 and not text.startswith(("/", ".")):
             cached = find_cached_pipeline(text, self._settings.hf_cache_dir)
@@ -119,8 +122,10 @@ class ModelRegistry:
             If the file is broken, would run code, or is not a supported model.
         """
         path = Path(path).expanduser()
-        if not path.exists():
-            raise ModelNotFoundError(f"{path} does not exist: check the path and try again.")
+        if not path_exists(path):
+            raise ModelNotFoundError(
+                f"{shown_path(path)} does not exist: check the path and try again."
+            )
         require_regular_file(path, ModelLoadError)  # a FIFO or device would block or mislead
         path = path.resolve()
         if path.is_file():
@@ -177,6 +182,49 @@ class ModelRegistry:
             except Exception:  # one odd path must never hide every other model (issue 10)
                 log.warning("skipping model %s after an unexpected error", path, exc_info=True)
         return found
+
+
+def path_exists(path: Path) -> bool:
+    """Whether something is at ``path`` (links followed); a path that cannot be followed is
+    refused in one line naming it.
+
+    ``Path.exists`` calls a symlink loop missing and raises on a name longer than the system
+    allows (ENAMETOOLONG), which ended ``studio models --add`` in a bug exit.
+
+    Raises
+    ------
+    ModelLoadError
+        For a symlink loop (ELOOP), a path too long (ENAMETOOLONG) or another unreadable path.
+    """
+    try:
+        os.stat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return False
+    except (OSError, ValueError) as exc:
+        shown = shown_path(path)
+        code = getattr(exc, "errno", None)
+        if code == errno.ELOOP:
+            raise ModelLoadError(
+                f"{shown} is a symbolic link loop (or a chain of more links than the system "
+                "follows): point to the model file or folder itself."
+            ) from None
+        if code == errno.ENAMETOOLONG:
+            raise ModelLoadError(
+                f"{shown} is a longer path than the system allows: move the model to a "
+                "shorter path."
+            ) from None
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise ModelLoadError(f"Cannot read {shown}: {reason}.") from None
+    return True
+
+
+def shown_path(path: Path | str) -> str:
+    """``path`` for a one-line message: shortened in the middle when it is very long."""
+    text = str(path)
+    if len(text) <= _SHOWN_PATH_CHARS:
+        return text
+    half = _SHOWN_PATH_CHARS // 2
+    return f"{text[:half]}…{text[-half:]}"
 
 
 def _folder_model(folder: Path, builtin_dir: Path | None) -> ModelInfo | None:

@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 from studio.domain.errors import MetadataError
+from studio.domain.models import SAMPLING_CONTROLS
 from studio.domain.requests import GenerationRequest
 
 NEGATIVE_PREFIX = "Negative prompt:"
@@ -27,6 +28,13 @@ MAX_PARAMETERS_TEXT = 1_000_000
 
 # A key starts with a word character and holds words, spaces, dashes and slashes, as A1111's.
 _KEY = re.compile(r"\s*(\w[\w \-/]{0,99}?)\s*:\s*")
+# The parameter keys of each sampling control (``Schedule type`` is A1111 1.9's half of a
+# sampler name), so a model that ignores a control has nothing written or shown for it.
+CONTROL_KEYS = {
+    "steps": ("Steps",),
+    "sampler": ("Sampler", "Schedule type"),
+    "cfg": ("CFG scale",),
+}
 
 
 def a1111_parameters(
@@ -35,6 +43,7 @@ def a1111_parameters(
     model_name: str = "",
     model_hash: str = "",
     extra: dict[str, object] | None = None,
+    controls: Collection[str] = SAMPLING_CONTROLS,
 ) -> str:
     """Format a request as A1111 ``parameters`` text.
 
@@ -47,6 +56,10 @@ def a1111_parameters(
     extra
         More ``Key: value`` pairs appended at the end; keys that the layout cannot hold (with
         ``:`` or ``,``) are skipped, since the ``studio`` chunk keeps everything anyway.
+    controls
+        The sampling controls the model read (:data:`~studio.domain.models.SAMPLING_CONTROLS`
+        or fewer); ``Steps``, ``Sampler`` and ``CFG scale`` are written only for those, so a
+        one-pass model's recipe does not claim settings it ignored.
 
     Returns
     -------
@@ -54,9 +67,9 @@ def a1111_parameters(
         Prompt line(s), the negative prompt line when not empty, and the parameters line.
     """
     pairs: list[tuple[str, object]] = [
-        ("Steps", request.steps),
-        ("Sampler", request.sampler),
-        ("CFG scale", request.cfg_scale),
+        ("Steps", request.steps if "steps" in controls else None),
+        ("Sampler", request.sampler if "sampler" in controls else None),
+        ("CFG scale", request.cfg_scale if "cfg" in controls else None),
         ("Seed", request.seed),
         ("Size", f"{request.width}x{request.height}"),
         ("Model hash", model_hash or None),
@@ -66,6 +79,13 @@ def a1111_parameters(
     ]
     pairs.extend((extra or {}).items())
     return format_parameters_text(request.prompt, request.negative_prompt, pairs)
+
+
+def ignored_parameter_keys(controls: Collection[str]) -> frozenset[str]:
+    """The parameter keys of the sampling controls a model does not read."""
+    return frozenset(
+        key for name, keys in CONTROL_KEYS.items() if name not in controls for key in keys
+    )
 
 
 def edit_parameters(request: GenerationRequest) -> list[tuple[str, object]]:

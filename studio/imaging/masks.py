@@ -60,6 +60,38 @@ def check_mask(mask: np.ndarray, width: int, height: int) -> None:
         raise InvalidRequestError("The mask is empty: paint the area to repaint in white.")
 
 
+def check_mask_file(
+    mask: np.ndarray, image_size: tuple[int, int], mask_name: str, image_name: str
+) -> None:
+    """:func:`check_mask` for files a user named, said before any model is loaded.
+
+    Parameters
+    ----------
+    mask
+        The mask read from ``mask_name`` (:func:`mask_from_pixels`).
+    image_size
+        ``(width, height)`` of the image it is meant for.
+    mask_name, image_name
+        The two files, as the user gave them.
+
+    Raises
+    ------
+    InvalidRequestError
+        One line naming both files and their sizes, or saying the mask is empty.
+    """
+    width, height = image_size
+    if mask.shape != (height, width):
+        raise InvalidRequestError(
+            f"The mask {mask_name} is {mask.shape[1]}x{mask.shape[0]} but the image "
+            f"{image_name} is {width}x{height}: paint the mask on that image, or resize it "
+            f"to {width}x{height}."
+        )
+    if not (mask > 0).any():
+        raise InvalidRequestError(
+            f"The mask {mask_name} is empty (all black): paint the area to repaint in white."
+        )
+
+
 def composite(original: np.ndarray, generated: np.ndarray, mask: np.ndarray) -> np.ndarray:
     """``original`` where ``mask`` is 0, ``generated`` where it is 1, blended between.
 

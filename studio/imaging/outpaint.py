@@ -13,9 +13,14 @@ import numpy as np
 from PIL import Image, ImageFilter
 
 from studio.domain.editing import OUTPAINT_OVERLAP, check_margins, check_outpaint_fill
+from studio.domain.errors import InvalidRequestError
 
 # Aspect presets offered by the outpaint dialog (what sprite sheets and screens use).
 ASPECT_PRESETS = {"1:1": (1, 1), "4:3": (4, 3), "3:2": (3, 2), "16:9": (16, 9), "9:16": (9, 16)}
+# The largest side a grown canvas may have: twice SDXL's native size. Each margin is capped on
+# its own (MAX_OUTPAINT), but two of them around a large image would still make a canvas no
+# model can fill in reasonable time or memory.
+MAX_GROWN_SIDE = 2048
 
 
 @dataclass(frozen=True, eq=False)
@@ -35,6 +40,27 @@ class GrownCanvas:
     pixels: np.ndarray
     mask: np.ndarray
     margins: tuple[int, int, int, int]
+
+
+def grown_size(width: int, height: int, margins: tuple[int, int, int, int]) -> tuple[int, int]:
+    """``(width, height)`` of a ``width`` x ``height`` canvas grown by ``margins``, if allowed.
+
+    Raises
+    ------
+    InvalidRequestError
+        If the margins are out of range or the grown canvas would exceed
+        :data:`MAX_GROWN_SIDE` on a side; said from the sizes alone, before any pixel is made.
+    """
+    check_margins(tuple(margins))
+    left, top, right, bottom = margins
+    grown = (width + left + right, height + top + bottom)
+    if max(grown) > MAX_GROWN_SIDE:
+        raise InvalidRequestError(
+            f"Outpaint {left},{top},{right},{bottom} would grow the {width}x{height} image to "
+            f"{grown[0]}x{grown[1]}; a grown canvas is at most {MAX_GROWN_SIDE} pixels a side: "
+            "use smaller margins."
+        )
+    return grown
 
 
 def grow_canvas(
@@ -59,13 +85,13 @@ def grow_canvas(
         Pixels of the old canvas next to each grown side that the mask also covers; by
         default 16, or an eighth of the shorter side for small sprites.
     """
-    check_margins(tuple(margins))
+    height, width = pixels.shape[:2]
+    grown_size(width, height, margins)
     check_outpaint_fill(fill)
     left, top, right, bottom = margins
     pad = ((top, bottom), (left, right), (0, 0))
     grown = np.pad(pixels, pad, mode="edge")
     new_area = np.ones(grown.shape[:2], dtype=bool)
-    height, width = pixels.shape[:2]
     if overlap is None:
         overlap = min(OUTPAINT_OVERLAP, max(2, min(height, width) // 8))
     new_area[top : top + height, left : left + width] = False

@@ -20,6 +20,7 @@ from studio.domain.editing import SeamlessRequest
 from studio.domain.errors import InvalidRequestError
 from studio.domain.image_requests import MakeSeamlessRequest, MatteRequest, PixelateRequest
 from studio.domain.job_kind import JobKind
+from studio.domain.models import builtin_family_controls
 from studio.domain.requests import GenerationRequest
 from studio.domain.results import GeneratedImage
 from studio.domain.style import StyleRequest
@@ -27,6 +28,7 @@ from studio.imaging.a1111 import (
     a1111_parameters,
     format_parameters_text,
     format_value,
+    ignored_parameter_keys,
     parse_a1111_parameters,
 )
 from studio.imaging.comfyui import parse_comfyui_prompt
@@ -114,7 +116,11 @@ def image_recipe_chunks(image: GeneratedImage) -> dict[str, str]:
     match request:
         case GenerationRequest():
             parameters = a1111_parameters(
-                request, model_name=image.model_name, model_hash=image.model_hash, extra=extra
+                request,
+                model_name=image.model_name,
+                model_hash=image.model_hash,
+                extra=extra,
+                controls=builtin_family_controls(image.extra.get("family")),
             )
         # A seamless result carries its SeamlessRequest record (what `studio tile` replays);
         # the edits (studio.imaging.edits) describe themselves by their options.
@@ -250,6 +256,12 @@ def _studio_recipe(chunks: dict[str, str]) -> Recipe | None:
         if "parameters" in chunks
         else {_title(k): format_value(v) for k, v in request_data.items() if v is not None}
     )
+    # Images written before the parameters line followed the model's controls still list
+    # steps, sampler and CFG for a built-in model that ignored them: show what it used.
+    stored_extra = data.get("extra")
+    extra = stored_extra if isinstance(stored_extra, dict) else {}
+    ignored = ignored_parameter_keys(builtin_family_controls(extra.get("family")))
+    params = {key: value for key, value in params.items() if _title_key(key) not in ignored}
     return Recipe(
         source="studio",
         prompt=_text(request_data.get("prompt")),
@@ -327,6 +339,11 @@ def _generic_parameters(
         *extra.items(),
     ]
     return format_parameters_text(prompt if isinstance(prompt, str) else title, "", pairs)
+
+
+def _title_key(key: str) -> str:
+    """A parameter key as A1111 spells it (``Cfg scale`` from a request field is ``CFG scale``)."""
+    return "CFG scale" if key == "Cfg scale" else key
 
 
 def _title(key: str) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import math
 import sys
 import time
 from dataclasses import dataclass, field, replace
@@ -41,6 +42,11 @@ _TRAINERS = {
     "diffusion": ("studio.train.diffusion", "DiffusionTrainer"),
 }
 LOG_EVERY = 25
+MAX_MINUTES = 60 * 24 * 30
+MAX_STEPS = 100_000_000
+MAX_BATCH_SIZE = 65_536
+MAX_THREADS = 4096
+MAX_SEED = 2**63 - 1  # torch.manual_seed's limit
 LOG_NAME = "train_log.jsonl"
 SMOOTHING = 0.95
 
@@ -128,20 +134,44 @@ def run_training(options: TrainOptions, stream: IO[str] | None = None) -> TrainR
 
 
 def _validate(options: TrainOptions) -> None:
+    # Every number is checked here, before the dataset or torch does any work: a NaN budget
+    # compares false with everything and would never run out, and torch refuses seeds and
+    # thread counts past 64 bits with an overflow instead of a message.
     if options.minutes is None and options.steps is None:
         raise InvalidRequestError("Give a budget: --minutes N, --steps N or both.")
-    if options.steps is not None and options.steps < 1:
-        raise InvalidRequestError("--steps must be at least 1.")
-    if options.minutes is not None and options.minutes <= 0:
-        raise InvalidRequestError("--minutes must be more than 0.")
-    if options.batch_size is not None and options.batch_size < 1:
-        raise InvalidRequestError("--batch-size must be at least 1.")
-    if options.threads is not None and options.threads < 1:
-        raise InvalidRequestError("--threads must be at least 1.")
-    if options.sample_every < 0:
-        raise InvalidRequestError("--sample-every must be 0 (only at the end) or more.")
-    if options.lr is not None and not options.lr > 0:
-        raise InvalidRequestError("--lr must be more than 0.")
+    _check_range("--steps", options.steps, 1, MAX_STEPS)
+    if options.minutes is not None and not 0 < options.minutes <= MAX_MINUTES:
+        raise InvalidRequestError(
+            f"--minutes must be more than 0 and at most {MAX_MINUTES} (30 days)."
+        )
+    _check_range("--batch-size", options.batch_size, 1, MAX_BATCH_SIZE)
+    _check_range("--threads", options.threads, 1, MAX_THREADS)
+    _check_range("--sample-every", options.sample_every, 0, MAX_STEPS)
+    _check_range("--seed", options.seed, 0, MAX_SEED)
+    if options.lr is not None and not 0 < options.lr < math.inf:
+        raise InvalidRequestError("--lr must be a number more than 0.")
+    for name, value in options.recipe_options:
+        if not math.isfinite(value):
+            raise InvalidRequestError(f"--option {name}= must be a finite number.")
+    _check_out_dir(options)
+
+
+def _check_out_dir(options: TrainOptions) -> None:
+    # A run writes its checkpoint at the first sample: starting afresh in a folder that holds
+    # one would replace hours of training the user can still --resume.
+    out = Path(options.out_dir)
+    if out.exists() and not out.is_dir():
+        raise InvalidRequestError(f"--out {out} is a file, not a folder: choose a folder.")
+    if not options.resume and (out / CHECKPOINT_NAME).exists():
+        raise InvalidRequestError(
+            f"{out} holds a training checkpoint: add --resume to continue it, or choose "
+            "another --out (nothing was changed)."
+        )
+
+
+def _check_range(flag: str, value: int | None, low: int, high: int) -> None:
+    if value is not None and not low <= value <= high:
+        raise InvalidRequestError(f"{flag} must be between {low} and {high:,}.")
 
 
 def apply_overrides(

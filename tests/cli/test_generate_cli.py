@@ -226,3 +226,17 @@ def test_models_marks_the_model_used_when_none_is_chosen(capsys) -> None:
     assert lines[0].split() == ["MODEL", "FAMILY", "SOURCE", "SIZE", "LOCATION"]
     marked = [line.split()[0] for line in lines[1:] if " * " in line]
     assert marked == ["builtin-vae"]  # the shipped default (models/builtin-vae)
+
+
+def test_info_shows_only_the_settings_the_builtin_model_used(tmp_path, capsys) -> None:
+    out = tmp_path / "vae.png"
+    argv = ["generate", "red potion", "--model", "builtin-vae", "--seed", "1", "-o", str(out)]
+    assert main([*argv, "--device", "cpu"]) == 0
+    capsys.readouterr()
+    assert main(["info", str(out)]) == 0
+    text = capsys.readouterr().out
+    assert "Seed: 1" in text and "Model: Built-in sprites (VAE)" in text
+    assert not any(word in text for word in ("Steps:", "Sampler:", "CFG scale:"))
+    assert main(["info", "--json", str(out)]) == 0
+    params = json.loads(capsys.readouterr().out)["params"]
+    assert {"Steps", "Sampler", "CFG scale"}.isdisjoint(params) and params["Seed"] == "1"

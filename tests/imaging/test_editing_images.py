@@ -182,3 +182,12 @@ def test_the_band_limit_follows_the_repaired_axes() -> None:
     assert check_seamless_input(16, 96, 40, tile_x=True, tile_y=False) == 40
     assert default_band(10, 10) == 5  # at least 8, but no more than half of 10
     assert default_band(512, 512) == 64
+
+
+def test_grow_canvas_refuses_a_canvas_over_the_cap_from_the_sizes_alone() -> None:
+    from studio.imaging.outpaint import MAX_GROWN_SIDE, grown_size
+
+    assert grown_size(64, 32, (8, 0, 16, 4)) == (88, 36)
+    assert grown_size(MAX_GROWN_SIDE - 16, 8, (8, 0, 8, 0)) == (MAX_GROWN_SIDE, 8)
+    with pytest.raises(InvalidRequestError, match=r"to 2112x2112; .* at most 2048"):
+        grow_canvas(np.zeros((64, 64, 4), np.uint8), (1024, 1024, 1024, 1024))

@@ -351,3 +351,45 @@ def test_malformed_studio_request_is_a_note_not_a_crash(request_data: dict) -> N
     assert recipe.source == "studio" and recipe.request is None
     assert recipe.notes[0].startswith("The stored request cannot be replayed")
     format_recipe(recipe)
+
+
+BUILTIN_KEYS = {
+    "vae": set(),
+    "gan": set(),
+    "ar": {"CFG scale"},
+    "diffusion": {"Steps", "Sampler", "CFG scale"},
+}
+
+
+@pytest.mark.parametrize("family", sorted(BUILTIN_KEYS))
+def test_a_builtin_models_recipe_lists_only_the_controls_it_reads(family: str) -> None:
+    request = GenerationRequest(prompt="potion", seed=3, width=64, height=64)
+    image = _image(request, model_name="Built-in", extra={"family": family})
+    png = encode_result_png(image)
+    written = parse_a1111_parameters(Image.open(io.BytesIO(png)).text["parameters"])["params"]
+    shown = read_recipe(png).params
+    for params in (written, shown):
+        assert {"Steps", "Sampler", "CFG scale"} & set(params) == BUILTIN_KEYS[family]
+        assert params["Seed"] == "3" and params["Size"] == "64x64"
+    # Another tool reading only the parameters line still gets a recipe (prompt, seed, size).
+    other_tool = read_recipe(encode_png(_pixels(), {"parameters": image_recipe_chunks(image)
+                                                    ["parameters"]}))  # fmt: skip
+    assert other_tool.source == "a1111" and other_tool.request is not None
+    assert other_tool.request.seed == 3 and other_tool.prompt == "potion"
+
+
+def test_an_older_builtin_recipe_hides_the_controls_its_model_ignored() -> None:
+    request = GenerationRequest(prompt="potion", seed=3)
+    image = _image(request, model_name="Built-in", extra={"family": "gan"})
+    chunks = image_recipe_chunks(image)
+    chunks["parameters"] = a1111_parameters(request, model_name="Built-in")  # as written before
+    recipe = read_recipe(encode_png(_pixels(), chunks))
+    assert not {"Steps", "Sampler", "CFG scale"} & set(recipe.params)
+    assert "CFG scale" not in format_recipe(recipe)
+    assert recipe.request is not None and recipe.request.steps == request.steps  # replay intact
+
+
+def test_a_stable_diffusion_recipe_keeps_every_control() -> None:
+    image = _image(GenerationRequest(prompt="p", seed=3), model_name="sd15")
+    params = read_recipe(encode_result_png(image)).params
+    assert {"Steps", "Sampler", "CFG scale"} <= set(params)

@@ -11,7 +11,7 @@ import logging
 from pathlib import Path
 
 from studio.domain.models import (
-    SAMPLING_CONTROLS,
+    BUILTIN_FAMILY_CONTROLS,
     ModelFamily,
     ModelFormat,
     ModelInfo,
@@ -26,15 +26,9 @@ log = logging.getLogger(__name__)
 MANIFEST_NAME = "studio_model.json"
 WEIGHTS_NAME = "model.safetensors"
 FAMILIES = ("vae", "gan", "ar", "diffusion")
-# What each family reads of a request's sampling settings: the VAE and GAN draw in one pass,
-# the AR model samples tokens with its own temperature but is guided by CFG, and the
-# diffusion model uses all three.
-FAMILY_CONTROLS: dict[str, tuple[str, ...]] = {
-    "vae": (),
-    "gan": (),
-    "ar": ("cfg",),
-    "diffusion": SAMPLING_CONTROLS,
-}
+# What each family reads of a request's sampling settings (described in the domain, where
+# the recipe written into images reads it too).
+FAMILY_CONTROLS = BUILTIN_FAMILY_CONTROLS
 
 
 def family_edits(family: str) -> tuple[str, ...]:

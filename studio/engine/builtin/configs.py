@@ -8,7 +8,6 @@ train and run every family, and the numpy runtime that runs the VAE and the GAN 
 from __future__ import annotations
 
 import dataclasses
-import json
 import math
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +15,7 @@ from typing import Any
 
 from studio.domain.errors import DamagedModelError, ModelLoadError
 from studio.engine.builtin import MANIFEST_NAME
+from studio.engine.config_json import read_config_json
 
 FORMAT = "studio-builtin"
 FORMAT_VERSION = 1
@@ -107,7 +107,7 @@ def read_model_manifest(folder: Path) -> dict[str, Any]:
     """
     path = Path(folder) / MANIFEST_NAME
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = read_config_json(path)  # bounded: a FIFO here blocked `train --init-from`
     except FileNotFoundError:
         raise ModelLoadError(
             f"{folder} is not a built-in model: {MANIFEST_NAME} is missing."

@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from studio.domain.files import require_regular_file
 from studio.train.data.dataset_format import (
     SPLITS,
     DatasetError,
@@ -90,6 +91,7 @@ def load_dataset(dataset_dir: Path | str, size: int = 64) -> Dataset:
             f"rebuild it with `studio data build --size {size}`."
         )
     path = folder / images_name(size)
+    require_regular_file(path, DatasetError)  # memory-mapping a FIFO would block
     try:
         images = np.load(path, mmap_mode="r", allow_pickle=False)
     except (OSError, ValueError) as exc:

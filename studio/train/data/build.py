@@ -7,12 +7,12 @@ is ordered and seeded by stable keys, so the same packages give byte-identical d
 
 from __future__ import annotations
 
-import json
 import multiprocessing
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -34,6 +34,7 @@ from studio.train.data.fetch import (
     UnpackedPackage,
     default_cache_dir,
     fetch_package,
+    read_package_json,
 )
 from studio.train.data.labels import EmojiLabels, add_cldr, add_emoji_datasource, add_emojibase
 from studio.train.data.package_readers import READERS, ReadContext, SourceIcon
@@ -153,17 +154,37 @@ def _emoji_labels(packages: dict[str, UnpackedPackage]) -> EmojiLabels:
     labels = EmojiLabels()
     # CLDR first: its names and keywords are the Unicode standard's; emojibase adds the
     # skin-tone labels CLDR's base annotations lack, and tags of its own.
-    add_cldr(labels, packages[CLDR.name].root, CLDR.name)
-    add_emojibase(labels, packages[EMOJIBASE.name].root, EMOJIBASE.name)
+    with _package_content(packages[CLDR.name]):
+        add_cldr(labels, packages[CLDR.name].root, CLDR.name)
+    with _package_content(packages[EMOJIBASE.name]):
+        add_emojibase(labels, packages[EMOJIBASE.name].root, EMOJIBASE.name)
     noto = packages.get(NOTO.name)
     if noto is not None:
-        entries = json.loads((noto.root / "emoji.json").read_text(encoding="utf-8"))
-        add_emoji_datasource(labels, entries, NOTO.name)
+        with _package_content(noto):
+            add_emoji_datasource(labels, read_package_json(noto.root / "emoji.json"), NOTO.name)
     return labels
 
 
+@contextmanager
+def _package_content(package: UnpackedPackage) -> Iterator[None]:
+    """Turn a package whose files are not shaped as its pinned version's into one line.
+
+    The readers index the pinned packages' JSON as those versions lay it out; a tarball copied
+    into the cache by hand (or damaged there) can hold anything, and must not end in a bug.
+    """
+    try:
+        yield
+    except (AttributeError, KeyError, TypeError, ValueError, IndexError) as exc:
+        spec = package.spec
+        raise DataSourceError(
+            f"{spec.package}@{spec.version} in the cache is not laid out as that version is "
+            f"({type(exc).__name__}): delete it from the cache and build again."
+        ) from None
+
+
 def _listed(spec, packages, ctx: ReadContext, options: BuildOptions) -> list[SourceIcon]:
-    icons = _unique_keys(READERS[spec.name](spec, packages[spec.name].root, ctx))
+    with _package_content(packages[spec.name]):
+        icons = _unique_keys(READERS[spec.name](spec, packages[spec.name].root, ctx))
     if options.limit is None or len(icons) <= options.limit:
         return icons
     return [icons[i * len(icons) // options.limit] for i in range(options.limit)]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,8 +17,34 @@ from typing import Any
 
 import numpy as np
 
-from studio.domain.errors import StudioError
 from studio.imaging.atomic import atomic_write_bytes, atomic_write_stream
+from studio.train.data.dataset_reading import (
+    MAX_ITEMS_BYTES,
+    MAX_MANIFEST_BYTES,
+    DatasetError,
+    check_item,
+    check_manifest,
+    parse_json,
+    parse_json_lines,
+    read_bytes,
+    read_text,
+)
+
+__all__ = [
+    "ATTRIBUTION_NAME",
+    "ITEMS_NAME",
+    "ITEM_KEYS",
+    "MANIFEST_NAME",
+    "SPLITS",
+    "DatasetError",
+    "SourceRecord",
+    "dataset_sizes",
+    "images_name",
+    "items_sha256",
+    "read_items",
+    "read_manifest",
+    "write_dataset",
+]
 
 FORMAT_NAME = "studio-dataset"
 FORMAT_VERSION = 1
@@ -27,10 +54,6 @@ ATTRIBUTION_NAME = "ATTRIBUTION.md"
 SPLITS = ("train", "heldout")
 ITEM_KEYS = ("caption", "concept", "style", "source", "license", "split", "key")
 SMALL_SIZE = 32  # every dataset also carries 32 px images for the small models
-
-
-class DatasetError(StudioError):
-    """A dataset folder is missing, incomplete or not in Studio's format."""
 
 
 def images_name(size: int) -> str:
@@ -148,7 +171,7 @@ def _check_arrays(arrays: dict[int, np.ndarray], count: int, size: int) -> None:
 
 
 def read_manifest(dataset_dir: Path) -> dict[str, Any]:
-    """The manifest of a dataset folder.
+    """The manifest of a dataset folder, checked to hold the fields the training code reads.
 
     Raises
     ------
@@ -157,38 +180,44 @@ def read_manifest(dataset_dir: Path) -> dict[str, Any]:
     """
     path = Path(dataset_dir) / MANIFEST_NAME
     try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
+        text = read_text(path, what="dataset manifest", max_bytes=MAX_MANIFEST_BYTES)
+    except DatasetError:
+        if os.path.lexists(path):
+            raise
         raise DatasetError(
             f"{dataset_dir} is not a dataset: {MANIFEST_NAME} is missing "
             "(build one with `studio data build --out DIR`)."
         ) from None
-    except (OSError, ValueError) as exc:
-        raise DatasetError(f"{path} is unreadable ({exc}); rebuild the dataset.") from None
+    manifest = parse_json(text, str(path), "rebuild the dataset")
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT_NAME:
         raise DatasetError(f"{path} is not a Studio dataset manifest; rebuild the dataset.")
     if manifest.get("version") != FORMAT_VERSION:
         raise DatasetError(
-            f"{dataset_dir} has dataset format version {manifest.get('version')}, this Studio "
-            f"reads version {FORMAT_VERSION}: rebuild it with this Studio."
+            f"{dataset_dir} has dataset format version {str(manifest.get('version'))[:20]}, "
+            f"this Studio reads version {FORMAT_VERSION}: rebuild it with this Studio."
         )
-    return manifest
+    return check_manifest(manifest, path)
 
 
 def read_items(dataset_dir: Path) -> list[dict[str, Any]]:
-    """The parsed lines of ``items.jsonl``."""
+    """The parsed lines of ``items.jsonl``, each checked to hold every key of :data:`ITEM_KEYS`.
+
+    Raises
+    ------
+    DatasetError
+        Naming the file and line that is unreadable, not JSON or lacks a field.
+    """
     path = Path(dataset_dir) / ITEMS_NAME
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-        return [json.loads(line) for line in lines if line.strip()]
-    except (OSError, ValueError) as exc:
-        raise DatasetError(f"{path} is unreadable ({exc}); rebuild the dataset.") from None
+    text = read_text(path, what="dataset item list", max_bytes=MAX_ITEMS_BYTES)
+    items = []
+    for number, item in parse_json_lines(text, path, "rebuild the dataset"):
+        check_item(item, f"{path} line {number}", ITEM_KEYS, SPLITS)
+        items.append(item)
+    return items
 
 
 def items_sha256(dataset_dir: Path) -> str:
     """Hash of ``items.jsonl`` as stored (keys caches derived from the captions)."""
     path = Path(dataset_dir) / ITEMS_NAME
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError as exc:
-        raise DatasetError(f"{path} is unreadable ({exc}); rebuild the dataset.") from None
+    data = read_bytes(path, what="dataset item list", max_bytes=MAX_ITEMS_BYTES)
+    return hashlib.sha256(data).hexdigest()

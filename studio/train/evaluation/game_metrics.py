@@ -201,9 +201,15 @@ def evaluate_game(
     from studio.train.data import load_dataset
     from studio.train.evaluation.features import FeatureExtractor
     from studio.train.evaluation.grids import save_grid
-    from studio.train.evaluation.report import _default_device, _slug, load_model_backend
+    from studio.train.evaluation.report import (
+        _default_device,
+        _slug,
+        check_models,
+        load_model_backend,
+    )
 
     say = log or (lambda message: None)
+    check_models(model_ids, load_backend)
     device = device or _default_device()
     dataset = load_dataset(Path(dataset_dir))
     extractor = FeatureExtractor.load(device)

@@ -32,9 +32,16 @@ def make_grid(
 
 
 def save_grid(images: np.ndarray, path: Path, columns: int = GRID_COLUMNS) -> Path:
-    """Write :func:`make_grid` of ``images`` as a PNG at ``path``."""
+    """Write :func:`make_grid` of ``images`` as a PNG at ``path``.
+
+    Written atomically beside ``path`` and moved over it: a crash leaves no half PNG, and a
+    symlink at ``path`` is replaced, never written through to a file outside the folder.
+    """
     from PIL import Image
 
+    from studio.imaging.atomic import atomic_write_stream
+
+    grid = Image.fromarray(make_grid(images, columns), "RGBA")
     path.parent.mkdir(parents=True, exist_ok=True)
-    Image.fromarray(make_grid(images, columns), "RGBA").save(path)
+    atomic_write_stream(path, lambda stream: grid.save(stream, "PNG"))
     return path

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from studio.domain.requests import GenerationRequest
+from studio.imaging.atomic import atomic_write_bytes
 from studio.train.evaluation.fid import frechet_distance_between
 from studio.train.evaluation.grids import save_grid
 from studio.train.evaluation.retrieval import Retrieval, retrieval_accuracy
@@ -123,6 +124,7 @@ def evaluate_models(
         Training steps of the scorer when it is not cached (its default budget otherwise).
     """
     say = log or (lambda message: None)
+    check_models(model_ids, load_backend)
     device = device or _default_device()
     setup = prepare_evaluation(Path(dataset_dir), count, seed, device, scorer_steps, say)
     _write_references(setup, out_dir)
@@ -160,7 +162,17 @@ def _write_references(setup: EvalSetup, out_dir: Path) -> None:
     shown = setup.prompt_rows[:GRID_IMAGES]
     save_grid(np.asarray(setup.dataset.images[shown]), out_dir / "real-grid.png")
     captions = [setup.dataset.items[row]["caption"] for row in shown]
-    (out_dir / "prompts.txt").write_text("\n".join(captions) + "\n", encoding="utf-8")
+    text = "\n".join(captions) + "\n"
+    atomic_write_bytes(out_dir / "prompts.txt", text.encode("utf-8"))  # never through a link
+
+
+def check_models(model_ids: Sequence[str], load_backend: Callable | None) -> None:
+    """Resolve every model the built-in loader will load, before features or a scorer cost
+    minutes: a misspelt id is said first, not after the scorer trained. Another loader
+    (``load_backend``) knows its own ids and checks them itself."""
+    if (load_backend or load_model_backend) is _BUILTIN_LOADER:
+        for model_id in model_ids:
+            resolve_model(model_id)
 
 
 def load_model_backend(model_id: str, device: str):
@@ -168,6 +180,9 @@ def load_model_backend(model_id: str, device: str):
     from studio.engine.builtin.loader import load_builtin_backend
 
     return load_builtin_backend(resolve_model(model_id), device)
+
+
+_BUILTIN_LOADER = load_model_backend
 
 
 def resolve_model(model_id: str):
@@ -180,9 +195,11 @@ def resolve_model(model_id: str):
     """
     from studio.domain.errors import ModelNotFoundError
     from studio.engine.builtin import discover_builtin_models
+    from studio.engine.registry import path_exists
 
     folder = Path(model_id)
-    if folder.is_dir():
+    # path_exists names a symlink loop or an over-long path in one line (is_dir raised).
+    if path_exists(folder) and folder.is_dir():
         for info in discover_builtin_models(folder.resolve().parent):
             if Path(info.location).resolve() == folder.resolve():
                 return info
