@@ -79,7 +79,8 @@ def _recipe_option(text: str) -> tuple[str, float]:
 
 def run_train(args: argparse.Namespace) -> int:
     """Run the training ``args`` describe; prints where the model went."""
-    from studio.train.loop import TrainOptions, run_training
+    from studio.train.loop import run_training
+    from studio.train.options import TrainOptions
 
     check_folder_option(args.out, "--out")
     options = TrainOptions(

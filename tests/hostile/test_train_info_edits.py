@@ -16,7 +16,8 @@ import pytest
 
 from studio.cli import main
 from studio.domain.errors import InvalidRequestError
-from studio.train.loop import TrainOptions, run_training
+from studio.train.loop import run_training
+from studio.train.options import TrainOptions
 
 pytestmark = pytest.mark.timeout(30)
 

@@ -11,7 +11,8 @@ import pytest
 import torch
 
 from studio.train.checkpoint import CHECKPOINT_NAME, CheckpointError, load_checkpoint
-from studio.train.loop import TrainOptions, run_training
+from studio.train.loop import run_training
+from studio.train.options import TrainOptions
 from studio.train.vae import VAETrainer
 
 
