@@ -323,6 +323,6 @@ def _job_steps(request: GenerationRequest, info: ModelInfo) -> int:
     """
     if info.family not in (ModelFamily.SD1, ModelFamily.SD2, ModelFamily.SDXL, ModelFamily.UNKNOWN):
         return request.steps * request.batch_count
-    from studio.engine.sd.diffusers_backend import steps_per_image
+    from studio.engine.sd.steps import steps_per_image
 
     return steps_per_image(request) * request.batch_count

@@ -3,108 +3,42 @@
 Every edit is a menu action with a shortcut (see :func:`build_edit_actions`) and an undoable
 step: brush strokes, invert and clear push the mask before/after on the window's undo stack;
 outpaint pushes the canvas (image and mask) before/after. Generate reads the panel through
-:meth:`EditController.edit_request`, which turns a painted mask into an inpaint request of
-the canvas image; the engine does the rest.
+:meth:`EditController.edit_request` (:mod:`studio.ui.edit_request`).
 """
 
 from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
+from functools import partial
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtGui import QAction, QImage, QKeySequence, QUndoStack
-from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QMenuBar
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QImage, QUndoStack
+from PySide6.QtWidgets import QLabel, QMainWindow
 
 from studio.domain.errors import InvalidRequestError
 from studio.domain.history import HistoryEntry
 from studio.domain.image_requests import EditSource, ImageRequest, MakeSeamlessRequest
 from studio.domain.requests import MAX_SEED, GenerationRequest
 from studio.imaging.outpaint import grow_canvas
-from studio.imaging.png import encode_png
 from studio.imaging.seamless import default_band, seam_cross_mask
 from studio.imaging.seams import seam_scores
 from studio.ui.canvas import CanvasView
-from studio.ui.edit_dialogs import OutpaintChoice, OutpaintDialog, VaryChoice, VaryDialog
+from studio.ui.edit_actions import build_edit_actions
+from studio.ui.edit_dialogs import OutpaintChoice, VaryChoice, ask_outpaint, ask_vary
 from studio.ui.edit_panel import EditPanel
+from studio.ui.edit_request import Outpaint, canvas_request
 from studio.ui.edit_scope import EditScope, EditState
-from studio.ui.image_convert import array_from_qimage, qimage_from_array
+from studio.ui.image_convert import array_from_qimage, mask_qimage, qimage_from_array
 from studio.ui.job_records import JobRecord, ResultHandler
 from studio.ui.undo_commands import ValueCommand
 
 # Queues an image edit on the worker's CPU lane: (request, owner, on_result) -> job id or None
 SubmitEdit = Callable[[ImageRequest, Any, ResultHandler], int | None]
-
-
-@dataclass
-class EditActions:
-    """The canvas-edit actions (menu entries, shortcuts, panel buttons)."""
-
-    paint_mask: QAction
-    eraser: QAction
-    invert_mask: QAction
-    clear_mask: QAction
-    outpaint: QAction
-    make_seamless: QAction
-    vary: QAction
-    tile_x: QAction
-    tile_y: QAction
-    tiled_view: QAction
-
-
-def _action(window: QMainWindow, text: str, shortcut: str, tip: str, checkable=False) -> QAction:
-    action = QAction(text, window)
-    action.setShortcut(QKeySequence(shortcut))
-    action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-    action.setStatusTip(tip)
-    action.setToolTip(f"{tip} ({shortcut})")
-    action.setCheckable(checkable)
-    window.addAction(action)
-    return action
-
-
-def build_edit_actions(window: QMainWindow) -> EditActions:
-    """Create the edit actions with their shortcuts (none clashes with the window's own)."""
-    return EditActions(
-        paint_mask=_action(window, "Paint Mask", "Ctrl+B", "Paint where to repaint", True),
-        eraser=_action(window, "Mask Eraser", "Ctrl+Alt+B", "Erase mask strokes", True),
-        invert_mask=_action(window, "Invert Mask", "Ctrl+Alt+I", "Swap painted and unpainted"),
-        clear_mask=_action(window, "Clear Mask", "Ctrl+Shift+X", "Remove the whole mask"),
-        outpaint=_action(window, "Outpaint…", "Ctrl+Shift+O", "Grow the canvas and fill it"),
-        make_seamless=_action(
-            window, "Make Seamless", "Ctrl+Shift+T", "Repair the image's wrap edges so it tiles"
-        ),
-        vary=_action(
-            window, "Vary This Image…", "Ctrl+Shift+V", "Queue variations of the shown image"
-        ),
-        tile_x=_action(
-            window, "Tile X", "Ctrl+Alt+X", "Generate images that wrap left-right", True
-        ),
-        tile_y=_action(
-            window, "Tile Y", "Ctrl+Alt+Y", "Generate images that wrap top-bottom", True
-        ),
-        tiled_view=_action(
-            window, "Tiled View (3×3)", "Ctrl+T", "Show the image repeated 3×3", True
-        ),
-    )
-
-
-def add_edit_menus(menu_bar: QMenuBar, actions: EditActions) -> None:
-    """Put the edit actions in the Edit, Image and View menus."""
-    menus = {a.text().replace("&", ""): a.menu() for a in menu_bar.actions() if a.menu()}
-    edit, image, view = menus["Edit"], menus["Image"], menus["View"]
-    assert isinstance(edit, QMenu) and isinstance(image, QMenu) and isinstance(view, QMenu)
-    edit.addSeparator()
-    edit.addActions([actions.paint_mask, actions.eraser, actions.invert_mask, actions.clear_mask])
-    image.addSeparator()
-    image.addActions([actions.outpaint, actions.make_seamless, actions.vary])
-    image.addSeparator()
-    image.addActions([actions.tile_x, actions.tile_y])
-    view.addSeparator()
-    view.addAction(actions.tiled_view)
+AskOutpaint = Callable[[int, int], OutpaintChoice | None]
 
 
 class EditController(QObject):
@@ -159,10 +93,11 @@ class EditController(QObject):
         self._generate = generate
         self._notify = notify
         self.actions = build_edit_actions(window)
-        self.ask_outpaint: Callable[[int, int], OutpaintChoice | None] = self._outpaint_dialog
-        self.ask_vary: Callable[[], VaryChoice | None] = self._vary_dialog
+        # The dialogs that ask; tests replace them with a fixed choice.
+        self.ask_outpaint: AskOutpaint = partial(ask_outpaint, window)
+        self.ask_vary: Callable[[], VaryChoice | None] = partial(ask_vary, window)
         # (margins, fill) of the outpaint the canvas shows, recorded in the next request
-        self._outpaint: tuple[tuple[int, int, int, int], str] | None = None
+        self._outpaint: Outpaint = None
         # Mask and tiling belong to the entry they were made on (0: the empty canvas).
         self.scope = EditScope()
         # Why the current model cannot do a canvas edit ("" when it can); set by the window.
@@ -228,35 +163,9 @@ class EditController(QObject):
     # -- Generate ---------------------------------------------------------------------------
 
     def edit_request(self, request: GenerationRequest) -> GenerationRequest:
-        """``request`` with the panel's tiling and, when a mask is painted, inpainting.
-
-        Raises
-        ------
-        InvalidRequestError
-            If a mask is painted but no image is on the canvas.
-        """
-        panel = self._panel
-        request = replace(request, tile_x=panel.tile_x.isChecked(), tile_y=panel.tile_y.isChecked())
-        mask_png = self._canvas.mask.png()
-        image = self._canvas.image()
-        if mask_png is None:
-            return request
-        if image is None:
-            raise InvalidRequestError("The mask has no image under it: show an image first.")
-        only = panel.only_masked.isChecked()
-        size = {} if only else {"width": image.width(), "height": image.height()}
-        if self._outpaint is not None:
-            size["outpaint"], size["outpaint_fill"] = self._outpaint  # type: ignore[assignment]
-        return replace(
-            request,
-            init_image=encode_png(array_from_qimage(image)),
-            mask_image=mask_png,
-            mask_blur=panel.feather_spin.value(),
-            only_masked=only,
-            only_masked_padding=panel.padding_spin.value(),
-            strength=1.0 if request.init_image is None else request.strength,
-            **size,
-        )
+        """``request`` as the canvas and edit panel say (see :func:`canvas_request`)."""
+        image, mask = self._canvas.image(), self._canvas.mask.png()
+        return canvas_request(request, self._panel, image, mask, self._outpaint)
 
     def _refused(self, edit: str) -> bool:
         # Checked before anything changes: a refused outpaint must not grow the canvas.
@@ -287,7 +196,7 @@ class EditController(QObject):
         old = (image.copy(), self._canvas.mask.snapshot(), self._outpaint)
         new = (
             qimage_from_array(grown.pixels),
-            _mask_qimage(grown.mask),
+            mask_qimage(grown.mask),
             (grown.margins, choice.fill),
         )
         self._undo.push(ValueCommand("Outpaint", self._set_canvas, old, new))
@@ -372,7 +281,7 @@ class EditController(QObject):
         height, width = entry.height, entry.width
         cross = np.roll(seam_cross_mask(height, width, default_band(height, width)),
                         (height // 2, width // 2), axis=(0, 1))  # fmt: skip
-        self._canvas.mask.restore(_mask_qimage(cross))
+        self._canvas.mask.restore(mask_qimage(cross))
         self.actions.tile_x.setChecked(True)
         self.actions.tile_y.setChecked(True)
 
@@ -434,19 +343,3 @@ class EditController(QObject):
             "Jump across the wrap edge divided by the jump between neighbouring pixels "
             "inside: about 1 tiles without a seam."
         )
-
-    # -- dialogs ----------------------------------------------------------------------------
-
-    def _outpaint_dialog(self, width: int, height: int) -> OutpaintChoice | None:
-        dialog = OutpaintDialog(width, height, self._window)
-        return dialog.choice() if dialog.exec() else None
-
-    def _vary_dialog(self) -> VaryChoice | None:
-        dialog = VaryDialog(self._window)
-        return dialog.choice() if dialog.exec() else None
-
-
-def _mask_qimage(mask: np.ndarray) -> QImage:
-    grey = np.ascontiguousarray((np.clip(mask, 0, 1) * 255).round().astype(np.uint8))
-    height, width = grey.shape
-    return QImage(grey.data, width, height, width, QImage.Format.Format_Grayscale8).copy()

@@ -108,3 +108,15 @@ class VaryDialog(QDialog):
 
     def choice(self) -> VaryChoice:
         return VaryChoice(self.count.value(), self.strength.value())
+
+
+def ask_outpaint(parent: QWidget, width: int, height: int) -> OutpaintChoice | None:
+    """Ask how to outpaint a ``width`` x ``height`` canvas; ``None`` if the user cancels."""
+    dialog = OutpaintDialog(width, height, parent)
+    return dialog.choice() if dialog.exec() else None
+
+
+def ask_vary(parent: QWidget) -> VaryChoice | None:
+    """Ask how many variations, how strong; ``None`` if the user cancels."""
+    dialog = VaryDialog(parent)
+    return dialog.choice() if dialog.exec() else None

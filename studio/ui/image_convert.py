@@ -31,3 +31,10 @@ def qimage_from_png(data: bytes) -> QImage:
     image = QImage()
     image.loadFromData(data, "PNG")
     return image
+
+
+def mask_qimage(mask: np.ndarray) -> QImage:
+    """Copy an ``(H, W)`` float mask in [0, 1] into a greyscale QImage (white: masked)."""
+    grey = np.ascontiguousarray((np.clip(mask, 0, 1) * 255).round().astype(np.uint8))
+    height, width = grey.shape
+    return QImage(grey.data, width, height, width, QImage.Format.Format_Grayscale8).copy()

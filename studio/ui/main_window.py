@@ -5,17 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QCoreApplication, QSettings, Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QUndoStack
 from PySide6.QtWidgets import (
-    QFrame,
     QLabel,
     QMainWindow,
-    QScrollArea,
-    QSplitter,
     QTabWidget,
-    QVBoxLayout,
-    QWidget,
 )
 
 from studio.domain.errors import InvalidRequestError
@@ -25,9 +20,11 @@ from studio.domain.settings import EngineSettings
 from studio.ui.actions import build_actions, build_menus
 from studio.ui.batch_dialog import BatchDialog
 from studio.ui.canvas import CanvasView
+from studio.ui.close_guard import CloseGuard
 from studio.ui.dialogs import Dialogs
 from studio.ui.document import Document
-from studio.ui.edit_controller import EditController, add_edit_menus
+from studio.ui.edit_actions import add_edit_menus
+from studio.ui.edit_controller import EditController
 from studio.ui.edit_panel import EditPanel
 from studio.ui.file_controller import FileController
 from studio.ui.game_export_controller import GameExportController
@@ -41,17 +38,15 @@ from studio.ui.prompt_panel import PromptPanel
 from studio.ui.status_bar import JobStatusBar
 from studio.ui.style_controller import StyleController
 from studio.ui.style_panel import StylePanel
+from studio.ui.window_layout import (
+    NO_MODEL_MESSAGE,
+    READY_MESSAGE,
+    generate_tab,
+    main_splitter,
+    restore_geometry,
+    save_geometry,
+)
 from studio.worker.facade import EngineFacade
-
-NO_MODEL_MESSAGE = (
-    "<b>No model yet.</b><br><br>Add a Stable Diffusion checkpoint with "
-    "<i>File › Add Model File…</i> (.safetensors) or a diffusers folder with "
-    "<i>File › Add Model Folder…</i>.<br>Models in your Hugging Face cache are found "
-    "automatically."
-)
-READY_MESSAGE = (
-    "Type a prompt and press Ctrl+Enter to generate.<br>Drop a PNG here to reuse its recipe."
-)
 
 
 class MainWindow(QMainWindow):
@@ -73,7 +68,6 @@ class MainWindow(QMainWindow):
         self.document = document
         self.undo_stack = QUndoStack(self)
         self._closing_done = False
-        self._quit_when_idle = False  # "Finish, then Quit" was chosen
         self._build_widgets()
         self.jobs = JobController(
             facade, document, self.prompt_panel, self.canvas, self.status, self.notice, self
@@ -118,11 +112,14 @@ class MainWindow(QMainWindow):
         build_menus(self.menuBar(), self.actions)
         self.edits = self._build_edits()
         self.gate = self._build_gate()
+        self.close_guard = CloseGuard(
+            facade, self.jobs, (self.game, self.edits), self.files.dialogs, self.status, self.close
+        )
         self._connect()
         self.setAcceptDrops(True)
         self.resize(1400, 880)
         self.splitter.setSizes([360, 720, 320])
-        self._restore_window_geometry()
+        restore_geometry(self, self.splitter)
         self._on_document_reloaded()
         # The composition root asked the worker to warm up before building this window; the
         # model list and the (shipped) style thumbnails follow in that order.
@@ -178,25 +175,13 @@ class MainWindow(QMainWindow):
         self.tools = QTabWidget()
         self.tools.setObjectName("toolTabs")
         self.edit_panel = EditPanel()
-        self.tools.addTab(_generate_tab(self.prompt_panel, self.edit_panel), "Generate")
+        self.tools.addTab(generate_tab(self.prompt_panel, self.edit_panel), "Generate")
         self.tools.addTab(self.style_panel, "Style")
         self.canvas = CanvasView()
         self.notice = NoticeBanner()
         self.history_model = HistoryModel(self.document.thumbnail_png, self)
         self.history_panel = HistoryPanel(self.history_model)
-        center = QWidget()
-        center_layout = QVBoxLayout(center)
-        center_layout.setContentsMargins(0, 0, 0, 0)
-        center_layout.setSpacing(0)
-        center_layout.addWidget(self.notice)
-        center_layout.addWidget(self.canvas, 1)
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.splitter.addWidget(self.tools)
-        self.splitter.addWidget(center)
-        self.splitter.addWidget(self.history_panel)
-        for index, stretch in enumerate((0, 1, 0)):
-            self.splitter.setStretchFactor(index, stretch)
-        self.splitter.setCollapsible(1, False)
+        self.splitter = main_splitter(self.tools, self.notice, self.canvas, self.history_panel)
         self.setCentralWidget(self.splitter)
         self.status = JobStatusBar()
         self.setStatusBar(self.status)
@@ -245,11 +230,11 @@ class MainWindow(QMainWindow):
         # After "Finish, then Quit", the last job or edit to end closes the window (queued,
         # so the job's own end-of-job handling has run first).
         self.facade.busy_changed.connect(
-            lambda _busy: self._close_if_idle_and_asked(), Qt.ConnectionType.QueuedConnection
+            lambda _busy: self.close_guard.close_if_done(), Qt.ConnectionType.QueuedConnection
         )
         for edits in (self.game, self.edits):
             edits.edit_ended.connect(
-                self._close_if_idle_and_asked, Qt.ConnectionType.QueuedConnection
+                self.close_guard.close_if_done, Qt.ConnectionType.QueuedConnection
             )
         self.facade.models_failed.connect(lambda m: self.notice.show_message(m, "error"))
 
@@ -343,7 +328,7 @@ class MainWindow(QMainWindow):
         if self._closing_done:
             event.accept()
             return
-        if not self._may_close_with_unfinished_work():
+        if not self.close_guard.may_close():
             event.ignore()
             return
         if not self.files.keep_work_before_leaving():
@@ -352,73 +337,14 @@ class MainWindow(QMainWindow):
         self.shut_down(discard=self.document.is_untitled)
         event.accept()
 
-    def unfinished_work(self) -> str:
-        """What closing now would drop, in words ("" when nothing is running or queued)."""
-        parts = []
-        if self.facade.is_busy:
-            images = self.jobs.images_to_come()
-            queued = self.facade.pending_count - 1
-            jobs = "a job is running" + (f" and {queued} more queued" if queued else "")
-            parts.append(f"{images} image{'s' if images != 1 else ''} to make ({jobs})")
-        if self.game.busy or self.edits.busy:
-            parts.append("an image edit is running")
-        return ", ".join(parts)
-
-    def _may_close_with_unfinished_work(self) -> bool:
-        # Closing used to drop queued images silently; the user now says what happens.
-        description = self.unfinished_work()
-        if not description:
-            return True
-        answer = self.files.dialogs.ask_unfinished_work(description)
-        if answer == "quit":
-            return True
-        if answer == "finish":
-            self._quit_when_idle = True
-            self.status.say("Quitting when the queued images are finished (Esc cancels them)")
-        return False
-
-    def _close_if_idle_and_asked(self) -> None:
-        if self._quit_when_idle and not self.unfinished_work():
-            self._quit_when_idle = False
-            self.close()
-
     def shut_down(self, *, discard: bool) -> None:
         """Stop the worker (cancelling any job), save state and close the project."""
         self._closing_done = True
         self.files.save_state_and_stop()
-        QSettings().setValue("window/geometry", self.saveGeometry())
-        QSettings().setValue("window/splitter", self.splitter.saveState())
+        save_geometry(self, self.splitter)
         # Cancels and joins both lanes of the worker: generation and image edits.
         self.facade.shutdown()
         # Images the worker finished before it stopped are still queued as events for this
         # thread: commit them before the project closes ("finished images are saved").
         QCoreApplication.sendPostedEvents()
         self.document.close(discard=discard)
-
-    def _restore_window_geometry(self) -> None:
-        geometry = QSettings().value("window/geometry")
-        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
-            self.restoreGeometry(geometry)
-        splitter = QSettings().value("window/splitter")
-        if isinstance(splitter, QByteArray) and not splitter.isEmpty():
-            self.splitter.restoreState(splitter)
-
-
-def _generate_tab(prompt_panel: PromptPanel, edit_panel: EditPanel) -> QWidget:
-    """The Generate tab: the prompt panel, then the canvas edits, scrolling together."""
-    content = QWidget()
-    layout = QVBoxLayout(content)
-    layout.setContentsMargins(0, 0, 0, 0)
-    layout.addWidget(prompt_panel)
-    layout.addWidget(edit_panel)
-    layout.addStretch(1)
-    scroll = QScrollArea()
-    scroll.setObjectName("generateTab")
-    scroll.setWidgetResizable(True)
-    scroll.setFrameShape(QFrame.Shape.NoFrame)
-    scroll.setWidget(content)
-    # Scroll down only: the panels keep their full width (the vertical bar comes on top).
-    scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-    bar = scroll.verticalScrollBar().sizeHint().width()
-    scroll.setMinimumWidth(content.minimumSizeHint().width() + bar)
-    return scroll

@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING, Any
 
 from studio.domain.engine_protocol import ProgressCallback
 from studio.domain.errors import (
-    InvalidRequestError,
     JobCancelled,
     ModelLoadError,
     OutOfMemoryError,
@@ -43,34 +42,14 @@ from studio.engine.sd.loading import (
 )
 from studio.engine.sd.previews import latent_preview
 from studio.engine.sd.prompt_encoding import PromptEmbeddings, encode_prompts
-from studio.engine.sd.schedulers import build_scheduler, check_sampler_steps
+from studio.engine.sd.schedulers import build_scheduler
+from studio.engine.sd.steps import steps_per_image
 from studio.engine.sd.transparency import key_out_background, transparent_prompts
 
 if TYPE_CHECKING:
     import torch
 
 log = logging.getLogger(__name__)
-
-
-def steps_per_image(request: GenerationRequest) -> int:
-    """Denoising steps one image of ``request`` runs (image-to-image skips the early ones).
-
-    Raises
-    ------
-    InvalidRequestError
-        If strength is so low that no step would run, or the sampler cannot run that many.
-    """
-    check_sampler_steps(request.sampler, request.steps)
-    if not request.is_img2img:
-        return request.steps
-    steps = min(int(request.steps * request.strength), request.steps)
-    if steps < 1:
-        needed = math.ceil(100 / request.steps) / 100
-        raise InvalidRequestError(
-            f"Strength {request.strength:g} with {request.steps} steps changes nothing: "
-            f"raise strength to at least {needed:g} or use more steps."
-        )
-    return steps
 
 
 @dataclass(frozen=True, eq=False)
