@@ -1,4 +1,4 @@
-"""SQL for single rows of the ``images`` and ``history`` tables, shared by the store's methods.
+"""SQL for single rows of the ``images``, ``history`` and ``state`` tables, for the store.
 
 Every function runs inside the caller's transaction and raises sqlite3 errors; the store turns
 those into :class:`ProjectError`.
@@ -96,6 +96,14 @@ def take_image(connection: sqlite3.Connection, image_id: int) -> StoredImage:
     )
 
 
+def image_column(connection: sqlite3.Connection, image_id: int, column: str) -> bytes | None:
+    """One blob column (``png`` or ``thumb``) of an image row; ``None`` if there is none."""
+    if column not in ("png", "thumb"):  # the name goes into the SQL text
+        raise ValueError(f"images has no blob column {column!r}")
+    row = connection.execute(f"SELECT {column} FROM images WHERE id = ?", (image_id,)).fetchone()
+    return None if row is None else bytes(row[0])
+
+
 def image_exists(connection: sqlite3.Connection, image_id: int) -> bool:
     return (
         connection.execute("SELECT 1 FROM images WHERE id = ?", (image_id,)).fetchone() is not None
@@ -133,3 +141,16 @@ def image_in_use(connection: sqlite3.Connection, image_id: int) -> bool:
         "SELECT EXISTS (SELECT 1 FROM history WHERE image_id = ?)", (image_id,)
     ).fetchone()
     return bool(row[0])
+
+
+def write_state(connection: sqlite3.Connection, key: str, value_json: str) -> None:
+    """Store ``value_json`` under ``key`` in the ``state`` table, replacing what was there."""
+    connection.execute(
+        "INSERT OR REPLACE INTO state (key, value_json) VALUES (?, ?)", (key, value_json)
+    )
+
+
+def read_state(connection: sqlite3.Connection, key: str) -> object:
+    """The raw ``value_json`` stored under ``key``; ``None`` if there is none."""
+    row = connection.execute("SELECT value_json FROM state WHERE key = ?", (key,)).fetchone()
+    return row[0] if row else None

@@ -7,11 +7,8 @@ before it returns; callers only ever see :class:`ProjectError`, with a message f
 
 from __future__ import annotations
 
-import hashlib
 import json
-import re
 import sqlite3
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
@@ -20,14 +17,12 @@ from typing import Any, Protocol
 
 from studio.domain.errors import ProjectError
 from studio.domain.history import HistoryEntry
-from studio.imaging.png import is_png
 from studio.project import rows
 from studio.project.connection import project_error, transaction
+from studio.project.new_entry import checked_entry
 from studio.project.opening import create_project_file, open_project_file
-from studio.project.records import DeletedEntry, StoredImage
+from studio.project.records import DeletedEntry
 from studio.project.saving import SaveProgress, copy_database
-
-_SURROGATES = re.compile("[\ud800-\udfff]")
 
 
 class FileLease(Protocol):
@@ -173,25 +168,15 @@ class ProjectStore:
         ProjectError
             If the project is read-only or the write failed (nothing is then stored).
         """
-        if not is_png(bytes(png[:8])):
-            raise ValueError("history images must be PNG bytes (lossless)")
-        if width <= 0 or height <= 0:
-            raise ValueError(f"image size must be positive, not {width}x{height}")
-        now = time.time()
-        digest = hashlib.sha256(png).hexdigest()
-        # Lone surrogates cannot be stored as SQLite text; the exact prompt stays in the
-        # recipe, whose ASCII-only JSON keeps it.
-        entry = HistoryEntry(0, 0, kind, now, _SURROGATES.sub("\ufffd", prompt), width, height)
-        recipe_json = recipe if isinstance(recipe, str) else json.dumps(recipe, default=str)
-        recipe_data = json.loads(recipe_json)  # refuse text that is not JSON before writing
+        new = checked_entry(kind, png, thumbnail, width, height, prompt, recipe)
+        entry, recipe_json = new.entry, new.recipe_json
         with self._writing("save the new image") as connection:
-            image_id = rows.find_image(connection, digest, len(png))
+            image_id = rows.find_image(connection, new.image.sha256, len(png))
             if image_id is None:
-                image = StoredImage(0, bytes(png), bytes(thumbnail), width, height, digest, now)
-                image_id = rows.insert_image(connection, image)
+                image_id = rows.insert_image(connection, new.image)
             entry = replace(entry, image_id=image_id)
             entry = replace(entry, id=rows.insert_history(connection, entry, recipe_json))
-        return replace(entry, recipe=recipe_data)
+        return replace(entry, recipe=new.recipe)
 
     def entries(self, filter_text: str = "") -> list[HistoryEntry]:
         """History entries, newest first, whose prompt contains ``filter_text`` (any case)."""
@@ -282,17 +267,13 @@ class ProjectStore:
             raise ValueError(f"state values must be dicts, not {type(value).__name__}")
         value_json = json.dumps(value, default=str)
         with self._writing("save the project state") as connection:
-            connection.execute(
-                "INSERT OR REPLACE INTO state (key, value_json) VALUES (?, ?)", (key, value_json)
-            )
+            rows.write_state(connection, key, value_json)
 
     def get_state(self, key: str) -> dict[str, Any] | None:
         """The document stored under ``key``; ``None`` if absent or unreadable."""
         with self._reading("read the project state") as connection:
-            row = connection.execute(
-                "SELECT value_json FROM state WHERE key = ?", (key,)
-            ).fetchone()
-        value = rows.read_document(row[0]) if row else None
+            text = rows.read_state(connection, key)
+        value = rows.read_document(text) if text is not None else None
         return value if isinstance(value, dict) else None
 
     # -- saving ----------------------------------------------------------------------------
@@ -358,12 +339,10 @@ class ProjectStore:
 
     def _image_column(self, image_id: int, column: str) -> bytes:
         with self._reading("read the image") as connection:
-            row = connection.execute(
-                f"SELECT {column} FROM images WHERE id = ?", (image_id,)
-            ).fetchone()
-        if row is None:
+            data = rows.image_column(connection, image_id, column)
+        if data is None:
             raise ProjectError(f"Image {image_id} is not in {self._path.name}.")
-        return bytes(row[0])
+        return data
 
     def _release_lease(self, *, keep_file: bool) -> None:
         lease, self._lease = self._lease, None
