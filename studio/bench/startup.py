@@ -27,7 +27,7 @@ import threading, pathlib
 from studio.engine.service import EngineService
 from studio.project.settings import load_engine_settings
 from studio.domain.requests import GenerationRequest
-from studio.imaging.recipe import encode_result_png
+from studio.imaging.recipe_chunks import encode_result_png
 from studio.ops.output import write_output
 mark("import studio")
 settings, _ = load_engine_settings()

@@ -126,7 +126,7 @@ def run(args: argparse.Namespace) -> int:
     request = build_request(args)
     from studio.cli.progress import ProgressPrinter
     from studio.engine.style import run_style_job
-    from studio.imaging.recipe import encode_result_png
+    from studio.imaging.recipe_chunks import encode_result_png
     from studio.ops.output import write_output
 
     cancel = threading.Event()

@@ -54,7 +54,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from studio.domain.results import GeneratedImage
     from studio.imaging.decode import load_pixels
-    from studio.imaging.recipe import encode_result_png
+    from studio.imaging.recipe_chunks import encode_result_png
     from studio.imaging.seamless import MAX_PIXELS, check_seamless_input, repair_seams
     from studio.imaging.seams import seam_scores
 

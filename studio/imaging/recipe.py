@@ -1,32 +1,21 @@
 """The recipe every image carries, written by Studio and read from Studio, A1111 and ComfyUI.
 
-Studio writes two PNG text chunks (../shared/DESIGN.md, "Models"): ``parameters`` in the A1111
-layout so other tools show the prompt and settings, and ``studio`` with the full request as JSON
-for exact replay. :func:`read_recipe` understands those, A1111 text (also in JPEG/WebP EXIF
-UserComment) and ComfyUI's ``prompt`` graph.
+Studio writes two PNG text chunks (../shared/DESIGN.md, "Models"; written by
+:mod:`studio.imaging.recipe_chunks`): ``parameters`` in the A1111 layout and ``studio`` with the
+full request as JSON. :func:`read_recipe` understands those, A1111 text (also in JPEG/WebP EXIF
+UserComment) and ComfyUI's ``prompt`` graph; :func:`format_recipe` shows one.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
 from dataclasses import dataclass, field
-from typing import Any, assert_never
+from typing import Any
 
-import numpy as np
-
-from studio.domain.editing import SeamlessRequest
 from studio.domain.errors import InvalidRequestError
-from studio.domain.image_requests import MakeSeamlessRequest, MatteRequest, PixelateRequest
-from studio.domain.job_kind import JobKind
 from studio.domain.models import builtin_family_controls
 from studio.domain.requests import GenerationRequest
-from studio.domain.results import GeneratedImage
-from studio.domain.style import StyleRequest
 from studio.imaging.a1111 import (
-    a1111_parameters,
-    format_parameters_text,
     format_value,
     ignored_parameter_keys,
     parse_a1111_parameters,
@@ -34,25 +23,13 @@ from studio.imaging.a1111 import (
 from studio.imaging.comfyui import parse_comfyui_prompt
 from studio.imaging.exif import exif_user_comment
 from studio.imaging.metadata_json import load_metadata_json
-from studio.imaging.png import encode_png, is_png, png_text_chunks
+from studio.imaging.png import is_png, png_text_chunks
+from studio.imaging.recipe_chunks import RECIPE_FORMAT, param_title
 from studio.imaging.recipe_request import comfyui_sampler, request_from_params, studio_sampler
 from studio.imaging.sources import ImageSource, open_source
 
-__all__ = [
-    "RECIPE_FORMAT",
-    "RECIPE_VERSION",
-    "Recipe",
-    "a1111_parameters",
-    "encode_result_png",
-    "format_recipe",
-    "image_recipe_chunks",
-    "parse_a1111_parameters",
-    "read_recipe",
-]
+__all__ = ["Recipe", "format_recipe", "parse_a1111_parameters", "read_recipe"]
 
-RECIPE_FORMAT = "studio-recipe"
-RECIPE_VERSION = 1
-_MAX_ARRAY_ITEMS = 256
 _SOURCE_TITLES = {
     "studio": "Studio recipe",
     "a1111": "AUTOMATIC1111 parameters",
@@ -61,12 +38,6 @@ _SOURCE_TITLES = {
 # Control characters (escape sequences) and lone surrogates (unprintable) in metadata from
 # someone else must never reach a terminal.
 _UNPRINTABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
-_KIND_TITLES = {
-    JobKind.GENERATE: "Text to image",
-    JobKind.STYLE: "Style transfer",
-    "import": "Imported",
-    "tile": "Make seamless",
-}
 
 
 @dataclass(frozen=True)
@@ -101,65 +72,6 @@ class Recipe:
     raw: dict[str, str] = field(default_factory=dict)
     model_name: str = ""
     notes: tuple[str, ...] = ()
-
-
-def image_recipe_chunks(image: GeneratedImage) -> dict[str, str]:
-    """The ``parameters`` and ``studio`` text chunks for a finished image.
-
-    Works for any result: a :class:`GenerationRequest` gives the A1111 layout; another request
-    (style transfer...) is described by its ``to_dict()`` fields.
-    """
-    request = image.request
-    extra: dict[str, object] = {
-        k: v for k, v in image.extra.items() if isinstance(v, str | int | float | bool)
-    }
-    match request:
-        case GenerationRequest():
-            parameters = a1111_parameters(
-                request,
-                model_name=image.model_name,
-                model_hash=image.model_hash,
-                extra=extra,
-                controls=builtin_family_controls(image.extra.get("family")),
-            )
-        # A seamless result carries its SeamlessRequest record (what `studio tile` replays);
-        # the edits (studio.imaging.edits) describe themselves by their options.
-        case (
-            StyleRequest()
-            | SeamlessRequest()
-            | PixelateRequest()
-            | MatteRequest()
-            | MakeSeamlessRequest()
-        ):
-            parameters = _generic_parameters(image, request.to_dict(), extra)
-        case _:
-            assert_never(request)  # a new JobRequest kind must say how its recipe reads
-    # ASCII-only JSON: lone surrogates and any other odd text survive exactly for replay.
-    return {
-        "parameters": parameters,
-        "studio": json.dumps(_studio_recipe_data(image), default=_json_default),
-    }
-
-
-def _studio_recipe_data(image: GeneratedImage) -> dict[str, Any]:
-    return {
-        "format": RECIPE_FORMAT,
-        "version": RECIPE_VERSION,
-        "request_type": type(image.request).__name__,
-        "request": image.request.to_dict(),
-        "model_name": image.model_name,
-        "model_hash": image.model_hash,
-        "kind": image.kind,
-        "index": image.index,
-        "elapsed_s": round(float(image.elapsed_s), 3),
-        "warnings": list(image.warnings),
-        "extra": image.extra,
-    }
-
-
-def encode_result_png(image: GeneratedImage) -> bytes:
-    """Lossless PNG of a result with its recipe chunks (what history and export store)."""
-    return encode_png(image.pixels, image_recipe_chunks(image))
 
 
 def read_recipe(source: ImageSource) -> Recipe:
@@ -254,7 +166,7 @@ def _studio_recipe(chunks: dict[str, str]) -> Recipe | None:
     params = (
         parse_a1111_parameters(chunks["parameters"])["params"]
         if "parameters" in chunks
-        else {_title(k): format_value(v) for k, v in request_data.items() if v is not None}
+        else {param_title(k): format_value(v) for k, v in request_data.items() if v is not None}
     )
     # Images written before the parameters line followed the model's controls still list
     # steps, sampler and CFG for a built-in model that ignored them: show what it used.
@@ -320,53 +232,10 @@ def _parsed_recipe(
     )
 
 
-def _generic_parameters(
-    image: GeneratedImage, request_data: dict[str, Any], extra: dict[str, object]
-) -> str:
-    """A1111-style text for results that are not text-to-image (style transfer...)."""
-    prompt = request_data.get("prompt")
-    title = _KIND_TITLES.get(image.kind, _title(image.kind))
-    pairs: list[tuple[str, object]] = [("Kind", image.kind)]
-    pairs += [
-        (_title(key), value)
-        for key, value in request_data.items()
-        if key not in ("prompt", "schema") and isinstance(value, str | int | float | bool)
-    ]
-    pairs += [
-        ("Size", f"{image.width}x{image.height}"),
-        ("Model hash", image.model_hash or None),
-        ("Model", image.model_name or None),
-        *extra.items(),
-    ]
-    return format_parameters_text(prompt if isinstance(prompt, str) else title, "", pairs)
-
-
 def _title_key(key: str) -> str:
     """A parameter key as A1111 spells it (``Cfg scale`` from a request field is ``CFG scale``)."""
     return "CFG scale" if key == "Cfg scale" else key
 
 
-def _title(key: str) -> str:
-    """``style_name`` -> ``Style name``, the way A1111 keys read."""
-    words = str(key).replace("_", " ").strip()
-    return words[:1].upper() + words[1:]
-
-
 def _text(value: object) -> str:
     return value if isinstance(value, str) else ""
-
-
-def _json_default(value: object) -> object:
-    """JSON for what backends put in ``extra``: numpy values, tuples, bytes (by hash)."""
-    if isinstance(value, np.ndarray):
-        # Small arrays (style weights) are worth keeping; pixels would bloat every file.
-        if value.size <= _MAX_ARRAY_ITEMS:
-            return value.tolist()
-        return {"shape": list(value.shape), "dtype": str(value.dtype)}
-    if isinstance(value, np.generic):
-        return value.item()
-    if isinstance(value, bytes | bytearray):
-        return {"sha256": hashlib.sha256(value).hexdigest(), "bytes": len(value)}
-    if isinstance(value, set | frozenset):
-        return sorted(map(str, value))
-    return str(value)

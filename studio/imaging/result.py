@@ -16,7 +16,7 @@ from studio.domain.requests import GenerationRequest
 from studio.domain.results import GeneratedImage
 from studio.domain.style import StyleRequest
 from studio.imaging.png import encode_png
-from studio.imaging.recipe import image_recipe_chunks
+from studio.imaging.recipe_chunks import image_recipe_chunks
 from studio.imaging.thumbnails import make_thumbnail
 
 STYLE_TITLE = "Style transfer"

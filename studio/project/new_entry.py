@@ -18,6 +18,8 @@ from studio.imaging.png import is_png
 from studio.project.records import StoredImage
 
 _SURROGATES = re.compile("[\ud800-\udfff]")
+# JSON text stored as it is, or a JSON-able dict
+RecipeData = dict[str, Any] | str
 
 
 @dataclass(frozen=True)
@@ -31,13 +33,7 @@ class NewEntry:
 
 
 def checked_entry(
-    kind: str,
-    png: bytes,
-    thumbnail: bytes,
-    width: int,
-    height: int,
-    prompt: str,
-    recipe: dict[str, Any] | str,
+    kind: str, png: bytes, thumb: bytes, width: int, height: int, prompt: str, recipe: RecipeData
 ) -> NewEntry:
     """The rows for a new entry (ids still 0), after checking what would break them.
 
@@ -59,5 +55,5 @@ def checked_entry(
     entry = HistoryEntry(0, 0, kind, now, _SURROGATES.sub("\ufffd", prompt), width, height)
     recipe_json = recipe if isinstance(recipe, str) else json.dumps(recipe, default=str)
     recipe_data = json.loads(recipe_json)  # refuse text that is not JSON before writing
-    image = StoredImage(0, bytes(png), bytes(thumbnail), width, height, digest, now)
+    image = StoredImage(0, bytes(png), bytes(thumb), width, height, digest, now)
     return NewEntry(image, entry, recipe_json, recipe_data)

@@ -8,7 +8,8 @@ from studio.domain.requests import GenerationRequest
 from studio.domain.results import GeneratedImage
 from studio.imaging.a1111 import a1111_parameters, parse_a1111_parameters
 from studio.imaging.png import encode_png
-from studio.imaging.recipe import encode_result_png, format_recipe, read_recipe
+from studio.imaging.recipe import format_recipe, read_recipe
+from studio.imaging.recipe_chunks import encode_result_png
 
 
 def _edited_request() -> GenerationRequest:

@@ -13,15 +13,10 @@ from studio.domain.errors import MetadataError
 from studio.domain.requests import GenerationRequest
 from studio.domain.results import GeneratedImage
 from studio.domain.style import StyleRequest
+from studio.imaging.a1111 import a1111_parameters, parse_a1111_parameters
 from studio.imaging.png import encode_png, png_text_chunks
-from studio.imaging.recipe import (
-    a1111_parameters,
-    encode_result_png,
-    format_recipe,
-    image_recipe_chunks,
-    parse_a1111_parameters,
-    read_recipe,
-)
+from studio.imaging.recipe import format_recipe, read_recipe
+from studio.imaging.recipe_chunks import encode_result_png, image_recipe_chunks
 from tests.imaging.comfyui_graphs import DEFAULT_GRAPH, HIRES_GRAPH
 
 A1111_TEXT = (

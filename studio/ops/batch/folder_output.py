@@ -120,7 +120,7 @@ class FolderOutput:
         write_output(self._folder / MANIFEST, listed)  # rebuilt from the PNGs it trusts
 
     def commit(self, number: int, item: BatchItem, image: GeneratedImage) -> str:
-        from studio.imaging.recipe import encode_result_png
+        from studio.imaging.recipe_chunks import encode_result_png
         from studio.ops.batch.records import append_owned
         from studio.ops.output import write_output
 
