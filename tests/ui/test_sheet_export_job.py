@@ -121,3 +121,17 @@ def test_a_frame_deleted_from_the_history_is_one_line_not_a_bug(qtbot, window) -
     window.document.delete_entry(entry_id)
     dialog.repack()
     assert dialog.sheet is None and f"History entry {entry_id} is not in" in (dialog.error or "")
+
+
+def test_the_lane_snaps_the_frames_to_the_locked_palette(qtbot, window, tmp_path) -> None:
+    from studio.imaging.decode import load_pixels
+    from studio.imaging.palettes import BUILTIN_PALETTES, off_palette_mask
+
+    window.document.set_palette_lock(BUILTIN_PALETTES["PICO-8"])
+    dialog = _dialog(qtbot, window)
+    assert dialog.snap.isChecked()
+    folder = tmp_path / "export"
+    with qtbot.waitSignal(dialog.accepted, timeout=TIMEOUT):
+        dialog.export_to(folder)
+    sheet = load_pixels((folder / "sheet.png").read_bytes())
+    assert off_palette_mask(sheet, BUILTIN_PALETTES["PICO-8"]).sum() == 0
