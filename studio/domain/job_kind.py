@@ -18,3 +18,5 @@ class JobKind(StrEnum):
     PIXELATE = "pixelate"
     MATTE = "matte"
     TILE = "tile"
+    # A sprite sheet written to a folder (studio.ops.export): files, never a history image.
+    SHEET = "sheet"

@@ -3,6 +3,10 @@
 The worker, its facade and the engine protocol carry a :data:`JobRequest`; the engine
 dispatches on it with ``match``. A new kind of job adds its request dataclass here, so every
 place that must handle it is found by the type checker instead of by a runtime ``isinstance``.
+
+:data:`ImageJobRequest` is the part whose results are images (a
+:class:`~studio.domain.results.GeneratedImage` carries one); a sprite-sheet export is a job
+too (the CPU lane writes it) but its result is the files it wrote, never a history image.
 """
 
 from __future__ import annotations
@@ -10,14 +14,16 @@ from __future__ import annotations
 from typing import Never, NoReturn, TypeAlias, assert_never
 
 from studio.domain.errors import InvalidRequestError
+from studio.domain.export_requests import SheetExportRequest
 from studio.domain.image_requests import MakeSeamlessRequest, MatteRequest, PixelateRequest
 from studio.domain.job_kind import JobKind
 from studio.domain.requests import GenerationRequest
 from studio.domain.style import StyleRequest
 
-JobRequest: TypeAlias = (
+ImageJobRequest: TypeAlias = (
     GenerationRequest | StyleRequest | PixelateRequest | MatteRequest | MakeSeamlessRequest
 )
+JobRequest: TypeAlias = ImageJobRequest | SheetExportRequest
 
 
 def job_kind(request: JobRequest) -> JobKind:
@@ -31,6 +37,8 @@ def job_kind(request: JobRequest) -> JobKind:
             return JobKind.MATTE
         case MakeSeamlessRequest():
             return JobKind.TILE
+        case SheetExportRequest():
+            return JobKind.SHEET
         case _:
             assert_never(request)
 
@@ -50,4 +58,4 @@ def unhandled_request(request: Never, who: str) -> NoReturn:
     raise InvalidRequestError(f"{who} cannot run {type(request).__name__} jobs.")
 
 
-__all__ = ["JobKind", "JobRequest", "job_kind", "unhandled_request"]
+__all__ = ["ImageJobRequest", "JobKind", "JobRequest", "job_kind", "unhandled_request"]

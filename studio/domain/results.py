@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from studio.domain.jobs import JobKind, JobRequest
+from studio.domain.jobs import ImageJobRequest, JobKind
 
 
 @dataclass(frozen=True, eq=False)
@@ -38,7 +38,7 @@ class GeneratedImage:
         Backend-specific facts worth keeping in the recipe (style weights, warnings...).
     """
 
-    request: JobRequest
+    request: ImageJobRequest
     pixels: np.ndarray
     index: int = 0
     model_name: str = ""

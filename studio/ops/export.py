@@ -9,9 +9,11 @@ the request says ``overwrite`` (the dialog asks the user first; the CLI needs
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+from studio.domain.errors import JobCancelled
 from studio.domain.export_requests import SheetExportRequest, TilesetRequest
 from studio.imaging.palettes import Palette
 from studio.imaging.palettes.lock import snap_to_palette
@@ -75,19 +77,29 @@ def check_tileset_target(folder: Path | None, name: str, *, overwrite: bool) -> 
     return folder
 
 
-def export_sheet(request: SheetExportRequest) -> SheetExport:
+def export_sheet(request: SheetExportRequest, cancel: threading.Event | None = None) -> SheetExport:
     """Pack the request's frames (snapped to its palette, if any) and write the sheet.
+
+    Parameters
+    ----------
+    cancel
+        Checked before packing and again before the first byte is written (the CPU lane's
+        cancel); once writing starts the export runs to its end, every file or none.
 
     Raises
     ------
+    JobCancelled
+        ``cancel`` was set before writing began; nothing was written.
     StudioError
         A frame set or animation the packer refuses (one line), or an
         :class:`~studio.domain.errors.OutputError` naming the file that could not be written;
         nothing new is left in the folder then.
     """
     folder = check_sheet_target(request.folder, request.name, overwrite=request.overwrite)
+    _check(cancel)
     sheet = pack_sheet(_frames(request), _animations(request), _options(request))
     files = sheet_files(sheet, request.name, list(request.formats))
+    _check(cancel)
     return SheetExport(write_export(folder, files, overwrite=request.overwrite), sheet)
 
 
@@ -111,6 +123,11 @@ def export_tileset(request: TilesetRequest) -> TilesetExport:
     )
     files = tileset_files(tileset, [tile.source for tile in request.tiles])
     return TilesetExport(write_export(folder, files, overwrite=request.overwrite), tileset)
+
+
+def _check(cancel: threading.Event | None) -> None:
+    if cancel is not None and cancel.is_set():
+        raise JobCancelled()
 
 
 def _frames(request: SheetExportRequest) -> list[SheetFrame]:

@@ -1,6 +1,9 @@
 """Game-asset actions of the window: sprite-sheet export, palette lock, remove background,
 pixelate.
 
+The sprite-sheet export is a job on the CPU lane too; its dialog submits it through
+:meth:`JobController.submit_export` and owns its ending.
+
 Remove Background (pymatting, whose kernels compile on first use) and Pixelate (dithering
 is a per-pixel loop) are image-edit jobs on the worker's CPU lane, through the one job path
 (:meth:`JobController.submit_edit`): same job ids, cancel, endings and commit as generation.
@@ -68,7 +71,7 @@ class GameExportController(QObject):
 
     def sheet_dialog(self, selected_ids: list[int], parent=None) -> SheetExportDialog:
         """The Export Sprite Sheet dialog with ``selected_ids`` checked (not yet shown)."""
-        self.dialog = SheetExportDialog(self._document, selected_ids, parent)
+        self.dialog = SheetExportDialog(self._document, selected_ids, self._jobs, parent)
         self.dialog.accepted.connect(
             lambda: self._status.say(f"Exported {len(self.dialog.written)} files")
         )

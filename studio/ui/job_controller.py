@@ -1,10 +1,11 @@
 """Every job from the button to the canvas: one record per job, from submit to its end.
 
-Generate, Apply Style and the image edits (pixelate, remove background, make seamless, on
-the worker's CPU lane) all go through :class:`JobController`. The record of a job holds
-what its events need (where previews go, which entry a style result restyles, when it
-started, how many images it made, who owns an edit), so no event handler guesses from the
-request's shape. Every result is committed the same way (:meth:`Document.add_finished`).
+Generate, Apply Style, the image edits (pixelate, remove background, make seamless) and the
+sprite-sheet export (both on the worker's CPU lane) all go through :class:`JobController`.
+The record of a job holds what its events need (where previews go, which entry a style
+result restyles, when it started, how many images it made, who owns an edit), so no event
+handler guesses from the request's shape. Every image is committed the same way
+(:meth:`Document.add_finished`); an export's files are only reported.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, Signal
 
 from studio.domain.errors import InvalidRequestError, StudioError
+from studio.domain.export_requests import SheetExportRequest
 from studio.domain.history import HistoryEntry
 from studio.domain.jobs import JobRequest
 from studio.domain.requests import GenerationRequest
@@ -34,7 +36,7 @@ from studio.ui.notice import NoticeBanner
 from studio.ui.prompt_panel import PromptPanel
 from studio.ui.status_bar import JobStatusBar
 from studio.worker.facade import EngineFacade
-from studio.worker.jobs import FinishedImage
+from studio.worker.jobs import FinishedExport, FinishedImage
 
 
 def _images(count: int) -> str:
@@ -82,6 +84,7 @@ class JobController(QObject):
         facade.started.connect(self._on_started)
         facade.progress.connect(self._on_progress)
         facade.image_ready.connect(self._on_image_ready)
+        facade.export_finished.connect(self._on_export_finished)
         facade.finished.connect(self._on_finished)
         facade.failed.connect(self._on_failed)
         facade.cancelled.connect(self._on_cancelled)
@@ -145,6 +148,18 @@ class JobController(QObject):
         job_id = self._facade.submit(request)
         self._records[job_id] = JobRecord(job_id, request, None, on_result=on_result, owner=owner)
         return job_id
+
+    def submit_export(self, request: SheetExportRequest, owner: EditOwner) -> int:
+        """Queue a sprite-sheet export (CPU lane); ``owner`` hears how it ends and finds the
+        written files in ``record.written``. Allowed in a read-only project: it writes
+        outside the project file."""
+        job_id = self._facade.submit(request)
+        self._records[job_id] = JobRecord(job_id, request, None, owner=owner)
+        return job_id
+
+    def cancel_job(self, job_id: int) -> None:
+        """Cancel one job (an export its dialog started); it ends as its lane allows."""
+        self._facade.cancel(job_id)
 
     def submit_batch(self, requests: list[JobRequest]) -> list[int]:
         """Queue the jobs of one batch; the status bar reports them as one when all ended."""
@@ -228,6 +243,12 @@ class JobController(QObject):
             self.image_committed.emit(entry)
         if finished.image.warnings:
             self._notice.show_message("\n".join(finished.image.warnings), "warning")
+
+    def _on_export_finished(self, finished: FinishedExport) -> None:
+        # Arrives just before the job's `finished`; its owner reads the files from the record.
+        record = self._records.get(finished.job_id)
+        if record is not None:
+            record.written = finished.written
 
     def _on_finished(self, job_id: int) -> None:
         record = self._records.pop(job_id, None)

@@ -2,17 +2,20 @@
 
 A job's record (:class:`JobRecord`) holds what its events need: where previews go, which
 entry a style result restyles, when it started, how many images it made, the batch it
-belongs to, and for an image edit its owner (:class:`EditOwner`), who says how it ended.
+belongs to, and for an image edit or an export its owner (:class:`EditOwner`), who says how
+it ended; an export's record also holds the files it wrote.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Protocol, assert_never
 
 from PySide6.QtCore import QSize
 
+from studio.domain.export_requests import SheetExportRequest
 from studio.domain.history import HistoryEntry
 from studio.domain.image_requests import MakeSeamlessRequest, MatteRequest, PixelateRequest
 from studio.domain.jobs import JobRequest
@@ -23,12 +26,13 @@ ResultHandler = Callable[[HistoryEntry, "JobRecord"], None]
 
 
 class EditOwner(Protocol):
-    """Who started an image edit and says how it ended (the status bar, a message)."""
+    """Who started an image edit or an export and says how it ended (the status bar, a
+    message)."""
 
     def job_ended(self, record: JobRecord, outcome: str, message: str) -> None:
         """``outcome`` is ``"finished"``, ``"failed"`` (``message`` says why) or
         ``"cancelled"``; a finished edit whose result could not be saved has
-        ``record.images == 0``."""
+        ``record.images == 0``; a finished export lists its files in ``record.written``."""
 
 
 @dataclass(eq=False)
@@ -65,7 +69,10 @@ class JobRecord:
     batch
         Shared by the jobs of one batch, which are reported together.
     owner
-        Set for an image edit: it reports the edit's end instead of the generation status.
+        Set for an image edit or an export: it reports the end instead of the generation
+        status.
+    written
+        The files an export job wrote (empty for every other job).
     """
 
     job_id: int
@@ -77,6 +84,7 @@ class JobRecord:
     images: int = 0
     batch: BatchTally | None = None
     owner: EditOwner | None = None
+    written: tuple[Path, ...] = ()
 
 
 def preview_target(request: JobRequest, source: HistoryEntry | None) -> QSize | None:
@@ -87,8 +95,8 @@ def preview_target(request: JobRequest, source: HistoryEntry | None) -> QSize | 
         case StyleRequest():
             # The result is scaled back to the source's size, whatever size the work ran at.
             return None if source is None else QSize(source.width, source.height)
-        case PixelateRequest() | MatteRequest() | MakeSeamlessRequest():
-            return None  # an edit sends no previews
+        case PixelateRequest() | MatteRequest() | MakeSeamlessRequest() | SheetExportRequest():
+            return None  # an edit or an export sends no previews
         case _:
             assert_never(request)  # a new JobRequest kind must say its preview size
 

@@ -1,187 +1,94 @@
-"""The Export Sprite Sheet dialog: pick history entries, name frames, animate, choose engines.
+"""The Export Sprite Sheet dialog: preview the sheet live, export it as a job on the CPU lane.
 
-Everything the export does is computed by studio.imaging.sheets; the dialog only collects the
-choices and repacks on every change so the preview is always the sheet that will be written.
-The engines and layout chosen are remembered in the project (``sheet_export`` state).
+Everything the export does is computed by studio.imaging.sheets; the dialog repacks on every
+change (throttled, on the GUI thread: a small sheet) so the preview is always the sheet that
+will be written. Writing is a :class:`~studio.domain.export_requests.SheetExportRequest` run
+by the worker's CPU lane (:mod:`studio.ops.export`, the path of ``studio sheet`` too): the
+dialog shows a busy bar meanwhile, closes when every file is written and shows the one-line
+reason when none is. The form itself (widgets, remembered settings) is
+:mod:`studio.ui.sheet_export_form`.
 """
 
 from __future__ import annotations
 
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
-from PySide6.QtCore import QSize, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QIcon, QPixmap
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QCheckBox,
-    QComboBox,
-    QDialog,
     QDialogButtonBox,
-    QDoubleSpinBox,
     QFileDialog,
-    QFormLayout,
-    QGridLayout,
-    QGroupBox,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QListWidget,
     QListWidgetItem,
     QMessageBox,
-    QPushButton,
-    QSpinBox,
-    QTableWidget,
-    QTableWidgetItem,
-    QVBoxLayout,
     QWidget,
 )
 
 from studio.domain.errors import StudioError
-from studio.domain.export_requests import AnimationSpec, ExportImage, SheetExportRequest
+from studio.domain.export_requests import (
+    AnimationSpec,
+    ExportImage,
+    LockedPalette,
+    SheetExportRequest,
+)
 from studio.imaging.decode import load_pixels
 from studio.imaging.palettes import off_palette_mask
 from studio.imaging.palettes.lock import snap_to_palette
-from studio.imaging.sheets import (
-    SHEET_FORMATS,
-    Animation,
-    PackedSheet,
-    SheetFrame,
-    SheetOptions,
-    frame_name,
-    pack_sheet,
-    sheet_files,
-)
-from studio.ops.export import export_sheet
+from studio.imaging.sheets import PackedSheet, SheetFrame, frame_name, pack_sheet, sheet_files
 from studio.ui.document import Document
 from studio.ui.image_convert import qimage_from_png
-from studio.ui.sheet_preview import SheetPreview
+from studio.ui.job_records import EditOwner, JobRecord
+from studio.ui.sheet_export_form import DEFAULT_ENGINES, ENTRY_ROLE, SheetExportForm
 
 EXPORT_STATE_KEY = "sheet_export"
-DEFAULT_ENGINES = ("texturepacker", "godot4", "unity")
-ENTRY_ROLE = Qt.ItemDataRole.UserRole + 1
+__all__ = ["DEFAULT_ENGINES", "ENTRY_ROLE", "EXPORT_STATE_KEY", "ExportJobs", "SheetExportDialog"]
 
 
-class SheetExportDialog(QDialog):
-    """Choose frames and animations, see the sheet, write it for the chosen engines."""
+class ExportJobs(Protocol):
+    """Where the dialog's export runs: :class:`studio.ui.job_controller.JobController`."""
+
+    def submit_export(self, request: SheetExportRequest, owner: EditOwner) -> int: ...
+
+    def cancel_job(self, job_id: int) -> None: ...
+
+
+class SheetExportDialog(SheetExportForm):
+    """Choose frames and animations, see the sheet, write it for the chosen engines.
+
+    Signals
+    -------
+    export_ended(str, str)
+        The export job ended: ``"finished"`` (the dialog then closes), ``"failed"`` with
+        its one-line message, or ``"cancelled"``.
+    """
+
+    export_ended = Signal(str, str)
 
     def __init__(
-        self, document: Document, selected_ids: list[int], parent: QWidget | None = None
+        self,
+        document: Document,
+        selected_ids: list[int],
+        jobs: ExportJobs,
+        parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("sheetExportDialog")
         self.setWindowTitle("Export Sprite Sheet")
         self._document = document
+        self._jobs = jobs
         self._pixels: dict[int, Any] = {}
+        self._export: tuple[int, Path] | None = None  # the running export: job id, folder
         self.sheet: PackedSheet | None = None
         self.error: str | None = None
         self.written: list[Path] = []
         self._repack_timer = QTimer(self, singleShot=True, interval=120)
         self._repack_timer.timeout.connect(self.repack)
-        self._build()
+        self.export_requested.connect(self._on_export)
         self._fill_entries(selected_ids)
-        self._restore(document.export_settings(EXPORT_STATE_KEY))
+        self.restore(document.export_settings(EXPORT_STATE_KEY))
         self._connect()
         self.repack()
-
-    # -- building ---------------------------------------------------------------------------
-
-    def _build(self) -> None:
-        self.entries = QListWidget(objectName="sheetEntries")
-        self.entries.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.entries.setIconSize(QSize(48, 48))
-        self.entries.setToolTip("Ctrl/Shift-click picks frames; double-click renames one")
-        self.entries.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked)
-        self.name_pattern = QLineEdit("frame_{n}", objectName="framePattern")
-        self.name_pattern.setToolTip("Frame names for the picked entries; {n} counts from 0")
-        rename = QPushButton("Name Picked Frames")
-        rename.clicked.connect(self._rename_selected)
-        naming = QHBoxLayout()
-        naming.addWidget(self.name_pattern, 1)
-        naming.addWidget(rename)
-
-        self.animations = QTableWidget(0, 3, objectName="sheetAnimations")
-        self.animations.setHorizontalHeaderLabels(["Animation", "FPS", "Frames"])
-        self.animations.horizontalHeader().setStretchLastSection(True)
-        self.anim_name = QLineEdit("walk", objectName="animationName")
-        self.anim_fps = QDoubleSpinBox(objectName="animationFps", minimum=0.5, maximum=60, value=8)
-        add_anim = QPushButton("Add Animation from Picked", objectName="addAnimation")
-        add_anim.clicked.connect(self._add_animation_from_selection)
-        remove_anim = QPushButton("Remove")
-        remove_anim.clicked.connect(self._remove_animation)
-        anim_row = QHBoxLayout()
-        for widget in (self.anim_name, self.anim_fps, add_anim, remove_anim):
-            anim_row.addWidget(widget)
-
-        left = QVBoxLayout()
-        left.addWidget(QLabel("Frames (in sheet order):"))
-        left.addWidget(self.entries, 1)
-        left.addLayout(naming)
-        left.addWidget(QLabel("Animations:"))
-        left.addWidget(self.animations)
-        left.addLayout(anim_row)
-
-        self.layout_combo = QComboBox(objectName="sheetLayout")
-        self.layout_combo.addItem("Packed (MaxRects)", "maxrects")
-        self.layout_combo.addItem("Grid", "grid")
-        self.columns = QSpinBox(objectName="gridColumns", minimum=0, maximum=256)
-        self.columns.setSpecialValueText("auto")
-        self.padding = QSpinBox(objectName="sheetPadding", minimum=0, maximum=64, value=1)
-        self.extrude = QSpinBox(objectName="sheetExtrude", minimum=0, maximum=16)
-        self.trim = QCheckBox("Trim transparent borders", objectName="sheetTrim")
-        self.pot = QCheckBox("Power-of-two pages", objectName="sheetPot")
-        self.scale = QComboBox(objectName="sheetScale")
-        for factor in (1, 2, 4, 8):
-            self.scale.addItem(f"{factor}×", factor)
-        self.max_size = QSpinBox(objectName="sheetMaxSize", minimum=16, maximum=16384, value=4096)
-        self.pixel_art = QCheckBox("Pixel art (nearest filtering)", objectName="sheetPixelArt")
-        self.pixel_art.setChecked(True)
-        self.snap = QCheckBox(objectName="sheetSnapPalette")
-        options = QFormLayout()
-        options.addRow("Layout", self.layout_combo)
-        options.addRow("Grid columns", self.columns)
-        options.addRow("Padding", self.padding)
-        options.addRow("Extrude", self.extrude)
-        options.addRow("Scale", self.scale)
-        options.addRow("Max page size", self.max_size)
-        for box in (self.trim, self.pot, self.pixel_art, self.snap):
-            options.addRow(box)
-        self.name_edit = QLineEdit("sheet", objectName="sheetName")
-        options.addRow("File name", self.name_edit)
-
-        engines = QGroupBox("Engines")
-        grid = QGridLayout(engines)
-        self.engine_boxes: dict[str, QCheckBox] = {}
-        for number, (key, (label, _writer)) in enumerate(SHEET_FORMATS.items()):
-            box = QCheckBox(label, objectName=f"engine_{key}")
-            self.engine_boxes[key] = box
-            grid.addWidget(box, number, 0)
-
-        self.preview = SheetPreview()
-        self.summary = QLabel(objectName="sheetSummary")
-        self.summary.setWordWrap(True)
-        right = QVBoxLayout()
-        right.addWidget(self.preview, 1)
-        right.addWidget(self.summary)
-        settings_row = QHBoxLayout()
-        settings_row.addLayout(options, 1)
-        settings_row.addWidget(engines, 1)
-        right.addLayout(settings_row)
-
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.buttons.button(QDialogButtonBox.StandardButton.Save).setText("Export…")
-        self.buttons.accepted.connect(self._on_export)
-        self.buttons.rejected.connect(self.reject)
-        columns = QHBoxLayout()
-        columns.addLayout(left, 1)
-        columns.addLayout(right, 2)
-        outer = QVBoxLayout(self)
-        outer.addLayout(columns, 1)
-        outer.addWidget(self.buttons)
-        self.resize(1300, 860)
 
     def _fill_entries(self, selected_ids: list[int]) -> None:
         # Oldest first: the order things were made is the usual frame order.
@@ -219,122 +126,18 @@ class SheetExportDialog(QDialog):
         ):
             signal.connect(self._schedule_repack)
 
-    # -- state ------------------------------------------------------------------------------
-
-    def settings(self) -> dict[str, Any]:
-        """What the project remembers for the next export."""
-        return {
-            "engines": [key for key, box in self.engine_boxes.items() if box.isChecked()],
-            "layout": self.layout_combo.currentData(),
-            "columns": self.columns.value(),
-            "padding": self.padding.value(),
-            "extrude": self.extrude.value(),
-            "trim": self.trim.isChecked(),
-            "pot": self.pot.isChecked(),
-            "scale": self.scale.currentData(),
-            "max_size": self.max_size.value(),
-            "pixel_art": self.pixel_art.isChecked(),
-            "name": self.name_edit.text(),
-            "folder": getattr(self, "_folder", ""),
-        }
-
-    def _restore(self, state: dict[str, Any]) -> None:
-        engines = state.get("engines", DEFAULT_ENGINES)
-        for key, box in self.engine_boxes.items():
-            box.setChecked(key in engines)
-        index = self.layout_combo.findData(state.get("layout", "maxrects"))
-        self.layout_combo.setCurrentIndex(max(0, index))
-        self.columns.setValue(int(state.get("columns", 0)))
-        self.padding.setValue(int(state.get("padding", 1)))
-        self.extrude.setValue(int(state.get("extrude", 0)))
-        self.trim.setChecked(bool(state.get("trim", False)))
-        self.pot.setChecked(bool(state.get("pot", False)))
-        self.scale.setCurrentIndex(max(0, self.scale.findData(int(state.get("scale", 1)))))
-        self.max_size.setValue(int(state.get("max_size", 4096)))
-        self.pixel_art.setChecked(bool(state.get("pixel_art", True)))
-        self.name_edit.setText(str(state.get("name", "sheet")))
-        self._folder = str(state.get("folder", ""))
-
-    # -- frames and animations --------------------------------------------------------------
-
-    def checked_items(self) -> list[QListWidgetItem]:
-        items = [self.entries.item(row) for row in range(self.entries.count())]
-        return [item for item in items if item.checkState() == Qt.CheckState.Checked]
-
-    def _picked(self) -> list[QListWidgetItem]:
-        """The highlighted entries; they become checked frames when an action uses them."""
-        picked = sorted(self.entries.selectedItems(), key=self.entries.row)
-        for item in picked:
-            item.setCheckState(Qt.CheckState.Checked)
-        return picked
-
-    def _rename_selected(self) -> None:
-        pattern = self.name_pattern.text() or "frame_{n}"
-        for number, item in enumerate(self._picked()):
-            item.setText(frame_name(pattern.replace("{n}", str(number))))
-
-    def add_animation(self, name: str, fps: float, frames: list[str]) -> None:
-        row = self.animations.rowCount()
-        self.animations.insertRow(row)
-        for column, text in enumerate((frame_name(name), f"{fps:g}", ",".join(frames))):
-            self.animations.setItem(row, column, QTableWidgetItem(text))
-
-    def _add_animation_from_selection(self) -> None:
-        picked = self._picked() or self.checked_items()
-        if picked:
-            self.add_animation(
-                self.anim_name.text() or "anim", self.anim_fps.value(), [i.text() for i in picked]
-            )
-
-    def _remove_animation(self) -> None:
-        self.animations.removeRow(self.animations.currentRow())
-
-    def animation_list(self) -> list[Animation]:
-        animations = []
-        for row in range(self.animations.rowCount()):
-            cells = [self.animations.item(row, c) for c in range(3)]
-            name, fps, frames = (cell.text() if cell else "" for cell in cells)
-            names = tuple(frame_name(part) for part in frames.split(",") if part.strip())
-            try:
-                animations.append(Animation(frame_name(name), names, float(fps)))
-            except ValueError as exc:
-                raise StudioError(f"Animation row {row + 1}: {exc}") from None
-        return animations
-
-    # -- packing and export -----------------------------------------------------------------
+    # -- packing (the live preview) ---------------------------------------------------------
 
     def _schedule_repack(self, *_args: object) -> None:
         self._repack_timer.start()
 
-    def done(self, result: int) -> None:
-        """Close the dialog; a repack still waiting for its moment is dropped."""
-        self._repack_timer.stop()
-        super().done(result)
-
-    def options(self) -> SheetOptions:
-        columns = self.columns.value()
-        layout = self.layout_combo.currentData()
-        grid = None
-        if layout == "grid" and columns:
-            rows = -(-max(1, len(self.checked_items())) // columns)
-            grid = (columns, rows)
-        return SheetOptions(
-            layout=layout,
-            grid=grid,
-            padding=self.padding.value(),
-            extrude=self.extrude.value(),
-            trim=self.trim.isChecked(),
-            pot=self.pot.isChecked(),
-            max_size=self.max_size.value(),
-            scale=self.scale.currentData(),
-            pixel_art=self.pixel_art.isChecked(),
-        )
-
-    def _frames(self) -> list[SheetFrame]:
-        palette = self._document.palette_lock() if self.snap.isChecked() else None
+    def _frames(self, *, snap: bool) -> list[SheetFrame]:
+        palette = self._document.palette_lock() if snap and self.snap.isChecked() else None
         frames = []
         for item in self.checked_items():
             entry = self._document.entry(item.data(ENTRY_ROLE))
+            if entry is None:  # deleted from the history since the dialog opened
+                raise StudioError(f"Frame {item.text()!r} is no longer in the project: uncheck it.")
             pixels = self._pixels.get(entry.id)
             if pixels is None:
                 pixels = self._pixels[entry.id] = load_pixels(
@@ -351,7 +154,7 @@ class SheetExportDialog(QDialog):
         self._repack_timer.stop()  # this pack covers any change still waiting for one
         self.sheet, self.error = None, None
         try:
-            frames = self._frames()
+            frames = self._frames(snap=True)
             if not frames:
                 raise StudioError("Check the entries that become frames.")
             self.sheet = pack_sheet(frames, self.animation_list(), self.options())
@@ -359,11 +162,11 @@ class SheetExportDialog(QDialog):
             self.error = str(exc)
             self.preview.show_message(self.error)
             self.summary.setText("")
-            self.buttons.button(QDialogButtonBox.StandardButton.Save).setEnabled(False)
+            self._enable_buttons()
             return
         self.preview.show_sheet(self.sheet)
         self.summary.setText(self._describe(self.sheet))
-        self.buttons.button(QDialogButtonBox.StandardButton.Save).setEnabled(True)
+        self._enable_buttons()
 
     def _describe(self, sheet: PackedSheet) -> str:
         sizes = ", ".join(f"{w}×{h}" for w, h in map(sheet.page_size, range(len(sheet.pages))))
@@ -386,32 +189,87 @@ class SheetExportDialog(QDialog):
         return sorted(name for name in self._files() if (Path(folder) / name).exists())
 
     def _files(self) -> dict[str, bytes]:
-        formats = [key for key, box in self.engine_boxes.items() if box.isChecked()]
-        return sheet_files(self.sheet, self.name_edit.text() or "sheet", formats)
+        if self.sheet is None:
+            return {}
+        return sheet_files(self.sheet, self.file_name(), list(self.formats()))
 
-    def export_to(self, folder: Path) -> list[Path]:
-        """Write the current sheet in the checked formats into ``folder``; remember the choice.
+    # -- the export job ---------------------------------------------------------------------
 
-        The one export path of the CLI too (:func:`studio.ops.export.export_sheet`): every
-        file or none. Files of an earlier export are replaced (:meth:`_on_export` asks first).
+    @property
+    def exporting(self) -> bool:
+        """True from the moment an export is submitted until it ends."""
+        return self._export is not None
+
+    def export_to(self, folder: Path) -> int:
+        """Start writing the current sheet in the checked formats into ``folder``.
+
+        The one export path of the CLI too (:func:`studio.ops.export.export_sheet`), run on
+        the CPU lane: every file or none. Files of an earlier export are replaced
+        (:meth:`_on_export` asks first). Returns the job id; the end comes to
+        :meth:`job_ended` (and :attr:`export_ended`).
+
+        Raises
+        ------
+        StudioError
+            Nothing to export, or an animation row the form cannot read (one line).
         """
         if self.sheet is None:
             raise StudioError(self.error or "Nothing to export.")
-        formats = tuple(key for key, box in self.engine_boxes.items() if box.isChecked())
+        palette = self._document.palette_lock() if self.snap.isChecked() else None
         request = SheetExportRequest(
             folder=Path(folder),
-            # Frames come already snapped when the user keeps the palette check on.
-            frames=tuple(ExportImage(f.name, f.pixels, f.source) for f in self._frames()),
-            formats=formats,
-            name=self.name_edit.text() or "sheet",
+            # Raw frames: the lane snaps them to the palette, off the GUI thread.
+            frames=tuple(ExportImage(f.name, f.pixels, f.source) for f in self._frames(snap=False)),
+            formats=self.formats(),
+            name=self.file_name(),
             animations=tuple(AnimationSpec(a.name, a.frames, a.fps) for a in self.animation_list()),
+            palette=None if palette is None else LockedPalette(palette.name, palette.colours),
             overwrite=True,
             **asdict(self.options()),
         )
-        self.written = export_sheet(request).written
-        self._folder = str(folder)
-        self._document.save_export_settings(EXPORT_STATE_KEY, self.settings())
-        return self.written
+        job_id = self._jobs.submit_export(request, self)
+        self._export = (job_id, Path(folder))
+        self.summary.setText(f"Exporting to {folder}…")
+        self._enable_buttons()
+        return job_id
+
+    def job_ended(self, record: JobRecord, outcome: str, message: str) -> None:
+        """The export job ended (see :class:`~studio.ui.job_records.EditOwner`)."""
+        folder = self._export[1] if self._export is not None else None
+        self._export = None
+        self._enable_buttons()
+        if outcome == "finished" and folder is not None:
+            self.written = list(record.written)
+            self._folder = str(folder)
+            self._document.save_export_settings(EXPORT_STATE_KEY, self.settings())
+        elif outcome == "failed":
+            self.summary.setText(f"Could not export: {message}")
+        else:
+            self.summary.setText("Not exported: the export was cancelled.")
+        self.export_ended.emit(outcome, message)
+        if outcome == "finished":
+            self.accept()
+
+    def _enable_buttons(self) -> None:
+        busy = self.exporting
+        self.busy_bar.setVisible(busy)
+        save = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        save.setEnabled(not busy and self.sheet is not None)
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setEnabled(not busy)
+
+    def reject(self) -> None:
+        """Esc or the window's close button: while exporting, cancel the export instead of
+        leaving it unreported; the dialog stays until the job says how it ended."""
+        if self._export is not None:
+            self._jobs.cancel_job(self._export[0])
+            self.summary.setText("Cancelling the export…")
+            return
+        super().reject()
+
+    def done(self, result: int) -> None:
+        """Close the dialog; a repack still waiting for its moment is dropped."""
+        self._repack_timer.stop()
+        super().done(result)
 
     def confirm_replace(self, folder: Path, names: list[str]) -> bool:
         """Ask before an export replaces files already in ``folder`` (as ``-o`` never does
@@ -427,6 +285,8 @@ class SheetExportDialog(QDialog):
         return answer == QMessageBox.StandardButton.Yes
 
     def _on_export(self) -> None:
+        if self.exporting:
+            return
         folder = QFileDialog.getExistingDirectory(self, "Export Sprite Sheet To", self._folder)
         if not folder:
             return
@@ -438,5 +298,3 @@ class SheetExportDialog(QDialog):
             self.export_to(Path(folder))
         except StudioError as exc:
             self.summary.setText(f"Could not export: {exc}")
-            return
-        self.accept()

@@ -2,8 +2,9 @@
 
 Two lanes, each a thread with its own worker object and queue: the GPU lane owns the engine
 (generation, style transfer), the CPU lane runs image edits (pixelate, matte, make seamless)
-with imaging only. :meth:`EngineFacade.submit` routes a request to its lane by type; both
-lanes report through the same signals with job ids from one counter.
+and sprite-sheet exports with imaging and ops only. :meth:`EngineFacade.submit` routes a
+request to its lane by type; both lanes report through the same signals with job ids from
+one counter.
 
 The UI and the tests connect to this object only. It lives on the GUI thread, so its signals
 are delivered there; the worker's own signals arrive here through queued connections, relayed
@@ -21,6 +22,7 @@ from typing import Any, assert_never
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 
 from studio.domain.engine_protocol import EngineProtocol
+from studio.domain.export_requests import SheetExportRequest
 from studio.domain.image_requests import MakeSeamlessRequest, MatteRequest, PixelateRequest
 from studio.domain.jobs import JobRequest
 from studio.domain.requests import GenerationRequest
@@ -32,11 +34,11 @@ from studio.worker.thread import LaneThread
 
 
 def lane_of(request: JobRequest) -> str:
-    """``"gpu"`` for work on the engine, ``"cpu"`` for an image edit (no model)."""
+    """``"gpu"`` for work on the engine, ``"cpu"`` for an image edit or an export (no model)."""
     match request:
         case GenerationRequest() | StyleRequest():
             return "gpu"
-        case PixelateRequest() | MatteRequest() | MakeSeamlessRequest():
+        case PixelateRequest() | MatteRequest() | MakeSeamlessRequest() | SheetExportRequest():
             return "cpu"
         case _:
             assert_never(request)
@@ -50,6 +52,8 @@ class EngineFacade(QObject):
     started(job_id), progress(job_id, ProgressUpdate),
     image_ready(FinishedImage), finished(job_id), failed(job_id, message), cancelled(job_id):
     for the jobs of both lanes.
+    export_finished(FinishedExport): the files a sheet export wrote, just before its
+    ``finished`` (an export makes no image).
     busy_changed(bool): the GPU lane only (generation's busy state; an edit never blocks it).
     models_changed(list[ModelInfo]), models_failed(message),
     model_added(ModelInfo), model_add_failed(path, message),
@@ -60,6 +64,7 @@ class EngineFacade(QObject):
     started = Signal(int)
     progress = Signal(int, object)
     image_ready = Signal(object)
+    export_finished = Signal(object)
     finished = Signal(int)
     failed = Signal(int, str)
     cancelled = Signal(int)
@@ -106,6 +111,7 @@ class EngineFacade(QObject):
 
         self._submit_edit.connect(self._edit_worker.run_job, queued)
         self._shut_down_edits.connect(self._edit_worker.shut_down, queued)
+        self._edit_worker.export_ready.connect(self.export_finished, queued)
         self._edit_thread.finished.connect(self._edit_worker.deleteLater)
 
         for worker in (self._worker, self._edit_worker):
@@ -235,7 +241,7 @@ class EngineFacade(QObject):
 
     @property
     def edits_pending(self) -> int:
-        """CPU-lane jobs (image edits) submitted and not yet ended."""
+        """CPU-lane jobs (image edits, exports) submitted and not yet ended."""
         return sum(job.lane == "cpu" for job in self._jobs.values())
 
     # -- worker events (arrive queued on the GUI thread) -----------------------------------

@@ -19,6 +19,9 @@ from studio.worker.jobs import FinishedImage, Job, ProgressThrottle
 
 # Makes a job's images, reporting progress through the callback it is given.
 ImageSource = Callable[[Callable[[ProgressUpdate], None]], Iterable[GeneratedImage]]
+# Does a job's work, reporting progress through the callback it is given (its results are
+# emitted by the work itself: images, or the files an export wrote).
+JobWork = Callable[[Callable[[ProgressUpdate], None]], None]
 
 
 def describe_unexpected(exc: BaseException, doing: str = "The job") -> str:
@@ -41,6 +44,25 @@ class JobWorker(QObject):
 
     def run_images(self, job: Job, images: ImageSource) -> None:
         """Run ``images`` for ``job``; every image is encoded here, off the GUI thread."""
+
+        def work(on_progress: Callable[[ProgressUpdate], None]) -> None:
+            for image in images(on_progress):
+                # A cancel that arrived while the image was made wins: a cancelled job
+                # adds nothing to history (RELIABILITY 11).
+                if job.cancel.is_set():
+                    raise JobCancelled()
+                # Encoding here keeps PNG compression and the recipe's JSON off the GUI thread.
+                self.image_ready.emit(FinishedImage(job_id=job.id, result=encode_result(image)))
+
+        self.run_job_work(job, work)
+
+    def run_job_work(self, job: Job, work: JobWork) -> None:
+        """Run ``work`` for ``job`` to exactly one ending, whatever it raises.
+
+        A job cancelled while it waited in the queue never starts; ``JobCancelled`` ends it
+        as cancelled, a :class:`StudioError` as failed with its one line, anything else as
+        failed with the "bug in Studio" line (the traceback goes to the log file).
+        """
         if job.cancel.is_set():  # cancelled while it waited in the queue
             self.job_cancelled.emit(job.id)
             return
@@ -52,13 +74,7 @@ class JobWorker(QObject):
                 self.job_progress.emit(job.id, update)
 
         try:
-            for image in images(on_progress):
-                # A cancel that arrived while the image was made wins: a cancelled job
-                # adds nothing to history (RELIABILITY 11).
-                if job.cancel.is_set():
-                    raise JobCancelled()
-                # Encoding here keeps PNG compression and the recipe's JSON off the GUI thread.
-                self.image_ready.emit(FinishedImage(job_id=job.id, result=encode_result(image)))
+            work(on_progress)
         except JobCancelled:
             self.job_cancelled.emit(job.id)
         except StudioError as exc:

@@ -1,4 +1,5 @@
-"""Plain data that crosses the worker boundary: jobs going in, finished images coming out."""
+"""Plain data that crosses the worker boundary: jobs going in, finished images and exports
+coming out."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from studio.domain.jobs import JobRequest
 from studio.domain.results import GeneratedImage, ProgressUpdate
@@ -63,6 +65,18 @@ class FinishedImage:
     @property
     def thumbnail(self) -> bytes:
         return self.result.thumbnail
+
+
+@dataclass(frozen=True)
+class FinishedExport:
+    """The files export job ``job_id`` wrote, in order (a sheet export: never a history image).
+
+    Emitted just before the job's ``finished``, so whoever submitted the export knows what
+    to report when it ends.
+    """
+
+    job_id: int
+    written: tuple[Path, ...]
 
 
 class ProgressThrottle:

@@ -49,8 +49,9 @@ def test_sheet_dialog_previews_and_exports_a_walk_cycle(qtbot, window, tmp_path)
     dialog.engine_boxes["godot4"].setChecked(True)
     dialog.engine_boxes["unity"].setChecked(True)
     dialog.engine_boxes["aseprite"].setChecked(True)
-    written = dialog.export_to(tmp_path / "export")
-    names = sorted(p.name for p in written)
+    with qtbot.waitSignal(dialog.accepted, timeout=TIMEOUT):
+        dialog.export_to(tmp_path / "export")
+    names = sorted(p.name for p in dialog.written)
     assert "sheet.tres" in names and "sheet.png.meta" in names and "sheet.aseprite.json" in names
     walk = read_godot((tmp_path / "export" / "sheet.tres").read_bytes()).get_sections()[-1]
     assert walk["animations"][0]["name"] == "walk" and walk["animations"][0]["speed"] == 10.0
@@ -210,7 +211,9 @@ def test_exporting_over_an_earlier_export_asks_first(qtbot, window, tmp_path, mo
     assert (folder / "sheet.png").read_bytes() == b"the earlier export"
     assert "Not exported" in dialog.summary.text()
     answer["replace"] = True
-    dialog._on_export()
+    with qtbot.waitSignal(dialog.export_ended, timeout=TIMEOUT) as ended:
+        dialog._on_export()
+    assert ended.args == ["finished", ""]
     assert (folder / "sheet.png").read_bytes() != b"the earlier export"
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from studio.domain.errors import StudioError
 from studio.imaging.png import encode_png
 from studio.imaging.thumbnails import make_thumbnail
 from tests.imaging.sheets.conftest import make_sprites
@@ -23,16 +22,19 @@ def test_an_export_that_cannot_write_every_file_leaves_no_file(qtbot, window, tm
     ids = [_add(window, sprite) for sprite in make_sprites(2)]
     dialog = window.game.sheet_dialog(ids, window)
     qtbot.addWidget(dialog)
+    dialog.show()
     qtbot.waitUntil(lambda: dialog.sheet is not None, timeout=TIMEOUT)
     folder = tmp_path / "export"
     folder.mkdir()
     # A folder squats on the name of the last file the export writes.
     last = list(dialog._files())[-1]
     (folder / last).mkdir()
-    try:
+    with qtbot.waitSignal(dialog.export_ended, timeout=TIMEOUT) as ended:
         dialog.export_to(folder)
-    except StudioError as error:
-        assert last in str(error)
-    else:
-        raise AssertionError("the export wrote over a folder")
+    outcome, message = ended.args
+    assert outcome == "failed" and last in message and "\n" not in message
+    assert f"Could not export: {message}" == dialog.summary.text()
     assert sorted(p.name for p in folder.iterdir()) == [last]
+    # The dialog stays open and usable: never a stuck "exporting" state.
+    assert dialog.isVisible() and not dialog.exporting and not dialog.busy_bar.isVisible()
+    assert dialog.buttons.buttons()[0].isEnabled()
