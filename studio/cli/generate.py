@@ -8,12 +8,16 @@ import sys
 import threading
 from pathlib import Path
 
-from studio.cli.edit_options import add_edit_arguments, edit_values, edited_size
+from studio.cli.edit_options import (
+    add_edit_arguments,
+    check_model_edits,
+    edit_values,
+    edited_size,
+)
 from studio.cli.engine import open_engine
 from studio.cli.numbers import finite_float
 from studio.cli.progress import ProgressPrinter
 from studio.domain.errors import InvalidRequestError
-from studio.domain.models import ModelFamily
 from studio.domain.requests import MAX_BATCH, GenerationRequest, parse_size
 from studio.domain.samplers import canonical_sampler_name
 from studio.ops.output import check_output_paths, write_output
@@ -120,13 +124,9 @@ def run(args: argparse.Namespace) -> int:
     engine = open_engine(NAME, args.device)
     try:
         model_info = engine.resolve_model(args.model)
-        if args.init is not None and model_info.family == ModelFamily.BUILTIN:
-            # Said before the model loads, in the command line's words.
-            raise InvalidRequestError(
-                f"--init needs a Stable Diffusion model: {model_info.name} draws from text "
-                "only. Add --model PATH (a .safetensors file or diffusers folder), or drop --init."
-            )
         request = build_request(args, model_info).resolved()
+        # The GUI's edit table, before the model loads, in the command line's words.
+        check_model_edits(args, request, model_info)
         outputs = numbered_output_paths(args.output, request.batch_count)
         project = _open_project(args.project)
         cancel = threading.Event()
