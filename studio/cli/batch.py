@@ -16,6 +16,7 @@ from studio.domain.batch_spec import SpecContext, parse_spec
 from studio.domain.errors import InvalidRequestError, JobCancelled
 from studio.domain.requests import parse_size, random_seed
 from studio.domain.samplers import canonical_sampler_name
+from studio.ops.request_defaults import complete_request
 
 NAME = "batch"
 INTERRUPTED = 130
@@ -225,8 +226,9 @@ def _engine_and_defaults(args: argparse.Namespace):
         defaults["steps"] = args.steps
     if args.cfg is not None:
         defaults["cfg_scale"] = args.cfg
-    from studio.cli.generate import TURBO_CFG, TURBO_STEPS
-
+    if args.size:
+        # Read before the engine opens: a typo must not leave it open behind the error.
+        defaults["width"], defaults["height"] = parse_size(args.size)
     engine = open_engine(NAME, args.device)
     try:
         info = engine.resolve_model(args.model)
@@ -237,14 +239,11 @@ def _engine_and_defaults(args: argparse.Namespace):
         # The cluster's nodes may hold a model this machine does not: they resolve it.
         info = None
     if info is not None:
-        defaults["model"] = info.id
-        defaults.setdefault("steps", TURBO_STEPS if info.is_turbo else 25)
-        defaults.setdefault("cfg_scale", TURBO_CFG if info.is_turbo else 7.0)
-        defaults["width"], defaults["height"] = info.default_size
+        # The model's own defaults fill what the options leave out, as in the GUI and
+        # `studio generate`.
+        defaults = complete_request(defaults, info)
     else:
         defaults["model"] = args.model
-    if args.size:
-        defaults["width"], defaults["height"] = parse_size(args.size)
     if args.ray:
         engine.close()
         return None, defaults

@@ -14,6 +14,9 @@ from typing import Any
 from studio.cli.numbers import finite_float
 from studio.domain.editing import OUTPAINT_FILLS, parse_margins, parse_tile_mode
 from studio.domain.errors import InvalidRequestError
+from studio.domain.models import ModelInfo
+from studio.domain.requests import GenerationRequest
+from studio.ops.edit_rules import needed_edits, refused_edit
 
 
 def add_edit_arguments(parser: argparse.ArgumentParser) -> None:
@@ -73,6 +76,41 @@ def edit_values(args: argparse.Namespace, init_png: bytes | None) -> dict[str, A
     elif args.outpaint is not None:
         values.update(_outpaint_values(args, init_png))
     return values
+
+
+def check_model_edits(
+    args: argparse.Namespace, request: GenerationRequest, model: ModelInfo
+) -> None:
+    """Refuse, in the command line's words, an edit ``model`` cannot do.
+
+    The rule is the GUI's (:func:`studio.ops.edit_rules.refused_edit` over
+    :attr:`ModelInfo.edits`), so builtin-diffusion inpaints and outpaints here as it does
+    there. Called before the model loads: a refusal costs no load.
+
+    Raises
+    ------
+    InvalidRequestError
+        Naming the option, what the model lacks and which models can.
+    """
+    for edit in needed_edits(request):
+        rule = refused_edit(model, edit)
+        if rule is None:
+            continue
+        option = _option_for(args, edit)
+        raise InvalidRequestError(
+            f"{option} needs {rule.who_can}: {rule.why.format(name=model.name)}. Add "
+            f"--model NAME or --model PATH (a .safetensors file or diffusers folder), or drop "
+            f"{option}."
+        )
+
+
+def _option_for(args: argparse.Namespace, edit: str) -> str:
+    """The option on this command line that asked for ``edit``."""
+    if edit == "inpaint":
+        return "--mask" if args.mask is not None else "--outpaint"
+    if edit == "variation":
+        return "--variation-seed" if args.variation_seed is not None else "--variation-strength"
+    return "--init"
 
 
 def _mask_values(args: argparse.Namespace, init_png: bytes | None) -> dict[str, Any]:

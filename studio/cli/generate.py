@@ -8,19 +8,23 @@ import sys
 import threading
 from pathlib import Path
 
-from studio.cli.edit_options import add_edit_arguments, edit_values, edited_size
+from studio.cli.edit_options import (
+    add_edit_arguments,
+    check_model_edits,
+    edit_values,
+    edited_size,
+)
 from studio.cli.engine import open_engine
 from studio.cli.numbers import finite_float
 from studio.cli.progress import ProgressPrinter
 from studio.domain.errors import InvalidRequestError
-from studio.domain.models import ModelFamily
+from studio.domain.models import ModelInfo
 from studio.domain.requests import MAX_BATCH, GenerationRequest, parse_size
 from studio.domain.samplers import canonical_sampler_name
 from studio.ops.output import check_output_paths, write_output
+from studio.ops.request_defaults import complete_request
 
 NAME = "generate"
-TURBO_STEPS = 4
-TURBO_CFG = 0.0
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -63,8 +67,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(handler=run)
 
 
-def build_request(args: argparse.Namespace, model_info) -> GenerationRequest:
-    """Combine the command line with the model's defaults into a validated request."""
+def build_request(args: argparse.Namespace, model_info: ModelInfo) -> GenerationRequest:
+    """Combine the command line with the model's defaults into a validated request.
+
+    What the command line leaves out comes from the model's defaults
+    (:func:`studio.ops.request_defaults.complete_request`), as in the GUI and ``studio batch``.
+    """
     if args.strength is not None and args.init is None:
         raise InvalidRequestError("--strength only applies with --init IMAGE.")
     sampler = canonical_sampler_name(args.sampler) if args.sampler else None
@@ -75,19 +83,18 @@ def build_request(args: argparse.Namespace, model_info) -> GenerationRequest:
 
         # Alpha is kept: built-in sprites inpaint in RGBA; SD flattens onto white itself.
         init_png = encode_png(load_pixels(args.init, mode="RGBA"))
-    default_size = edited_size(args, init_png) or model_info.default_size
-    width, height = parse_size(args.size) if args.size else default_size
+    # An inpaint works at the source image's size unless --size says otherwise.
+    size = parse_size(args.size) if args.size else edited_size(args, init_png)
     edits = edit_values(args, init_png)
     inpainting = "mask_image" in edits
-    turbo = model_info.is_turbo
     values = {
         "prompt": args.prompt,
         "negative_prompt": args.negative,
-        "model": model_info.id,
-        "steps": args.steps if args.steps is not None else (TURBO_STEPS if turbo else 25),
-        "cfg_scale": args.cfg if args.cfg is not None else (TURBO_CFG if turbo else 7.0),
-        "width": width,
-        "height": height,
+        "sampler": sampler,
+        "steps": args.steps,
+        "cfg_scale": args.cfg,
+        "width": size[0] if size else None,
+        "height": size[1] if size else None,
         "seed": args.seed,
         "batch_count": args.count,
         "init_image": init_png,
@@ -95,9 +102,7 @@ def build_request(args: argparse.Namespace, model_info) -> GenerationRequest:
         "alpha": args.alpha,
         **edits,
     }
-    if sampler:
-        values["sampler"] = sampler
-    return GenerationRequest(**values)
+    return GenerationRequest(**complete_request(values, model_info))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -120,13 +125,9 @@ def run(args: argparse.Namespace) -> int:
     engine = open_engine(NAME, args.device)
     try:
         model_info = engine.resolve_model(args.model)
-        if args.init is not None and model_info.family == ModelFamily.BUILTIN:
-            # Said before the model loads, in the command line's words.
-            raise InvalidRequestError(
-                f"--init needs a Stable Diffusion model: {model_info.name} draws from text "
-                "only. Add --model PATH (a .safetensors file or diffusers folder), or drop --init."
-            )
         request = build_request(args, model_info).resolved()
+        # The GUI's edit table, before the model loads, in the command line's words.
+        check_model_edits(args, request, model_info)
         outputs = numbered_output_paths(args.output, request.batch_count)
         project = _open_project(args.project)
         cancel = threading.Event()

@@ -2,7 +2,8 @@
 
 One table says which canvas edit each action needs (:data:`studio.domain.models.CANVAS_EDITS`);
 whenever the model in the prompt panel changes, every registered action is enabled or
-disabled from the model's :attr:`ModelInfo.edits`. Code paths that run an edit without its
+disabled from the model's :attr:`ModelInfo.edits` by the rule the command line asks too
+(:func:`studio.ops.edit_rules.edit_refusal`). Code paths that run an edit without its
 action (a context menu, a script) ask :meth:`ModelGate.refusal` first, so nothing is offered
 and then refused, and nothing (the outpaint canvas) changes before a refusal.
 """
@@ -14,25 +15,8 @@ from dataclasses import dataclass
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction
 
-from studio.domain.models import ModelInfo
+from studio.ops.edit_rules import edit_refusal
 from studio.ui.prompt_panel import PromptPanel
-
-# Why a model cannot do an edit, and what to pick instead ({name}: the model's name).
-REASONS = {
-    "img2img": "{name} makes images from text only: pick a Stable Diffusion model to start "
-    "from an image.",
-    "inpaint": "{name} cannot keep part of an image while it repaints the rest: pick "
-    "builtin-diffusion or a Stable Diffusion model to inpaint or outpaint.",
-    "variation": "{name} has no starting noise to vary: pick builtin-diffusion, -vae, -gan or a "
-    "Stable Diffusion model for variations.",
-}
-
-
-def edit_refusal(model: ModelInfo | None, edit: str) -> str:
-    """Why ``model`` cannot do ``edit`` (one line), or ``""`` when it can or none is chosen."""
-    if model is None or edit in model.edits:
-        return ""
-    return REASONS[edit].format(name=model.name)
 
 
 @dataclass

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from studio.domain.models import ModelInfo, ModelSource
 from studio.domain.requests import MAX_BATCH, MAX_STEPS, GenerationRequest
 from studio.domain.samplers import SAMPLER_NAMES
+from studio.ops.request_defaults import defaults_for
 from studio.ui.init_image_group import InitImageGroup
 from studio.ui.model_picker import ModelPicker
 from studio.ui.prompt_settings import PromptSettings
@@ -252,13 +253,11 @@ class PromptPanel(QWidget):
         )
 
     def _apply_model_defaults(self, info: ModelInfo) -> None:
-        # A model made for 64 px sprites and one made for 1024 px scenes need other sizes,
-        # and Turbo models are meant for a few steps without guidance.
-        self.width_spin.setValue(info.default_size[0])
-        self.height_spin.setValue(info.default_size[1])
-        if info.is_turbo:
-            self.steps_spin.setValue(4)
-            self.cfg_spin.setValue(0.0)
+        # The model's defaults as every face takes them; only what the model sets apart
+        # (its size, a Turbo model's steps and guidance), so the user's own steps survive a
+        # switch between two ordinary models.
+        for name, value in defaults_for(info).specific_fields().items():
+            setattr(self.settings, name, value)
 
     # -- request ----------------------------------------------------------------------------
 
