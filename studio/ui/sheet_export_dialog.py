@@ -278,7 +278,8 @@ class SheetExportDialog(SheetExportForm):
         answer = QMessageBox.question(
             self,
             "Replace the earlier export?",
-            f"{folder} already holds {shown}.\n\nReplace them with this export?",
+            f"{folder} already holds {shown}.\n\n"
+            f"Replace {'it' if len(names) == 1 else 'them'} with this export?",
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
             QMessageBox.StandardButton.Cancel,
         )
