@@ -16,7 +16,20 @@ if TYPE_CHECKING:  # the CLI imports this while building its parser; numpy waits
 
 @dataclass(frozen=True)
 class ExportImage:
-    """One image of an export: its frame name, pixels and where it came from (for recipes)."""
+    """One image of an export: its frame name, pixels and where it came from (for recipes).
+
+    The packer takes it as it is (:data:`studio.imaging.sheets.model.SheetFrame`).
+
+    Parameters
+    ----------
+    name
+        Frame name (made safe with ``frame_name`` when packed; duplicates get ``-2``, ``-3``).
+    pixels
+        ``(H, W, 4)`` ``uint8`` RGBA.
+    source
+        Where it came from, for the recipes file: ``{"entry_id": 12, "recipe": {...}}`` or
+        ``{"file": "knight.png"}``.
+    """
 
     name: str
     pixels: np.ndarray = field(compare=False)

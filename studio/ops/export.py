@@ -10,7 +10,7 @@ the request says ``overwrite`` (the dialog asks the user first; the CLI needs
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from studio.domain.errors import JobCancelled
@@ -133,13 +133,10 @@ def _check(cancel: threading.Event | None) -> None:
 def _frames(request: SheetExportRequest) -> list[SheetFrame]:
     locked = request.palette
     palette = None if locked is None else Palette(locked.name, locked.colours)
+    if palette is None:
+        return list(request.frames)  # a request's images are the packer's frames as they are
     return [
-        SheetFrame(
-            image.name,
-            image.pixels if palette is None else snap_to_palette(image.pixels, palette),
-            image.source,
-        )
-        for image in request.frames
+        replace(image, pixels=snap_to_palette(image.pixels, palette)) for image in request.frames
     ]
 
 

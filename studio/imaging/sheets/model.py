@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from studio.domain.errors import InvalidRequestError
+from studio.domain.export_requests import ExportImage
 
 LAYOUTS = ("maxrects", "grid")
 SCALES = (1, 2, 4, 8)
@@ -27,24 +28,9 @@ def frame_name(text: str) -> str:
     return cleaned[:MAX_FRAME_NAME].strip("_.") or "frame"
 
 
-@dataclass(frozen=True)
-class SheetFrame:
-    """One sprite going into a sheet.
-
-    Parameters
-    ----------
-    name
-        Frame name (made safe with :func:`frame_name`; duplicates get ``-2``, ``-3``).
-    pixels
-        ``(H, W, 4)`` ``uint8`` RGBA.
-    source
-        Where it came from, for the recipes file: ``{"entry_id": 12, "recipe": {...}}`` or
-        ``{"file": "knight.png"}``.
-    """
-
-    name: str
-    pixels: np.ndarray = field(compare=False)
-    source: dict[str, Any] = field(default_factory=dict, compare=False)
+# One sprite going into a sheet: the export request's image, packed as it is (one class for
+# both, so a frame never has to be copied field by field between the request and the packer).
+SheetFrame = ExportImage
 
 
 @dataclass(frozen=True)
