@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import random
+import re
 from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar
 
@@ -43,6 +44,9 @@ def random_seed() -> int:
     return random.SystemRandom().randint(0, MAX_SEED)
 
 
+_SIZE = re.compile(r"([0-9]{1,9})x([0-9]{1,9})")
+
+
 def parse_size(text: str) -> tuple[int, int]:
     """Parse ``"WxH"`` (``512x768``, ``512X768``, ``512*768``) into ``(width, height)``.
 
@@ -52,10 +56,13 @@ def parse_size(text: str) -> tuple[int, int]:
         If the text is not two positive integers within Studio's size limits.
     """
     cleaned = text.strip().lower().replace("*", "x").replace(" ", "")
-    parts = cleaned.split("x")
-    if len(parts) != 2 or not all(p.isdigit() for p in parts):
-        raise InvalidRequestError(f"Size {text!r} is not WIDTHxHEIGHT, for example 512x768.")
-    width, height = int(parts[0]), int(parts[1])
+    match = _SIZE.fullmatch(cleaned)
+    if match is None:
+        # ASCII digits, and few of them: str.isdigit() lets "²" through, which int() refuses,
+        # and a 5000-digit side would pass Python's int-digit limit.
+        shown = text if len(text) <= 40 else f"{text[:20]}…{text[-12:]}"
+        raise InvalidRequestError(f"Size {shown!r} is not WIDTHxHEIGHT, for example 512x768.")
+    width, height = int(match[1]), int(match[2])
     _check_side("width", width)
     _check_side("height", height)
     return width, height

@@ -96,3 +96,19 @@ def test_control_characters_in_a_file_name_never_reach_the_terminal(tmp_path, ca
     captured = capsys.readouterr()
     assert code != 70, captured.err
     assert not RAW_CONTROLS.search(captured.out + captured.err), captured.err
+
+
+@pytest.mark.parametrize("size", ["9" * 5000 + "x64", "\u00b2x64", "64x" + "1" * 40])
+@pytest.mark.parametrize("command", ["generate", "batch"])
+def test_a_size_no_int_can_hold_is_one_line(tmp_path, capsys, command, size):
+    # "²" passes str.isdigit() but not int(); 5000 digits pass the pattern but not Python's
+    # int-digit limit: both were bug exits (70) in every command that takes --size.
+    argv = {
+        "generate": ["generate", "a potion", "--size", size, "-o", str(tmp_path / "g.png")],
+        "batch": ["batch", "{a|b}", "--size", size, "--dry-run"],
+    }[command]
+    code = main(argv)
+    err = capsys.readouterr().err
+    assert code == 1, err
+    assert "is not WIDTHxHEIGHT" in err and len(err.strip().splitlines()) == 1
+    assert len(err) < 300  # the message shortens what it quotes
