@@ -64,9 +64,7 @@ def _whole(name: str, raw: Any) -> int:
             raise InvalidRequestError(f"{name} {_shown(raw)} is not a whole number.") from None
     if not isinstance(raw, int):
         raise InvalidRequestError(f"{name} {_shown(raw)} is not a whole number.")
-    if abs(raw) >= 10**MAX_NUMBER_CHARS:
-        raise InvalidRequestError(f"{name} is {len(str(abs(raw)))} digits long; far too large.")
-    return raw
+    return _bounded(name, raw)
 
 
 def _number(name: str, raw: Any) -> float:
@@ -78,11 +76,16 @@ def _number(name: str, raw: Any) -> float:
             raise InvalidRequestError(f"{name} {_shown(raw)} is not a number.") from None
     if isinstance(raw, bool) or not isinstance(raw, int | float):
         raise InvalidRequestError(f"{name} {_shown(raw)} is not a number.")
-    if isinstance(raw, int) and abs(raw) >= 10**MAX_NUMBER_CHARS:
-        raise InvalidRequestError(f"{name} is {len(str(abs(raw)))} digits long; far too large.")
-    value = float(raw)
+    value = float(_bounded(name, raw) if isinstance(raw, int) else raw)
     if not math.isfinite(value):
         raise InvalidRequestError(f"{name} {_shown(raw)} is not a finite number.")
+    return value
+
+
+def _bounded(name: str, value: int) -> int:
+    # A JSONL integer can be up to Python's digit limit long; no request field is near this.
+    if abs(value) >= 10**MAX_NUMBER_CHARS:
+        raise InvalidRequestError(f"{name} is {len(str(abs(value)))} digits long; far too large.")
     return value
 
 
