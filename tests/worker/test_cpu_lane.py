@@ -110,7 +110,8 @@ def test_a_refused_edit_is_its_own_one_line_message(qtbot, facade) -> None:
     assert "#7" in failed.args[1] and "bug" not in failed.args[1]
 
 
-def test_cancel_of_a_queued_edit_never_starts_it(qtbot, facade, monkeypatch) -> None:
+def _hold_pixelate(monkeypatch) -> tuple[threading.Event, threading.Event]:
+    """Make pixelate wait: ``entered`` is set when it starts, it goes on once ``release`` is."""
     from studio.imaging import pixelart
 
     entered, release = threading.Event(), threading.Event()
@@ -122,6 +123,11 @@ def test_cancel_of_a_queued_edit_never_starts_it(qtbot, facade, monkeypatch) -> 
         return real(pixels, options)
 
     monkeypatch.setattr("studio.imaging.pixelart.pixelate", slow)
+    return entered, release
+
+
+def test_cancel_of_a_queued_edit_never_starts_it(qtbot, facade, monkeypatch) -> None:
+    entered, release = _hold_pixelate(monkeypatch)
     started: list[int] = []
     facade.started.connect(started.append)
     first = facade.submit(_pixelate())
@@ -134,17 +140,7 @@ def test_cancel_of_a_queued_edit_never_starts_it(qtbot, facade, monkeypatch) -> 
 
 
 def test_a_cancel_while_the_edit_runs_drops_its_result(qtbot, facade, monkeypatch) -> None:
-    from studio.imaging import pixelart
-
-    entered, release = threading.Event(), threading.Event()
-    real = pixelart.pixelate
-
-    def slow(pixels, options):
-        entered.set()
-        release.wait(TIMEOUT / 1000)
-        return real(pixels, options)
-
-    monkeypatch.setattr("studio.imaging.pixelart.pixelate", slow)
+    entered, release = _hold_pixelate(monkeypatch)
     images: list[object] = []
     facade.image_ready.connect(images.append)
     job = facade.submit(_pixelate())
