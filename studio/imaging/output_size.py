@@ -57,3 +57,36 @@ def check_output_pixels(pixels: int, *, what: str, lower: str) -> None:
 
 def _megapixels(pixels: int) -> str:
     return f"{pixels / 1_000_000:.3g}"
+
+
+def check_input_size(
+    width: int, height: int, *, doing: str, min_side: int, max_pixels: int
+) -> None:
+    """Refuse, before any work, an image an edit cannot work on: too small or too large.
+
+    Parameters
+    ----------
+    width, height
+        The image's size in pixels.
+    doing
+        What the edit would do, to follow "Cannot ": ``"make the image seamless"``.
+    min_side
+        The smallest side the edit needs (a border to read, a band to blend).
+    max_pixels
+        The most pixels it can solve in reasonable time and memory.
+
+    Raises
+    ------
+    InvalidRequestError
+        One line with the image's size and the range the edit takes.
+    """
+    if min(height, width) < min_side:
+        raise InvalidRequestError(
+            f"Cannot {doing}: it is {width}x{height} pixels and needs at least "
+            f"{min_side}x{min_side}."
+        )
+    if height * width > max_pixels:
+        raise InvalidRequestError(
+            f"Cannot {doing}: it is {width}x{height} pixels, more than "
+            f"{max_pixels / 1e6:.3g} megapixels; scale it down first."
+        )

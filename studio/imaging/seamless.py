@@ -17,6 +17,7 @@ import numpy as np
 
 from studio.domain.errors import InvalidRequestError
 from studio.imaging.masks import composite, feather
+from studio.imaging.output_size import check_input_size
 from studio.imaging.seams import seam_score
 
 # (rolled image, mask) -> repainted image of the same shape
@@ -113,16 +114,9 @@ def check_seamless_input(
     """
     if not (tile_x or tile_y):
         raise InvalidRequestError("Make seamless needs at least one axis: x, y or xy.")
-    if min(height, width) < MIN_SIDE:
-        raise InvalidRequestError(
-            f"Cannot make {name} seamless: it is {width}x{height} pixels and needs at least "
-            f"{MIN_SIDE}x{MIN_SIDE}."
-        )
-    if height * width > MAX_PIXELS:
-        raise InvalidRequestError(
-            f"Cannot make {name} seamless: it is {width}x{height} pixels, more than "
-            f"{MAX_PIXELS / 1e6:.1f} megapixels; scale it down first."
-        )
+    check_input_size(
+        width, height, doing=f"make {name} seamless", min_side=MIN_SIDE, max_pixels=MAX_PIXELS
+    )
     if not band:
         return default_band(height, width, tile_x, tile_y)
     low, high = band_limits(height, width, tile_x, tile_y)

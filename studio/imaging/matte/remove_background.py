@@ -12,11 +12,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from studio.domain.errors import InvalidRequestError
 from studio.imaging.matte.despill import bleed_edges, despill
 from studio.imaging.matte.key import RING, detect_key_colour, key_distance
 from studio.imaging.matte.refine import BACKGROUND_DISTANCE, key_trimap, solve_alpha
 from studio.imaging.matte.subject import check_subject_kept
+from studio.imaging.output_size import check_input_size
 from studio.imaging.pixels import ensure_rgba
 
 # Alpha this small is noise from the solver; it becomes fully transparent.
@@ -59,16 +59,13 @@ def check_matte_input(height: int, width: int, *, name: str = "the image") -> No
     InvalidRequestError
         One line naming ``name``, its size and the valid range.
     """
-    if min(height, width) < MIN_SIDE:
-        raise InvalidRequestError(
-            f"Cannot remove the background of {name}: it is {width}x{height} pixels and needs "
-            f"at least {MIN_SIDE}x{MIN_SIDE}."
-        )
-    if height * width > MAX_PIXELS:
-        raise InvalidRequestError(
-            f"Cannot remove the background of {name}: it is {width}x{height} pixels, more than "
-            f"{MAX_PIXELS / 1e6:g} megapixels; scale it down first."
-        )
+    check_input_size(
+        width,
+        height,
+        doing=f"remove the background of {name}",
+        min_side=MIN_SIDE,
+        max_pixels=MAX_PIXELS,
+    )
 
 
 def has_own_alpha(rgba: np.ndarray) -> bool:
