@@ -11,22 +11,24 @@ import errno
 import logging
 import os
 import threading
-from dataclasses import replace
 from pathlib import Path
 
-from studio.domain.errors import ModelLoadError, ModelNotFoundError, StudioError
+from studio.domain.errors import ModelLoadError, ModelNotFoundError
 from studio.domain.files import require_regular_file
-from studio.domain.models import ModelFamily, ModelFormat, ModelInfo, ModelSource
+from studio.domain.model_kind import AddonInfo, ModelKind
+from studio.domain.models import ModelFamily, ModelInfo, ModelSource
 from studio.domain.settings import EngineSettings
-from studio.engine.builtin import default_models_dir, discover_builtin_models, read_manifest
-from studio.engine.sd import pipeline_folder
+from studio.engine.builtin import discover_builtin_models
+from studio.engine.model_folders.files import describe_file
+from studio.engine.model_folders.scan import FolderScan, scan_folder
+from studio.engine.model_folders.user_paths import Listing, folder_model, scan_user_paths
+from studio.engine.safe_load import MODEL_FILE_SUFFIXES
 from studio.engine.sd.hf_cache import find_cached_pipeline, scan_hf_pipelines
 from studio.engine.sd.model_files import inspect_model_file
 
 log = logging.getLogger(__name__)
 
 SD_FAMILIES = frozenset({ModelFamily.SD1, ModelFamily.SD2, ModelFamily.SDXL})
-SCANNED_SUFFIXES = frozenset({".safetensors", ".ckpt"})
 _LISTED_IN_ERRORS = 8
 _SHOWN_PATH_CHARS = 160  # a path in a message is shortened in the middle beyond this
 
@@ -43,7 +45,7 @@ class ModelRegistry:
 
     def __init__(self, settings: EngineSettings) -> None:
         self._settings = settings
-        self._cached: list[ModelInfo] | None = None
+        self._cached: Listing | None = None
         self._lock = threading.Lock()
 
     @property
@@ -57,17 +59,44 @@ class ModelRegistry:
             self._cached = None
 
     def refresh(self) -> list[ModelInfo]:
-        """Rescan every source and return the fresh list."""
-        models = self._scan()
+        """Rescan every source and return the fresh list of checkpoints."""
+        listing = self._scan()
         with self._lock:
-            self._cached = models
-        return list(models)
+            self._cached = listing
+        return list(listing.checkpoints)
 
     def models(self) -> list[ModelInfo]:
-        """Built-in models first (the default one leading), then user models, then HF cache."""
+        """The checkpoints the model picker offers: built-in models first (the default one
+        leading), then user models, then HF cache. Add-ons are in :meth:`addons`."""
+        return list(self._listing().checkpoints)
+
+    def addons(self, kind: ModelKind | None = None) -> list[AddonInfo]:
+        """The add-ons in the user's folders (LoRAs, embeddings, upscalers...), of ``kind``
+        only when given, in the order found."""
+        found = self._listing().addons
+        return [a for a in found if kind is None or a.kind is kind]
+
+    def find(self, kind: ModelKind, name: str) -> AddonInfo | None:
+        """The add-on of ``kind`` called ``name`` (the file name without suffix, any case, as
+        ``<lora:NAME:1>`` writes it) or at the path ``name``; ``None`` if there is none."""
+        folded = name.strip().casefold()
+        candidates = self.addons(kind)
+        exact = next((a for a in candidates if a.location == name), None)
+        return exact or next((a for a in candidates if a.name.casefold() == folded), None)
+
+    def problems(self) -> list[str]:
+        """One line per file or folder the last scan skipped, each saying what to do."""
+        return list(self._listing().problems)
+
+    def _listing(self) -> Listing:
         with self._lock:
             cached = self._cached
-        return list(cached) if cached is not None else self.refresh()
+        if cached is None:
+            self.refresh()
+            with self._lock:
+                cached = self._cached
+        assert cached is not None
+        return cached
 
     def default(self) -> ModelInfo | None:
         """The built-in default model if there is one, else the first Stable Diffusion model."""
@@ -130,16 +159,47 @@ class ModelRegistry:
         path = path.resolve()
         if path.is_file():
             return inspect_model_file(path, deep=True)
-        single = _folder_model(path, self._builtin_dir())
+        single = folder_model(path, self._builtin_dir())
         if single is not None:
             return single
-        found = _scan_folder(path)
+        found = scan_folder(path).checkpoints
         if not found:
-            raise ModelNotFoundError(
-                f"{path.name} holds no model: choose a .safetensors or .ckpt file, or a "
-                "diffusers folder (one with model_index.json)."
-            )
+            raise ModelNotFoundError(_holds_no_model(path))
         return found[0]
+
+    def inspect_addition(self, path: str | Path) -> ModelInfo | AddonInfo | FolderScan:
+        """What ``studio models --add PATH`` adds: one model, one add-on, or a folder's scan.
+
+        A file is validated as :meth:`inspect_path` does when it is a checkpoint; an add-on
+        file is described from its keys. A folder that is not one model is walked by its
+        tool's layout (A1111/Forge, ComfyUI, InvokeAI or plain).
+
+        Raises
+        ------
+        ModelNotFoundError
+            If the path does not exist or a folder holds nothing Studio recognises.
+        DamagedModelError, UnsafeModelError, ModelLoadError
+            If a single file is broken, would run code, or is not a model of any kind.
+        """
+        path = Path(path).expanduser()
+        if not (path_exists(path) and path.is_dir()):
+            return self._inspect_file_addition(path)
+        resolved = path.resolve()
+        single = folder_model(resolved, self._builtin_dir())
+        if single is not None:
+            return single
+        scan = scan_folder(resolved)
+        if not (scan.checkpoints or scan.addons):
+            raise ModelNotFoundError(_holds_no_model(resolved, scan.problems))
+        return scan
+
+    def _inspect_file_addition(self, path: Path) -> ModelInfo | AddonInfo:
+        # A .ckpt is a checkpoint by convention and is validated by unpickling it safely.
+        if path.is_file() and path.suffix.lower() in MODEL_FILE_SUFFIXES - {".ckpt"}:
+            found = describe_file(path.resolve())
+            if isinstance(found, AddonInfo):
+                return found
+        return self.inspect_path(path)
 
     def _default_or_raise(self) -> ModelInfo:
         model = self.default()
@@ -157,31 +217,13 @@ class ModelRegistry:
         raw = self._settings.builtin_models_dir
         return Path(raw) if raw else None
 
-    def _scan(self) -> list[ModelInfo]:
+    def _scan(self) -> Listing:
         settings = self._settings
-        models = list(discover_builtin_models(self._builtin_dir()))
-        models += self._user_models()
+        user = scan_user_paths(settings.model_paths, self._builtin_dir())
+        models = list(discover_builtin_models(self._builtin_dir())) + user.checkpoints
         if settings.scan_hf_cache:
             models += scan_hf_pipelines(settings.hf_cache_dir)
-        return _deduplicated(models)
-
-    def _user_models(self) -> list[ModelInfo]:
-        found: list[ModelInfo] = []
-        for raw in self._settings.model_paths:
-            path = Path(raw).expanduser()
-            try:
-                if path.is_file():
-                    found.append(inspect_model_file(path.resolve(), deep=False))
-                elif path.is_dir():
-                    single = _folder_model(path.resolve(), self._builtin_dir())
-                    found += [single] if single is not None else _scan_folder(path.resolve())
-            except StudioError as exc:
-                log.warning("skipping model %s: %s", path, exc)
-            except OSError as exc:
-                log.warning("cannot read model path %s: %s", path, exc)
-            except Exception:  # one odd path must never hide every other model (issue 10)
-                log.warning("skipping model %s after an unexpected error", path, exc_info=True)
-        return found
+        return Listing(_deduplicated(models), _unique_addons(user.addons), user.problems)
 
 
 def path_exists(path: Path) -> bool:
@@ -227,51 +269,17 @@ def shown_path(path: Path | str) -> str:
     return f"{text[:half]}…{text[-half:]}"
 
 
-def _folder_model(folder: Path, builtin_dir: Path | None) -> ModelInfo | None:
-    """The model a folder *is* (a diffusers pipeline or a built-in model), else ``None``.
-
-    A folder in the built-in format outside the shipped models folder is the user's: its id is
-    its path, never the manifest's name, so it can never be swapped for the shipped model of
-    the same name when a request is resolved again (issue 10).
-    """
-    if pipeline_folder.is_pipeline_folder(folder):
-        return _pipeline_info(folder)
-    if read_manifest(folder) is None:
-        return None
-    builtins = discover_builtin_models(folder.parent)
-    info = next((m for m in builtins if m.location == str(folder)), None)
-    shipped_dir = (builtin_dir or default_models_dir()).resolve()
-    if info is None or folder.parent.resolve() == shipped_dir:
-        return info
-    return replace(info, id=str(folder), source=ModelSource.USER)
-
-
-def _pipeline_info(folder: Path) -> ModelInfo:
-    family = pipeline_folder.pipeline_family(folder)
-    return ModelInfo(
-        id=str(folder),
-        name=folder.name,
-        family=family,
-        source=ModelSource.USER,
-        format=ModelFormat.DIFFUSERS,
-        location=str(folder),
-        size_bytes=pipeline_folder.folder_size(folder),
-        default_size=pipeline_folder.default_size(folder, family),
-        is_turbo="turbo" in folder.name.lower(),
+def _holds_no_model(folder: Path, problems: list[str] | None = None) -> str:
+    first = f" ({problems[0]})" if problems else ""
+    return (
+        f"{folder.name} holds no model{first}: choose a .safetensors or .ckpt file, a "
+        "diffusers folder (one with model_index.json), or a folder of models or add-ons."
     )
 
 
-def _scan_folder(folder: Path) -> list[ModelInfo]:
-    found: list[ModelInfo] = []
-    for child in sorted(folder.iterdir()):
-        try:
-            if child.is_file() and child.suffix.lower() in SCANNED_SUFFIXES:
-                found.append(inspect_model_file(child, deep=False))
-            elif child.is_dir() and pipeline_folder.is_pipeline_folder(child):
-                found.append(_pipeline_info(child))
-        except (StudioError, OSError, ValueError) as exc:
-            log.info("not a usable model, skipped: %s (%s)", child, exc)
-    return found
+def _unique_addons(addons: list[AddonInfo]) -> list[AddonInfo]:
+    """Each add-on file once, however many added folders reach it."""
+    return list({addon.location: addon for addon in reversed(addons)}.values())[::-1]
 
 
 def _deduplicated(models: list[ModelInfo]) -> list[ModelInfo]:

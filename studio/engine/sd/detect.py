@@ -16,6 +16,7 @@ import numpy as np
 
 from studio.domain.errors import ModelLoadError
 from studio.domain.models import ModelFamily
+from studio.engine.model_folders.classify import partial_kind_line
 
 UNET_PREFIX = "model.diffusion_model."
 SD1_TEXT_PREFIX = "cond_stage_model.transformer."
@@ -127,6 +128,11 @@ def unet_in_channels(shapes: Mapping[str, Sequence[int]]) -> int:
 
 
 def _guess_partial_kind(shapes: Mapping[str, Sequence[int]]) -> str:
+    # An add-on (LoRA, embedding, ControlNet...) is named by the same rules the folder scan
+    # lists it by, so `models --add` and the listing never disagree about what a file is.
+    add_on = partial_kind_line(shapes)
+    if add_on is not None:
+        return add_on
     names = list(shapes)
     if any("lora" in name.lower() for name in names):
         return "is a LoRA add-on, not a full model: add a Stable Diffusion checkpoint instead."
