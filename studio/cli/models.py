@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from studio.cli.json_output import print_json
+from studio.cli.models_listing import addition_line, print_addons, rescan_line
+
+if TYPE_CHECKING:
+    from studio.domain.models import ModelInfo
+    from studio.engine.registry import ModelRegistry
 
 NAME = "models"
 
@@ -16,12 +23,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="list the models Studio can see",
         description=(
             "List built-in models, models you added and diffusers pipelines in the Hugging "
-            "Face cache, with where each came from."
+            "Face cache, with where each came from, then the add-ons (LoRA, embeddings, "
+            "upscalers, ControlNet...) in the folders you added, by kind and base family. "
+            "--add takes a model file or folder, or a whole A1111/Forge, ComfyUI or InvokeAI "
+            "install: its files are read in place, never copied."
         ),
     )
     parser.add_argument("--json", action="store_true", help="print JSON")
     parser.add_argument("--add", type=Path, metavar="PATH", help="remember a model file or folder")
     parser.add_argument("--remove", type=Path, metavar="PATH", help="forget an added model path")
+    parser.add_argument(
+        "--rescan",
+        action="store_true",
+        help="read every added file and folder again and count what they hold",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -33,22 +48,35 @@ def run(args: argparse.Namespace) -> int:
     registry = ModelRegistry(settings)
     if args.add is not None:
         # Not resolved here: a message names the path the user typed, not a link's target.
-        info = registry.inspect_path(str(args.add.expanduser().absolute()))
-        settings = settings.with_model_path(info.location)
+        added = registry.inspect_addition(str(args.add.expanduser().absolute()))
+        location, line = addition_line(added)
+        settings = settings.with_model_path(location)
         save_engine_settings(settings)
-        print(f"added {info.name} ({info.family.value}, {info.format.value}): {info.location}")
+        print(line)
         registry = ModelRegistry(settings)
     if args.remove is not None:
         settings = settings.without_model_path(_stored_form(args.remove))
         save_engine_settings(settings)
         registry = ModelRegistry(settings)
+    if args.rescan:
+        registry.refresh()
+        print(rescan_line(registry), file=sys.stderr if args.json else sys.stdout)
     models = registry.models()
+    addons = registry.addons()
     if args.json:
-        print_json([m.to_dict() for m in models])
+        print_json([m.to_dict() for m in models] + [a.to_dict() for a in addons])
+        for problem in registry.problems():  # stdout stays JSON; the skipped files go aside
+            print(f"studio models: skipped: {problem}", file=sys.stderr)
         return 0
     if not models:
         print("No models found. Add one with: studio models --add PATH")
-        return 0
+    else:
+        _print_checkpoints(registry, models)
+    print_addons(addons, registry.problems())
+    return 0
+
+
+def _print_checkpoints(registry: ModelRegistry, models: list[ModelInfo]) -> None:
     default = registry.default()
     width = max(len(m.id) for m in models) + 2
     print(f"{'MODEL':<{width}}  {'FAMILY':<9} {'SOURCE':<8} {'SIZE':<9} LOCATION")
@@ -59,7 +87,6 @@ def run(args: argparse.Namespace) -> int:
         where = info.location or "-"
         print(f"{label:<{width}}  {info.family.value:<9} {info.source.value:<8} {size:<9} {where}")
     print("* used when no model is chosen")
-    return 0
 
 
 def _stored_form(path: Path) -> str:

@@ -94,6 +94,7 @@ class ModelInfo:
         return {
             "id": self.id,
             "name": self.name,
+            "kind": "checkpoint",  # beside the add-ons in `studio models --json`
             "family": self.family.value,
             "source": self.source.value,
             "format": self.format.value,

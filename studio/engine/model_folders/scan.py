@@ -99,7 +99,7 @@ def _walk(scan: FolderScan, where: KindFolder, directory: Path, depth: int) -> N
             elif path.suffix.lower() in MODEL_FILE_SUFFIXES or _is_dangling_link(entry):
                 _read_file(scan, where, entry, path)
         except OSError as exc:
-            scan.problems.append(f"Cannot read {path.name}: {exc.strerror or exc}; skipped.")
+            scan.problems.append(_unreadable_line(path, exc))
 
 
 def _enter(scan: FolderScan, where: KindFolder, path: Path, depth: int) -> None:
@@ -159,10 +159,16 @@ def _not_a_file_line(path: Path) -> str:
     try:
         os.stat(path)
     except OSError as exc:
-        if exc.errno == errno.ELOOP:
-            return f"{path.name} is a symbolic link loop; point it at the model file itself."
-        return f"{path.name} is a link to nothing ({exc.strerror}); skipped."
+        return _unreadable_line(path, exc)
     return f"{path.name} is not a regular file; skipped."
+
+
+def _unreadable_line(path: Path, exc: OSError) -> str:
+    if exc.errno == errno.ELOOP:
+        return f"{path.name} is a symbolic link loop; point it at the model file itself."
+    if exc.errno == errno.ENOENT:
+        return f"{path.name} is a link to nothing; skipped."
+    return f"Cannot read {path.name}: {exc.strerror or exc}; skipped."
 
 
 def kinds_found(scan: FolderScan) -> dict[ModelKind, int]:
