@@ -25,7 +25,9 @@ SHAPES: dict[str, dict[str, tuple[int, ...]]] = {
         f"{KOHYA_TE}.lora_down.weight": (4, 768),
         f"{KOHYA_TE}.lora_up.weight": (768, 4),
     },
-    "kohya_sd2": {f"{KOHYA_UNET}.lora_down.weight": (4, 1024), f"{KOHYA_UNET}.lora_up.weight": (320, 4)},
+    "kohya_sd2": {
+        f"{KOHYA_UNET}.lora_down.weight": (4, 1024), f"{KOHYA_UNET}.lora_up.weight": (320, 4),
+    },
     "kohya_sdxl": {
         f"{KOHYA_XL_UNET}.lora_down.weight": (4, 2048),
         f"{KOHYA_XL_UNET}.lora_up.weight": (640, 4),
@@ -54,7 +56,9 @@ SHAPES: dict[str, dict[str, tuple[int, ...]]] = {
         "controlnet_cond_embedding.conv_in.weight": (16, 3, 3, 3),
         "down_blocks.1.attentions.0.transformer_blocks.0.attn2.to_k.weight": (640, 2048),
     },
-    "ip_adapter_sd1": {"image_proj.proj.weight": (3072, 1024), "ip_adapter.1.to_k_ip.weight": (320, 768)},
+    "ip_adapter_sd1": {
+        "image_proj.proj.weight": (3072, 1024), "ip_adapter.1.to_k_ip.weight": (320, 768),
+    },
     "vae": {
         "encoder.down.0.block.0.conv1.weight": (8, 8, 3, 3),
         "decoder.up.0.block.0.conv1.weight": (8, 8, 3, 3),

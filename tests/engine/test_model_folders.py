@@ -56,7 +56,8 @@ def test_a_broken_extra_model_paths_is_one_line_and_the_rest_still_lists(tmp_pat
     root = comfy_tree(tmp_path / "ComfyUI", tmp_path / "webui")
     (root / "extra_model_paths.yaml").write_text("a: [unclosed\n  !!python/object:os.system x")
     scan = scan_folder(root)
-    assert len(scan.problems) == 1 and "extra_model_paths.yaml is not readable YAML" in scan.problems[0]
+    assert len(scan.problems) == 1
+    assert "extra_model_paths.yaml is not readable YAML" in scan.problems[0]
     assert {"sprite", "xl-style"} <= set(_kinds(scan))
 
 

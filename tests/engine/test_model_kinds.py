@@ -99,7 +99,7 @@ def test_a_pickle_with_code_is_refused_without_running_it(tmp_path: Path) -> Non
 
     path = tmp_path / "evil.pt"
     torch.save({"string_to_param": {"*": torch.zeros(2, 768)}, "x": Payload()}, path)
-    with pytest.raises(UnsafeModelError, match="evil.pt contains code"):
+    with pytest.raises(UnsafeModelError, match=r"evil\.pt contains code"):
         pickle_tensor_shapes(path)
     assert not marker.exists()
 
