@@ -279,7 +279,7 @@ def _holds_no_model(folder: Path, problems: list[str] | None = None) -> str:
 
 def _unique_addons(addons: list[AddonInfo]) -> list[AddonInfo]:
     """Each add-on file once, however many added folders reach it."""
-    return list({addon.location: addon for addon in reversed(addons)}.values())[::-1]
+    return list({addon.location: addon for addon in addons}.values())
 
 
 def _deduplicated(models: list[ModelInfo]) -> list[ModelInfo]:
