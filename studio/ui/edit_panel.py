@@ -15,19 +15,21 @@ from PySide6.QtWidgets import (
 )
 
 from studio.domain.editing import MAX_CROP_PADDING, MAX_MASK_BLUR
+from studio.ui.properties import bind
+from studio.ui.viewmodels.generate import GenerateViewModel
 
 
 class EditPanel(QGroupBox):
     """Tile X / Tile Y, the mask brush (paint, eraser, size, feather, invert, clear) and
     "only masked".
 
-    The panel holds no image: :class:`~studio.ui.edit_controller.EditController` reads it
-    when Generate builds a request, and its buttons are the menu actions (same shortcuts).
+    The panel holds no state: tiling, feather and the crop are bound to the Generate
+    view-model, which builds the request; its buttons are the menu actions (same shortcuts).
     """
 
     brush_size_changed = Signal(int)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, view_model: GenerateViewModel, parent: QWidget | None = None) -> None:
         super().__init__("Canvas edits", parent)
         self.setObjectName("editPanel")
         self.tile_x = QCheckBox("Tile X")
@@ -64,7 +66,6 @@ class EditPanel(QGroupBox):
         self.feather_spin = QSpinBox()
         self.feather_spin.setObjectName("maskFeather")
         self.feather_spin.setRange(0, MAX_MASK_BLUR)
-        self.feather_spin.setValue(4)
         self.feather_spin.setSuffix(" px")
         self.feather_spin.setToolTip("Soft edge of the mask: the repaint fades out over this")
         self.only_masked = QCheckBox("Only masked")
@@ -75,7 +76,6 @@ class EditPanel(QGroupBox):
         )
         self.padding_spin = QSpinBox()
         self.padding_spin.setRange(0, MAX_CROP_PADDING)
-        self.padding_spin.setValue(32)
         self.padding_spin.setSuffix(" px")
         self.padding_spin.setToolTip("Context around the mask the crop includes")
         crop = QHBoxLayout()
@@ -95,6 +95,14 @@ class EditPanel(QGroupBox):
         form.addRow("Feather", self.feather_spin)
         form.addRow("Area", crop)
         form.addRow(self.hint)
+        for name, widget in (
+            ("tile_x", self.tile_x),
+            ("tile_y", self.tile_y),
+            ("mask_blur", self.feather_spin),
+            ("only_masked", self.only_masked),
+            ("only_masked_padding", self.padding_spin),
+        ):
+            bind(view_model, name, widget)
 
     def bind_buttons(self, paint, eraser, invert, clear) -> None:
         """Show the menu actions as the panel's buttons (one action, two places)."""

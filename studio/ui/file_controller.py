@@ -20,10 +20,8 @@ from studio.imaging.recipe import read_recipe
 from studio.imaging.thumbnails import make_thumbnail
 from studio.project.settings import save_engine_settings
 from studio.project.store import ProjectStore
-from studio.ui.dialogs import Dialogs
+from studio.ui.controller import Controller, WindowParts
 from studio.ui.document import Document
-from studio.ui.notice import NoticeBanner
-from studio.ui.status_bar import JobStatusBar
 from studio.worker.facade import EngineFacade
 
 AUTOSAVE_MS = 30_000
@@ -31,7 +29,7 @@ MAX_IMPORT_BYTES = 256 * 1024 * 1024
 StateProvider = Callable[[], dict[str, Any]]
 
 
-class FileController(QObject):
+class FileController(Controller):
     """Owns the questions around files; every path can also be given directly (tests, drop).
 
     Signals
@@ -46,21 +44,14 @@ class FileController(QObject):
         self,
         document: Document,
         facade: EngineFacade,
-        dialogs: Dialogs,
-        status: JobStatusBar,
-        notice: NoticeBanner,
+        parts: WindowParts,
         engine_settings: EngineSettings,
         settings_path: Path | None,
         recovery_dir: Path,
         ui_state: StateProvider,
         parent: QObject | None = None,
     ) -> None:
-        super().__init__(parent)
-        self._document = document
-        self._facade = facade
-        self.dialogs = dialogs
-        self._status = status
-        self._notice = notice
+        super().__init__(document, facade, parts, parent)
         self._engine_settings = engine_settings
         self._settings_path = settings_path
         self._recovery_dir = recovery_dir

@@ -17,14 +17,14 @@ from studio.domain.history import HistoryEntry
 from studio.domain.image_requests import EditSource, ImageRequest, MatteRequest, PixelateRequest
 from studio.imaging.decode import load_pixels
 from studio.imaging.pixelart import PixelateOptions
+from studio.ui.controller import Controller, WindowParts
 from studio.ui.document import Document
 from studio.ui.job_controller import JobController
 from studio.ui.job_records import JobRecord
-from studio.ui.notice import NoticeBanner
 from studio.ui.palette_lock_dialog import PaletteLockDialog
 from studio.ui.pixelate_dialog import PixelateDialog
 from studio.ui.sheet_export_dialog import SheetExportDialog
-from studio.ui.status_bar import JobStatusBar
+from studio.worker.facade import EngineFacade
 
 # What the window says about each edit: (done, not done, "Could not ..." verb)
 _WORDS = {
@@ -33,33 +33,30 @@ _WORDS = {
 }
 
 
-class GameExportController(QObject):
+class GameExportController(Controller):
     """Opens the export and palette dialogs; adds background-free copies to the history.
 
     Signals
     -------
-    image_edited(int)
-        The id of the new history entry holding a cut-out or pixelated image.
+    image_edited(int, QImage)
+        The id of the new history entry holding a cut-out or pixelated image, and its pixels.
     edit_ended()
         An image edit ended (result, failure or bug); :attr:`busy` may be False now.
     """
 
-    image_edited = Signal(int)
+    image_edited = Signal(int, object)
     edit_ended = Signal()
 
     def __init__(
         self,
         document: Document,
+        facade: EngineFacade,
+        parts: WindowParts,
         jobs: JobController,
-        status: JobStatusBar,
-        notice: NoticeBanner,
         parent: QObject | None = None,
     ) -> None:
-        super().__init__(parent)
-        self._document = document
+        super().__init__(document, facade, parts, parent)
         self._jobs = jobs
-        self._status = status
-        self._notice = notice
         self.dialog: SheetExportDialog | None = None
         self._running: set[int] = set()  # job ids of edits started and not ended
         self._matte_prepared = False  # its kernels compile on first use in this process
@@ -167,7 +164,7 @@ class GameExportController(QObject):
         note = (entry.recipe.get("extra") or {}).get("note")
         done = _WORDS[kind][0]
         self._status.say(f"{done}: new entry #{entry.id}" + (f" ({note})" if note else ""))
-        self.image_edited.emit(entry.id)
+        self.image_edited.emit(entry.id, record.shown)
 
     def job_ended(self, record: JobRecord, outcome: str, message: str) -> None:
         """The end of one edit (see :class:`~studio.ui.job_records.EditOwner`)."""

@@ -5,17 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QObject
-from PySide6.QtGui import QUndoCommand, QUndoStack
+from PySide6.QtGui import QUndoCommand
 
 from studio.domain.errors import InvalidRequestError, StudioError
 from studio.domain.history import HistoryEntry
 from studio.imaging.picked import read_picked_image
-from studio.ui.canvas import CanvasView
-from studio.ui.dialogs import Dialogs
+from studio.ui.controller import Controller, WindowParts
 from studio.ui.document import Document
 from studio.ui.history_controller import HistoryController
 from studio.ui.job_controller import JobController, JobRecord
-from studio.ui.notice import NoticeBanner
 from studio.ui.style_panel import ChosenStyle, StylePanel
 from studio.worker.facade import EngineFacade
 
@@ -58,32 +56,24 @@ class ApplyStyleCommand(QUndoCommand):
         self._applied = False
 
 
-class StyleController(QObject):
+class StyleController(Controller):
     """Connects the style panel to the canvas, the worker and the undo stack."""
 
     def __init__(
         self,
-        facade: EngineFacade,
-        document: Document,
         panel: StylePanel,
-        canvas: CanvasView,
+        document: Document,
+        facade: EngineFacade,
+        parts: WindowParts,
         history: HistoryController,
         jobs: JobController,
-        undo_stack: QUndoStack,
-        notice: NoticeBanner,
-        dialogs: Dialogs,
         parent: QObject | None = None,
     ) -> None:
-        super().__init__(parent)
-        self._facade = facade
-        self._document = document
+        super().__init__(document, facade, parts, parent)
         self._panel = panel
-        self._canvas = canvas
         self._history = history
         self._jobs = jobs
-        self._undo = undo_stack
-        self._notice = notice
-        self.dialogs = dialogs
+        canvas = parts.canvas
 
         panel.apply_requested.connect(self.apply)
         panel.style_image_requested.connect(lambda: self.add_style_image())
@@ -117,7 +107,7 @@ class StyleController(QObject):
         # The job's record names the entry it restyled: undo goes back to that one.
         source_id = record.source.id if record.source is not None else 0
         self._undo.push(ApplyStyleCommand(self._document, self._history, entry, source_id))
-        self._history.show_entry(entry.id)
+        self._history.show_entry(entry.id, image=record.shown)
 
     def add_style_image(self, path: Path | None = None) -> bool:
         """Add an image file as a style; unreadable files are explained, nothing changes."""

@@ -160,4 +160,31 @@ def test_settings_the_model_does_not_read_are_greyed_out_with_the_reason(
     panel.select_model(FAKE_MODEL.id)
     assert [w.isEnabled() for w in widgets] == [True, True, True]
     assert panel.steps_spin.toolTip() == ""
-    assert panel.build_request().steps == 25  # values are kept, only greyed out
+    assert panel.view_model.build_request().steps == 25  # values are kept, only greyed out
+
+
+def test_a_finished_image_is_shown_from_its_pixels_not_read_back(qtbot, window) -> None:
+    # The GUI has the pixels the job returned: reading the project and decoding the PNG
+    # again to show them is work the window must not do.
+    reads: list[int] = []
+    read = window.document.image_png
+    window.document.image_png = lambda image_id: reads.append(image_id) or read(image_id)
+    _small(window, seed=77)
+    with qtbot.waitSignal(window.facade.finished, timeout=TIMEOUT):
+        window.jobs.generate()
+    assert reads == []
+    shown = array_from_qimage(window.canvas.image())
+    np.testing.assert_array_equal(shown[..., :3], pixels_for(77, 32, 24))
+
+
+def test_a_locked_palette_shows_the_snapped_pixels(qtbot, window) -> None:
+    from studio.imaging.palettes import BUILTIN_PALETTES
+
+    palette = BUILTIN_PALETTES["PICO-8"]
+    window.document.set_palette_lock(palette)
+    _small(window, seed=5)
+    with qtbot.waitSignal(window.facade.finished, timeout=TIMEOUT):
+        window.jobs.generate()
+    shown = array_from_qimage(window.canvas.image())[..., :3].reshape(-1, 3)
+    allowed = {tuple(int(c) for c in colour) for colour in palette.colours}
+    assert {tuple(int(c) for c in pixel) for pixel in shown} <= allowed

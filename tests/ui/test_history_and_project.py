@@ -85,7 +85,7 @@ def test_use_as_init_image_starts_img2img_and_undo_clears_it(qtbot, window, engi
     assert request.init_image == entry_png
 
     window.actions.undo.trigger()
-    assert window.prompt_panel.init_image() is None
+    assert window.generate_vm.init_image is None
     assert not window.prompt_panel.init_group.isVisibleTo(window)
 
 

@@ -216,7 +216,7 @@ def test_a_refused_outpaint_leaves_the_canvas_as_it_was(qtbot, make_window, buil
     assert not window.history.use_as_init()
 
     assert window.canvas.image().size() == size
-    assert window.prompt_panel.init_image() is None
+    assert window.generate_vm.init_image is None
     assert len(builtin_engine.requests) == requests
     assert "builtin-diffusion" in window.notice.text()
 
