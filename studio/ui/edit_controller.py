@@ -12,7 +12,7 @@ import random
 from collections.abc import Callable
 from dataclasses import replace
 from functools import partial
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 from PySide6.QtCore import Signal
@@ -26,8 +26,7 @@ from studio.domain.requests import MAX_SEED, GenerationRequest
 from studio.imaging.outpaint import grow_canvas
 from studio.imaging.seamless import default_band, seam_cross_mask
 from studio.imaging.seams import seam_scores
-from studio.ui.controller import Controller, WindowParts
-from studio.ui.document import Document
+from studio.ui.controller import Controller
 from studio.ui.edit_actions import build_edit_actions
 from studio.ui.edit_dialogs import OutpaintChoice, VaryChoice, ask_outpaint, ask_vary
 from studio.ui.edit_panel import EditPanel
@@ -38,8 +37,7 @@ from studio.ui.job_controller import JobController
 from studio.ui.job_records import JobRecord
 from studio.ui.properties import bind
 from studio.ui.undo_commands import ValueCommand
-from studio.ui.viewmodels.generate import GenerateViewModel
-from studio.worker.facade import EngineFacade
+from studio.ui.viewmodels.generate import GenerateViewModel, Outpaint
 
 AskOutpaint = Callable[[int, int], OutpaintChoice | None]
 
@@ -60,23 +58,15 @@ class EditController(Controller):
     edit_ended = Signal()
 
     def __init__(
-        self,
-        view_model: GenerateViewModel,
-        document: Document,
-        facade: EngineFacade,
-        parts: WindowParts,
-        history: HistoryController,
-        jobs: JobController,
+        self, view_model: GenerateViewModel, history: HistoryController, jobs: JobController
     ) -> None:
-        window = parts.window
+        window = jobs.context.window
         assert isinstance(window, QMainWindow), "the edit actions belong to a main window"
-        super().__init__(document, facade, parts, window)
-        self._vm = view_model
-        self._history = history
-        self._jobs = jobs
+        super().__init__(jobs.context, window)
+        self._vm, self._history, self._jobs = view_model, history, jobs
         self.seam_label = QLabel()
         self.seam_label.setObjectName("seamScore")
-        parts.status.insertPermanentWidget(0, self.seam_label)
+        self._status.insertPermanentWidget(0, self.seam_label)
         self._seamless_jobs: set[int] = set()
         self.actions = build_edit_actions(window)
         # The dialogs that ask; tests replace them with a fixed choice.
@@ -93,8 +83,12 @@ class EditController(Controller):
         a, canvas = self.actions, self._canvas
         a.paint_mask.toggled.connect(canvas.set_mask_mode)
         a.eraser.toggled.connect(self._set_eraser)
-        a.invert_mask.triggered.connect(lambda: self._mask_step("Invert mask", canvas.mask.invert))
-        a.clear_mask.triggered.connect(lambda: self._mask_step("Clear mask", canvas.mask.clear))
+        a.invert_mask.triggered.connect(
+            lambda: self._mask_step("Invert mask", canvas.mask_layer.invert)
+        )
+        a.clear_mask.triggered.connect(
+            lambda: self._mask_step("Clear mask", canvas.mask_layer.clear)
+        )
         a.outpaint.triggered.connect(lambda: self.outpaint())
         a.make_seamless.triggered.connect(lambda: self.make_seamless())
         a.vary.triggered.connect(lambda: self.vary())
@@ -122,20 +116,20 @@ class EditController(Controller):
     # -- mask -------------------------------------------------------------------------------
 
     def _set_eraser(self, on: bool) -> None:
-        self._canvas.mask.eraser = on
+        self._canvas.mask_layer.eraser = on
         if on and not self.actions.paint_mask.isChecked():
             self.actions.paint_mask.setChecked(True)
 
     def _set_brush_size(self, size: int) -> None:
-        self._canvas.mask.brush_size = size
+        self._canvas.mask_layer.brush_size = size
 
     def _on_stroke(self, before: QImage, after: QImage) -> None:
         self._push_mask("Mask stroke", before, after)
 
     def _mask_step(self, text: str, change: Callable[[], None]) -> None:
-        before = self._canvas.mask.snapshot()
+        before = self._canvas.mask_layer.snapshot()
         change()
-        after = self._canvas.mask.snapshot()
+        after = self._canvas.mask_layer.snapshot()
         if before is not None and after is not None:
             self._push_mask(text, before, after)
 
@@ -149,7 +143,7 @@ class EditController(Controller):
 
     def _apply_mask(self, entry_id: int, mask: Any) -> None:
         if entry_id == self._scoped_id:
-            self._canvas.mask.restore(mask)
+            self._canvas.mask_layer.restore(mask)
         else:
             kept = self.scope.state_for(entry_id, None)
             self.scope.keep(entry_id, replace(kept, mask=mask))
@@ -182,7 +176,7 @@ class EditController(Controller):
         except InvalidRequestError as exc:
             self._notify(str(exc), "error")
             return False
-        old = (image.copy(), self._canvas.mask.snapshot(), self._vm.outpaint)
+        old = (image.copy(), self._canvas.mask_layer.snapshot(), self._vm.outpaint)
         new = (
             qimage_from_array(grown.pixels),
             mask_qimage(grown.mask),
@@ -194,12 +188,12 @@ class EditController(Controller):
         return True
 
     def _set_canvas(self, value: object) -> None:
-        image, mask, outpaint = value  # type: ignore[misc]
+        image, mask, outpaint = cast(tuple[QImage, QImage | None, Outpaint], value)
         self._vm.outpaint = outpaint
         self._canvas.set_image(image)
-        self._canvas.mask.resize(image.size())
+        self._canvas.mask_layer.resize(image.size())
         if mask is not None:
-            self._canvas.mask.restore(mask)
+            self._canvas.mask_layer.restore(mask)
         self.update_seam_score()
 
     # -- variations -------------------------------------------------------------------------
@@ -270,7 +264,7 @@ class EditController(Controller):
         height, width = entry.height, entry.width
         cross = np.roll(seam_cross_mask(height, width, default_band(height, width)),
                         (height // 2, width // 2), axis=(0, 1))  # fmt: skip
-        self._canvas.mask.restore(mask_qimage(cross))
+        self._canvas.mask_layer.restore(mask_qimage(cross))
         self._vm.tile_x = self._vm.tile_y = True
 
     def job_ended(self, record: JobRecord, outcome: str, message: str) -> None:
@@ -286,7 +280,7 @@ class EditController(Controller):
         """The canvas is about to show another entry: keep ``entry_id``'s mask and tiling."""
         if entry_id != self._scoped_id:
             return
-        mask = None if self._canvas.mask.is_empty() else self._canvas.mask.snapshot()
+        mask = None if self._canvas.mask_layer.is_empty() else self._canvas.mask_layer.snapshot()
         self.scope.keep(entry_id, EditState(mask, self._vm.tile_x, self._vm.tile_y))
 
     def canvas_changed(self, entry_id: int = 0, recipe: Any = None) -> None:
@@ -300,9 +294,9 @@ class EditController(Controller):
             self._scoped_id = entry_id
             state = self.scope.state_for(entry_id, recipe)
             if state.mask is None:
-                self._canvas.mask.clear()
+                self._canvas.mask_layer.clear()
             else:
-                self._canvas.mask.restore(state.mask)
+                self._canvas.mask_layer.restore(state.mask)
             self._vm.tile_x, self._vm.tile_y = state.tile_x, state.tile_y
         self.update_seam_score()
 

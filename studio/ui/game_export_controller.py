@@ -11,20 +11,19 @@ is a per-pixel loop) are image-edit jobs on the worker's CPU lane, through the o
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Signal
+import numpy as np
+from PySide6.QtCore import Signal
 
 from studio.domain.history import HistoryEntry
 from studio.domain.image_requests import EditSource, ImageRequest, MatteRequest, PixelateRequest
 from studio.imaging.decode import load_pixels
 from studio.imaging.pixelart import PixelateOptions
-from studio.ui.controller import Controller, WindowParts
-from studio.ui.document import Document
+from studio.ui.controller import Controller, WindowContext
 from studio.ui.job_controller import JobController
 from studio.ui.job_records import JobRecord
 from studio.ui.palette_lock_dialog import PaletteLockDialog
 from studio.ui.pixelate_dialog import PixelateDialog
 from studio.ui.sheet_export_dialog import SheetExportDialog
-from studio.worker.facade import EngineFacade
 
 # What the window says about each edit: (done, not done, "Could not ..." verb)
 _WORDS = {
@@ -47,15 +46,8 @@ class GameExportController(Controller):
     image_edited = Signal(int, object)
     edit_ended = Signal()
 
-    def __init__(
-        self,
-        document: Document,
-        facade: EngineFacade,
-        parts: WindowParts,
-        jobs: JobController,
-        parent: QObject | None = None,
-    ) -> None:
-        super().__init__(document, facade, parts, parent)
+    def __init__(self, context: WindowContext, jobs: JobController) -> None:
+        super().__init__(context, context.window)
         self._jobs = jobs
         self.dialog: SheetExportDialog | None = None
         self._running: set[int] = set()  # job ids of edits started and not ended
@@ -146,14 +138,14 @@ class GameExportController(Controller):
         self._status.task_started(message, hint)
         return True
 
-    def _source(self, entry_id: int) -> tuple[HistoryEntry, object] | None:
+    def _source(self, entry_id: int) -> tuple[HistoryEntry, np.ndarray] | None:
         entry = self._document.entry(entry_id) if entry_id else None
         if entry is None:
             self._status.say("Pick an image in the history first")
             return None
         return entry, load_pixels(self._document.image_png(entry.image_id))
 
-    def _entry_pixels(self, entry_id: int):
+    def _entry_pixels(self, entry_id: int) -> np.ndarray | None:
         entry = self._document.entry(entry_id)
         return None if entry is None else load_pixels(self._document.image_png(entry.image_id))
 

@@ -4,19 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QImage
 
 from studio.domain.errors import InvalidRequestError
 from studio.domain.history import HistoryEntry
 from studio.domain.job_kind import JobKind
-from studio.ui.controller import Controller, WindowParts
-from studio.ui.document import Document
+from studio.ui.controller import Controller, WindowContext
 from studio.ui.history_panel import HistoryPanel
 from studio.ui.image_convert import qimage_from_png
 from studio.ui.undo_commands import DeleteEntryCommand, ValueCommand
 from studio.ui.viewmodels.generate import GenerateViewModel
-from studio.worker.facade import EngineFacade
 
 
 class HistoryController(Controller):
@@ -40,25 +38,17 @@ class HistoryController(Controller):
     current_changed = Signal(int)
 
     def __init__(
-        self,
-        view_model: GenerateViewModel,
-        document: Document,
-        facade: EngineFacade,
-        parts: WindowParts,
-        panel: HistoryPanel,
-        parent: QObject | None = None,
+        self, view_model: GenerateViewModel, context: WindowContext, panel: HistoryPanel
     ) -> None:
-        super().__init__(document, facade, parts, parent)
-        self._vm = view_model
-        self._panel = panel
-        self._model = panel.model
+        super().__init__(context, context.window)
+        self._vm, self._panel, self._model = view_model, panel, panel.model
         self._current_id = 0
         # Why the current model cannot do a canvas edit ("" when it can); set by the window.
         self.edit_refusal: Callable[[str], str] = lambda _edit: ""
 
-        document.reloaded.connect(self.reload)
-        document.entry_added.connect(self._model.add_entry)
-        document.entry_removed.connect(self._on_entry_removed)
+        context.document.reloaded.connect(self.reload)
+        context.document.entry_added.connect(self._model.add_entry)
+        context.document.entry_removed.connect(self._on_entry_removed)
         panel.entry_selected.connect(self._on_entry_selected)
         panel.delete_requested.connect(self.delete_entry)
         panel.use_as_init_requested.connect(self.use_as_init)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import Signal
 
 from studio.domain.errors import InvalidRequestError, StudioError
 from studio.domain.export_requests import SheetExportRequest
@@ -21,8 +21,7 @@ from studio.domain.history import HistoryEntry
 from studio.domain.jobs import JobRequest
 from studio.domain.requests import GenerationRequest
 from studio.domain.results import ProgressUpdate
-from studio.ui.controller import Controller, WindowParts
-from studio.ui.document import Document
+from studio.ui.controller import Controller, WindowContext
 from studio.ui.image_convert import array_from_qimage, qimage_from_array
 from studio.ui.job_records import (
     BatchTally,
@@ -33,7 +32,6 @@ from studio.ui.job_records import (
     preview_target,
 )
 from studio.ui.viewmodels.generate import CanvasSnapshot, GenerateViewModel
-from studio.worker.facade import EngineFacade
 from studio.worker.jobs import FinishedExport, FinishedImage
 
 
@@ -54,16 +52,10 @@ class JobController(Controller):
 
     image_committed = Signal(object, object)
 
-    def __init__(
-        self,
-        view_model: GenerateViewModel,
-        document: Document,
-        facade: EngineFacade,
-        parts: WindowParts,
-        parent: QObject | None = None,
-    ) -> None:
-        super().__init__(document, facade, parts, parent)
+    def __init__(self, view_model: GenerateViewModel, context: WindowContext) -> None:
+        super().__init__(context, context.window)
         self._vm = view_model
+        facade = context.facade
         self._records: dict[int, JobRecord] = {}
         # Where job times come from; tests put a clock they can move here.
         self.clock: Callable[[], float] = time.monotonic
@@ -101,7 +93,7 @@ class JobController(Controller):
 
     def _canvas_snapshot(self) -> CanvasSnapshot:
         # The canvas pixels are read only under a painted mask: a plain Generate needs none.
-        mask, image = self._canvas.mask.png(), self._canvas.image()
+        mask, image = self._canvas.mask_layer.png(), self._canvas.image()
         pixels = array_from_qimage(image) if mask is not None and image is not None else None
         return CanvasSnapshot(mask, pixels)
 

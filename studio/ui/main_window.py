@@ -17,13 +17,13 @@ from studio.ui.actions import build_actions, build_menus
 from studio.ui.batch_dialog import BatchDialog
 from studio.ui.canvas import CanvasView
 from studio.ui.close_guard import CloseGuard
-from studio.ui.controller import WindowParts
+from studio.ui.controller import WindowContext
 from studio.ui.dialogs import Dialogs
 from studio.ui.document import Document
 from studio.ui.edit_actions import add_edit_menus
 from studio.ui.edit_controller import EditController
 from studio.ui.edit_panel import EditPanel
-from studio.ui.file_controller import FileController
+from studio.ui.file_controller import FileController, FilePlaces
 from studio.ui.game_export_controller import GameExportController
 from studio.ui.history_controller import HistoryController
 from studio.ui.history_model import HistoryModel
@@ -68,33 +68,34 @@ class MainWindow(QMainWindow):
         self._closing_done = False
         self.generate_vm = GenerateViewModel(self)
         self._build_widgets()
-        parts = WindowParts(
-            self.canvas, self.status, self.notice, self.undo_stack, dialogs or Dialogs(self), self
-        )
-        self.parts = parts
-        vm = self.generate_vm
-        self.jobs = JobController(vm, document, facade, parts, self)
-        self.history = HistoryController(vm, document, facade, parts, self.history_panel, self)
-        self.files = FileController(
+        self.context = WindowContext(
             document,
             facade,
-            parts,
-            engine_settings or EngineSettings(),
-            settings_path,
-            recovery_dir,
-            self.ui_state,
+            self.canvas,
+            self.status,
+            self.notice,
+            self.undo_stack,
+            dialogs or Dialogs(self),
             self,
         )
-        self.style = StyleController(
-            self.style_panel, document, facade, parts, self.history, self.jobs, self
-        )
-        self.game = GameExportController(document, facade, parts, self.jobs, self)
+        vm = self.generate_vm
+        self.jobs = JobController(vm, self.context)
+        self.history = HistoryController(vm, self.context, self.history_panel)
+        places = FilePlaces(engine_settings or EngineSettings(), settings_path, recovery_dir)
+        self.files = FileController(self.context, places, self.ui_state)
+        self.style = StyleController(self.style_panel, self.history, self.jobs)
+        self.game = GameExportController(self.context, self.jobs)
         self.actions = build_actions(self, self.undo_stack)
         build_menus(self.menuBar(), self.actions)
         self.edits = self._build_edits()
         self.gate = self._build_gate()
         self.close_guard = CloseGuard(
-            facade, self.jobs, (self.game, self.edits), parts.dialogs, self.status, self.close
+            facade,
+            self.jobs,
+            (self.game, self.edits),
+            self.context.dialogs,
+            self.status,
+            self.close,
         )
         self._connect()
         self.setAcceptDrops(True)
@@ -108,9 +109,7 @@ class MainWindow(QMainWindow):
         facade.load_style_presets()
 
     def _build_edits(self) -> EditController:
-        edits = EditController(
-            self.generate_vm, self.document, self.facade, self.parts, self.history, self.jobs
-        )
+        edits = EditController(self.generate_vm, self.history, self.jobs)
         edits.bind_panel(self.edit_panel)
         add_edit_menus(self.menuBar(), edits.actions)
         self.history.leaving.connect(edits.leave)

@@ -222,7 +222,9 @@ class PromptPanel(QWidget):
         for control, widget in self._sampling_widgets().items():
             used = info is None or control in info.controls
             widget.setEnabled(used)
-            widget.setToolTip("" if used else f"{info.name} does not use this setting.")
+            widget.setToolTip(
+                "" if info is None or used else f"{info.name} does not use this setting."
+            )
         builtin = info is not None and info.source == ModelSource.BUILTIN
         self.alpha_combo.setEnabled(builtin)
         self.alpha_combo.setToolTip(
@@ -233,7 +235,7 @@ class PromptPanel(QWidget):
         self.transparent_check.setEnabled(not builtin)
         self.transparent_check.setToolTip(
             f"{info.name} always draws sprites with real transparency."
-            if builtin
+            if info is not None and builtin
             else TRANSPARENT_TIP
         )
 

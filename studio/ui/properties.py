@@ -55,7 +55,7 @@ class Property(Generic[T]):
     def __get__(self, obj: object | None, owner: type | None = None) -> Property[T] | T:
         if obj is None:
             return self
-        return obj.__dict__.get(self.name, self.default)  # type: ignore[no-any-return]
+        return obj.__dict__.get(self.name, self.default)
 
     def __set__(self, obj: object, value: T) -> None:
         old = obj.__dict__.get(self.name, self.default)

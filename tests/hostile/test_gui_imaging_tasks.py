@@ -22,7 +22,7 @@ from studio.imaging.png import encode_png
 from studio.imaging.thumbnails import make_thumbnail
 from studio.project.recovery import new_untitled_project
 from studio.ui.canvas import CanvasView
-from studio.ui.controller import WindowParts
+from studio.ui.controller import WindowContext
 from studio.ui.dialogs import Dialogs
 from studio.ui.document import Document
 from studio.ui.game_export_controller import GameExportController
@@ -46,9 +46,9 @@ def game(qtbot, tmp_path):
     for widget in (status, notice, canvas):
         qtbot.addWidget(widget)
     facade = EngineFacade(ScriptedEngine())
-    parts = WindowParts(canvas, status, notice, QUndoStack(), Dialogs(canvas))
-    jobs = JobController(GenerateViewModel(), document, facade, parts)
-    controller = GameExportController(document, facade, parts, jobs)
+    context = WindowContext(document, facade, canvas, status, notice, QUndoStack(), Dialogs(canvas))
+    jobs = JobController(GenerateViewModel(), context)
+    controller = GameExportController(context, jobs)
     pixels = np.full((8, 8, 4), 200, dtype=np.uint8)
     entry = document.add_image(
         kind="import", png=encode_png(pixels), thumbnail=make_thumbnail(pixels),

@@ -97,16 +97,16 @@ def test_mask_and_tiling_of_make_seamless_stay_with_its_result(qtbot, window) ->
         window.edits.actions.make_seamless.trigger()
     seamless = window.history.current_entry_id
     assert seamless != plain and _tiles(window) == (True, True)
-    assert not window.canvas.mask.is_empty()
+    assert not window.canvas.mask_layer.is_empty()
 
     window.history_panel.select_entry(plain)
     assert _tiles(window) == (False, False)
-    assert window.canvas.mask.is_empty()
+    assert window.canvas.mask_layer.is_empty()
     assert window.edit_panel.tile_x.isChecked() is False  # the panel's boxes follow
 
     window.history_panel.select_entry(seamless)
     assert _tiles(window) == (True, True)
-    assert not window.canvas.mask.is_empty()
+    assert not window.canvas.mask_layer.is_empty()
 
 
 def test_a_mask_painted_on_one_image_is_not_on_the_next(qtbot, window) -> None:
@@ -114,11 +114,11 @@ def test_a_mask_painted_on_one_image_is_not_on_the_next(qtbot, window) -> None:
 
     first = _generate(qtbot, window, "first", seed=3)
     second = _generate(qtbot, window, "second", seed=4)  # same size as the first
-    window.canvas.mask.paint(QPointF(4, 4), QPointF(8, 8))
+    window.canvas.mask_layer.paint(QPointF(4, 4), QPointF(8, 8))
     window.history_panel.select_entry(first)
-    assert window.canvas.mask.is_empty()
+    assert window.canvas.mask_layer.is_empty()
     window.history_panel.select_entry(second)
-    assert not window.canvas.mask.is_empty()
+    assert not window.canvas.mask_layer.is_empty()
 
 
 def test_tiling_of_a_new_result_follows_its_recipe(qtbot, window) -> None:
@@ -145,15 +145,15 @@ def test_undo_of_a_stroke_goes_to_the_image_it_was_painted_on(qtbot, window) -> 
     centre = view.mapFromScene(8, 8)
     qtbot.mousePress(view.viewport(), Qt.MouseButton.LeftButton, pos=centre)
     qtbot.mouseRelease(view.viewport(), Qt.MouseButton.LeftButton, pos=centre)
-    assert not window.canvas.mask.is_empty()
+    assert not window.canvas.mask_layer.is_empty()
     window.history_panel.select_entry(first)
 
     window.actions.undo.trigger()  # undoes the stroke on #second, not on what is shown
-    assert window.canvas.mask.is_empty()
+    assert window.canvas.mask_layer.is_empty()
     window.actions.redo.trigger()
-    assert window.canvas.mask.is_empty()
+    assert window.canvas.mask_layer.is_empty()
     window.history_panel.select_entry(second)
-    assert not window.canvas.mask.is_empty()
+    assert not window.canvas.mask_layer.is_empty()
 
 
 @pytest.fixture
