@@ -36,6 +36,7 @@ from studio.ui.status_bar import JobStatusBar
 from studio.ui.style_controller import StyleController
 from studio.ui.style_panel import StylePanel
 from studio.ui.viewmodels.generate import GenerateViewModel
+from studio.ui.viewmodels.style import StyleViewModel
 from studio.ui.window_layout import (
     NO_MODEL_MESSAGE,
     READY_MESSAGE,
@@ -137,7 +138,7 @@ class MainWindow(QMainWindow):
 
     def _build_widgets(self) -> None:
         self.prompt_panel = PromptPanel(self.generate_vm)
-        self.style_panel = StylePanel()
+        self.style_panel = StylePanel(StyleViewModel(self))
         self.tools = QTabWidget()
         self.tools.setObjectName("toolTabs")
         self.edit_panel = EditPanel(self.generate_vm)

@@ -13,7 +13,8 @@ from studio.ui.controller import Controller
 from studio.ui.document import Document
 from studio.ui.history_controller import HistoryController
 from studio.ui.job_controller import JobController, JobRecord
-from studio.ui.style_panel import ChosenStyle, StylePanel
+from studio.ui.style_panel import StylePanel
+from studio.ui.viewmodels.style import ChosenStyle
 
 MAX_STYLE_IMAGE_BYTES = 64 * 1024 * 1024
 
@@ -82,7 +83,7 @@ class StyleController(Controller):
             return None
         mask = self._canvas.mask_layer.png()
         try:
-            request = self._panel.build_request(
+            request = self._panel.view_model.build_request(
                 self._document.image_png(entry.image_id), f"history #{entry.id}", mask
             )
         except InvalidRequestError as exc:
@@ -120,7 +121,7 @@ class StyleController(Controller):
         )
 
     def _add(self, style: ChosenStyle) -> bool:
-        if not self._panel.add_style(style):
+        if not self._panel.view_model.add_style(style):
             self._notice.show_message(
                 "Four styles are the most a blend takes: remove one first.", "warning"
             )

@@ -58,7 +58,7 @@ def test_a_style_image_that_is_no_image_is_named(qtbot, window, tmp_path) -> Non
     window.files.dialogs.image_path = lambda folder="": cat
     window.style_panel.style_image_requested.emit()
     assert window.notice.text() == CAT_MESSAGE
-    assert window.style_panel.chosen_styles() == []
+    assert window.style_panel.view_model.styles == ()
 
 
 def test_a_damaged_style_image_names_the_file(qtbot, window, tmp_path) -> None:

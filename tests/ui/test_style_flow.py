@@ -96,9 +96,9 @@ def test_at_most_four_styles_and_a_broken_style_file_is_refused(qtbot, window, t
     assert "Four styles" in window.notice.text()
     broken = tmp_path / "broken.jpg"
     broken.write_bytes(b"\xff\xd8\xff" + b"\x00" * 10)
-    window.style_panel.remove_style(0)
+    window.style_panel.view_model.remove_style(0)
     assert not window.style.add_style_image(broken)
-    assert len(window.style_panel.chosen_styles()) == 3
+    assert len(window.style_panel.view_model.styles) == 3
 
 
 def test_painted_mask_limits_the_style_to_the_painted_area(qtbot, window, engine) -> None:
