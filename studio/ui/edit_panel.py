@@ -77,14 +77,10 @@ class EditPanel(QGroupBox):
         form.addRow("Feather", self.feather_spin)
         form.addRow("Area", crop)
         form.addRow(self.hint)
-        for name, widget in (
-            ("tile_x", self.tile_x),
-            ("tile_y", self.tile_y),
-            ("mask_blur", self.feather_spin),
-            ("only_masked", self.only_masked),
-            ("only_masked_padding", self.padding_spin),
-        ):
-            bind(view_model, name, widget)
+        for name in ("tile_x", "tile_y", "only_masked"):
+            bind(view_model, name, getattr(self, name))
+        bind(view_model, "mask_blur", self.feather_spin)
+        bind(view_model, "only_masked_padding", self.padding_spin)
 
     def bind_buttons(
         self, paint: QAction, eraser: QAction, invert: QAction, clear: QAction

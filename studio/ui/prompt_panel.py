@@ -54,12 +54,10 @@ class PromptPanel(QWidget):
     model_changed = Signal(str)
     init_image_cleared = Signal()
 
-    def __init__(
-        self, view_model: GenerateViewModel | None = None, parent: QWidget | None = None
-    ) -> None:
+    def __init__(self, view_model: GenerateViewModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("promptPanel")
-        self.view_model = view_model if view_model is not None else GenerateViewModel(self)
+        self.view_model = view_model
         self._build()
         self._connect()
         self._bind()

@@ -43,6 +43,18 @@ from studio.ui.sheet_preview import SheetPreview
 from studio.ui.viewmodels.sheet_export import SheetExportViewModel
 
 ENTRY_ROLE = Qt.ItemDataRole.UserRole + 1
+# Option widgets named as the view-model's property they show.
+_SAME_NAMED = [
+    "columns",
+    "padding",
+    "extrude",
+    "trim",
+    "pot",
+    "scale",
+    "max_size",
+    "pixel_art",
+    "snap",
+]
 
 
 _W = TypeVar("_W", bound=QWidget)
@@ -174,20 +186,10 @@ class SheetExportForm(QDialog):
 
     def _bind(self) -> None:
         vm = self.view_model
-        for name, widget in (
-            ("layout", self.layout_combo),
-            ("columns", self.columns),
-            ("padding", self.padding),
-            ("extrude", self.extrude),
-            ("trim", self.trim),
-            ("pot", self.pot),
-            ("scale", self.scale),
-            ("max_size", self.max_size),
-            ("pixel_art", self.pixel_art),
-            ("snap", self.snap),
-            ("name", self.name_edit),
-        ):
-            bind(vm, name, widget)
+        for name in _SAME_NAMED:
+            bind(vm, name, getattr(self, name))
+        bind(vm, "layout", self.layout_combo)
+        bind(vm, "name", self.name_edit)
         # The engine boxes together are one setting: the checked keys, in the listed order.
         for box in self.engine_boxes.values():
             box.toggled.connect(self._engines_from_boxes)

@@ -55,24 +55,18 @@ class StylePanel(QWidget):
     clear_mask_requested = Signal()
     brush_size_changed = Signal(int)
 
-    def __init__(
-        self, view_model: StyleViewModel | None = None, parent: QWidget | None = None
-    ) -> None:
+    def __init__(self, view_model: StyleViewModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("stylePanel")
-        self.view_model = view_model if view_model is not None else StyleViewModel(self)
+        self.view_model = vm = view_model
         self._weights: list[QDoubleSpinBox] = []
         self._labels: list[QLabel] = []
         self._build()
-        vm = self.view_model
-        for name, widget in (
-            ("strength", self.strength_spin),
-            ("preserve_colors", self.preserve_colors),
-            ("method", self.method_combo),
-            ("iterations", self.iterations_spin),
-            ("max_size", self.max_size_spin),
-        ):
-            bind(vm, name, widget)
+        bind(vm, "strength", self.strength_spin)
+        bind(vm, "preserve_colors", self.preserve_colors)
+        bind(vm, "method", self.method_combo)
+        bind(vm, "iterations", self.iterations_spin)
+        bind(vm, "max_size", self.max_size_spin)
         vm.styles_changed.connect(self._rebuild_blend)
         vm.weights_changed.connect(self._show_weights)
         self._rebuild_blend()

@@ -28,7 +28,7 @@ def _model(model_id: str) -> ModelInfo:
 
 @pytest.fixture
 def panel(qtbot) -> PromptPanel:
-    widget = PromptPanel()
+    widget = PromptPanel(GenerateViewModel())
     qtbot.addWidget(widget)
     return widget
 
@@ -89,7 +89,7 @@ def test_state_round_trips_through_a_new_panel(panel, qtbot) -> None:
     panel.view_model.seed = 9
     panel.view_model.seed_locked = False
     state = panel.view_model.state()
-    other = PromptPanel()
+    other = PromptPanel(GenerateViewModel())
     qtbot.addWidget(other)
     other.set_models([_model("plain")])
     other.view_model.restore_state(state)

@@ -8,6 +8,7 @@ Frames and animations are the dialog's lists, picked and renamed in place.
 
 from __future__ import annotations
 
+from dataclasses import fields
 from typing import Any
 
 from PySide6.QtCore import Signal
@@ -75,17 +76,9 @@ class SheetExportViewModel(ViewModel):
         grid = None
         if self.layout == "grid" and self.columns:
             grid = (self.columns, -(-max(1, frame_count) // self.columns))
-        return SheetOptions(
-            layout=self.layout,
-            grid=grid,
-            padding=self.padding,
-            extrude=self.extrude,
-            trim=self.trim,
-            pot=self.pot,
-            max_size=self.max_size,
-            scale=self.scale,
-            pixel_art=self.pixel_art,
-        )
+        # Every other option is a property of the same name, so a new one is one line here.
+        same = {f.name: getattr(self, f.name) for f in fields(SheetOptions) if f.name != "grid"}
+        return SheetOptions(grid=grid, **same)
 
 
 def _as_type_of(default: Any, value: Any) -> Any:
