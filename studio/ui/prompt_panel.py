@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
 from studio.domain.models import ModelInfo, ModelSource
 from studio.domain.requests import MAX_BATCH, MAX_STEPS
 from studio.domain.samplers import SAMPLER_NAMES
-from studio.ops.request_defaults import defaults_for
 from studio.ui.image_convert import qimage_from_png
 from studio.ui.init_image_group import InitImageGroup
 from studio.ui.model_picker import ModelPicker
@@ -189,7 +188,7 @@ class PromptPanel(QWidget):
         """Offer these models, keeping the current choice when it is still there."""
         fresh = self.model_combo.set_models(models)
         if fresh is not None:
-            self._apply_model_defaults(fresh)  # a fresh panel suits the default model
+            self.view_model.take_model_defaults(fresh)  # a fresh panel suits the default model
         self._update_sampling_controls()
 
     def has_models(self) -> bool:
@@ -207,7 +206,7 @@ class PromptPanel(QWidget):
     def _on_model_activated(self, _index: int) -> None:
         info = self.current_model()
         if info is not None:
-            self._apply_model_defaults(info)
+            self.view_model.take_model_defaults(info)
             self.model_changed.emit(info.id)
 
     def _sampling_widgets(self) -> dict[str, QWidget]:
@@ -236,13 +235,6 @@ class PromptPanel(QWidget):
             if info is not None and builtin
             else TRANSPARENT_TIP
         )
-
-    def _apply_model_defaults(self, info: ModelInfo) -> None:
-        # The model's defaults as every face takes them; only what the model sets apart
-        # (its size, a Turbo model's steps and guidance), so the user's own steps survive a
-        # switch between two ordinary models.
-        for name, value in defaults_for(info).specific_fields().items():
-            setattr(self.view_model, name, value)
 
     def _update_seed_lock_text(self) -> None:
         locked = self.seed_lock.isChecked()

@@ -3,6 +3,8 @@ restoring through GenerationRequest.from_dict."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -166,3 +168,11 @@ def test_the_edit_panel_is_bound_to_the_view_model(qtbot) -> None:
     panel.tile_y.setChecked(True)
     vm.only_masked = True
     assert vm.mask_blur == 9 and vm.tile_y and panel.only_masked.isChecked()
+
+
+def test_a_models_defaults_change_only_what_it_sets_apart(qtbot) -> None:
+    vm = GenerateViewModel()
+    vm.steps = 40
+    portrait = replace(_model("portrait"), default_size=(512, 768))
+    vm.take_model_defaults(portrait)
+    assert (vm.steps, vm.width, vm.height) == (40, 512, 768)

@@ -20,6 +20,7 @@ from studio.domain.models import ModelInfo
 from studio.domain.requests import GenerationRequest
 from studio.domain.samplers import DEFAULT_SAMPLER
 from studio.imaging.png import encode_png
+from studio.ops.request_defaults import defaults_for
 from studio.ui.properties import Property, ViewModel
 
 # (margins, fill) of an outpaint the canvas shows, or None
@@ -159,6 +160,16 @@ class GenerateViewModel(ViewModel):
                 setattr(self, name, getattr(request, name))
         if lock_seed and request.seed is not None:
             self.seed_locked = True
+
+    def take_model_defaults(self, info: ModelInfo) -> None:
+        """Take what ``info`` sets apart (its size, a Turbo model's steps and guidance).
+
+        The defaults are the ones every face takes (:func:`studio.ops.request_defaults.
+        defaults_for`); only the model-specific ones, so the user's own steps survive a
+        switch between two ordinary models.
+        """
+        for name, value in defaults_for(info).specific_fields().items():
+            setattr(self, name, value)
 
     def show_used_seed(self, seed: int) -> None:
         """Display the seed a random-seed run used, so locking it reproduces the image."""
