@@ -84,10 +84,10 @@ class MainWindow(QMainWindow):
         self.history = HistoryController(vm, self.context, self.history_panel)
         places = FilePlaces(engine_settings or EngineSettings(), settings_path, recovery_dir)
         self.files = FileController(self.context, places, self.ui_state)
-        self.style = StyleController(self.style_panel, self.history, self.jobs)
+        self.styling = StyleController(self.style_panel, self.history, self.jobs)
         self.game = GameExportController(self.context, self.jobs)
-        self.actions = build_actions(self, self.undo_stack)
-        build_menus(self.menuBar(), self.actions)
+        self.menu_actions = build_actions(self, self.undo_stack)
+        build_menus(self.menuBar(), self.menu_actions)
         self.edits = self._build_edits()
         self.gate = self._build_gate()
         self.close_guard = CloseGuard(
@@ -123,7 +123,7 @@ class MainWindow(QMainWindow):
         # What the chosen model cannot do is disabled with the reason, never offered and then
         # refused (RELIABILITY 26).
         gate = ModelGate(self.prompt_panel, self)
-        gate.require(self.actions.use_as_init, "img2img")
+        gate.require(self.menu_actions.use_as_init, "img2img")
         gate.require(self.edits.actions.outpaint, "inpaint")
         gate.require(self.edits.actions.paint_mask, "inpaint")
         gate.require(self.edits.actions.vary, "variation")
@@ -154,7 +154,7 @@ class MainWindow(QMainWindow):
         self.setStatusBar(self.status)
 
     def _connect(self) -> None:
-        a, files = self.actions, self.files
+        a, files = self.menu_actions, self.files
         a.new.triggered.connect(files.new_project)
         a.open.triggered.connect(lambda: files.open_project())
         a.save.triggered.connect(files.save)
@@ -187,7 +187,7 @@ class MainWindow(QMainWindow):
         self.prompt_panel.init_image_cleared.connect(lambda: self.history.set_init_image(None))
         self.jobs.image_committed.connect(lambda e, im: self.history.show_entry(e.id, image=im))
         self.history_panel.export_requested.connect(lambda i: files.export_image(i))
-        self.history_panel.use_as_style_requested.connect(self.style.add_entry_as_style)
+        self.history_panel.use_as_style_requested.connect(self.styling.add_entry_as_style)
         self.history_panel.sheet_export_requested.connect(
             lambda i: self.game.open_sheet_export([i], self)
         )
@@ -248,7 +248,7 @@ class MainWindow(QMainWindow):
             self.prompt_panel.set_can_generate(False, "This project is open read-only")
         else:
             self.prompt_panel.set_can_generate(has_models, "Add a model first (File menu)")
-        self.actions.generate.setEnabled(has_models and not self.document.read_only)
+        self.menu_actions.generate.setEnabled(has_models and not self.document.read_only)
 
     def open_batch(self) -> BatchDialog | None:
         """Image > Batch…: show the prompt's expansion; Queue submits each image as a job."""
@@ -267,7 +267,7 @@ class MainWindow(QMainWindow):
 
     def _apply_style(self) -> None:
         self.tools.setCurrentWidget(self.style_panel)
-        self.style.apply()
+        self.styling.apply()
 
     def _on_image_imported(self, entry_id: int, request: dict | None) -> None:
         self.history.show_entry(entry_id)

@@ -24,7 +24,7 @@ def _generate(qtbot, window, seed: int = 5) -> None:
     panel.seed_edit.setText(str(seed))
     panel.seed_lock.setChecked(True)
     with qtbot.waitSignal(window.facade.finished, timeout=TIMEOUT):
-        window.actions.generate.trigger()
+        window.menu_actions.generate.trigger()
 
 
 def _paint(window, x: float, y: float) -> None:
@@ -44,7 +44,7 @@ def test_every_edit_action_is_in_a_menu_with_its_own_shortcut(window) -> None:
     assert all(a.text() in in_menus for a in actions)
     assert all(shortcuts) and len(set(shortcuts)) == len(shortcuts)
     window_shortcuts = {
-        s.toString() for a in window.actions.__dict__.values() if hasattr(a, "shortcuts")
+        s.toString() for a in window.menu_actions.__dict__.values() if hasattr(a, "shortcuts")
         for s in a.shortcuts()
     }  # fmt: skip
     assert not window_shortcuts & set(shortcuts)
@@ -58,7 +58,7 @@ def test_a_painted_mask_makes_generate_inpaint_the_canvas(qtbot, window, engine)
     window.edit_panel.feather_spin.setValue(2)
     window.edit_panel.tile_x.setChecked(True)
     with qtbot.waitSignal(window.facade.finished, timeout=TIMEOUT):
-        window.actions.generate.trigger()
+        window.menu_actions.generate.trigger()
     request = engine.requests[-1]
     assert isinstance(request, GenerationRequest)
     assert request.is_inpaint and request.mask_blur == 2 and request.strength == 1.0
