@@ -236,7 +236,7 @@ class MainWindow(QMainWindow):
         self._update_generate_availability()
 
     def _on_models_changed(self, models: list[ModelInfo]) -> None:
-        self.generate_vm.models = tuple(models)
+        self.prompt_panel.set_models(models)
         # Refilling the model list emits no change of choice; the gate must still follow.
         self.gate.update()
         self._update_generate_availability()

@@ -60,7 +60,7 @@ class PromptPanel(QWidget):
         self._build()
         self._connect()
         self._bind()
-        self.set_models(list(self.view_model.models))
+        self._show_models(self.view_model.models)
 
     # -- construction -----------------------------------------------------------------------
 
@@ -178,15 +178,19 @@ class PromptPanel(QWidget):
             to_model=lambda text: int(text) if text.strip() else None,
             to_widget=lambda seed: "" if seed is None else str(seed),
         )
-        vm.models_changed.connect(lambda models: self.set_models(list(models)))
+        vm.models_changed.connect(self._show_models)
         vm.busy_changed.connect(self.cancel_button.setEnabled)
         vm.init_image_changed.connect(self._show_init_image)
 
     # -- models -----------------------------------------------------------------------------
 
     def set_models(self, models: list[ModelInfo]) -> None:
-        """Offer these models, keeping the current choice when it is still there."""
-        fresh = self.model_combo.set_models(models)
+        """Offer these models (the view-model's list), keeping the current choice when it is
+        still there."""
+        self.view_model.models = tuple(models)
+
+    def _show_models(self, models: tuple[ModelInfo, ...]) -> None:
+        fresh = self.model_combo.set_models(list(models))
         if fresh is not None:
             self.view_model.take_model_defaults(fresh)  # a fresh panel suits the default model
         self._update_sampling_controls()

@@ -176,3 +176,10 @@ def test_a_models_defaults_change_only_what_it_sets_apart(qtbot) -> None:
     portrait = replace(_model("portrait"), default_size=(512, 768))
     vm.take_model_defaults(portrait)
     assert (vm.steps, vm.width, vm.height) == (40, 512, 768)
+
+
+def test_the_model_list_is_the_view_models(panel) -> None:
+    panel.set_models([_model("plain")])
+    assert [m.id for m in panel.view_model.models] == ["plain"]
+    panel.view_model.models = (_model("plain"), _model("castle"))
+    assert panel.model_combo.count() == 2 and panel.has_models()
