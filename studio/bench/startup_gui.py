@@ -58,7 +58,7 @@ def main(argv: list[str]) -> int:
 
     def press_generate() -> None:
         window.prompt_panel.prompt_edit.setPlainText(PROMPT)
-        window.actions.generate.trigger()
+        window.menu_actions.generate.trigger()
 
     # As soon as the model list is in: a user cannot press Generate before the picker fills.
     if window.prompt_panel.has_models():

@@ -101,7 +101,7 @@ def measure(model: str, size: int, steps: int, count: int, folder: Path) -> list
     panel.batch_spin.setValue(count)
 
     recorder.start()
-    _run_until(lambda: not facade.is_busy, window.actions.generate.trigger)
+    _run_until(lambda: not facade.is_busy, window.menu_actions.generate.trigger)
     rows.append({"phase": f"load model + generate {count} image(s)", **recorder.stop()})
 
     target = folder / "bench.studio"

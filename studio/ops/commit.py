@@ -9,6 +9,7 @@ palette and how many pixels moved), whoever made the result.
 from __future__ import annotations
 
 from studio.domain.history import HistoryEntry
+from studio.domain.results import GeneratedImage
 from studio.imaging.palettes.lock import lock_result
 from studio.imaging.result import EncodedResult, encode_result
 from studio.project.palette_lock import load_palette_lock
@@ -17,6 +18,15 @@ from studio.project.store import ProjectStore
 
 def commit_result(store: ProjectStore, result: EncodedResult) -> HistoryEntry:
     """Store ``result`` in ``store`` under the project's rules; returns the new history entry.
+
+    See :func:`commit_shown`, which also returns the image as stored.
+    """
+    return commit_shown(store, result)[0]
+
+
+def commit_shown(store: ProjectStore, result: EncodedResult) -> tuple[HistoryEntry, GeneratedImage]:
+    """Store ``result`` under the project's rules; returns the entry and the image as stored,
+    so a face can show the stored pixels without reading them back from the project.
 
     With a locked palette the image is snapped to it first and encoded again, since its pixels
     changed; an image already on the palette is stored as it came. The image and its history
@@ -31,8 +41,8 @@ def commit_result(store: ProjectStore, result: EncodedResult) -> HistoryEntry:
 
     Returns
     -------
-    HistoryEntry
-        The entry the project now holds.
+    tuple of HistoryEntry and GeneratedImage
+        The entry the project now holds, and its image (snapped when the palette is locked).
 
     Raises
     ------
@@ -44,7 +54,7 @@ def commit_result(store: ProjectStore, result: EncodedResult) -> HistoryEntry:
         locked = lock_result(result.image, palette)
         if locked is not result.image:
             result = encode_result(locked)
-    return store.add_image_entry(
+    entry = store.add_image_entry(
         result.kind,
         result.png,
         result.thumbnail,
@@ -53,3 +63,4 @@ def commit_result(store: ProjectStore, result: EncodedResult) -> HistoryEntry:
         result.history_text,
         result.recipe_json,
     )
+    return entry, result.image

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QPointF, QRect, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
     QBrush,
     QColor,
@@ -63,7 +63,7 @@ class CanvasView(QGraphicsView):
         self._stroke_before: QImage | None = None
         mask_item = QGraphicsPixmapItem()
         self._scene.addItem(mask_item)
-        self.mask = MaskLayer(mask_item)
+        self.mask_layer = MaskLayer(mask_item)
         self._mask_mode = False
         self._last_paint: QPointF | None = None
         self._image: QImage | None = None
@@ -92,7 +92,7 @@ class CanvasView(QGraphicsView):
             self._item.setPixmap(QPixmap())
         else:
             self._set_pixmap(QPixmap.fromImage(self._image))
-            self.mask.resize(self._image.size())
+            self.mask_layer.resize(self._image.size())
         self._update_empty_state()
 
     def show_preview(self, preview: QImage, target: QSize) -> None:
@@ -147,9 +147,9 @@ class CanvasView(QGraphicsView):
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         if self._mask_mode and event.button() == Qt.MouseButton.LeftButton and self._image:
-            self._stroke_before = self.mask.snapshot()
+            self._stroke_before = self.mask_layer.snapshot()
             self._last_paint = self.mapToScene(event.position().toPoint())
-            self.mask.paint(self._last_paint, self._last_paint)
+            self.mask_layer.paint(self._last_paint, self._last_paint)
             event.accept()
             return
         super().mousePressEvent(event)
@@ -157,7 +157,7 @@ class CanvasView(QGraphicsView):
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
         if self._mask_mode and self._last_paint is not None:
             point = self.mapToScene(event.position().toPoint())
-            self.mask.paint(self._last_paint, point)
+            self.mask_layer.paint(self._last_paint, point)
             self._last_paint = point
             event.accept()
             return
@@ -166,7 +166,7 @@ class CanvasView(QGraphicsView):
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         if self._last_paint is not None:
             self._last_paint = None
-            before, after = self._stroke_before, self.mask.snapshot()
+            before, after = self._stroke_before, self.mask_layer.snapshot()
             self._stroke_before = None
             if before is not None and after is not None and before != after:
                 self.mask_stroke_finished.emit(before, after)
@@ -287,8 +287,9 @@ class CanvasView(QGraphicsView):
             self.viewport().rect().adjusted(margin, margin, -margin, -margin)
         )
 
-    def drawBackground(self, painter: QPainter, rect: QRectF) -> None:
+    def drawBackground(self, painter: QPainter, rect: QRectF | QRect) -> None:
         super().drawBackground(painter, rect)
+        rect = QRectF(rect)
         image_rect = self._item.sceneBoundingRect()
         if self._item.pixmap().isNull() or not image_rect.intersects(rect):
             return

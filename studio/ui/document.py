@@ -14,8 +14,9 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from studio.domain.history import HistoryEntry
+from studio.domain.results import GeneratedImage
 from studio.imaging.palettes import Palette
-from studio.ops.commit import commit_result
+from studio.ops.commit import commit_shown
 from studio.project.palette_lock import load_palette_lock, save_palette_lock
 from studio.project.records import DeletedEntry
 from studio.project.store import ProjectStore
@@ -108,13 +109,15 @@ class Document(QObject):
     def thumbnail_png(self, image_id: int) -> bytes:
         return self._store.thumbnail_png(image_id)
 
-    def add_finished(self, finished: FinishedImage) -> HistoryEntry:
-        """Commit a finished image and its recipe; returns the new history entry.
+    def add_finished(self, finished: FinishedImage) -> tuple[HistoryEntry, GeneratedImage]:
+        """Commit a finished image and its recipe; returns the new entry and its image.
 
-        The project's rules apply (:func:`studio.ops.commit.commit_result`): with a locked
-        palette the image is snapped to it first, and the recipe says so.
+        The project's rules apply (:func:`studio.ops.commit.commit_shown`): with a locked
+        palette the image is snapped to it first, and the recipe says so. The image returned
+        is the one stored, so the window shows it without reading the project back.
         """
-        return self._added(commit_result(self._store, finished.result))
+        entry, image = commit_shown(self._store, finished.result)
+        return self._added(entry), image
 
     def add_image(
         self,

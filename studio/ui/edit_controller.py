@@ -2,8 +2,8 @@
 
 Every edit is a menu action with a shortcut (see :func:`build_edit_actions`) and an undoable
 step: brush strokes, invert and clear push the mask before/after on the window's undo stack;
-outpaint pushes the canvas (image and mask) before/after. Generate reads the panel through
-:meth:`EditController.edit_request` (:mod:`studio.ui.edit_request`).
+outpaint pushes the canvas (image and mask) before/after. Tiling and the outpaint live in the
+Generate view-model (:mod:`studio.ui.viewmodels.generate`), which builds the request.
 """
 
 from __future__ import annotations
@@ -12,49 +12,42 @@ import random
 from collections.abc import Callable
 from dataclasses import replace
 from functools import partial
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
-from PySide6.QtCore import QObject, Signal
-from PySide6.QtGui import QImage, QUndoStack
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QLabel, QMainWindow
 
 from studio.domain.errors import InvalidRequestError
 from studio.domain.history import HistoryEntry
-from studio.domain.image_requests import EditSource, ImageRequest, MakeSeamlessRequest
+from studio.domain.image_requests import EditSource, MakeSeamlessRequest
 from studio.domain.requests import MAX_SEED, GenerationRequest
 from studio.imaging.outpaint import grow_canvas
 from studio.imaging.seamless import default_band, seam_cross_mask
 from studio.imaging.seams import seam_scores
-from studio.ui.canvas import CanvasView
+from studio.ui.controller import Controller
 from studio.ui.edit_actions import build_edit_actions
 from studio.ui.edit_dialogs import OutpaintChoice, VaryChoice, ask_outpaint, ask_vary
 from studio.ui.edit_panel import EditPanel
-from studio.ui.edit_request import Outpaint, canvas_request
 from studio.ui.edit_scope import EditScope, EditState
+from studio.ui.history_controller import HistoryController
 from studio.ui.image_convert import array_from_qimage, mask_qimage, qimage_from_array
-from studio.ui.job_records import JobRecord, ResultHandler
+from studio.ui.job_controller import JobController
+from studio.ui.job_records import JobRecord
+from studio.ui.properties import bind
 from studio.ui.undo_commands import ValueCommand
+from studio.ui.viewmodels.generate import GenerateViewModel, Outpaint
 
-# Queues an image edit on the worker's CPU lane: (request, owner, on_result) -> job id or None
-SubmitEdit = Callable[[ImageRequest, Any, ResultHandler], int | None]
 AskOutpaint = Callable[[int, int], OutpaintChoice | None]
 
 
-class EditController(QObject):
+class EditController(Controller):
     """Wires the edit actions to the canvas, the undo stack, the history and the job path.
 
-    Parameters
-    ----------
-    current_entry
-        Returns the history entry shown on the canvas (or ``None``).
-    show_entry
-        Shows a history entry (a committed edit result) on the canvas.
-    submit, submit_edit, generate
-        Queue a request; queue an image edit (Make Seamless) on the CPU lane; start a job
-        from the prompt panel (Generate).
-    notify
-        Show a message to the user: ``(text, "warning"|"error"|"info")``.
+    Tiling and the outpaint the canvas shows live in the Generate view-model, which puts
+    them (and the painted mask) into the request; the menu toggles and the edit panel's
+    check boxes are bound to the same properties.
 
     Signals
     -------
@@ -65,39 +58,20 @@ class EditController(QObject):
     edit_ended = Signal()
 
     def __init__(
-        self,
-        window: QMainWindow,
-        canvas: CanvasView,
-        panel: EditPanel,
-        undo_stack: QUndoStack,
-        seam_label: QLabel,
-        *,
-        current_entry: Callable[[], object],
-        show_entry: Callable[[int], None],
-        submit: Callable[[GenerationRequest], object],
-        submit_edit: SubmitEdit,
-        generate: Callable[[], object],
-        notify: Callable[[str, str], None],
+        self, view_model: GenerateViewModel, history: HistoryController, jobs: JobController
     ) -> None:
-        super().__init__(window)
-        self._window = window
-        self._canvas = canvas
-        self._panel = panel
-        self._undo = undo_stack
-        self._seam_label = seam_label
-        self._current_entry = current_entry
-        self._show_entry = show_entry
-        self._submit = submit
-        self._submit_edit = submit_edit
+        window = jobs.context.window
+        assert isinstance(window, QMainWindow), "the edit actions belong to a main window"
+        super().__init__(jobs.context, window)
+        self._vm, self._history, self._jobs = view_model, history, jobs
+        self.seam_label = QLabel()
+        self.seam_label.setObjectName("seamScore")
+        self._status.insertPermanentWidget(0, self.seam_label)
         self._seamless_jobs: set[int] = set()
-        self._generate = generate
-        self._notify = notify
         self.actions = build_edit_actions(window)
         # The dialogs that ask; tests replace them with a fixed choice.
         self.ask_outpaint: AskOutpaint = partial(ask_outpaint, window)
         self.ask_vary: Callable[[], VaryChoice | None] = partial(ask_vary, window)
-        # (margins, fill) of the outpaint the canvas shows, recorded in the next request
-        self._outpaint: Outpaint = None
         # Mask and tiling belong to the entry they were made on (0: the empty canvas).
         self.scope = EditScope()
         # Why the current model cannot do a canvas edit ("" when it can); set by the window.
@@ -106,42 +80,56 @@ class EditController(QObject):
         self._connect()
 
     def _connect(self) -> None:
-        a, panel, canvas = self.actions, self._panel, self._canvas
-        panel.bind_buttons(a.paint_mask, a.eraser, a.invert_mask, a.clear_mask)
+        a, canvas = self.actions, self._canvas
         a.paint_mask.toggled.connect(canvas.set_mask_mode)
         a.eraser.toggled.connect(self._set_eraser)
-        a.invert_mask.triggered.connect(lambda: self._mask_step("Invert mask", canvas.mask.invert))
-        a.clear_mask.triggered.connect(lambda: self._mask_step("Clear mask", canvas.mask.clear))
+        a.invert_mask.triggered.connect(
+            lambda: self._mask_step("Invert mask", canvas.mask_layer.invert)
+        )
+        a.clear_mask.triggered.connect(
+            lambda: self._mask_step("Clear mask", canvas.mask_layer.clear)
+        )
         a.outpaint.triggered.connect(lambda: self.outpaint())
         a.make_seamless.triggered.connect(lambda: self.make_seamless())
         a.vary.triggered.connect(lambda: self.vary())
         a.tiled_view.toggled.connect(canvas.set_tiled_view)
+        # The menu toggles are the view-model's tiling, as the panel's check boxes are.
+        bind(self._vm, "tile_x", a.tile_x)
+        bind(self._vm, "tile_y", a.tile_y)
         for toggle in (a.tiled_view, a.tile_x, a.tile_y):
             toggle.toggled.connect(self.update_seam_score)
-        # The menu toggles and the panel's check boxes are one setting.
-        for action, box in ((a.tile_x, panel.tile_x), (a.tile_y, panel.tile_y)):
-            action.toggled.connect(box.setChecked)
-            box.toggled.connect(action.setChecked)
-        panel.brush_size_changed.connect(self._set_brush_size)
         canvas.mask_stroke_finished.connect(self._on_stroke)
+
+    def bind_panel(self, panel: EditPanel) -> None:
+        """Show the menu actions as the panel's buttons and follow its brush size."""
+        a = self.actions
+        panel.bind_buttons(a.paint_mask, a.eraser, a.invert_mask, a.clear_mask)
+        panel.brush_size_changed.connect(self._set_brush_size)
+
+    def _notify(self, text: str, level: str) -> None:
+        self._notice.show_message(text, level)
+
+    def _current_entry(self) -> HistoryEntry | None:
+        entry_id = self._history.current_entry_id
+        return self._document.entry(entry_id) if entry_id else None
 
     # -- mask -------------------------------------------------------------------------------
 
     def _set_eraser(self, on: bool) -> None:
-        self._canvas.mask.eraser = on
+        self._canvas.mask_layer.eraser = on
         if on and not self.actions.paint_mask.isChecked():
             self.actions.paint_mask.setChecked(True)
 
     def _set_brush_size(self, size: int) -> None:
-        self._canvas.mask.brush_size = size
+        self._canvas.mask_layer.brush_size = size
 
     def _on_stroke(self, before: QImage, after: QImage) -> None:
         self._push_mask("Mask stroke", before, after)
 
     def _mask_step(self, text: str, change: Callable[[], None]) -> None:
-        before = self._canvas.mask.snapshot()
+        before = self._canvas.mask_layer.snapshot()
         change()
-        after = self._canvas.mask.snapshot()
+        after = self._canvas.mask_layer.snapshot()
         if before is not None and after is not None:
             self._push_mask(text, before, after)
 
@@ -155,17 +143,12 @@ class EditController(QObject):
 
     def _apply_mask(self, entry_id: int, mask: Any) -> None:
         if entry_id == self._scoped_id:
-            self._canvas.mask.restore(mask)
+            self._canvas.mask_layer.restore(mask)
         else:
             kept = self.scope.state_for(entry_id, None)
             self.scope.keep(entry_id, replace(kept, mask=mask))
 
-    # -- Generate ---------------------------------------------------------------------------
-
-    def edit_request(self, request: GenerationRequest) -> GenerationRequest:
-        """``request`` as the canvas and edit panel say (see :func:`canvas_request`)."""
-        image, mask = self._canvas.image(), self._canvas.mask.png()
-        return canvas_request(request, self._panel, image, mask, self._outpaint)
+    # -- refusals -------------------------------------------------------------------------
 
     def _refused(self, edit: str) -> bool:
         # Checked before anything changes: a refused outpaint must not grow the canvas.
@@ -193,7 +176,7 @@ class EditController(QObject):
         except InvalidRequestError as exc:
             self._notify(str(exc), "error")
             return False
-        old = (image.copy(), self._canvas.mask.snapshot(), self._outpaint)
+        old = (image.copy(), self._canvas.mask_layer.snapshot(), self._vm.outpaint)
         new = (
             qimage_from_array(grown.pixels),
             mask_qimage(grown.mask),
@@ -201,16 +184,16 @@ class EditController(QObject):
         )
         self._undo.push(ValueCommand("Outpaint", self._set_canvas, old, new))
         if choice.generate_now:
-            self._generate()
+            self._jobs.generate()
         return True
 
     def _set_canvas(self, value: object) -> None:
-        image, mask, outpaint = value  # type: ignore[misc]
-        self._outpaint = outpaint
+        image, mask, outpaint = cast(tuple[QImage, QImage | None, Outpaint], value)
+        self._vm.outpaint = outpaint
         self._canvas.set_image(image)
-        self._canvas.mask.resize(image.size())
+        self._canvas.mask_layer.resize(image.size())
         if mask is not None:
-            self._canvas.mask.restore(mask)
+            self._canvas.mask_layer.restore(mask)
         self.update_seam_score()
 
     # -- variations -------------------------------------------------------------------------
@@ -242,7 +225,7 @@ class EditController(QObject):
             variation_seed=random.SystemRandom().randint(0, MAX_SEED),
             variation_strength=choice.strength,
         )
-        return self._submit(request)
+        return self._jobs.submit(request)
 
     # -- make seamless ----------------------------------------------------------------------
 
@@ -265,7 +248,7 @@ class EditController(QObject):
             else EditSource()
         )
         request = MakeSeamlessRequest(array_from_qimage(image), source=source)
-        job_id = self._submit_edit(request, self, self._seamless_result)
+        job_id = self._jobs.submit_edit(request, self, self._seamless_result)
         if job_id is None:
             return False
         self._seamless_jobs.add(job_id)
@@ -276,14 +259,13 @@ class EditController(QObject):
         """True while a Make Seamless job runs or waits."""
         return bool(self._seamless_jobs)
 
-    def _seamless_result(self, entry: HistoryEntry, _record: JobRecord) -> None:
-        self._show_entry(entry.id)
+    def _seamless_result(self, entry: HistoryEntry, record: JobRecord) -> None:
+        self._history.show_entry(entry.id, image=record.shown)
         height, width = entry.height, entry.width
         cross = np.roll(seam_cross_mask(height, width, default_band(height, width)),
                         (height // 2, width // 2), axis=(0, 1))  # fmt: skip
-        self._canvas.mask.restore(mask_qimage(cross))
-        self.actions.tile_x.setChecked(True)
-        self.actions.tile_y.setChecked(True)
+        self._canvas.mask_layer.restore(mask_qimage(cross))
+        self._vm.tile_x = self._vm.tile_y = True
 
     def job_ended(self, record: JobRecord, outcome: str, message: str) -> None:
         """The end of a Make Seamless job (see :class:`~studio.ui.job_records.EditOwner`)."""
@@ -298,9 +280,8 @@ class EditController(QObject):
         """The canvas is about to show another entry: keep ``entry_id``'s mask and tiling."""
         if entry_id != self._scoped_id:
             return
-        mask = None if self._canvas.mask.is_empty() else self._canvas.mask.snapshot()
-        a = self.actions
-        self.scope.keep(entry_id, EditState(mask, a.tile_x.isChecked(), a.tile_y.isChecked()))
+        mask = None if self._canvas.mask_layer.is_empty() else self._canvas.mask_layer.snapshot()
+        self.scope.keep(entry_id, EditState(mask, self._vm.tile_x, self._vm.tile_y))
 
     def canvas_changed(self, entry_id: int = 0, recipe: Any = None) -> None:
         """A history image replaced the canvas: show that image's own mask and tiling.
@@ -308,16 +289,15 @@ class EditController(QObject):
         It is no longer an outpaint in progress either. ``recipe`` gives the tiling of an
         image seen for the first time.
         """
-        self._outpaint = None
+        self._vm.outpaint = None
         if entry_id != self._scoped_id:
             self._scoped_id = entry_id
             state = self.scope.state_for(entry_id, recipe)
             if state.mask is None:
-                self._canvas.mask.clear()
+                self._canvas.mask_layer.clear()
             else:
-                self._canvas.mask.restore(state.mask)
-            self.actions.tile_x.setChecked(state.tile_x)
-            self.actions.tile_y.setChecked(state.tile_y)
+                self._canvas.mask_layer.restore(state.mask)
+            self._vm.tile_x, self._vm.tile_y = state.tile_x, state.tile_y
         self.update_seam_score()
 
     def forget_all(self) -> None:
@@ -331,15 +311,15 @@ class EditController(QObject):
         Only while tiling is in play (Tile X/Y or the 3x3 view): for an ordinary sprite the
         score means nothing and a "Seam x 0.00" would only puzzle.
         """
-        a = self.actions
-        tiling = a.tile_x.isChecked() or a.tile_y.isChecked() or a.tiled_view.isChecked()
+        vm = self._vm
+        tiling = vm.tile_x or vm.tile_y or self.actions.tiled_view.isChecked()
         image = self._canvas.image()
         if not tiling or image is None or image.width() < 3 or image.height() < 3:
-            self._seam_label.clear()
+            self.seam_label.clear()
             return
         scores = seam_scores(array_from_qimage(image))
-        self._seam_label.setText(f"Seam x {scores['x']:.2f} · y {scores['y']:.2f}")
-        self._seam_label.setToolTip(
+        self.seam_label.setText(f"Seam x {scores['x']:.2f} · y {scores['y']:.2f}")
+        self.seam_label.setToolTip(
             "Jump across the wrap edge divided by the jump between neighbouring pixels "
             "inside: about 1 tiles without a seam."
         )

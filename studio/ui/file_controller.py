@@ -3,35 +3,50 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, QSettings, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEventLoop, QSettings, QTimer, Signal
 
 from studio.domain.errors import StudioError
 from studio.domain.settings import EngineSettings
 from studio.imaging.atomic import atomic_write_bytes
 from studio.imaging.decode import load_pixels
 from studio.imaging.filenames import safe_export_path, sanitize_filename_part
-from studio.imaging.picked import read_picked_image
 from studio.imaging.pixels import upscale_nearest
 from studio.imaging.png import encode_png, png_text_chunks
 from studio.imaging.recipe import read_recipe
 from studio.imaging.thumbnails import make_thumbnail
 from studio.project.settings import save_engine_settings
 from studio.project.store import ProjectStore
-from studio.ui.dialogs import Dialogs
-from studio.ui.document import Document
-from studio.ui.notice import NoticeBanner
-from studio.ui.status_bar import JobStatusBar
-from studio.worker.facade import EngineFacade
+from studio.ui.controller import Controller, WindowContext
 
 AUTOSAVE_MS = 30_000
 MAX_IMPORT_BYTES = 256 * 1024 * 1024
 StateProvider = Callable[[], dict[str, Any]]
 
 
-class FileController(QObject):
+@dataclass(frozen=True)
+class FilePlaces:
+    """Where the File menu reads and writes besides the project.
+
+    Parameters
+    ----------
+    engine_settings
+        The engine settings Add Model extends (written to ``settings_path`` when set).
+    settings_path
+        The engine settings file (``None``: nothing is written, as in tests).
+    recovery_dir
+        Where untitled projects live until the user names them.
+    """
+
+    engine_settings: EngineSettings
+    settings_path: Path | None
+    recovery_dir: Path
+
+
+class FileController(Controller):
     """Owns the questions around files; every path can also be given directly (tests, drop).
 
     Signals
@@ -42,29 +57,12 @@ class FileController(QObject):
 
     image_imported = Signal(int, object)  # entry id, recipe request dict or None
 
-    def __init__(
-        self,
-        document: Document,
-        facade: EngineFacade,
-        dialogs: Dialogs,
-        status: JobStatusBar,
-        notice: NoticeBanner,
-        engine_settings: EngineSettings,
-        settings_path: Path | None,
-        recovery_dir: Path,
-        ui_state: StateProvider,
-        parent: QObject | None = None,
-    ) -> None:
-        super().__init__(parent)
-        self._document = document
-        self._facade = facade
-        self.dialogs = dialogs
-        self._status = status
-        self._notice = notice
-        self._engine_settings = engine_settings
-        self._settings_path = settings_path
-        self._recovery_dir = recovery_dir
+    def __init__(self, context: WindowContext, places: FilePlaces, ui_state: StateProvider) -> None:
+        super().__init__(context, context.window)
+        self._engine_settings = places.engine_settings
+        self._settings_path, self._recovery_dir = places.settings_path, places.recovery_dir
         self._ui_state = ui_state
+        facade = context.facade
         self._autosave = QTimer(self)
         self._autosave.setInterval(AUTOSAVE_MS)
         self._autosave.timeout.connect(self.autosave)
@@ -201,11 +199,10 @@ class FileController(QObject):
         if self._document.read_only:
             self._notice.show_message("This project is read-only.", "warning")
             return None
-        try:
-            data, pixels = read_picked_image(path, max_bytes=MAX_IMPORT_BYTES, mode="RGBA")
-        except StudioError as exc:
-            self._notice.show_message(str(exc), "error")
+        picked = self._read_picked(path, MAX_IMPORT_BYTES, "RGBA")
+        if picked is None:
             return None
+        data, pixels = picked
         request, prompt, recipe_note = self._recipe_of(data)
         # A PNG is kept byte for byte (its text chunks too); other formats carry no PNG text,
         # their recipe (if any) is in ``recipe`` below.

@@ -11,20 +11,19 @@ is a per-pixel loop) are image-edit jobs on the worker's CPU lane, through the o
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Signal
+import numpy as np
+from PySide6.QtCore import Signal
 
 from studio.domain.history import HistoryEntry
 from studio.domain.image_requests import EditSource, ImageRequest, MatteRequest, PixelateRequest
 from studio.imaging.decode import load_pixels
 from studio.imaging.pixelart import PixelateOptions
-from studio.ui.document import Document
+from studio.ui.controller import Controller, WindowContext
 from studio.ui.job_controller import JobController
 from studio.ui.job_records import JobRecord
-from studio.ui.notice import NoticeBanner
 from studio.ui.palette_lock_dialog import PaletteLockDialog
 from studio.ui.pixelate_dialog import PixelateDialog
 from studio.ui.sheet_export_dialog import SheetExportDialog
-from studio.ui.status_bar import JobStatusBar
 
 # What the window says about each edit: (done, not done, "Could not ..." verb)
 _WORDS = {
@@ -33,33 +32,23 @@ _WORDS = {
 }
 
 
-class GameExportController(QObject):
+class GameExportController(Controller):
     """Opens the export and palette dialogs; adds background-free copies to the history.
 
     Signals
     -------
-    image_edited(int)
-        The id of the new history entry holding a cut-out or pixelated image.
+    image_edited(int, QImage)
+        The id of the new history entry holding a cut-out or pixelated image, and its pixels.
     edit_ended()
         An image edit ended (result, failure or bug); :attr:`busy` may be False now.
     """
 
-    image_edited = Signal(int)
+    image_edited = Signal(int, object)
     edit_ended = Signal()
 
-    def __init__(
-        self,
-        document: Document,
-        jobs: JobController,
-        status: JobStatusBar,
-        notice: NoticeBanner,
-        parent: QObject | None = None,
-    ) -> None:
-        super().__init__(parent)
-        self._document = document
+    def __init__(self, context: WindowContext, jobs: JobController) -> None:
+        super().__init__(context, context.window)
         self._jobs = jobs
-        self._status = status
-        self._notice = notice
         self.dialog: SheetExportDialog | None = None
         self._running: set[int] = set()  # job ids of edits started and not ended
         self._matte_prepared = False  # its kernels compile on first use in this process
@@ -149,14 +138,14 @@ class GameExportController(QObject):
         self._status.task_started(message, hint)
         return True
 
-    def _source(self, entry_id: int) -> tuple[HistoryEntry, object] | None:
+    def _source(self, entry_id: int) -> tuple[HistoryEntry, np.ndarray] | None:
         entry = self._document.entry(entry_id) if entry_id else None
         if entry is None:
             self._status.say("Pick an image in the history first")
             return None
         return entry, load_pixels(self._document.image_png(entry.image_id))
 
-    def _entry_pixels(self, entry_id: int):
+    def _entry_pixels(self, entry_id: int) -> np.ndarray | None:
         entry = self._document.entry(entry_id)
         return None if entry is None else load_pixels(self._document.image_png(entry.image_id))
 
@@ -167,7 +156,7 @@ class GameExportController(QObject):
         note = (entry.recipe.get("extra") or {}).get("note")
         done = _WORDS[kind][0]
         self._status.say(f"{done}: new entry #{entry.id}" + (f" ({note})" if note else ""))
-        self.image_edited.emit(entry.id)
+        self.image_edited.emit(entry.id, record.shown)
 
     def job_ended(self, record: JobRecord, outcome: str, message: str) -> None:
         """The end of one edit (see :class:`~studio.ui.job_records.EditOwner`)."""

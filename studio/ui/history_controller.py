@@ -4,26 +4,24 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, Signal
-from PySide6.QtGui import QUndoStack
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QImage
 
 from studio.domain.errors import InvalidRequestError
 from studio.domain.history import HistoryEntry
 from studio.domain.job_kind import JobKind
-from studio.ui.canvas import CanvasView
-from studio.ui.document import Document
-from studio.ui.history_model import HistoryModel
+from studio.ui.controller import Controller, WindowContext
 from studio.ui.history_panel import HistoryPanel
 from studio.ui.image_convert import qimage_from_png
-from studio.ui.prompt_panel import PromptPanel
-from studio.ui.status_bar import JobStatusBar
 from studio.ui.undo_commands import DeleteEntryCommand, ValueCommand
+from studio.ui.viewmodels.generate import GenerateViewModel
 
 
-class HistoryController(QObject):
-    """Keeps history model, canvas and prompt panel in step with the project.
+class HistoryController(Controller):
+    """Keeps the history panel, the canvas and the Generate view-model in step with the
+    project.
 
-    Picking an entry by hand shows it and restores its recipe into the prompt panel (seed
+    Picking an entry by hand shows it and restores its recipe into the view-model (seed
     locked, so Generate reproduces it); a freshly generated image is only shown, so a user on
     random seeds stays on random seeds.
 
@@ -40,35 +38,20 @@ class HistoryController(QObject):
     current_changed = Signal(int)
 
     def __init__(
-        self,
-        document: Document,
-        model: HistoryModel,
-        panel: HistoryPanel,
-        canvas: CanvasView,
-        prompt_panel: PromptPanel,
-        undo_stack: QUndoStack,
-        status: JobStatusBar,
-        parent: QObject | None = None,
+        self, view_model: GenerateViewModel, context: WindowContext, panel: HistoryPanel
     ) -> None:
-        super().__init__(parent)
-        self._document = document
-        self._model = model
-        self._panel = panel
-        self._canvas = canvas
-        self._prompt_panel = prompt_panel
-        self._undo = undo_stack
-        self._status = status
+        super().__init__(context, context.window)
+        self._vm, self._panel, self._model = view_model, panel, panel.model
         self._current_id = 0
         # Why the current model cannot do a canvas edit ("" when it can); set by the window.
         self.edit_refusal: Callable[[str], str] = lambda _edit: ""
 
-        document.reloaded.connect(self.reload)
-        document.entry_added.connect(model.add_entry)
-        document.entry_removed.connect(self._on_entry_removed)
+        context.document.reloaded.connect(self.reload)
+        context.document.entry_added.connect(self._model.add_entry)
+        context.document.entry_removed.connect(self._on_entry_removed)
         panel.entry_selected.connect(self._on_entry_selected)
         panel.delete_requested.connect(self.delete_entry)
         panel.use_as_init_requested.connect(self.use_as_init)
-        prompt_panel.init_image_cleared.connect(lambda: self.set_init_image(None))
 
     # -- showing ----------------------------------------------------------------------------
 
@@ -82,17 +65,22 @@ class HistoryController(QObject):
         self._canvas.set_image(None)
         self.current_changed.emit(0)
 
-    def show_entry(self, entry_id: int, *, restore_recipe: bool = False) -> bool:
+    def show_entry(
+        self, entry_id: int, *, restore_recipe: bool = False, image: QImage | None = None
+    ) -> bool:
         """Show an entry on the canvas and select it in the panel.
 
         Parameters
         ----------
+        image
+            The entry's pixels when the caller has them (a result just committed), so the
+            project is not read back and decoded to show them.
         restore_recipe
             Also put the entry's recipe into the prompt panel (undo and redo, which return
             to an entry, do); a new result or a neighbour shown after a delete does not.
         """
         self._panel.select_entry(entry_id, notify=False)
-        self._display(entry_id)
+        self._display(entry_id, image)
         entry = self._document.entry(entry_id)
         if restore_recipe and entry is not None and self._current_id == entry_id:
             self.restore_recipe(entry)
@@ -103,13 +91,15 @@ class HistoryController(QObject):
         self._display(entry.id)
         self.restore_recipe(entry)
 
-    def _display(self, entry_id: int) -> None:
+    def _display(self, entry_id: int, image: QImage | None = None) -> None:
         entry = self._document.entry(entry_id)
         if entry is None:
             return
         if entry_id != self._current_id:
             self.leaving.emit(self._current_id)
-        self._canvas.set_image(qimage_from_png(self._document.image_png(entry.image_id)))
+        if image is None:
+            image = qimage_from_png(self._document.image_png(entry.image_id))
+        self._canvas.set_image(image)
         self._current_id = entry_id
         self.current_changed.emit(entry_id)
 
@@ -117,7 +107,7 @@ class HistoryController(QObject):
         request = entry.recipe.get("request") if isinstance(entry.recipe, dict) else None
         if entry.kind == JobKind.GENERATE and isinstance(request, dict):
             try:
-                self._prompt_panel.apply_request(request, lock_seed=True)
+                self._vm.apply_request(request, lock_seed=True)
             except InvalidRequestError as exc:
                 self._status.say(f"The recipe of #{entry.id} was not restored: {exc}")
                 return
@@ -159,12 +149,11 @@ class HistoryController(QObject):
         return True
 
     def set_init_image(self, png: bytes | None, label: str = "") -> None:
-        old = self._prompt_panel.init_image()
+        old = self._vm.init_image
         if old == png:
             return
         text = f"Use {label} as init image" if png is not None else "Clear init image"
         self._undo.push(ValueCommand(text, self._apply_init_image, old, png))
 
     def _apply_init_image(self, png: object) -> None:
-        data = png if isinstance(png, bytes) else None
-        self._prompt_panel.set_init_image(data, qimage_from_png(data) if data else None)
+        self._vm.init_image = png if isinstance(png, bytes) else None

@@ -13,7 +13,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import Signal
 
 from studio.domain.errors import InvalidRequestError, StudioError
 from studio.domain.export_requests import SheetExportRequest
@@ -21,9 +21,8 @@ from studio.domain.history import HistoryEntry
 from studio.domain.jobs import JobRequest
 from studio.domain.requests import GenerationRequest
 from studio.domain.results import ProgressUpdate
-from studio.ui.canvas import CanvasView
-from studio.ui.document import Document
-from studio.ui.image_convert import qimage_from_array
+from studio.ui.controller import Controller, WindowContext
+from studio.ui.image_convert import array_from_qimage, qimage_from_array
 from studio.ui.job_records import (
     BatchTally,
     EditOwner,
@@ -32,10 +31,7 @@ from studio.ui.job_records import (
     format_elapsed,
     preview_target,
 )
-from studio.ui.notice import NoticeBanner
-from studio.ui.prompt_panel import PromptPanel
-from studio.ui.status_bar import JobStatusBar
-from studio.worker.facade import EngineFacade
+from studio.ui.viewmodels.generate import CanvasSnapshot, GenerateViewModel
 from studio.worker.jobs import FinishedExport, FinishedImage
 
 
@@ -43,44 +39,26 @@ def _images(count: int) -> str:
     return f"{count} image" if count == 1 else f"{count} images"
 
 
-class JobController(QObject):
-    """Turns the panel into jobs and job events into previews, history entries and messages.
+class JobController(Controller):
+    """Turns the Generate view-model into jobs and job events into previews, history
+    entries and messages.
 
     Signals
     -------
-    image_committed(HistoryEntry)
-        A finished image of a job without its own result handler is safely in the project.
+    image_committed(HistoryEntry, QImage)
+        A finished image of a job without its own result handler is safely in the project;
+        the image is its committed pixels, to show without reading the project back.
     """
 
-    image_committed = Signal(object)
+    image_committed = Signal(object, object)
 
-    def __init__(
-        self,
-        facade: EngineFacade,
-        document: Document,
-        panel: PromptPanel,
-        canvas: CanvasView,
-        status: JobStatusBar,
-        notice: NoticeBanner,
-        parent: QObject | None = None,
-    ) -> None:
-        super().__init__(parent)
-        self._facade = facade
-        self._document = document
-        self._panel = panel
-        self._canvas = canvas
-        self._status = status
-        self._notice = notice
+    def __init__(self, view_model: GenerateViewModel, context: WindowContext) -> None:
+        super().__init__(context, context.window)
+        self._vm = view_model
+        facade = context.facade
         self._records: dict[int, JobRecord] = {}
         # Where job times come from; tests put a clock they can move here.
         self.clock: Callable[[], float] = time.monotonic
-        # Asked before an empty prompt runs (the window wires its dialogs in); yes by default.
-        self.confirm_empty_prompt: Callable[[], bool] = lambda: True
-        # Adds the canvas edits (mask, tiling) to a request from the panel; set by the window.
-        self.edit_request: Callable[[GenerationRequest], GenerationRequest] | None = None
-
-        panel.generate_requested.connect(self.generate)
-        panel.cancel_requested.connect(self.cancel)
         facade.started.connect(self._on_started)
         facade.progress.connect(self._on_progress)
         facade.image_ready.connect(self._on_image_ready)
@@ -91,7 +69,7 @@ class JobController(QObject):
         facade.busy_changed.connect(self._on_busy_changed)
 
     def generate(self) -> int | None:
-        """Queue a job from the panel; returns its id, or None when it could not start."""
+        """Queue a job from the view-model; returns its id, or None when it could not start."""
         if self._document.read_only:
             self._notice.show_message(
                 "This project was made by a newer Studio and is open read-only: "
@@ -99,21 +77,25 @@ class JobController(QObject):
                 "warning",
             )
             return None
-        if not self._panel.has_models():
+        if not self._vm.models:
             self._notice.show_message(
                 "No model to generate with: add one with File > Add Model File…", "warning"
             )
             return None
         try:
-            request = self._panel.build_request()
-            if self.edit_request is not None:
-                request = self.edit_request(request)
+            request = self._vm.build_request(self._canvas_snapshot())
         except InvalidRequestError as exc:
             self._notice.show_message(str(exc), "error")
             return None
-        if not request.prompt.strip() and not self.confirm_empty_prompt():
+        if not request.prompt.strip() and not self.dialogs.confirm_empty_prompt():
             return None
         return self._queue(request, None, None)
+
+    def _canvas_snapshot(self) -> CanvasSnapshot:
+        # The canvas pixels are read only under a painted mask: a plain Generate needs none.
+        mask, image = self._canvas.mask_layer.png(), self._canvas.image()
+        pixels = array_from_qimage(image) if mask is not None and image is not None else None
+        return CanvasSnapshot(mask, pixels)
 
     def submit(
         self,
@@ -225,22 +207,25 @@ class JobController(QObject):
     def _on_image_ready(self, finished: FinishedImage) -> None:
         # Committed before anything else happens: the image now survives a crash.
         try:
-            entry = self._document.add_finished(finished)
+            entry, image = self._document.add_finished(finished)
         except StudioError as exc:  # disk full, project gone: said, not a traceback
             self._notice.show_message(f"A finished image could not be saved: {exc}", "error")
             return
+        # Shown from the pixels in hand: the project is never read back to show a result.
+        shown = qimage_from_array(image.pixels)
         record = self._records.get(finished.job_id)
         if record is not None:
+            record.shown = shown
             record.images += 1
             if record.batch is not None:
                 record.batch.images += 1
         request = finished.image.request
         if isinstance(request, GenerationRequest) and request.seed is not None:
-            self._panel.show_used_seed(request.seed)
+            self._vm.show_used_seed(request.seed)
         if record is not None and record.on_result is not None:
             record.on_result(entry, record)
         else:
-            self.image_committed.emit(entry)
+            self.image_committed.emit(entry, shown)
         if finished.image.warnings:
             self._notice.show_message("\n".join(finished.image.warnings), "warning")
 
@@ -307,7 +292,7 @@ class JobController(QObject):
         self._status.say(f"Cancelled{kept}")
 
     def _on_busy_changed(self, busy: bool) -> None:
-        self._panel.set_busy(busy)
+        self._vm.busy = busy
         if not busy:
             self._status.set_idle()
             self._status.set_waiting(0)

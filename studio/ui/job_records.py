@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Protocol, assert_never
 
 from PySide6.QtCore import QSize
+from PySide6.QtGui import QImage
 
 from studio.domain.export_requests import SheetExportRequest
 from studio.domain.history import HistoryEntry
@@ -73,6 +74,9 @@ class JobRecord:
         status.
     written
         The files an export job wrote (empty for every other job).
+    shown
+        The last committed image of the job, as stored, for its owner to show without
+        reading the project back.
     """
 
     job_id: int
@@ -85,6 +89,7 @@ class JobRecord:
     batch: BatchTally | None = None
     owner: EditOwner | None = None
     written: tuple[Path, ...] = ()
+    shown: QImage | None = None
 
 
 def preview_target(request: JobRequest, source: HistoryEntry | None) -> QSize | None:

@@ -7,11 +7,7 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QUndoStack
-from PySide6.QtWidgets import (
-    QLabel,
-    QMainWindow,
-    QTabWidget,
-)
+from PySide6.QtWidgets import QMainWindow, QTabWidget
 
 from studio.domain.errors import InvalidRequestError
 from studio.domain.models import ModelInfo
@@ -21,12 +17,13 @@ from studio.ui.actions import build_actions, build_menus
 from studio.ui.batch_dialog import BatchDialog
 from studio.ui.canvas import CanvasView
 from studio.ui.close_guard import CloseGuard
+from studio.ui.controller import WindowContext
 from studio.ui.dialogs import Dialogs
 from studio.ui.document import Document
 from studio.ui.edit_actions import add_edit_menus
 from studio.ui.edit_controller import EditController
 from studio.ui.edit_panel import EditPanel
-from studio.ui.file_controller import FileController
+from studio.ui.file_controller import FileController, FilePlaces
 from studio.ui.game_export_controller import GameExportController
 from studio.ui.history_controller import HistoryController
 from studio.ui.history_model import HistoryModel
@@ -38,6 +35,8 @@ from studio.ui.prompt_panel import PromptPanel
 from studio.ui.status_bar import JobStatusBar
 from studio.ui.style_controller import StyleController
 from studio.ui.style_panel import StylePanel
+from studio.ui.viewmodels.generate import GenerateViewModel
+from studio.ui.viewmodels.style import StyleViewModel
 from studio.ui.window_layout import (
     NO_MODEL_MESSAGE,
     READY_MESSAGE,
@@ -68,52 +67,36 @@ class MainWindow(QMainWindow):
         self.document = document
         self.undo_stack = QUndoStack(self)
         self._closing_done = False
+        self.generate_vm = GenerateViewModel(self)
         self._build_widgets()
-        self.jobs = JobController(
-            facade, document, self.prompt_panel, self.canvas, self.status, self.notice, self
-        )
-        self.history = HistoryController(
-            document,
-            self.history_model,
-            self.history_panel,
-            self.canvas,
-            self.prompt_panel,
-            self.undo_stack,
-            self.status,
-            self,
-        )
-        self.files = FileController(
+        self.context = WindowContext(
             document,
             facade,
+            self.canvas,
+            self.status,
+            self.notice,
+            self.undo_stack,
             dialogs or Dialogs(self),
-            self.status,
-            self.notice,
-            engine_settings or EngineSettings(),
-            settings_path,
-            recovery_dir,
-            self.ui_state,
             self,
         )
-        self.jobs.confirm_empty_prompt = self.files.dialogs.confirm_empty_prompt
-        self.style = StyleController(
-            facade,
-            document,
-            self.style_panel,
-            self.canvas,
-            self.history,
-            self.jobs,
-            self.undo_stack,
-            self.notice,
-            self.files.dialogs,
-            self,
-        )
-        self.game = GameExportController(document, self.jobs, self.status, self.notice, self)
-        self.actions = build_actions(self, self.undo_stack)
-        build_menus(self.menuBar(), self.actions)
+        vm = self.generate_vm
+        self.jobs = JobController(vm, self.context)
+        self.history = HistoryController(vm, self.context, self.history_panel)
+        places = FilePlaces(engine_settings or EngineSettings(), settings_path, recovery_dir)
+        self.files = FileController(self.context, places, self.ui_state)
+        self.styling = StyleController(self.style_panel, self.history, self.jobs)
+        self.game = GameExportController(self.context, self.jobs)
+        self.menu_actions = build_actions(self, self.undo_stack)
+        build_menus(self.menuBar(), self.menu_actions)
         self.edits = self._build_edits()
         self.gate = self._build_gate()
         self.close_guard = CloseGuard(
-            facade, self.jobs, (self.game, self.edits), self.files.dialogs, self.status, self.close
+            facade,
+            self.jobs,
+            (self.game, self.edits),
+            self.context.dialogs,
+            self.status,
+            self.close,
         )
         self._connect()
         self.setAcceptDrops(True)
@@ -127,25 +110,9 @@ class MainWindow(QMainWindow):
         facade.load_style_presets()
 
     def _build_edits(self) -> EditController:
-        seam_label = QLabel()
-        seam_label.setObjectName("seamScore")
-        self.status.insertPermanentWidget(0, seam_label)
-
-        edits = EditController(
-            self,
-            self.canvas,
-            self.edit_panel,
-            self.undo_stack,
-            seam_label,
-            current_entry=lambda: self.document.entry(self.history.current_entry_id),
-            show_entry=self.history.show_entry,
-            submit=self.jobs.submit,
-            submit_edit=self.jobs.submit_edit,
-            generate=self.jobs.generate,
-            notify=self.notice.show_message,
-        )
+        edits = EditController(self.generate_vm, self.history, self.jobs)
+        edits.bind_panel(self.edit_panel)
         add_edit_menus(self.menuBar(), edits.actions)
-        self.jobs.edit_request = edits.edit_request
         self.history.leaving.connect(edits.leave)
         self.history.current_changed.connect(
             lambda entry_id: edits.canvas_changed(entry_id, self._recipe_of(entry_id))
@@ -156,7 +123,7 @@ class MainWindow(QMainWindow):
         # What the chosen model cannot do is disabled with the reason, never offered and then
         # refused (RELIABILITY 26).
         gate = ModelGate(self.prompt_panel, self)
-        gate.require(self.actions.use_as_init, "img2img")
+        gate.require(self.menu_actions.use_as_init, "img2img")
         gate.require(self.edits.actions.outpaint, "inpaint")
         gate.require(self.edits.actions.paint_mask, "inpaint")
         gate.require(self.edits.actions.vary, "variation")
@@ -170,11 +137,11 @@ class MainWindow(QMainWindow):
         return entry.recipe if entry is not None else None
 
     def _build_widgets(self) -> None:
-        self.prompt_panel = PromptPanel()
-        self.style_panel = StylePanel()
+        self.prompt_panel = PromptPanel(self.generate_vm)
+        self.style_panel = StylePanel(StyleViewModel(self))
         self.tools = QTabWidget()
         self.tools.setObjectName("toolTabs")
-        self.edit_panel = EditPanel()
+        self.edit_panel = EditPanel(self.generate_vm)
         self.tools.addTab(generate_tab(self.prompt_panel, self.edit_panel), "Generate")
         self.tools.addTab(self.style_panel, "Style")
         self.canvas = CanvasView()
@@ -187,7 +154,7 @@ class MainWindow(QMainWindow):
         self.setStatusBar(self.status)
 
     def _connect(self) -> None:
-        a, files = self.actions, self.files
+        a, files = self.menu_actions, self.files
         a.new.triggered.connect(files.new_project)
         a.open.triggered.connect(lambda: files.open_project())
         a.save.triggered.connect(files.save)
@@ -215,14 +182,17 @@ class MainWindow(QMainWindow):
         a.fit.triggered.connect(self.canvas.fit)
         a.actual_size.triggered.connect(self.canvas.actual_size)
 
-        self.jobs.image_committed.connect(lambda e: self.history.show_entry(e.id))
+        self.prompt_panel.generate_requested.connect(self.jobs.generate)
+        self.prompt_panel.cancel_requested.connect(self.jobs.cancel)
+        self.prompt_panel.init_image_cleared.connect(lambda: self.history.set_init_image(None))
+        self.jobs.image_committed.connect(lambda e, im: self.history.show_entry(e.id, image=im))
         self.history_panel.export_requested.connect(lambda i: files.export_image(i))
-        self.history_panel.use_as_style_requested.connect(self.style.add_entry_as_style)
+        self.history_panel.use_as_style_requested.connect(self.styling.add_entry_as_style)
         self.history_panel.sheet_export_requested.connect(
             lambda i: self.game.open_sheet_export([i], self)
         )
         self.history_panel.remove_background_requested.connect(self.game.remove_background)
-        self.game.image_edited.connect(self.history.show_entry)
+        self.game.image_edited.connect(lambda i, im: self.history.show_entry(i, image=im))
         files.image_imported.connect(self._on_image_imported)
         self.document.title_changed.connect(self.setWindowTitle)
         self.document.reloaded.connect(self._on_document_reloaded)
@@ -243,7 +213,7 @@ class MainWindow(QMainWindow):
     def ui_state(self) -> dict[str, Any]:
         """What reopening the project restores: prompt panel and canvas."""
         return {
-            "prompt_panel": self.prompt_panel.state(),
+            "prompt_panel": self.generate_vm.state(),
             "canvas": {"entry_id": self.history.current_entry_id},
         }
 
@@ -255,7 +225,7 @@ class MainWindow(QMainWindow):
         state = self.document.ui_state()
         if isinstance(state.get("prompt_panel"), dict):
             try:
-                self.prompt_panel.restore_state(state["prompt_panel"])
+                self.generate_vm.restore_state(state["prompt_panel"])
             except InvalidRequestError as exc:
                 self.notice.show_message(
                     f"The prompt panel saved in this project was not restored ({exc}).", "warning"
@@ -272,18 +242,18 @@ class MainWindow(QMainWindow):
         self._update_generate_availability()
 
     def _update_generate_availability(self) -> None:
-        has_models = self.prompt_panel.has_models()
+        has_models = bool(self.generate_vm.models)
         self.canvas.set_empty_message(READY_MESSAGE if has_models else NO_MODEL_MESSAGE)
         if self.document.read_only:
             self.prompt_panel.set_can_generate(False, "This project is open read-only")
         else:
             self.prompt_panel.set_can_generate(has_models, "Add a model first (File menu)")
-        self.actions.generate.setEnabled(has_models and not self.document.read_only)
+        self.menu_actions.generate.setEnabled(has_models and not self.document.read_only)
 
     def open_batch(self) -> BatchDialog | None:
         """Image > Batch…: show the prompt's expansion; Queue submits each image as a job."""
         try:
-            base = self.prompt_panel.build_request()
+            base = self.generate_vm.build_request()
         except InvalidRequestError as exc:
             self.notice.show_message(str(exc), "error")
             return None
@@ -297,13 +267,13 @@ class MainWindow(QMainWindow):
 
     def _apply_style(self) -> None:
         self.tools.setCurrentWidget(self.style_panel)
-        self.style.apply()
+        self.styling.apply()
 
     def _on_image_imported(self, entry_id: int, request: dict | None) -> None:
         self.history.show_entry(entry_id)
         if request:
             try:
-                self.prompt_panel.apply_request(request, lock_seed=True)
+                self.generate_vm.apply_request(request, lock_seed=True)
             except InvalidRequestError as exc:
                 self.notice.show_message(
                     f"The image was added; its recipe was not restored ({exc}).", "warning"

@@ -1,4 +1,4 @@
-"""The model combo of the prompt panel, bound to ``PromptSettings.model``."""
+"""The model combo of the prompt panel, bound to ``GenerateViewModel.model``."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QWidget
 
 from studio.domain.models import ModelInfo
-from studio.ui.prompt_settings import PromptSettings
+from studio.ui.viewmodels.generate import GenerateViewModel
 
 NO_MODEL_TEXT = "No model: use File > Add Model…"
 
@@ -18,7 +18,7 @@ class ModelPicker(QComboBox):
     when a listing offers it, while the picker shows, and the request uses, one that is there.
     """
 
-    def __init__(self, settings: PromptSettings, parent: QWidget | None = None) -> None:
+    def __init__(self, settings: GenerateViewModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("modelCombo")
         self._settings = settings

@@ -1,15 +1,14 @@
 """The prompt panel: the widgets of everything a generation needs.
 
-The state lives in :class:`~studio.ui.prompt_settings.PromptSettings` (``panel.settings``); the
-widgets are bound to it both ways, and Generate turns it into a request.
+The state lives in :class:`~studio.ui.viewmodels.generate.GenerateViewModel`
+(``panel.view_model``); the widgets are bound to it both ways, and Generate turns it into a
+request.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtCore import QRegularExpression, Signal
-from PySide6.QtGui import QImage, QRegularExpressionValidator
+from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -27,13 +26,14 @@ from PySide6.QtWidgets import (
 )
 
 from studio.domain.models import ModelInfo, ModelSource
-from studio.domain.requests import MAX_BATCH, MAX_STEPS, GenerationRequest
+from studio.domain.requests import MAX_BATCH, MAX_STEPS
 from studio.domain.samplers import SAMPLER_NAMES
-from studio.ops.request_defaults import defaults_for
+from studio.ui.image_convert import qimage_from_png
 from studio.ui.init_image_group import InitImageGroup
 from studio.ui.model_picker import ModelPicker
-from studio.ui.prompt_settings import PromptSettings
+from studio.ui.properties import bind
 from studio.ui.size_picker import SizePicker
+from studio.ui.viewmodels.generate import GenerateViewModel
 
 TRANSPARENT_TIP = (
     "Stable Diffusion paints on flat green and the green is matted out, so the image has real "
@@ -44,8 +44,8 @@ TRANSPARENT_TIP = (
 class PromptPanel(QWidget):
     """Prompt, negative prompt, model, sampler, steps, CFG, seed, size, batch and init image.
 
-    The panel never talks to the engine: :meth:`build_request` captures ``settings`` in a
-    frozen request when the user presses Generate.
+    The panel never talks to the engine and holds no state of its own: its widgets show
+    ``view_model``, which builds the request when the user presses Generate.
     """
 
     generate_requested = Signal()
@@ -53,14 +53,14 @@ class PromptPanel(QWidget):
     model_changed = Signal(str)
     init_image_cleared = Signal()
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, view_model: GenerateViewModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("promptPanel")
-        self.settings = PromptSettings(self)
+        self.view_model = view_model
         self._build()
         self._connect()
         self._bind()
-        self.set_models([])
+        self._show_models(self.view_model.models)
 
     # -- construction -----------------------------------------------------------------------
 
@@ -73,17 +73,14 @@ class PromptPanel(QWidget):
         self.negative_edit.setPlaceholderText("What to avoid (negative prompt)")
         self.negative_edit.setMaximumHeight(70)
 
-        self.model_combo = ModelPicker(self.settings)
+        self.model_combo = ModelPicker(self.view_model)
         self.sampler_combo = QComboBox()
         self.sampler_combo.addItems(SAMPLER_NAMES)
-        self.sampler_combo.setCurrentText(self.settings.sampler)
         self.steps_spin = QSpinBox()
         self.steps_spin.setRange(1, MAX_STEPS)
-        self.steps_spin.setValue(self.settings.steps)
         self.cfg_spin = QDoubleSpinBox()
         self.cfg_spin.setRange(0.0, 30.0)
         self.cfg_spin.setSingleStep(0.5)
-        self.cfg_spin.setValue(self.settings.cfg_scale)
 
         self.seed_edit = QLineEdit()
         self.seed_edit.setObjectName("seedEdit")
@@ -97,7 +94,7 @@ class PromptPanel(QWidget):
         seed_row.addWidget(self.seed_edit, 1)
         seed_row.addWidget(self.seed_lock)
 
-        self.size_picker = SizePicker(self.settings.width, self.settings.height)
+        self.size_picker = SizePicker(self.view_model.width, self.view_model.height)
         self.width_spin = self.size_picker.width_spin
         self.height_spin = self.size_picker.height_spin
 
@@ -122,7 +119,7 @@ class PromptPanel(QWidget):
         form.addRow("Edges", self.alpha_combo)
         form.addRow(self.transparent_check)
 
-        self.init_group = InitImageGroup(self.settings.strength)
+        self.init_group = InitImageGroup(self.view_model.strength)
         self.strength_spin = self.init_group.strength_spin
 
         self.generate_button = QPushButton("Generate")
@@ -156,57 +153,46 @@ class PromptPanel(QWidget):
         self.init_group.clear_button.clicked.connect(self._on_clear_init)
 
     def _bind(self) -> None:
-        """Widgets write their value into ``settings``, and follow it when it changes."""
-        settings = self.settings
-        for name, edit in (("prompt", self.prompt_edit), ("negative_prompt", self.negative_edit)):
-            edit.textChanged.connect(
-                lambda name=name, edit=edit: setattr(settings, name, edit.toPlainText())
-            )
-            getattr(settings, f"{name}_changed").connect(
-                lambda text, edit=edit: edit.toPlainText() != text and edit.setPlainText(text)
-            )
-        spins = {
+        """Widgets write their value into the view-model, and follow it when it changes."""
+        vm = self.view_model
+        widgets: dict[str, QWidget] = {
+            "prompt": self.prompt_edit,
+            "negative_prompt": self.negative_edit,
+            "sampler": self.sampler_combo,
             "steps": self.steps_spin,
             "cfg_scale": self.cfg_spin,
             "width": self.width_spin,
             "height": self.height_spin,
             "batch_count": self.batch_spin,
             "strength": self.strength_spin,
+            "transparent_background": self.transparent_check,
+            "alpha": self.alpha_combo,
+            "seed_locked": self.seed_lock,
         }
-        for name, spin in spins.items():
-            spin.valueChanged.connect(lambda value, name=name: setattr(settings, name, value))
-            getattr(settings, f"{name}_changed").connect(spin.setValue)
-        self.sampler_combo.currentTextChanged.connect(lambda t: setattr(settings, "sampler", t))
-        settings.sampler_changed.connect(self.sampler_combo.setCurrentText)
-        self.transparent_check.toggled.connect(
-            lambda on: setattr(settings, "transparent_background", on)
+        for name, widget in widgets.items():
+            bind(vm, name, widget)
+        bind(
+            vm,
+            "seed",
+            self.seed_edit,
+            to_model=lambda text: int(text) if text.strip() else None,
+            to_widget=lambda seed: "" if seed is None else str(seed),
         )
-        settings.transparent_background_changed.connect(self.transparent_check.setChecked)
-        self.alpha_combo.currentIndexChanged.connect(
-            lambda index: setattr(settings, "alpha", self.alpha_combo.itemData(index))
-        )
-        settings.alpha_changed.connect(
-            lambda mode: self.alpha_combo.setCurrentIndex(max(0, self.alpha_combo.findData(mode)))
-        )
-        self.seed_lock.toggled.connect(lambda on: setattr(settings, "seed_locked", on))
-        settings.seed_locked_changed.connect(self.seed_lock.setChecked)
-        self.seed_edit.textChanged.connect(
-            lambda text: setattr(settings, "seed", int(text) if text.strip() else None)
-        )
-        settings.seed_changed.connect(self._show_seed)
-
-    def _show_seed(self, seed: int | None) -> None:
-        text = "" if seed is None else str(seed)
-        if self.seed_edit.text() != text:
-            self.seed_edit.setText(text)
+        vm.models_changed.connect(self._show_models)
+        vm.busy_changed.connect(self.cancel_button.setEnabled)
+        vm.init_image_changed.connect(self._show_init_image)
 
     # -- models -----------------------------------------------------------------------------
 
     def set_models(self, models: list[ModelInfo]) -> None:
-        """Offer these models, keeping the current choice when it is still there."""
-        fresh = self.model_combo.set_models(models)
+        """Offer these models (the view-model's list), keeping the current choice when it is
+        still there."""
+        self.view_model.models = tuple(models)
+
+    def _show_models(self, models: tuple[ModelInfo, ...]) -> None:
+        fresh = self.model_combo.set_models(list(models))
         if fresh is not None:
-            self._apply_model_defaults(fresh)  # a fresh panel suits the default model
+            self.view_model.take_model_defaults(fresh)  # a fresh panel suits the default model
         self._update_sampling_controls()
 
     def has_models(self) -> bool:
@@ -224,7 +210,7 @@ class PromptPanel(QWidget):
     def _on_model_activated(self, _index: int) -> None:
         info = self.current_model()
         if info is not None:
-            self._apply_model_defaults(info)
+            self.view_model.take_model_defaults(info)
             self.model_changed.emit(info.id)
 
     def _sampling_widgets(self) -> dict[str, QWidget]:
@@ -237,7 +223,9 @@ class PromptPanel(QWidget):
         for control, widget in self._sampling_widgets().items():
             used = info is None or control in info.controls
             widget.setEnabled(used)
-            widget.setToolTip("" if used else f"{info.name} does not use this setting.")
+            widget.setToolTip(
+                "" if info is None or used else f"{info.name} does not use this setting."
+            )
         builtin = info is not None and info.source == ModelSource.BUILTIN
         self.alpha_combo.setEnabled(builtin)
         self.alpha_combo.setToolTip(
@@ -248,43 +236,9 @@ class PromptPanel(QWidget):
         self.transparent_check.setEnabled(not builtin)
         self.transparent_check.setToolTip(
             f"{info.name} always draws sprites with real transparency."
-            if builtin
+            if info is not None and builtin
             else TRANSPARENT_TIP
         )
-
-    def _apply_model_defaults(self, info: ModelInfo) -> None:
-        # The model's defaults as every face takes them; only what the model sets apart
-        # (its size, a Turbo model's steps and guidance), so the user's own steps survive a
-        # switch between two ordinary models.
-        for name, value in defaults_for(info).specific_fields().items():
-            setattr(self.settings, name, value)
-
-    # -- request ----------------------------------------------------------------------------
-
-    def build_request(self) -> GenerationRequest:
-        """Capture the panel in a request (see :meth:`PromptSettings.to_request`).
-
-        Raises
-        ------
-        InvalidRequestError
-            If a value is out of range; the message says which and how to fix it.
-        """
-        return self.settings.to_request()
-
-    def apply_request(self, data: dict[str, Any], *, lock_seed: bool = True) -> None:
-        """Restore the panel from a stored request dict (history, a dropped PNG, a project).
-
-        Raises
-        ------
-        InvalidRequestError
-            If the stored request breaks a request rule; the panel is left as it was.
-        """
-        self.settings.apply_request(data, lock_seed=lock_seed)
-
-    def show_used_seed(self, seed: int) -> None:
-        """Display the seed a random-seed run used, so locking it reproduces the image."""
-        if not self.settings.seed_locked:
-            self.settings.seed = seed
 
     def _update_seed_lock_text(self) -> None:
         locked = self.seed_lock.isChecked()
@@ -292,36 +246,14 @@ class PromptPanel(QWidget):
 
     # -- init image -------------------------------------------------------------------------
 
-    def set_init_image(self, png: bytes | None, preview: QImage | None = None) -> None:
-        """Use ``png`` as the image-to-image source (``None`` returns to text-to-image)."""
-        self.settings.init_image = png
-        self.init_group.show_image(png is not None, preview)
-
-    def init_image(self) -> bytes | None:
-        return self.settings.init_image
+    def _show_init_image(self, png: bytes | None) -> None:
+        self.init_group.show_image(png is not None, qimage_from_png(png) if png else None)
 
     def _on_clear_init(self) -> None:
         self.init_image_cleared.emit()
 
     # -- state ------------------------------------------------------------------------------
 
-    def set_busy(self, busy: bool) -> None:
-        self.cancel_button.setEnabled(busy)
-
     def set_can_generate(self, allowed: bool, reason: str = "") -> None:
         self.generate_button.setEnabled(allowed)
         self.generate_button.setToolTip("Generate (Ctrl+Enter)" if allowed else reason)
-
-    def state(self) -> dict[str, Any]:
-        """Everything needed to restore the panel when the project is reopened."""
-        return self.settings.state()
-
-    def restore_state(self, data: dict[str, Any]) -> None:
-        """Undo :meth:`state`.
-
-        Raises
-        ------
-        InvalidRequestError
-            If the saved panel breaks a request rule (a damaged or hand-edited project).
-        """
-        self.settings.restore_state(data)

@@ -35,14 +35,21 @@ from studio.domain.export_requests import (
 from studio.imaging.decode import load_pixels
 from studio.imaging.palettes import off_palette_mask
 from studio.imaging.palettes.lock import snap_to_palette
-from studio.imaging.sheets import PackedSheet, SheetFrame, frame_name, pack_sheet, sheet_files
+from studio.imaging.sheets import (
+    PackedSheet,
+    SheetFrame,
+    SheetOptions,
+    frame_name,
+    pack_sheet,
+    sheet_files,
+)
 from studio.ui.document import Document
 from studio.ui.image_convert import qimage_from_png
 from studio.ui.job_records import EditOwner, JobRecord
-from studio.ui.sheet_export_form import DEFAULT_ENGINES, ENTRY_ROLE, SheetExportForm
+from studio.ui.sheet_export_form import ENTRY_ROLE, SheetExportForm
 
 EXPORT_STATE_KEY = "sheet_export"
-__all__ = ["DEFAULT_ENGINES", "ENTRY_ROLE", "EXPORT_STATE_KEY", "ExportJobs", "SheetExportDialog"]
+__all__ = ["ENTRY_ROLE", "EXPORT_STATE_KEY", "ExportJobs", "SheetExportDialog"]
 
 
 class ExportJobs(Protocol):
@@ -86,7 +93,7 @@ class SheetExportDialog(SheetExportForm):
         self._repack_timer.timeout.connect(self.repack)
         self.export_requested.connect(self._on_export)
         self._fill_entries(selected_ids)
-        self.restore(document.export_settings(EXPORT_STATE_KEY))
+        self.view_model.restore(document.export_settings(EXPORT_STATE_KEY))
         self._connect()
         self.repack()
 
@@ -105,26 +112,17 @@ class SheetExportDialog(SheetExportForm):
             self.entries.addItem(item)
         palette = self._document.palette_lock()
         self.snap.setVisible(palette is not None)
-        self.snap.setChecked(palette is not None)
+        self.view_model.snap = palette is not None
         if palette is not None:
             self.snap.setText(f"Snap to the project palette ({palette.name})")
 
     def _connect(self) -> None:
-        for signal in (
-            self.entries.itemChanged,
-            self.layout_combo.currentIndexChanged,
-            self.columns.valueChanged,
-            self.padding.valueChanged,
-            self.extrude.valueChanged,
-            self.trim.toggled,
-            self.pot.toggled,
-            self.scale.currentIndexChanged,
-            self.max_size.valueChanged,
-            self.pixel_art.toggled,
-            self.snap.toggled,
-            self.animations.itemChanged,
-        ):
-            signal.connect(self._schedule_repack)
+        vm = self.view_model
+        packing = ("layout", "columns", "padding", "extrude", "trim", "pot", "scale", "max_size")
+        for name in (*packing, "pixel_art", "snap"):
+            getattr(vm, f"{name}_changed").connect(self._schedule_repack)
+        self.entries.itemChanged.connect(self._schedule_repack)
+        self.animations.itemChanged.connect(self._schedule_repack)
 
     # -- packing (the live preview) ---------------------------------------------------------
 
@@ -132,7 +130,7 @@ class SheetExportDialog(SheetExportForm):
         self._repack_timer.start()
 
     def _frames(self, *, snap: bool) -> list[SheetFrame]:
-        palette = self._document.palette_lock() if snap and self.snap.isChecked() else None
+        palette = self._document.palette_lock() if snap and self.view_model.snap else None
         frames = []
         for item in self.checked_items():
             entry = self._document.entry(item.data(ENTRY_ROLE))
@@ -149,6 +147,9 @@ class SheetExportDialog(SheetExportForm):
             frames.append(SheetFrame(item.text(), pixels, source))
         return frames
 
+    def _options(self) -> SheetOptions:
+        return self.view_model.options(len(self.checked_items()))
+
     def repack(self) -> None:
         """Pack the checked frames now and show the result (or the reason there is none)."""
         self._repack_timer.stop()  # this pack covers any change still waiting for one
@@ -157,7 +158,7 @@ class SheetExportDialog(SheetExportForm):
             frames = self._frames(snap=True)
             if not frames:
                 raise StudioError("Check the entries that become frames.")
-            self.sheet = pack_sheet(frames, self.animation_list(), self.options())
+            self.sheet = pack_sheet(frames, self.animation_list(), self._options())
         except StudioError as exc:
             self.error = str(exc)
             self.preview.show_message(self.error)
@@ -191,7 +192,7 @@ class SheetExportDialog(SheetExportForm):
     def _files(self) -> dict[str, bytes]:
         if self.sheet is None:
             return {}
-        return sheet_files(self.sheet, self.file_name(), list(self.formats()))
+        return sheet_files(self.sheet, self.view_model.file_name(), list(self.view_model.engines))
 
     # -- the export job ---------------------------------------------------------------------
 
@@ -215,17 +216,17 @@ class SheetExportDialog(SheetExportForm):
         """
         if self.sheet is None:
             raise StudioError(self.error or "Nothing to export.")
-        palette = self._document.palette_lock() if self.snap.isChecked() else None
+        palette = self._document.palette_lock() if self.view_model.snap else None
         request = SheetExportRequest(
             folder=Path(folder),
             # Raw frames: the lane snaps them to the palette, off the GUI thread.
             frames=tuple(ExportImage(f.name, f.pixels, f.source) for f in self._frames(snap=False)),
-            formats=self.formats(),
-            name=self.file_name(),
+            formats=self.view_model.engines,
+            name=self.view_model.file_name(),
             animations=tuple(AnimationSpec(a.name, a.frames, a.fps) for a in self.animation_list()),
             palette=None if palette is None else LockedPalette(palette.name, palette.colours),
             overwrite=True,
-            **asdict(self.options()),
+            **asdict(self._options()),
         )
         job_id = self._jobs.submit_export(request, self)
         self._export = (job_id, Path(folder))
@@ -240,8 +241,8 @@ class SheetExportDialog(SheetExportForm):
         self._enable_buttons()
         if outcome == "finished" and folder is not None:
             self.written = list(record.written)
-            self._folder = str(folder)
-            self._document.save_export_settings(EXPORT_STATE_KEY, self.settings())
+            self.view_model.folder = str(folder)
+            self._document.save_export_settings(EXPORT_STATE_KEY, self.view_model.settings())
         elif outcome == "failed":
             self.summary.setText(f"Could not export: {message}")
         else:
@@ -288,7 +289,9 @@ class SheetExportDialog(SheetExportForm):
     def _on_export(self) -> None:
         if self.exporting:
             return
-        folder = QFileDialog.getExistingDirectory(self, "Export Sprite Sheet To", self._folder)
+        folder = QFileDialog.getExistingDirectory(
+            self, "Export Sprite Sheet To", self.view_model.folder
+        )
         if not folder:
             return
         replaced = self.files_to_replace(Path(folder))

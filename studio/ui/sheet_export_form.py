@@ -1,14 +1,15 @@
 """The Export Sprite Sheet dialog's form: its widgets and what the user chose in them.
 
-Frames (checked history entries, renamed in place), animations over frame names, the layout
-options, the engines and the file name; :meth:`SheetExportForm.settings` is what the project
-remembers for the next export. Packing, the preview and the export job live in
+Frames (checked history entries, renamed in place), animations over frame names, and the
+layout options, engines and file name, which are bound to the form's
+:class:`~studio.ui.viewmodels.sheet_export.SheetExportViewModel` (what the project remembers
+for the next export). Packing, the preview and the export job live in
 :mod:`studio.ui.sheet_export_dialog`, which builds on this form.
 """
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (
@@ -36,11 +37,24 @@ from PySide6.QtWidgets import (
 )
 
 from studio.domain.errors import StudioError
-from studio.imaging.sheets import SHEET_FORMATS, Animation, SheetOptions, frame_name
+from studio.imaging.sheets import SHEET_FORMATS, Animation, frame_name
+from studio.ui.properties import bind
 from studio.ui.sheet_preview import SheetPreview
+from studio.ui.viewmodels.sheet_export import SheetExportViewModel
 
-DEFAULT_ENGINES = ("texturepacker", "godot4", "unity")
 ENTRY_ROLE = Qt.ItemDataRole.UserRole + 1
+# Option widgets named as the view-model's property they show.
+_SAME_NAMED = [
+    "columns",
+    "padding",
+    "extrude",
+    "trim",
+    "pot",
+    "scale",
+    "max_size",
+    "pixel_art",
+    "snap",
+]
 
 
 _W = TypeVar("_W", bound=QWidget)
@@ -53,7 +67,7 @@ def _named(widget: _W, name: str) -> _W:
 
 
 class SheetExportForm(QDialog):
-    """The widgets of the export dialog and the choices read from them.
+    """The widgets of the export dialog, bound to ``view_model``.
 
     Signals
     -------
@@ -65,8 +79,9 @@ class SheetExportForm(QDialog):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._folder = ""
+        self.view_model = SheetExportViewModel(self)
         self._build()
+        self._bind()
 
     # -- building ---------------------------------------------------------------------------
 
@@ -110,16 +125,15 @@ class SheetExportForm(QDialog):
         self.layout_combo.addItem("Grid", "grid")
         self.columns = _named(QSpinBox(minimum=0, maximum=256), "gridColumns")
         self.columns.setSpecialValueText("auto")
-        self.padding = _named(QSpinBox(minimum=0, maximum=64, value=1), "sheetPadding")
+        self.padding = _named(QSpinBox(minimum=0, maximum=64), "sheetPadding")
         self.extrude = _named(QSpinBox(minimum=0, maximum=16), "sheetExtrude")
         self.trim = _named(QCheckBox("Trim transparent borders"), "sheetTrim")
         self.pot = _named(QCheckBox("Power-of-two pages"), "sheetPot")
         self.scale = _named(QComboBox(), "sheetScale")
         for factor in (1, 2, 4, 8):
             self.scale.addItem(f"{factor}×", factor)
-        self.max_size = _named(QSpinBox(minimum=16, maximum=16384, value=4096), "sheetMaxSize")
+        self.max_size = _named(QSpinBox(minimum=16, maximum=16384), "sheetMaxSize")
         self.pixel_art = _named(QCheckBox("Pixel art (nearest filtering)"), "sheetPixelArt")
-        self.pixel_art.setChecked(True)
         self.snap = _named(QCheckBox(), "sheetSnapPalette")
         options = QFormLayout()
         options.addRow("Layout", self.layout_combo)
@@ -130,7 +144,7 @@ class SheetExportForm(QDialog):
         options.addRow("Max page size", self.max_size)
         for box in (self.trim, self.pot, self.pixel_art, self.snap):
             options.addRow(box)
-        self.name_edit = _named(QLineEdit("sheet"), "sheetName")
+        self.name_edit = _named(QLineEdit(), "sheetName")
         options.addRow("File name", self.name_edit)
 
         engines = QGroupBox("Engines")
@@ -170,42 +184,25 @@ class SheetExportForm(QDialog):
         outer.addWidget(self.buttons)
         self.resize(1300, 860)
 
-    # -- state ------------------------------------------------------------------------------
+    def _bind(self) -> None:
+        vm = self.view_model
+        for name in _SAME_NAMED:
+            bind(vm, name, getattr(self, name))
+        bind(vm, "layout", self.layout_combo)
+        bind(vm, "name", self.name_edit)
+        # The engine boxes together are one setting: the checked keys, in the listed order.
+        for box in self.engine_boxes.values():
+            box.toggled.connect(self._engines_from_boxes)
+        vm.engines_changed.connect(self._show_engines)
+        self._show_engines(vm.engines)
 
-    def settings(self) -> dict[str, Any]:
-        """What the project remembers for the next export."""
-        return {
-            "engines": list(self.formats()),
-            "layout": self.layout_combo.currentData(),
-            "columns": self.columns.value(),
-            "padding": self.padding.value(),
-            "extrude": self.extrude.value(),
-            "trim": self.trim.isChecked(),
-            "pot": self.pot.isChecked(),
-            "scale": self.scale.currentData(),
-            "max_size": self.max_size.value(),
-            "pixel_art": self.pixel_art.isChecked(),
-            "name": self.name_edit.text(),
-            "folder": self._folder,
-        }
+    def _engines_from_boxes(self) -> None:
+        boxes = self.engine_boxes.items()
+        self.view_model.engines = tuple(key for key, box in boxes if box.isChecked())
 
-    def restore(self, state: dict[str, Any]) -> None:
-        """Show the choices of the last export (``state`` as :meth:`settings` made it)."""
-        engines = state.get("engines", DEFAULT_ENGINES)
+    def _show_engines(self, engines: tuple[str, ...]) -> None:
         for key, box in self.engine_boxes.items():
             box.setChecked(key in engines)
-        index = self.layout_combo.findData(state.get("layout", "maxrects"))
-        self.layout_combo.setCurrentIndex(max(0, index))
-        self.columns.setValue(int(state.get("columns", 0)))
-        self.padding.setValue(int(state.get("padding", 1)))
-        self.extrude.setValue(int(state.get("extrude", 0)))
-        self.trim.setChecked(bool(state.get("trim", False)))
-        self.pot.setChecked(bool(state.get("pot", False)))
-        self.scale.setCurrentIndex(max(0, self.scale.findData(int(state.get("scale", 1)))))
-        self.max_size.setValue(int(state.get("max_size", 4096)))
-        self.pixel_art.setChecked(bool(state.get("pixel_art", True)))
-        self.name_edit.setText(str(state.get("name", "sheet")))
-        self._folder = str(state.get("folder", ""))
 
     # -- frames and animations --------------------------------------------------------------
 
@@ -252,32 +249,3 @@ class SheetExportForm(QDialog):
             except ValueError as exc:
                 raise StudioError(f"Animation row {row + 1}: {exc}") from None
         return animations
-
-    # -- options ---------------------------------------------------------------------------
-
-    def formats(self) -> tuple[str, ...]:
-        """The engines checked, in the order the dialog lists them."""
-        return tuple(key for key, box in self.engine_boxes.items() if box.isChecked())
-
-    def file_name(self) -> str:
-        """The base name of every file the export writes."""
-        return self.name_edit.text() or "sheet"
-
-    def options(self) -> SheetOptions:
-        columns = self.columns.value()
-        layout = self.layout_combo.currentData()
-        grid = None
-        if layout == "grid" and columns:
-            rows = -(-max(1, len(self.checked_items())) // columns)
-            grid = (columns, rows)
-        return SheetOptions(
-            layout=layout,
-            grid=grid,
-            padding=self.padding.value(),
-            extrude=self.extrude.value(),
-            trim=self.trim.isChecked(),
-            pot=self.pot.isChecked(),
-            max_size=self.max_size.value(),
-            scale=self.scale.currentData(),
-            pixel_art=self.pixel_art.isChecked(),
-        )

@@ -4,20 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QObject
-from PySide6.QtGui import QUndoCommand, QUndoStack
+from PySide6.QtGui import QUndoCommand
 
-from studio.domain.errors import InvalidRequestError, StudioError
+from studio.domain.errors import InvalidRequestError
 from studio.domain.history import HistoryEntry
-from studio.imaging.picked import read_picked_image
-from studio.ui.canvas import CanvasView
-from studio.ui.dialogs import Dialogs
+from studio.project.records import DeletedEntry
+from studio.ui.controller import Controller
 from studio.ui.document import Document
 from studio.ui.history_controller import HistoryController
 from studio.ui.job_controller import JobController, JobRecord
-from studio.ui.notice import NoticeBanner
-from studio.ui.style_panel import ChosenStyle, StylePanel
-from studio.worker.facade import EngineFacade
+from studio.ui.style_panel import StylePanel
+from studio.ui.viewmodels.style import ChosenStyle
 
 MAX_STYLE_IMAGE_BYTES = 64 * 1024 * 1024
 
@@ -39,7 +36,7 @@ class ApplyStyleCommand(QUndoCommand):
         self._history = history
         self._result_id = result.id
         self._source_id = source_id
-        self._deleted = None
+        self._deleted: DeletedEntry | None = None
         self._applied = True
 
     def redo(self) -> None:
@@ -58,38 +55,19 @@ class ApplyStyleCommand(QUndoCommand):
         self._applied = False
 
 
-class StyleController(QObject):
+class StyleController(Controller):
     """Connects the style panel to the canvas, the worker and the undo stack."""
 
-    def __init__(
-        self,
-        facade: EngineFacade,
-        document: Document,
-        panel: StylePanel,
-        canvas: CanvasView,
-        history: HistoryController,
-        jobs: JobController,
-        undo_stack: QUndoStack,
-        notice: NoticeBanner,
-        dialogs: Dialogs,
-        parent: QObject | None = None,
-    ) -> None:
-        super().__init__(parent)
-        self._facade = facade
-        self._document = document
-        self._panel = panel
-        self._canvas = canvas
-        self._history = history
-        self._jobs = jobs
-        self._undo = undo_stack
-        self._notice = notice
-        self.dialogs = dialogs
+    def __init__(self, panel: StylePanel, history: HistoryController, jobs: JobController) -> None:
+        super().__init__(jobs.context, jobs.context.window)
+        self._panel, self._history, self._jobs = panel, history, jobs
+        canvas, facade = self._canvas, self._facade
 
         panel.apply_requested.connect(self.apply)
         panel.style_image_requested.connect(lambda: self.add_style_image())
         panel.canvas_as_style_requested.connect(lambda: self.add_entry_as_style())
         panel.mask_mode_changed.connect(canvas.set_mask_mode)
-        panel.clear_mask_requested.connect(canvas.mask.clear)
+        panel.clear_mask_requested.connect(canvas.mask_layer.clear)
         panel.brush_size_changed.connect(self._set_brush_size)
         facade.style_presets_ready.connect(panel.set_presets)
         facade.style_presets_failed.connect(panel.set_presets_failed)
@@ -103,9 +81,9 @@ class StyleController(QObject):
                 "Pick or generate an image first, then apply a style.", "warning"
             )
             return None
-        mask = self._canvas.mask.png()
+        mask = self._canvas.mask_layer.png()
         try:
-            request = self._panel.build_request(
+            request = self._panel.view_model.build_request(
                 self._document.image_png(entry.image_id), f"history #{entry.id}", mask
             )
         except InvalidRequestError as exc:
@@ -117,7 +95,7 @@ class StyleController(QObject):
         # The job's record names the entry it restyled: undo goes back to that one.
         source_id = record.source.id if record.source is not None else 0
         self._undo.push(ApplyStyleCommand(self._document, self._history, entry, source_id))
-        self._history.show_entry(entry.id)
+        self._history.show_entry(entry.id, image=record.shown)
 
     def add_style_image(self, path: Path | None = None) -> bool:
         """Add an image file as a style; unreadable files are explained, nothing changes."""
@@ -125,13 +103,11 @@ class StyleController(QObject):
             path = self.dialogs.image_path()
             if path is None:
                 return False
-        try:
-            # Decoded now so that bombs and broken files are refused here, not in the job.
-            data, _pixels = read_picked_image(path, max_bytes=MAX_STYLE_IMAGE_BYTES, mode="RGB")
-        except StudioError as exc:
-            self._notice.show_message(str(exc), "error")
+        # Decoded now so that bombs and broken files are refused here, not in the job.
+        picked = self._read_picked(path, MAX_STYLE_IMAGE_BYTES, "RGB")
+        if picked is None:
             return False
-        return self._add(ChosenStyle(label=path.name, image=data))
+        return self._add(ChosenStyle(label=path.name, image=picked[0]))
 
     def add_entry_as_style(self, entry_id: int | None = None) -> bool:
         """Use a history image (the canvas image by default) as a style."""
@@ -145,7 +121,7 @@ class StyleController(QObject):
         )
 
     def _add(self, style: ChosenStyle) -> bool:
-        if not self._panel.add_style(style):
+        if not self._panel.view_model.add_style(style):
             self._notice.show_message(
                 "Four styles are the most a blend takes: remove one first.", "warning"
             )
@@ -153,4 +129,4 @@ class StyleController(QObject):
         return True
 
     def _set_brush_size(self, size: int) -> None:
-        self._canvas.mask.brush_size = size
+        self._canvas.mask_layer.brush_size = size

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from PySide6.QtCore import QEvent, QSize, Qt, Signal
 from PySide6.QtGui import QIcon, QPixmap
 from PySide6.QtWidgets import (
@@ -24,23 +22,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from studio.domain.style import MAX_STYLES, StyleRequest
 from studio.ui.gallery_delegate import GalleryDelegate
 from studio.ui.image_convert import qimage_from_png
+from studio.ui.properties import bind
+from studio.ui.viewmodels.style import StyleViewModel
 
 GALLERY_ICON = 72
 GALLERY_SPACING = 6
 BLEND_LABEL_CHARS = 22  # a blend row's name is shortened past about this many characters
 PRESET_ROLE = Qt.ItemDataRole.UserRole + 1
-
-
-@dataclass(frozen=True)
-class ChosenStyle:
-    """A style in the blend: a preset index, or an image with a label."""
-
-    label: str
-    preset: int | None = None
-    image: bytes | None = None
 
 
 class StylePanel(QWidget):
@@ -49,7 +39,8 @@ class StylePanel(QWidget):
     Signals
     -------
     apply_requested()
-        Apply was pressed; the window builds the request with :meth:`build_request`.
+        Apply was pressed; the view-model builds the request
+        (:meth:`StyleViewModel.build_request`).
     style_image_requested(), canvas_as_style_requested()
         The user wants to add a style from a file or from the canvas image.
     mask_mode_changed(bool)
@@ -64,13 +55,21 @@ class StylePanel(QWidget):
     clear_mask_requested = Signal()
     brush_size_changed = Signal(int)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, view_model: StyleViewModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("stylePanel")
-        self._chosen: list[ChosenStyle] = []
+        self.view_model = vm = view_model
         self._weights: list[QDoubleSpinBox] = []
         self._labels: list[QLabel] = []
         self._build()
+        bind(vm, "strength", self.strength_spin)
+        bind(vm, "preserve_colors", self.preserve_colors)
+        bind(vm, "method", self.method_combo)
+        bind(vm, "iterations", self.iterations_spin)
+        bind(vm, "max_size", self.max_size_spin)
+        vm.styles_changed.connect(self._rebuild_blend)
+        vm.weights_changed.connect(self._show_weights)
+        self._rebuild_blend()
 
     def _build(self) -> None:
         self.gallery = QListWidget()
@@ -107,7 +106,6 @@ class StylePanel(QWidget):
         self.strength_spin.setObjectName("styleStrength")
         self.strength_spin.setRange(0.0, 1.0)
         self.strength_spin.setSingleStep(0.05)
-        self.strength_spin.setValue(1.0)
         self.strength_spin.setToolTip("0 leaves the image untouched, 1 is the full style")
         self.preserve_colors = QCheckBox("Keep original colours")
         self.preserve_colors.setToolTip("Transfer brush strokes and texture, not the palette")
@@ -116,7 +114,6 @@ class StylePanel(QWidget):
         self.method_combo.addItem("Iterative (slow, higher fidelity)", "iterative")
         self.iterations_spin = QSpinBox()
         self.iterations_spin.setRange(1, 1000)
-        self.iterations_spin.setValue(200)
         self.max_size_spin = QSpinBox()
         self.max_size_spin.setRange(0, 4096)
         self.max_size_spin.setSingleStep(128)
@@ -198,50 +195,34 @@ class StylePanel(QWidget):
         self.gallery_status.setVisible(True)
 
     def _on_preset_clicked(self, item: QListWidgetItem) -> None:
-        index = item.data(PRESET_ROLE)
-        existing = next((s for s in self._chosen if s.preset == index), None)
-        if existing is not None:
-            self.remove_style(self._chosen.index(existing))
-        else:
-            self.add_style(ChosenStyle(label=item.text(), preset=index))
+        self.view_model.toggle_preset(item.data(PRESET_ROLE), item.text())
 
     # -- blend ------------------------------------------------------------------------------
 
-    def add_style(self, style: ChosenStyle) -> bool:
-        """Add a style to the blend; False (and nothing changes) when four are chosen."""
-        if len(self._chosen) >= MAX_STYLES:
-            return False
-        self._chosen.append(style)
-        self._rebuild_blend()
-        return True
-
-    def remove_style(self, position: int) -> None:
-        del self._chosen[position]
-        self._rebuild_blend()
-
-    def chosen_styles(self) -> list[ChosenStyle]:
-        return list(self._chosen)
-
-    def _rebuild_blend(self) -> None:
-        old_weights = [spin.value() for spin in self._weights]
+    def _rebuild_blend(self, _styles: object = None) -> None:
+        styles, weights = self.view_model.styles, self.view_model.weights
         while self.blend_layout.count():
-            widget = self.blend_layout.takeAt(0).widget()
+            item = self.blend_layout.takeAt(0)
+            widget = item.widget() if item is not None else None
             if widget is not None and widget is not self.blend_empty:
                 widget.deleteLater()
         self._weights = []
         self._labels = []
         self.blend_layout.addWidget(self.blend_empty, 0, 0, 1, 3)
-        self.blend_empty.setVisible(not self._chosen)
-        for row, style in enumerate(self._chosen, start=1):
+        self.blend_empty.setVisible(not styles)
+        for row, style in enumerate(styles, start=1):
             weight = QDoubleSpinBox()
             weight.setRange(0.0, 10.0)
             weight.setSingleStep(0.1)
-            weight.setValue(old_weights[row - 1] if row - 1 < len(old_weights) else 1.0)
+            weight.setValue(weights[row - 1])
             weight.setToolTip("Relative weight in the blend")
+            weight.valueChanged.connect(
+                lambda value, r=row - 1: self.view_model.set_weight(r, value)
+            )
             remove = QToolButton()
             remove.setText("✕")
             remove.setToolTip("Remove from the blend")
-            remove.clicked.connect(lambda _=False, r=row - 1: self.remove_style(r))
+            remove.clicked.connect(lambda _=False, r=row - 1: self.view_model.remove_style(r))
             label = _blend_label(style.label)
             self.blend_layout.addWidget(label, row, 0)
             self.blend_layout.addWidget(weight, row, 1)
@@ -249,6 +230,11 @@ class StylePanel(QWidget):
             self._weights.append(weight)
             self._labels.append(label)
         self._sync_gallery_selection()
+
+    def _show_weights(self, weights: tuple[float, ...]) -> None:
+        for spin, weight in zip(self._weights, weights, strict=False):
+            if spin.value() != weight:
+                spin.setValue(weight)
 
     def weight_spins(self) -> list[QDoubleSpinBox]:
         return list(self._weights)
@@ -258,41 +244,10 @@ class StylePanel(QWidget):
         return list(self._labels)
 
     def _sync_gallery_selection(self) -> None:
-        chosen = {s.preset for s in self._chosen if s.preset is not None}
+        chosen = {s.preset for s in self.view_model.styles if s.preset is not None}
         for row in range(self.gallery.count()):
             item = self.gallery.item(row)
             item.setSelected(item.data(PRESET_ROLE) in chosen)
-
-    # -- request ----------------------------------------------------------------------------
-
-    def build_request(self, source: bytes, source_label: str, mask: bytes | None) -> StyleRequest:
-        """Capture the panel in a request for ``source``.
-
-        Raises
-        ------
-        InvalidRequestError
-            When no style is chosen or a value is out of range.
-        """
-        presets = [
-            (s, w) for s, w in zip(self._chosen, self._weights, strict=True) if s.preset is not None
-        ]
-        images = [
-            (s, w) for s, w in zip(self._chosen, self._weights, strict=True) if s.image is not None
-        ]
-        return StyleRequest(
-            source=source,
-            source_label=source_label,
-            presets=tuple(s.preset for s, _ in presets),
-            style_images=tuple(s.image for s, _ in images),
-            style_labels=tuple(s.label for s, _ in images),
-            weights=tuple(w.value() for _, w in presets + images),
-            strength=self.strength_spin.value(),
-            preserve_colors=self.preserve_colors.isChecked(),
-            mask=mask,
-            max_size=self.max_size_spin.value() or None,
-            method=self.method_combo.currentData(),
-            iterations=self.iterations_spin.value(),
-        )
 
 
 def _blend_label(name: str) -> QLabel:

@@ -71,7 +71,7 @@ def run(mode: str, project: Path, recovery: Path) -> int:
 
     def generate() -> None:
         window.prompt_panel.prompt_edit.setPlainText("a red gem")
-        window.actions.generate.trigger()
+        window.menu_actions.generate.trigger()
 
     def style() -> None:
         gallery = window.style_panel.gallery
@@ -79,7 +79,7 @@ def run(mode: str, project: Path, recovery: Path) -> int:
             QTimer.singleShot(50, style)
             return
         gallery.itemClicked.emit(gallery.item(len(document.entries()) % gallery.count()))
-        window.actions.apply_style.trigger()
+        window.menu_actions.apply_style.trigger()
 
     def on_finished(*_args) -> None:
         if mode == "generate" or (mode == "style" and not document.entries()):

@@ -13,6 +13,7 @@ import threading
 import numpy as np
 import pytest
 from PySide6.QtCore import QTimer
+from PySide6.QtGui import QUndoStack
 
 from studio.diagnostics.error_log import install_error_log
 from studio.imaging.palettes import BUILTIN_PALETTES
@@ -21,12 +22,14 @@ from studio.imaging.png import encode_png
 from studio.imaging.thumbnails import make_thumbnail
 from studio.project.recovery import new_untitled_project
 from studio.ui.canvas import CanvasView
+from studio.ui.controller import WindowContext
+from studio.ui.dialogs import Dialogs
 from studio.ui.document import Document
 from studio.ui.game_export_controller import GameExportController
 from studio.ui.job_controller import JobController
 from studio.ui.notice import NoticeBanner
-from studio.ui.prompt_panel import PromptPanel
 from studio.ui.status_bar import JobStatusBar
+from studio.ui.viewmodels.generate import GenerateViewModel
 from studio.worker.facade import EngineFacade
 from studio.worker.thread import live_threads
 from tests.fakes import ScriptedEngine
@@ -39,12 +42,13 @@ OPTIONS = PixelateOptions(BUILTIN_PALETTES["PICO-8"], cell=1)
 @pytest.fixture
 def game(qtbot, tmp_path):
     document = Document(new_untitled_project(tmp_path), untitled=True)
-    status, notice, panel, canvas = JobStatusBar(), NoticeBanner(), PromptPanel(), CanvasView()
-    for widget in (status, notice, panel, canvas):
+    status, notice, canvas = JobStatusBar(), NoticeBanner(), CanvasView()
+    for widget in (status, notice, canvas):
         qtbot.addWidget(widget)
     facade = EngineFacade(ScriptedEngine())
-    jobs = JobController(facade, document, panel, canvas, status, notice)
-    controller = GameExportController(document, jobs, status, notice)
+    context = WindowContext(document, facade, canvas, status, notice, QUndoStack(), Dialogs(canvas))
+    jobs = JobController(GenerateViewModel(), context)
+    controller = GameExportController(context, jobs)
     pixels = np.full((8, 8, 4), 200, dtype=np.uint8)
     entry = document.add_image(
         kind="import", png=encode_png(pixels), thumbnail=make_thumbnail(pixels),

@@ -30,7 +30,7 @@ def test_batch_shows_the_count_and_queues_every_image(qtbot, window) -> None:
     assert ok.isEnabled() and dialog.count_label.text().startswith("2 images")
 
     # The ids and seeds `studio batch "{red|green} orb" --seed 77` gives the same settings.
-    base = replace(panel.build_request(), seed=None, batch_count=1)
+    base = replace(panel.view_model.build_request(), seed=None, batch_count=1)
     drafts = [BatchDraft(replace(base, prompt=p), "cli") for p in ("red orb", "green orb")]
     expected = build_items(drafts, 77)
     ok.click()

@@ -29,30 +29,30 @@ def _image(size: int = 32) -> np.ndarray:
 
 
 def _mask(canvas: CanvasView) -> np.ndarray:
-    data = canvas.mask.png()
+    data = canvas.mask_layer.png()
     return np.zeros((32, 32), np.uint8) if data is None else load_pixels(data, mode="RGB")[..., 0]
 
 
 def test_erase_and_invert_change_the_mask(canvas) -> None:
     canvas.set_image(qimage_from_array(_image()))
-    canvas.mask.brush_size = 8
-    canvas.mask.paint(QPointF(8, 8), QPointF(24, 8))
+    canvas.mask_layer.brush_size = 8
+    canvas.mask_layer.paint(QPointF(8, 8), QPointF(24, 8))
     assert _mask(canvas)[8, 16] == 255
-    canvas.mask.eraser = True
-    canvas.mask.paint(QPointF(16, 8), QPointF(16, 8))
+    canvas.mask_layer.eraser = True
+    canvas.mask_layer.paint(QPointF(16, 8), QPointF(16, 8))
     assert _mask(canvas)[8, 16] == 0 and _mask(canvas)[8, 9] == 255
-    canvas.mask.brush_size = 14  # wider than the stroke: its soft edge goes too
-    canvas.mask.paint(QPointF(8, 8), QPointF(24, 8))
-    assert canvas.mask.is_empty()  # erasing every stroke leaves nothing to inpaint
-    canvas.mask.invert()
-    assert not canvas.mask.is_empty() and _mask(canvas).min() == 255
+    canvas.mask_layer.brush_size = 14  # wider than the stroke: its soft edge goes too
+    canvas.mask_layer.paint(QPointF(8, 8), QPointF(24, 8))
+    assert canvas.mask_layer.is_empty()  # erasing every stroke leaves nothing to inpaint
+    canvas.mask_layer.invert()
+    assert not canvas.mask_layer.is_empty() and _mask(canvas).min() == 255
 
 
 def test_a_brush_stroke_reports_before_and_after_for_undo(canvas, qtbot) -> None:
     canvas.set_image(qimage_from_array(_image()))
     canvas.fit()
     canvas.set_mask_mode(True)
-    canvas.mask.brush_size = 6
+    canvas.mask_layer.brush_size = 6
     start = canvas.mapFromScene(QPointF(5, 16))
     end = canvas.mapFromScene(QPointF(27, 16))
     with qtbot.waitSignal(canvas.mask_stroke_finished) as stroke:
@@ -62,9 +62,9 @@ def test_a_brush_stroke_reports_before_and_after_for_undo(canvas, qtbot) -> None
     before, after = stroke.args
     painted = _mask(canvas)
     assert painted[16, 16] == 255
-    canvas.mask.restore(before)
-    assert canvas.mask.is_empty()
-    canvas.mask.restore(after)
+    canvas.mask_layer.restore(before)
+    assert canvas.mask_layer.is_empty()
+    canvas.mask_layer.restore(after)
     assert np.array_equal(_mask(canvas), painted)
 
 

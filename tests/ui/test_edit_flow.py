@@ -24,12 +24,12 @@ def _generate(qtbot, window, seed: int = 5) -> None:
     panel.seed_edit.setText(str(seed))
     panel.seed_lock.setChecked(True)
     with qtbot.waitSignal(window.facade.finished, timeout=TIMEOUT):
-        window.actions.generate.trigger()
+        window.menu_actions.generate.trigger()
 
 
 def _paint(window, x: float, y: float) -> None:
-    window.canvas.mask.brush_size = 8
-    window.canvas.mask.paint(QPointF(x, y), QPointF(x, y))
+    window.canvas.mask_layer.brush_size = 8
+    window.canvas.mask_layer.paint(QPointF(x, y), QPointF(x, y))
 
 
 def test_every_edit_action_is_in_a_menu_with_its_own_shortcut(window) -> None:
@@ -44,7 +44,7 @@ def test_every_edit_action_is_in_a_menu_with_its_own_shortcut(window) -> None:
     assert all(a.text() in in_menus for a in actions)
     assert all(shortcuts) and len(set(shortcuts)) == len(shortcuts)
     window_shortcuts = {
-        s.toString() for a in window.actions.__dict__.values() if hasattr(a, "shortcuts")
+        s.toString() for a in window.menu_actions.__dict__.values() if hasattr(a, "shortcuts")
         for s in a.shortcuts()
     }  # fmt: skip
     assert not window_shortcuts & set(shortcuts)
@@ -58,7 +58,7 @@ def test_a_painted_mask_makes_generate_inpaint_the_canvas(qtbot, window, engine)
     window.edit_panel.feather_spin.setValue(2)
     window.edit_panel.tile_x.setChecked(True)
     with qtbot.waitSignal(window.facade.finished, timeout=TIMEOUT):
-        window.actions.generate.trigger()
+        window.menu_actions.generate.trigger()
     request = engine.requests[-1]
     assert isinstance(request, GenerationRequest)
     assert request.is_inpaint and request.mask_blur == 2 and request.strength == 1.0
@@ -73,13 +73,13 @@ def test_a_painted_mask_makes_generate_inpaint_the_canvas(qtbot, window, engine)
 def test_mask_edits_undo_one_step_at_a_time(qtbot, window) -> None:
     _generate(qtbot, window)
     window.edits.actions.invert_mask.trigger()
-    assert not window.canvas.mask.is_empty()
+    assert not window.canvas.mask_layer.is_empty()
     window.edits.actions.clear_mask.trigger()
-    assert window.canvas.mask.is_empty()
+    assert window.canvas.mask_layer.is_empty()
     window.undo_stack.undo()
-    assert not window.canvas.mask.is_empty()  # the inverted (full) mask is back
+    assert not window.canvas.mask_layer.is_empty()  # the inverted (full) mask is back
     window.undo_stack.undo()
-    assert window.canvas.mask.is_empty()
+    assert window.canvas.mask_layer.is_empty()
 
 
 def test_outpaint_grows_the_canvas_generates_and_undo_restores_it(qtbot, window, engine) -> None:
@@ -97,7 +97,7 @@ def test_outpaint_grows_the_canvas_generates_and_undo_restores_it(qtbot, window,
     window.edits.outpaint(OutpaintChoice((8, 0, 0, 0), "edge", generate_now=False))
     assert window.canvas.image().width() == 40
     window.undo_stack.undo()
-    assert window.canvas.image().width() == 32 and window.canvas.mask.is_empty()
+    assert window.canvas.image().width() == 32 and window.canvas.mask_layer.is_empty()
 
 
 def test_vary_this_image_queues_n_variations_of_its_seed(qtbot, window, engine) -> None:
@@ -129,7 +129,7 @@ def test_make_seamless_adds_a_tile_entry_and_shows_its_seam_score(qtbot, window)
     label = window.findChild(type(window.status.phase_label), "seamScore").text()
     assert label.startswith("Seam x ") and float(label.split()[2]) < 1.25
     assert window.edits.actions.tile_x.isChecked() and window.edits.actions.tile_y.isChecked()
-    assert not window.canvas.mask.is_empty()  # the wrap edges are masked for a model pass
+    assert not window.canvas.mask_layer.is_empty()  # the wrap edges are masked for a model pass
 
 
 def test_tiled_view_toggle(qtbot, window) -> None:

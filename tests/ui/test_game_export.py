@@ -158,8 +158,8 @@ def test_transparent_background_is_for_sd_models_and_travels_in_the_request(
     assert panel.transparent_check.isEnabled()
     panel.transparent_check.setChecked(True)
     panel.prompt_edit.setPlainText("a slime")
-    assert panel.build_request().transparent_background is True
-    assert panel.state()["transparent_background"] is True
+    assert panel.view_model.build_request().transparent_background is True
+    assert panel.view_model.state()["transparent_background"] is True
 
 
 def test_pixelate_adds_palette_exact_pixel_art(qtbot, window) -> None:

@@ -54,7 +54,7 @@ def test_random_seed_is_shown_after_the_run_but_stays_random(qtbot, window) -> N
     _type_prompt(qtbot, window, "x")
     _small(window)
     with qtbot.waitSignal(window.facade.finished, timeout=TIMEOUT):
-        window.actions.generate.trigger()
+        window.menu_actions.generate.trigger()
     used = window.history_model.entries()[0].recipe["request"]["seed"]
     assert window.prompt_panel.seed_edit.text() == str(used)
     assert not window.prompt_panel.seed_lock.isChecked()
@@ -63,7 +63,7 @@ def test_random_seed_is_shown_after_the_run_but_stays_random(qtbot, window) -> N
 def test_live_preview_shows_on_canvas_while_sampling(qtbot, window, engine) -> None:
     engine.pause_at = 3
     _small(window)
-    window.actions.generate.trigger()
+    window.menu_actions.generate.trigger()
     qtbot.waitUntil(engine.paused.is_set, timeout=TIMEOUT)
     qtbot.waitUntil(lambda: window.canvas.showing_preview, timeout=TIMEOUT)
     assert window.status.progress_bar.isVisible()
@@ -75,7 +75,7 @@ def test_live_preview_shows_on_canvas_while_sampling(qtbot, window, engine) -> N
 def test_escape_cancels_mid_run_and_leaves_no_history_entry(qtbot, window, engine) -> None:
     engine.pause_at = 2
     _small(window)
-    window.actions.generate.trigger()
+    window.menu_actions.generate.trigger()
     qtbot.waitUntil(engine.paused.is_set, timeout=TIMEOUT)
     with qtbot.waitSignal(window.facade.cancelled, timeout=TIMEOUT):
         qtbot.keyClick(window.prompt_panel.prompt_edit, Qt.Key.Key_Escape)
@@ -87,7 +87,7 @@ def test_escape_cancels_mid_run_and_leaves_no_history_entry(qtbot, window, engin
 
     engine.pause_at = None
     with qtbot.waitSignal(window.facade.finished, timeout=TIMEOUT):
-        window.actions.generate.trigger()
+        window.menu_actions.generate.trigger()
     assert len(window.history_model.entries()) == 1
 
 
@@ -95,13 +95,13 @@ def test_a_failing_job_shows_its_message_and_the_next_one_works(qtbot, window) -
     window.prompt_panel.prompt_edit.setPlainText("FAIL please")
     _small(window)
     with qtbot.waitSignal(window.facade.failed, timeout=TIMEOUT):
-        window.actions.generate.trigger()
+        window.menu_actions.generate.trigger()
     assert "damaged or incomplete" in window.notice.text()
     assert window.history_model.entries() == []
 
     window.prompt_panel.prompt_edit.setPlainText("a fine one")
     with qtbot.waitSignal(window.facade.finished, timeout=TIMEOUT):
-        window.actions.generate.trigger()
+        window.menu_actions.generate.trigger()
     assert window.notice.text() == ""
     assert len(window.history_model.entries()) == 1
 
@@ -110,7 +110,7 @@ def test_batch_count_commits_every_image_with_consecutive_seeds(qtbot, window) -
     _small(window, seed=50)
     window.prompt_panel.batch_spin.setValue(3)
     with qtbot.waitSignal(window.facade.finished, timeout=TIMEOUT):
-        window.actions.generate.trigger()
+        window.menu_actions.generate.trigger()
     seeds = [e.recipe["request"]["seed"] for e in window.document.entries()]
     assert sorted(seeds) == [50, 51, 52]
 
@@ -128,7 +128,7 @@ def test_without_models_the_canvas_explains_how_to_add_one(qtbot, make_window) -
     assert "Add Model" in window.canvas.empty_message()
     assert window.canvas.is_empty_state_visible()
     assert not window.prompt_panel.generate_button.isEnabled()
-    assert not window.actions.generate.isEnabled()
+    assert not window.menu_actions.generate.isEnabled()
 
 
 def test_models_are_offered_in_the_picker(qtbot, window) -> None:
@@ -160,4 +160,31 @@ def test_settings_the_model_does_not_read_are_greyed_out_with_the_reason(
     panel.select_model(FAKE_MODEL.id)
     assert [w.isEnabled() for w in widgets] == [True, True, True]
     assert panel.steps_spin.toolTip() == ""
-    assert panel.build_request().steps == 25  # values are kept, only greyed out
+    assert panel.view_model.build_request().steps == 25  # values are kept, only greyed out
+
+
+def test_a_finished_image_is_shown_from_its_pixels_not_read_back(qtbot, window) -> None:
+    # The GUI has the pixels the job returned: reading the project and decoding the PNG
+    # again to show them is work the window must not do.
+    reads: list[int] = []
+    read = window.document.image_png
+    window.document.image_png = lambda image_id: reads.append(image_id) or read(image_id)
+    _small(window, seed=77)
+    with qtbot.waitSignal(window.facade.finished, timeout=TIMEOUT):
+        window.jobs.generate()
+    assert reads == []
+    shown = array_from_qimage(window.canvas.image())
+    np.testing.assert_array_equal(shown[..., :3], pixels_for(77, 32, 24))
+
+
+def test_a_locked_palette_shows_the_snapped_pixels(qtbot, window) -> None:
+    from studio.imaging.palettes import BUILTIN_PALETTES
+
+    palette = BUILTIN_PALETTES["PICO-8"]
+    window.document.set_palette_lock(palette)
+    _small(window, seed=5)
+    with qtbot.waitSignal(window.facade.finished, timeout=TIMEOUT):
+        window.jobs.generate()
+    shown = array_from_qimage(window.canvas.image())[..., :3].reshape(-1, 3)
+    allowed = {tuple(int(c) for c in colour) for colour in palette.colours}
+    assert {tuple(int(c) for c in pixel) for pixel in shown} <= allowed

@@ -27,7 +27,7 @@ def _generate(qtbot, window, prompt: str, seed: int, count: int = 1) -> None:
     panel.seed_lock.setChecked(True)
     panel.batch_spin.setValue(count)
     with qtbot.waitSignal(window.facade.finished, timeout=TIMEOUT):
-        window.actions.generate.trigger()
+        window.menu_actions.generate.trigger()
 
 
 def test_picking_an_entry_shows_it_and_restores_its_recipe(qtbot, window) -> None:
@@ -53,12 +53,12 @@ def test_delete_then_undo_then_redo(qtbot, window) -> None:
     assert [e.prompt for e in window.history_model.entries()] == ["keep me"]
     assert window.document.store.image_count() == 1
 
-    window.actions.undo.trigger()
+    window.menu_actions.undo.trigger()
     restored = window.history_model.entries()
     assert [e.id for e in restored] == [doomed.id, restored[1].id]
     assert window.document.entry(doomed.id) is not None
 
-    window.actions.redo.trigger()
+    window.menu_actions.redo.trigger()
     assert [e.prompt for e in window.history_model.entries()] == ["keep me"]
 
 
@@ -74,18 +74,18 @@ def test_filter_by_prompt_text(qtbot, window) -> None:
 
 def test_use_as_init_image_starts_img2img_and_undo_clears_it(qtbot, window, engine) -> None:
     _generate(qtbot, window, "base", seed=3)
-    window.actions.use_as_init.trigger()
+    window.menu_actions.use_as_init.trigger()
     assert window.prompt_panel.init_group.isVisibleTo(window)
     window.prompt_panel.strength_spin.setValue(0.4)
     with qtbot.waitSignal(window.facade.finished, timeout=TIMEOUT):
-        window.actions.generate.trigger()
+        window.menu_actions.generate.trigger()
     request = engine.requests[-1]
     assert request.is_img2img and request.strength == 0.4
     entry_png = window.document.image_png(window.history_model.entries()[-1].image_id)
     assert request.init_image == entry_png
 
-    window.actions.undo.trigger()
-    assert window.prompt_panel.init_image() is None
+    window.menu_actions.undo.trigger()
+    assert window.generate_vm.init_image is None
     assert not window.prompt_panel.init_group.isVisibleTo(window)
 
 
@@ -196,9 +196,9 @@ def test_export_at_4x_keeps_the_recipe_and_crisp_pixels(qtbot, window, tmp_path)
 
 def test_zoom_fit_and_actual_size_shortcuts(qtbot, window) -> None:
     _generate(qtbot, window, "zoom", seed=1)
-    window.actions.actual_size.trigger()
+    window.menu_actions.actual_size.trigger()
     assert window.canvas.zoom_factor() == 1.0
-    window.actions.zoom_in.trigger()
+    window.menu_actions.zoom_in.trigger()
     assert window.canvas.zoom_factor() > 1.0
-    window.actions.fit.trigger()
+    window.menu_actions.fit.trigger()
     assert window.canvas.zoom_factor() > 1.0  # a 16 px image fitted into the view is enlarged

@@ -41,13 +41,13 @@ def _generate(qtbot, window) -> None:
     window.prompt_panel.width_spin.setValue(32)
     window.prompt_panel.height_spin.setValue(32)
     with qtbot.waitSignal(window.facade.finished, timeout=TIMEOUT):
-        window.actions.generate.trigger()
+        window.menu_actions.generate.trigger()
 
 
 def test_a_style_job_reports_how_long_it_took(qtbot, window, engine) -> None:
     _generate(qtbot, window)
-    assert window.style.add_entry_as_style()
-    message = _run_paused_job(qtbot, window, engine, window.style.apply, 3.4)
+    assert window.styling.add_entry_as_style()
+    message = _run_paused_job(qtbot, window, engine, window.styling.apply, 3.4)
     assert message == "Done: 1 image in 3.4 s"
 
 

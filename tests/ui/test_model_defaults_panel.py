@@ -9,18 +9,19 @@ import pytest
 
 from studio.ops.request_defaults import defaults_for
 from studio.ui.prompt_panel import PromptPanel
+from studio.ui.viewmodels.generate import GenerateViewModel
 from tests.ops.test_request_defaults import SD, TURBO, builtin_vae
 
 
 @pytest.fixture
 def panel(qtbot) -> PromptPanel:
-    widget = PromptPanel()
+    widget = PromptPanel(GenerateViewModel())
     qtbot.addWidget(widget)
     return widget
 
 
 def _shown(panel: PromptPanel) -> dict[str, object]:
-    request = panel.build_request()
+    request = panel.view_model.build_request()
     return {name: getattr(request, name) for name in defaults_for(SD).fields()}
 
 
@@ -33,7 +34,7 @@ def test_a_fresh_panel_shows_the_models_defaults(panel, model) -> None:
 
 def test_picking_a_model_applies_what_it_sets_apart(panel) -> None:
     panel.set_models([SD, TURBO])
-    panel.settings.steps = 40
+    panel.view_model.steps = 40
     _activate(panel, TURBO.id)
     assert _shown(panel) == defaults_for(TURBO).fields()
 
@@ -41,9 +42,10 @@ def test_picking_a_model_applies_what_it_sets_apart(panel) -> None:
 def test_the_users_steps_survive_a_switch_between_ordinary_models(panel) -> None:
     portrait = replace(SD, id="/models/portrait.safetensors", default_size=(512, 768))
     panel.set_models([SD, portrait])
-    panel.settings.steps = 40
+    panel.view_model.steps = 40
     _activate(panel, portrait.id)
-    assert (panel.settings.steps, panel.settings.width, panel.settings.height) == (40, 512, 768)
+    vm = panel.view_model
+    assert (vm.steps, vm.width, vm.height) == (40, 512, 768)
 
 
 def _activate(panel: PromptPanel, model_id: str) -> None:

@@ -41,7 +41,7 @@ def _drop(window, path: Path) -> tuple[QDragEnterEvent, QDropEvent]:
 def test_the_open_dialog_names_a_file_that_is_no_image(qtbot, window, tmp_path) -> None:
     cat = _cat(tmp_path)
     window.files.dialogs.image_path = lambda folder="": cat
-    window.actions.import_image.trigger()
+    window.menu_actions.import_image.trigger()
     assert window.notice.text() == CAT_MESSAGE
     assert window.history_model.entries() == []
 
@@ -58,13 +58,13 @@ def test_a_style_image_that_is_no_image_is_named(qtbot, window, tmp_path) -> Non
     window.files.dialogs.image_path = lambda folder="": cat
     window.style_panel.style_image_requested.emit()
     assert window.notice.text() == CAT_MESSAGE
-    assert window.style_panel.chosen_styles() == []
+    assert window.style_panel.view_model.styles == ()
 
 
 def test_a_damaged_style_image_names_the_file(qtbot, window, tmp_path) -> None:
     broken = tmp_path / "broken.jpg"
     broken.write_bytes(b"\xff\xd8\xff" + b"\x00" * 10)
-    assert not window.style.add_style_image(broken)
+    assert not window.styling.add_style_image(broken)
     assert window.notice.text().startswith("broken.jpg ")
     assert window.notice.text().endswith("pick another file.")
 

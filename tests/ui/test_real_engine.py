@@ -37,7 +37,7 @@ def test_generate_and_cancel_through_the_real_engine(qtbot, make_window, tiny_mo
     window.facade.progress.connect(lambda _j, u: previews.append(u.preview is not None))
 
     with qtbot.waitSignal(window.facade.finished, timeout=60_000):
-        window.actions.generate.trigger()
+        window.menu_actions.generate.trigger()
 
     assert any(previews)
     entry = window.history_model.entries()[0]
@@ -49,5 +49,5 @@ def test_generate_and_cancel_through_the_real_engine(qtbot, make_window, tiny_mo
     window.facade.progress.connect(lambda _j, u: u.step >= 1 and window.facade.cancel())
     panel.steps_spin.setValue(50)
     with qtbot.waitSignal(window.facade.cancelled, timeout=TIMEOUT * 6):
-        window.actions.generate.trigger()
+        window.menu_actions.generate.trigger()
     assert len(window.history_model.entries()) == 1

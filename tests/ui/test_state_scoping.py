@@ -20,7 +20,7 @@ def _generate(qtbot, window, prompt: str, seed: int) -> int:
     panel.seed_edit.setText(str(seed))
     panel.seed_lock.setChecked(True)
     with qtbot.waitSignal(window.facade.finished, timeout=TIMEOUT):
-        window.actions.generate.trigger()
+        window.menu_actions.generate.trigger()
     return window.history.current_entry_id
 
 
@@ -37,15 +37,15 @@ def test_undo_of_a_style_result_restores_the_recipe_of_its_source(qtbot, window)
     gallery = window.style_panel.gallery
     gallery.itemClicked.emit(gallery.item(0))
     with qtbot.waitSignal(window.facade.finished, timeout=TIMEOUT):
-        window.actions.apply_style.trigger()
+        window.menu_actions.apply_style.trigger()
     result = window.history.current_entry_id
     assert result not in (seven, 0)
 
-    window.actions.undo.trigger()
+    window.menu_actions.undo.trigger()
     assert window.history.current_entry_id == seven
     assert _recipe_shown(window) == ("seven", "7")
 
-    window.actions.redo.trigger()
+    window.menu_actions.redo.trigger()
     assert window.history.current_entry_id == result
     # A style result has no recipe of its own for the panel: the source's stays.
     assert _recipe_shown(window) == ("seven", "7")
@@ -97,16 +97,16 @@ def test_mask_and_tiling_of_make_seamless_stay_with_its_result(qtbot, window) ->
         window.edits.actions.make_seamless.trigger()
     seamless = window.history.current_entry_id
     assert seamless != plain and _tiles(window) == (True, True)
-    assert not window.canvas.mask.is_empty()
+    assert not window.canvas.mask_layer.is_empty()
 
     window.history_panel.select_entry(plain)
     assert _tiles(window) == (False, False)
-    assert window.canvas.mask.is_empty()
+    assert window.canvas.mask_layer.is_empty()
     assert window.edit_panel.tile_x.isChecked() is False  # the panel's boxes follow
 
     window.history_panel.select_entry(seamless)
     assert _tiles(window) == (True, True)
-    assert not window.canvas.mask.is_empty()
+    assert not window.canvas.mask_layer.is_empty()
 
 
 def test_a_mask_painted_on_one_image_is_not_on_the_next(qtbot, window) -> None:
@@ -114,11 +114,11 @@ def test_a_mask_painted_on_one_image_is_not_on_the_next(qtbot, window) -> None:
 
     first = _generate(qtbot, window, "first", seed=3)
     second = _generate(qtbot, window, "second", seed=4)  # same size as the first
-    window.canvas.mask.paint(QPointF(4, 4), QPointF(8, 8))
+    window.canvas.mask_layer.paint(QPointF(4, 4), QPointF(8, 8))
     window.history_panel.select_entry(first)
-    assert window.canvas.mask.is_empty()
+    assert window.canvas.mask_layer.is_empty()
     window.history_panel.select_entry(second)
-    assert not window.canvas.mask.is_empty()
+    assert not window.canvas.mask_layer.is_empty()
 
 
 def test_tiling_of_a_new_result_follows_its_recipe(qtbot, window) -> None:
@@ -145,15 +145,15 @@ def test_undo_of_a_stroke_goes_to_the_image_it_was_painted_on(qtbot, window) -> 
     centre = view.mapFromScene(8, 8)
     qtbot.mousePress(view.viewport(), Qt.MouseButton.LeftButton, pos=centre)
     qtbot.mouseRelease(view.viewport(), Qt.MouseButton.LeftButton, pos=centre)
-    assert not window.canvas.mask.is_empty()
+    assert not window.canvas.mask_layer.is_empty()
     window.history_panel.select_entry(first)
 
-    window.actions.undo.trigger()  # undoes the stroke on #second, not on what is shown
-    assert window.canvas.mask.is_empty()
-    window.actions.redo.trigger()
-    assert window.canvas.mask.is_empty()
+    window.menu_actions.undo.trigger()  # undoes the stroke on #second, not on what is shown
+    assert window.canvas.mask_layer.is_empty()
+    window.menu_actions.redo.trigger()
+    assert window.canvas.mask_layer.is_empty()
     window.history_panel.select_entry(second)
-    assert not window.canvas.mask.is_empty()
+    assert not window.canvas.mask_layer.is_empty()
 
 
 @pytest.fixture
@@ -166,7 +166,7 @@ def test_edits_the_model_cannot_do_are_disabled_with_the_reason(
     qtbot, make_window, builtin_engine
 ) -> None:
     window = make_window(builtin_engine)
-    a, e = window.actions, window.edits.actions
+    a, e = window.menu_actions, window.edits.actions
     builtin_engine.models = [*discover_builtin_models(), FAKE_MODEL]  # builtin-vae first
     with qtbot.waitSignal(window.facade.models_changed, timeout=TIMEOUT):
         window.facade.refresh_models()
@@ -216,7 +216,7 @@ def test_a_refused_outpaint_leaves_the_canvas_as_it_was(qtbot, make_window, buil
     assert not window.history.use_as_init()
 
     assert window.canvas.image().size() == size
-    assert window.prompt_panel.init_image() is None
+    assert window.generate_vm.init_image is None
     assert len(builtin_engine.requests) == requests
     assert "builtin-diffusion" in window.notice.text()
 
@@ -243,9 +243,9 @@ def _start_four_image_job(qtbot, window, engine) -> None:
     panel.height_spin.setValue(16)
     panel.batch_spin.setValue(4)
     engine.pause_at = 1
-    window.actions.generate.trigger()
+    window.menu_actions.generate.trigger()
     panel.batch_spin.setValue(1)
-    window.actions.generate.trigger()  # and one more queued behind it
+    window.menu_actions.generate.trigger()  # and one more queued behind it
     assert engine.paused.wait(TIMEOUT / 1000)
 
 

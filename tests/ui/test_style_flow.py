@@ -22,7 +22,7 @@ def _generate(qtbot, window, seed: int = 5) -> int:
     panel.seed_edit.setText(str(seed))
     panel.seed_lock.setChecked(True)
     with qtbot.waitSignal(window.facade.finished, timeout=TIMEOUT):
-        window.actions.generate.trigger()
+        window.menu_actions.generate.trigger()
     return window.history.current_entry_id
 
 
@@ -44,7 +44,7 @@ def test_pick_a_preset_apply_then_undo_restores_the_canvas(qtbot, window, engine
     window.style_panel.strength_spin.setValue(0.8)
 
     with qtbot.waitSignal(window.facade.finished, timeout=TIMEOUT):
-        window.actions.apply_style.trigger()
+        window.menu_actions.apply_style.trigger()
 
     request = engine.requests[-1]
     assert isinstance(request, StyleRequest)
@@ -58,12 +58,12 @@ def test_pick_a_preset_apply_then_undo_restores_the_canvas(qtbot, window, engine
         array_from_qimage(window.canvas.image())[..., :3], 255 - source_pixels[..., :3]
     )
 
-    window.actions.undo.trigger()
+    window.menu_actions.undo.trigger()
     assert window.history.current_entry_id == source_id
     assert len(window.history_model.entries()) == 1
     np.testing.assert_array_equal(array_from_qimage(window.canvas.image()), source_pixels)
 
-    window.actions.redo.trigger()
+    window.menu_actions.redo.trigger()
     assert window.history.current_entry_id == entries[0].id
     assert len(window.history_model.entries()) == 2
 
@@ -75,13 +75,13 @@ def test_blend_of_a_preset_and_an_image_with_weights(qtbot, window, engine, tmp_
     style_file.write_bytes(encode_png(np.full((16, 16, 3), 90, dtype=np.uint8)))
     gallery = window.style_panel.gallery
     gallery.itemClicked.emit(gallery.item(0))
-    assert window.style.add_style_image(style_file)
+    assert window.styling.add_style_image(style_file)
     spins = window.style_panel.weight_spins()
     spins[0].setValue(3.0)
     spins[1].setValue(1.0)
 
     with qtbot.waitSignal(window.facade.finished, timeout=TIMEOUT):
-        window.style.apply()
+        window.styling.apply()
 
     request = engine.requests[-1]
     assert request.presets == (0,) and request.style_labels == ("starry.png",)
@@ -91,20 +91,20 @@ def test_blend_of_a_preset_and_an_image_with_weights(qtbot, window, engine, tmp_
 def test_at_most_four_styles_and_a_broken_style_file_is_refused(qtbot, window, tmp_path) -> None:
     _generate(qtbot, window)
     for _ in range(4):
-        assert window.style.add_entry_as_style()
-    assert not window.style.add_entry_as_style()
+        assert window.styling.add_entry_as_style()
+    assert not window.styling.add_entry_as_style()
     assert "Four styles" in window.notice.text()
     broken = tmp_path / "broken.jpg"
     broken.write_bytes(b"\xff\xd8\xff" + b"\x00" * 10)
-    window.style_panel.remove_style(0)
-    assert not window.style.add_style_image(broken)
-    assert len(window.style_panel.chosen_styles()) == 3
+    window.style_panel.view_model.remove_style(0)
+    assert not window.styling.add_style_image(broken)
+    assert len(window.style_panel.view_model.styles) == 3
 
 
 def test_painted_mask_limits_the_style_to_the_painted_area(qtbot, window, engine) -> None:
     _generate(qtbot, window)
     window.canvas.actual_size()
-    assert window.style.add_entry_as_style()
+    assert window.styling.add_entry_as_style()
     window.style_panel.mask_button.setChecked(True)
     window.style_panel.brush_spin.setValue(6)
     viewport = window.canvas.viewport()
@@ -113,7 +113,7 @@ def test_painted_mask_limits_the_style_to_the_painted_area(qtbot, window, engine
     qtbot.mouseRelease(viewport, Qt.MouseButton.LeftButton, pos=center)
 
     with qtbot.waitSignal(window.facade.finished, timeout=TIMEOUT):
-        window.style.apply()
+        window.styling.apply()
 
     mask = load_pixels(engine.requests[-1].mask, mode="RGB")[..., 0]
     assert mask.shape == (32, 32)
@@ -121,23 +121,23 @@ def test_painted_mask_limits_the_style_to_the_painted_area(qtbot, window, engine
 
 
 def test_apply_without_an_image_or_style_explains(qtbot, window, engine) -> None:
-    assert window.style.apply() is None
+    assert window.styling.apply() is None
     assert "Pick or generate an image" in window.notice.text()
     _generate(qtbot, window)
-    assert window.style.apply() is None
+    assert window.styling.apply() is None
     assert "at least one style" in window.notice.text()
     assert not any(isinstance(r, StyleRequest) for r in engine.requests)
 
 
 def test_cancelling_a_style_job_adds_nothing(qtbot, window, engine) -> None:
     _generate(qtbot, window)
-    assert window.style.add_entry_as_style()
+    assert window.styling.add_entry_as_style()
     engine.pause_at = 2
     engine.paused.clear()
-    window.style.apply()
+    window.styling.apply()
     qtbot.waitUntil(engine.paused.is_set, timeout=TIMEOUT)
     with qtbot.waitSignal(window.facade.cancelled, timeout=TIMEOUT):
-        window.actions.cancel.trigger()
+        window.menu_actions.cancel.trigger()
         engine.resume.set()
     assert len(window.history_model.entries()) == 1
     assert window.undo_stack.count() == 0
@@ -149,7 +149,7 @@ def test_a_style_result_enters_history_under_its_styles(qtbot, window) -> None:
     gallery = window.style_panel.gallery
     gallery.itemClicked.emit(gallery.item(1))
     with qtbot.waitSignal(window.facade.finished, timeout=TIMEOUT):
-        window.style.apply()
+        window.styling.apply()
 
     entry = window.history_model.entries()[0]
     assert entry.kind == "style"
@@ -160,13 +160,13 @@ def test_a_style_result_enters_history_under_its_styles(qtbot, window) -> None:
 
 def test_iterative_style_previews_reach_the_canvas(qtbot, window, engine) -> None:
     _generate(qtbot, window)
-    assert window.style.add_entry_as_style()
+    assert window.styling.add_entry_as_style()
     window.style_panel.method_combo.setCurrentIndex(
         window.style_panel.method_combo.findData("iterative")
     )
     engine.pause_at = 3
     engine.paused.clear()
-    window.style.apply()
+    window.styling.apply()
     qtbot.waitUntil(engine.paused.is_set, timeout=TIMEOUT)
     qtbot.waitUntil(lambda: window.canvas.showing_preview, timeout=TIMEOUT)
     # The 8x8 preview is stretched to the size of the image being restyled.

@@ -10,7 +10,8 @@ from PySide6.QtGui import QFontMetrics
 from studio.engine.style.presets import PRESET_NAMES
 from studio.imaging.png import encode_png
 from studio.ui.gallery_delegate import wrap_label
-from studio.ui.style_panel import GALLERY_ICON, ChosenStyle
+from studio.ui.style_panel import GALLERY_ICON
+from studio.ui.viewmodels.style import ChosenStyle
 
 WRAP = Qt.TextFlag.TextWordWrap | Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop
 
@@ -73,7 +74,7 @@ def test_names_still_fit_with_four_styles_in_the_blend(qtbot, gallery_window):
     gallery = panel.gallery
     for row in (3, 4, 17, 24):  # Neon Ribbons, Crimson Pastel, Red Brick Grid, Delft Porcelain
         gallery.itemClicked.emit(gallery.item(row))
-    assert len(panel.chosen_styles()) == 4
+    assert len(panel.view_model.styles) == 4
     assert [gallery.item(r).isSelected() for r in (3, 4, 17, 24)] == [True] * 4
     # One whole row of presets stays in view however tall the blend grows.
     assert gallery.viewport().height() >= gallery.gridSize().height()
@@ -86,7 +87,7 @@ def test_a_long_image_style_name_is_shortened_in_the_blend_with_the_full_name_as
     panel = gallery_window.style_panel
     long_name = "a_really_long_style_reference_picture_from_the_web_2024_final_v3.png"
     width_before = panel.sizeHint().width()
-    panel.add_style(ChosenStyle(label=long_name, image=_thumbnail(5)))
+    panel.view_model.add_style(ChosenStyle(label=long_name, image=_thumbnail(5)))
     label = panel.blend_labels()[0]
     assert label.toolTip() == long_name
     assert label.text() != long_name and label.text().endswith(".png")

@@ -1,0 +1,1 @@
+"""View-models: the state of each workspace, observable, without widgets."""
