@@ -85,20 +85,9 @@ Edited = tuple[np.ndarray, str, dict[str, Any], Any]
 
 
 def _pixelate(request: PixelateRequest) -> Edited:
-    from studio.imaging.palettes import Palette
-    from studio.imaging.pixelart import PixelateOptions, pixelate
+    from studio.imaging.pixelart import pixelate
 
-    palette = Palette(request.palette_name, request.palette_colours)
-    options = PixelateOptions(
-        palette=palette,
-        cell=request.cell,
-        method=request.method,
-        dither=request.dither,
-        alpha_threshold=request.alpha_threshold,
-        outline=request.outline,
-        scale=request.scale,
-    )
-    result, cell = pixelate(request.pixels, options)
+    result, cell = pixelate(request.pixels, request.options)
     return result, "pixelate", {"grid": int(cell)}, request
 
 

@@ -15,8 +15,8 @@ from PySide6.QtCore import QObject, Signal
 
 from studio.domain.history import HistoryEntry
 from studio.domain.image_requests import EditSource, ImageRequest, MatteRequest, PixelateRequest
+from studio.domain.pixelate_options import PixelateOptions
 from studio.imaging.decode import load_pixels
-from studio.imaging.pixelart import PixelateOptions
 from studio.ui.document import Document
 from studio.ui.job_controller import JobController
 from studio.ui.job_records import JobRecord
@@ -126,18 +126,7 @@ class GameExportController(QObject):
         if source is None:
             return False
         entry, pixels = source
-        request = PixelateRequest(
-            pixels,
-            options.palette.name,
-            options.palette.colours,
-            cell=options.cell,
-            method=options.method,
-            dither=options.dither,
-            alpha_threshold=options.alpha_threshold,
-            outline=options.outline,
-            scale=options.scale,
-            source=_edit_source(entry),
-        )
+        request = PixelateRequest(pixels, options, source=_edit_source(entry))
         return self.start(request, "Pixelating…")
 
     def start(self, request: ImageRequest, message: str, hint: str = "") -> bool:

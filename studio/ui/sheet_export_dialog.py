@@ -11,7 +11,6 @@ reason when none is. The form itself (widgets, remembered settings) is
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -225,7 +224,7 @@ class SheetExportDialog(SheetExportForm):
             animations=tuple(AnimationSpec(a.name, a.frames, a.fps) for a in self.animation_list()),
             palette=None if palette is None else LockedPalette(palette.name, palette.colours),
             overwrite=True,
-            **asdict(self.options()),
+            options=self.options(),
         )
         job_id = self._jobs.submit_export(request, self)
         self._export = (job_id, Path(folder))

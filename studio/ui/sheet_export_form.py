@@ -36,7 +36,8 @@ from PySide6.QtWidgets import (
 )
 
 from studio.domain.errors import StudioError
-from studio.imaging.sheets import SHEET_FORMATS, Animation, SheetOptions, frame_name
+from studio.domain.sheet_options import SheetOptions
+from studio.imaging.sheets import SHEET_FORMATS, Animation, frame_name
 from studio.ui.sheet_preview import SheetPreview
 
 DEFAULT_ENGINES = ("texturepacker", "godot4", "unity")
