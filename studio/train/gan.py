@@ -9,8 +9,6 @@ discriminator sees goes through DiffAugment; its layers are spectrally normalise
 
 from __future__ import annotations
 
-from typing import Any
-
 import torch
 import torch.nn.functional as F  # noqa: N812  (the PyTorch idiom)
 from torch import nn
@@ -82,6 +80,7 @@ class GANTrainer(FamilyTrainer):
     """Alternates one discriminator and one generator step; ships the EMA generator."""
 
     family = "gan"
+    stateful_names = ("model", "ema", "discriminator", "g_optimizer", "d_optimizer")
 
     def __init__(self, recipe: Recipe, data: TrainingData, device: torch.device | str) -> None:
         super().__init__(recipe, data, device)
@@ -156,12 +155,3 @@ class GANTrainer(FamilyTrainer):
 
     def sampling_model(self) -> SpriteGAN:
         return self.ema.model
-
-    def stateful(self) -> dict[str, Any]:
-        return {
-            "model": self.model,
-            "ema": self.ema,
-            "discriminator": self.discriminator,
-            "g_optimizer": self.g_optimizer,
-            "d_optimizer": self.d_optimizer,
-        }

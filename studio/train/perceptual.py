@@ -51,6 +51,32 @@ class PerceptualLoss(nn.Module):
         return torch.stack(losses).mean()
 
 
+class PerceptualTerm:
+    """The perceptual term a recipe asks for (``perceptual_weight``; 0 leaves it out).
+
+    The VAE and the AR model's VQ stage add it the same way; the network loads only when the
+    weight is above zero.
+    """
+
+    def __init__(self, weight: float, device: torch.device | str) -> None:
+        self.weight = weight
+        self.loss = PerceptualLoss().to(device) if weight > 0 else None
+
+    def add(
+        self,
+        loss: torch.Tensor,
+        logs: dict[str, float],
+        reconstruction: torch.Tensor,
+        target: torch.Tensor,
+    ) -> torch.Tensor:
+        """``loss`` plus the weighted term (logged as ``perceptual``), or ``loss`` as it is."""
+        if self.loss is None:
+            return loss
+        term = self.loss(reconstruction, target)
+        logs["perceptual"] = float(term.detach())
+        return loss + self.weight * term
+
+
 def _composite_on_grey(images: torch.Tensor) -> torch.Tensor:
     # Model space is premultiplied in [-1, 1]; over mid-grey the result stays in [-1, 1],
     # which is the input range EfficientNet-Lite expects.

@@ -66,6 +66,10 @@ def dataset_sizes(size: int) -> list[int]:
     return [size] if size == SMALL_SIZE else [size, SMALL_SIZE]
 
 
+# What a source's manifest entry holds, in this order (the license text goes to its own file).
+_MANIFEST_FIELDS = ("name", "package", "version", "license", "url", "attribution", "count")
+
+
 @dataclass(frozen=True)
 class SourceRecord:
     """Where a part of a dataset came from, for the manifest and the attribution file."""
@@ -81,15 +85,8 @@ class SourceRecord:
     license_url: str = ""
 
     def to_manifest(self) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "package": self.package,
-            "version": self.version,
-            "license": self.license,
-            "url": self.url,
-            "attribution": self.attribution,
-            "count": self.count,
-        }
+        """The source's entry in the dataset manifest."""
+        return {name: getattr(self, name) for name in _MANIFEST_FIELDS}
 
 
 def items_bytes(items: Sequence[dict[str, Any]]) -> bytes:
