@@ -111,10 +111,10 @@ def _matte(request: MatteRequest) -> Edited:
 def _seamless(request: MakeSeamlessRequest) -> Edited:
     import hashlib
 
-    from studio.imaging.seamless import make_seamless
+    from studio.imaging.seamless import repair_seams
     from studio.imaging.seams import seam_scores
 
-    out = make_seamless(request.pixels, tile_x=request.tile_x, tile_y=request.tile_y)
+    out = repair_seams(request.pixels, tile_x=request.tile_x, tile_y=request.tile_y).pixels
     scores = seam_scores(out)
     source = hashlib.sha256(np.ascontiguousarray(request.pixels).tobytes()).hexdigest()
     # The recipe record stays the one `studio tile` writes, so both read back alike.
