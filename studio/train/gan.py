@@ -52,7 +52,8 @@ class ProjectionDiscriminator(nn.Module):
 
     def __init__(self, sample_size: int, width: int) -> None:
         super().__init__()
-        blocks, in_ch, side = [], 4, sample_size
+        blocks: list[nn.Module] = []
+        in_ch, side = 4, sample_size
         out_ch = width
         while side > 4:
             blocks.append(_DownBlock(in_ch, out_ch, first=not blocks))

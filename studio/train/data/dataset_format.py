@@ -12,6 +12,7 @@ import json
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -138,7 +139,7 @@ def write_dataset(
     out_dir.mkdir(parents=True, exist_ok=True)
     blob = items_bytes(items)
     for side, array in arrays.items():
-        atomic_write_stream(out_dir / images_name(side), lambda f, a=array: np.save(f, a))
+        atomic_write_stream(out_dir / images_name(side), partial(np.save, arr=array))
     atomic_write_bytes(out_dir / ITEMS_NAME, blob)
     atomic_write_bytes(out_dir / ATTRIBUTION_NAME, attribution_md.encode("utf-8"))
     splits = {name: sum(1 for item in items if item["split"] == name) for name in SPLITS}
