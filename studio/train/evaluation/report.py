@@ -23,6 +23,7 @@ from studio.train.evaluation.fid import frechet_distance_between
 from studio.train.evaluation.grids import save_grid
 from studio.train.evaluation.retrieval import Retrieval, retrieval_accuracy
 from studio.train.evaluation.setup import EvalSetup, image_vectors, prepare_evaluation
+from studio.train.markdown import markdown_table
 
 GRID_IMAGES = 64
 DEFAULT_COUNT = 256
@@ -243,13 +244,23 @@ def format_table(rows: Sequence[EvalRow]) -> str:
 
 def format_markdown(rows: Sequence[EvalRow]) -> str:
     """The same table in Markdown, for ``models/README.md``."""
-    lines = [
-        "| model | FID (lower is better) | top-1 | top-5 | real images (ceiling) | s/image |",
-        "|---|---:|---:|---:|---:|---:|",
-    ]
-    for row in rows:
-        lines.append(
-            f"| {row.model} | {row.fid:.2f} | {row.top1:.1%} | {row.top5:.1%} | "
-            f"{row.ceiling_top1:.1%} / {row.ceiling_top5:.1%} | {row.seconds_per_image:.4f} |"
+    header = (
+        "model",
+        "FID (lower is better)",
+        "top-1",
+        "top-5",
+        "real images (ceiling)",
+        "s/image",
+    )
+    cells = (
+        (
+            row.model,
+            f"{row.fid:.2f}",
+            f"{row.top1:.1%}",
+            f"{row.top5:.1%}",
+            f"{row.ceiling_top1:.1%} / {row.ceiling_top5:.1%}",
+            f"{row.seconds_per_image:.4f}",
         )
-    return "\n".join(lines)
+        for row in rows
+    )
+    return "\n".join(markdown_table(header, cells, align="lrrrrr"))
