@@ -206,7 +206,7 @@ def evaluate_game(
         _default_device,
         _slug,
         check_models,
-        load_model_backend,
+        loaded_backend,
     )
 
     say = log or (lambda message: None)
@@ -216,17 +216,13 @@ def evaluate_game(
     extractor = FeatureExtractor.load(device)
     real = real_diversity(dataset, extractor.features)
     say(f"real images of one concept: mean pairwise feature distance {real:.3f}")
-    loader = load_backend or load_model_backend
     rows = []
     for model_id in model_ids:
         say(f"{model_id}: game prompts")
-        backend = loader(model_id, device)
-        try:
+        with loaded_backend(model_id, device, load_backend) as backend:
             scores, images = score_game_prompts(
                 backend, model_id, extractor.features, real, dataset.size, seed=seed, alpha=alpha
             )
-        finally:
-            backend.unload()
         save_grid(images, Path(out_dir) / f"{_slug(model_id)}-game-grid.png", columns=12)
         rows.append(scores)
     return rows

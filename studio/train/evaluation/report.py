@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -129,15 +130,11 @@ def evaluate_models(
     device = device or _default_device()
     setup = prepare_evaluation(Path(dataset_dir), count, seed, device, scorer_steps, say)
     _write_references(setup, out_dir)
-    loader = load_backend or load_model_backend
     rows = []
     for model_id in model_ids:
         say(f"{model_id}: generating {len(setup.prompt_rows)} images")
-        backend = loader(model_id, device)
-        try:
+        with loaded_backend(model_id, device, load_backend) as backend:
             images, seconds = generate_images(backend, setup, model_id, seed, steps)
-        finally:
-            backend.unload()
         grid = save_grid(images[:GRID_IMAGES], out_dir / f"{_slug(model_id)}-grid.png")
         fid, retrieval = score_images(setup, images)
         rows.append(_row(model_id, fid, retrieval, setup.ceiling, seconds, grid))
@@ -174,6 +171,21 @@ def check_models(model_ids: Sequence[str], load_backend: Callable | None) -> Non
     if (load_backend or load_model_backend) is _BUILTIN_LOADER:
         for model_id in model_ids:
             resolve_model(model_id)
+
+
+@contextmanager
+def loaded_backend(
+    model_id: str, device: str, load_backend: Callable[[str, str], Any] | None = None
+) -> Iterator[Any]:
+    """The backend of ``model_id`` (``load_backend``, else :func:`load_model_backend`).
+
+    Unloaded when the block ends, however it ends, so the next model has the memory.
+    """
+    backend = (load_backend or load_model_backend)(model_id, device)
+    try:
+        yield backend
+    finally:
+        backend.unload()
 
 
 def load_model_backend(model_id: str, device: str):
