@@ -1,4 +1,5 @@
-"""What a sprite sheet is made of: frames, animations, options, and the packed result."""
+"""What a sprite sheet is made of: frames, animations and the packed result (laid out by
+:class:`studio.domain.sheet_options.SheetOptions`)."""
 
 from __future__ import annotations
 
