@@ -45,6 +45,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from studio.cli.export_inputs import parse_int
     from studio.domain.image_requests import PixelateRequest
+    from studio.domain.pixelate_options import PixelateOptions
     from studio.imaging.decode import load_pixels
     from studio.imaging.edits import run_image_request
     from studio.imaging.palettes import (
@@ -71,10 +72,8 @@ def run(args: argparse.Namespace) -> int:
     pixels = load_pixels(args.input)
     if palette is None:
         palette = palette_from_image(pixels, count, name=f"{args.input.stem} {count}")
-    request = PixelateRequest(
-        pixels=pixels,
-        palette_name=palette.name,
-        palette_colours=palette.colours,
+    options = PixelateOptions(
+        palette=palette,
         cell=cell,
         method=args.method,
         dither=args.dither,
@@ -82,6 +81,7 @@ def run(args: argparse.Namespace) -> int:
         outline=args.outline,
         scale=scale,
     )
+    request = PixelateRequest(pixels=pixels, options=options)
     # The same edit (and recipe) as the GUI's Pixelate: the PNG says how it was made.
     made = run_image_request(request)
     result, cell = made.pixels, made.extra["grid"]

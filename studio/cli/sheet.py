@@ -114,6 +114,7 @@ def _frame_number(names: list[str], digits: str, text: str, missing: str | None 
 def run(args: argparse.Namespace) -> int:
     from studio.cli.export_inputs import parse_int, project_palette_lock, read_inputs
     from studio.domain.export_requests import SheetExportRequest
+    from studio.domain.sheet_options import SheetOptions
     from studio.imaging.sheets import parse_formats
     from studio.imaging.sheets.pack import MAX_FRAMES, unique_frame_names
     from studio.ops.export import check_sheet_target, export_sheet
@@ -145,15 +146,17 @@ def run(args: argparse.Namespace) -> int:
         formats=tuple(formats),
         name=args.name,
         animations=animations,
-        layout="grid" if args.grid else "maxrects",
-        grid=grid,
-        padding=padding,
-        extrude=extrude,
-        trim=args.trim,
-        pot=args.pot,
-        max_size=max_size,
-        scale=scale,
-        pixel_art=not args.smooth,
+        options=SheetOptions(
+            layout="grid" if args.grid else "maxrects",
+            grid=grid,
+            padding=padding,
+            extrude=extrude,
+            trim=args.trim,
+            pot=args.pot,
+            max_size=max_size,
+            scale=scale,
+            pixel_art=not args.smooth,
+        ),
         palette=palette,
         overwrite=args.overwrite,
     )

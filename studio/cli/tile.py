@@ -131,7 +131,7 @@ def _inpaint_job(request: SeamlessRequest, model_id: str, width: int, height: in
 
 
 def _inpainter(engine, request: SeamlessRequest):
-    """An inpaint step for :func:`make_seamless` that runs ``request.model`` on the cross."""
+    """An inpaint step for :func:`repair_seams` that runs ``request.model`` on the cross."""
     from studio.imaging.masks import encode_mask_png
     from studio.imaging.png import encode_png
 

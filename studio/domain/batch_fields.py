@@ -57,11 +57,7 @@ def _whole(name: str, raw: Any) -> int:
             raise InvalidRequestError(f"{name} must be a whole number.")
         raw = int(raw)
     if isinstance(raw, str):
-        text = _number_text(name, raw, "a whole number")
-        try:
-            raw = int(text)
-        except ValueError:
-            raise InvalidRequestError(f"{name} {_shown(raw)} is not a whole number.") from None
+        raw = _from_text(name, raw, int, "a whole number")
     if not isinstance(raw, int):
         raise InvalidRequestError(f"{name} {_shown(raw)} is not a whole number.")
     return _bounded(name, raw)
@@ -69,11 +65,7 @@ def _whole(name: str, raw: Any) -> int:
 
 def _number(name: str, raw: Any) -> float:
     if isinstance(raw, str):
-        text = _number_text(name, raw, "a number")
-        try:
-            raw = float(text)
-        except ValueError:
-            raise InvalidRequestError(f"{name} {_shown(raw)} is not a number.") from None
+        raw = _from_text(name, raw, float, "a number")
     if isinstance(raw, bool) or not isinstance(raw, int | float):
         raise InvalidRequestError(f"{name} {_shown(raw)} is not a number.")
     value = float(_bounded(name, raw) if isinstance(raw, int) else raw)
@@ -89,13 +81,17 @@ def _bounded(name: str, value: int) -> int:
     return value
 
 
-def _number_text(name: str, raw: str, what: str) -> str:
+def _from_text(name: str, raw: str, convert: Callable[[str], Any], what: str) -> Any:
+    # Sized first: int() refuses more than 4300 digits with a ValueError of its own.
     text = raw.strip()
     if len(text) > MAX_NUMBER_CHARS:
         raise InvalidRequestError(
             f"{name} holds {len(text):,} characters, too long for {what}; check the cell."
         )
-    return text
+    try:
+        return convert(text)
+    except ValueError:
+        raise InvalidRequestError(f"{name} {_shown(raw)} is not {what}.") from None
 
 
 _CONVERTERS: dict[type, Callable[[str, Any], Any]] = {
@@ -136,8 +132,7 @@ def typed_values(name: str, raw: Any) -> dict[str, Any]:
         One line naming the column and what to write instead.
     """
     if name == "size":
-        text = _number_text(name, _text(name, raw), "a size")
-        width, height = parse_size(text)
+        width, height = _from_text(name, _text(name, raw), parse_size, "a size")
         return {"width": width, "height": height}
     return {name: _FIELDS[name](name, raw)}
 

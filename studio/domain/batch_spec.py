@@ -149,7 +149,7 @@ def _prepare(
             images.update(typed)
         else:
             values.update(typed)
-    placeholders = dict.fromkeys(images, b"")
+    placeholders: dict[str, Any] = dict.fromkeys(images, b"")  # image fields, read later
     try:
         request = GenerationRequest(prompt="", **values, **placeholders)
     except TypeError as exc:
@@ -162,7 +162,7 @@ def _build(rows: list[_Row], context: SpecContext) -> list[BatchDraft]:
     drafts: list[BatchDraft] = []
     for row in rows:
         try:
-            images = {}
+            images: dict[str, Any] = {}
             for name, path in row.images.items():
                 assert context.read_init is not None
                 if (path, name) not in read:

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from studio.domain.sheet_options import SheetOptions
+
 if TYPE_CHECKING:  # the CLI imports this while building its parser; numpy waits for a run
     import numpy as np
 
@@ -57,8 +59,8 @@ class LockedPalette:
 class SheetExportRequest:
     """A sprite sheet to pack from ``frames`` and write into ``folder`` in ``formats``.
 
-    The layout fields mirror :class:`studio.imaging.sheets.SheetOptions`; ``palette`` snaps
-    every frame first; ``overwrite`` lets the export replace files of an earlier one.
+    ``options`` lays the frames out (checked when made); ``palette`` snaps every frame
+    first; ``overwrite`` lets the export replace files of an earlier one.
     """
 
     folder: Path
@@ -66,15 +68,7 @@ class SheetExportRequest:
     formats: tuple[str, ...]
     name: str = "sheet"
     animations: tuple[AnimationSpec, ...] = ()
-    layout: str = "maxrects"
-    grid: tuple[int, int] | None = None
-    padding: int = 1
-    extrude: int = 0
-    trim: bool = False
-    pot: bool = False
-    max_size: int = 4096
-    scale: int = 1
-    pixel_art: bool = True
+    options: SheetOptions = field(default_factory=SheetOptions)
     palette: LockedPalette | None = None
     overwrite: bool = False
 

@@ -17,6 +17,7 @@ from typing import Any, TypeAlias
 import numpy as np
 
 from studio.domain.errors import InvalidRequestError
+from studio.domain.pixelate_options import PixelateOptions
 
 MATTE_METHODS = ("cf", "knn")
 
@@ -47,36 +48,29 @@ class PixelateRequest:
     ----------
     pixels
         The source, ``(H, W, 3|4)`` ``uint8``.
-    palette_name, palette_colours
-        The palette the result may use (its name and ``(r, g, b)`` colours).
-    cell, method, dither, alpha_threshold, outline, scale
-        As :class:`studio.imaging.pixelart.PixelateOptions` (checked there, before any work).
+    options
+        What to do (:class:`~studio.domain.pixelate_options.PixelateOptions`, checked when
+        made, before any work).
     source
         Where the pixels came from (:class:`EditSource`).
     """
 
     pixels: np.ndarray
-    palette_name: str
-    palette_colours: tuple[tuple[int, int, int], ...]
-    cell: int | None = None
-    method: str = "kcentroid"
-    dither: str = "none"
-    alpha_threshold: int = 128
-    outline: bool = False
-    scale: int = 1
+    options: PixelateOptions
     source: EditSource = field(default_factory=EditSource)
 
     def to_dict(self) -> dict[str, Any]:
         """The options and the source's identity, as the recipe stores them."""
+        options = self.options
         return {
-            "palette": self.palette_name,
-            "colours": len(self.palette_colours),
-            "grid": self.cell,
-            "method": self.method,
-            "dither": self.dither,
-            "alpha_threshold": self.alpha_threshold,
-            "outline": self.outline,
-            "scale": self.scale,
+            "palette": options.palette.name,
+            "colours": len(options.palette.colours),
+            "grid": options.cell,
+            "method": options.method,
+            "dither": options.dither,
+            "alpha_threshold": options.alpha_threshold,
+            "outline": options.outline,
+            "scale": options.scale,
             **_source_facts(self.pixels, self.source),
         }
 

@@ -63,6 +63,18 @@ def request_to_dict(request: Any) -> dict[str, Any]:
     return data
 
 
+class StoredByFields:
+    """Base of a request dataclass stored by its fields: its :meth:`to_dict` is the one codec.
+
+    The subclass sets ``schema`` (a ``ClassVar[int]``) and its own ``from_dict``, which knows
+    which images the stored digests refer to.
+    """
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-able dict; images are referenced by SHA-256, not embedded."""
+        return request_to_dict(self)
+
+
 def request_from_dict(
     cls: type[R], data: Any, images: Mapping[str, Any], what: str = "request"
 ) -> R:

@@ -24,9 +24,9 @@ from studio.domain.errors import InvalidRequestError
 from studio.domain.job_kind import JobKind
 from studio.domain.request_codec import (
     STORED_DEFAULT,
+    StoredByFields,
     image_field,
     request_from_dict,
-    request_to_dict,
 )
 from studio.domain.samplers import DEFAULT_SAMPLER, canonical_sampler_name
 
@@ -83,7 +83,7 @@ ALPHA_MODES = ("soft", "crisp")
 
 
 @dataclass(frozen=True)
-class GenerationRequest:
+class GenerationRequest(StoredByFields):
     """One text-to-image or image-to-image job.
 
     Parameters
@@ -279,10 +279,6 @@ class GenerationRequest:
         if self.has_variation:
             return self.seed  # A1111: variations of one parent keep its seed
         return (self.seed + index) % (MAX_SEED + 1)
-
-    def to_dict(self) -> dict[str, Any]:
-        """Plain JSON-able dict; the images are referenced by hash, not embedded."""
-        return request_to_dict(self)
 
     @classmethod
     def from_dict(

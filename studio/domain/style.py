@@ -15,7 +15,7 @@ from typing import Any, ClassVar
 
 from studio.domain.errors import InvalidRequestError
 from studio.domain.job_kind import JobKind
-from studio.domain.request_codec import image_field, request_from_dict, request_to_dict
+from studio.domain.request_codec import StoredByFields, image_field, request_from_dict
 from studio.domain.requests import MAX_SEED, MAX_SIDE
 
 NUM_PRESETS = 26
@@ -31,7 +31,7 @@ def _sha256(data: bytes) -> str:
 
 
 @dataclass(frozen=True)
-class StyleRequest:
+class StyleRequest(StoredByFields):
     """One style-transfer job: a source image, up to four styles and how to apply them.
 
     Parameters
@@ -184,10 +184,6 @@ class StyleRequest:
         raw = self.weights or (1.0,) * self.style_count
         total = sum(raw)
         return tuple(w / total for w in raw)
-
-    def to_dict(self) -> dict[str, Any]:
-        """Plain JSON-able dict; image bytes are referenced by SHA-256, not embedded."""
-        return request_to_dict(self)
 
     @classmethod
     def from_dict(

@@ -85,20 +85,9 @@ Edited = tuple[np.ndarray, str, dict[str, Any], Any]
 
 
 def _pixelate(request: PixelateRequest) -> Edited:
-    from studio.imaging.palettes import Palette
-    from studio.imaging.pixelart import PixelateOptions, pixelate
+    from studio.imaging.pixelart import pixelate
 
-    palette = Palette(request.palette_name, request.palette_colours)
-    options = PixelateOptions(
-        palette=palette,
-        cell=request.cell,
-        method=request.method,
-        dither=request.dither,
-        alpha_threshold=request.alpha_threshold,
-        outline=request.outline,
-        scale=request.scale,
-    )
-    result, cell = pixelate(request.pixels, options)
+    result, cell = pixelate(request.pixels, request.options)
     return result, "pixelate", {"grid": int(cell)}, request
 
 
@@ -122,10 +111,10 @@ def _matte(request: MatteRequest) -> Edited:
 def _seamless(request: MakeSeamlessRequest) -> Edited:
     import hashlib
 
-    from studio.imaging.seamless import make_seamless
+    from studio.imaging.seamless import repair_seams
     from studio.imaging.seams import seam_scores
 
-    out = make_seamless(request.pixels, tile_x=request.tile_x, tile_y=request.tile_y)
+    out = repair_seams(request.pixels, tile_x=request.tile_x, tile_y=request.tile_y).pixels
     scores = seam_scores(out)
     source = hashlib.sha256(np.ascontiguousarray(request.pixels).tobytes()).hexdigest()
     # The recipe record stays the one `studio tile` writes, so both read back alike.

@@ -155,17 +155,18 @@ class SeamRepair:
         return self.model_score is not None and not self.model_kept
 
 
-def make_seamless(
+def repair_seams(
     pixels: np.ndarray,
     band: int | None = None,
     inpaint: Inpainter | None = None,
     tile_x: bool = True,
     tile_y: bool = True,
-) -> np.ndarray:
-    """Return ``pixels`` changed near its wrap edges so that it tiles without a seam.
+) -> SeamRepair:
+    """Make ``pixels`` seamless and never return a worse seam than the plain blend's.
 
-    The pixels of :func:`repair_seams`: a model's repaint is kept only when its seam is no
-    worse than the plain blend's.
+    A model's repaint can fail (a small or unsuitable model paints a new seam): its seam score
+    is compared with the plain blend's on the repaired axes, and it is kept only when it is no
+    worse, or still below :data:`SEAMLESS_SCORE`.
 
     Parameters
     ----------
@@ -183,22 +184,6 @@ def make_seamless(
     ------
     InvalidRequestError
         As :func:`check_seamless_input`.
-    """
-    return repair_seams(pixels, band, inpaint, tile_x, tile_y).pixels
-
-
-def repair_seams(
-    pixels: np.ndarray,
-    band: int | None = None,
-    inpaint: Inpainter | None = None,
-    tile_x: bool = True,
-    tile_y: bool = True,
-) -> SeamRepair:
-    """Make ``pixels`` seamless and never return a worse seam than the plain blend's.
-
-    A model's repaint can fail (a small or unsuitable model paints a new seam): its seam score
-    is compared with the plain blend's on the repaired axes, and it is kept only when it is no
-    worse, or still below :data:`SEAMLESS_SCORE`. Parameters as :func:`make_seamless`.
     """
     height, width = pixels.shape[:2]
     band = check_seamless_input(height, width, band, tile_x, tile_y)

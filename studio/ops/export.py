@@ -21,7 +21,6 @@ from studio.imaging.sheets import (
     Animation,
     PackedSheet,
     SheetFrame,
-    SheetOptions,
     pack_sheet,
     recipes_file_name,
     sheet_files,
@@ -97,7 +96,7 @@ def export_sheet(request: SheetExportRequest, cancel: threading.Event | None = N
     """
     folder = check_sheet_target(request.folder, request.name, overwrite=request.overwrite)
     _check(cancel)
-    sheet = pack_sheet(_frames(request), _animations(request), _options(request))
+    sheet = pack_sheet(_frames(request), _animations(request), request.options)
     files = sheet_files(sheet, request.name, list(request.formats))
     _check(cancel)
     return SheetExport(write_export(folder, files, overwrite=request.overwrite), sheet)
@@ -142,17 +141,3 @@ def _frames(request: SheetExportRequest) -> list[SheetFrame]:
 
 def _animations(request: SheetExportRequest) -> list[Animation]:
     return [Animation(a.name, a.frames, a.fps) for a in request.animations]
-
-
-def _options(request: SheetExportRequest) -> SheetOptions:
-    return SheetOptions(
-        layout=request.layout,
-        grid=request.grid,
-        padding=request.padding,
-        extrude=request.extrude,
-        trim=request.trim,
-        pot=request.pot,
-        max_size=request.max_size,
-        scale=request.scale,
-        pixel_art=request.pixel_art,
-    )

@@ -75,7 +75,7 @@ def insert_image(connection: sqlite3.Connection, image: StoredImage) -> int:
             image.png,
         ),
     )
-    return int(cursor.lastrowid)
+    return _inserted_id(cursor)
 
 
 def take_image(connection: sqlite3.Connection, image_id: int) -> StoredImage:
@@ -117,7 +117,7 @@ def insert_history(connection: sqlite3.Connection, entry: HistoryEntry, recipe_j
         " VALUES (?, ?, ?, ?, ?, ?)",
         (entry.id or None, entry.image_id, entry.kind, entry.created_at, entry.prompt, recipe_json),
     )
-    return int(cursor.lastrowid)
+    return _inserted_id(cursor)
 
 
 def take_history(connection: sqlite3.Connection, entry_id: int) -> str:
@@ -154,3 +154,10 @@ def read_state(connection: sqlite3.Connection, key: str) -> object:
     """The raw ``value_json`` stored under ``key``; ``None`` if there is none."""
     row = connection.execute("SELECT value_json FROM state WHERE key = ?", (key,)).fetchone()
     return row[0] if row else None
+
+
+def _inserted_id(cursor: sqlite3.Cursor) -> int:
+    # sqlite3 sets lastrowid on every INSERT that succeeded; None would be a bug here.
+    row_id = cursor.lastrowid
+    assert row_id is not None, "an INSERT without a row id"
+    return row_id

@@ -17,7 +17,7 @@ import torch.nn.functional as F  # noqa: N812  (the PyTorch idiom)
 from studio.engine.builtin.ar import SpriteAR
 from studio.train.batches import Batch, TrainingData
 from studio.train.ema import EMA
-from studio.train.perceptual import PerceptualLoss
+from studio.train.perceptual import PerceptualTerm
 from studio.train.recipes import Recipe
 from studio.train.trainer import FamilyTrainer, make_adamw, set_lr
 
@@ -28,6 +28,7 @@ class ARTrainer(FamilyTrainer):
     """Trains the VQ tokenizer, then the token transformer; ships the EMA transformer."""
 
     family = "ar"
+    stateful_names = ("model", "ema", "vq_optimizer", "prior_optimizer")
 
     def __init__(self, recipe: Recipe, data: TrainingData, device: torch.device | str) -> None:
         super().__init__(recipe, data, device)
@@ -39,8 +40,7 @@ class ARTrainer(FamilyTrainer):
         self.prior_optimizer = make_adamw(prior_params, recipe.lr, (0.9, 0.95), 0.01)
         self.ema = EMA(self.model, recipe.ema_decay)
         weight = float(recipe.options.get("perceptual_weight", 0.0))
-        self.perceptual_weight = weight
-        self.perceptual = PerceptualLoss().to(self.device) if weight > 0 else None
+        self.perceptual = PerceptualTerm(weight, self.device)
         self.restart_every = int(recipe.options.get("restart_every", 100))
         self.code_usage = torch.zeros(recipe.config.vq.codebook_size, device=self.device)
         self.stage = "vq"
@@ -69,10 +69,7 @@ class ARTrainer(FamilyTrainer):
         l1 = (reconstruction - x).abs().mean()
         loss = l1 + vq_loss
         logs = {"l1": float(l1.detach()), "vq": float(vq_loss.detach())}
-        if self.perceptual is not None:
-            perceptual = self.perceptual(reconstruction, x)
-            loss = loss + self.perceptual_weight * perceptual
-            logs["perceptual"] = float(perceptual.detach())
+        loss = self.perceptual.add(loss, logs, reconstruction, x)
         self.vq_optimizer.zero_grad(set_to_none=True)
         loss.backward()
         self.vq_optimizer.step()
@@ -139,14 +136,6 @@ class ARTrainer(FamilyTrainer):
             # Before stage 2 the transformer is untrained; sample with the live VQ at least.
             self.ema.model.vq.load_state_dict(self.model.vq.state_dict())
         return self.ema.model
-
-    def stateful(self) -> dict[str, Any]:
-        return {
-            "model": self.model,
-            "ema": self.ema,
-            "vq_optimizer": self.vq_optimizer,
-            "prior_optimizer": self.prior_optimizer,
-        }
 
     def extra_state(self) -> dict[str, Any]:
         return {"stage": self.stage, "prior_steps": self.prior_steps, "usage": self.code_usage}

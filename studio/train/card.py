@@ -10,6 +10,7 @@ import json
 from typing import Any
 
 from studio.engine.builtin.editing_notes import EDITING_NOTES
+from studio.train.markdown import markdown_table
 
 FAMILY_SUMMARIES = {
     "vae": (
@@ -107,11 +108,10 @@ def _data_section(dataset: dict[str, Any]) -> str:
         "were never seen in training. Sources (image sources count images; label-only sources "
         "count the captions their words went into):",
         "",
-        "| source | count | license |",
-        "|---|---|---|",
     ]
-    for source in dataset.get("sources", []):
-        lines.append(f"| {source['name']} | {source.get('count', '')} | {source['license']} |")
+    sources = dataset.get("sources", [])
+    cells = ((str(s["name"]), str(s.get("count", "")), str(s["license"])) for s in sources)
+    lines += markdown_table(("source", "count", "license"), cells)
     lines += [
         "",
         "The weights derive from these images: keep `ATTRIBUTION.md` (copied here from the "

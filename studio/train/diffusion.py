@@ -9,8 +9,6 @@ prompt so classifier-free guidance works at sampling time.
 
 from __future__ import annotations
 
-from typing import Any
-
 import torch
 
 from studio.engine.builtin.diffusion import SpriteDiffusion
@@ -25,6 +23,7 @@ class DiffusionTrainer(FamilyTrainer):
     """Trains :class:`SpriteDiffusion` with an EMA copy for sampling."""
 
     family = "diffusion"
+    stateful_names = ("model", "ema", "optimizer")
 
     def __init__(self, recipe: Recipe, data: TrainingData, device: torch.device | str) -> None:
         super().__init__(recipe, data, device)
@@ -70,6 +69,3 @@ class DiffusionTrainer(FamilyTrainer):
 
     def sampling_model(self) -> SpriteDiffusion:
         return self.ema.model
-
-    def stateful(self) -> dict[str, Any]:
-        return {"model": self.model, "ema": self.ema, "optimizer": self.optimizer}

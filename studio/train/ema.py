@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import copy
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import torch
 from torch import nn
 
+M = TypeVar("M", bound=nn.Module)
 
-class EMA:
-    """A frozen shadow copy of ``model`` that trails its weights.
+
+class EMA(Generic[M]):
+    """A frozen shadow copy of ``model`` that trails its weights (``model`` keeps its type).
 
     The decay warms up as ``(1 + step) / (10 + step)`` so early, poor weights fade quickly.
 
@@ -20,9 +22,9 @@ class EMA:
         Target decay per update (0.999 averages over roughly the last thousand steps).
     """
 
-    def __init__(self, model: nn.Module, decay: float) -> None:
+    def __init__(self, model: M, decay: float) -> None:
         self.decay = decay
-        self.model = copy.deepcopy(model).eval().requires_grad_(False)
+        self.model: M = copy.deepcopy(model).eval().requires_grad_(False)
 
     @torch.no_grad()
     def update(self, model: nn.Module, step: int) -> None:
@@ -30,8 +32,8 @@ class EMA:
         decay = min(self.decay, (1 + step) / (10 + step))
         for shadow, live in zip(self.model.parameters(), model.parameters(), strict=True):
             shadow.lerp_(live.detach(), 1.0 - decay)
-        for shadow, live in zip(self.model.buffers(), model.buffers(), strict=True):
-            shadow.copy_(live)
+        for shadow_buffer, live_buffer in zip(self.model.buffers(), model.buffers(), strict=True):
+            shadow_buffer.copy_(live_buffer)
 
     def state_dict(self) -> dict[str, Any]:
         return self.model.state_dict()

@@ -9,8 +9,6 @@ discriminator sees goes through DiffAugment; its layers are spectrally normalise
 
 from __future__ import annotations
 
-from typing import Any
-
 import torch
 import torch.nn.functional as F  # noqa: N812  (the PyTorch idiom)
 from torch import nn
@@ -54,7 +52,8 @@ class ProjectionDiscriminator(nn.Module):
 
     def __init__(self, sample_size: int, width: int) -> None:
         super().__init__()
-        blocks, in_ch, side = [], 4, sample_size
+        blocks: list[nn.Module] = []
+        in_ch, side = 4, sample_size
         out_ch = width
         while side > 4:
             blocks.append(_DownBlock(in_ch, out_ch, first=not blocks))
@@ -82,6 +81,7 @@ class GANTrainer(FamilyTrainer):
     """Alternates one discriminator and one generator step; ships the EMA generator."""
 
     family = "gan"
+    stateful_names = ("model", "ema", "discriminator", "g_optimizer", "d_optimizer")
 
     def __init__(self, recipe: Recipe, data: TrainingData, device: torch.device | str) -> None:
         super().__init__(recipe, data, device)
@@ -156,12 +156,3 @@ class GANTrainer(FamilyTrainer):
 
     def sampling_model(self) -> SpriteGAN:
         return self.ema.model
-
-    def stateful(self) -> dict[str, Any]:
-        return {
-            "model": self.model,
-            "ema": self.ema,
-            "discriminator": self.discriminator,
-            "g_optimizer": self.g_optimizer,
-            "d_optimizer": self.d_optimizer,
-        }

@@ -14,7 +14,7 @@ import sys
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import IO, Any
+from typing import Any, TextIO
 
 import torch
 from tqdm import tqdm
@@ -63,7 +63,7 @@ def make_trainer(recipe: Recipe, data: TrainingData, device: str | torch.device)
     return trainer_class(recipe, data, device)
 
 
-def run_training(options: TrainOptions, stream: IO[str] | None = None) -> TrainResult:
+def run_training(options: TrainOptions, stream: TextIO | None = None) -> TrainResult:
     """Train, sample, checkpoint and export as ``options`` say.
 
     Raises
@@ -118,7 +118,7 @@ class _Run:
         recipe: Recipe,
         data: TrainingData,
         trainer: FamilyTrainer,
-        stream: IO[str],
+        stream: TextIO,
     ) -> None:
         self.options = options
         self.recipe = recipe
@@ -136,7 +136,7 @@ class _Run:
         self._snapshot_rng()
 
     @classmethod
-    def start(cls, options: TrainOptions, stream: IO[str]) -> _Run:
+    def start(cls, options: TrainOptions, stream: TextIO) -> _Run:
         if options.threads:
             torch.set_num_threads(options.threads)
         torch.manual_seed(options.seed)

@@ -9,6 +9,8 @@ final pooled features, not these early maps.
 
 from __future__ import annotations
 
+from typing import cast
+
 import torch
 import torch.nn.functional as F  # noqa: N812  (the PyTorch idiom)
 from torch import nn
@@ -24,8 +26,11 @@ class PerceptualLoss(nn.Module):
     def __init__(self) -> None:
         super().__init__()
         network = efficientnet_lite0()
-        self.stem = nn.Sequential(network._conv_stem, network._bn0, network._swish)
-        self.blocks = nn.ModuleList(network._blocks[: max(TAP_BLOCKS) + 1])
+        # The package's submodules reach the checker as Module attributes of unknown type.
+        parts = [cast(nn.Module, getattr(network, n)) for n in ("_conv_stem", "_bn0", "_swish")]
+        self.stem = nn.Sequential(*parts)
+        blocks = cast(nn.ModuleList, network._blocks)
+        self.blocks = nn.ModuleList(blocks[: max(TAP_BLOCKS) + 1])
         self.eval().requires_grad_(False)
 
     def train(self, mode: bool = True) -> PerceptualLoss:
@@ -49,6 +54,32 @@ class PerceptualLoss(nn.Module):
             for p, t in zip(self.features(prediction), target_features, strict=True)
         ]
         return torch.stack(losses).mean()
+
+
+class PerceptualTerm:
+    """The perceptual term a recipe asks for (``perceptual_weight``; 0 leaves it out).
+
+    The VAE and the AR model's VQ stage add it the same way; the network loads only when the
+    weight is above zero.
+    """
+
+    def __init__(self, weight: float, device: torch.device | str) -> None:
+        self.weight = weight
+        self.loss = PerceptualLoss().to(device) if weight > 0 else None
+
+    def add(
+        self,
+        loss: torch.Tensor,
+        logs: dict[str, float],
+        reconstruction: torch.Tensor,
+        target: torch.Tensor,
+    ) -> torch.Tensor:
+        """``loss`` plus the weighted term (logged as ``perceptual``), or ``loss`` as it is."""
+        if self.loss is None:
+            return loss
+        term = self.loss(reconstruction, target)
+        logs["perceptual"] = float(term.detach())
+        return loss + self.weight * term
 
 
 def _composite_on_grey(images: torch.Tensor) -> torch.Tensor:

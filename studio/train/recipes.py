@@ -131,7 +131,7 @@ def _cpu_recipes() -> dict[str, Recipe]:
 
 def _tiny_recipes() -> dict[str, Recipe]:
     cpu = _cpu_recipes()
-    small = {"sample_size": 16, "context_dim": 32, "emb_dim": 32, "heads": 2}
+    small: dict[str, Any] = {"sample_size": 16, "context_dim": 32, "emb_dim": 32, "heads": 2}
     return {
         "vae": replace(
             cpu["vae"],

@@ -16,7 +16,8 @@ from studio.train.recipes import Recipe
 class FamilyTrainer:
     """Owns a family's model(s), optimisers and EMA copies; runs one optimisation step at a time.
 
-    Subclasses implement :meth:`train_step`, :meth:`sampling_model` and :meth:`stateful`.
+    Subclasses implement :meth:`train_step` and :meth:`sampling_model` and name in
+    :attr:`stateful_names` the attributes a checkpoint must hold.
 
     Parameters
     ----------
@@ -30,6 +31,8 @@ class FamilyTrainer:
     """
 
     family: ClassVar[str] = ""
+    stateful_names: ClassVar[tuple[str, ...]] = ()
+    """Attributes with ``state_dict``/``load_state_dict``, checkpointed under these names."""
 
     def __init__(self, recipe: Recipe, data: TrainingData, device: torch.device | str) -> None:
         self.recipe = recipe
@@ -47,7 +50,7 @@ class FamilyTrainer:
 
     def stateful(self) -> dict[str, Any]:
         """Objects with ``state_dict``/``load_state_dict`` that a checkpoint must hold."""
-        raise NotImplementedError
+        return {name: getattr(self, name) for name in self.stateful_names}
 
     def extra_state(self) -> dict[str, Any]:
         """Plain values (numbers, strings, tensors) to checkpoint besides :meth:`stateful`."""

@@ -14,8 +14,6 @@ the posterior, which has seen the picture.
 
 from __future__ import annotations
 
-from typing import Any
-
 import torch
 
 from studio.engine.builtin.layers import Conditioning
@@ -23,7 +21,7 @@ from studio.engine.builtin.vae import SpriteVAE
 from studio.train.batches import Batch, TrainingData
 from studio.train.colour_loss import colour_match_loss
 from studio.train.ema import EMA
-from studio.train.perceptual import PerceptualLoss
+from studio.train.perceptual import PerceptualTerm
 from studio.train.recipes import Recipe
 from studio.train.trainer import FamilyTrainer, make_adamw, set_lr
 
@@ -52,18 +50,18 @@ class VAETrainer(FamilyTrainer):
     """Trains :class:`SpriteVAE` with an EMA copy for sampling."""
 
     family = "vae"
+    stateful_names = ("model", "ema", "optimizer")
 
     def __init__(self, recipe: Recipe, data: TrainingData, device: torch.device | str) -> None:
         super().__init__(recipe, data, device)
         self.model = SpriteVAE(recipe.config).to(self.device).train()
         self.ema = EMA(self.model, recipe.ema_decay)
         self.optimizer = make_adamw(self.model.parameters(), recipe.lr)
-        weight = float(recipe.options.get("perceptual_weight", 0.0))
-        self.perceptual_weight = weight
         self.alpha_weight = float(recipe.options.get("alpha_weight", 0.0))
         self.prior_colour_weight = float(recipe.options.get("prior_colour_weight", 0.0))
         self.prior_colour_share = float(recipe.options.get("prior_colour_share", 0.5))
-        self.perceptual = PerceptualLoss().to(self.device) if weight > 0 else None
+        weight = float(recipe.options.get("perceptual_weight", 0.0))
+        self.perceptual = PerceptualTerm(weight, self.device)
 
     def train_step(self, batch: Batch, progress: float) -> dict[str, float]:
         set_lr(self.optimizer, self.recipe.lr * self.lr_factor(progress))
@@ -86,10 +84,7 @@ class VAETrainer(FamilyTrainer):
             colour = self._prior_colour_loss(x, cond, mean_p, logvar_p)
             loss = loss + self.prior_colour_weight * colour
             logs["prior_colour"] = float(colour.detach())
-        if self.perceptual is not None:
-            perceptual = self.perceptual(reconstruction, x)
-            loss = loss + self.perceptual_weight * perceptual
-            logs["perceptual"] = float(perceptual.detach())
+        loss = self.perceptual.add(loss, logs, reconstruction, x)
         self.optimizer.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(self.model.parameters(), 1.0)
@@ -119,6 +114,3 @@ class VAETrainer(FamilyTrainer):
 
     def sampling_model(self) -> SpriteVAE:
         return self.ema.model
-
-    def stateful(self) -> dict[str, Any]:
-        return {"model": self.model, "ema": self.ema, "optimizer": self.optimizer}

@@ -16,8 +16,8 @@ from PySide6.QtCore import Signal
 
 from studio.domain.history import HistoryEntry
 from studio.domain.image_requests import EditSource, ImageRequest, MatteRequest, PixelateRequest
+from studio.domain.pixelate_options import PixelateOptions
 from studio.imaging.decode import load_pixels
-from studio.imaging.pixelart import PixelateOptions
 from studio.ui.controller import Controller, WindowContext
 from studio.ui.job_controller import JobController
 from studio.ui.job_records import JobRecord
@@ -115,18 +115,7 @@ class GameExportController(Controller):
         if source is None:
             return False
         entry, pixels = source
-        request = PixelateRequest(
-            pixels,
-            options.palette.name,
-            options.palette.colours,
-            cell=options.cell,
-            method=options.method,
-            dither=options.dither,
-            alpha_threshold=options.alpha_threshold,
-            outline=options.outline,
-            scale=options.scale,
-            source=_edit_source(entry),
-        )
+        request = PixelateRequest(pixels, options, source=_edit_source(entry))
         return self.start(request, "Pixelating…")
 
     def start(self, request: ImageRequest, message: str, hint: str = "") -> bool:

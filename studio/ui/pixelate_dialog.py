@@ -12,8 +12,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from studio.domain.pixelate_options import DITHER_METHODS, PixelateOptions
 from studio.imaging.palettes import BUILTIN_PALETTES, Palette
-from studio.imaging.pixelart import DITHER_METHODS, PixelateOptions
 from studio.ui.dialog_buttons import ok_cancel_buttons
 from studio.ui.palette_lock_dialog import swatch_pixmap
 
@@ -28,7 +28,7 @@ DITHER_LABELS = {
 
 
 class PixelateDialog(QDialog):
-    """Collects :class:`~studio.imaging.pixelart.PixelateOptions`; the project palette first."""
+    """Collects :class:`~studio.domain.pixelate_options.PixelateOptions`; project palette first."""
 
     def __init__(self, locked: Palette | None, parent: QWidget | None = None) -> None:
         super().__init__(parent)

@@ -11,7 +11,6 @@ reason when none is. The form itself (widgets, remembered settings) is
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -32,13 +31,13 @@ from studio.domain.export_requests import (
     LockedPalette,
     SheetExportRequest,
 )
+from studio.domain.sheet_options import SheetOptions
 from studio.imaging.decode import load_pixels
 from studio.imaging.palettes import off_palette_mask
 from studio.imaging.palettes.lock import snap_to_palette
 from studio.imaging.sheets import (
     PackedSheet,
     SheetFrame,
-    SheetOptions,
     frame_name,
     pack_sheet,
     sheet_files,
@@ -226,7 +225,7 @@ class SheetExportDialog(SheetExportForm):
             animations=tuple(AnimationSpec(a.name, a.frames, a.fps) for a in self.animation_list()),
             palette=None if palette is None else LockedPalette(palette.name, palette.colours),
             overwrite=True,
-            **asdict(self._options()),
+            options=self._options(),
         )
         job_id = self._jobs.submit_export(request, self)
         self._export = (job_id, Path(folder))

@@ -16,8 +16,8 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QUndoStack
 
 from studio.diagnostics.error_log import install_error_log
+from studio.domain.pixelate_options import PixelateOptions
 from studio.imaging.palettes import BUILTIN_PALETTES
-from studio.imaging.pixelart import PixelateOptions
 from studio.imaging.png import encode_png
 from studio.imaging.thumbnails import make_thumbnail
 from studio.project.recovery import new_untitled_project

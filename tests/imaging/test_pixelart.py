@@ -5,10 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from studio.domain.pixelate_options import DITHER_METHODS, PixelateOptions
 from studio.imaging.palettes import BUILTIN_PALETTES, Palette, off_palette_mask
 from studio.imaging.pixelart import (
-    DITHER_METHODS,
-    PixelateOptions,
     bayer_matrix,
     detect_cell_size,
     downscale,

@@ -233,7 +233,7 @@ def test_a_make_seamless_bug_is_one_message_and_adds_nothing(qtbot, window, monk
     def broken(*_args, **_kwargs):
         raise RuntimeError("the blend went wrong")
 
-    monkeypatch.setattr("studio.imaging.seamless.make_seamless", broken)
+    monkeypatch.setattr("studio.imaging.seamless.repair_seams", broken)
     source = _add(window, make_sprites(1)[0], "a wall")
     window.history.show_entry(source)
     before = len(window.document.entries())

@@ -15,6 +15,7 @@ from studio.domain.image_requests import (
     MatteRequest,
     PixelateRequest,
 )
+from studio.domain.pixelate_options import PixelateOptions
 from studio.domain.requests import GenerationRequest
 from studio.imaging.palettes import BUILTIN_PALETTES
 from studio.imaging.png import png_text_chunks
@@ -42,7 +43,7 @@ def facade(qtbot, engine):
 def _pixelate(source_entry_id: int = 0) -> PixelateRequest:
     pixels = np.full((8, 8, 4), 200, dtype=np.uint8)
     palette = BUILTIN_PALETTES["PICO-8"]
-    return PixelateRequest(pixels, palette.name, palette.colours, cell=1,
+    return PixelateRequest(pixels, PixelateOptions(palette, cell=1),
                            source=EditSource(source_entry_id, "a slime", {"seed": 1}))  # fmt: skip
 
 

@@ -23,6 +23,7 @@ import warnings
 from collections.abc import Iterator, MutableMapping
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 from studio.domain.cache_dir import studio_cache_dir
 
@@ -58,7 +59,7 @@ def configure_numba_cache(environ: MutableMapping[str, str] = os.environ) -> Pat
         return None
     environ[ENV_NUMBA_CACHE_DIR] = str(folder)
     # numba reads the environment once, on import; if it is loaded already, tell it directly.
-    config = sys.modules.get("numba.core.config")
+    config: Any = sys.modules.get("numba.core.config")  # its settings are plain attributes
     if config is not None and environ is os.environ:
         config.CACHE_DIR = str(folder)
     return folder

@@ -146,7 +146,7 @@ def _rgb_words(words: list[str], number: int) -> tuple[int, int, int]:
         values = ()
     if len(values) != 3 or not all(0 <= v <= 255 for v in values):
         raise ValueError(f"line {number} must start with three numbers 0-255")
-    return values  # type: ignore[return-value]
+    return values
 
 
 def _split_hex(digits: str) -> tuple[int, int, int]:

@@ -33,12 +33,12 @@ def palette_from_image(
         raise InvalidRequestError("The image has no visible pixels to take colours from.")
     distinct = np.unique(rgb, axis=0)
     if len(distinct) <= count:
-        return Palette(name, unique_colours([tuple(int(v) for v in c) for c in distinct]))
+        return Palette(name, unique_colours([_rgb(c) for c in distinct]))
     rng = np.random.default_rng(seed)
     if len(rgb) > _MAX_SAMPLES:
         rgb = rgb[rng.choice(len(rgb), _MAX_SAMPLES, replace=False)]
     centres = kmeans(rgb.astype(np.float64), count, rng)
-    colours = [tuple(int(v) for v in np.clip(np.rint(c), 0, 255)) for c in centres]
+    colours = [_rgb(np.clip(np.rint(c), 0, 255)) for c in centres]
     return Palette(name, unique_colours(colours))
 
 
@@ -74,3 +74,8 @@ def _kmeans_plus_plus(points: np.ndarray, k: int, rng: np.random.Generator) -> n
             continue
         centres.append(points[rng.choice(len(points), p=distances / total)])
     return np.array(centres, dtype=np.float64)
+
+
+def _rgb(values: np.ndarray) -> tuple[int, int, int]:
+    red, green, blue = (int(v) for v in values)
+    return red, green, blue

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from studio.domain.pixelate_options import DITHER_METHODS
 from studio.imaging.palettes.model import Palette
-
-DITHER_METHODS = ("none", "floyd-steinberg", "bayer2", "bayer4", "bayer8", "atkinson")
 
 # (dy, dx, weight) of the error each method pushes to pixels not yet visited.
 _FLOYD_STEINBERG = ((0, 1, 7 / 16), (1, -1, 3 / 16), (1, 0, 5 / 16), (1, 1, 1 / 16))

@@ -11,7 +11,6 @@ from studio.imaging.sheets.model import (
     PackedSheet,
     PlacedFrame,
     SheetFrame,
-    SheetOptions,
     frame_name,
 )
 from studio.imaging.sheets.pack import pack_sheet
@@ -22,7 +21,6 @@ __all__ = [
     "PackedSheet",
     "PlacedFrame",
     "SheetFrame",
-    "SheetOptions",
     "frame_name",
     "pack_sheet",
     "parse_formats",

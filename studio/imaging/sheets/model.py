@@ -1,4 +1,5 @@
-"""What a sprite sheet is made of: frames, animations, options, and the packed result."""
+"""What a sprite sheet is made of: frames, animations and the packed result (laid out by
+:class:`studio.domain.sheet_options.SheetOptions`)."""
 
 from __future__ import annotations
 
@@ -10,9 +11,8 @@ import numpy as np
 
 from studio.domain.errors import InvalidRequestError
 from studio.domain.export_requests import ExportImage
+from studio.domain.sheet_options import SheetOptions
 
-LAYOUTS = ("maxrects", "grid")
-SCALES = (1, 2, 4, 8)
 DIRECTIONS = ("forward", "reverse", "pingpong", "pingpong_reverse")
 MAX_FRAME_NAME = 64
 _UNSAFE_NAME = re.compile(r"[^A-Za-z0-9_.\-]+")
@@ -54,55 +54,6 @@ class Animation:
             raise InvalidRequestError(
                 f"Animation {self.name!r}: direction is one of {', '.join(DIRECTIONS)}."
             )
-
-
-@dataclass(frozen=True)
-class SheetOptions:
-    """How frames are laid out on the sheet.
-
-    Parameters
-    ----------
-    layout
-        ``"maxrects"`` (rectpack's MaxRects, tight) or ``"grid"`` (fixed cells, untrimmed).
-    grid
-        ``(columns, rows)`` for the grid layout; ``None`` picks a near-square grid.
-    padding
-        Transparent pixels between frames.
-    extrude
-        Edge pixels repeated around each frame (stops filtering from sampling neighbours).
-    trim
-        Cut away fully transparent borders (``spriteSourceSize`` says where the rest was).
-    pot
-        Round page sizes up to powers of two.
-    max_size
-        Largest page side; frames that do not fit go on more pages.
-    scale
-        1, 2, 4 or 8: every frame enlarged with nearest neighbour before packing.
-    pixel_art
-        Nearest filtering in the engines (Unity filterMode 0, libGDX Nearest).
-    """
-
-    layout: str = "maxrects"
-    grid: tuple[int, int] | None = None
-    padding: int = 1
-    extrude: int = 0
-    trim: bool = False
-    pot: bool = False
-    max_size: int = 4096
-    scale: int = 1
-    pixel_art: bool = True
-
-    def __post_init__(self) -> None:
-        if self.layout not in LAYOUTS:
-            raise InvalidRequestError(f"Layout {self.layout!r} is not one of {', '.join(LAYOUTS)}.")
-        if self.scale not in SCALES:
-            raise InvalidRequestError(f"Scale {self.scale} must be 1, 2, 4 or 8.")
-        if not 0 <= self.padding <= 64 or not 0 <= self.extrude <= 16:
-            raise InvalidRequestError("Padding must be 0-64 and extrude 0-16 pixels.")
-        if not 16 <= self.max_size <= 16384:
-            raise InvalidRequestError(f"Max size {self.max_size} must be 16-16384 pixels.")
-        if self.grid is not None and (self.grid[0] < 1 or self.grid[1] < 1):
-            raise InvalidRequestError("A grid needs at least one column and one row.")
 
 
 @dataclass(frozen=True)

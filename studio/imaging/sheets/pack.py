@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from studio.domain.errors import InvalidRequestError
+from studio.domain.sheet_options import SheetOptions
 from studio.imaging.output_size import check_output_pixels, check_output_size
 from studio.imaging.pixels import ensure_rgba, upscale_nearest
 from studio.imaging.sheets.model import (
@@ -12,7 +13,6 @@ from studio.imaging.sheets.model import (
     PackedSheet,
     PlacedFrame,
     SheetFrame,
-    SheetOptions,
     frame_name,
 )
 from studio.imaging.sheets.packing import grid_slots, pack_rectangles, page_side

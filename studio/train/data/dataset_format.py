@@ -12,6 +12,7 @@ import json
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -66,6 +67,10 @@ def dataset_sizes(size: int) -> list[int]:
     return [size] if size == SMALL_SIZE else [size, SMALL_SIZE]
 
 
+# What a source's manifest entry holds, in this order (the license text goes to its own file).
+_MANIFEST_FIELDS = ("name", "package", "version", "license", "url", "attribution", "count")
+
+
 @dataclass(frozen=True)
 class SourceRecord:
     """Where a part of a dataset came from, for the manifest and the attribution file."""
@@ -81,15 +86,8 @@ class SourceRecord:
     license_url: str = ""
 
     def to_manifest(self) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "package": self.package,
-            "version": self.version,
-            "license": self.license,
-            "url": self.url,
-            "attribution": self.attribution,
-            "count": self.count,
-        }
+        """The source's entry in the dataset manifest."""
+        return {name: getattr(self, name) for name in _MANIFEST_FIELDS}
 
 
 def items_bytes(items: Sequence[dict[str, Any]]) -> bytes:
@@ -141,7 +139,7 @@ def write_dataset(
     out_dir.mkdir(parents=True, exist_ok=True)
     blob = items_bytes(items)
     for side, array in arrays.items():
-        atomic_write_stream(out_dir / images_name(side), lambda f, a=array: np.save(f, a))
+        atomic_write_stream(out_dir / images_name(side), partial(np.save, arr=array))
     atomic_write_bytes(out_dir / ITEMS_NAME, blob)
     atomic_write_bytes(out_dir / ATTRIBUTION_NAME, attribution_md.encode("utf-8"))
     splits = {name: sum(1 for item in items if item["split"] == name) for name in SPLITS}

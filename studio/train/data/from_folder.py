@@ -196,5 +196,8 @@ def sprite_to_sizes(rgba: np.ndarray, sizes) -> dict[int, np.ndarray] | None:
     for size in sizes:
         small = max(content.shape[:2]) <= int(size * (1.0 - 2.0 * MARGIN))
         scale = pixel_grid_to_sizes if small else icon_to_sizes
-        out[size] = scale(content, [size])[size]
+        scaled = scale(content, [size])
+        if scaled is None:  # not for content cropped to its visible pixels; typed for the checker
+            return None
+        out[size] = scaled[size]
     return out

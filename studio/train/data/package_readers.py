@@ -6,7 +6,7 @@ receives a small picklable :class:`RasterJob` so rendering can run in worker pro
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -96,13 +96,23 @@ def read_fluent_flat(spec: PackageSpec, root: Path, ctx: ReadContext) -> list[So
     chars = read_package_json(root / "chars.json")
     key_by_name = {name: normalise_codepoints(code) for code, name in sorted(chars.items())}
     icons = []
-    for name in drawable_names(icon_set):
+    for name, svg in _iconify_svgs(icon_set, ctx.render_px):
         key = key_by_name.get(name) or _key_from_flat_name(name, ctx.labels)
-        svg = resolve_icon(icon_set, name).to_svg(ctx.render_px)
         icon = emoji_icon(spec, key, RasterJob("svg", svg), ctx, fallback_name=name_from_slug(name))
         if icon is not None:
             icons.append(icon)
     return icons
+
+
+def _iconify_svgs(icon_set: dict, render_px: int) -> Iterator[tuple[str, str]]:
+    """``(name, svg)`` of each drawable icon of an Iconify set.
+
+    An alias whose parent the set lacks has nothing to draw and is left out, not a crash.
+    """
+    for name in drawable_names(icon_set):
+        icon = resolve_icon(icon_set, name)
+        if icon is not None:
+            yield name, icon.to_svg(render_px)
 
 
 def _key_from_flat_name(name: str, labels: EmojiLabels) -> str:
@@ -151,8 +161,7 @@ def read_game_icons(spec: PackageSpec, root: Path, ctx: ReadContext) -> list[Sou
     """game-icons.net silhouettes from an Iconify set, kept black on transparency."""
     icon_set = read_package_json(root / "icons.json")
     icons = []
-    for name in drawable_names(icon_set):
-        svg = resolve_icon(icon_set, name).to_svg(ctx.render_px)
+    for name, svg in _iconify_svgs(icon_set, ctx.render_px):
         title = name_from_slug(name)
         icons.append(
             SourceIcon(f"{spec.name}:{name}", title, title, (), frozenset(), RasterJob("svg", svg))

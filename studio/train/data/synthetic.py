@@ -111,6 +111,7 @@ def write_synthetic_dataset(
     for index in range(n):
         colour, shape = concepts[order[index % len(concepts)]]
         scaled = icon_to_sizes(render_shape(shape, colour, hi_res, rng), sizes)
+        assert scaled is not None, "a rendered shape always has visible pixels"
         for side in sizes:
             rasters[side].append(scaled[side])
         items.append(

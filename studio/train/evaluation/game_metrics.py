@@ -23,6 +23,7 @@ import numpy as np
 from studio.domain.requests import GenerationRequest
 from studio.train.data.colours import dominant_hue_word
 from studio.train.data.game_prompts import GamePrompt, game_prompts
+from studio.train.markdown import markdown_table
 
 DIVERSITY_SEEDS = 8
 ALPHA_LOW, ALPHA_HIGH = 0.05, 0.95
@@ -205,7 +206,7 @@ def evaluate_game(
         _default_device,
         _slug,
         check_models,
-        load_model_backend,
+        loaded_backend,
     )
 
     say = log or (lambda message: None)
@@ -215,17 +216,13 @@ def evaluate_game(
     extractor = FeatureExtractor.load(device)
     real = real_diversity(dataset, extractor.features)
     say(f"real images of one concept: mean pairwise feature distance {real:.3f}")
-    loader = load_backend or load_model_backend
     rows = []
     for model_id in model_ids:
         say(f"{model_id}: game prompts")
-        backend = loader(model_id, device)
-        try:
+        with loaded_backend(model_id, device, load_backend) as backend:
             scores, images = score_game_prompts(
                 backend, model_id, extractor.features, real, dataset.size, seed=seed, alpha=alpha
             )
-        finally:
-            backend.unload()
         save_grid(images, Path(out_dir) / f"{_slug(model_id)}-game-grid.png", columns=12)
         rows.append(scores)
     return rows
@@ -233,14 +230,15 @@ def evaluate_game(
 
 def format_game_markdown(rows: Sequence[GameScores]) -> str:
     """The game-prompt figures as a Markdown table."""
-    lines = [
-        "| model | colour accuracy | seed diversity (real) | ratio | alpha in-between |",
-        "|---|---|---|---|---|",
-    ]
-    for row in rows:
-        lines.append(
-            f"| {row.model} | {row.colour_accuracy:.2f} | {row.seed_diversity:.3f} "
-            f"({row.real_diversity:.3f}) | {row.diversity_ratio:.2f} | "
-            f"{100 * row.alpha_in_between:.1f} % |"
+    header = ("model", "colour accuracy", "seed diversity (real)", "ratio", "alpha in-between")
+    cells = (
+        (
+            row.model,
+            f"{row.colour_accuracy:.2f}",
+            f"{row.seed_diversity:.3f} ({row.real_diversity:.3f})",
+            f"{row.diversity_ratio:.2f}",
+            f"{100 * row.alpha_in_between:.1f} %",
         )
-    return "\n".join(lines)
+        for row in rows
+    )
+    return "\n".join(markdown_table(header, cells))

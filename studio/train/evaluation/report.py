@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,7 @@ from studio.train.evaluation.fid import frechet_distance_between
 from studio.train.evaluation.grids import save_grid
 from studio.train.evaluation.retrieval import Retrieval, retrieval_accuracy
 from studio.train.evaluation.setup import EvalSetup, image_vectors, prepare_evaluation
+from studio.train.markdown import markdown_table
 
 GRID_IMAGES = 64
 DEFAULT_COUNT = 256
@@ -128,15 +130,11 @@ def evaluate_models(
     device = device or _default_device()
     setup = prepare_evaluation(Path(dataset_dir), count, seed, device, scorer_steps, say)
     _write_references(setup, out_dir)
-    loader = load_backend or load_model_backend
     rows = []
     for model_id in model_ids:
         say(f"{model_id}: generating {len(setup.prompt_rows)} images")
-        backend = loader(model_id, device)
-        try:
+        with loaded_backend(model_id, device, load_backend) as backend:
             images, seconds = generate_images(backend, setup, model_id, seed, steps)
-        finally:
-            backend.unload()
         grid = save_grid(images[:GRID_IMAGES], out_dir / f"{_slug(model_id)}-grid.png")
         fid, retrieval = score_images(setup, images)
         rows.append(_row(model_id, fid, retrieval, setup.ceiling, seconds, grid))
@@ -173,6 +171,21 @@ def check_models(model_ids: Sequence[str], load_backend: Callable | None) -> Non
     if (load_backend or load_model_backend) is _BUILTIN_LOADER:
         for model_id in model_ids:
             resolve_model(model_id)
+
+
+@contextmanager
+def loaded_backend(
+    model_id: str, device: str, load_backend: Callable[[str, str], Any] | None = None
+) -> Iterator[Any]:
+    """The backend of ``model_id`` (``load_backend``, else :func:`load_model_backend`).
+
+    Unloaded when the block ends, however it ends, so the next model has the memory.
+    """
+    backend = (load_backend or load_model_backend)(model_id, device)
+    try:
+        yield backend
+    finally:
+        backend.unload()
 
 
 def load_model_backend(model_id: str, device: str):
@@ -243,13 +256,23 @@ def format_table(rows: Sequence[EvalRow]) -> str:
 
 def format_markdown(rows: Sequence[EvalRow]) -> str:
     """The same table in Markdown, for ``models/README.md``."""
-    lines = [
-        "| model | FID (lower is better) | top-1 | top-5 | real images (ceiling) | s/image |",
-        "|---|---:|---:|---:|---:|---:|",
-    ]
-    for row in rows:
-        lines.append(
-            f"| {row.model} | {row.fid:.2f} | {row.top1:.1%} | {row.top5:.1%} | "
-            f"{row.ceiling_top1:.1%} / {row.ceiling_top5:.1%} | {row.seconds_per_image:.4f} |"
+    header = (
+        "model",
+        "FID (lower is better)",
+        "top-1",
+        "top-5",
+        "real images (ceiling)",
+        "s/image",
+    )
+    cells = (
+        (
+            row.model,
+            f"{row.fid:.2f}",
+            f"{row.top1:.1%}",
+            f"{row.top5:.1%}",
+            f"{row.ceiling_top1:.1%} / {row.ceiling_top5:.1%}",
+            f"{row.seconds_per_image:.4f}",
         )
-    return "\n".join(lines)
+        for row in rows
+    )
+    return "\n".join(markdown_table(header, cells, align="lrrrrr"))

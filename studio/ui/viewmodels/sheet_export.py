@@ -2,7 +2,7 @@
 
 The dialog's option widgets are bound to a :class:`SheetExportViewModel`; it says what the
 project remembers for the next export (:meth:`settings`, :meth:`restore`) and turns the
-choices into :class:`~studio.imaging.sheets.SheetOptions` for a given number of frames.
+choices into :class:`~studio.domain.sheet_options.SheetOptions` for a given number of frames.
 Frames and animations are the dialog's lists, picked and renamed in place.
 """
 
@@ -13,7 +13,7 @@ from typing import Any
 
 from PySide6.QtCore import Signal
 
-from studio.imaging.sheets import SheetOptions
+from studio.domain.sheet_options import SheetOptions
 from studio.ui.properties import Property, ViewModel
 
 DEFAULT_ENGINES = ("texturepacker", "godot4", "unity")

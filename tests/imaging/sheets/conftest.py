@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from studio.imaging.sheets import Animation, SheetFrame, SheetOptions, pack_sheet
+from studio.domain.sheet_options import SheetOptions
+from studio.imaging.sheets import Animation, SheetFrame, pack_sheet
 
 
 def make_sprites(count: int = 8, size: int = 24, seed: int = 0) -> list[np.ndarray]:

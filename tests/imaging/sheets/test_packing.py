@@ -8,8 +8,9 @@ import numpy as np
 import pytest
 
 from studio.domain.errors import InvalidRequestError
+from studio.domain.sheet_options import SheetOptions
 from studio.imaging.pixels import upscale_nearest
-from studio.imaging.sheets import Animation, SheetFrame, SheetOptions, pack_sheet
+from studio.imaging.sheets import Animation, SheetFrame, pack_sheet
 from studio.imaging.sheets.pack import MAX_FRAMES
 from studio.imaging.sheets.packing import pack_rectangles
 from tests.imaging.sheets.conftest import WALK, make_frames, make_sprites

@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from studio.domain.sheet_options import SheetOptions
 from studio.imaging.decode import load_pixels
-from studio.imaging.sheets import SHEET_FORMATS, SheetOptions, pack_sheet, sheet_files
+from studio.imaging.sheets import SHEET_FORMATS, pack_sheet, sheet_files
 from studio.imaging.sheets.writers.unity import internal_id
 from tests.imaging.sheets.conftest import IDLE, WALK, make_frames
 from tests.imaging.sheets.readers import (

@@ -17,12 +17,7 @@ DEFAULT_ANIMATION_FPS = 5.0
 
 def godot4_spriteframes(sheet: PackedSheet, base: str, res_folder: str = "res://") -> bytes:
     """The text of ``base.tres`` for Godot 4."""
-    count = len(sheet.pages)
-    ordered = sorted(sheet.frames, key=lambda f: f.index)
-    lines = [
-        f'[gd_resource type="SpriteFrames" load_steps={count + len(ordered) + 1} format=3]',
-        "",
-    ]
+    count, ordered, lines = _opening(sheet, 3)
     for page in range(count):
         path = res_folder + page_image_name(base, page, count)
         lines += [f'[ext_resource type="Texture2D" path="{path}" id="{page + 1}_page"]', ""]
@@ -47,12 +42,7 @@ def godot4_spriteframes(sheet: PackedSheet, base: str, res_folder: str = "res://
 
 def godot3_spriteframes(sheet: PackedSheet, base: str, res_folder: str = "res://") -> bytes:
     """The text of ``base.godot3.tres`` for Godot 3 (no per-frame durations in that format)."""
-    count = len(sheet.pages)
-    ordered = sorted(sheet.frames, key=lambda f: f.index)
-    lines = [
-        f'[gd_resource type="SpriteFrames" load_steps={count + len(ordered) + 1} format=2]',
-        "",
-    ]
+    count, ordered, lines = _opening(sheet, 2)
     for page in range(count):
         path = res_folder + page_image_name(base, page, count)
         lines += [f'[ext_resource path="{path}" type="Texture" id={page + 1}]']
@@ -73,6 +63,18 @@ def godot3_spriteframes(sheet: PackedSheet, base: str, res_folder: str = "res://
         )
     lines += ["[resource]", f"animations = [ {', '.join(blocks)} ]", ""]
     return "\n".join(lines).encode("utf-8")
+
+
+def _opening(sheet: PackedSheet, version: int) -> tuple[int, list[PlacedFrame], list[str]]:
+    """Page count, frames in order and the header line; ``load_steps`` counts pages and frames."""
+    count = len(sheet.pages)
+    ordered = sorted(sheet.frames, key=lambda f: f.index)
+    steps = count + len(ordered) + 1
+    return (
+        count,
+        ordered,
+        [f'[gd_resource type="SpriteFrames" load_steps={steps} format={version}]', ""],
+    )
 
 
 def _atlas_id(sheet: PackedSheet, name: str) -> str:
