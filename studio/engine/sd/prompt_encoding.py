@@ -74,10 +74,14 @@ def encode_prompts(pipe: Any, prompt: str, negative: str, guidance: bool) -> Pro
         return _encode_sd(pipe, prompt, negative, guidance)
 
 
-def _chunk_counts(tokenizers: list[Any], prompt: str, negative: str, guidance: bool):
-    positive = [token_chunks(t, prompt) for t in tokenizers]
+def _chunk_counts(pipe: Any, tokenizers: list[Any], prompt: str, negative: str, guidance: bool):
+    # A multi-vector embedding's name stands for its tokens NAME NAME_1 ...: diffusers expands it.
+    convert = getattr(pipe, "maybe_convert_prompt", lambda text, _tokenizer: text)
+    positive = [token_chunks(t, convert(prompt, t)) for t in tokenizers]
     negatives = (
-        [token_chunks(t, negative) for t in tokenizers] if guidance else [[[]]] * len(tokenizers)
+        [token_chunks(t, convert(negative, t)) for t in tokenizers]
+        if guidance
+        else [[[]]] * len(tokenizers)
     )
     count = max(len(c) for c in positive + negatives)
     return positive, negatives, count
@@ -85,7 +89,7 @@ def _chunk_counts(tokenizers: list[Any], prompt: str, negative: str, guidance: b
 
 def _encode_sd(pipe: Any, prompt: str, negative: str, guidance: bool) -> PromptEmbeddings:
     tokenizer, encoder = pipe.tokenizer, pipe.text_encoder
-    (positive,), (negatives,), count = _chunk_counts([tokenizer], prompt, negative, guidance)
+    (positive,), (negatives,), count = _chunk_counts(pipe, [tokenizer], prompt, negative, guidance)
     kwargs = {"prompt_embeds": _run_clip(encoder, chunk_tensor(tokenizer, positive, count))}
     if guidance:
         kwargs["negative_prompt_embeds"] = _run_clip(
@@ -104,7 +108,7 @@ def _encode_sdxl(pipe: Any, prompt: str, negative: str, guidance: bool) -> Promp
 
     tokenizers = [pipe.tokenizer, pipe.tokenizer_2]
     encoders = [pipe.text_encoder, pipe.text_encoder_2]
-    positive, negatives, count = _chunk_counts(tokenizers, prompt, negative, guidance)
+    positive, negatives, count = _chunk_counts(pipe, tokenizers, prompt, negative, guidance)
     embeds, pooled = _run_sdxl(tokenizers, encoders, positive, count)
     kwargs = {"prompt_embeds": embeds, "pooled_prompt_embeds": pooled}
     if guidance:
