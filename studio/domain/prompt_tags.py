@@ -24,7 +24,7 @@ from studio.domain.errors import InvalidRequestError
 MAX_LORAS = 32
 # Longest text between ``<lora:`` and ``>``; a bounded class keeps the scan linear.
 _MAX_TAG_BODY = 300
-_TAG = re.compile(r"<\s*(lora|lyco)\s*:([^<>]{0,%d})>" % _MAX_TAG_BODY, re.IGNORECASE)
+_TAG = re.compile(rf"<\s*(lora|lyco)\s*:([^<>]{{0,{_MAX_TAG_BODY}}})>", re.IGNORECASE)
 _MAX_WEIGHT = 100.0
 
 

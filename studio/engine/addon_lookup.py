@@ -40,7 +40,7 @@ def addon_roots(paths: Iterable[str | Path]) -> list[Path]:
     for raw in paths:
         path = Path(raw).expanduser()
         folder = path if path.is_dir() else path.parent
-        for candidate in [folder, *folder.parents][:MAX_ROOT_DEPTH + 1]:
+        for candidate in [folder, *folder.parents][: MAX_ROOT_DEPTH + 1]:
             if candidate not in roots:
                 roots.append(candidate)
     return roots

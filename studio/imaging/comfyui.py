@@ -152,7 +152,8 @@ def _walk(nodes: Graph, start: object, follow: Callable[[str], bool]) -> list[di
     first = _link_target(nodes, start)
     if first is None:
         return []
-    seen, queue, found = {first}, deque([first]), []
+    seen, queue = {first}, deque([first])
+    found: list[dict[str, Any]] = []
     while queue and len(found) < MAX_WALK:
         node = nodes[queue.popleft()]
         found.append(node)

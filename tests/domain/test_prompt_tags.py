@@ -98,4 +98,7 @@ def test_with_lora_tags_appends_only_missing_names() -> None:
 def test_lora_hashes_value_gives_the_names() -> None:
     text = "add-detail-xl: 9c783c8ce46c, xl_more_art-full_v1: fe3b4816be83, junk, : 00"
 
-    assert lora_names_from_hashes(text) == (LoraTag("add-detail-xl"), LoraTag("xl_more_art-full_v1"))
+    assert lora_names_from_hashes(text) == (
+        LoraTag("add-detail-xl"),
+        LoraTag("xl_more_art-full_v1"),
+    )

@@ -50,7 +50,7 @@ def test_an_unknown_name_is_one_line_naming_the_folders(tmp_path: Path) -> None:
 
 
 def test_no_addon_folder_at_all_says_so(tmp_path: Path) -> None:
-    with pytest.raises(ModelNotFoundError, match="no embedding named 'x'.*none found"):
+    with pytest.raises(ModelNotFoundError, match=r"no embedding named 'x'.*none found"):
         resolve_addon("embedding", "x", addon_roots([tmp_path]))
 
 

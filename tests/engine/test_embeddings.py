@@ -84,7 +84,7 @@ def test_a1111_pt_and_safetensors_embeddings_load_only_when_named(sd1) -> None:
 def test_an_sdxl_embedding_on_sd1_is_one_line(sd1) -> None:
     backend, _ = sd1
 
-    with pytest.raises(ModelLoadError, match="xl-only is made for SDXL text encoders"):
+    with pytest.raises(ModelLoadError, match=r"xl-only is made for SDXL text encoders"):
         _pixels(backend, "a fox xl-only")
 
 
@@ -94,7 +94,7 @@ def test_an_embedding_pickle_with_code_is_refused(sd1) -> None:
         b"\x80\x04\x95\x1c\x00\x00\x00\x00\x00\x00\x00\x8c\x02os\x94\x8c\x06system\x94\x93\x94."
     )
 
-    with pytest.raises(UnsafeModelError, match="evil.pt contains code"):
+    with pytest.raises(UnsafeModelError, match=r"evil\.pt contains code"):
         _pixels(backend, "a fox evil")
     (folder / "evil.pt").unlink()
 
@@ -105,7 +105,8 @@ def test_sdxl_lora_and_two_encoder_embedding(tiny_sdxl_dir: Path, tmp_path: Path
     try:
         pipe = backend.pipeline
         widths = [
-            e.get_input_embeddings().weight.shape[-1] for e in (pipe.text_encoder, pipe.text_encoder_2)
+            e.get_input_embeddings().weight.shape[-1]
+            for e in (pipe.text_encoder, pipe.text_encoder_2)
         ]
         sdxl_embedding(tmp_path / "embeddings" / "xlstyle.safetensors", *widths)
         components = {

@@ -13,7 +13,7 @@ import pytest
 from studio.domain.errors import ModelLoadError, ModelNotFoundError
 from studio.domain.models import ModelFamily
 from studio.domain.settings import EngineSettings
-from studio.engine.sd.lora import LoraChoice, a1111_lora_hash, lora_family_problem
+from studio.engine.sd.lora import LoraChoice, LoraTarget, a1111_lora_hash, lora_family_problem
 from tests.engine.addon_files import kohya_lora, loha_lora, peft_lora, save_safetensors
 from tests.engine.helpers import run_all, tiny_request
 
@@ -59,7 +59,7 @@ def _sdxl_lora() -> dict:
     te2 = "lora_te2_text_model_encoder_layers_0_self_attn_q_proj"
     return {
         f"{unet}.lora_down.weight": torch.zeros(2, 2048),
-        f"{unet}.lora_up.weight": torch.zeros(640, 2), 
+        f"{unet}.lora_up.weight": torch.zeros(640, 2),
         f"{te2}.lora_down.weight": torch.zeros(2, 1280),
         f"{te2}.lora_up.weight": torch.zeros(1280, 2),
     }
@@ -160,12 +160,19 @@ def test_a_lora_that_cannot_apply_is_one_line_and_changes_nothing(
 
 
 def test_family_is_told_by_cross_attention_width() -> None:
-    shapes = {"lora_unet_mid_block_attentions_0_transformer_blocks_0_attn2_to_k.lora_down.weight": (4, 1024)}
+    shapes = {
+        "lora_unet_mid_block_attentions_0_transformer_blocks_0_attn2_to_k.lora_down.weight": (
+            4,
+            1024,
+        )
+    }
 
-    message = lora_family_problem("v2-style", shapes, "dreamshaper", ModelFamily.SD1, 768)
+    message = lora_family_problem(
+        "v2-style", shapes, LoraTarget("dreamshaper", ModelFamily.SD1, 768)
+    )
 
     assert message is not None and "is an SD 2.x LoRA and dreamshaper is SD 1.x" in message
-    assert lora_family_problem("ok", shapes, "sd21", ModelFamily.SD2, 1024) is None
+    assert lora_family_problem("ok", shapes, LoraTarget("sd21", ModelFamily.SD2, 1024)) is None
 
 
 def test_a1111_lora_hash_is_the_sha256_of_the_tensor_data(tmp_path: Path) -> None:
@@ -182,9 +189,9 @@ def test_a1111_lora_hash_prefers_kohya_metadata_and_hashes_pickles_whole(tmp_pat
     import torch
 
     stored = "0123456789abcdef" * 4
-    tagged = save_safetensors({"w": torch.zeros(1)}, tmp_path / "t.safetensors", {
-        "sshs_model_hash": stored
-    })
+    tagged = save_safetensors(
+        {"w": torch.zeros(1)}, tmp_path / "t.safetensors", {"sshs_model_hash": stored}
+    )
     pickled = tmp_path / "p.pt"
     torch.save({"w": torch.zeros(1)}, pickled)
 

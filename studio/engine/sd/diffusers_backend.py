@@ -173,7 +173,8 @@ class DiffusersBackend:
             latents = self._sample(pipe, job, seed, callback)
             _raise_if_cancelled(cancel)
             decoded = self._require_decoder().decode(latents, wrap=(request.tile_x, request.tile_y))
-        pixels, warnings, extra = decoded.pixels, decoded.warnings, {}
+        pixels, warnings = decoded.pixels, decoded.warnings
+        extra: dict[str, Any] = {}
         if job.inpaint is not None:
             pixels = finish_inpaint(job.inpaint, pixels)
         if job.request.transparent_background:

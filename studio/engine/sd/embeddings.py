@@ -140,7 +140,9 @@ def _fitted(
         vectors[key].shape[-1] == width for key, width in zip(keys, widths, strict=True)
     )
     if not fits:
-        made_for = "SDXL" if "clip_g" in vectors else f"{next(iter(vectors.values())).shape[-1]}-wide"
+        made_for = (
+            "SDXL" if "clip_g" in vectors else f"{next(iter(vectors.values())).shape[-1]}-wide"
+        )
         raise ModelLoadError(
             f"The embedding {name} is made for {made_for} text encoders and does not fit "
             f"{model_name}: use an embedding made for this model's family."

@@ -31,6 +31,7 @@ from studio.engine.safe_load import (
     SAFETENSORS_SUFFIXES,
     load_state_dict,
     read_safetensors_header,
+    tensor_shapes,
 )
 
 log = logging.getLogger(__name__)
@@ -49,6 +50,15 @@ _CROSS_WIDTHS = {768: ModelFamily.SD1, 1024: ModelFamily.SD2, 2048: ModelFamily.
 _FAMILY_NAMES = {ModelFamily.SD1: "SD 1.x", ModelFamily.SD2: "SD 2.x", ModelFamily.SDXL: "SDXL"}
 _DOWN_SUFFIXES = ("lora_down.weight", "lora_A.weight", "down.weight")
 _SECOND_ENCODER = re.compile(r"^(lora_te2_|text_encoder_2\.|te2\.)")
+
+
+@dataclass(frozen=True)
+class LoraTarget:
+    """What a LoRA must fit: the model's name, base family and cross-attention input width."""
+
+    model_name: str
+    family: ModelFamily
+    cross_width: int
 
 
 @dataclass(frozen=True)
@@ -72,11 +82,7 @@ def lora_kind_problem(name: str, keys: Sequence[str]) -> str | None:
 
 
 def lora_family_problem(
-    name: str,
-    shapes: Mapping[str, tuple[int, ...]],
-    model_name: str,
-    model_family: ModelFamily,
-    cross_attention_width: int,
+    name: str, shapes: Mapping[str, tuple[int, ...]], target: LoraTarget
 ) -> str | None:
     """One line when a LoRA was made for another base family than the model, else ``None``.
 
@@ -90,11 +96,11 @@ def lora_family_problem(
         lora_family: ModelFamily | None = ModelFamily.SDXL
     else:
         lora_family = _CROSS_WIDTHS.get(width) if width is not None else None
-    model_label = _FAMILY_NAMES.get(model_family, "this model's family")
-    if second_encoder and model_family is not ModelFamily.SDXL:
-        return _mismatch(name, lora_family, width, model_name, model_label)
-    if width is not None and width != cross_attention_width:
-        return _mismatch(name, lora_family, width, model_name, model_label)
+    model_label = _FAMILY_NAMES.get(target.family, "this model's family")
+    if (second_encoder and target.family is not ModelFamily.SDXL) or (
+        width is not None and width != target.cross_width
+    ):
+        return _mismatch(name, lora_family, width, target.model_name, model_label)
     return None
 
 
@@ -143,9 +149,7 @@ def a1111_lora_hash(path: Path | str) -> str:
         return ""
 
 
-def read_lora(
-    choice: LoraChoice, model_name: str, model_family: ModelFamily, cross_width: int
-) -> dict[str, Any]:
+def read_lora(choice: LoraChoice, target: LoraTarget) -> dict[str, Any]:
     """The tensors of a LoRA file, checked for kind and family before the model is touched.
 
     Raises
@@ -156,26 +160,19 @@ def read_lora(
         From :func:`studio.engine.safe_load.load_state_dict`.
     """
     if choice.path.suffix.lower() in SAFETENSORS_SUFFIXES:
+        # Checked from the header alone: a wrong file costs no tensor reads.
         header = read_safetensors_header(choice.path)
-        shapes = {k: tuple(v["shape"]) for k, v in header.items() if k != METADATA_KEY}
-        _raise_if_unusable(choice.name, shapes, model_name, model_family, cross_width)
+        _raise_if_unusable(choice.name, tensor_shapes(header), target)
         return load_state_dict(choice.path)
     tensors = load_state_dict(choice.path)
-    shapes = {k: tuple(v.shape) for k, v in tensors.items()}
-    _raise_if_unusable(choice.name, shapes, model_name, model_family, cross_width)
+    _raise_if_unusable(choice.name, {k: tuple(v.shape) for k, v in tensors.items()}, target)
     return tensors
 
 
 def _raise_if_unusable(
-    name: str,
-    shapes: Mapping[str, tuple[int, ...]],
-    model_name: str,
-    model_family: ModelFamily,
-    cross_width: int,
+    name: str, shapes: Mapping[str, tuple[int, ...]], target: LoraTarget
 ) -> None:
-    problem = lora_kind_problem(name, list(shapes)) or lora_family_problem(
-        name, shapes, model_name, model_family, cross_width
-    )
+    problem = lora_kind_problem(name, list(shapes)) or lora_family_problem(name, shapes, target)
     if problem is not None:
         raise ModelLoadError(problem)
 
@@ -218,9 +215,9 @@ class AppliedLoras:
         if not wanted:
             self.clear(pipe)
             return True
-        cross_width = int(pipe.unet.config.cross_attention_dim)
+        target = LoraTarget(model_name, model_family, int(pipe.unet.config.cross_attention_dim))
         new = {
-            adapter: read_lora(choice, model_name, model_family, cross_width)
+            adapter: read_lora(choice, target)
             for adapter, choice in wanted.items()
             if adapter not in self._weights
         }

@@ -139,4 +139,5 @@ def _run_sdxl(
     dtype = encoders[-1].dtype
     hidden = torch.cat(per_encoder, dim=-1)
     embeds = hidden.reshape(1, -1, hidden.shape[-1]).to(dtype)
+    assert pooled is not None, "SDXL's second text encoder gives the pooled embedding"
     return embeds, pooled.to(dtype)
