@@ -77,6 +77,7 @@ def encode_prompts(pipe: Any, prompt: str, negative: str, guidance: bool) -> Pro
 def _chunk_counts(pipe: Any, tokenizers: list[Any], prompt: str, negative: str, guidance: bool):
     # A multi-vector embedding's name stands for its tokens NAME NAME_1 ...: diffusers expands it.
     convert = getattr(pipe, "maybe_convert_prompt", lambda text, _tokenizer: text)
+    prompt, negative = sanitize_prompt(prompt), sanitize_prompt(negative)
     positive = [token_chunks(t, convert(prompt, t)) for t in tokenizers]
     negatives = (
         [token_chunks(t, convert(negative, t)) for t in tokenizers]
