@@ -126,3 +126,18 @@ def test_sdxl_lora_and_two_encoder_embedding(tiny_sdxl_dir: Path, tmp_path: Path
         assert np.array_equal(_pixels(backend, "a fox"), plain)
     finally:
         backend.unload()
+
+
+def test_an_embedding_named_like_a_word_piece_is_one_line(sd1) -> None:
+    backend, folder = sd1
+    width = backend.pipeline.text_encoder.get_input_embeddings().weight.shape[-1]
+    a1111_embedding_safetensors(folder / "ing.safetensors", width)
+    vocabulary = len(backend.pipeline.tokenizer)
+
+    try:
+        with pytest.raises(ModelLoadError, match="rename the file"):
+            _pixels(backend, "a fox ing")
+    finally:
+        (folder / "ing.safetensors").unlink()
+    assert len(backend.pipeline.tokenizer) == vocabulary
+    assert backend.addons.embeddings.names == []

@@ -77,7 +77,8 @@ class AppliedEmbeddings:
     """The embeddings loaded into one pipeline's tokenizer(s) and text encoder(s)."""
 
     def __init__(self) -> None:
-        self._loaded: dict[str, tuple[Path, list[str]]] = {}  # name -> (file, its tokens)
+        # name -> (file, the tokens it added to each tokenizer)
+        self._loaded: dict[str, tuple[Path, list[list[str]]]] = {}
 
     @property
     def names(self) -> list[str]:
@@ -103,14 +104,21 @@ class AppliedEmbeddings:
             if name not in self._loaded
         }
         for name, per_encoder in new.items():
-            tokens: list[str] = []
+            added: list[list[str]] = []
+            self._loaded[name] = (wanted[name], added)
             for (tokenizer, encoder), vectors in zip(pairs, per_encoder, strict=True):
                 before = set(tokenizer.get_vocab())
-                pipe.load_textual_inversion(
-                    vectors, token=name, tokenizer=tokenizer, text_encoder=encoder
-                )
-                tokens = [t for t in tokenizer.get_vocab() if t not in before]
-            self._loaded[name] = (wanted[name], tokens)
+                try:
+                    pipe.load_textual_inversion(
+                        vectors, token=name, tokenizer=tokenizer, text_encoder=encoder
+                    )
+                except ValueError:  # diffusers refuses a name the tokenizer already knows
+                    self._unload(pipe, name)
+                    raise ModelLoadError(
+                        f"The embedding {name} has a name the text encoder already knows as a "
+                        f"word piece: rename the file (for example to emb-{name})."
+                    ) from None
+                added.append([t for t in tokenizer.get_vocab() if t not in before])
 
     def clear(self, pipe: Any) -> None:
         """Take every loaded embedding out of the tokenizers and text encoders."""
@@ -118,9 +126,10 @@ class AppliedEmbeddings:
             self._unload(pipe, name)
 
     def _unload(self, pipe: Any, name: str) -> None:
-        _, tokens = self._loaded.pop(name)
-        for tokenizer, encoder in _encoder_pairs(pipe):
-            pipe.unload_textual_inversion(tokens, tokenizer=tokenizer, text_encoder=encoder)
+        _, added = self._loaded.pop(name)
+        for (tokenizer, encoder), tokens in zip(_encoder_pairs(pipe), added, strict=False):
+            if tokens:  # an empty list would make diffusers remove every added token
+                pipe.unload_textual_inversion(tokens, tokenizer=tokenizer, text_encoder=encoder)
 
 
 def _encoder_pairs(pipe: Any) -> list[tuple[Any, Any]]:
