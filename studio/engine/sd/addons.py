@@ -53,8 +53,8 @@ class SdAddons:
     @classmethod
     def beside(cls, location: str, model_paths: Sequence[str] = ()) -> SdAddons:
         """Add-ons looked for beside the model at ``location`` and in ``model_paths``."""
-        roots = addon_roots([path for path in (location, *model_paths) if path])
-        return cls(lambda: roots)
+        paths = [path for path in (location, *model_paths) if path]
+        return cls(lambda: addon_roots(paths))  # per job: a folder made since then counts
 
     def prepare(
         self, pipe: Any, model_name: str, family: ModelFamily, prompt: str, negative: str
