@@ -119,6 +119,7 @@ def test_the_model_changes_only_when_the_set_or_a_weight_changes(backend, lora_r
     assert loras.apply(pipe, choices, "tiny", ModelFamily.SD1)
 
     assert not loras.apply(pipe, choices, "tiny", ModelFamily.SD1)
+    assert not loras.apply(pipe, choices[::-1], "tiny", ModelFamily.SD1)  # order is no change
     before = loras.weights
     _pixels(backend, "<lora:second:0.5> <lora:kohya-style:0.5>")
     assert loras.weights == before

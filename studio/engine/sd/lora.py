@@ -210,7 +210,7 @@ class AppliedLoras:
         """
         wanted = {adapter_name(c.path): c for c in choices}
         weights = {adapter: c.weight for adapter, c in wanted.items()}
-        if weights == self._weights and list(weights) == list(self._weights):
+        if weights == self._weights:  # the same LoRAs and weights, in any order
             return False
         if not wanted:
             self.clear(pipe)
