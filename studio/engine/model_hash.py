@@ -16,12 +16,12 @@ from pathlib import Path
 
 SHORT_HASH_LENGTH = 10
 _CHUNK = 8 * 1024 * 1024
-_cache: dict[tuple[str, int, int], str] = {}
+_cache: dict[tuple[str, int, int, int], str] = {}
 _lock = threading.Lock()
 
 
-def file_sha256(path: Path | str) -> str:
-    """The sha256 of a file as 64 hex digits, read in chunks and cached per process.
+def file_sha256(path: Path | str, start: int = 0) -> str:
+    """The sha256 of a file (from byte ``start`` on) as 64 hex digits, chunked and cached.
 
     Raises
     ------
@@ -32,13 +32,14 @@ def file_sha256(path: Path | str) -> str:
     stat = path.stat()
     if not stat_module.S_ISREG(stat.st_mode):
         raise IsADirectoryError(f"{path.name} is not a regular file")
-    key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
+    key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns, start)
     with _lock:
         cached = _cache.get(key)
     if cached is not None:
         return cached
     digest = hashlib.sha256()
     with path.open("rb") as stream:
+        stream.seek(start)
         while chunk := stream.read(_CHUNK):
             digest.update(chunk)
     value = digest.hexdigest()

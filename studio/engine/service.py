@@ -235,7 +235,13 @@ class EngineService:
         device, dtype = self._device_and_dtype()
         from studio.engine.sd.diffusers_backend import load_diffusers_backend
 
-        return load_diffusers_backend(info, device, dtype, release_previous=self._unload_current)
+        return load_diffusers_backend(
+            info,
+            device,
+            dtype,
+            release_previous=self._unload_current,
+            addon_paths=self._settings.model_paths,  # LoRAs and embeddings are looked for there
+        )
 
     def _load_builtin(self, info: ModelInfo) -> GenerationBackend:
         from studio.engine.builtin.loader import load_builtin_backend

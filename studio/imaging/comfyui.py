@@ -11,10 +11,12 @@ fan-out) costs little.
 
 from __future__ import annotations
 
+import math
 from collections import deque
 from collections.abc import Callable
 from typing import Any
 
+from studio.domain.prompt_tags import MAX_LORAS, LoraTag
 from studio.imaging.a1111 import format_value
 
 # Nodes visited per walk; real graphs reach their text or latent in a handful of hops.
@@ -38,7 +40,9 @@ def parse_comfyui_prompt(graph: object) -> dict | None:
         ``{"prompt", "negative_prompt", "params"}`` shaped like
         :func:`studio.imaging.a1111.parse_a1111_parameters` output, with params ``Steps``,
         ``Sampler`` and ``Scheduler`` (ComfyUI's names), ``CFG scale``, ``Seed``, ``Size``,
-        ``Denoise``, ``Model``, ``LoRAs`` where found; ``None`` if no sampler node is found.
+        ``Denoise``, ``Model``, ``LoRAs`` where found, and ``lora_tags`` (the loader nodes'
+        LoRAs with their model strength, for the request's prompt); ``None`` if no sampler
+        node is found.
     """
     nodes = _valid_nodes(graph)
     sampler_id = _main_sampler(nodes)
@@ -60,6 +64,7 @@ def parse_comfyui_prompt(graph: object) -> dict | None:
         "prompt": _conditioning_text(nodes, inputs.get("positive"), "positive"),
         "negative_prompt": _conditioning_text(nodes, inputs.get("negative"), "negative"),
         "params": params,
+        "lora_tags": _lora_tags(nodes, inputs.get("model")),
     }
 
 
@@ -206,3 +211,18 @@ def _model_params(nodes: Graph, start: object) -> dict[str, str]:
     if loras:
         params["LoRAs"] = ", ".join(loras)
     return params
+
+
+def _lora_tags(nodes: Graph, start: object) -> list[LoraTag]:
+    """The LoRA loader nodes on the sampler's model path, as prompt tags (name = file stem)."""
+    tags: list[LoraTag] = []
+    for node in _walk(nodes, start, lambda name: name == "model"):
+        file_name, strength = node["inputs"].get("lora_name"), node["inputs"].get("strength_model")
+        if not isinstance(file_name, str) or len(tags) >= MAX_LORAS:
+            continue
+        stem = file_name.replace("\\", "/").rsplit("/", 1)[-1].rsplit(".", 1)[0]
+        weight = float(strength) if isinstance(strength, int | float) else 1.0
+        weight = weight if math.isfinite(weight) else 1.0
+        if stem and "<" not in stem and ">" not in stem and ":" not in stem:
+            tags.append(LoraTag(stem, weight))
+    return tags

@@ -14,6 +14,7 @@ from typing import Any
 
 from studio.domain.errors import InvalidRequestError
 from studio.domain.models import builtin_family_controls
+from studio.domain.prompt_tags import lora_names_from_hashes, with_lora_tags
 from studio.domain.requests import GenerationRequest
 from studio.imaging.a1111 import (
     format_value,
@@ -217,8 +218,10 @@ def _parsed_recipe(
 ) -> Recipe:
     """The recipe of another tool's parsed metadata: its prompts, settings and request."""
     params = parsed["params"]
+    # LoRAs listed outside the prompt (ComfyUI's loaders, A1111's hashes) become its tags.
+    loras = parsed.get("lora_tags") or lora_names_from_hashes(params.get("Lora hashes", ""))
     request, notes = request_from_params(
-        parsed["prompt"], parsed["negative_prompt"], params, sampler
+        with_lora_tags(parsed["prompt"], loras), parsed["negative_prompt"], params, sampler
     )
     return Recipe(
         source=source,

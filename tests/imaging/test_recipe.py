@@ -188,7 +188,9 @@ def test_a1111_png_recipe_becomes_a_request() -> None:
     assert recipe.source == "a1111"
     assert recipe.model_name == "v1-5-pruned-emaonly"
     assert recipe.request == GenerationRequest(
-        prompt="masterpiece, best quality, a knight\nin shining armor, (glowing:1.2)",
+        # The LoRA that A1111's "Lora hashes" lists is asked for again, as a prompt tag.
+        prompt="masterpiece, best quality, a knight\nin shining armor, (glowing:1.2), "
+        "<lora:add_detail:1>",
         negative_prompt="lowres, bad anatomy",
         sampler="DPM++ 2M Karras",
         steps=20,

@@ -13,7 +13,7 @@ import logging
 import math
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -31,6 +31,7 @@ from studio.engine.device import free_memory, is_out_of_memory
 from studio.engine.editing.inpaint import InpaintPlan, finish_inpaint, plan_inpaint
 from studio.engine.editing.tiling import circular_padding
 from studio.engine.model_hash import short_hash
+from studio.engine.sd.addons import SdAddons
 from studio.engine.sd.decoding import LatentDecoder
 from studio.engine.sd.edits import check_edits, initial_latents, inpaint_options
 from studio.engine.sd.init_image import read_init_image
@@ -63,6 +64,7 @@ class _ImageJob:
     init_image: Any
     embeddings: PromptEmbeddings
     inpaint: InpaintPlan | None = None
+    recipe: dict[str, str] | None = None
 
 
 class DiffusersBackend:
@@ -72,9 +74,15 @@ class DiffusersBackend:
     """
 
     def __init__(
-        self, model: ModelInfo, loaded: LoadedPipeline, device: torch.device, model_hash: str = ""
+        self,
+        model: ModelInfo,
+        loaded: LoadedPipeline,
+        device: torch.device,
+        model_hash: str = "",
+        addon_paths: Sequence[str] = (),
     ) -> None:
         self.model = model
+        self.addons = SdAddons.beside(model.location, addon_paths)
         self.device = device
         self.model_hash = model_hash
         self._loaded: LoadedPipeline | None = loaded
@@ -133,13 +141,18 @@ class DiffusersBackend:
             if request.init_image is not None and plan is None
             else None
         )
-        prompt, negative = request.prompt, request.negative_prompt
+        prepared = self.addons.prepare(
+            loaded.pipe, self.model.name, loaded.family, request.prompt, request.negative_prompt
+        )
+        prompt, negative = prepared.prompt, prepared.negative
         if request.transparent_background:
             prompt, negative = transparent_prompts(prompt, negative)
         embeddings = encode_prompts(pipe, prompt, negative, guidance=request.cfg_scale > 1.0)
         for index in range(request.batch_count):
             _raise_if_cancelled(cancel)
-            job = _ImageJob(request, index, per_image, total, init_image, embeddings, plan)
+            job = _ImageJob(
+                request, index, per_image, total, init_image, embeddings, plan, prepared.recipe
+            )
             yield self._make_image(pipe, loaded, job, on_progress, cancel)
 
     def _make_image(
@@ -160,7 +173,8 @@ class DiffusersBackend:
             latents = self._sample(pipe, job, seed, callback)
             _raise_if_cancelled(cancel)
             decoded = self._require_decoder().decode(latents, wrap=(request.tile_x, request.tile_y))
-        pixels, warnings, extra = decoded.pixels, decoded.warnings, {}
+        pixels, warnings = decoded.pixels, decoded.warnings
+        extra: dict[str, Any] = {}
         if job.inpaint is not None:
             pixels = finish_inpaint(job.inpaint, pixels)
         if job.request.transparent_background:
@@ -175,7 +189,7 @@ class DiffusersBackend:
             elapsed_s=time.perf_counter() - started,
             kind=job.request.kind,
             warnings=warnings,
-            extra={"prompt_chunks": job.embeddings.chunks, **extra},
+            extra={"prompt_chunks": job.embeddings.chunks, **(job.recipe or {}), **extra},
         )
 
     def _pipe_for(self, request: GenerationRequest) -> Any:
@@ -291,6 +305,7 @@ def load_diffusers_backend(
     dtype: torch.dtype,
     config_dir: Path | None = None,
     release_previous: Callable[[], None] | None = None,
+    addon_paths: Sequence[str] = (),
 ) -> DiffusersBackend:
     """Load an SD/SDXL model (diffusers folder or single file) and keep it warm.
 
@@ -306,6 +321,8 @@ def load_diffusers_backend(
         Called once the new model is built and validated on the CPU, just before its weights
         move to ``device``: the caller frees the old model there, so two models never share
         the GPU, yet a file that fails to load leaves the old one untouched.
+    addon_paths
+        The configured model folders, where LoRAs and embeddings are looked for (and beside it).
 
     Raises
     ------
@@ -329,4 +346,4 @@ def load_diffusers_backend(
                 "the GPU or choose a smaller model."
             ) from None
         raise
-    return DiffusersBackend(info, loaded, device, model_hash)
+    return DiffusersBackend(info, loaded, device, model_hash, addon_paths)

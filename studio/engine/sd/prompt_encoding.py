@@ -74,10 +74,15 @@ def encode_prompts(pipe: Any, prompt: str, negative: str, guidance: bool) -> Pro
         return _encode_sd(pipe, prompt, negative, guidance)
 
 
-def _chunk_counts(tokenizers: list[Any], prompt: str, negative: str, guidance: bool):
-    positive = [token_chunks(t, prompt) for t in tokenizers]
+def _chunk_counts(pipe: Any, tokenizers: list[Any], prompt: str, negative: str, guidance: bool):
+    # A multi-vector embedding's name stands for its tokens NAME NAME_1 ...: diffusers expands it.
+    convert = getattr(pipe, "maybe_convert_prompt", lambda text, _tokenizer: text)
+    prompt, negative = sanitize_prompt(prompt), sanitize_prompt(negative)
+    positive = [token_chunks(t, convert(prompt, t)) for t in tokenizers]
     negatives = (
-        [token_chunks(t, negative) for t in tokenizers] if guidance else [[[]]] * len(tokenizers)
+        [token_chunks(t, convert(negative, t)) for t in tokenizers]
+        if guidance
+        else [[[]]] * len(tokenizers)
     )
     count = max(len(c) for c in positive + negatives)
     return positive, negatives, count
@@ -85,7 +90,7 @@ def _chunk_counts(tokenizers: list[Any], prompt: str, negative: str, guidance: b
 
 def _encode_sd(pipe: Any, prompt: str, negative: str, guidance: bool) -> PromptEmbeddings:
     tokenizer, encoder = pipe.tokenizer, pipe.text_encoder
-    (positive,), (negatives,), count = _chunk_counts([tokenizer], prompt, negative, guidance)
+    (positive,), (negatives,), count = _chunk_counts(pipe, [tokenizer], prompt, negative, guidance)
     kwargs = {"prompt_embeds": _run_clip(encoder, chunk_tensor(tokenizer, positive, count))}
     if guidance:
         kwargs["negative_prompt_embeds"] = _run_clip(
@@ -104,7 +109,7 @@ def _encode_sdxl(pipe: Any, prompt: str, negative: str, guidance: bool) -> Promp
 
     tokenizers = [pipe.tokenizer, pipe.tokenizer_2]
     encoders = [pipe.text_encoder, pipe.text_encoder_2]
-    positive, negatives, count = _chunk_counts(tokenizers, prompt, negative, guidance)
+    positive, negatives, count = _chunk_counts(pipe, tokenizers, prompt, negative, guidance)
     embeds, pooled = _run_sdxl(tokenizers, encoders, positive, count)
     kwargs = {"prompt_embeds": embeds, "pooled_prompt_embeds": pooled}
     if guidance:
@@ -135,4 +140,5 @@ def _run_sdxl(
     dtype = encoders[-1].dtype
     hidden = torch.cat(per_encoder, dim=-1)
     embeds = hidden.reshape(1, -1, hidden.shape[-1]).to(dtype)
+    assert pooled is not None, "SDXL's second text encoder gives the pooled embedding"
     return embeds, pooled.to(dtype)
