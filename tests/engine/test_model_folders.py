@@ -100,3 +100,24 @@ def test_registry_rescans_on_demand(tmp_path: Path, empty_dir: Path) -> None:
     assert [a.name for a in registry.addons()] == ["one"]  # listed from the last scan
     registry.refresh()
     assert [a.name for a in registry.addons()] == ["one", "two"]
+
+
+def test_a_checkpoint_folder_added_alone_brings_its_installs_addons(tmp_path: Path) -> None:
+    """Earlier Studio asked for the checkpoint folder itself; its LoRAs must still be found."""
+    root = a1111_tree(tmp_path / "stable-diffusion-webui")
+    scan = scan_folder(root / "models" / "Stable-diffusion")
+    assert scan.tool == "checkpoints folder of an A1111/Forge install"
+    assert [m.name for m in scan.checkpoints] == ["pixel-base"]
+    assert {"pixel-art", "bad-hands", "4x-sprites"} <= set(_kinds(scan))
+
+    comfy = comfy_tree(tmp_path / "ComfyUI", tmp_path / "elsewhere")
+    scan = scan_folder(comfy / "models" / "checkpoints")
+    assert [m.name for m in scan.checkpoints] == ["base"]
+    assert {"sprite", "one", "real"} <= set(_kinds(scan))  # extra_model_paths.yaml too
+
+
+def test_a_plain_folder_named_like_a_checkpoint_folder_stays_plain(tmp_path: Path) -> None:
+    write_kind(tmp_path / "models" / "checkpoints" / "lone.safetensors", "kohya_sd1")
+    scan = scan_folder(tmp_path / "models" / "checkpoints")
+    assert scan.tool == "folder"
+    assert list(_kinds(scan)) == ["lone"]

@@ -74,7 +74,21 @@ class Layout:
 
 
 def folder_layout(root: Path) -> Layout:
-    """The layout of ``root``: a known tool's install, or a plain folder walked whole."""
+    """The layout of ``root``: a known tool's install, or a plain folder walked whole.
+
+    A tool's checkpoint folder added on its own (``models/Stable-diffusion`` of an A1111
+    install, ``models/checkpoints`` of ComfyUI) brings the install's add-on folders with it, so
+    a ``<lora:NAME>`` in a prompt finds the LoRAs that tool keeps beside those checkpoints.
+    """
+    install = _install_of_checkpoint_folder(root)
+    if install is not None:
+        whole = folder_layout(install)
+        addons = tuple(f for f in whole.folders if f.kind is not ModelKind.CHECKPOINT)
+        return Layout(
+            f"checkpoints folder of an {whole.tool}",
+            (KindFolder(root, ModelKind.CHECKPOINT), *addons),
+            whole.problems,
+        )
     if (root / "models" / "Stable-diffusion").is_dir():
         return Layout("A1111/Forge install", _existing(root, A1111_FOLDERS))
     if any((root / "models" / name).is_dir() for name in ("checkpoints", "loras")):
@@ -85,6 +99,17 @@ def folder_layout(root: Path) -> Layout:
     if any((invoke_root / base).is_dir() for base in INVOKE_BASES):
         return Layout("InvokeAI models folder", _invoke_folders(invoke_root))
     return Layout("folder", (KindFolder(root, None),))
+
+
+def _install_of_checkpoint_folder(root: Path) -> Path | None:
+    """The install above ``root`` when ``root`` is its checkpoint folder, else ``None``."""
+    if root.parent.name.casefold() != "models":
+        return None
+    name = root.name.casefold()
+    install = root.parent.parent
+    if name == "stable-diffusion" or (name == "checkpoints" and (root.parent / "loras").is_dir()):
+        return install
+    return None
 
 
 def _existing(root: Path, kinds: dict[str, ModelKind]) -> tuple[KindFolder, ...]:
