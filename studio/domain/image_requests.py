@@ -34,7 +34,7 @@ class EditSource:
     recipe: Mapping[str, Any] = field(default_factory=dict)
 
 
-def _source_facts(pixels: np.ndarray, source: EditSource) -> dict[str, Any]:
+def source_facts(pixels: np.ndarray, source: EditSource) -> dict[str, Any]:
     digest = hashlib.sha256(np.ascontiguousarray(pixels).tobytes()).hexdigest()
     return {"source_entry_id": source.entry_id, "source_sha256": digest}
 
@@ -77,7 +77,7 @@ class PixelateRequest:
             "alpha_threshold": self.alpha_threshold,
             "outline": self.outline,
             "scale": self.scale,
-            **_source_facts(self.pixels, self.source),
+            **source_facts(self.pixels, self.source),
         }
 
 
@@ -117,7 +117,7 @@ class MatteRequest:
         return {
             "key_given": key,
             "method": self.method,
-            **_source_facts(self.pixels, self.source),
+            **source_facts(self.pixels, self.source),
         }
 
 
@@ -143,7 +143,7 @@ class MakeSeamlessRequest:
         return {
             "tile_x": self.tile_x,
             "tile_y": self.tile_y,
-            **_source_facts(self.pixels, self.source),
+            **source_facts(self.pixels, self.source),
         }
 
 
