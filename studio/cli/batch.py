@@ -59,6 +59,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--size", help="WIDTHxHEIGHT (default: the model's native size)")
     parser.add_argument("--sampler", help="sampler, e.g. 'Euler a'")
     parser.add_argument("--device", choices=("auto", "cuda", "mps", "cpu"), help="compute device")
+    parser.add_argument("--upscale", metavar="NAME|FILE", help="upscale every result (or nearest)")
+    parser.add_argument("--upscale-scale", type=int, help="with --upscale: the factor (model's)")
     parser.add_argument(
         "--ray",
         metavar="auto|ADDRESS",
@@ -108,6 +110,10 @@ def _run(args, items: list[BatchItem], output, engine, seed: int, source: str) -
     from studio.cli.batch_options import item_options, resume_command
     from studio.ops.batch.runner import LocalExecutor, execute_batch, prepare_batch
 
+    if args.upscale:
+        from studio.cli.upscale import check_upscaler
+
+        check_upscaler(args.upscale, args.upscale_scale, ray=bool(args.ray))
     plan = prepare_batch(items, output, seed, spec=source, options=item_options(args))
     if args.ray:
         from studio.ops.batch.ray import RayExecutor
@@ -120,6 +126,10 @@ def _run(args, items: list[BatchItem], output, engine, seed: int, source: str) -
         )
     else:
         executor = LocalExecutor(engine)
+    if args.upscale:
+        from studio.ops.batch.upscaled import UpscalingExecutor
+
+        executor = UpscalingExecutor(executor, engine, args.upscale, args.upscale_scale)
     # From here on the batch runs: an output kept even when empty, since --resume needs it.
     output.keep()
     print(f"batch of {len(items)} images, seed {seed}", file=sys.stderr)

@@ -65,6 +65,29 @@ def build_request(args: argparse.Namespace) -> Any:
     )
 
 
+def check_upscaler(model: str, scale: int | None, *, ray: bool = False) -> None:
+    """Refuse, before a batch makes its first image, an upscaler it could not use.
+
+    Raises
+    ------
+    InvalidRequestError, ModelNotFoundError
+        A factor out of range, ``--ray`` (the upscale runs on this machine's engine), or a
+        name no model folder holds.
+    """
+    import numpy as np
+
+    from studio.domain.errors import InvalidRequestError
+    from studio.domain.upscale_request import UpscaleRequest
+    from studio.engine.upscale import resolve_upscaler
+    from studio.project.settings import load_engine_settings
+
+    if ray:
+        raise InvalidRequestError("--upscale runs on this machine: drop --ray or --upscale.")
+    request = UpscaleRequest(np.zeros((1, 1, 4), np.uint8), model=model, scale=scale)
+    if not request.is_nearest:
+        resolve_upscaler(model, load_engine_settings()[0])
+
+
 def _source(path: Path) -> Any:
     """The input's own recipe, kept inside the result's (none when it carries none)."""
     from studio.domain.errors import MetadataError
