@@ -108,7 +108,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _run(args, items: list[BatchItem], output, engine, seed: int, source: str) -> int:
     from studio.cli.batch_options import item_options, resume_command
-    from studio.ops.batch.runner import LocalExecutor, execute_batch, prepare_batch
+    from studio.ops.batch.runner import Executor, LocalExecutor, execute_batch, prepare_batch
 
     if args.upscale:
         from studio.cli.upscale import check_upscaler
@@ -118,7 +118,7 @@ def _run(args, items: list[BatchItem], output, engine, seed: int, source: str) -
     if args.ray:
         from studio.ops.batch.ray import RayExecutor
 
-        executor = RayExecutor(
+        executor: Executor = RayExecutor(
             args.ray,
             partial(open_engine, NAME),
             actors=args.actors,

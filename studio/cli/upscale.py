@@ -98,7 +98,7 @@ def _source(path: Path) -> Any:
         recipe = read_recipe(path)
     except MetadataError:
         return EditSource()  # unreadable metadata is not the image: it is still upscaled
-    kept = {key: recipe.raw[key] for key in ("parameters", "studio") if key in recipe.raw}
+    kept: dict[str, str] = {k: recipe.raw[k] for k in ("parameters", "studio") if k in recipe.raw}
     return EditSource(prompt=recipe.prompt, recipe=kept)
 
 

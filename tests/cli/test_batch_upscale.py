@@ -23,7 +23,9 @@ def test_every_result_is_upscaled_with_both_recipes(tmp_path: Path) -> None:
     plain, big = tmp_path / "plain", tmp_path / "big"
     assert _batch(plain) == 0
     assert _batch(big, "--upscale", "nearest", "--upscale-scale", "2") == 0
-    for small_png, big_png in zip(sorted(plain.glob("*.png")), sorted(big.glob("*.png")), strict=True):
+    for small_png, big_png in zip(
+        sorted(plain.glob("*.png")), sorted(big.glob("*.png")), strict=True
+    ):
         small = load_pixels(small_png)
         assert load_pixels(big_png).shape[:2] == (small.shape[0] * 2, small.shape[1] * 2)
         recipe = read_recipe(big_png)

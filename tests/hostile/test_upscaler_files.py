@@ -37,7 +37,10 @@ def test_a_pickle_with_code_is_refused_and_never_run(tmp_path: Path) -> None:
     marker = tmp_path / "ran"
     path = tmp_path / "4x-evil.pth"
     torch.save({"params_ema": {"conv_first.weight": _Reduce(marker)}}, path)
-    with pytest.raises(UnsafeModelError, match=r"^4x-evil.pth contains code \((io|builtins)\.open\) and was not loaded"):
+    with pytest.raises(
+        UnsafeModelError,
+        match=r"^4x-evil.pth contains code \((io|builtins)\.open\) and was not loaded",
+    ):
         load_upscaler(path)
     assert not marker.exists()
 

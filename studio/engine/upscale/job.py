@@ -161,9 +161,7 @@ def _tile_progress(on_progress: ProgressCallback, offset: int, total: int):
     return report
 
 
-def _resize(
-    pixels: np.ndarray, native: int, scale: int, wrap_x: bool, wrap_y: bool
-) -> np.ndarray:
+def _resize(pixels: np.ndarray, native: int, scale: int, wrap_x: bool, wrap_y: bool) -> np.ndarray:
     """``pixels`` (the model's ``native`` factor) resized to ``scale`` with Lanczos.
 
     A tiling axis is padded with its opposite edge first and cropped after, so the filter sees
@@ -171,8 +169,9 @@ def _resize(
     """
     from PIL import Image
 
-    margin_y, margin_x = (_RESIZE_MARGIN * native if wrap_y else 0), (
-        _RESIZE_MARGIN * native if wrap_x else 0
+    margin_y, margin_x = (
+        (_RESIZE_MARGIN * native if wrap_y else 0),
+        (_RESIZE_MARGIN * native if wrap_x else 0),
     )
     padded = np.pad(pixels, ((margin_y, margin_y), (margin_x, margin_x), (0, 0)), mode="wrap")
     height, width = padded.shape[:2]

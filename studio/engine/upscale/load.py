@@ -46,7 +46,9 @@ def load_upscaler(path: Path, device: torch.device | str = "cpu") -> ImageModelD
         ) from None
     except (KeyError, ValueError, RuntimeError, IndexError, TypeError) as exc:
         # A known architecture whose tensors do not fit together: a broken or edited file.
-        raise damaged(path, f"its weights do not fit its architecture: {_first_line(exc)}") from None
+        raise damaged(
+            path, f"its weights do not fit its architecture: {_first_line(exc)}"
+        ) from None
     if not isinstance(descriptor, ImageModelDescriptor) or descriptor.input_channels != 3:
         raise ModelLoadError(
             f"{path.name} is a {descriptor.architecture.name} model that does not upscale colour "
