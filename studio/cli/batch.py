@@ -11,6 +11,7 @@ from pathlib import Path
 
 from studio.cli.batch_inputs import init_reader, read_spec, wildcard_lookup
 from studio.cli.engine import open_engine
+from studio.cli.upscale import add_batch_upscale_arguments
 from studio.domain.batch_items import BatchItem, build_items
 from studio.domain.batch_spec import SpecContext, parse_spec
 from studio.domain.errors import InvalidRequestError, JobCancelled
@@ -59,8 +60,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--size", help="WIDTHxHEIGHT (default: the model's native size)")
     parser.add_argument("--sampler", help="sampler, e.g. 'Euler a'")
     parser.add_argument("--device", choices=("auto", "cuda", "mps", "cpu"), help="compute device")
-    parser.add_argument("--upscale", metavar="NAME|FILE", help="upscale every result (or nearest)")
-    parser.add_argument("--upscale-scale", type=int, help="with --upscale: the factor (model's)")
     parser.add_argument(
         "--ray",
         metavar="auto|ADDRESS",
@@ -69,6 +68,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--actors", type=int, help="with --ray: actors (default one per GPU or node)"
     )
+    add_batch_upscale_arguments(parser)
     parser.set_defaults(handler=run)
 
 

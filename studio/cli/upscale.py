@@ -13,18 +13,16 @@ from pathlib import Path
 from typing import Any
 
 NAME = "upscale"
+HELP = "enlarge an image with an upscaler model (ESRGAN...) or nearest neighbour"
+DESCRIPTION = (
+    "Upscale with a model file spandrel knows (ESRGAN, Real-ESRGAN, SwinIR, HAT, DAT...), tiled "
+    "so large images fit in memory, or with nearest neighbour for pixel art. Alpha is kept; with "
+    "--tile the result still tiles."
+)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser(
-        NAME,
-        help="enlarge an image with an upscaler model (ESRGAN...) or nearest neighbour",
-        description=(
-            "Upscale with a model file spandrel knows (ESRGAN, Real-ESRGAN, SwinIR, HAT, DAT...), "
-            "tiled so large images fit in memory, or with nearest neighbour for pixel art. "
-            "Alpha is kept; with --tile the result still tiles."
-        ),
-    )
+    parser = subparsers.add_parser(NAME, help=HELP, description=DESCRIPTION)
     parser.add_argument("input", type=Path, help="image to upscale")
     parser.add_argument("-o", "--output", type=Path, required=True, help="OUT.png")
     parser.add_argument(
@@ -38,6 +36,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--json", action="store_true", help="print what was written as JSON")
     parser.add_argument("--device", choices=("auto", "cuda", "mps", "cpu"), help="compute device")
     parser.set_defaults(handler=run)
+
+
+def add_batch_upscale_arguments(parser: argparse.ArgumentParser) -> None:
+    """``studio batch``'s ``--upscale NAME|FILE`` and ``--upscale-scale N``."""
+    group = parser.add_argument_group("upscaling every result")
+    group.add_argument("--upscale", metavar="NAME|FILE", help="nearest, an upscaler's name or file")
+    group.add_argument("--upscale-scale", type=int, help="with --upscale: the factor (model's)")
 
 
 def build_request(args: argparse.Namespace) -> Any:

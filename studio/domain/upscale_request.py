@@ -28,7 +28,7 @@ class UpscaleRequest:
     Parameters
     ----------
     pixels
-        The source, ``(H, W, 3|4)`` ``uint8``.
+        The image to enlarge, ``uint8`` RGB or RGBA (an alpha channel is upscaled on its own).
     model
         ``"nearest"``, an upscaler's name (found in the model folders) or the path of its file.
     scale
@@ -71,10 +71,5 @@ class UpscaleRequest:
 
     def to_dict(self) -> dict[str, Any]:
         """The options and the source's identity, as the recipe stores them (never a path)."""
-        return {
-            "upscaler": self.upscaler_name,
-            "scale": self.scale,
-            "tile_x": self.tile_x,
-            "tile_y": self.tile_y,
-            **source_facts(self.pixels, self.source),
-        }
+        options = {name: getattr(self, name) for name in ("scale", "tile_x", "tile_y")}
+        return {"upscaler": self.upscaler_name, **options, **source_facts(self.pixels, self.source)}
