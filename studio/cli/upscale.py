@@ -42,7 +42,7 @@ def add_batch_upscale_arguments(parser: argparse.ArgumentParser) -> None:
     """``studio batch``'s ``--upscale NAME|FILE`` and ``--upscale-scale N``."""
     group = parser.add_argument_group("upscaling every result")
     group.add_argument("--upscale", metavar="NAME|FILE", help="nearest, an upscaler's name or file")
-    group.add_argument("--upscale-scale", type=int, help="with --upscale: the factor (model's)")
+    group.add_argument("--upscale-scale", type=int, metavar="N", help="the factor (the model's)")
 
 
 def build_request(args: argparse.Namespace) -> Any:

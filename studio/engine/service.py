@@ -167,7 +167,8 @@ class EngineService:
             case UpscaleRequest():
                 from studio.engine.upscale import run_upscale_job
 
-                device = lambda: self._device_and_dtype()[0]  # noqa: E731  (nearest: no torch)
+                # Asked for the device only with a model: nearest never imports torch.
+                device = self._device_and_dtype
                 yield run_upscale_job(request, self._settings, device, on_progress, cancel)
             case PixelateRequest() | MatteRequest() | MakeSeamlessRequest() | SheetExportRequest():
                 # Image edits and exports run on the worker's CPU lane, never here.

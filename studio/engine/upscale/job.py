@@ -34,7 +34,7 @@ _RESIZE_MARGIN = 4  # source pixels of wrap padding around a Lanczos resize of a
 def run_upscale_job(
     request: UpscaleRequest,
     settings: EngineSettings,
-    device: Callable[[], torch.device],
+    device: Callable[[], tuple[torch.device, torch.dtype]],
     on_progress: ProgressCallback,
     cancel: threading.Event,
 ) -> GeneratedImage:
@@ -45,7 +45,8 @@ def run_upscale_job(
     settings
         Where named upscalers are found (:func:`~.resolve.resolve_upscaler`).
     device
-        Called only for a model upscaler (nearest never imports torch).
+        The engine's device and dtype, called only for a model upscaler (nearest never
+        imports torch); the model runs in float32 whatever the dtype.
     on_progress, cancel
         Progress per tile (a second pass for the alpha channel counts its tiles too); cancel
         is honoured between tiles.
@@ -64,7 +65,7 @@ def run_upscale_job(
     if request.is_nearest:
         pixels, facts = _nearest(request)
     else:
-        pixels, facts = _with_model(request, settings, device(), on_progress, cancel)
+        pixels, facts = _with_model(request, settings, device()[0], on_progress, cancel)
     extra: dict[str, Any] = {**facts, "source_recipe": dict(request.source.recipe)}
     if request.source.prompt:  # what the history row shows, as for the source
         extra["source_prompt"] = request.source.prompt

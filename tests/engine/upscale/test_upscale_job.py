@@ -19,7 +19,7 @@ from studio.imaging.pixels import upscale_nearest
 from studio.imaging.result import encode_result
 
 torch = pytest.importorskip("torch")
-CPU = torch.device("cpu")
+CPU = (torch.device("cpu"), torch.float32)
 
 
 def _run(request: UpscaleRequest, settings: EngineSettings | None = None, progress=None):
