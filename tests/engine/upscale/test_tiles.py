@@ -87,3 +87,13 @@ def test_progress_counts_every_tile(infer) -> None:
     seen: list[tuple[int, int]] = []
     _upscale(_image(20, 36), infer, tile=16, on_tile=lambda done, total: seen.append((done, total)))
     assert seen == [(1, 6), (2, 6), (3, 6), (4, 6), (5, 6), (6, 6)]
+
+
+def test_the_cpu_tile_keeps_a_4x_patch_within_the_budget() -> None:
+    from studio.engine.upscale.model_run import CPU_BUDGET, MAX_TILE, MIN_TILE, tile_side
+
+    side = tile_side(torch.device("cpu"), 4)
+    patch = (side + 2 * 32) ** 2
+    assert MIN_TILE <= side <= MAX_TILE and side % 8 == 0
+    assert patch * 4 * (64 * 16 + 128) <= CPU_BUDGET  # the estimate the side was chosen by
+    assert tile_side(torch.device("cpu"), 1) > side  # a 1x model affords larger tiles

@@ -119,3 +119,11 @@ def test_the_engine_service_runs_it(esrgan_pth: Path) -> None:
     request = UpscaleRequest(_pixels(8, 8), model=str(esrgan_pth))
     (image,) = service.run(request, lambda _update: None, threading.Event())
     assert image.pixels.shape == (32, 32, 4)
+
+
+def test_a_missing_file_is_one_line(tmp_path: Path) -> None:
+    from studio.domain.errors import ModelNotFoundError
+
+    missing = tmp_path / "4x-Gone.pth"
+    with pytest.raises(ModelNotFoundError, match=r"^Upscaler file .*4x-Gone.pth does not exist"):
+        _run(UpscaleRequest(_pixels(8, 8), model=str(missing)))
