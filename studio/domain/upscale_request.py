@@ -52,6 +52,9 @@ class UpscaleRequest:
     source: EditSource = field(default_factory=EditSource)
 
     def __post_init__(self) -> None:
+        shape = tuple(getattr(self.pixels, "shape", ()))
+        if len(shape) != 3 or shape[-1] not in (3, 4) or self.pixels.dtype != np.uint8:
+            raise InvalidRequestError(f"Cannot upscale {self.name}: it is not RGB or RGBA pixels.")
         if not self.model.strip():
             raise InvalidRequestError("Choose an upscaler: nearest, a name or a model file.")
         if self.scale is not None and not 1 <= self.scale <= MAX_UPSCALE:

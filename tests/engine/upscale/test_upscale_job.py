@@ -127,3 +127,10 @@ def test_a_missing_file_is_one_line(tmp_path: Path) -> None:
     missing = tmp_path / "4x-Gone.pth"
     with pytest.raises(ModelNotFoundError, match=r"^Upscaler file .*4x-Gone.pth does not exist"):
         _run(UpscaleRequest(_pixels(8, 8), model=str(missing)))
+
+
+def test_pixels_that_are_not_rgb_or_rgba_are_refused_in_one_line() -> None:
+    from studio.domain.errors import InvalidRequestError
+
+    with pytest.raises(InvalidRequestError, match=r"^Cannot upscale #4: it is not RGB or RGBA"):
+        UpscaleRequest(np.zeros((4, 4), np.uint8), name="#4")
