@@ -12,6 +12,7 @@ from studio.domain.errors import JobCancelled
 from studio.engine.upscale.tiles import plan_tiles, upscale_tiled
 
 torch = pytest.importorskip("torch")
+REACH = 20  # source pixels the tiny model's output depends on around each pixel (19, and one)
 
 
 @pytest.fixture(scope="module")
@@ -43,26 +44,26 @@ def test_tiles_cover_the_image_once() -> None:
 def test_tiled_equals_untiled(infer) -> None:
     image = _image(40, 36)
     whole = _upscale(image, infer, tile=1000)
-    tiled = _upscale(image, infer, tile=16)
-    # Float rounding only: the overlap (32 px) is wider than the tiny model's reach (~19 px).
+    tiled = _upscale(image, infer, tile=20, overlap=REACH)
+    # Float rounding only: the overlap is as wide as the tiny model's reach.
     assert np.abs(whole.astype(int) - tiled).max() <= 1
 
 
 def test_seamless_result_is_the_centre_of_the_upscaled_3x3_tiling(infer) -> None:
-    image = _image(24, 20, seed=2)
-    result = _upscale(image, infer, tile=16, wrap_x=True, wrap_y=True)
+    image = _image(16, 12, seed=2)
+    result = _upscale(image, infer, tile=8, overlap=REACH, wrap_x=True, wrap_y=True)
     tiling = _upscale(np.tile(image, (3, 3, 1)), infer, tile=1000)
-    centre = tiling[24 * 4 : 48 * 4, 20 * 4 : 40 * 4]
+    centre = tiling[16 * 4 : 32 * 4, 12 * 4 : 24 * 4]
     assert np.abs(centre.astype(int) - result).max() <= 1
     # Without the wrap the edges are the model's zero-padded ones, not the tiling's.
-    plain = _upscale(image, infer, tile=16)
+    plain = _upscale(image, infer, tile=8, overlap=REACH)
     assert np.abs(centre.astype(int) - plain).max() > 1
 
 
 def test_one_axis_wraps_only_that_axis(infer) -> None:
-    image = _image(20, 20, seed=3)
-    result = _upscale(image, infer, tile=1000, wrap_x=True)
-    row = _upscale(np.tile(image, (1, 3, 1)), infer, tile=1000)[:, 80:160]
+    image = _image(12, 16, seed=3)
+    result = _upscale(image, infer, tile=1000, overlap=REACH, wrap_x=True)
+    row = _upscale(np.tile(image, (1, 3, 1)), infer, tile=1000)[:, 64:128]
     assert np.abs(row.astype(int) - result).max() <= 1
 
 
@@ -85,7 +86,7 @@ def test_cancel_stops_between_tiles(infer) -> None:
 
 def test_progress_counts_every_tile(infer) -> None:
     seen: list[tuple[int, int]] = []
-    _upscale(_image(20, 36), infer, tile=16, on_tile=lambda done, total: seen.append((done, total)))
+    _upscale(_image(20, 36), infer, tile=16, overlap=1, on_tile=lambda *told: seen.append(told))
     assert seen == [(1, 6), (2, 6), (3, 6), (4, 6), (5, 6), (6, 6)]
 
 
