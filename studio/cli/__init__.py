@@ -25,6 +25,7 @@ from studio.cli import (
     tile,
     tileset,
     train,
+    upscale,
 )
 from studio.cli import eval as eval_command
 from studio.cli.boundary import prepare_terminal, run_command
@@ -43,6 +44,7 @@ _COMMAND_MODULES = (
     matte,
     tileset,
     tile,
+    upscale,
     doctor,
 )
 # `studio bench ...` lives in studio.bench, above the GUI and the CLI (it measures both); the

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from studio.cli.batch_inputs import init_reader, read_spec, wildcard_lookup
 from studio.cli.engine import open_engine
+from studio.cli.upscale import add_batch_upscale_arguments
 from studio.domain.batch_items import BatchItem, build_items
 from studio.domain.batch_spec import SpecContext, parse_spec
 from studio.domain.errors import InvalidRequestError, JobCancelled
@@ -67,6 +68,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--actors", type=int, help="with --ray: actors (default one per GPU or node)"
     )
+    add_batch_upscale_arguments(parser)
     parser.set_defaults(handler=run)
 
 
@@ -106,13 +108,17 @@ def run(args: argparse.Namespace) -> int:
 
 def _run(args, items: list[BatchItem], output, engine, seed: int, source: str) -> int:
     from studio.cli.batch_options import item_options, resume_command
-    from studio.ops.batch.runner import LocalExecutor, execute_batch, prepare_batch
+    from studio.ops.batch.runner import Executor, LocalExecutor, execute_batch, prepare_batch
 
+    if args.upscale:
+        from studio.cli.upscale import check_upscaler
+
+        check_upscaler(args.upscale, args.upscale_scale, ray=bool(args.ray))
     plan = prepare_batch(items, output, seed, spec=source, options=item_options(args))
     if args.ray:
         from studio.ops.batch.ray import RayExecutor
 
-        executor = RayExecutor(
+        executor: Executor = RayExecutor(
             args.ray,
             partial(open_engine, NAME),
             actors=args.actors,
@@ -120,6 +126,10 @@ def _run(args, items: list[BatchItem], output, engine, seed: int, source: str) -
         )
     else:
         executor = LocalExecutor(engine)
+    if args.upscale:
+        from studio.ops.batch.upscaled import UpscalingExecutor
+
+        executor = UpscalingExecutor(executor, engine, args.upscale, args.upscale_scale)
     # From here on the batch runs: an output kept even when empty, since --resume needs it.
     output.keep()
     print(f"batch of {len(items)} images, seed {seed}", file=sys.stderr)

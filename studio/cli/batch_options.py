@@ -31,6 +31,8 @@ ITEM_OPTIONS: dict[str, tuple[str, object]] = {
     "sampler": ("--sampler", None),
     "negative": ("--negative", None),
     "wildcards": ("--wildcards", None),
+    "upscale": ("--upscale", None),
+    "upscale_scale": ("--upscale-scale", None),
 }
 # What a stored value may be (None: not given); a tampered record is refused, not used.
 _STORED_TYPES: dict[str, tuple[type, ...]] = {
@@ -43,6 +45,8 @@ _STORED_TYPES: dict[str, tuple[type, ...]] = {
     "sampler": (str,),
     "negative": (str,),
     "wildcards": (str,),
+    "upscale": (str,),
+    "upscale_scale": (int,),
 }
 _RUNTIME_OPTIONS = (("device", "--device"), ("ray", "--ray"), ("actors", "--actors"))
 

@@ -35,7 +35,7 @@ class EditSource:
     recipe: Mapping[str, Any] = field(default_factory=dict)
 
 
-def _source_facts(pixels: np.ndarray, source: EditSource) -> dict[str, Any]:
+def source_facts(pixels: np.ndarray, source: EditSource) -> dict[str, Any]:
     digest = hashlib.sha256(np.ascontiguousarray(pixels).tobytes()).hexdigest()
     return {"source_entry_id": source.entry_id, "source_sha256": digest}
 
@@ -71,7 +71,7 @@ class PixelateRequest:
             "alpha_threshold": options.alpha_threshold,
             "outline": options.outline,
             "scale": options.scale,
-            **_source_facts(self.pixels, self.source),
+            **source_facts(self.pixels, self.source),
         }
 
 
@@ -111,7 +111,7 @@ class MatteRequest:
         return {
             "key_given": key,
             "method": self.method,
-            **_source_facts(self.pixels, self.source),
+            **source_facts(self.pixels, self.source),
         }
 
 
@@ -137,7 +137,7 @@ class MakeSeamlessRequest:
         return {
             "tile_x": self.tile_x,
             "tile_y": self.tile_y,
-            **_source_facts(self.pixels, self.source),
+            **source_facts(self.pixels, self.source),
         }
 
 

@@ -18,5 +18,7 @@ class JobKind(StrEnum):
     PIXELATE = "pixelate"
     MATTE = "matte"
     TILE = "tile"
+    # A model upscaler (GPU lane) or nearest neighbour (studio.engine.upscale).
+    UPSCALE = "upscale"
     # A sprite sheet written to a folder (studio.ops.export): files, never a history image.
     SHEET = "sheet"

@@ -19,9 +19,15 @@ from studio.domain.image_requests import MakeSeamlessRequest, MatteRequest, Pixe
 from studio.domain.job_kind import JobKind
 from studio.domain.requests import GenerationRequest
 from studio.domain.style import StyleRequest
+from studio.domain.upscale_request import UpscaleRequest
 
 ImageJobRequest: TypeAlias = (
-    GenerationRequest | StyleRequest | PixelateRequest | MatteRequest | MakeSeamlessRequest
+    GenerationRequest
+    | StyleRequest
+    | PixelateRequest
+    | MatteRequest
+    | MakeSeamlessRequest
+    | UpscaleRequest
 )
 JobRequest: TypeAlias = ImageJobRequest | SheetExportRequest
 
@@ -37,6 +43,8 @@ def job_kind(request: JobRequest) -> JobKind:
             return JobKind.MATTE
         case MakeSeamlessRequest():
             return JobKind.TILE
+        case UpscaleRequest():
+            return JobKind.UPSCALE
         case SheetExportRequest():
             return JobKind.SHEET
         case _:

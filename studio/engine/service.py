@@ -27,6 +27,7 @@ from studio.domain.requests import GenerationRequest
 from studio.domain.results import GeneratedImage, ProgressUpdate
 from studio.domain.settings import EngineSettings
 from studio.domain.style import StyleRequest
+from studio.domain.upscale_request import UpscaleRequest
 from studio.engine.backend import GenerationBackend
 from studio.engine.device import free_memory
 from studio.engine.registry import SD_FAMILIES, ModelRegistry
@@ -163,6 +164,12 @@ class EngineService:
                 yield self._stylize(request, on_progress, cancel)
             case GenerationRequest():
                 yield from self._generate(request, on_progress, cancel)
+            case UpscaleRequest():
+                from studio.engine.upscale import run_upscale_job
+
+                # Asked for the device only with a model: nearest never imports torch.
+                device = self._device_and_dtype
+                yield run_upscale_job(request, self._settings, device, on_progress, cancel)
             case PixelateRequest() | MatteRequest() | MakeSeamlessRequest() | SheetExportRequest():
                 # Image edits and exports run on the worker's CPU lane, never here.
                 raise InvalidRequestError(

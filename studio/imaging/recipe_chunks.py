@@ -19,6 +19,7 @@ from studio.domain.models import builtin_family_controls
 from studio.domain.requests import GenerationRequest
 from studio.domain.results import GeneratedImage
 from studio.domain.style import StyleRequest
+from studio.domain.upscale_request import UpscaleRequest
 from studio.imaging.a1111 import a1111_parameters, format_parameters_text
 from studio.imaging.png import encode_png
 
@@ -60,6 +61,7 @@ def image_recipe_chunks(image: GeneratedImage) -> dict[str, str]:
             | PixelateRequest()
             | MatteRequest()
             | MakeSeamlessRequest()
+            | UpscaleRequest()
         ):
             parameters = _generic_parameters(image, request.to_dict(), extra)
         case _:

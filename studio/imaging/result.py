@@ -15,6 +15,7 @@ from studio.domain.image_requests import MakeSeamlessRequest, MatteRequest, Pixe
 from studio.domain.requests import GenerationRequest
 from studio.domain.results import GeneratedImage
 from studio.domain.style import StyleRequest
+from studio.domain.upscale_request import UpscaleRequest
 from studio.imaging.png import encode_png
 from studio.imaging.recipe_chunks import image_recipe_chunks
 from studio.imaging.thumbnails import make_thumbnail
@@ -73,7 +74,7 @@ def history_text(image: GeneratedImage) -> str:
             return str(image.extra.get("style_summary") or STYLE_TITLE)
         case SeamlessRequest():
             return str(image.extra.get("source_prompt") or "Make seamless")
-        case PixelateRequest() | MatteRequest() | MakeSeamlessRequest():
+        case PixelateRequest() | MatteRequest() | MakeSeamlessRequest() | UpscaleRequest():
             # An edit is listed under its source's prompt (see studio.imaging.edits).
             return str(image.extra.get("source_prompt") or image.extra.get("Postprocess", ""))
         case _:

@@ -22,6 +22,7 @@ from studio.domain.image_requests import MakeSeamlessRequest, MatteRequest, Pixe
 from studio.domain.jobs import JobRequest
 from studio.domain.requests import GenerationRequest
 from studio.domain.style import StyleRequest
+from studio.domain.upscale_request import UpscaleRequest
 
 ResultHandler = Callable[[HistoryEntry, "JobRecord"], None]
 
@@ -100,8 +101,14 @@ def preview_target(request: JobRequest, source: HistoryEntry | None) -> QSize | 
         case StyleRequest():
             # The result is scaled back to the source's size, whatever size the work ran at.
             return None if source is None else QSize(source.width, source.height)
-        case PixelateRequest() | MatteRequest() | MakeSeamlessRequest() | SheetExportRequest():
-            return None  # an edit or an export sends no previews
+        case (
+            PixelateRequest()
+            | MatteRequest()
+            | MakeSeamlessRequest()
+            | UpscaleRequest()
+            | SheetExportRequest()
+        ):
+            return None  # an edit, an upscale or an export sends no previews
         case _:
             assert_never(request)  # a new JobRequest kind must say its preview size
 

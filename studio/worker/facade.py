@@ -27,6 +27,7 @@ from studio.domain.image_requests import MakeSeamlessRequest, MatteRequest, Pixe
 from studio.domain.jobs import JobRequest
 from studio.domain.requests import GenerationRequest
 from studio.domain.style import StyleRequest
+from studio.domain.upscale_request import UpscaleRequest
 from studio.worker.image_worker import ImageWorker
 from studio.worker.inference_worker import InferenceWorker
 from studio.worker.jobs import EngineCall, Job
@@ -36,7 +37,7 @@ from studio.worker.thread import LaneThread
 def lane_of(request: JobRequest) -> str:
     """``"gpu"`` for work on the engine, ``"cpu"`` for an image edit or an export (no model)."""
     match request:
-        case GenerationRequest() | StyleRequest():
+        case GenerationRequest() | StyleRequest() | UpscaleRequest():
             return "gpu"
         case PixelateRequest() | MatteRequest() | MakeSeamlessRequest() | SheetExportRequest():
             return "cpu"

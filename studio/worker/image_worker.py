@@ -25,6 +25,7 @@ from studio.domain.image_requests import (
 from studio.domain.requests import GenerationRequest
 from studio.domain.results import GeneratedImage, ProgressUpdate
 from studio.domain.style import StyleRequest
+from studio.domain.upscale_request import UpscaleRequest
 from studio.imaging import edits
 from studio.ops.export import export_sheet
 from studio.worker.job_worker import JobWorker
@@ -50,7 +51,7 @@ class ImageWorker(JobWorker):
                 self._run_edit(job, request)
             case SheetExportRequest():
                 self._run_export(job, request)
-            case GenerationRequest() | StyleRequest():
+            case GenerationRequest() | StyleRequest() | UpscaleRequest():
                 # lane_of never sends these here; said as one line if it ever did.
                 self.run_job_work(job, _refuse(request))
             case _:

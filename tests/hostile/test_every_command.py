@@ -40,10 +40,14 @@ def _file_commands(source: Path, out: Path) -> dict[str, list[str]]:
         "pixelate": ["pixelate", str(source), "--palette", "pico8", "-o", str(out)],
         "matte": ["matte", str(source), "-o", str(out)],
         "tile": ["tile", str(source), "-o", str(out)],
+        "upscale": ["upscale", str(source), "--model", "nearest", "-o", str(out)],
     }
 
 
-@pytest.mark.parametrize("command", ["generate", "style", "pixelate", "matte", "tile"])
+FILE_COMMANDS = ["generate", "style", "pixelate", "matte", "tile", "upscale"]
+
+
+@pytest.mark.parametrize("command", FILE_COMMANDS)
 def test_no_command_replaces_an_existing_output_without_overwrite(tmp_path, capsys, command):
     source = _sprite(tmp_path / "sprite.png")
     out = tmp_path / "mine.png"
@@ -57,7 +61,7 @@ def test_no_command_replaces_an_existing_output_without_overwrite(tmp_path, caps
     assert sorted(p.name for p in tmp_path.iterdir()) == ["mine.png", "sprite.png"]
 
 
-@pytest.mark.parametrize("command", ["generate", "style", "pixelate", "matte", "tile"])
+@pytest.mark.parametrize("command", FILE_COMMANDS)
 def test_a_missing_output_folder_is_one_line_before_any_work(tmp_path, capsys, command):
     source = _sprite(tmp_path / "sprite.png")
     out = tmp_path / "no-such-folder" / "out.png"
@@ -78,6 +82,7 @@ def test_a_missing_output_folder_is_one_line_before_any_work(tmp_path, capsys, c
         ["pixelate", "{evil}", "-o", "{out}"],
         ["matte", "{evil}", "-o", "{out}"],
         ["tile", "{evil}", "-o", "{out}"],
+        ["upscale", "{evil}", "--model", "nearest", "-o", "{out}"],
         ["style", "{evil}", "--preset", "1", "-o", "{out}"],
         ["sheet", "{evil}", "-o", "{folder}"],
         ["tileset", "{evil}", "-o", "{folder}"],
