@@ -106,9 +106,13 @@ def run(args: argparse.Namespace) -> int:
 
 def _run(args, items: list[BatchItem], output, engine, seed: int, source: str) -> int:
     from studio.cli.batch_options import item_options, resume_command
+    from studio.cli.batch_progress import BatchPrinter
     from studio.ops.batch.runner import LocalExecutor, execute_batch, prepare_batch
 
-    plan = prepare_batch(items, output, seed, spec=source, options=item_options(args))
+    printer = BatchPrinter()
+    plan = prepare_batch(
+        items, output, seed, spec=source, options=item_options(args), events=printer
+    )
     if args.ray:
         from studio.ops.batch.ray import RayExecutor
 
@@ -128,7 +132,8 @@ def _run(args, items: list[BatchItem], output, engine, seed: int, source: str) -
     # cluster, so there the interrupt itself has to break the wait.
     previous = signal.signal(signal.SIGINT, _interrupt_handler(cancel, at_once=bool(args.ray)))
     try:
-        report = execute_batch(plan, executor, cancel=cancel, say=print)
+        with printer:
+            report = execute_batch(plan, executor, cancel=cancel, events=printer)
     except (JobCancelled, KeyboardInterrupt):
         report = None
     finally:
