@@ -11,7 +11,72 @@ import json
 from collections.abc import Sequence
 from pathlib import Path
 
+from studio.cli.command import Command, arg, json_option
+
 NAME = "bench"
+GENERATE = Command(
+    "generate",
+    "one generation through the engine vs. a plain diffusers call",
+    "Times one generation through Studio's engine and through a plain diffusers "
+    "pipeline call with the same model and settings, in one process. Without --model, "
+    "a tiny random Stable Diffusion pipeline is built in a temporary folder.",
+    args=(
+        arg("--model", help="model id, name or path (default: a tiny random SD)"),
+        arg("--steps", type=int, default=20),
+        arg("--size", default="64x64", help="WIDTHxHEIGHT"),
+        arg("--sampler", default="Euler"),
+        arg("--repeats", type=int, default=5),
+        json_option(None),
+    ),
+)
+STYLE = Command(
+    "style",
+    "our torch style transfer vs. onnxruntime on the package's own models",
+    args=(
+        arg("--sizes", default="512,1024", help="comma-separated sizes in px"),
+        arg("--repeats", type=int, default=5),
+        json_option(None),
+    ),
+)
+BUILTIN = Command(
+    "builtin",
+    "seconds per sprite for each built-in model",
+    "Times one image of each built-in model through the engine, after loading it and "
+    "making one untimed image; prints the median seconds per image.",
+    args=(
+        arg("--size", type=int, default=64, help="output side in px (default 64)"),
+        arg("--repeats", type=int, default=5),
+        arg("--device", default="cpu", help="cpu (default), cuda or auto"),
+        arg("--models-dir", type=Path, help="folder of built-in models"),
+        json_option(None),
+    ),
+)
+STARTUP = Command(
+    "startup",
+    "cold-process first image on the built-in model: wall time and peak RSS",
+    args=(
+        arg("--repeats", type=int, default=5, help="cold processes (default 5)"),
+        arg("--no-gui", action="store_true", help="time the CLI only"),
+        json_option(None),
+    ),
+)
+BATCH = Command(
+    "batch",
+    "images per second of a batch locally and through Ray with 1, 2, 4 actors",
+    args=(
+        arg("--count", type=int, default=32, help="images per run (default 32)"),
+        arg("--actors", default="1,2,4", help="Ray actor counts ('' for none)"),
+        arg("--model", default="", help="model (default: the default model)"),
+        json_option(None),
+    ),
+)
+# studio.bench.ui parses its own options (see `studio bench ui --help`).
+UI = Command(
+    "ui",
+    "longest GUI event-loop stall while a model loads, generates and saves",
+    add_help=False,
+)
+TARGETS = (GENERATE, STYLE, BUILTIN, STARTUP, BATCH, UI)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -21,71 +86,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="Benchmarks; speed goals live here, never in unit tests.",
     )
     targets = parser.add_subparsers(dest="target", metavar="TARGET", required=True)
-
-    generate = targets.add_parser(
-        "generate",
-        help="one generation through the engine vs. a plain diffusers call",
-        description=(
-            "Times one generation through Studio's engine and through a plain diffusers "
-            "pipeline call with the same model and settings, in one process. Without --model, "
-            "a tiny random Stable Diffusion pipeline is built in a temporary folder."
-        ),
-    )
-    generate.add_argument("--model", help="model id, name or path (default: a tiny random SD)")
-    generate.add_argument("--steps", type=int, default=20)
-    generate.add_argument("--size", default="64x64", help="WIDTHxHEIGHT")
-    generate.add_argument("--sampler", default="Euler")
-    generate.add_argument("--repeats", type=int, default=5)
-    generate.add_argument("--json", action="store_true")
-    generate.set_defaults(handler=run_generate)
-
-    style = targets.add_parser(
-        "style",
-        help="our torch style transfer vs. onnxruntime on the package's own models",
-    )
-    style.add_argument("--sizes", default="512,1024", help="comma-separated sizes in px")
-    style.add_argument("--repeats", type=int, default=5)
-    style.add_argument("--json", action="store_true")
-    style.set_defaults(handler=run_style)
-
-    builtin = targets.add_parser(
-        "builtin",
-        help="seconds per sprite for each built-in model",
-        description=(
-            "Times one image of each built-in model through the engine, after loading it and "
-            "making one untimed image; prints the median seconds per image."
-        ),
-    )
-    builtin.add_argument("--size", type=int, default=64, help="output side in px (default 64)")
-    builtin.add_argument("--repeats", type=int, default=5)
-    builtin.add_argument("--device", default="cpu", help="cpu (default), cuda or auto")
-    builtin.add_argument("--models-dir", type=Path, help="folder of built-in models")
-    builtin.add_argument("--json", action="store_true")
-    builtin.set_defaults(handler=run_builtin)
-
-    startup = targets.add_parser(
-        "startup", help="cold-process first image on the built-in model: wall time and peak RSS"
-    )
-    startup.add_argument("--repeats", type=int, default=5, help="cold processes (default 5)")
-    startup.add_argument("--no-gui", action="store_true", help="time the CLI only")
-    startup.add_argument("--json", action="store_true")
-    startup.set_defaults(handler=run_startup)
-    batch = targets.add_parser(
-        "batch",
-        help="images per second of a batch locally and through Ray with 1, 2, 4 actors",
-    )
-    batch.add_argument("--count", type=int, default=32, help="images per run (default 32)")
-    batch.add_argument("--actors", default="1,2,4", help="Ray actor counts ('' for none)")
-    batch.add_argument("--model", default="", help="model (default: the default model)")
-    batch.add_argument("--json", action="store_true")
-    batch.set_defaults(handler=run_batch_bench)
-
-    # studio.bench.ui parses its own options (see `studio bench ui --help`).
-    targets.add_parser(
-        "ui",
-        help="longest GUI event-loop stall while a model loads, generates and saves",
-        add_help=False,
-    )
+    for target in TARGETS:
+        target.register(targets)
     return parser
 
 
@@ -107,6 +109,18 @@ def main(argv: Sequence[str]) -> int:
         progress(f"studio bench {args.target}: {warning}")
     progress(f"studio bench {args.target}: running (progress below, results on stdout)")
     return run_command(f"studio bench {args.target}", lambda: args.handler(args))
+
+
+def _numbers(option: str, text: str, example: str, *, blanks: bool = False) -> tuple[int, ...]:
+    """Comma-separated whole numbers, or one line naming the option; with ``blanks`` empty
+    parts are skipped (``--actors ''`` means no Ray runs)."""
+    from studio.domain.errors import InvalidRequestError
+
+    parts = [part for part in text.split(",") if part.strip()] if blanks else text.split(",")
+    try:
+        return tuple(int(part) for part in parts)
+    except ValueError:
+        raise InvalidRequestError(f"{option} {text!r} must be numbers like {example}") from None
 
 
 def _span(stats: dict[str, float], digits: int = 3) -> str:
@@ -134,6 +148,7 @@ def _print_rows_json(args: argparse.Namespace, rows: list[dict]) -> None:
     _print_json(args, {"rows": rows}, [warning for row in rows for warning in row["warnings"]])
 
 
+@GENERATE.runs
 def run_generate(args: argparse.Namespace) -> int:
     from studio.bench.generate import bench_generate
     from studio.domain.requests import parse_size
@@ -161,6 +176,7 @@ def run_generate(args: argparse.Namespace) -> int:
     return 0
 
 
+@BUILTIN.runs
 def run_builtin(args: argparse.Namespace) -> int:
     from studio.bench.builtin import bench_builtin
     from studio.domain.errors import ModelNotFoundError
@@ -190,14 +206,11 @@ def run_builtin(args: argparse.Namespace) -> int:
     return 0
 
 
+@BATCH.runs
 def run_batch_bench(args: argparse.Namespace) -> int:
     from studio.bench.batch import bench_batch
-    from studio.domain.errors import InvalidRequestError
 
-    try:
-        actors = tuple(int(a) for a in args.actors.split(",") if a.strip())
-    except ValueError:
-        raise InvalidRequestError(f"--actors {args.actors!r} must be numbers like 1,2,4") from None
+    actors = _numbers("--actors", args.actors, "1,2,4", blanks=True)
     rows = bench_batch(args.count, actors, args.model)
     if args.json:
         print(json.dumps(rows))
@@ -212,14 +225,11 @@ def run_batch_bench(args: argparse.Namespace) -> int:
     return 0
 
 
+@STYLE.runs
 def run_style(args: argparse.Namespace) -> int:
     from studio.bench.style import bench_style
-    from studio.domain.errors import InvalidRequestError
 
-    try:
-        sizes = tuple(int(s) for s in args.sizes.split(","))
-    except ValueError:
-        raise InvalidRequestError(f"--sizes {args.sizes!r} must be numbers like 512,1024") from None
+    sizes = _numbers("--sizes", args.sizes, "512,1024")
     rows = bench_style(sizes=sizes, repeats=args.repeats)
     for row in rows:
         _tell_warnings("style", row["warnings"])
@@ -236,6 +246,7 @@ def run_style(args: argparse.Namespace) -> int:
     return 0
 
 
+@STARTUP.runs
 def run_startup(args: argparse.Namespace) -> int:
     from studio.bench.machine import machine_info, progress, spread_warning
     from studio.bench.startup import bench_startup
