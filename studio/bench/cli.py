@@ -11,64 +11,57 @@ import json
 from collections.abc import Sequence
 from pathlib import Path
 
-from studio.cli.command import Command, arg, json_option
+from studio.cli.command import Arg, Command, arg, json_option
 
 NAME = "bench"
-GENERATE = Command(
+REPEATS = arg("--repeats", type=int, default=5)
+
+
+def _target(name: str, help: str, *args: Arg, description: str | None = None) -> Command:
+    """A timed benchmark: its own options, then ``--json`` (the rows with the machine)."""
+    return Command(name, help, description, args=(*args, json_option(None)))
+
+
+GENERATE = _target(
     "generate",
     "one generation through the engine vs. a plain diffusers call",
-    "Times one generation through Studio's engine and through a plain diffusers "
+    arg("--model", help="model id, name or path (default: a tiny random SD)"),
+    arg("--steps", type=int, default=20),
+    arg("--size", default="64x64", help="WIDTHxHEIGHT"),
+    arg("--sampler", default="Euler"),
+    REPEATS,
+    description="Times one generation through Studio's engine and through a plain diffusers "
     "pipeline call with the same model and settings, in one process. Without --model, "
     "a tiny random Stable Diffusion pipeline is built in a temporary folder.",
-    args=(
-        arg("--model", help="model id, name or path (default: a tiny random SD)"),
-        arg("--steps", type=int, default=20),
-        arg("--size", default="64x64", help="WIDTHxHEIGHT"),
-        arg("--sampler", default="Euler"),
-        arg("--repeats", type=int, default=5),
-        json_option(None),
-    ),
 )
-STYLE = Command(
+STYLE = _target(
     "style",
     "our torch style transfer vs. onnxruntime on the package's own models",
-    args=(
-        arg("--sizes", default="512,1024", help="comma-separated sizes in px"),
-        arg("--repeats", type=int, default=5),
-        json_option(None),
-    ),
+    arg("--sizes", default="512,1024", help="comma-separated sizes in px"),
+    REPEATS,
 )
-BUILTIN = Command(
+BUILTIN = _target(
     "builtin",
     "seconds per sprite for each built-in model",
-    "Times one image of each built-in model through the engine, after loading it and "
-    "making one untimed image; prints the median seconds per image.",
-    args=(
-        arg("--size", type=int, default=64, help="output side in px (default 64)"),
-        arg("--repeats", type=int, default=5),
-        arg("--device", default="cpu", help="cpu (default), cuda or auto"),
-        arg("--models-dir", type=Path, help="folder of built-in models"),
-        json_option(None),
-    ),
+    arg("--size", type=int, default=64, help="output side in px (default 64)"),
+    REPEATS,
+    arg("--device", default="cpu", help="cpu (default), cuda or auto"),
+    arg("--models-dir", type=Path, help="folder of built-in models"),
+    description="Times one image of each built-in model through the engine, after loading it "
+    "and making one untimed image; prints the median seconds per image.",
 )
-STARTUP = Command(
+STARTUP = _target(
     "startup",
     "cold-process first image on the built-in model: wall time and peak RSS",
-    args=(
-        arg("--repeats", type=int, default=5, help="cold processes (default 5)"),
-        arg("--no-gui", action="store_true", help="time the CLI only"),
-        json_option(None),
-    ),
+    arg("--repeats", type=int, default=5, help="cold processes (default 5)"),
+    arg("--no-gui", action="store_true", help="time the CLI only"),
 )
-BATCH = Command(
+BATCH = _target(
     "batch",
     "images per second of a batch locally and through Ray with 1, 2, 4 actors",
-    args=(
-        arg("--count", type=int, default=32, help="images per run (default 32)"),
-        arg("--actors", default="1,2,4", help="Ray actor counts ('' for none)"),
-        arg("--model", default="", help="model (default: the default model)"),
-        json_option(None),
-    ),
+    arg("--count", type=int, default=32, help="images per run (default 32)"),
+    arg("--actors", default="1,2,4", help="Ray actor counts ('' for none)"),
+    arg("--model", default="", help="model (default: the default model)"),
 )
 # studio.bench.ui parses its own options (see `studio bench ui --help`).
 UI = Command(

@@ -102,12 +102,13 @@ def run(args: argparse.Namespace) -> int:
 def _run(args, items: list[BatchItem], output, engine, seed: int, source: str) -> int:
     from studio.cli.batch_options import item_options, resume_command
     from studio.cli.batch_progress import BatchPrinter
-    from studio.ops.batch.runner import LocalExecutor, execute_batch, prepare_batch
+    from studio.ops.batch.runner import Executor, LocalExecutor, execute_batch, prepare_batch
 
     printer = BatchPrinter()
     plan = prepare_batch(
         items, output, seed, spec=source, options=item_options(args), events=printer
     )
+    executor: Executor
     if args.ray:
         from studio.ops.batch.ray import RayExecutor
 

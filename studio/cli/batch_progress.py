@@ -8,16 +8,16 @@ under them with carriage returns, so both share the terminal without tearing.
 from __future__ import annotations
 
 import sys
-from types import TracebackType
 
 from tqdm import tqdm
 
+from studio.cli.progress import BarOwner
 from studio.domain.terminal_text import raw_stream
 from studio.ops.batch.events import SetAside
 from studio.ops.batch.runner import Outcome
 
 
-class BatchPrinter:
+class BatchPrinter(BarOwner):
     """A :class:`~studio.ops.batch.events.BatchEvents` for the terminal; a context manager
     that closes the bar.
 
@@ -30,20 +30,6 @@ class BatchPrinter:
 
     def __init__(self, *, show_commits: bool = True) -> None:
         self._show_commits = show_commits
-        self._bar: tqdm | None = None
-
-    def __enter__(self) -> BatchPrinter:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        if self._bar is not None:
-            self._bar.close()
-            self._bar = None
 
     def set_aside(self, file: SetAside) -> None:
         print(
