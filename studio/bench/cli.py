@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from studio.cli.command import Arg, Command, arg, json_option
@@ -136,9 +136,18 @@ def _print_json(args: argparse.Namespace, report: dict, warnings: list[str]) -> 
     print(json.dumps({**report, "machine": machine_info(), "warnings": all_warnings}))
 
 
-def _print_rows_json(args: argparse.Namespace, rows: list[dict]) -> None:
-    """Rows with the machine they ran on and every warning, as one JSON object."""
-    _print_json(args, {"rows": rows}, [warning for row in rows for warning in row["warnings"]])
+def _show_rows(
+    args: argparse.Namespace, rows: list[dict], table: Callable[[list[dict]], list[str]]
+) -> int:
+    """Every row's warnings on stderr, then the rows on stdout: as one JSON object with the
+    machine they ran on and every warning (``--json``), else as the lines of ``table``."""
+    for row in rows:
+        _tell_warnings(args.target, row["warnings"])
+    if args.json:
+        _print_json(args, {"rows": rows}, [warning for row in rows for warning in row["warnings"]])
+    else:
+        print("\n".join(table(rows)))
+    return 0
 
 
 @GENERATE.runs
@@ -177,26 +186,25 @@ def run_builtin(args: argparse.Namespace) -> int:
     rows = bench_builtin(args.models_dir, size=args.size, repeats=args.repeats, device=args.device)
     if not rows:
         raise ModelNotFoundError("no built-in models found; reinstall Studio or pass --models-dir")
-    for row in rows:
-        _tell_warnings("builtin", row["warnings"])
-    if args.json:
-        _print_rows_json(args, rows)
-        return 0
-    print(
+    return _show_rows(args, rows, _builtin_table)
+
+
+def _builtin_table(rows: list[dict]) -> list[str]:
+    lines = [
         f"{'model':<20} {'family':<10} {'steps':>5} {'load+1st (s)':>12} "
         f"{'per image: median (min-max)':>30}"
-    )
-    for row in rows:
-        print(
-            f"{row['model']:<20} {row['family']:<10} {row['steps']:>5} {row['load_s']:>12.3f} "
-            f"{_span(row['image_s'], 4):>30}"
-        )
+    ]
+    lines += [
+        f"{row['model']:<20} {row['family']:<10} {row['steps']:>5} {row['load_s']:>12.3f} "
+        f"{_span(row['image_s'], 4):>30}"
+        for row in rows
+    ]
     first = rows[0]
-    print(
+    lines.append(
         f"({first['size']}x{first['size']} px on {first['device']}, "
         f"{first['repeats']} images per model in interleaved rounds)"
     )
-    return 0
+    return lines
 
 
 @BATCH.runs
@@ -224,19 +232,19 @@ def run_style(args: argparse.Namespace) -> int:
 
     sizes = _numbers("--sizes", args.sizes, "512,1024")
     rows = bench_style(sizes=sizes, repeats=args.repeats)
-    for row in rows:
-        _tell_warnings("style", row["warnings"])
-    if args.json:
-        _print_rows_json(args, rows)
-        return 0
-    print(f"median (min-max) of {rows[0]['repeats']} interleaved runs at each size")
-    print(f"{'size':>6}  {'torch (ours)':>24}  {'onnxruntime':>24}  {'ratio':>6}")
-    for row in rows:
-        print(
+    return _show_rows(args, rows, _style_table)
+
+
+def _style_table(rows: list[dict]) -> list[str]:
+    return [
+        f"median (min-max) of {rows[0]['repeats']} interleaved runs at each size",
+        f"{'size':>6}  {'torch (ours)':>24}  {'onnxruntime':>24}  {'ratio':>6}",
+        *(
             f"{row['size']:>6}  {_span(row['ours_s']):>24}  {_span(row['onnxruntime_s']):>24}  "
             f"{row['ratio']:>6.2f}"
-        )
-    return 0
+            for row in rows
+        ),
+    ]
 
 
 @STARTUP.runs
