@@ -13,8 +13,7 @@ from tqdm import tqdm
 
 from studio.cli.progress import BarOwner
 from studio.domain.terminal_text import raw_stream
-from studio.ops.batch.events import SetAside
-from studio.ops.batch.runner import Outcome
+from studio.ops.batch.events import Outcome, SetAside
 
 
 class BatchPrinter(BarOwner):

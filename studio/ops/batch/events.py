@@ -1,5 +1,5 @@
-"""What a running batch tells its face: the batch began, a file was set aside, an image was
-committed, an item failed.
+"""What a running batch tells its face: the batch began, a file was set aside, an item's
+:class:`Outcome` (an image committed, or the reason it failed).
 
 The application layer never writes to a terminal (a GUI or a bench has none to write to):
 the runner reports each event to a :class:`BatchEvents` the face hands it, and the face words
@@ -10,10 +10,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
-if TYPE_CHECKING:
-    from studio.ops.batch.runner import Outcome
+from studio.domain.batch_items import BatchItem
+from studio.domain.results import GeneratedImage
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of one item: its image, or the reason it failed (one line)."""
+
+    item: BatchItem
+    image: GeneratedImage | None = None
+    error: str = ""
+    worker: str = ""  # who made it ("local", "node 10.0.0.5 pid 4242")
 
 
 @dataclass(frozen=True)

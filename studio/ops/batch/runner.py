@@ -15,21 +15,10 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from studio.domain.batch_items import BatchItem
-from studio.domain.results import GeneratedImage
-from studio.ops.batch.events import BatchEvents, QuietEvents
+from studio.ops.batch.events import BatchEvents, Outcome, QuietEvents
 from studio.ops.batch.item_naming import tag_image
 from studio.ops.batch.outputs import BatchOutput
 from studio.ops.batch.records import StoredBatch, items_digest
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """What became of one item: its image, or the reason it failed (one line)."""
-
-    item: BatchItem
-    image: GeneratedImage | None = None
-    error: str = ""
-    worker: str = ""  # who made it ("local", "node 10.0.0.5 pid 4242")
 
 
 class Executor(Protocol):
