@@ -12,6 +12,7 @@ import time
 from functools import partial
 from pathlib import Path
 
+from studio.cli.batch_progress import BatchPrinter
 from studio.domain.batch_items import BatchItem, build_items
 from studio.domain.batch_spec import SpecContext, parse_spec
 from studio.ops.batch.folder_output import FolderOutput
@@ -66,7 +67,10 @@ def bench_batch(count: int, actor_counts: tuple[int, ...], model: str = "") -> l
 def _timed(run: str, actors: int, items: list[BatchItem], executor) -> dict:
     with tempfile.TemporaryDirectory() as folder:
         started = time.perf_counter()
-        report = run_batch(items, FolderOutput(Path(folder) / "out"), executor, 0)
+        with BatchPrinter(show_commits=False) as printer:
+            report = run_batch(
+                items, FolderOutput(Path(folder) / "out"), executor, 0, events=printer
+            )
         seconds = time.perf_counter() - started
     return {
         "run": run,

@@ -8,10 +8,68 @@ from __future__ import annotations
 
 import argparse
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from studio.cli.command import Arg, Command, arg, json_option
+
 NAME = "bench"
+REPEATS = arg("--repeats", type=int, default=5)
+
+
+def _target(name: str, help: str, *args: Arg, description: str | None = None) -> Command:
+    """A timed benchmark: its own options, then ``--json`` (the rows with the machine)."""
+    return Command(name, help, description, args=(*args, json_option(None)))
+
+
+GENERATE = _target(
+    "generate",
+    "one generation through the engine vs. a plain diffusers call",
+    arg("--model", help="model id, name or path (default: a tiny random SD)"),
+    arg("--steps", type=int, default=20),
+    arg("--size", default="64x64", help="WIDTHxHEIGHT"),
+    arg("--sampler", default="Euler"),
+    REPEATS,
+    description="Times one generation through Studio's engine and through a plain diffusers "
+    "pipeline call with the same model and settings, in one process. Without --model, "
+    "a tiny random Stable Diffusion pipeline is built in a temporary folder.",
+)
+STYLE = _target(
+    "style",
+    "our torch style transfer vs. onnxruntime on the package's own models",
+    arg("--sizes", default="512,1024", help="comma-separated sizes in px"),
+    REPEATS,
+)
+BUILTIN = _target(
+    "builtin",
+    "seconds per sprite for each built-in model",
+    arg("--size", type=int, default=64, help="output side in px (default 64)"),
+    REPEATS,
+    arg("--device", default="cpu", help="cpu (default), cuda or auto"),
+    arg("--models-dir", type=Path, help="folder of built-in models"),
+    description="Times one image of each built-in model through the engine, after loading it "
+    "and making one untimed image; prints the median seconds per image.",
+)
+STARTUP = _target(
+    "startup",
+    "cold-process first image on the built-in model: wall time and peak RSS",
+    arg("--repeats", type=int, default=5, help="cold processes (default 5)"),
+    arg("--no-gui", action="store_true", help="time the CLI only"),
+)
+BATCH = _target(
+    "batch",
+    "images per second of a batch locally and through Ray with 1, 2, 4 actors",
+    arg("--count", type=int, default=32, help="images per run (default 32)"),
+    arg("--actors", default="1,2,4", help="Ray actor counts ('' for none)"),
+    arg("--model", default="", help="model (default: the default model)"),
+)
+# studio.bench.ui parses its own options (see `studio bench ui --help`).
+UI = Command(
+    "ui",
+    "longest GUI event-loop stall while a model loads, generates and saves",
+    add_help=False,
+)
+TARGETS = (GENERATE, STYLE, BUILTIN, STARTUP, BATCH, UI)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -21,71 +79,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="Benchmarks; speed goals live here, never in unit tests.",
     )
     targets = parser.add_subparsers(dest="target", metavar="TARGET", required=True)
-
-    generate = targets.add_parser(
-        "generate",
-        help="one generation through the engine vs. a plain diffusers call",
-        description=(
-            "Times one generation through Studio's engine and through a plain diffusers "
-            "pipeline call with the same model and settings, in one process. Without --model, "
-            "a tiny random Stable Diffusion pipeline is built in a temporary folder."
-        ),
-    )
-    generate.add_argument("--model", help="model id, name or path (default: a tiny random SD)")
-    generate.add_argument("--steps", type=int, default=20)
-    generate.add_argument("--size", default="64x64", help="WIDTHxHEIGHT")
-    generate.add_argument("--sampler", default="Euler")
-    generate.add_argument("--repeats", type=int, default=5)
-    generate.add_argument("--json", action="store_true")
-    generate.set_defaults(handler=run_generate)
-
-    style = targets.add_parser(
-        "style",
-        help="our torch style transfer vs. onnxruntime on the package's own models",
-    )
-    style.add_argument("--sizes", default="512,1024", help="comma-separated sizes in px")
-    style.add_argument("--repeats", type=int, default=5)
-    style.add_argument("--json", action="store_true")
-    style.set_defaults(handler=run_style)
-
-    builtin = targets.add_parser(
-        "builtin",
-        help="seconds per sprite for each built-in model",
-        description=(
-            "Times one image of each built-in model through the engine, after loading it and "
-            "making one untimed image; prints the median seconds per image."
-        ),
-    )
-    builtin.add_argument("--size", type=int, default=64, help="output side in px (default 64)")
-    builtin.add_argument("--repeats", type=int, default=5)
-    builtin.add_argument("--device", default="cpu", help="cpu (default), cuda or auto")
-    builtin.add_argument("--models-dir", type=Path, help="folder of built-in models")
-    builtin.add_argument("--json", action="store_true")
-    builtin.set_defaults(handler=run_builtin)
-
-    startup = targets.add_parser(
-        "startup", help="cold-process first image on the built-in model: wall time and peak RSS"
-    )
-    startup.add_argument("--repeats", type=int, default=5, help="cold processes (default 5)")
-    startup.add_argument("--no-gui", action="store_true", help="time the CLI only")
-    startup.add_argument("--json", action="store_true")
-    startup.set_defaults(handler=run_startup)
-    batch = targets.add_parser(
-        "batch",
-        help="images per second of a batch locally and through Ray with 1, 2, 4 actors",
-    )
-    batch.add_argument("--count", type=int, default=32, help="images per run (default 32)")
-    batch.add_argument("--actors", default="1,2,4", help="Ray actor counts ('' for none)")
-    batch.add_argument("--model", default="", help="model (default: the default model)")
-    batch.add_argument("--json", action="store_true")
-    batch.set_defaults(handler=run_batch_bench)
-
-    # studio.bench.ui parses its own options (see `studio bench ui --help`).
-    targets.add_parser(
-        "ui",
-        help="longest GUI event-loop stall while a model loads, generates and saves",
-        add_help=False,
-    )
+    for target in TARGETS:
+        target.register(targets)
     return parser
 
 
@@ -109,6 +104,18 @@ def main(argv: Sequence[str]) -> int:
     return run_command(f"studio bench {args.target}", lambda: args.handler(args))
 
 
+def _numbers(option: str, text: str, example: str, *, blanks: bool = False) -> tuple[int, ...]:
+    """Comma-separated whole numbers, or one line naming the option; with ``blanks`` empty
+    parts are skipped (``--actors ''`` means no Ray runs)."""
+    from studio.domain.errors import InvalidRequestError
+
+    parts = [part for part in text.split(",") if part.strip()] if blanks else text.split(",")
+    try:
+        return tuple(int(part) for part in parts)
+    except ValueError:
+        raise InvalidRequestError(f"{option} {text!r} must be numbers like {example}") from None
+
+
 def _span(stats: dict[str, float], digits: int = 3) -> str:
     """``"0.123 s (0.120-0.131)"``: the median and the min-max of timed runs."""
     return f"{stats['median']:.{digits}f} s ({stats['min']:.{digits}f}-{stats['max']:.{digits}f})"
@@ -129,11 +136,21 @@ def _print_json(args: argparse.Namespace, report: dict, warnings: list[str]) -> 
     print(json.dumps({**report, "machine": machine_info(), "warnings": all_warnings}))
 
 
-def _print_rows_json(args: argparse.Namespace, rows: list[dict]) -> None:
-    """Rows with the machine they ran on and every warning, as one JSON object."""
-    _print_json(args, {"rows": rows}, [warning for row in rows for warning in row["warnings"]])
+def _show_rows(
+    args: argparse.Namespace, rows: list[dict], table: Callable[[list[dict]], list[str]]
+) -> int:
+    """Every row's warnings on stderr, then the rows on stdout: as one JSON object with the
+    machine they ran on and every warning (``--json``), else as the lines of ``table``."""
+    for row in rows:
+        _tell_warnings(args.target, row["warnings"])
+    if args.json:
+        _print_json(args, {"rows": rows}, [warning for row in rows for warning in row["warnings"]])
+    else:
+        print("\n".join(table(rows)))
+    return 0
 
 
+@GENERATE.runs
 def run_generate(args: argparse.Namespace) -> int:
     from studio.bench.generate import bench_generate
     from studio.domain.requests import parse_size
@@ -161,6 +178,7 @@ def run_generate(args: argparse.Namespace) -> int:
     return 0
 
 
+@BUILTIN.runs
 def run_builtin(args: argparse.Namespace) -> int:
     from studio.bench.builtin import bench_builtin
     from studio.domain.errors import ModelNotFoundError
@@ -168,36 +186,32 @@ def run_builtin(args: argparse.Namespace) -> int:
     rows = bench_builtin(args.models_dir, size=args.size, repeats=args.repeats, device=args.device)
     if not rows:
         raise ModelNotFoundError("no built-in models found; reinstall Studio or pass --models-dir")
-    for row in rows:
-        _tell_warnings("builtin", row["warnings"])
-    if args.json:
-        _print_rows_json(args, rows)
-        return 0
-    print(
+    return _show_rows(args, rows, _builtin_table)
+
+
+def _builtin_table(rows: list[dict]) -> list[str]:
+    lines = [
         f"{'model':<20} {'family':<10} {'steps':>5} {'load+1st (s)':>12} "
         f"{'per image: median (min-max)':>30}"
-    )
-    for row in rows:
-        print(
-            f"{row['model']:<20} {row['family']:<10} {row['steps']:>5} {row['load_s']:>12.3f} "
-            f"{_span(row['image_s'], 4):>30}"
-        )
+    ]
+    lines += [
+        f"{row['model']:<20} {row['family']:<10} {row['steps']:>5} {row['load_s']:>12.3f} "
+        f"{_span(row['image_s'], 4):>30}"
+        for row in rows
+    ]
     first = rows[0]
-    print(
+    lines.append(
         f"({first['size']}x{first['size']} px on {first['device']}, "
         f"{first['repeats']} images per model in interleaved rounds)"
     )
-    return 0
+    return lines
 
 
+@BATCH.runs
 def run_batch_bench(args: argparse.Namespace) -> int:
     from studio.bench.batch import bench_batch
-    from studio.domain.errors import InvalidRequestError
 
-    try:
-        actors = tuple(int(a) for a in args.actors.split(",") if a.strip())
-    except ValueError:
-        raise InvalidRequestError(f"--actors {args.actors!r} must be numbers like 1,2,4") from None
+    actors = _numbers("--actors", args.actors, "1,2,4", blanks=True)
     rows = bench_batch(args.count, actors, args.model)
     if args.json:
         print(json.dumps(rows))
@@ -212,30 +226,28 @@ def run_batch_bench(args: argparse.Namespace) -> int:
     return 0
 
 
+@STYLE.runs
 def run_style(args: argparse.Namespace) -> int:
     from studio.bench.style import bench_style
-    from studio.domain.errors import InvalidRequestError
 
-    try:
-        sizes = tuple(int(s) for s in args.sizes.split(","))
-    except ValueError:
-        raise InvalidRequestError(f"--sizes {args.sizes!r} must be numbers like 512,1024") from None
+    sizes = _numbers("--sizes", args.sizes, "512,1024")
     rows = bench_style(sizes=sizes, repeats=args.repeats)
-    for row in rows:
-        _tell_warnings("style", row["warnings"])
-    if args.json:
-        _print_rows_json(args, rows)
-        return 0
-    print(f"median (min-max) of {rows[0]['repeats']} interleaved runs at each size")
-    print(f"{'size':>6}  {'torch (ours)':>24}  {'onnxruntime':>24}  {'ratio':>6}")
-    for row in rows:
-        print(
+    return _show_rows(args, rows, _style_table)
+
+
+def _style_table(rows: list[dict]) -> list[str]:
+    return [
+        f"median (min-max) of {rows[0]['repeats']} interleaved runs at each size",
+        f"{'size':>6}  {'torch (ours)':>24}  {'onnxruntime':>24}  {'ratio':>6}",
+        *(
             f"{row['size']:>6}  {_span(row['ours_s']):>24}  {_span(row['onnxruntime_s']):>24}  "
             f"{row['ratio']:>6.2f}"
-        )
-    return 0
+            for row in rows
+        ),
+    ]
 
 
+@STARTUP.runs
 def run_startup(args: argparse.Namespace) -> int:
     from studio.bench.machine import machine_info, progress, spread_warning
     from studio.bench.startup import bench_startup

@@ -14,6 +14,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from studio.bench.machine import progress, summary
 
@@ -86,7 +87,7 @@ def phases(folder: Path) -> list[tuple[str, float]]:
     return [tuple(mark) for mark in json.loads(result.stdout.strip().splitlines()[-1])]
 
 
-def one_cold_window(folder: Path, index: int) -> dict[str, object]:
+def one_cold_window(folder: Path, index: int) -> dict[str, Any]:
     """One ``studio`` window started cold: seconds to the window and to the first sprite."""
     import json
 
@@ -112,14 +113,14 @@ def one_cold_window(folder: Path, index: int) -> dict[str, object]:
     return row
 
 
-def bench_startup(repeats: int = 5, gui: bool = True) -> dict[str, object]:
+def bench_startup(repeats: int = 5, gui: bool = True) -> dict[str, Any]:
     """Median and spread of ``repeats`` cold first images (CLI and window), and the phases.
 
     CLI and GUI runs alternate, so a change in the machine's load touches both alike.
     """
     walls: list[float] = []
     peaks: list[float] = []
-    windows: list[dict[str, object]] = []
+    windows: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory(prefix="studio-bench-startup-") as name:
         folder = Path(name)
         for index in range(repeats):
@@ -138,7 +139,7 @@ def bench_startup(repeats: int = 5, gui: bool = True) -> dict[str, object]:
                 windows.append(row)
         progress("  phase breakdown ...")
         breakdown = phases(folder)
-    result: dict[str, object] = {
+    result: dict[str, Any] = {
         "prompt": PROMPT,
         "repeats": repeats,
         "wall_s": summary(walls),

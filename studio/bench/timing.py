@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import statistics
 import time
 from collections.abc import Callable
 from typing import Any
@@ -41,15 +40,3 @@ def interleaved_runs(
         if on_pair is not None:
             on_pair(pair, pairs, times[0][-1], times[1][-1])
     return times
-
-
-def interleaved_medians(
-    first: Callable[[], Any],
-    second: Callable[[], Any],
-    repeats: int,
-    warmup: int,
-    settle_s: float = 0.0,
-) -> tuple[float, float]:
-    """Median seconds of ``first`` and ``second``, run alternately (:func:`interleaved_runs`)."""
-    times = interleaved_runs(first, second, repeats, warmup, settle_s)
-    return statistics.median(times[0]), statistics.median(times[1])

@@ -10,8 +10,9 @@ from functools import partial
 from pathlib import Path
 
 from studio.cli.batch_inputs import init_reader, read_spec, wildcard_lookup
+from studio.cli.command import Command, arg, device_option, output_option
 from studio.cli.engine import open_engine
-from studio.cli.upscale import add_batch_upscale_arguments
+from studio.cli.upscale import BATCH_UPSCALE_ARGUMENTS
 from studio.domain.batch_items import BatchItem, build_items
 from studio.domain.batch_spec import SpecContext, parse_spec
 from studio.domain.errors import InvalidRequestError, JobCancelled
@@ -19,59 +20,53 @@ from studio.domain.requests import parse_size, random_seed
 from studio.domain.samplers import canonical_sampler_name
 from studio.ops.request_defaults import complete_request
 
-NAME = "batch"
 INTERRUPTED = 130
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser(
-        NAME,
-        help="generate a set of images from a template or a CSV/JSONL of requests",
-        description=(
-            "Expand SPEC (a template such as '{red|green} {potion|sword}', a .txt file of "
-            "templates, or a .csv/.jsonl of requests) and commit each image as it lands. "
-            "The output stores the spec and options: interrupted, 'studio batch -o OUTPUT "
-            "--resume' finishes the same batch."
+COMMAND = Command(
+    "batch",
+    "generate a set of images from a template or a CSV/JSONL of requests",
+    "Expand SPEC (a template such as '{red|green} {potion|sword}', a .txt file of "
+    "templates, or a .csv/.jsonl of requests) and commit each image as it lands. "
+    "The output stores the spec and options: interrupted, 'studio batch -o OUTPUT "
+    "--resume' finishes the same batch.",
+    args=(
+        arg(
+            "spec",
+            nargs="?",
+            help="template text, or a .txt, .csv or .jsonl file (with --resume: the stored one)",
         ),
-    )
-    parser.add_argument(
-        "spec",
-        nargs="?",
-        help="template text, or a .txt, .csv or .jsonl file (with --resume: the stored one)",
-    )
-    parser.add_argument(
-        "-o", "--output", type=Path, help="PROJECT.studio or a folder (PNG + recipe each)"
-    )
-    parser.add_argument("--seed", type=int, help="batch seed; each item's seed derives from it")
-    parser.add_argument(
-        "--resume",
-        action="store_true",
-        help="finish the batch in OUTPUT with the spec and options stored there",
-    )
-    parser.add_argument("--dry-run", action="store_true", help="list the prompts and the count")
-    # The options that shape items default to None, so a --resume can tell an option the
-    # command gives (compared with the stored one) from one it leaves out (taken from it).
-    parser.add_argument("--per-prompt", type=int, help="images of each prompt (default 1)")
-    parser.add_argument("--wildcards", type=Path, help="folder of NAME.txt files for __NAME__")
-    parser.add_argument("--negative", help="negative prompt for every item")
-    parser.add_argument("--model", help="model id, name or path")
-    parser.add_argument("--steps", type=int, help="sampling steps")
-    parser.add_argument("--cfg", type=float, help="classifier-free guidance scale")
-    parser.add_argument("--size", help="WIDTHxHEIGHT (default: the model's native size)")
-    parser.add_argument("--sampler", help="sampler, e.g. 'Euler a'")
-    parser.add_argument("--device", choices=("auto", "cuda", "mps", "cpu"), help="compute device")
-    parser.add_argument(
-        "--ray",
-        metavar="auto|ADDRESS",
-        help="run on a Ray cluster ('auto': the running one or a local one)",
-    )
-    parser.add_argument(
-        "--actors", type=int, help="with --ray: actors (default one per GPU or node)"
-    )
-    add_batch_upscale_arguments(parser)
-    parser.set_defaults(handler=run)
+        output_option("PROJECT.studio or a folder (PNG + recipe each)", required=False),
+        arg("--seed", type=int, help="batch seed; each item's seed derives from it"),
+        arg(
+            "--resume",
+            action="store_true",
+            help="finish the batch in OUTPUT with the spec and options stored there",
+        ),
+        arg("--dry-run", action="store_true", help="list the prompts and the count"),
+        # The options that shape items default to None, so a --resume can tell an option the
+        # command gives (compared with the stored one) from one it leaves out (taken from it).
+        arg("--per-prompt", type=int, help="images of each prompt (default 1)"),
+        arg("--wildcards", type=Path, help="folder of NAME.txt files for __NAME__"),
+        arg("--negative", help="negative prompt for every item"),
+        arg("--model", help="model id, name or path"),
+        arg("--steps", type=int, help="sampling steps"),
+        arg("--cfg", type=float, help="classifier-free guidance scale"),
+        arg("--size", help="WIDTHxHEIGHT (default: the model's native size)"),
+        arg("--sampler", help="sampler, e.g. 'Euler a'"),
+        device_option(),
+        arg(
+            "--ray",
+            metavar="auto|ADDRESS",
+            help="run on a Ray cluster ('auto': the running one or a local one)",
+        ),
+        arg("--actors", type=int, help="with --ray: actors (default one per GPU or node)"),
+        BATCH_UPSCALE_ARGUMENTS,
+    ),
+)
 
 
+@COMMAND.runs
 def run(args: argparse.Namespace) -> int:
     if args.output is None and not args.dry_run:
         raise InvalidRequestError("Give -o PROJECT.studio or -o FOLDER (or --dry-run to preview).")
@@ -108,19 +103,20 @@ def run(args: argparse.Namespace) -> int:
 
 def _run(args, items: list[BatchItem], output, engine, seed: int, source: str) -> int:
     from studio.cli.batch_options import item_options, resume_command
+    from studio.cli.batch_progress import BatchPrinter
     from studio.ops.batch.runner import Executor, LocalExecutor, execute_batch, prepare_batch
 
-    if args.upscale:
-        from studio.cli.upscale import check_upscaler
-
-        check_upscaler(args.upscale, args.upscale_scale, ray=bool(args.ray))
-    plan = prepare_batch(items, output, seed, spec=source, options=item_options(args))
+    printer = BatchPrinter()
+    plan = prepare_batch(
+        items, output, seed, spec=source, options=item_options(args), events=printer
+    )
+    executor: Executor
     if args.ray:
         from studio.ops.batch.ray import RayExecutor
 
-        executor: Executor = RayExecutor(
+        executor = RayExecutor(
             args.ray,
-            partial(open_engine, NAME),
+            partial(open_engine, COMMAND.name),
             actors=args.actors,
             device=args.device or "auto",
         )
@@ -138,7 +134,8 @@ def _run(args, items: list[BatchItem], output, engine, seed: int, source: str) -
     # cluster, so there the interrupt itself has to break the wait.
     previous = signal.signal(signal.SIGINT, _interrupt_handler(cancel, at_once=bool(args.ray)))
     try:
-        report = execute_batch(plan, executor, cancel=cancel, say=print)
+        with printer:
+            report = execute_batch(plan, executor, cancel=cancel, events=printer)
     except (JobCancelled, KeyboardInterrupt):
         report = None
     finally:
@@ -239,7 +236,7 @@ def _engine_and_defaults(args: argparse.Namespace):
     if args.size:
         # Read before the engine opens: a typo must not leave it open behind the error.
         defaults["width"], defaults["height"] = parse_size(args.size)
-    engine = open_engine(NAME, args.device)
+    engine = open_engine(COMMAND.name, args.device)
     try:
         info = engine.resolve_model(args.model)
     except Exception:

@@ -27,8 +27,11 @@ EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a killed write
 def prepare_terminal() -> None:
     """Escape what stdout/stderr cannot encode, and every control character, before printing."""
     for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(AttributeError, ValueError):
-            stream.reconfigure(errors="backslashreplace")
+        # A replaced stream (pytest's capture, a wrapper) may have no reconfigure.
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            with contextlib.suppress(ValueError):
+                reconfigure(errors="backslashreplace")
     install_safe_streams()
 
 

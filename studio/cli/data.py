@@ -11,55 +11,60 @@ import sys
 import time
 from pathlib import Path
 
+from studio.cli.command import Command, arg, json_option
 from studio.cli.folders import check_folder_option
 from studio.cli.json_output import print_json
 from studio.cli.numbers import finite_float
 
-NAME = "data"
 MAX_WORKERS = 256  # rendering processes; more only exhausts the machine
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
-    """Add ``studio data`` and its ``build`` action."""
-    parser = subparsers.add_parser(
-        NAME, help="build datasets for the built-in models", description=__doc__
-    )
-    actions = parser.add_subparsers(dest="data_action", metavar="ACTION", required=True)
-    build = actions.add_parser(
-        "build",
-        help="build a sprite dataset",
-        description=(
-            "Build an RGBA sprite dataset with captions, a held-out split and an "
-            "attribution file. Without --from-folder it uses the icon packages listed in "
-            "the manifest (npm is needed once; packages are cached)."
+BUILD = Command(
+    "build",
+    "build a sprite dataset",
+    "Build an RGBA sprite dataset with captions, a held-out split and an "
+    "attribution file. Without --from-folder it uses the icon packages listed in "
+    "the manifest (npm is needed once; packages are cached).",
+    args=(
+        arg("--out", type=Path, required=True, help="dataset folder to write"),
+        arg("--size", type=int, default=64, choices=(16, 32, 64, 128), help="side"),
+        arg("--from-folder", type=Path, help="your own images instead of packages"),
+        arg("--cache", type=Path, help="package cache (default ~/.cache/studio/sources)"),
+        arg("--sources", help="comma-separated image sources (default: all)"),
+        arg("--limit", type=int, help="at most N icons per source (quick runs)"),
+        arg("--workers", type=int, help="rendering processes (default: up to 2)"),
+        json_option("print the manifest as JSON"),
+        arg("--no-augment", action="store_true", help="no colour captions or augmented copies"),
+        arg(
+            "--recolour-share",
+            type=finite_float,
+            default=1.0,
+            help="recoloured copies per line icon",
         ),
-    )
-    build.add_argument("--out", type=Path, required=True, help="dataset folder to write")
-    build.add_argument("--size", type=int, default=64, choices=(16, 32, 64, 128), help="side")
-    build.add_argument("--from-folder", type=Path, help="your own images instead of packages")
-    build.add_argument("--cache", type=Path, help="package cache (default ~/.cache/studio/sources)")
-    build.add_argument("--sources", help="comma-separated image sources (default: all)")
-    build.add_argument("--limit", type=int, help="at most N icons per source (quick runs)")
-    build.add_argument("--workers", type=int, help="rendering processes (default: up to 2)")
-    build.add_argument("--json", action="store_true", help="print the manifest as JSON")
-    build.add_argument(
-        "--no-augment", action="store_true", help="no colour captions or augmented copies"
-    )
-    build.add_argument(
-        "--recolour-share", type=finite_float, default=1.0, help="recoloured copies per line icon"
-    )
-    build.add_argument(
-        "--hue-share", type=finite_float, default=0.5, help="share of colour emoji with a hue copy"
-    )
-    build.add_argument(
-        "--pixel-share",
-        type=finite_float,
-        default=0.3,
-        help="share of colour emoji with a pixel-art copy",
-    )
-    build.set_defaults(handler=run_build)
+        arg(
+            "--hue-share",
+            type=finite_float,
+            default=0.5,
+            help="share of colour emoji with a hue copy",
+        ),
+        arg(
+            "--pixel-share",
+            type=finite_float,
+            default=0.3,
+            help="share of colour emoji with a pixel-art copy",
+        ),
+    ),
+)
+COMMAND = Command(
+    "data",
+    "build datasets for the built-in models",
+    __doc__,
+    actions=(BUILD,),
+    action_dest="data_action",
+)
 
 
+@BUILD.runs
 def run_build(args: argparse.Namespace) -> int:
     """Build the dataset ``args`` describe and print a summary."""
     from studio.domain.errors import InvalidRequestError

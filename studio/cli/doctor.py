@@ -13,17 +13,16 @@ import shutil
 import sys
 from pathlib import Path
 
-NAME = "doctor"
+from studio.cli.command import Command
+
 LOW_DISK_BYTES = 2 * 1024**3  # converted style weights and a few SD models need more than this
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser(
-        NAME,
-        help="check this machine: Python, torch, display, disk, folders",
-        description="Check what Studio needs on this machine and say what is missing.",
-    )
-    parser.set_defaults(handler=run)
+COMMAND = Command(
+    "doctor",
+    "check this machine: Python, torch, display, disk, folders",
+    "Check what Studio needs on this machine and say what is missing.",
+)
 
 
 def _torch_line() -> tuple[str, str | None]:
@@ -51,6 +50,7 @@ def _existing_parent(folder: Path) -> Path:
     return folder
 
 
+@COMMAND.runs
 def run(args: argparse.Namespace) -> int:
     from studio.engine.resources import builtin_models_dir
     from studio.engine.style.paths import default_cache_dir

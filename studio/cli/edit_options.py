@@ -11,6 +11,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from studio.cli.command import Group, arg
 from studio.cli.numbers import finite_float
 from studio.domain.editing import OUTPAINT_FILLS, parse_margins, parse_tile_mode
 from studio.domain.errors import InvalidRequestError
@@ -18,30 +19,28 @@ from studio.domain.models import ModelInfo
 from studio.domain.requests import GenerationRequest
 from studio.ops.edit_rules import needed_edits, refused_edit
 
-
-def add_edit_arguments(parser: argparse.ArgumentParser) -> None:
-    """Add the edit options to ``studio generate``'s parser."""
-    group = parser.add_argument_group("editing")
-    group.add_argument("--mask", type=Path, help="with --init: MASK.png, white is repainted")
-    group.add_argument("--mask-blur", type=int, help="feather of the mask edge in pixels (4)")
-    group.add_argument(
-        "--only-masked",
-        action="store_true",
-        help="inpaint a crop around the mask at --size and paste it back",
-    )
-    group.add_argument(
-        "--outpaint", metavar="L,T,R,B", help="with --init: grow the canvas by these pixels"
-    )
-    group.add_argument(
-        "--outpaint-fill", choices=OUTPAINT_FILLS, help="first content of the new area (edge)"
-    )
-    group.add_argument("--variation-seed", type=int, help="seed to vary toward (A1111 subseed)")
-    group.add_argument(
-        "--variation-strength",
-        type=finite_float,
-        help="0 keeps --seed's image, 1 is the variation's",
-    )
-    group.add_argument("--tile", metavar="x|y|xy", help="make the image tile seamlessly")
+# The edit options of ``studio generate``, under their own heading in its --help.
+EDIT_ARGUMENTS = Group(
+    title="editing",
+    args=(
+        arg("--mask", type=Path, help="with --init: MASK.png, white is repainted"),
+        arg("--mask-blur", type=int, help="feather of the mask edge in pixels (4)"),
+        arg(
+            "--only-masked",
+            action="store_true",
+            help="inpaint a crop around the mask at --size and paste it back",
+        ),
+        arg("--outpaint", metavar="L,T,R,B", help="with --init: grow the canvas by these pixels"),
+        arg("--outpaint-fill", choices=OUTPAINT_FILLS, help="first content of the new area (edge)"),
+        arg("--variation-seed", type=int, help="seed to vary toward (A1111 subseed)"),
+        arg(
+            "--variation-strength",
+            type=finite_float,
+            help="0 keeps --seed's image, 1 is the variation's",
+        ),
+        arg("--tile", metavar="x|y|xy", help="make the image tile seamlessly"),
+    ),
+)
 
 
 def edit_values(args: argparse.Namespace, init_png: bytes | None) -> dict[str, Any]:

@@ -4,56 +4,58 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
+from studio.cli.command import Command, Group, arg, json_option
 from studio.cli.folders import check_folder_option
 from studio.cli.json_output import print_json
 
-NAME = "eval"
 MAX_EVAL_COUNT = 100_000
 MAX_SCORER_STEPS = 1_000_000
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
-    """Add ``studio eval``."""
-    parser = subparsers.add_parser(
-        NAME,
-        help="compare built-in models on a dataset (FID, text fidelity, sample grids)",
-        description=(
-            "Generate one image per held-out caption of the dataset with fixed seeds for each "
-            "model, then print the Frechet distance of EfficientNet-Lite0 features to the real "
-            "held-out images, the text-image scorer's top-1/top-5 retrieval accuracy (with the "
-            "real images' accuracy as the ceiling) and seconds per image, and write a sample "
-            "grid PNG per model."
+COMMAND = Command(
+    "eval",
+    "compare built-in models on a dataset (FID, text fidelity, sample grids)",
+    "Generate one image per held-out caption of the dataset with fixed seeds for each "
+    "model, then print the Frechet distance of EfficientNet-Lite0 features to the real "
+    "held-out images, the text-image scorer's top-1/top-5 retrieval accuracy (with the "
+    "real images' accuracy as the ceiling) and seconds per image, and write a sample "
+    "grid PNG per model.",
+    args=(
+        arg("models", nargs="+", metavar="MODEL", help="built-in model id or folder"),
+        arg("--data", type=Path, required=True, help="dataset folder"),
+        arg("--count", type=int, default=256, help="held-out prompts (0 = all)"),
+        arg("--seed", type=int, default=0, help="first seed; prompt i uses seed+i"),
+        arg("--steps", type=int, default=25, help="sampling steps per image"),
+        arg("--out", type=Path, default=Path("studio-eval"), help="grid folder"),
+        arg("--device", help="cpu, cuda, cuda:1 ... (default: cuda if present)"),
+        arg("--scorer-steps", type=int, help="training steps of the scorer if it is not cached"),
+        arg(
+            "--game",
+            action="store_true",
+            help="score the held-out game prompts instead: colour accuracy, seed diversity, alpha",
         ),
-    )
-    parser.add_argument("models", nargs="+", metavar="MODEL", help="built-in model id or folder")
-    parser.add_argument("--data", type=Path, required=True, help="dataset folder")
-    parser.add_argument("--count", type=int, default=256, help="held-out prompts (0 = all)")
-    parser.add_argument("--seed", type=int, default=0, help="first seed; prompt i uses seed+i")
-    parser.add_argument("--steps", type=int, default=25, help="sampling steps per image")
-    parser.add_argument("--out", type=Path, default=Path("studio-eval"), help="grid folder")
-    parser.add_argument("--device", help="cpu, cuda, cuda:1 ... (default: cuda if present)")
-    parser.add_argument(
-        "--scorer-steps", type=int, help="training steps of the scorer if it is not cached"
-    )
-    parser.add_argument(
-        "--game",
-        action="store_true",
-        help="score the held-out game prompts instead: colour accuracy, seed diversity, alpha",
-    )
-    parser.add_argument(
-        "--alpha",
-        choices=("crisp", "soft"),
-        default="crisp",
-        help="alpha mode when sampling (crisp, the request default, or soft)",
-    )
-    output = parser.add_mutually_exclusive_group()
-    output.add_argument("--json", action="store_true", help="print the rows as JSON")
-    output.add_argument("--markdown", action="store_true", help="print a Markdown table")
-    parser.set_defaults(handler=run_eval)
+        arg(
+            "--alpha",
+            choices=("crisp", "soft"),
+            default="crisp",
+            help="alpha mode when sampling (crisp, the request default, or soft)",
+        ),
+        Group(
+            exclusive=True,
+            args=(
+                json_option("print the rows as JSON"),
+                arg("--markdown", action="store_true", help="print a Markdown table"),
+            ),
+        ),
+    ),
+)
 
 
+@COMMAND.runs
 def run_eval(args: argparse.Namespace) -> int:
     """Evaluate the models ``args`` names and print the comparison."""
     from studio.domain.errors import InvalidRequestError
@@ -64,26 +66,41 @@ def run_eval(args: argparse.Namespace) -> int:
         raise InvalidRequestError("--count must be 0 (all held-out prompts) or at least 2.")
     _check_numbers(args)
     check_folder_option(args.out, "--out")
+    # Both evaluations write their grids to --out, seed from --seed and log to stderr.
+    where: dict[str, Any] = {
+        "out_dir": args.out,
+        "seed": args.seed,
+        "device": args.device,
+        "log": _log,
+    }
     if args.game:
-        return _run_game(args)
+        from studio.train.evaluation.game_metrics import evaluate_game, format_game_markdown
+
+        game_rows = evaluate_game(args.data, args.models, alpha=args.alpha, **where)
+        _print_rows(args, game_rows, format_game_markdown(game_rows))
+        return 0
     rows = evaluate_models(
         args.data,
         args.models,
-        out_dir=args.out,
         count=args.count or None,
-        seed=args.seed,
         steps=args.steps,
-        device=args.device,
         scorer_steps=args.scorer_steps,
-        log=lambda message: print(message, file=sys.stderr),
+        **where,
     )
+    _print_rows(args, rows, format_markdown(rows) if args.markdown else format_table(rows))
+    return 0
+
+
+def _log(message: str) -> None:
+    print(message, file=sys.stderr)
+
+
+def _print_rows(args: argparse.Namespace, rows: Sequence[Any], text: str) -> None:
+    """The rows as JSON with --json, else ``text``."""
     if args.json:
         print_json([row.to_dict() for row in rows])
-    elif args.markdown:
-        print(format_markdown(rows))
     else:
-        print(format_table(rows))
-    return 0
+        print(text)
 
 
 def _check_numbers(args: argparse.Namespace) -> None:
@@ -103,22 +120,3 @@ def _check_numbers(args: argparse.Namespace) -> None:
     for flag, value, low, high in ranges:
         if value is not None and not low <= value <= high:
             raise InvalidRequestError(f"{flag} must be between {low} and {high:,}.")
-
-
-def _run_game(args: argparse.Namespace) -> int:
-    from studio.train.evaluation.game_metrics import evaluate_game, format_game_markdown
-
-    rows = evaluate_game(
-        args.data,
-        args.models,
-        out_dir=args.out,
-        seed=args.seed,
-        alpha=args.alpha,
-        device=args.device,
-        log=lambda message: print(message, file=sys.stderr),
-    )
-    if args.json:
-        print_json([row.to_dict() for row in rows])
-    else:
-        print(format_game_markdown(rows))
-    return 0

@@ -6,10 +6,10 @@ order) or, with ``--project P.studio``, a history entry as ``#12`` or ``entry:12
 
 from __future__ import annotations
 
-import argparse
 import re
 from pathlib import Path
 
+from studio.cli.command import Arg, arg, output_option, overwrite_option
 from studio.domain.errors import InvalidRequestError
 from studio.domain.export_requests import ExportImage, LockedPalette
 
@@ -22,19 +22,15 @@ _LARGEST_ENTRY = 2**63 - 1  # SQLite's INTEGER: a larger id cannot be asked for,
 _MAX_DIGITS = 18  # past this a number is out of every option's range, whatever its digits
 
 
-def add_export_arguments(
-    parser: argparse.ArgumentParser, *, metavar: str, default_name: str
-) -> None:
+def export_arguments(*, metavar: str, default_name: str) -> tuple[Arg, ...]:
     """The inputs group ``studio sheet`` and ``studio tileset`` share: what to export, from
     which project, into which folder, under which name, and whether it may replace files."""
-    parser.add_argument("inputs", nargs="+", metavar=metavar)
-    parser.add_argument("-o", "--output", type=Path, help="export folder (created)")
-    parser.add_argument("--project", type=Path, help="project the #N entries come from")
-    parser.add_argument(
-        "--name", default=default_name, help=f"base file name (default: {default_name})"
-    )
-    parser.add_argument(
-        "--overwrite", action="store_true", help="replace the files of an earlier export"
+    return (
+        arg("inputs", nargs="+", metavar=metavar),
+        output_option("export folder (created)", required=False),
+        arg("--project", type=Path, help="project the #N entries come from"),
+        arg("--name", default=default_name, help=f"base file name (default: {default_name})"),
+        overwrite_option("replace the files of an earlier export"),
     )
 
 

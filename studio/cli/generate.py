@@ -8,8 +8,9 @@ import sys
 import threading
 from pathlib import Path
 
+from studio.cli.command import Command, arg, device_option, output_file
 from studio.cli.edit_options import (
-    add_edit_arguments,
+    EDIT_ARGUMENTS,
     check_model_edits,
     edit_values,
     edited_size,
@@ -24,47 +25,37 @@ from studio.domain.samplers import canonical_sampler_name
 from studio.ops.output import check_output_paths, write_output
 from studio.ops.request_defaults import complete_request
 
-NAME = "generate"
-
-
-def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser(
-        NAME,
-        help="generate images from a prompt",
-        description="Generate images and write them as PNG files carrying their recipe.",
-    )
-    parser.add_argument("prompt", help="what to draw")
-    parser.add_argument(
-        "-o", "--output", required=True, type=Path, help="OUT.png (then OUT-2.png …)"
-    )
-    parser.add_argument(
-        "--overwrite", action="store_true", help="replace output files that already exist"
-    )
-    parser.add_argument("--negative", default="", help="negative prompt")
-    parser.add_argument(
-        "--model", default="", help="model id, name or path (default: the default model)"
-    )
-    parser.add_argument("--seed", type=int, help="seed (random when omitted; printed)")
-    parser.add_argument("--steps", type=int, help="sampling steps")
-    parser.add_argument("--cfg", type=finite_float, help="classifier-free guidance scale")
-    parser.add_argument("--size", help="WIDTHxHEIGHT (default: the model's native size)")
-    parser.add_argument("--sampler", help="sampler, e.g. 'Euler a', 'DPM++ 2M Karras'")
-    parser.add_argument("--count", type=int, default=1, help="number of images (seeds follow)")
-    parser.add_argument("--init", type=Path, help="init image for image-to-image")
-    parser.add_argument(
-        "--strength", type=finite_float, help="with --init: how much to repaint (0-1)"
-    )
-    parser.add_argument(
-        "--alpha",
-        choices=("crisp", "soft"),
-        default="crisp",
-        help="built-in sprite models: crisp (default) snaps alpha to 0/1, no halo on a game "
-        "background; soft keeps the model's anti-aliased edges",
-    )
-    parser.add_argument("--project", type=Path, help="also add the images to this .studio project")
-    parser.add_argument("--device", choices=("auto", "cuda", "mps", "cpu"), help="compute device")
-    add_edit_arguments(parser)
-    parser.set_defaults(handler=run)
+COMMAND = Command(
+    "generate",
+    "generate images from a prompt",
+    "Generate images and write them as PNG files carrying their recipe.",
+    args=(
+        arg("prompt", help="what to draw"),
+        *output_file(
+            "OUT.png (then OUT-2.png …)", overwrite="replace output files that already exist"
+        ),
+        arg("--negative", default="", help="negative prompt"),
+        arg("--model", default="", help="model id, name or path (default: the default model)"),
+        arg("--seed", type=int, help="seed (random when omitted; printed)"),
+        arg("--steps", type=int, help="sampling steps"),
+        arg("--cfg", type=finite_float, help="classifier-free guidance scale"),
+        arg("--size", help="WIDTHxHEIGHT (default: the model's native size)"),
+        arg("--sampler", help="sampler, e.g. 'Euler a', 'DPM++ 2M Karras'"),
+        arg("--count", type=int, default=1, help="number of images (seeds follow)"),
+        arg("--init", type=Path, help="init image for image-to-image"),
+        arg("--strength", type=finite_float, help="with --init: how much to repaint (0-1)"),
+        arg(
+            "--alpha",
+            choices=("crisp", "soft"),
+            default="crisp",
+            help="built-in sprite models: crisp (default) snaps alpha to 0/1, no halo on a game "
+            "background; soft keeps the model's anti-aliased edges",
+        ),
+        arg("--project", type=Path, help="also add the images to this .studio project"),
+        device_option(),
+        EDIT_ARGUMENTS,
+    ),
+)
 
 
 def build_request(args: argparse.Namespace, model_info: ModelInfo) -> GenerationRequest:
@@ -105,6 +96,7 @@ def build_request(args: argparse.Namespace, model_info: ModelInfo) -> Generation
     return GenerationRequest(**complete_request(values, model_info))
 
 
+@COMMAND.runs
 def run(args: argparse.Namespace) -> int:
     from studio.imaging.filenames import numbered_output_paths
     from studio.imaging.result import encode_result
@@ -122,7 +114,7 @@ def run(args: argparse.Namespace) -> int:
             "studio generate: warning: the prompt is empty; the model draws whatever it likes.",
             file=sys.stderr,
         )
-    engine = open_engine(NAME, args.device)
+    engine = open_engine(COMMAND.name, args.device)
     try:
         model_info = engine.resolve_model(args.model)
         request = build_request(args, model_info).resolved()

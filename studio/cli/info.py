@@ -6,20 +6,15 @@ import argparse
 import sys
 from pathlib import Path
 
+from studio.cli.command import Command, arg, json_option
 from studio.cli.json_output import print_json
 
-NAME = "info"
-
-
-def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser(
-        NAME,
-        help="show the recipe stored in an image",
-        description="Print the prompt and settings stored in a PNG by Studio, A1111 or ComfyUI.",
-    )
-    parser.add_argument("image", type=Path, help="image file")
-    parser.add_argument("--json", action="store_true", help="print JSON instead of text")
-    parser.set_defaults(handler=run)
+COMMAND = Command(
+    "info",
+    "show the recipe stored in an image",
+    "Print the prompt and settings stored in a PNG by Studio, A1111 or ComfyUI.",
+    args=(arg("image", type=Path, help="image file"), json_option()),
+)
 
 
 def recipe_as_json(recipe) -> dict:
@@ -35,6 +30,7 @@ def recipe_as_json(recipe) -> dict:
     }
 
 
+@COMMAND.runs
 def run(args: argparse.Namespace) -> int:
     from studio.imaging.recipe import format_recipe, read_recipe
 

@@ -6,27 +6,22 @@ import argparse
 import re
 from pathlib import Path
 
+from studio.cli.command import Command, arg, output_file
 from studio.domain.errors import InvalidRequestError
 from studio.ops.output import check_output_paths, write_output
 
-NAME = "matte"
-
-
-def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser(
-        NAME,
-        help="remove an image's flat background (soft alpha, no halo)",
-        description=(
-            "Detect the background key colour from the border, matte it out with pymatting, "
-            "remove colour spill and bleed edge colours into transparent pixels."
-        ),
-    )
-    parser.add_argument("input", type=Path, help="image on a flat background")
-    parser.add_argument("-o", "--output", type=Path, required=True, help="OUT.png")
-    parser.add_argument("--overwrite", action="store_true", help="replace OUT.png if it exists")
-    parser.add_argument("--key", help="background colour as RRGGBB (default: from the border)")
-    parser.add_argument("--method", choices=("cf", "knn"), default="cf", help="pymatting solver")
-    parser.set_defaults(handler=run)
+COMMAND = Command(
+    "matte",
+    "remove an image's flat background (soft alpha, no halo)",
+    "Detect the background key colour from the border, matte it out with pymatting, "
+    "remove colour spill and bleed edge colours into transparent pixels.",
+    args=(
+        arg("input", type=Path, help="image on a flat background"),
+        *output_file(),
+        arg("--key", help="background colour as RRGGBB (default: from the border)"),
+        arg("--method", choices=("cf", "knn"), default="cf", help="pymatting solver"),
+    ),
+)
 
 
 def parse_key(text: str | None) -> tuple[int, int, int] | None:
@@ -39,6 +34,7 @@ def parse_key(text: str | None) -> tuple[int, int, int] | None:
     return (value >> 16) & 255, (value >> 8) & 255, value & 255
 
 
+@COMMAND.runs
 def run(args: argparse.Namespace) -> int:
     from studio.domain.image_requests import MatteRequest
     from studio.imaging.decode import load_pixels

@@ -5,43 +5,39 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-NAME = "pixelate"
+from studio.cli.command import Command, arg, output_option, overwrite_option
 
-
-def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser(
-        NAME,
-        help="turn an image into pixel art on a palette",
-        description=(
-            "Detect (or set) the pixel grid, downscale by k-centroid or nearest, map onto a "
-            "palette with optional dithering, keep 1-bit alpha."
+COMMAND = Command(
+    "pixelate",
+    "turn an image into pixel art on a palette",
+    "Detect (or set) the pixel grid, downscale by k-centroid or nearest, map onto a "
+    "palette with optional dithering, keep 1-bit alpha.",
+    args=(
+        arg("input", type=Path, help="image to pixelate"),
+        output_option(),
+        arg(
+            "--palette",
+            default="PICO-8",
+            help="PICO-8, DB16, DB32, Endesga-32, Game Boy, NES, from-image, or a palette file",
         ),
-    )
-    parser.add_argument("input", type=Path, help="image to pixelate")
-    parser.add_argument("-o", "--output", type=Path, required=True, help="OUT.png")
-    parser.add_argument(
-        "--palette",
-        default="PICO-8",
-        help="PICO-8, DB16, DB32, Endesga-32, Game Boy, NES, from-image, or a palette file",
-    )
-    parser.add_argument("--colors", help="with --palette from-image: how many (default 16)")
-    parser.add_argument(
-        "--dither",
-        default="none",
-        help="none, floyd-steinberg, bayer2, bayer4, bayer8 or atkinson (default none)",
-    )
-    parser.add_argument("--grid", help="art-pixel size in image pixels (default: detect)")
-    parser.add_argument("--method", choices=("kcentroid", "nearest"), default="kcentroid")
-    parser.add_argument("--alpha-threshold", help="alpha at or above this is opaque (128)")
-    parser.add_argument("--outline", action="store_true", help="1-px outline, darkest colour")
-    parser.add_argument("--scale", help="enlarge the result by 1-16 (nearest)")
-    parser.add_argument("--save-palette", type=Path, help="also write the palette to this file")
-    parser.add_argument(
-        "--overwrite", action="store_true", help="replace OUT.png (and the palette file)"
-    )
-    parser.set_defaults(handler=run)
+        arg("--colors", help="with --palette from-image: how many (default 16)"),
+        arg(
+            "--dither",
+            default="none",
+            help="none, floyd-steinberg, bayer2, bayer4, bayer8 or atkinson (default none)",
+        ),
+        arg("--grid", help="art-pixel size in image pixels (default: detect)"),
+        arg("--method", choices=("kcentroid", "nearest"), default="kcentroid"),
+        arg("--alpha-threshold", help="alpha at or above this is opaque (128)"),
+        arg("--outline", action="store_true", help="1-px outline, darkest colour"),
+        arg("--scale", help="enlarge the result by 1-16 (nearest)"),
+        arg("--save-palette", type=Path, help="also write the palette to this file"),
+        overwrite_option("replace OUT.png (and the palette file)"),
+    ),
+)
 
 
+@COMMAND.runs
 def run(args: argparse.Namespace) -> int:
     from studio.cli.export_inputs import parse_int
     from studio.domain.image_requests import PixelateRequest

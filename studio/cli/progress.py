@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from types import TracebackType
+from typing import Self
 
 from tqdm import tqdm
 
@@ -11,7 +12,26 @@ from studio.domain.results import ProgressUpdate
 from studio.domain.terminal_text import raw_stream, terminal_safe
 
 
-class ProgressPrinter:
+class BarOwner:
+    """A context manager that closes the tqdm bar it may have opened, on any exit."""
+
+    _bar: tqdm | None = None
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if self._bar is not None:
+            self._bar.close()
+            self._bar = None
+
+
+class ProgressPrinter(BarOwner):
     """Context manager turning :class:`ProgressUpdate` callbacks into a terminal progress bar.
 
     Results go to stdout through :meth:`write` so they can be piped, the bar to stderr.
@@ -20,9 +40,8 @@ class ProgressPrinter:
     def __init__(self, description: str, unit: str = "step") -> None:
         self._description = description
         self._unit = unit
-        self._bar: tqdm | None = None
 
-    def __enter__(self) -> ProgressPrinter:
+    def __enter__(self) -> Self:
         self._bar = tqdm(
             total=None,
             desc=terminal_safe(self._description, single_line=True),
@@ -34,15 +53,6 @@ class ProgressPrinter:
             mininterval=0.1,
         )
         return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        if self._bar is not None:
-            self._bar.close()
 
     def update(self, update: ProgressUpdate) -> None:
         bar = self._bar

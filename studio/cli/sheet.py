@@ -12,42 +12,36 @@ import argparse
 import re
 from dataclasses import replace
 
-from studio.cli.export_inputs import add_export_arguments
+from studio.cli.command import Command, arg
+from studio.cli.export_inputs import export_arguments
 from studio.domain.errors import InvalidRequestError
 
-NAME = "sheet"
 DEFAULT_FORMATS = "texturepacker,aseprite,godot4,unity,libgdx,csv"
-
-
-def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser(
-        NAME,
-        help="pack images into a sprite sheet with atlases for game engines",
-        description=(
-            "Pack images (files, folders, or history entries #N of --project) into a sprite "
-            "sheet, written with its atlas files and a recipes JSON into one folder."
+COMMAND = Command(
+    "sheet",
+    "pack images into a sprite sheet with atlases for game engines",
+    "Pack images (files, folders, or history entries #N of --project) into a sprite "
+    "sheet, written with its atlas files and a recipes JSON into one folder.",
+    args=(
+        *export_arguments(metavar="ENTRY_OR_FILE", default_name="sheet"),
+        arg("--format", default=DEFAULT_FORMATS, help="formats, comma separated"),
+        arg("--frames", help="frame names, comma separated, in input order"),
+        arg("--grid", help="fixed grid COLUMNSxROWS instead of tight packing"),
+        arg("--padding", help="pixels between frames (default 1)"),
+        arg("--extrude", help="edge pixels repeated around frames (default 0)"),
+        arg("--trim", action="store_true", help="cut transparent borders"),
+        arg("--pot", action="store_true", help="power-of-two page sizes"),
+        arg("--scale", help="1, 2, 4 or 8 (nearest neighbour)"),
+        arg("--max-size", help="largest page side (default 4096)"),
+        arg("--smooth", action="store_true", help="linear filtering, not pixel art"),
+        arg(
+            "--keep-colours",
+            action="store_true",
+            help="ignore the project's locked palette (by default frames are snapped to it)",
         ),
-    )
-    add_export_arguments(parser, metavar="ENTRY_OR_FILE", default_name="sheet")
-    parser.add_argument("--format", default=DEFAULT_FORMATS, help="formats, comma separated")
-    parser.add_argument("--frames", help="frame names, comma separated, in input order")
-    parser.add_argument("--grid", help="fixed grid COLUMNSxROWS instead of tight packing")
-    parser.add_argument("--padding", help="pixels between frames (default 1)")
-    parser.add_argument("--extrude", help="edge pixels repeated around frames (default 0)")
-    parser.add_argument("--trim", action="store_true", help="cut transparent borders")
-    parser.add_argument("--pot", action="store_true", help="power-of-two page sizes")
-    parser.add_argument("--scale", help="1, 2, 4 or 8 (nearest neighbour)")
-    parser.add_argument("--max-size", help="largest page side (default 4096)")
-    parser.add_argument("--smooth", action="store_true", help="linear filtering, not pixel art")
-    parser.add_argument(
-        "--keep-colours",
-        action="store_true",
-        help="ignore the project's locked palette (by default frames are snapped to it)",
-    )
-    parser.add_argument(
-        "--anim", action="append", default=[], help="NAME:FPS:FRAMES, e.g. walk:8:0-7"
-    )
-    parser.set_defaults(handler=run)
+        arg("--anim", action="append", default=[], help="NAME:FPS:FRAMES, e.g. walk:8:0-7"),
+    ),
+)
 
 
 def parse_grid(text: str | None) -> tuple[int, int] | None:
@@ -111,6 +105,7 @@ def _frame_number(names: list[str], digits: str, text: str, missing: str | None 
     return number
 
 
+@COMMAND.runs
 def run(args: argparse.Namespace) -> int:
     from studio.cli.export_inputs import parse_int, project_palette_lock, read_inputs
     from studio.domain.export_requests import SheetExportRequest

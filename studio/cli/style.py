@@ -13,42 +13,41 @@ import signal
 import threading
 from pathlib import Path
 
+from studio.cli.command import Command, arg, device_option, output_file
 from studio.domain.errors import InvalidRequestError
 
-NAME = "style"
-
-
-def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser(
-        NAME,
-        help="restyle an image with a preset or a style image",
-        description=(
-            "Neural style transfer on your own machine. Blend up to four styles (presets and "
-            "style images); the result is a PNG carrying its recipe."
+COMMAND = Command(
+    "style",
+    "restyle an image with a preset or a style image",
+    "Neural style transfer on your own machine. Blend up to four styles (presets and "
+    "style images); the result is a PNG carrying its recipe.",
+    args=(
+        arg("input", nargs="?", type=Path, help="image to restyle"),
+        *output_file(overwrite="replace the output file if it exists", required=False),
+        arg("--list", action="store_true", help="print the presets, one a line"),
+        arg("--preset", help="preset number(s), e.g. 7 or 3,12 (see --list)"),
+        arg(
+            "--style-image",
+            action="append",
+            type=Path,
+            default=[],
+            help="image to take the style of",
         ),
-    )
-    parser.add_argument("input", nargs="?", type=Path, help="image to restyle")
-    parser.add_argument("-o", "--output", type=Path, help="OUT.png")
-    parser.add_argument(
-        "--overwrite", action="store_true", help="replace the output file if it exists"
-    )
-    parser.add_argument("--list", action="store_true", help="print the presets, one a line")
-    parser.add_argument("--preset", help="preset number(s), e.g. 7 or 3,12 (see --list)")
-    parser.add_argument(
-        "--style-image", action="append", type=Path, default=[], help="image to take the style of"
-    )
-    parser.add_argument("--weights", help="one weight per style, presets first, e.g. 0.7,0.3")
-    parser.add_argument("--strength", help="0 keeps the image, 1 is the full style (default 1)")
-    parser.add_argument(
-        "--preserve-colors", action="store_true", help="keep the image's colours (luminance only)"
-    )
-    parser.add_argument("--max-size", help="longest side to work at, in pixels")
-    parser.add_argument("--mask", type=Path, help="greyscale mask: white restyles, black keeps")
-    parser.add_argument("--method", choices=("fast", "iterative"), default="fast")
-    parser.add_argument("--iterations", help="steps of the iterative method (default 200)")
-    parser.add_argument("--seed", help="seed of the iterative method's starting noise")
-    parser.add_argument("--device", choices=("auto", "cuda", "mps", "cpu"), help="compute device")
-    parser.set_defaults(handler=run)
+        arg("--weights", help="one weight per style, presets first, e.g. 0.7,0.3"),
+        arg("--strength", help="0 keeps the image, 1 is the full style (default 1)"),
+        arg(
+            "--preserve-colors",
+            action="store_true",
+            help="keep the image's colours (luminance only)",
+        ),
+        arg("--max-size", help="longest side to work at, in pixels"),
+        arg("--mask", type=Path, help="greyscale mask: white restyles, black keeps"),
+        arg("--method", choices=("fast", "iterative"), default="fast"),
+        arg("--iterations", help="steps of the iterative method (default 200)"),
+        arg("--seed", help="seed of the iterative method's starting noise"),
+        device_option(),
+    ),
+)
 
 
 def _numbers(option: str, text: str | None, kind: type, example: str) -> list:
@@ -119,6 +118,7 @@ def build_request(args: argparse.Namespace):
     )
 
 
+@COMMAND.runs
 def run(args: argparse.Namespace) -> int:
     if args.list:
         print_presets()

@@ -14,43 +14,43 @@ from pathlib import Path
 
 import numpy as np
 
+from studio.cli.command import Command, arg, device_option, output_file
 from studio.cli.engine import open_engine
 from studio.domain.editing import DEFAULT_SEAMLESS_STRENGTH, SeamlessRequest, parse_tile_mode
 from studio.domain.errors import ImageReadError, InvalidRequestError
 from studio.domain.files import read_user_bytes
 from studio.ops.output import check_output_paths, write_output
 
-NAME = "tile"
 SIDE_MULTIPLE = 8
 # The source is hashed for the recipe and decoded from the same bytes (one read, no race);
 # a 4096 x 4096 image (seamless.MAX_PIXELS) is far below this in any format Studio reads.
 MAX_SOURCE_BYTES = 256 * 1024 * 1024
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser(
-        NAME,
-        help="make an image tile seamlessly",
-        description="Offset IMAGE by half, repair the seam cross, offset it back; write OUT.png.",
-    )
-    parser.add_argument("image", type=Path, help="image to make seamless")
-    parser.add_argument("-o", "--output", required=True, type=Path, help="OUT.png")
-    parser.add_argument("--overwrite", action="store_true", help="replace OUT.png if it exists")
-    parser.add_argument("--axes", default="xy", help="x, y or xy (default xy)")
-    parser.add_argument("--band", type=int, default=0, help="width of the repaired cross (auto)")
-    parser.add_argument("--model", default="", help="inpaint the cross with this model")
-    parser.add_argument("--prompt", default="", help="with --model: what the texture shows")
-    parser.add_argument("--seed", type=int, help="with --model: seed of the inpaint")
-    parser.add_argument(
-        "--strength",
-        type=float,
-        default=DEFAULT_SEAMLESS_STRENGTH,
-        help="with --model: how much of the cross is repainted (0-1)",
-    )
-    parser.add_argument("--device", choices=("auto", "cuda", "mps", "cpu"), help="compute device")
-    parser.set_defaults(handler=run)
+COMMAND = Command(
+    "tile",
+    "make an image tile seamlessly",
+    "Offset IMAGE by half, repair the seam cross, offset it back; write OUT.png.",
+    args=(
+        arg("image", type=Path, help="image to make seamless"),
+        *output_file(),
+        arg("--axes", default="xy", help="x, y or xy (default xy)"),
+        arg("--band", type=int, default=0, help="width of the repaired cross (auto)"),
+        arg("--model", default="", help="inpaint the cross with this model"),
+        arg("--prompt", default="", help="with --model: what the texture shows"),
+        arg("--seed", type=int, help="with --model: seed of the inpaint"),
+        arg(
+            "--strength",
+            type=float,
+            default=DEFAULT_SEAMLESS_STRENGTH,
+            help="with --model: how much of the cross is repainted (0-1)",
+        ),
+        device_option(),
+    ),
+)
 
 
+@COMMAND.runs
 def run(args: argparse.Namespace) -> int:
     from studio.domain.results import GeneratedImage
     from studio.imaging.decode import load_pixels
@@ -86,7 +86,7 @@ def run(args: argparse.Namespace) -> int:
             _inpaint_job(request, args.model, width, height)
         except InvalidRequestError as error:
             raise InvalidRequestError(f"{name} with --model: {error}") from None
-    engine = open_engine(NAME, args.device) if args.model else None
+    engine = open_engine(COMMAND.name, args.device) if args.model else None
     try:
         inpaint = _inpainter(engine, request) if engine is not None else None
         repair = repair_seams(pixels, band, inpaint, tile_x, tile_y)

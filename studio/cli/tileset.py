@@ -4,27 +4,24 @@ from __future__ import annotations
 
 import argparse
 
-from studio.cli.export_inputs import add_export_arguments
+from studio.cli.command import Command, arg
+from studio.cli.export_inputs import export_arguments
 
-NAME = "tileset"
-
-
-def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser(
-        NAME,
-        help="build a tile set for Tiled and Godot from tiles of one size",
-        description=(
-            "Lay tiles (files, folders, or #N entries of --project) on a grid and write the "
-            "image, a Tiled .tsx, a sample .tmx using every tile, and a Godot 4 TileSet .tres."
-        ),
-    )
-    add_export_arguments(parser, metavar="TILE", default_name="tiles")
-    parser.add_argument("--columns", help="tiles per row (default: near-square)")
-    parser.add_argument("--spacing", help="pixels between tiles (default 0)")
-    parser.add_argument("--margin", help="pixels around the grid (default 0)")
-    parser.set_defaults(handler=run)
+COMMAND = Command(
+    "tileset",
+    "build a tile set for Tiled and Godot from tiles of one size",
+    "Lay tiles (files, folders, or #N entries of --project) on a grid and write the "
+    "image, a Tiled .tsx, a sample .tmx using every tile, and a Godot 4 TileSet .tres.",
+    args=(
+        *export_arguments(metavar="TILE", default_name="tiles"),
+        arg("--columns", help="tiles per row (default: near-square)"),
+        arg("--spacing", help="pixels between tiles (default 0)"),
+        arg("--margin", help="pixels around the grid (default 0)"),
+    ),
+)
 
 
+@COMMAND.runs
 def run(args: argparse.Namespace) -> int:
     from studio.cli.export_inputs import parse_int, read_inputs
     from studio.domain.export_requests import TilesetRequest

@@ -12,37 +12,47 @@ import threading
 from pathlib import Path
 from typing import Any
 
-NAME = "upscale"
-HELP = "enlarge an image with an upscaler model (ESRGAN...) or nearest neighbour"
-DESCRIPTION = (
-    "Upscale with a model file spandrel knows (ESRGAN, Real-ESRGAN, SwinIR, HAT, DAT...), tiled "
-    "so large images fit in memory, or with nearest neighbour for pixel art. Alpha is kept; with "
-    "--tile the result still tiles."
+from studio.cli.command import (
+    Command,
+    Group,
+    arg,
+    device_option,
+    json_option,
+    output_option,
+    overwrite_option,
 )
 
+COMMAND = Command(
+    "upscale",
+    "enlarge an image with an upscaler model (ESRGAN...) or nearest neighbour",
+    "Upscale with a model file spandrel knows (ESRGAN, Real-ESRGAN, SwinIR, HAT, DAT...), tiled "
+    "so large images fit in memory, or with nearest neighbour for pixel art. Alpha is kept; with "
+    "--tile the result still tiles.",
+    args=(
+        arg("input", type=Path, help="image to upscale"),
+        output_option(),
+        arg(
+            "--model",
+            required=True,
+            help="nearest, an upscaler's name in your model folders, or its file "
+            "(.pth, .safetensors)",
+        ),
+        arg("--scale", help="factor of the result, 1-16 (default: the model's own)"),
+        arg("--tile", metavar="x|y|xy", help="the image tiles: keep it seamless"),
+        overwrite_option("replace OUT.png if it exists"),
+        json_option("print what was written as JSON"),
+        device_option(),
+    ),
+)
 
-def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser(NAME, help=HELP, description=DESCRIPTION)
-    parser.add_argument("input", type=Path, help="image to upscale")
-    parser.add_argument("-o", "--output", type=Path, required=True, help="OUT.png")
-    parser.add_argument(
-        "--model",
-        required=True,
-        help="nearest, an upscaler's name in your model folders, or its file (.pth, .safetensors)",
-    )
-    parser.add_argument("--scale", help="factor of the result, 1-16 (default: the model's own)")
-    parser.add_argument("--tile", metavar="x|y|xy", help="the image tiles: keep it seamless")
-    parser.add_argument("--overwrite", action="store_true", help="replace OUT.png if it exists")
-    parser.add_argument("--json", action="store_true", help="print what was written as JSON")
-    parser.add_argument("--device", choices=("auto", "cuda", "mps", "cpu"), help="compute device")
-    parser.set_defaults(handler=run)
-
-
-def add_batch_upscale_arguments(parser: argparse.ArgumentParser) -> None:
-    """``studio batch``'s ``--upscale NAME|FILE`` and ``--upscale-scale N``."""
-    group = parser.add_argument_group("upscaling every result")
-    group.add_argument("--upscale", metavar="NAME|FILE", help="nearest, an upscaler's name or file")
-    group.add_argument("--upscale-scale", type=int, metavar="N", help="the factor (the model's)")
+# ``studio batch``'s ``--upscale NAME|FILE`` and ``--upscale-scale N``.
+BATCH_UPSCALE_ARGUMENTS = Group(
+    (
+        arg("--upscale", metavar="NAME|FILE", help="nearest, an upscaler's name or file"),
+        arg("--upscale-scale", type=int, metavar="N", help="the factor (the model's)"),
+    ),
+    title="upscaling every result",
+)
 
 
 def build_request(args: argparse.Namespace) -> Any:
@@ -107,6 +117,7 @@ def _source(path: Path) -> Any:
     return EditSource(prompt=recipe.prompt, recipe=kept)
 
 
+@COMMAND.runs
 def run(args: argparse.Namespace) -> int:
     from studio.cli.engine import open_engine
     from studio.cli.json_output import print_json
@@ -115,11 +126,11 @@ def run(args: argparse.Namespace) -> int:
     from studio.ops.output import write_output
 
     request = build_request(args)
-    engine = open_engine(NAME, args.device)
+    engine = open_engine(COMMAND.name, args.device)
     cancel = threading.Event()
     previous_handler = signal.signal(signal.SIGINT, lambda *_: cancel.set())
     try:
-        with ProgressPrinter(NAME, unit="tile") as bar:
+        with ProgressPrinter(COMMAND.name, unit="tile") as bar:
             (image,) = engine.run(request, bar.update, cancel)
             write_output(args.output, encode_result(image).png)
     finally:

@@ -87,6 +87,20 @@ def test_builtin_warns_when_a_model_varies_by_more_than_a_fifth(
     assert err.count("varied by 100%") == 4
 
 
+def test_builtin_text_output_is_a_table_with_median_and_min_max(
+    builtin_model_dirs, monkeypatch, capsys
+):
+    _quiet_machine(monkeypatch)
+    _scripted_images(monkeypatch, [0.1] * 4 + [0.2] * 4 + [0.3] * 4)
+    argv = ["builtin", "--models-dir", str(_models_dir(builtin_model_dirs)), "--size", "32"]
+    assert main([*argv, "--repeats", "2"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+
+    assert lines[0].split()[:3] == ["model", "family", "steps"] and len(lines) == 6
+    assert all("0.2500 s (0.2000-0.3000)" in line for line in lines[1:5])
+    assert lines[5] == "(32x32 px on cpu, 2 images per model in interleaved rounds)"
+
+
 def test_a_loaded_machine_is_warned_about_on_stderr_and_in_the_json(
     builtin_model_dirs, monkeypatch, capsys
 ):

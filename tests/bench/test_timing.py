@@ -1,4 +1,4 @@
-"""The benchmarks' shared timer: warm-up untimed, runs alternated, medians returned."""
+"""The benchmarks' shared timer: warm-up untimed, runs alternated, every run kept."""
 
 from __future__ import annotations
 
@@ -9,17 +9,17 @@ def test_runs_alternate_after_an_untimed_warm_up(monkeypatch) -> None:
     order: list[str] = []
     clock = iter(range(100))
     monkeypatch.setattr(timing.time, "perf_counter", lambda: next(clock))
-    first_s, second_s = timing.interleaved_medians(
+    first, second = timing.interleaved_runs(
         lambda: order.append("a"), lambda: order.append("b"), repeats=3, warmup=1
     )
     assert order == ["a", "b"] * 4
-    assert (first_s, second_s) == (1, 1)  # each run spans one tick of the fake clock
+    assert first == second == [1, 1, 1]  # each run spans one tick of the fake clock
 
 
 def test_settle_pauses_before_every_timed_run_only(monkeypatch) -> None:
     pauses: list[float] = []
     monkeypatch.setattr(timing.time, "sleep", pauses.append)
-    timing.interleaved_medians(lambda: None, lambda: None, repeats=2, warmup=1, settle_s=0.1)
+    timing.interleaved_runs(lambda: None, lambda: None, repeats=2, warmup=1, settle_s=0.1)
     assert pauses == [0.1] * 4
 
 

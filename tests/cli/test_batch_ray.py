@@ -13,6 +13,7 @@ import pytest
 from studio.cli import main
 from studio.domain.batch_items import build_items
 from studio.domain.batch_spec import SpecContext, parse_spec
+from studio.ops.batch.events import QuietEvents
 from studio.ops.batch.outputs import open_output
 from studio.ops.batch.runner import run_batch
 from tests.cli.test_batch_cli import TEMPLATE, project_images
@@ -55,10 +56,11 @@ def test_ray_batch_matches_the_local_run_and_survives_a_killed_actor(
     items = build_items(parse_spec(TEMPLATE, "template", context), 9)
     killed: list[int] = []
 
-    def kill_the_maker(outcome) -> None:
-        if not killed:
-            killed.append(int(outcome.worker.rsplit(" ", 1)[1]))
-            os.kill(killed[0], signal.SIGKILL)
+    class KillTheMaker(QuietEvents):
+        def committed(self, outcome, where: str) -> None:
+            if not killed:
+                killed.append(int(outcome.worker.rsplit(" ", 1)[1]))
+                os.kill(killed[0], signal.SIGKILL)
 
     output = open_output(tmp_path / "survived.studio")
     try:
@@ -67,7 +69,7 @@ def test_ray_batch_matches_the_local_run_and_survives_a_killed_actor(
             output,
             RayExecutor("auto", partial(open_engine, "batch"), actors=2),
             9,
-            on_commit=kill_the_maker,
+            events=KillTheMaker(),
         )
     finally:
         output.close()

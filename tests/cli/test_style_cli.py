@@ -12,21 +12,15 @@ import pytest
 from PIL import Image
 from skimage import data
 
-import studio.cli
 from studio.cli import main
-from studio.cli import style as style_cli
 from studio.imaging.decode import load_pixels
 from studio.imaging.png import encode_png, png_text_chunks
 
 
 @pytest.fixture(autouse=True)
 def _style_command(monkeypatch: pytest.MonkeyPatch, tmp_path_factory) -> None:
-    """Converted weights go to a temporary cache; the command is registered if it is not yet."""
+    """Converted weights go to a temporary cache."""
     monkeypatch.setenv("STUDIO_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "style-cache"))
-    if style_cli not in studio.cli._COMMAND_MODULES:
-        monkeypatch.setattr(
-            studio.cli, "_COMMAND_MODULES", (*studio.cli._COMMAND_MODULES, style_cli)
-        )
 
 
 @pytest.fixture

@@ -11,13 +11,13 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from studio.domain.batch_items import BatchItem
 from studio.domain.errors import OutputError, StudioError
 from studio.domain.results import GeneratedImage
+from studio.ops.batch.events import SetAside
 from studio.ops.batch.item_naming import image_name
 from studio.ops.batch.records import (
     BATCH_FILE,
@@ -89,7 +89,7 @@ class FolderOutput:
 
     def begin(
         self, record: StoredBatch, spec: str, items: Sequence[BatchItem], done: set[str]
-    ) -> None:
+    ) -> list[SetAside]:
         from studio.ops.output import write_output
 
         self.stored()  # the records are checked before anything is written
@@ -110,7 +110,7 @@ class FolderOutput:
         if not self._folder.exists():
             self._folder.mkdir()
             self._created = True
-        self._set_aside_distrusted()
+        set_aside = self._set_aside_distrusted()
         write_output(self._folder / BATCH_FILE, _json_bytes(record.to_document(spec)))
         listed = b"".join(
             ManifestLine(item.id, self._done[item.id].name, item.request.seed).encode()
@@ -118,6 +118,7 @@ class FolderOutput:
             if item.id in done and item.id in self._done
         )
         write_output(self._folder / MANIFEST, listed)  # rebuilt from the PNGs it trusts
+        return set_aside
 
     def commit(self, number: int, item: BatchItem, image: GeneratedImage) -> str:
         from studio.imaging.recipe_chunks import encode_result_png
@@ -179,11 +180,11 @@ class FolderOutput:
             and extra.get("batch_seed") == batch_seed
         )
 
-    def _set_aside_distrusted(self) -> None:
+    def _set_aside_distrusted(self) -> list[SetAside]:
         """Rename damaged or foreign item files out of the way: redone, but never deleted."""
-
         from studio.imaging.atomic import set_aside
 
+        moved_files = []
         for path in self._distrusted:
             if image_kind(path) is not None:
                 continue  # a folder or special file under an item's name is not ours to move
@@ -191,12 +192,9 @@ class FolderOutput:
                 moved = set_aside(path)
             except OSError as exc:
                 raise OutputError(f"Cannot set aside damaged {path}: {exc.strerror}.") from None
-            print(
-                f"studio batch: {path.name} is damaged or not this batch's image; "
-                f"set aside as {moved.name}, made again",
-                file=sys.stderr,
-            )
+            moved_files.append(SetAside(path, moved))
         self._distrusted = []
+        return moved_files
 
 
 def _json_bytes(document: dict[str, object]) -> bytes:

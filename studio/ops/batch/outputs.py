@@ -25,6 +25,7 @@ from typing import Protocol
 from studio.domain.batch_items import BatchItem
 from studio.domain.errors import OutputError
 from studio.domain.results import GeneratedImage
+from studio.ops.batch.events import SetAside
 from studio.ops.batch.folder_output import FolderOutput
 from studio.ops.batch.project_output import ProjectOutput
 from studio.ops.batch.records import StoredBatch
@@ -49,8 +50,11 @@ class BatchOutput(Protocol):
 
     def begin(
         self, record: StoredBatch, spec: str, items: Sequence[BatchItem], done: set[str]
-    ) -> None:
-        """Check every path the pending items will take, then create and record the batch."""
+    ) -> list[SetAside]:
+        """Check every path the pending items will take, then create and record the batch.
+
+        Returns the damaged files it renamed out of the way (their items are made again).
+        """
         ...
 
     def commit(self, number: int, item: BatchItem, image: GeneratedImage) -> str:

@@ -13,6 +13,7 @@ from pathlib import Path
 from studio.domain.batch_items import BatchItem
 from studio.domain.errors import OutputError
 from studio.domain.results import GeneratedImage
+from studio.ops.batch.events import SetAside
 from studio.ops.batch.records import (
     StoredBatch,
     parse_stored,
@@ -72,13 +73,14 @@ class ProjectOutput:
 
     def begin(
         self, record: StoredBatch, spec: str, items: Sequence[BatchItem], done: set[str]
-    ) -> None:
+    ) -> list[SetAside]:
         if self._store is None:
             from studio.project.store import ProjectStore
 
             self._store = ProjectStore.create(self._path)
             self._created = True
         self._store.set_state(STATE_KEY, record.to_document(spec))
+        return []  # a project keeps entries, never files to set aside
 
     def commit(self, number: int, item: BatchItem, image: GeneratedImage) -> str:
         from studio.imaging.result import encode_result

@@ -26,7 +26,7 @@ from studio.domain.engine_protocol import EngineProtocol
 from studio.domain.errors import InvalidRequestError, ModelNotFoundError, StudioError
 from studio.domain.requests import GenerationRequest
 from studio.domain.results import GeneratedImage
-from studio.ops.batch.runner import Outcome
+from studio.ops.batch.events import Outcome
 
 # Builds an actor's engine on its node from a device name. A face hands in a module-level
 # function (Ray pickles it by reference), so this layer never imports the engine itself.

@@ -8,31 +8,17 @@ made, never one already reported, and ``--resume`` redoes exactly those.
 
 from __future__ import annotations
 
-import sys
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from tqdm import tqdm
-
 from studio.domain.batch_items import BatchItem
-from studio.domain.results import GeneratedImage
-from studio.domain.terminal_text import raw_stream
+from studio.ops.batch.events import BatchEvents, Outcome, QuietEvents
 from studio.ops.batch.item_naming import tag_image
 from studio.ops.batch.outputs import BatchOutput
 from studio.ops.batch.records import StoredBatch, items_digest
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """What became of one item: its image, or the reason it failed (one line)."""
-
-    item: BatchItem
-    image: GeneratedImage | None = None
-    error: str = ""
-    worker: str = ""  # who made it ("local", "node 10.0.0.5 pid 4242")
 
 
 class Executor(Protocol):
@@ -75,6 +61,7 @@ def prepare_batch(
     *,
     spec: str = "",
     options: dict[str, object] | None = None,
+    events: BatchEvents | None = None,
 ) -> BatchPlan:
     """Find what the output holds, check every path the rest will take, record the batch.
 
@@ -87,6 +74,8 @@ def prepare_batch(
     options
         The options that shape the items (:func:`studio.cli.batch_options.item_options`),
         stored so that ``--resume`` alone finishes the same batch.
+    events
+        Told of every damaged file the output sets aside.
 
     Raises
     ------
@@ -95,7 +84,9 @@ def prepare_batch(
     """
     done = output.done_ids(batch_seed, items)
     record = StoredBatch(batch_seed, len(items), options, items_digest(items))
-    output.begin(record, spec, items, done)
+    events = events or QuietEvents()
+    for file in output.begin(record, spec, items, done):
+        events.set_aside(file)
     return BatchPlan(items, output, batch_seed, set(done))
 
 
@@ -108,13 +99,12 @@ def run_batch(
     spec: str = "",
     options: dict[str, object] | None = None,
     cancel: threading.Event | None = None,
-    say: Callable[[str], None] | None = None,
-    on_commit: Callable[[Outcome], None] | None = None,
+    events: BatchEvents | None = None,
 ) -> BatchReport:
     """Make every item the output does not hold yet: :func:`prepare_batch`, then
     :func:`execute_batch`."""
-    plan = prepare_batch(items, output, batch_seed, spec=spec, options=options)
-    return execute_batch(plan, executor, cancel=cancel, say=say, on_commit=on_commit)
+    plan = prepare_batch(items, output, batch_seed, spec=spec, options=options, events=events)
+    return execute_batch(plan, executor, cancel=cancel, events=events)
 
 
 def execute_batch(
@@ -122,19 +112,18 @@ def execute_batch(
     executor: Executor,
     *,
     cancel: threading.Event | None = None,
-    say: Callable[[str], None] | None = None,
-    on_commit: Callable[[Outcome], None] | None = None,
+    events: BatchEvents | None = None,
 ) -> BatchReport:
     """Make the pending items of ``plan``, committing each as it lands.
 
     Parameters
     ----------
-    say
-        Receives one line per committed image (stdout in the CLI).
-    on_commit
-        Called after each commit (tests use it to interrupt a batch at a known point).
+    events
+        Told when the batch begins, of each committed image (after its commit) and of each
+        failed item; the face shows them (``studio batch``: a bar and one line per image).
     """
     cancel = cancel or threading.Event()
+    events = events or QuietEvents()
     items, output, batch_seed = plan.items, plan.output, plan.batch_seed
     done = set(plan.done)
     numbers = {item.id: number for number, item in enumerate(items, start=1)}
@@ -142,33 +131,19 @@ def execute_batch(
     failed: list[Outcome] = []
     made = 0
     started = time.monotonic()
-    with tqdm(
-        total=len(items),
-        initial=len(items) - len(pending),
-        desc="batch",
-        unit="image",
-        file=raw_stream(sys.stderr),
-        dynamic_ncols=True,
-        mininterval=0.2,
-    ) as bar:
-        for outcome in executor.run(pending, cancel):
-            item = outcome.item
-            if item.id in done:
-                continue  # a retried task may report an item twice; it is kept once
-            if outcome.image is None:
-                failed.append(outcome)
-                bar.write(f"failed {item.origin}: {outcome.error}", file=sys.stderr)
-                continue
-            where = output.commit(
-                numbers[item.id], item, tag_image(outcome.image, item, batch_seed)
-            )
-            done.add(item.id)
-            made += 1
-            bar.update(1)
-            if say is not None:
-                say(f"committed {item.id} {where} (seed {item.request.seed}) {item.request.prompt}")
-            if on_commit is not None:
-                on_commit(outcome)
+    events.begun(len(items), len(items) - len(pending))
+    for outcome in executor.run(pending, cancel):
+        item = outcome.item
+        if item.id in done:
+            continue  # a retried task may report an item twice; it is kept once
+        if outcome.image is None:
+            failed.append(outcome)
+            events.failed(outcome)
+            continue
+        where = output.commit(numbers[item.id], item, tag_image(outcome.image, item, batch_seed))
+        done.add(item.id)
+        made += 1
+        events.committed(outcome, where)
     return BatchReport(
         len(items), len(items) - len(pending), made, failed, time.monotonic() - started
     )
