@@ -35,6 +35,7 @@ _COMMANDS = (
     generate.COMMAND,
     batch.COMMAND,
     info.COMMAND,
+    models.COMMAND,
     style.COMMAND,
     data.COMMAND,
     train.COMMAND,
@@ -50,7 +51,7 @@ _COMMANDS = (
 # `studio bench ...` lives in studio.bench, above the GUI and the CLI (it measures both); the
 # launcher routes it there, and this parser only lists it for --help.
 BENCH_COMMAND = "bench"
-SUBCOMMANDS = frozenset([*(command.name for command in _COMMANDS), models.NAME, BENCH_COMMAND])
+SUBCOMMANDS = frozenset([*(command.name for command in _COMMANDS), BENCH_COMMAND])
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -68,10 +69,6 @@ def build_parser() -> argparse.ArgumentParser:
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", prog="studio")
     for command in _COMMANDS:
         command.register(subparsers)
-        if command is info.COMMAND:
-            # `studio models` (being rewritten) still registers itself, after `studio info`;
-            # it joins _COMMANDS once it declares a Command.
-            models.register(subparsers)
     subparsers.add_parser(
         BENCH_COMMAND, help="time Studio against the reference implementations", add_help=False
     )

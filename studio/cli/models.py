@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from studio.cli.command import Command, arg, json_option
 from studio.cli.json_output import print_json
 from studio.cli.models_listing import addition_line, print_addons, rescan_line
 
@@ -14,32 +15,28 @@ if TYPE_CHECKING:
     from studio.domain.models import ModelInfo
     from studio.engine.registry import ModelRegistry
 
-NAME = "models"
-
-
-def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser(
-        NAME,
-        help="list the models Studio can see",
-        description=(
-            "List built-in models, models you added and diffusers pipelines in the Hugging "
-            "Face cache, with where each came from, then the add-ons (LoRA, embeddings, "
-            "upscalers, ControlNet...) in the folders you added, by kind and base family. "
-            "--add takes a model file or folder, or a whole A1111/Forge, ComfyUI or InvokeAI "
-            "install: its files are read in place, never copied."
+COMMAND = Command(
+    "models",
+    "list the models Studio can see",
+    "List built-in models, models you added and diffusers pipelines in the Hugging "
+    "Face cache, with where each came from, then the add-ons (LoRA, embeddings, "
+    "upscalers, ControlNet...) in the folders you added, by kind and base family. "
+    "--add takes a model file or folder, or a whole A1111/Forge, ComfyUI or InvokeAI "
+    "install: its files are read in place, never copied.",
+    args=(
+        json_option("print JSON"),
+        arg("--add", type=Path, metavar="PATH", help="remember a model file or folder"),
+        arg("--remove", type=Path, metavar="PATH", help="forget an added model path"),
+        arg(
+            "--rescan",
+            action="store_true",
+            help="read every added file and folder again and count what they hold",
         ),
-    )
-    parser.add_argument("--json", action="store_true", help="print JSON")
-    parser.add_argument("--add", type=Path, metavar="PATH", help="remember a model file or folder")
-    parser.add_argument("--remove", type=Path, metavar="PATH", help="forget an added model path")
-    parser.add_argument(
-        "--rescan",
-        action="store_true",
-        help="read every added file and folder again and count what they hold",
-    )
-    parser.set_defaults(handler=run)
+    ),
+)
 
 
+@COMMAND.runs
 def run(args: argparse.Namespace) -> int:
     from studio.engine.registry import ModelRegistry
     from studio.project.settings import load_engine_settings, save_engine_settings
