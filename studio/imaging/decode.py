@@ -23,7 +23,9 @@ from studio.domain.errors import ImageReadError
 from studio.imaging.png import PNG_SIGNATURE, without_text_chunks
 from studio.imaging.sources import ImageSource, describe_source, open_source
 
-DEFAULT_MAX_PIXELS = 64_000_000
+# 8192 x 8192 (67.1 million pixels): a 4x upscale of a 2048 px image, which Studio must be
+# able to write and read back; far below what a decompression bomb asks for.
+DEFAULT_MAX_PIXELS = 8192 * 8192
 
 # Only formats artists exchange. Restricting Pillow to these keeps its more exotic plugins (EPS
 # runs Ghostscript, for one) away from files a user merely dropped on the window.
@@ -227,4 +229,4 @@ def _too_large(name: str, size: tuple[int, int], max_pixels: int) -> ImageReadEr
 
 
 def _megapixels(pixels: int) -> str:
-    return f"{pixels / 1_000_000:g} megapixels"
+    return f"{pixels / 1_000_000:.3g} megapixels"

@@ -28,7 +28,7 @@ def test_a_header_only_30000_square_png_is_refused_before_decoding() -> None:
     with pytest.raises(ImageReadError) as refused:
         load_pixels(header_only_png(30000, 30000))
     assert str(refused.value) == (
-        "the image data is 30000x30000 pixels; Studio opens images up to 64 megapixels."
+        "the image data is 30000x30000 pixels; Studio opens images up to 67.1 megapixels."
     )
 
 
@@ -41,7 +41,7 @@ def test_a_zlib_bomb_png_is_refused_from_its_header(tmp_path) -> None:
     with pytest.raises(ImageReadError) as refused:
         load_pixels(path)
     assert str(refused.value) == (
-        "bomb.png is 9000x9000 pixels; Studio opens images up to 64 megapixels."
+        "bomb.png is 9000x9000 pixels; Studio opens images up to 67.1 megapixels."
     )
 
 

@@ -32,7 +32,7 @@ def test_decompression_bomb_is_an_error_naming_its_size(tmp_path) -> None:
         open_image(bomb)
 
     assert str(caught.value) == (
-        "huge.png is 30000x30000 pixels; Studio opens images up to 64 megapixels."
+        "huge.png is 30000x30000 pixels; Studio opens images up to 67.1 megapixels."
     )
 
 

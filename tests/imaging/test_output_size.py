@@ -31,5 +31,5 @@ def test_a_pixel_count_past_the_cap_names_it() -> None:
     with pytest.raises(InvalidRequestError) as refused:
         check_output_size(9000, 9000, what="The image", lower="the scale")
     assert str(refused.value) == (
-        "The image (9000x9000) would be 81 megapixels, more than 64 megapixels; lower the scale."
+        "The image (9000x9000) would be 81 megapixels, more than 67.1 megapixels; lower the scale."
     )
