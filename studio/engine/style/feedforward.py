@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from studio.engine.residency import Residency
 from studio.engine.style.arbitrary import STYLE_VECTOR_SIZE
 from studio.engine.style.fast import TilingOptions, count_steps, stylize_image
 from studio.engine.style.progress import JobProgress
@@ -68,10 +69,14 @@ def preset_weight_vector(mix: StyleMix, device: torch.device) -> torch.Tensor:
 
 
 def blended_style_vector(
-    mix: StyleMix, device: torch.device, cache_dir: Path | None, progress: JobProgress
+    mix: StyleMix,
+    device: torch.device,
+    cache_dir: Path | None,
+    progress: JobProgress,
+    networks: Residency | None = None,
 ) -> torch.Tensor:
     """Weighted mean of the style images' 100-number style vectors, ``(1, 100)``."""
-    predictor = load_network("predictor", device, cache_dir)
+    predictor = load_network("predictor", device, cache_dir, networks)
     batch = np.stack([image for image, _ in mix.images])
     weights = torch.tensor([w for _, w in mix.images], dtype=torch.float32, device=device)
     with torch.inference_mode(), threads_for_idle_cores(device):
@@ -89,20 +94,26 @@ def stylize_feedforward(
     progress: JobProgress,
     options: TilingOptions | None = None,
     cache_dir: Path | None = None,
+    *,
+    networks: Residency | None = None,
 ) -> np.ndarray:
-    """Stylise an ``(H, W, 3)`` float image in ``[0, 1]`` with a mix of presets and images."""
+    """Stylise an ``(H, W, 3)`` float image in ``[0, 1]`` with a mix of presets and images.
+
+    ``networks`` is the residency cache that keeps the networks loaded (default: the style
+    package's own).
+    """
     options = options or TilingOptions()
     on_step = _step_reporter(progress)
     results: list[tuple[np.ndarray, float]] = []
     if mix.presets:
-        network = load_network("multistyle", device, cache_dir)
+        network = load_network("multistyle", device, cache_dir, networks)
         with torch.inference_mode():
             affine = network.condition(preset_weight_vector(mix, device))
         styled = stylize_image(network, affine, image, device, progress.cancel, on_step, options)
         results.append((styled, mix.preset_share))
     if mix.images:
-        vector = blended_style_vector(mix, device, cache_dir, progress)
-        network = load_network("transformer", device, cache_dir)
+        vector = blended_style_vector(mix, device, cache_dir, progress, networks)
+        network = load_network("transformer", device, cache_dir, networks)
         with torch.inference_mode():
             affine = network.condition(vector)
         styled = stylize_image(network, affine, image, device, progress.cancel, on_step, options)

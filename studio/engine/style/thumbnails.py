@@ -15,6 +15,7 @@ import torch
 from PIL import Image
 
 from studio.domain.errors import ModelNotFoundError
+from studio.engine.residency import Residency
 from studio.engine.style.compose import to_uint8
 from studio.engine.style.fast import stylize_image
 from studio.engine.style.inputs import square_crop
@@ -40,10 +41,19 @@ def _sample_pixels(side: int) -> np.ndarray:
 
 
 def render_preset(
-    index: int, side: int, device: torch.device, cache_dir: Path | None = None
+    index: int,
+    side: int,
+    device: torch.device,
+    cache_dir: Path | None = None,
+    *,
+    networks: Residency | None = None,
 ) -> np.ndarray:
-    """Preset ``index`` applied to the sample image at ``side`` x ``side``, uint8 RGB."""
-    network = load_network("multistyle", device, cache_dir)
+    """Preset ``index`` applied to the sample image at ``side`` x ``side``, uint8 RGB.
+
+    ``networks`` is the residency cache that keeps the network loaded (default: the style
+    package's own).
+    """
+    network = load_network("multistyle", device, cache_dir, networks)
     weights = torch.zeros(len(PRESET_NAMES))
     weights[index] = 1.0
     with torch.inference_mode():
@@ -53,7 +63,10 @@ def render_preset(
 
 
 def render_preset_thumbnails(
-    cache_dir: Path | None = None, size: int = 128, device: torch.device | None = None
+    cache_dir: Path | None = None,
+    size: int = 128,
+    device: torch.device | None = None,
+    networks: Residency | None = None,
 ) -> dict[int, Path]:
     """PNG thumbnails of every preset, rendered on first use and reused afterwards.
 
@@ -65,6 +78,8 @@ def render_preset_thumbnails(
         Side of the square thumbnails in pixels.
     device
         Where to render missing thumbnails (the CPU when ``None``; 26 small images).
+    networks
+        The residency cache that keeps the network loaded (default: the style package's own).
 
     Returns
     -------
@@ -83,7 +98,7 @@ def render_preset_thumbnails(
     for index in range(len(PRESET_NAMES)):
         path = thumbnail_path(folder, index)
         if not _is_valid(path, size):
-            pixels = render_preset(index, render_side, device, cache_dir)
+            pixels = render_preset(index, render_side, device, cache_dir, networks=networks)
             small = Image.fromarray(pixels).resize((size, size), Image.Resampling.LANCZOS)
             atomic_write_stream(path, lambda handle, image=small: image.save(handle, "PNG"))
         paths[index] = path

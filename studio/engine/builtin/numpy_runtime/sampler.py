@@ -17,7 +17,7 @@ import numpy as np
 from studio.domain.errors import DamagedModelError
 from studio.domain.requests import GenerationRequest
 from studio.engine.builtin import WEIGHTS_NAME
-from studio.engine.builtin.backend import Conditioned, Sampled, SamplerStep
+from studio.engine.builtin.backend import Conditioned, Sampled, SampleJob
 from studio.engine.builtin.configs import (
     GANConfig,
     VAEConfig,
@@ -29,7 +29,6 @@ from studio.engine.builtin.numpy_runtime.pixels import preview_rgb, rgba_uint8
 from studio.engine.builtin.numpy_runtime.text import NumpyTextEncoder
 from studio.engine.builtin.numpy_runtime.torch_noise import torch_randn
 from studio.engine.builtin.numpy_runtime.weights import load_float32
-from studio.engine.editing.inpaint import InpaintPlan
 from studio.engine.editing.slerp import slerp
 
 NUMPY_FAMILIES = ("vae", "gan")
@@ -92,15 +91,9 @@ class NumpySampler:
             )
         return Conditioned(cond, (embedding.truncated[0], embedding.truncated[1]))
 
-    def sample(
-        self,
-        cond: Conditioned,
-        request: GenerationRequest,
-        index: int,
-        inpaint: InpaintPlan | None,
-        on_step: SamplerStep,
-    ) -> Sampled:
+    def sample(self, job: SampleJob) -> Sampled:
         """One sprite for the prompt row of ``cond``; the seed picks the latent."""
+        cond, request, index, on_step = job.cond, job.request, job.index, job.on_step
         w = self._loaded()
         full: networks.NumpyConditioning = cond.value
         prompt = networks.NumpyConditioning(full.context[:1], full.mask[:1], full.vector[:1])
