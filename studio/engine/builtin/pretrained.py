@@ -25,7 +25,7 @@ from studio.engine.builtin.configs import (
     read_model_manifest,
 )
 from studio.engine.builtin.generation import SampleSettings, SamplingResult, StepCallback
-from studio.engine.builtin.layers import Conditioning
+from studio.engine.builtin.layers import Conditioning, TextConditioner
 from studio.engine.builtin.text_encoder import ENCODER_NAME
 
 
@@ -38,6 +38,7 @@ class BuiltinModel(nn.Module):
 
     family: ClassVar[str] = ""
     config_class: ClassVar[type] = object
+    text: TextConditioner  # every family reads the prompt through one
 
     def __init__(self, config: Any) -> None:
         super().__init__()
@@ -132,7 +133,7 @@ class BuiltinModel(nn.Module):
         model.load_state_dict(_load_weights(Path(folder) / WEIGHTS_NAME, folder))
         return model.to(device=device, dtype=dtype).eval()
 
-    def load_state_dict(self, state_dict, strict: bool = True, assign: bool = False):  # type: ignore[override]
+    def load_state_dict(self, state_dict, strict: bool = True, assign: bool = False):
         try:
             return super().load_state_dict(state_dict, strict=strict, assign=assign)
         except RuntimeError as exc:

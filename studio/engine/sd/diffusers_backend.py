@@ -145,7 +145,8 @@ class DiffusersBackend(GenerationBackend):
             latents = self._sample(job, index, seed, callback)
             steps.check()
             decoded = self._require_decoder().decode(latents, wrap=(request.tile_x, request.tile_y))
-        pixels, warnings, extra = decoded.pixels, decoded.warnings, {}
+        pixels, warnings = decoded.pixels, decoded.warnings
+        extra: dict[str, Any] = {}
         if job.inpaint is not None:
             pixels = finish_inpaint(job.inpaint, pixels)
         if request.transparent_background:

@@ -11,13 +11,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 import torch
 
 from studio.engine.residency import Residency
-from studio.engine.style.arbitrary import STYLE_VECTOR_SIZE
+from studio.engine.style.arbitrary import STYLE_VECTOR_SIZE, StyleTransformer
 from studio.engine.style.fast import TilingOptions, count_steps, stylize_image
+from studio.engine.style.multistyle import MultiStyleNetwork
 from studio.engine.style.progress import JobProgress
 from studio.engine.style.threads import threads_for_idle_cores
 from studio.engine.style.weights import load_network
@@ -106,22 +108,28 @@ def stylize_feedforward(
     on_step = _step_reporter(progress)
     results: list[tuple[np.ndarray, float]] = []
     if mix.presets:
-        network = load_network("multistyle", device, cache_dir, networks)
+        multistyle = cast(
+            MultiStyleNetwork, load_network("multistyle", device, cache_dir, networks)
+        )
         with torch.inference_mode():
-            affine = network.condition(preset_weight_vector(mix, device))
-        styled = stylize_image(network, affine, image, device, progress.cancel, on_step, options)
+            affine = multistyle.condition(preset_weight_vector(mix, device))
+        styled = stylize_image(multistyle, affine, image, device, progress.cancel, on_step, options)
         results.append((styled, mix.preset_share))
     if mix.images:
         vector = blended_style_vector(mix, device, cache_dir, progress, networks)
-        network = load_network("transformer", device, cache_dir, networks)
+        transformer = cast(
+            StyleTransformer, load_network("transformer", device, cache_dir, networks)
+        )
         with torch.inference_mode():
-            affine = network.condition(vector)
-        styled = stylize_image(network, affine, image, device, progress.cancel, on_step, options)
+            affine = transformer.condition(vector)
+        styled = stylize_image(
+            transformer, affine, image, device, progress.cancel, on_step, options
+        )
         results.append((styled, mix.image_share))
     if len(results) == 1:
         return results[0][0]
     total = sum(share for _, share in results)
-    return sum(out * (share / total) for out, share in results)
+    return sum((out * (share / total) for out, share in results), np.zeros_like(results[0][0]))
 
 
 def _step_reporter(progress: JobProgress):

@@ -101,6 +101,7 @@ def run_style_job(
     mask = inputs.decode_mask(request.mask, source.width, source.height)
     weights = request.normalized_weights
     labels = _style_labels(request)
+    details: dict[str, object]
     if request.strength == 0 or (mask is not None and not mask.any()):
         stylized, details = None, {"work_size": "none (nothing to apply)"}
         _report_done(on_progress)
@@ -201,7 +202,7 @@ def _fast(run: _Run, tiling: TilingOptions | None) -> tuple[np.ndarray, dict[str
     networks = [
         name for name, used in (("multi-style", mix.presets), ("arbitrary-style", images)) if used
     ]
-    details = {
+    details: dict[str, object] = {
         "model": " + ".join(networks) + " network",
         "method": "fast",
         "work_size": f"{work.shape[1]}x{work.shape[0]}",

@@ -8,7 +8,9 @@ is missing, unreadable or the wrong size is rendered again; writes are atomic.
 from __future__ import annotations
 
 import threading
+from functools import partial
 from pathlib import Path
+from typing import BinaryIO, cast
 
 import numpy as np
 import torch
@@ -19,6 +21,7 @@ from studio.engine.residency import Residency
 from studio.engine.style.compose import to_uint8
 from studio.engine.style.fast import stylize_image
 from studio.engine.style.inputs import square_crop
+from studio.engine.style.multistyle import MultiStyleNetwork
 from studio.engine.style.paths import default_cache_dir, sample_image_path
 from studio.engine.style.presets import PRESET_NAMES
 from studio.engine.style.thumbnail_files import is_valid as _is_valid
@@ -53,7 +56,7 @@ def render_preset(
     ``networks`` is the residency cache that keeps the network loaded (default: the style
     package's own).
     """
-    network = load_network("multistyle", device, cache_dir, networks)
+    network = cast(MultiStyleNetwork, load_network("multistyle", device, cache_dir, networks))
     weights = torch.zeros(len(PRESET_NAMES))
     weights[index] = 1.0
     with torch.inference_mode():
@@ -100,6 +103,10 @@ def render_preset_thumbnails(
         if not _is_valid(path, size):
             pixels = render_preset(index, render_side, device, cache_dir, networks=networks)
             small = Image.fromarray(pixels).resize((size, size), Image.Resampling.LANCZOS)
-            atomic_write_stream(path, lambda handle, image=small: image.save(handle, "PNG"))
+            atomic_write_stream(path, partial(_save_png, small))
         paths[index] = path
     return paths
+
+
+def _save_png(image: Image.Image, handle: BinaryIO) -> None:
+    image.save(handle, "PNG")
