@@ -49,7 +49,7 @@ class BatchProgress:
         return ImageSteps(index, self)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class ImageSteps:
     """Reports the steps of image ``index`` on the batch's scale and checks for cancel."""
 

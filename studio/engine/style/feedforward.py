@@ -10,6 +10,7 @@ mixed in pixel space by the total weight of each kind.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import cast
 
@@ -78,7 +79,7 @@ def blended_style_vector(
     networks: Residency | None = None,
 ) -> torch.Tensor:
     """Weighted mean of the style images' 100-number style vectors, ``(1, 100)``."""
-    predictor = load_network("predictor", device, cache_dir, networks)
+    predictor = load_network("predictor", device, cache_dir, networks=networks)
     batch = np.stack([image for image, _ in mix.images])
     weights = torch.tensor([w for _, w in mix.images], dtype=torch.float32, device=device)
     with torch.inference_mode(), threads_for_idle_cores(device):
@@ -107,24 +108,19 @@ def stylize_feedforward(
     options = options or TilingOptions()
     on_step = _step_reporter(progress)
     results: list[tuple[np.ndarray, float]] = []
+    load = partial(load_network, device=device, cache_dir=cache_dir, networks=networks)
     if mix.presets:
-        multistyle = cast(
-            MultiStyleNetwork, load_network("multistyle", device, cache_dir, networks)
-        )
+        multistyle = cast(MultiStyleNetwork, load("multistyle"))
         with torch.inference_mode():
             affine = multistyle.condition(preset_weight_vector(mix, device))
         styled = stylize_image(multistyle, affine, image, device, progress.cancel, on_step, options)
         results.append((styled, mix.preset_share))
     if mix.images:
         vector = blended_style_vector(mix, device, cache_dir, progress, networks)
-        transformer = cast(
-            StyleTransformer, load_network("transformer", device, cache_dir, networks)
-        )
+        arbitrary = cast(StyleTransformer, load("transformer"))
         with torch.inference_mode():
-            affine = transformer.condition(vector)
-        styled = stylize_image(
-            transformer, affine, image, device, progress.cancel, on_step, options
-        )
+            affine = arbitrary.condition(vector)
+        styled = stylize_image(arbitrary, affine, image, device, progress.cancel, on_step, options)
         results.append((styled, mix.image_share))
     if len(results) == 1:
         return results[0][0]

@@ -56,7 +56,9 @@ def render_preset(
     ``networks`` is the residency cache that keeps the network loaded (default: the style
     package's own).
     """
-    network = cast(MultiStyleNetwork, load_network("multistyle", device, cache_dir, networks))
+    network = cast(
+        MultiStyleNetwork, load_network("multistyle", device, cache_dir, networks=networks)
+    )
     weights = torch.zeros(len(PRESET_NAMES))
     weights[index] = 1.0
     with torch.inference_mode():

@@ -119,16 +119,12 @@ def load_network(
     name: str,
     device: torch.device,
     cache_dir: Path | None = None,
+    *,
     networks: Residency | None = None,
 ) -> nn.Module:
-    """The network ``name`` in eval mode on ``device``, loaded once per cache and device.
-
-    Parameters
-    ----------
-    networks
-        The residency cache to keep it in: the engine service's, or (``None``) the style
-        package's own, for the callers without an engine (``studio style``, benches, tests).
-    """
+    """The network ``name`` in eval mode on ``device``, kept in the residency cache
+    ``networks``: the engine service's, or (``None``) the style package's own, for the callers
+    without an engine (``studio style``, benches, tests)."""
     root = cache_dir or default_cache_dir()
     key = ResidentKey(ResidentKind.STYLE_NETWORK, f"{name}@{root}", str(device))
 
