@@ -147,12 +147,14 @@ class BuiltinBackend(GenerationBackend):
     def prepare(self, request: GenerationRequest, batch: BatchProgress) -> MakeImage:
         """Encode the prompt pair (cached) and plan the inpaint once for the whole batch."""
         sampler = self._loaded()
+        # A mask that cannot be read fails before any model work.
+        inpaint = plan_inpaint(request, mode="RGBA") if request.is_inpaint else None
         batch.announce("Reading the prompt")
         cond = self._condition(sampler, request.prompt, request.negative_prompt)
         job = _Job(
             request=request,
             factor=self.output_factor(request),
-            inpaint=plan_inpaint(request, mode="RGBA") if request.is_inpaint else None,
+            inpaint=inpaint,
             cond=cond,
             warnings=_truncation_warnings(cond, bool(request.negative_prompt.strip())),
         )
