@@ -92,15 +92,17 @@ def check_upscaler(model: str, scale: int | None, *, ray: bool = False) -> None:
     import numpy as np
 
     from studio.domain.errors import InvalidRequestError
+    from studio.domain.model_kind import ModelKind
     from studio.domain.upscale_request import UpscaleRequest
-    from studio.engine.upscale import resolve_upscaler
+    from studio.engine.addon_lookup import resolve_addon
+    from studio.engine.registry import ModelRegistry
     from studio.project.settings import load_engine_settings
 
     if ray:
         raise InvalidRequestError("--upscale runs on this machine: drop --ray or --upscale.")
     request = UpscaleRequest(np.zeros((1, 1, 4), np.uint8), model=model, scale=scale)
     if not request.is_nearest:
-        resolve_upscaler(model, load_engine_settings()[0])
+        resolve_addon(ModelRegistry(load_engine_settings()[0]), ModelKind.UPSCALER, model)
 
 
 def _source(path: Path) -> Any:

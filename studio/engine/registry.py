@@ -20,6 +20,7 @@ from studio.domain.models import ModelFamily, ModelInfo, ModelSource
 from studio.domain.settings import EngineSettings
 from studio.engine.builtin import discover_builtin_models
 from studio.engine.model_folders.files import describe_file
+from studio.engine.model_folders.layouts import install_around
 from studio.engine.model_folders.scan import FolderScan, scan_folder
 from studio.engine.model_folders.user_paths import Listing, folder_model, scan_user_paths
 from studio.engine.safe_load import MODEL_FILE_SUFFIXES
@@ -47,6 +48,8 @@ class ModelRegistry:
         self._settings = settings
         self._cached: Listing | None = None
         self._lock = threading.Lock()
+        # Installs around models loaded by path this session: their add-ons count, unsaved.
+        self._installs_in_use: tuple[str, ...] = ()
 
     @property
     def settings(self) -> EngineSettings:
@@ -217,13 +220,32 @@ class ModelRegistry:
         raw = self._settings.builtin_models_dir
         return Path(raw) if raw else None
 
+    def note_model_in_use(self, location: str) -> None:
+        """Let a model loaded by its path bring the add-ons its tool keeps beside it.
+
+        ``studio generate --model ~/webui/models/Stable-diffusion/x.safetensors`` then finds
+        ``<lora:NAME>`` in that install's ``models/Lora`` without ``studio models --add``. The
+        install counts for this session only, for add-ons only: the model picker and the saved
+        settings do not change.
+        """
+        install = install_around(Path(location)) if location else None
+        if install is None or str(install) in (*self._settings.model_paths, *self._installs_in_use):
+            return
+        with self._lock:
+            self._installs_in_use = (*self._installs_in_use, str(install))
+            self._cached = None
+
     def _scan(self) -> Listing:
         settings = self._settings
         user = scan_user_paths(settings.model_paths, self._builtin_dir())
         models = list(discover_builtin_models(self._builtin_dir())) + user.checkpoints
         if settings.scan_hf_cache:
             models += scan_hf_pipelines(settings.hf_cache_dir)
-        return Listing(_deduplicated(models), _unique_addons(user.addons), user.problems)
+        addons, problems = user.addons, user.problems
+        if self._installs_in_use:
+            around = scan_user_paths(self._installs_in_use, None)
+            addons, problems = addons + around.addons, problems + around.problems
+        return Listing(_deduplicated(models), _unique_addons(addons), problems)
 
 
 def path_exists(path: Path) -> bool:

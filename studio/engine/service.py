@@ -1,16 +1,18 @@
 """The engine as the worker sees it: one warm model, requests in, images and progress out.
 
 :class:`EngineService` implements :class:`studio.domain.engine_protocol.EngineProtocol`. It
-resolves the request's model through the registry, keeps the loaded backend warm between jobs,
-swaps models without ever holding two on the GPU, and keeps the previous model usable when a new
-one fails to load (RELIABILITY 3). All methods run on the worker thread.
+resolves the request's model through the registry and keeps everything it loads (the
+generation backend, the style networks, the add-ons to come) in one
+:class:`~studio.engine.residency.Residency`, whose policy swaps models without ever holding two
+on the GPU and keeps the previous model usable when a new one fails to load (RELIABILITY 3).
+Each backend runs the one batch loop of :class:`~studio.engine.backend.GenerationBackend`. All
+methods run on the worker thread.
 """
 
 from __future__ import annotations
 
 import gc
 import logging
-import sys
 import threading
 from collections.abc import Iterator
 from dataclasses import replace
@@ -18,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from studio.domain.engine_protocol import ProgressCallback
-from studio.domain.errors import InvalidRequestError, JobCancelled, StudioError
+from studio.domain.errors import InvalidRequestError, StudioError
 from studio.domain.export_requests import SheetExportRequest
 from studio.domain.image_requests import MakeSeamlessRequest, MatteRequest, PixelateRequest
 from studio.domain.jobs import JobRequest, unhandled_request
@@ -29,8 +31,8 @@ from studio.domain.settings import EngineSettings
 from studio.domain.style import StyleRequest
 from studio.domain.upscale_request import UpscaleRequest
 from studio.engine.backend import GenerationBackend
-from studio.engine.device import free_memory
 from studio.engine.registry import SD_FAMILIES, ModelRegistry
+from studio.engine.residency import MakeRoom, Residency, ResidentKey, ResidentKind
 
 if TYPE_CHECKING:
     import torch
@@ -39,7 +41,7 @@ log = logging.getLogger(__name__)
 
 
 class EngineService:
-    """Studio's engine: model registry plus one warm generation backend.
+    """Studio's engine: model registry plus one residency cache of what is loaded.
 
     Parameters
     ----------
@@ -54,7 +56,7 @@ class EngineService:
         self._registry = ModelRegistry(settings)
         self._device_preference = device_preference
         self._device: tuple[torch.device, torch.dtype] | None = None
-        self._backend: GenerationBackend | None = None
+        self._residency = Residency()
         self._imported: set[str] = set()  # "torch", "pipelines": see _import_torch_stack
 
     @property
@@ -64,7 +66,13 @@ class EngineService:
     @property
     def backend(self) -> GenerationBackend | None:
         """The warm backend, if a model is loaded."""
-        return self._backend
+        loaded = self._residency.resident(ResidentKind.GENERATOR)
+        return loaded[-1] if loaded else None
+
+    @property
+    def residency(self) -> Residency:
+        """Everything this engine keeps loaded."""
+        return self._residency
 
     def warm_up(self) -> None:
         """Get the default model's first job ready, importing torch only if it needs torch.
@@ -139,13 +147,13 @@ class EngineService:
         return self._registry.resolve(name_or_path)
 
     def update_settings(self, settings: EngineSettings) -> None:
-        """Adopt new settings; a device change unloads the model so it reloads on the new one."""
+        """Adopt new settings; a device change unloads everything so it reloads on the new one."""
         device_changed = settings.device != self._settings.device
         self._settings = settings
         self._registry.update_settings(settings)
         if device_changed:
             self._device = None
-            self._unload_current()
+            self._residency.clear()
 
     def run(
         self, request: JobRequest, on_progress: ProgressCallback, cancel: threading.Event
@@ -169,7 +177,7 @@ class EngineService:
 
                 # Asked for the device only with a model: nearest never imports torch.
                 device = self._device_and_dtype
-                yield run_upscale_job(request, self._settings, device, on_progress, cancel)
+                yield run_upscale_job(request, self._registry, device, on_progress, cancel)
             case PixelateRequest() | MatteRequest() | MakeSeamlessRequest() | SheetExportRequest():
                 # Image edits and exports run on the worker's CPU lane, never here.
                 raise InvalidRequestError(
@@ -182,13 +190,10 @@ class EngineService:
     def _generate(
         self, request: GenerationRequest, on_progress: ProgressCallback, cancel: threading.Event
     ) -> Iterator[GeneratedImage]:
-        request = request.resolved()
+        # The backend's batch loop resolves the seed, once for the whole job.
         info = self._registry.resolve(request.model)
         request = replace(request, model=info.id)
-        total = _job_steps(request, info)
-        backend = self._backend_for(info, total, on_progress)
-        if cancel.is_set():
-            raise JobCancelled()
+        backend = self._backend_for(info, _job_steps(request, info), on_progress)
         for image in backend.generate(request, on_progress, cancel):
             yield _with_seam_scores(image)
 
@@ -196,19 +201,15 @@ class EngineService:
         """Built-in styles with thumbnails (rendered once from the sample image, then cached)."""
         from studio.engine.style import list_presets, render_preset_thumbnails
 
-        thumbnails = render_preset_thumbnails()
+        thumbnails = render_preset_thumbnails(networks=self._residency)
         return [
             (preset.index, preset.name, _read_or_none(thumbnails.get(preset.index)))
             for preset in list_presets()
         ]
 
     def close(self) -> None:
-        """Unload the model and the style networks and free their memory."""
-        self._unload_current()
-        # Only a session that ran a style job has networks loaded (and the module imported).
-        style_weights = sys.modules.get("studio.engine.style.weights")
-        if style_weights is not None:
-            style_weights.unload_networks()
+        """Unload everything loaded (model, style networks) and free its memory."""
+        self._residency.clear()
 
     def _stylize(
         self, request: StyleRequest, on_progress: ProgressCallback, cancel: threading.Event
@@ -216,38 +217,36 @@ class EngineService:
         from studio.engine.style import run_style_job
 
         device, _dtype = self._device_and_dtype()
-        return run_style_job(request, on_progress, cancel, device)
+        return run_style_job(request, on_progress, cancel, device, networks=self._residency)
 
     def _backend_for(
         self, info: ModelInfo, total_steps: int, on_progress: ProgressCallback
     ) -> GenerationBackend:
-        current = self._backend
-        if current is not None and current.model.id == info.id:
-            return current
+        # Keyed by the device asked for, not the one picked: picking imports torch, which the
+        # numpy runtime of the built-in default never needs (a device change clears all).
+        key = ResidentKey(ResidentKind.GENERATOR, info.id, self._preference())
+        loaded = self._residency.get(key)
+        if loaded is not None:
+            return loaded
         on_progress(ProgressUpdate(step=0, total=total_steps, message=f"Loading {info.name}"))
-        try:
-            backend = self._load(info)
-        except Exception:
-            free_memory()  # drop whatever the failed load allocated; the old model stays
-            raise
-        if self._backend is not None and self._backend is not backend:
-            self._unload_current()
-        self._backend = backend
-        return backend
+        return self._residency.acquire(
+            key, lambda make_room: self._load(info, make_room), release=_unload_backend
+        )
 
-    def _load(self, info: ModelInfo) -> GenerationBackend:
+    def _load(self, info: ModelInfo, make_room: MakeRoom) -> GenerationBackend:
         if info.source is ModelSource.BUILTIN or info.family is ModelFamily.BUILTIN:
             return self._load_builtin(info)
         self._import_torch_stack(pipelines=True)
         device, dtype = self._device_and_dtype()
         from studio.engine.sd.diffusers_backend import load_diffusers_backend
 
+        self._registry.note_model_in_use(info.location)  # its tool's LoRAs and embeddings count
         return load_diffusers_backend(
             info,
             device,
             dtype,
-            release_previous=self._unload_current,
-            addon_paths=self._settings.model_paths,  # LoRAs and embeddings are looked for there
+            release_previous=make_room,
+            addon_index=self._registry,  # the prompt's LoRAs and embeddings are looked up there
         )
 
     def _load_builtin(self, info: ModelInfo) -> GenerationBackend:
@@ -279,11 +278,10 @@ class EngineService:
             self._device = pick_device(self._preference())
         return self._device
 
-    def _unload_current(self) -> None:
-        backend, self._backend = self._backend, None
-        if backend is not None:
-            log.info("unloading %s", backend.model.name)
-            backend.unload()
+
+def _unload_backend(backend: GenerationBackend) -> None:
+    log.info("unloading %s", backend.model.name)
+    backend.unload()
 
 
 def _import_torch_modules() -> None:

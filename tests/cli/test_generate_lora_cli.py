@@ -55,7 +55,7 @@ def test_a_tagged_lora_is_applied_and_recorded(webui: Path, tmp_path: Path) -> N
 @pytest.mark.parametrize(
     ("tag", "fragment"),
     [
-        ("<lora:missing:1>", "no LoRA named 'missing' in the model folders"),
+        ("<lora:missing:1>", "No LoRA add-on named 'missing' in the model folders"),
         ("<lora:xl:1>", "xl is an SDXL LoRA and tiny is SD 1.x"),
         ("<lora:style:abc>", "has the weight 'abc'"),
     ],

@@ -1,68 +1,81 @@
-"""Add-ons resolve by name from the folders of A1111 and ComfyUI installs, boundedly."""
+"""Add-ons resolve by name through the registry: the added folders, as their tools lay them out."""
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
 
 from studio.domain.errors import ModelNotFoundError
-from studio.engine.addon_lookup import addon_roots, list_addons, resolve_addon
+from studio.domain.model_kind import ModelKind
+from studio.domain.settings import EngineSettings
+from studio.engine.addon_lookup import NoAddons, addon_files, resolve_addon
+from studio.engine.registry import ModelRegistry
+
+from .model_kinds_kit import a1111_tree, write_esrgan_pth, write_kind
 
 
-def _touch(path: Path) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(b"x")
-    return path
+def _registry(*folders: Path) -> ModelRegistry:
+    return ModelRegistry(
+        EngineSettings(model_paths=tuple(str(f) for f in folders), scan_hf_cache=False)
+    )
 
 
-def test_a1111_install_is_searched_from_its_checkpoint(tmp_path: Path) -> None:
-    checkpoint = _touch(tmp_path / "webui/models/Stable-diffusion/base.safetensors")
-    lora = _touch(tmp_path / "webui/models/Lora/style/pixel-art.safetensors")
-    lyco = _touch(tmp_path / "webui/models/LyCORIS/dither.safetensors")
-    embedding = _touch(tmp_path / "webui/embeddings/easynegative.pt")
-    roots = addon_roots([checkpoint])
+def test_names_resolve_by_kind_in_an_added_a1111_install(tmp_path: Path) -> None:
+    root = a1111_tree(tmp_path / "webui")
+    index = _registry(root)
 
-    assert resolve_addon("lora", "pixel-art", roots) == lora
-    assert resolve_addon("lora", "DITHER", roots) == lyco  # case is forgiven when unique
-    assert resolve_addon("embedding", "easynegative", roots) == embedding
-
-
-def test_comfyui_folders_are_found_from_the_configured_folder(tmp_path: Path) -> None:
-    lora = _touch(tmp_path / "ComfyUI/models/loras/sprite.safetensors")
-    _touch(tmp_path / "ComfyUI/models/loras/readme.txt")
-    roots = addon_roots([tmp_path / "ComfyUI"])
-
-    assert list_addons("lora", roots) == {"sprite": lora}
+    assert resolve_addon(index, ModelKind.LORA, "pixel-art") == (
+        root / "models" / "Lora" / "pixel-art.safetensors"
+    )
+    assert resolve_addon(index, ModelKind.LORA, "DITHER").name == "dither.safetensors"  # any case
+    assert resolve_addon(index, ModelKind.UPSCALER, "4x-sprites").name == "4x-sprites.pth"
+    assert addon_files(index, ModelKind.EMBEDDING) == {
+        "bad-hands": root / "embeddings" / "bad-hands.pt"
+    }
 
 
-def test_an_unknown_name_is_one_line_naming_the_folders(tmp_path: Path) -> None:
-    _touch(tmp_path / "models/Lora/other.safetensors")
+def test_a_name_of_another_kind_is_not_taken(tmp_path: Path) -> None:
+    """An upscaler called like a LoRA is not a LoRA: the kind comes from the file's keys."""
+    write_esrgan_pth(tmp_path / "models" / "Lora" / "sharp.pth")
+
+    with pytest.raises(ModelNotFoundError, match="No LoRA add-on named 'sharp'"):
+        resolve_addon(_registry(tmp_path), ModelKind.LORA, "sharp")
+
+
+def test_a_file_dropped_in_after_the_first_scan_is_found(tmp_path: Path) -> None:
+    index = _registry(tmp_path)
+    assert index.addons(ModelKind.LORA) == []  # scanned once, nothing there yet
+    made = write_kind(tmp_path / "new-style.safetensors", "kohya_sd1")
+
+    assert resolve_addon(index, ModelKind.LORA, "new-style") == made
+
+
+def test_a_path_is_taken_as_it_is_and_a_missing_one_is_one_line(tmp_path: Path) -> None:
+    lora = write_kind(tmp_path / "elsewhere" / "x.safetensors", "kohya_sd1")
+    assert resolve_addon(NoAddons(), ModelKind.LORA, str(lora)) == lora
 
     with pytest.raises(ModelNotFoundError) as caught:
-        resolve_addon("lora", "missing", addon_roots([tmp_path]))
+        resolve_addon(NoAddons(), ModelKind.UPSCALER, str(tmp_path / "gone.pth"))
+    assert (
+        str(caught.value)
+        == f"The upscaler file {tmp_path / 'gone.pth'} does not exist: check the path."
+    )
+
+
+def test_an_unknown_name_is_one_line_offering_what_there_is(tmp_path: Path) -> None:
+    write_kind(tmp_path / "other.safetensors", "kohya_sd1")
+
+    with pytest.raises(ModelNotFoundError) as caught:
+        resolve_addon(_registry(tmp_path), ModelKind.LORA, "missing")
 
     message = str(caught.value)
-    assert "no LoRA named 'missing'" in message
-    assert str(tmp_path / "models" / "Lora") in message
+    assert "No LoRA add-on named 'missing' in the model folders. Found: other." in message
     assert "\n" not in message
 
 
-def test_no_addon_folder_at_all_says_so(tmp_path: Path) -> None:
-    with pytest.raises(ModelNotFoundError, match=r"no embedding named 'x'.*none found"):
-        resolve_addon("embedding", "x", addon_roots([tmp_path]))
-
-
-def test_a_folder_of_ten_thousand_files_and_a_loop_stay_bounded(tmp_path: Path) -> None:
-    folder = tmp_path / "models/Lora"
-    folder.mkdir(parents=True)
-    for index in range(10_000):
-        (folder / f"n{index:05}.safetensors").touch()
-    (folder / "loop").symlink_to(folder)
-    started = time.perf_counter()
-
-    found = list_addons("lora", addon_roots([tmp_path]))
-
-    assert len(found) == 10_000
-    assert time.perf_counter() - started < 5.0
+def test_no_addon_of_the_kind_at_all_says_how_to_add_a_folder() -> None:
+    with pytest.raises(
+        ModelNotFoundError, match=r"hold none\. Add the folder .*studio models --add"
+    ):
+        resolve_addon(NoAddons(), ModelKind.EMBEDDING, "x")

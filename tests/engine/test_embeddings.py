@@ -28,7 +28,9 @@ def _load(model_dir: Path, root: Path):
     from studio.engine.sd.diffusers_backend import load_diffusers_backend
 
     info = ModelRegistry(EngineSettings(scan_hf_cache=False)).inspect_path(model_dir)
-    return load_diffusers_backend(info, torch.device("cpu"), torch.float32, addon_paths=[str(root)])
+    return load_diffusers_backend(
+        info, torch.device("cpu"), torch.float32, addon_index=_registry_of(root)
+    )
 
 
 @pytest.fixture(scope="module")
@@ -141,3 +143,10 @@ def test_an_embedding_named_like_a_word_piece_is_one_line(sd1) -> None:
         (folder / "ing.safetensors").unlink()
     assert len(backend.pipeline.tokenizer) == vocabulary
     assert backend.addons.embeddings.names == []
+
+
+def _registry_of(folder: Path):
+    """The registry of a session that added ``folder`` (read lazily: files made later count)."""
+    from studio.engine.registry import ModelRegistry
+
+    return ModelRegistry(EngineSettings(model_paths=(str(folder),), scan_hf_cache=False))

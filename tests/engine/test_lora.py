@@ -33,7 +33,7 @@ def backend(tiny_sd1_dir: Path, lora_root: Path):
 
     info = ModelRegistry(EngineSettings(scan_hf_cache=False)).inspect_path(tiny_sd1_dir)
     loaded = load_diffusers_backend(
-        info, torch.device("cpu"), torch.float32, addon_paths=[str(lora_root)]
+        info, torch.device("cpu"), torch.float32, addon_index=_registry_of(lora_root)
     )
     pipe = loaded.pipeline
     folder = lora_root / "models" / "Lora"
@@ -43,7 +43,7 @@ def backend(tiny_sd1_dir: Path, lora_root: Path):
     torch.save(kohya_lora({"lora_unet_": pipe.unet}, seed=5), folder / "pickled.pt")
     save_safetensors(
         peft_lora({"unet": pipe.unet, "text_encoder": pipe.text_encoder}),
-        lora_root / "models" / "loras" / "peft-style.safetensors",
+        folder / "peft-style.safetensors",
     )
     save_safetensors(loha_lora(pipe.unet), folder / "loha.safetensors")
     save_safetensors(_sdxl_lora(), folder / "xl-style.safetensors")
@@ -198,3 +198,10 @@ def test_a1111_lora_hash_prefers_kohya_metadata_and_hashes_pickles_whole(tmp_pat
 
     assert a1111_lora_hash(tagged) == stored[:12]
     assert a1111_lora_hash(pickled) == hashlib.sha256(pickled.read_bytes()).hexdigest()[:12]
+
+
+def _registry_of(folder: Path):
+    """The registry of a session that added ``folder`` (read lazily: files made later count)."""
+    from studio.engine.registry import ModelRegistry
+
+    return ModelRegistry(EngineSettings(model_paths=(str(folder),), scan_hf_cache=False))

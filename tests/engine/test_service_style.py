@@ -9,6 +9,7 @@ import numpy as np
 from studio.domain.results import GeneratedImage
 from studio.domain.settings import EngineSettings
 from studio.domain.style import StyleRequest
+from studio.engine.residency import ResidentKind
 from studio.engine.service import EngineService
 from studio.imaging.png import encode_png
 
@@ -26,11 +27,10 @@ def test_style_requests_run_through_the_service(tmp_path, monkeypatch) -> None:
             threading.Event(),
         )
     )
-    from studio.engine.style import weights
-
-    assert weights._loaded  # the preset network stayed warm for the next job
+    # The preset network stayed warm for the next job, in the engine's own residency cache.
+    assert service.residency.resident(ResidentKind.STYLE_NETWORK)
     service.close()
-    assert not weights._loaded  # and closing the engine let it go
+    assert len(service.residency) == 0  # and closing the engine let it go
     assert len(images) == 1 and isinstance(images[0], GeneratedImage)
     assert images[0].kind == "style" and images[0].pixels.shape == (40, 48, 4)
     assert events and events[-1].step == events[-1].total

@@ -18,11 +18,10 @@ from torch import nn
 from studio.engine.builtin.generation import (
     SampleSettings,
     SamplingResult,
-    StepCallback,
     guided,
 )
 from studio.engine.builtin.layers import Conditioning, TextConditioner
-from studio.engine.builtin.pretrained import BuiltinModel
+from studio.engine.builtin.pretrained import BuiltinModel, Draw
 from studio.engine.builtin.vq import VQAutoencoder, VQConfig
 
 
@@ -153,11 +152,8 @@ class TokenTransformer(nn.Module):
         return self.head(self.norm_out(x))[:, 0]
 
 
-class SpriteAR(BuiltinModel):
+class SpriteAR(BuiltinModel, family="ar", config_class=ARConfig):
     """Text conditioner + VQ tokenizer + token transformer."""
-
-    family = "ar"
-    config_class = ARConfig
 
     def __init__(self, config: ARConfig) -> None:
         super().__init__(config)
@@ -173,15 +169,9 @@ class SpriteAR(BuiltinModel):
         """One progress step per row of tokens."""
         return self.config.vq.grid_size
 
-    @torch.no_grad()
-    def generate(
-        self,
-        cond: Conditioning,
-        generator: torch.Generator,
-        settings: SampleSettings,
-        on_step: StepCallback | None = None,
-    ) -> SamplingResult:
+    def _sample(self, draw: Draw) -> SamplingResult:
         """Sample the token grid in raster order (guided if ``cfg_scale != 1``) and decode it."""
+        cond, generator, settings, on_step = draw.cond, draw.generator, draw.settings, draw.on_step
         grid = self.config.vq.grid_size
         guidance = settings.cfg_scale != 1.0
         rows = cond if guidance else cond.first()

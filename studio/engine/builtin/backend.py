@@ -10,20 +10,19 @@ step the family reports. This module imports no torch.
 
 from __future__ import annotations
 
-import threading
-import time
 from collections import OrderedDict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, Protocol
 
 import numpy as np
 
-from studio.domain.engine_protocol import ProgressCallback
-from studio.domain.errors import InvalidRequestError, JobCancelled
+from studio.domain.errors import InvalidRequestError
 from studio.domain.models import ModelInfo
 from studio.domain.requests import GenerationRequest
-from studio.domain.results import GeneratedImage, ProgressUpdate
+from studio.domain.results import GeneratedImage
+from studio.engine.backend import BatchProgress, GenerationBackend, ImageSteps, MakeImage
 from studio.engine.builtin.edit_rules import check_builtin_edits
 from studio.engine.builtin.tokens import MAX_TOKENS
 from studio.engine.editing.inpaint import InpaintPlan, finish_inpaint, plan_inpaint
@@ -55,6 +54,17 @@ class Sampled:
     warnings: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True, eq=False)
+class SampleJob:
+    """What drawing one sprite needs: the prompt, the request, which image, the inpaint plan."""
+
+    cond: Conditioned
+    request: GenerationRequest
+    index: int
+    inpaint: InpaintPlan | None
+    on_step: SamplerStep
+
+
 class SpriteSampler(Protocol):
     """What a runtime of a built-in model offers the backend."""
 
@@ -69,15 +79,8 @@ class SpriteSampler(Protocol):
         """Encode the prompt and the unconditional text (the negative, or the null prompt)."""
         ...
 
-    def sample(
-        self,
-        cond: Conditioned,
-        request: GenerationRequest,
-        index: int,
-        inpaint: InpaintPlan | None,
-        on_step: SamplerStep,
-    ) -> Sampled:
-        """Image ``index`` of ``request`` (seed ``request.seed_for(index)``)."""
+    def sample(self, job: SampleJob) -> Sampled:
+        """Image ``job.index`` of ``job.request`` (seed ``request.seed_for(index)``)."""
         ...
 
     def unload(self) -> None:
@@ -85,8 +88,8 @@ class SpriteSampler(Protocol):
         ...
 
 
-class BuiltinBackend:
-    """A loaded built-in model; implements :class:`studio.engine.backend.GenerationBackend`.
+class BuiltinBackend(GenerationBackend):
+    """A loaded built-in model: the batch loop of :class:`GenerationBackend` over a sampler.
 
     Parameters
     ----------
@@ -128,39 +131,34 @@ class BuiltinBackend:
             )
         return side // native
 
-    def generate(
-        self,
-        request: GenerationRequest,
-        on_progress: ProgressCallback,
-        cancel: threading.Event,
-    ) -> Iterator[GeneratedImage]:
-        """Make ``request.batch_count`` sprites, yielding each as soon as it exists.
+    def count_steps(self, request: GenerationRequest) -> int:
+        """Check the family can make ``request`` at its size; steps of one sprite.
 
         Raises
         ------
         InvalidRequestError
-            For an unsupported size or an image-to-image request.
-        JobCancelled
-            Within one step of ``cancel`` being set.
+            For an unsupported size or edit (image-to-image, inpainting a one-pass family).
         """
         sampler = self._loaded()
-        request = request.resolved()
         check_builtin_edits(sampler.family, request, self.model.name)
+        self.output_factor(request)
+        return sampler.count_steps(request)
+
+    def prepare(self, request: GenerationRequest, batch: BatchProgress) -> MakeImage:
+        """Encode the prompt pair (cached) and plan the inpaint once for the whole batch."""
+        sampler = self._loaded()
+        # A mask that cannot be read fails before any model work.
+        inpaint = plan_inpaint(request, mode="RGBA") if request.is_inpaint else None
+        batch.announce("Reading the prompt")
+        cond = self._condition(sampler, request.prompt, request.negative_prompt)
         job = _Job(
             request=request,
             factor=self.output_factor(request),
-            inpaint=plan_inpaint(request, mode="RGBA") if request.is_inpaint else None,
-            per_image=sampler.count_steps(request),
-            on_progress=on_progress,
-            cancel=cancel,
+            inpaint=inpaint,
+            cond=cond,
+            warnings=_truncation_warnings(cond, bool(request.negative_prompt.strip())),
         )
-        _check(cancel)
-        on_progress(ProgressUpdate(0, job.total, message="Reading the prompt"))
-        cond = self._condition(sampler, request.prompt, request.negative_prompt)
-        warnings = _truncation_warnings(cond, bool(request.negative_prompt.strip()))
-        for index in range(request.batch_count):
-            _check(cancel)
-            yield self._one_image(sampler, cond, job, index, warnings)
+        return partial(self._one_image, sampler, job)
 
     def unload(self) -> None:
         """Release the sampler's weights (and cached GPU memory)."""
@@ -187,21 +185,13 @@ class BuiltinBackend:
         return self.sampler
 
     def _one_image(
-        self,
-        sampler: SpriteSampler,
-        cond: Conditioned,
-        job: _Job,
-        index: int,
-        warnings: tuple[str, ...],
+        self, sampler: SpriteSampler, job: _Job, index: int, steps: ImageSteps
     ) -> GeneratedImage:
-        started = time.perf_counter()
-
         def on_step(step: int, preview: np.ndarray | None) -> None:
-            _check(job.cancel)
-            shown = None if preview is None else upscale_nearest(preview, job.factor)
-            job.on_progress(ProgressUpdate(index * job.per_image + step, job.total, shown))
+            steps.check()
+            steps.report(step, None if preview is None else upscale_nearest(preview, job.factor))
 
-        result = sampler.sample(cond, job.request, index, job.inpaint, on_step)
+        result = sampler.sample(SampleJob(job.cond, job.request, index, job.inpaint, on_step))
         pixels = upscale_nearest(result.pixels, job.factor)
         if job.inpaint is not None:
             pixels = finish_inpaint(job.inpaint, pixels)
@@ -211,8 +201,7 @@ class BuiltinBackend:
             index=index,
             model_name=self.model.name,
             model_hash=self.model_hash,
-            elapsed_s=time.perf_counter() - started,
-            warnings=warnings + result.warnings,
+            warnings=job.warnings + result.warnings,
             extra={**result.info, "upscale": job.factor},
         )
 
@@ -229,22 +218,12 @@ def _truncation_warnings(cond: Conditioned, has_negative: bool) -> tuple[str, ..
     return tuple(warnings)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class _Job:
-    """What every image of one request shares."""
+    """What every sprite of one request shares."""
 
     request: GenerationRequest
     factor: int
     inpaint: InpaintPlan | None
-    per_image: int
-    on_progress: ProgressCallback
-    cancel: threading.Event
-
-    @property
-    def total(self) -> int:
-        return self.per_image * self.request.batch_count
-
-
-def _check(cancel: threading.Event) -> None:
-    if cancel.is_set():
-        raise JobCancelled()
+    cond: Conditioned
+    warnings: tuple[str, ...]

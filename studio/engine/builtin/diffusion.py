@@ -14,7 +14,7 @@ import torch
 import torch.nn.functional as F  # noqa: N812  (the PyTorch idiom)
 from torch import nn
 
-from studio.engine.builtin.generation import SampleSettings, SamplingResult, StepCallback
+from studio.engine.builtin.generation import SampleSettings, SamplingResult
 from studio.engine.builtin.layers import (
     Attention2d,
     Conditioning,
@@ -26,7 +26,7 @@ from studio.engine.builtin.layers import (
     timestep_embedding,
     zero_module,
 )
-from studio.engine.builtin.pretrained import BuiltinModel
+from studio.engine.builtin.pretrained import BuiltinModel, Draw
 from studio.engine.builtin.sampling import count_steps, sample
 
 
@@ -150,11 +150,8 @@ def _apply_attn(attn: nn.Module, h: torch.Tensor, cond: Conditioning) -> torch.T
     return h if isinstance(attn, nn.Identity) else attn(h, cond)
 
 
-class SpriteDiffusion(BuiltinModel):
+class SpriteDiffusion(BuiltinModel, family="diffusion", config_class=DiffusionConfig):
     """Text conditioner + UNet: the whole built-in diffusion model."""
-
-    family = "diffusion"
-    config_class = DiffusionConfig
 
     def __init__(self, config: DiffusionConfig) -> None:
         super().__init__(config)
@@ -168,13 +165,6 @@ class SpriteDiffusion(BuiltinModel):
         """Progress steps one image takes with ``settings``."""
         return count_steps(self.config, settings)
 
-    @torch.no_grad()
-    def generate(
-        self,
-        cond: Conditioning,
-        generator: torch.Generator,
-        settings: SampleSettings,
-        on_step: StepCallback | None = None,
-    ) -> SamplingResult:
+    def _sample(self, draw: Draw) -> SamplingResult:
         """Sample one image per row of ``cond`` (rows hold (prompt, unconditional) pairs)."""
-        return sample(self, cond, generator, settings, on_step)
+        return sample(self, draw.cond, draw.generator, draw.settings, draw.on_step)

@@ -11,21 +11,16 @@ import torch
 from studio.engine.builtin.configs import GANConfig
 from studio.engine.builtin.decoder import SpriteDecoder
 from studio.engine.builtin.generation import (
-    SampleSettings,
     SamplingResult,
-    StepCallback,
     decode_in_two_steps,
     draw_noise,
 )
 from studio.engine.builtin.layers import Conditioning, TextConditioner
-from studio.engine.builtin.pretrained import BuiltinModel
+from studio.engine.builtin.pretrained import BuiltinModel, Draw
 
 
-class SpriteGAN(BuiltinModel):
-    """Text conditioner + generator of the conditional GAN."""
-
-    family = "gan"
-    config_class = GANConfig
+class SpriteGAN(BuiltinModel, family="gan", config_class=GANConfig):
+    """Text conditioner + generator of the conditional GAN (two steps: latent, generator)."""
 
     def __init__(self, config: GANConfig) -> None:
         super().__init__(config)
@@ -35,26 +30,15 @@ class SpriteGAN(BuiltinModel):
     def forward(self, z: torch.Tensor, cond: Conditioning) -> torch.Tensor:
         return self.generator(z, cond)
 
-    def count_steps(self, settings: SampleSettings) -> int:
-        """Two phases: draw the latent, then run the generator."""
-        return 2
-
-    @torch.no_grad()
-    def generate(
-        self,
-        cond: Conditioning,
-        generator: torch.Generator,
-        settings: SampleSettings,
-        on_step: StepCallback | None = None,
-    ) -> SamplingResult:
-        """One image for the prompt row of ``cond``; the seed picks the latent."""
-        prompt = cond.first()
+    def _sample(self, draw: Draw) -> SamplingResult:
+        """One image for the prompt row; the seed picks the latent."""
+        prompt = draw.cond.first()
         device = prompt.vector.device
-        z = draw_noise((1, self.config.latent_dim), generator, settings).to(device)
+        z = draw_noise((1, self.config.latent_dim), draw.generator, draw.settings).to(device)
         z = z * self.config.truncation
         info = {
             "family": "gan",
             "truncation": self.config.truncation,
             "native_size": self.config.sample_size,
         }
-        return decode_in_two_steps(self.generator, z, prompt, on_step, info)
+        return decode_in_two_steps(self.generator, z, prompt, draw.on_step, info)

@@ -15,6 +15,8 @@ from pathlib import Path
 import torch
 import torch.nn.functional as F  # noqa: N812  (torch's own convention)
 
+from studio.engine.builtin.tokens import encoder_shape
+
 _PREFIX_LAYER = "encoder.layer.{}."
 
 
@@ -23,9 +25,7 @@ class MiniLM:
 
     def __init__(self, weights: dict[str, torch.Tensor], config: dict) -> None:
         self._w = weights
-        self._heads = int(config["num_attention_heads"])
-        self._layers = int(config["num_hidden_layers"])
-        self._eps = float(config.get("layer_norm_eps", 1e-12))
+        self._heads, self._layers, self._eps = encoder_shape(config)
 
     @classmethod
     def load(cls, folder: Path, device: torch.device) -> MiniLM:

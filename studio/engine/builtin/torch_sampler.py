@@ -10,13 +10,12 @@ import numpy as np
 import torch
 
 from studio.domain.requests import GenerationRequest
-from studio.engine.builtin.backend import Conditioned, Sampled, SamplerStep
+from studio.engine.builtin.backend import Conditioned, Sampled, SampleJob
 from studio.engine.builtin.edits import sample_settings
 from studio.engine.builtin.generation import SampleSettings
 from studio.engine.builtin.pixels import model_to_rgba_uint8, preview_rgb_uint8
 from studio.engine.builtin.pretrained import BuiltinModel
 from studio.engine.builtin.text_encoder import TextEncoder
-from studio.engine.editing.inpaint import InpaintPlan
 from studio.engine.editing.tiling import circular_padding
 
 
@@ -52,22 +51,16 @@ class TorchSampler:
             cond = network.text(embedding, drop=drop)
         return Conditioned(cond, (embedding.truncated[0], embedding.truncated[1]))
 
-    def sample(
-        self,
-        cond: Conditioned,
-        request: GenerationRequest,
-        index: int,
-        inpaint: InpaintPlan | None,
-        on_step: SamplerStep,
-    ) -> Sampled:
+    def sample(self, job: SampleJob) -> Sampled:
         """One sprite with its own CPU generator seeded from the request."""
+        cond, request, index, on_step = job.cond, job.request, job.index, job.on_step
         network = self._network()
         generator = torch.Generator(device="cpu").manual_seed(request.seed_for(index))
 
         def step(done: int, _total: int, estimate: torch.Tensor | None) -> None:
             on_step(done, None if estimate is None else preview_rgb_uint8(estimate))
 
-        settings = sample_settings(request, index, inpaint, network.sample_size)
+        settings = sample_settings(request, index, job.inpaint, network.sample_size)
         with torch.inference_mode(), circular_padding([network], request.tile_x, request.tile_y):
             result = network.generate(cond.value, generator, settings, step)
         pixels = model_to_rgba_uint8(result.image, request.alpha == "crisp")[0]

@@ -14,9 +14,7 @@ from torch import nn
 from studio.engine.builtin.configs import VAEConfig
 from studio.engine.builtin.decoder import SpriteDecoder
 from studio.engine.builtin.generation import (
-    SampleSettings,
     SamplingResult,
-    StepCallback,
     decode_in_two_steps,
     draw_noise,
 )
@@ -27,7 +25,7 @@ from studio.engine.builtin.layers import (
     TextConditioner,
     group_norm,
 )
-from studio.engine.builtin.pretrained import BuiltinModel
+from studio.engine.builtin.pretrained import BuiltinModel, Draw
 
 LOGVAR_RANGE = (-8.0, 4.0)
 
@@ -78,11 +76,8 @@ class _Prior(nn.Module):
         return mean, logvar.clamp(*LOGVAR_RANGE)
 
 
-class SpriteVAE(BuiltinModel):
-    """Conditional VAE on premultiplied RGBA sprites."""
-
-    family = "vae"
-    config_class = VAEConfig
+class SpriteVAE(BuiltinModel, family="vae", config_class=VAEConfig):
+    """Conditional VAE on premultiplied RGBA sprites (two steps: z from the prior, decode)."""
 
     def __init__(self, config: VAEConfig) -> None:
         super().__init__(config)
@@ -98,26 +93,16 @@ class SpriteVAE(BuiltinModel):
     def decode(self, z: torch.Tensor, cond: Conditioning) -> torch.Tensor:
         return self.decoder(z, cond)
 
-    def count_steps(self, settings: SampleSettings) -> int:
-        """Two phases: draw z from the text's prior, then decode it."""
-        return 2
-
-    @torch.no_grad()
-    def generate(
-        self,
-        cond: Conditioning,
-        generator: torch.Generator,
-        settings: SampleSettings,
-        on_step: StepCallback | None = None,
-    ) -> SamplingResult:
+    def _sample(self, draw: Draw) -> SamplingResult:
         """Sample z from p(z | prompt) at the configured temperature and decode it."""
-        prompt = cond.first()
+        prompt = draw.cond.first()
         mean, logvar = self.prior(prompt)
-        noise = draw_noise(tuple(mean.shape), generator, settings).to(mean.device, mean.dtype)
+        noise = draw_noise(tuple(mean.shape), draw.generator, draw.settings)
+        noise = noise.to(mean.device, mean.dtype)
         z = mean + (0.5 * logvar).exp() * noise * self.config.temperature
         info = {
             "family": "vae",
             "temperature": self.config.temperature,
             "native_size": self.config.sample_size,
         }
-        return decode_in_two_steps(self.decode, z, prompt, on_step, info)
+        return decode_in_two_steps(self.decode, z, prompt, draw.on_step, info)

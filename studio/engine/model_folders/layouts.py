@@ -101,6 +101,25 @@ def folder_layout(root: Path) -> Layout:
     return Layout("folder", (KindFolder(root, None),))
 
 
+def install_around(path: Path, levels: int = 4) -> Path | None:
+    """The A1111/Forge, ComfyUI or InvokeAI install a model file or folder sits in, if any.
+
+    Looked for up to ``levels`` folders above ``path`` (A1111 keeps checkpoints in
+    ``<install>/models/Stable-diffusion/<sub>/``), so a model given by its path finds the
+    add-ons its tool keeps beside it.
+    """
+    for folder in list(path.parents)[:levels]:
+        try:
+            if (
+                folder_layout(folder).tool != "folder"
+                and _install_of_checkpoint_folder(folder) is None
+            ):
+                return folder
+        except OSError:
+            return None
+    return None
+
+
 def _install_of_checkpoint_folder(root: Path) -> Path | None:
     """The install above ``root`` when ``root`` is its checkpoint folder, else ``None``."""
     if root.parent.name.casefold() != "models":

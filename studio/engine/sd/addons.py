@@ -1,23 +1,22 @@
 """The add-ons a prompt asks for, made ready on the pipeline before its text is encoded.
 
 The prompt's ``<lora:NAME:WEIGHT>`` tags (:mod:`studio.domain.prompt_tags`) are stripped from
-the text to encode; their names and the embedding names among the prompt's words resolve through
-:mod:`studio.engine.addon_lookup`; then the LoRA set (:mod:`.lora`) and the embeddings
-(:mod:`.embeddings`) on the warm pipeline are made to match. Every name resolves and every new
-file is checked before the model changes. What was used goes into the recipe as A1111 writes
-it: ``Lora hashes`` and ``TI hashes`` (``"NAME: HASH, NAME: HASH"``).
+the text to encode; their names and the embedding names among the prompt's words resolve
+through the registry (:mod:`studio.engine.addon_lookup`); then the LoRA set (:mod:`.lora`) and
+the embeddings (:mod:`.embeddings`) on the warm pipeline are made to match. Every name
+resolves and every new file is checked before the model changes. What was used goes into the
+recipe as A1111 writes it: ``Lora hashes`` and ``TI hashes`` (``"NAME: HASH, NAME: HASH"``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
+from studio.domain.model_kind import ModelKind
 from studio.domain.models import ModelFamily
 from studio.domain.prompt_tags import split_lora_tags
-from studio.engine.addon_lookup import addon_roots, list_addons, resolve_addon
+from studio.engine.addon_lookup import AddonIndex, NoAddons, addon_files, resolve_addon
 from studio.engine.sd.embeddings import (
     AppliedEmbeddings,
     a1111_embedding_hash,
@@ -40,21 +39,15 @@ class SdAddons:
 
     Parameters
     ----------
-    roots
-        Returns the folders to look for add-on folders in (asked at every job, so a folder
-        added while the model is warm counts).
+    index
+        Where names are looked up: the model registry (asked at every job, so a folder added
+        while the model is warm counts).
     """
 
-    def __init__(self, roots: Callable[[], Sequence[Path]]) -> None:
-        self._roots = roots
+    def __init__(self, index: AddonIndex | None = None) -> None:
+        self._index: AddonIndex = index if index is not None else NoAddons()
         self.loras = AppliedLoras()
         self.embeddings = AppliedEmbeddings()
-
-    @classmethod
-    def beside(cls, location: str, model_paths: Sequence[str] = ()) -> SdAddons:
-        """Add-ons looked for beside the model at ``location`` and in ``model_paths``."""
-        paths = [path for path in (location, *model_paths) if path]
-        return cls(lambda: addon_roots(paths))  # per job: a folder made since then counts
 
     def prepare(
         self, pipe: Any, model_name: str, family: ModelFamily, prompt: str, negative: str
@@ -71,12 +64,11 @@ class SdAddons:
             A file of another family, a LyCORIS kind diffusers cannot load, a broken file.
         """
         tagged = split_lora_tags(prompt)
-        roots = list(self._roots())
         choices = [
-            LoraChoice(tag.name, resolve_addon("lora", tag.name, roots), tag.weight)
+            LoraChoice(tag.name, resolve_addon(self._index, ModelKind.LORA, tag.name), tag.weight)
             for tag in tagged.loras
         ]
-        available = list_addons("embedding", roots) if roots else {}
+        available = addon_files(self._index, ModelKind.EMBEDDING)
         wanted = named_embeddings([tagged.text, negative], available)
         self.loras.apply(pipe, choices, model_name, family)
         self.embeddings.apply(pipe, wanted, model_name)

@@ -11,22 +11,18 @@ from __future__ import annotations
 
 import logging
 import math
-import threading
-import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from studio.domain.engine_protocol import ProgressCallback
-from studio.domain.errors import (
-    JobCancelled,
-    ModelLoadError,
-    OutOfMemoryError,
-)
+from studio.domain.errors import JobCancelled, ModelLoadError, OutOfMemoryError
 from studio.domain.models import ModelFamily, ModelInfo
 from studio.domain.requests import GenerationRequest
-from studio.domain.results import GeneratedImage, ProgressUpdate
+from studio.domain.results import GeneratedImage
+from studio.engine.addon_lookup import AddonIndex
+from studio.engine.backend import BatchProgress, GenerationBackend, ImageSteps, MakeImage
 from studio.engine.device import free_memory, is_out_of_memory
 from studio.engine.editing.inpaint import InpaintPlan, finish_inpaint, plan_inpaint
 from studio.engine.editing.tiling import circular_padding
@@ -54,20 +50,19 @@ log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, eq=False)
-class _ImageJob:
-    """What making the ``index``-th image of a request needs."""
+class _Batch:
+    """What every image of one request shares."""
 
     request: GenerationRequest
-    index: int
-    per_image: int
-    total: int
+    pipe: Any
+    loaded: LoadedPipeline
     init_image: Any
     embeddings: PromptEmbeddings
     inpaint: InpaintPlan | None = None
     recipe: dict[str, str] | None = None
 
 
-class DiffusersBackend:
+class DiffusersBackend(GenerationBackend):
     """A loaded SD/SDXL pipeline that stays warm between jobs.
 
     Build it with :func:`load_diffusers_backend`.
@@ -79,10 +74,10 @@ class DiffusersBackend:
         loaded: LoadedPipeline,
         device: torch.device,
         model_hash: str = "",
-        addon_paths: Sequence[str] = (),
+        addon_index: AddonIndex | None = None,
     ) -> None:
         self.model = model
-        self.addons = SdAddons.beside(model.location, addon_paths)
+        self.addons = SdAddons(addon_index)
         self.device = device
         self.model_hash = model_hash
         self._loaded: LoadedPipeline | None = loaded
@@ -114,26 +109,20 @@ class DiffusersBackend:
             sampler, self.base_scheduler_config, seed=seed, is_turbo=self._require_loaded().is_turbo
         )
 
-    def generate(
-        self,
-        request: GenerationRequest,
-        on_progress: ProgressCallback,
-        cancel: threading.Event,
-    ) -> Iterator[GeneratedImage]:
-        """Make ``request.batch_count`` images one after another, yielding each when decoded.
+    def count_steps(self, request: GenerationRequest) -> int:
+        """Check the pipeline can make ``request``; denoising steps of one image.
 
         Raises
         ------
-        JobCancelled
-            Within one step of ``cancel`` being set; no image of that run is yielded.
-        OutOfMemoryError
-            If the device runs out of memory even after the fallbacks.
+        InvalidRequestError
+            If the edit does not fit this model or no step would run.
         """
+        check_edits(self._require_loaded(), request, self.model.name)
+        return steps_per_image(request)
+
+    def prepare(self, request: GenerationRequest, batch: BatchProgress) -> MakeImage:
+        """Pick the pipeline, read the init image and encode the prompts once per batch."""
         loaded = self._require_loaded()
-        request = request.resolved()
-        check_edits(loaded, request, self.model.name)
-        per_image = steps_per_image(request)
-        total = per_image * request.batch_count
         pipe = self._pipe_for(request)
         plan = plan_inpaint(request) if request.is_inpaint else None
         init_image = (
@@ -148,46 +137,40 @@ class DiffusersBackend:
         if request.transparent_background:
             prompt, negative = transparent_prompts(prompt, negative)
         embeddings = encode_prompts(pipe, prompt, negative, guidance=request.cfg_scale > 1.0)
-        for index in range(request.batch_count):
-            _raise_if_cancelled(cancel)
-            job = _ImageJob(
-                request, index, per_image, total, init_image, embeddings, plan, prepared.recipe
-            )
-            yield self._make_image(pipe, loaded, job, on_progress, cancel)
+        job = _Batch(request, pipe, loaded, init_image, embeddings, plan, prepared.recipe)
+        return partial(self._make_image, job)
 
-    def _make_image(
-        self,
-        pipe: Any,
-        loaded: LoadedPipeline,
-        job: _ImageJob,
-        on_progress: ProgressCallback,
-        cancel: threading.Event,
-    ) -> GeneratedImage:
-        started = time.perf_counter()
-        seed = job.request.seed_for(job.index)
-        on_progress(ProgressUpdate(step=job.index * job.per_image, total=job.total))
-        callback = self._step_callback(loaded, job, on_progress, cancel)
-        request = job.request
-        vae = self._require_loaded().pipe.vae
+    def _make_image(self, job: _Batch, index: int, steps: ImageSteps) -> GeneratedImage:
+        """Image ``index``; raises :class:`JobCancelled` within one step, yielding nothing.
+
+        Raises
+        ------
+        OutOfMemoryError
+            If the device runs out of memory even after the fallbacks.
+        """
+        seed = job.request.seed_for(index)
+        steps.report(0)
+        callback = self._step_callback(job.loaded.family, steps)
+        request, pipe = job.request, job.pipe
+        vae = job.loaded.pipe.vae
         with circular_padding([pipe.unet, vae], request.tile_x, request.tile_y):
-            latents = self._sample(pipe, job, seed, callback)
-            _raise_if_cancelled(cancel)
+            latents = self._sample(job, index, seed, callback)
+            steps.check()
             decoded = self._require_decoder().decode(latents, wrap=(request.tile_x, request.tile_y))
         pixels, warnings = decoded.pixels, decoded.warnings
         extra: dict[str, Any] = {}
         if job.inpaint is not None:
             pixels = finish_inpaint(job.inpaint, pixels)
-        if job.request.transparent_background:
+        if request.transparent_background:
             pixels, keyed_warnings, extra = key_out_background(pixels)
             warnings = (*warnings, *keyed_warnings)
         return GeneratedImage(
-            request=job.request.for_image(job.index),
+            request=request.for_image(index),
             pixels=pixels,
-            index=job.index,
+            index=index,
             model_name=self.model.name,
             model_hash=self.model_hash,
-            elapsed_s=time.perf_counter() - started,
-            kind=job.request.kind,
+            kind=request.kind,
             warnings=warnings,
             extra={"prompt_chunks": job.embeddings.chunks, **(job.recipe or {}), **extra},
         )
@@ -204,33 +187,26 @@ class DiffusersBackend:
             self._img2img = img2img_pipeline(loaded)
         return self._img2img
 
-    def _step_callback(
-        self,
-        loaded: LoadedPipeline,
-        job: _ImageJob,
-        on_progress: ProgressCallback,
-        cancel: threading.Event,
-    ) -> Callable[..., dict]:
-        family, index, per_image, total = loaded.family, job.index, job.per_image, job.total
+    def _step_callback(self, family: ModelFamily, steps: ImageSteps) -> Callable[..., dict]:
+        per_image = steps.batch.per_image
 
         def on_step_end(pipe: Any, step: int, _timestep: Any, tensors: dict) -> dict:
-            if cancel.is_set():
+            if steps.cancelled:
                 pipe._interrupt = True  # diffusers' own flag, in case the raise is swallowed
                 raise JobCancelled()
             # Second-order samplers (Heun) call back twice per step; map onto request steps.
             calls = max(int(getattr(pipe, "num_timesteps", per_image) or per_image), 1)
             done = min(per_image, math.ceil((step + 1) * per_image / calls))
-            preview = latent_preview(tensors["latents"], family)
-            on_progress(ProgressUpdate(step=index * per_image + done, total=total, preview=preview))
+            steps.report(done, latent_preview(tensors["latents"], family))
             return {}
 
         return on_step_end
 
     def _sample(
-        self, pipe: Any, job: _ImageJob, seed: int, callback: Callable[..., dict]
+        self, job: _Batch, index: int, seed: int, callback: Callable[..., dict]
     ) -> torch.Tensor:
-        request = job.request
-        latents = self._try_sample(pipe, job, seed, callback)
+        request, pipe = job.request, job.pipe
+        latents = self._try_sample(job, index, seed, callback)
         if latents is not None:
             return latents
         # Out of memory: free what the failed attempt held, slice attention, try once more.
@@ -238,7 +214,7 @@ class DiffusersBackend:
         log.warning("out of memory while sampling; retrying with attention slicing")
         pipe.enable_attention_slicing("max")
         try:
-            latents = self._try_sample(pipe, job, seed, callback)
+            latents = self._try_sample(job, index, seed, callback)
         finally:
             pipe.disable_attention_slicing()
         if latents is None:
@@ -250,12 +226,12 @@ class DiffusersBackend:
         return latents
 
     def _try_sample(
-        self, pipe: Any, job: _ImageJob, seed: int, callback: Callable[..., dict]
+        self, job: _Batch, index: int, seed: int, callback: Callable[..., dict]
     ) -> torch.Tensor | None:
         """The sampled latents, or ``None`` when the device ran out of memory."""
         import torch
 
-        request = job.request
+        request, pipe = job.request, job.pipe
         pipe.scheduler = self.scheduler_for(request.sampler, seed)
         generator_device = "cuda" if self.device.type == "cuda" else "cpu"
         generator = torch.Generator(device=generator_device).manual_seed(seed)
@@ -274,7 +250,7 @@ class DiffusersBackend:
             options.update(image=job.init_image, strength=request.strength)
         else:
             options.update(width=request.width, height=request.height)
-            latents = initial_latents(pipe, request, job.index, generator)
+            latents = initial_latents(pipe, request, index, generator)
             if latents is not None:
                 options["latents"] = latents
         try:
@@ -294,18 +270,13 @@ class DiffusersBackend:
         free_memory()
 
 
-def _raise_if_cancelled(cancel: threading.Event) -> None:
-    if cancel.is_set():
-        raise JobCancelled()
-
-
 def load_diffusers_backend(
     info: ModelInfo,
     device: torch.device,
     dtype: torch.dtype,
     config_dir: Path | None = None,
     release_previous: Callable[[], None] | None = None,
-    addon_paths: Sequence[str] = (),
+    addon_index: AddonIndex | None = None,
 ) -> DiffusersBackend:
     """Load an SD/SDXL model (diffusers folder or single file) and keep it warm.
 
@@ -321,8 +292,8 @@ def load_diffusers_backend(
         Called once the new model is built and validated on the CPU, just before its weights
         move to ``device``: the caller frees the old model there, so two models never share
         the GPU, yet a file that fails to load leaves the old one untouched.
-    addon_paths
-        The configured model folders, where LoRAs and embeddings are looked for (and beside it).
+    addon_index
+        Where the prompt's LoRAs and embeddings are looked up (the registry); none without it.
 
     Raises
     ------
@@ -346,4 +317,4 @@ def load_diffusers_backend(
                 "the GPU or choose a smaller model."
             ) from None
         raise
-    return DiffusersBackend(info, loaded, device, model_hash, addon_paths)
+    return DiffusersBackend(info, loaded, device, model_hash, addon_index)

@@ -7,7 +7,7 @@ Public API
 ----------
 list_presets() -> list[StylePreset]
 run_style_job(request, on_progress, cancel, device=None) -> GeneratedImage
-render_preset_thumbnails(cache_dir=None, size=128) -> dict[int, Path]
+render_preset_thumbnails(cache_dir=None, size=128, networks=None) -> dict[int, Path]
 default_cache_dir() -> Path
 """
 
@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from studio.domain.engine_protocol import ProgressCallback
     from studio.domain.results import GeneratedImage
     from studio.domain.style import StyleRequest
+    from studio.engine.residency import Residency
 
 __all__ = [
     "PRESET_NAMES",
@@ -57,9 +58,12 @@ def run_style_job(
     return run(request, on_progress, cancel, device, **options)
 
 
-def render_preset_thumbnails(cache_dir: Path | None = None, size: int = 128) -> dict[int, Path]:
+def render_preset_thumbnails(
+    cache_dir: Path | None = None, size: int = 128, networks: Residency | None = None
+) -> dict[int, Path]:
     """Preset thumbnails: the shipped ones when they fit the installed network (no torch),
-    else rendered once and cached (:func:`studio.engine.style.thumbnails.render_preset_thumbnails`).
+    else rendered once and cached (:func:`studio.engine.style.thumbnails.render_preset_thumbnails`),
+    with the network kept in ``networks`` (default: the style package's own cache).
     """
     from studio.engine.style.thumbnail_files import shipped_thumbnails
 
@@ -68,4 +72,4 @@ def render_preset_thumbnails(cache_dir: Path | None = None, size: int = 128) -> 
         return shipped
     from studio.engine.style.thumbnails import render_preset_thumbnails as render
 
-    return render(cache_dir, size)
+    return render(cache_dir, size, networks=networks)

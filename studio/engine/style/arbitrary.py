@@ -17,7 +17,7 @@ import torch.nn.functional as F  # noqa: N812  (the torch convention)
 from torch import Tensor, nn
 
 from studio.engine.style.convs import ReflectConv, SpaceToDepthConv, UpsampleConv
-from studio.engine.style.layers import NormPass, conv_instance_norm
+from studio.engine.style.layers import AffineSteps, NormPass
 
 STYLE_VECTOR_SIZE = 100
 
@@ -163,19 +163,10 @@ class StyleTransformer(nn.Module):
     def forward(
         self, image: Tensor, affine: list[tuple[Tensor, Tensor]], norm: NormPass | None = None
     ) -> Tensor:
-        norm = norm or NormPass()
-        eps = float(self.norm_eps)
-        terms = iter(affine)
-
-        def step(layer: StyleNormConv, x: Tensor, activation: str = "relu") -> Tensor:
-            gamma, beta = next(terms)
-            return conv_instance_norm(layer.conv, x, gamma, beta, eps, norm, activation)
-
+        step = AffineSteps(affine, float(self.norm_eps), norm)
         x = image
         for conv in self.contract:
             x = conv(x).relu_()
         for block in self.residual:
-            x = step(block["conv2"], step(block["conv1"], x), "none").add_(x)
-        x = step(self.expand[0], x)
-        x = step(self.expand[1], x)
-        return step(self.expand[2], x, "sigmoid")
+            x = step(block["conv2"].conv, step(block["conv1"].conv, x), "none").add_(x)
+        return step.expand([layer.conv for layer in self.expand], x)

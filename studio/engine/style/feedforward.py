@@ -10,13 +10,17 @@ mixed in pixel space by the total weight of each kind.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 import torch
 
-from studio.engine.style.arbitrary import STYLE_VECTOR_SIZE
+from studio.engine.residency import Residency
+from studio.engine.style.arbitrary import STYLE_VECTOR_SIZE, StyleTransformer
 from studio.engine.style.fast import TilingOptions, count_steps, stylize_image
+from studio.engine.style.multistyle import MultiStyleNetwork
 from studio.engine.style.progress import JobProgress
 from studio.engine.style.threads import threads_for_idle_cores
 from studio.engine.style.weights import load_network
@@ -68,10 +72,14 @@ def preset_weight_vector(mix: StyleMix, device: torch.device) -> torch.Tensor:
 
 
 def blended_style_vector(
-    mix: StyleMix, device: torch.device, cache_dir: Path | None, progress: JobProgress
+    mix: StyleMix,
+    device: torch.device,
+    cache_dir: Path | None,
+    progress: JobProgress,
+    networks: Residency | None = None,
 ) -> torch.Tensor:
     """Weighted mean of the style images' 100-number style vectors, ``(1, 100)``."""
-    predictor = load_network("predictor", device, cache_dir)
+    predictor = load_network("predictor", device, cache_dir, networks=networks)
     batch = np.stack([image for image, _ in mix.images])
     weights = torch.tensor([w for _, w in mix.images], dtype=torch.float32, device=device)
     with torch.inference_mode(), threads_for_idle_cores(device):
@@ -89,28 +97,35 @@ def stylize_feedforward(
     progress: JobProgress,
     options: TilingOptions | None = None,
     cache_dir: Path | None = None,
+    *,
+    networks: Residency | None = None,
 ) -> np.ndarray:
-    """Stylise an ``(H, W, 3)`` float image in ``[0, 1]`` with a mix of presets and images."""
+    """Stylise an ``(H, W, 3)`` float image in ``[0, 1]`` with a mix of presets and images.
+
+    ``networks`` is the residency cache that keeps the networks loaded (default: the style
+    package's own).
+    """
     options = options or TilingOptions()
     on_step = _step_reporter(progress)
     results: list[tuple[np.ndarray, float]] = []
+    load = partial(load_network, device=device, cache_dir=cache_dir, networks=networks)
     if mix.presets:
-        network = load_network("multistyle", device, cache_dir)
+        multistyle = cast(MultiStyleNetwork, load("multistyle"))
         with torch.inference_mode():
-            affine = network.condition(preset_weight_vector(mix, device))
-        styled = stylize_image(network, affine, image, device, progress.cancel, on_step, options)
+            affine = multistyle.condition(preset_weight_vector(mix, device))
+        styled = stylize_image(multistyle, affine, image, device, progress.cancel, on_step, options)
         results.append((styled, mix.preset_share))
     if mix.images:
-        vector = blended_style_vector(mix, device, cache_dir, progress)
-        network = load_network("transformer", device, cache_dir)
+        vector = blended_style_vector(mix, device, cache_dir, progress, networks)
+        arbitrary = cast(StyleTransformer, load("transformer"))
         with torch.inference_mode():
-            affine = network.condition(vector)
-        styled = stylize_image(network, affine, image, device, progress.cancel, on_step, options)
+            affine = arbitrary.condition(vector)
+        styled = stylize_image(arbitrary, affine, image, device, progress.cancel, on_step, options)
         results.append((styled, mix.image_share))
     if len(results) == 1:
         return results[0][0]
     total = sum(share for _, share in results)
-    return sum(out * (share / total) for out, share in results)
+    return sum((out * (share / total) for out, share in results), np.zeros_like(results[0][0]))
 
 
 def _step_reporter(progress: JobProgress):

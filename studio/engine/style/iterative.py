@@ -106,54 +106,44 @@ def stylize_iterative(
     Reports one progress step per iteration (with a preview every few) and raises
     :class:`~studio.domain.errors.JobCancelled` within one iteration of a cancel.
     """
+    # Torch's CPU threads are capped at the idle cores while the optimisation runs.
     with threads_for_idle_cores(device):
-        return _optimise(content, styles, network, device, progress, settings)
-
-
-def _optimise(
-    content: np.ndarray,
-    styles: list[tuple[np.ndarray, float]],
-    network: LossNetwork,
-    device: torch.device,
-    progress: JobProgress,
-    settings: IterativeSettings,
-) -> IterativeResult:
-    content_tensor = _to_tensor(content, device)
-    style_tensors = [(_to_tensor(image, device), weight) for image, weight in styles]
-    content_target, style_targets = _targets(network, content_tensor, style_tensors)
-    content_scale = content_target.pow(2).mean().clamp_min(1e-12)
-    style_scales = [t.pow(2).mean().clamp_min(1e-12) for t in style_targets]
-    image = _initial_image(content_tensor, settings).requires_grad_(True)
-    optimizer = torch.optim.LBFGS(
-        [image], lr=1.0, max_iter=1, history_size=20, line_search_fn="strong_wolfe"
-    )
-    losses: list[float] = []
-
-    def closure() -> Tensor:
-        progress.check()
-        optimizer.zero_grad()
-        features = network.module(image)
-        loss = settings.content_weight * (
-            (features[network.content_layer] - content_target).pow(2).mean() / content_scale
+        content_tensor = _to_tensor(content, device)
+        style_tensors = [(_to_tensor(image, device), weight) for image, weight in styles]
+        content_target, style_targets = _targets(network, content_tensor, style_tensors)
+        content_scale = content_target.pow(2).mean().clamp_min(1e-12)
+        style_scales = [t.pow(2).mean().clamp_min(1e-12) for t in style_targets]
+        image = _initial_image(content_tensor, settings).requires_grad_(True)
+        optimizer = torch.optim.LBFGS(
+            [image], lr=1.0, max_iter=1, history_size=20, line_search_fn="strong_wolfe"
         )
-        for layer, target, scale in zip(
-            network.style_layers, style_targets, style_scales, strict=True
-        ):
-            loss = (
-                loss
-                + settings.style_weight
-                * (gram_matrix(features[layer]) - target).pow(2).mean()
-                / scale
-            )
-        loss = loss + settings.smoothness_weight * _smoothness(image)
-        loss.backward()
-        return loss
+        losses: list[float] = []
 
-    for iteration in range(settings.iterations):
-        losses.append(float(optimizer.step(closure).detach()))
-        with torch.no_grad():
-            image.clamp_(0.0, 1.0)
-        last = iteration == settings.iterations - 1
-        progress.step(_preview(image) if (iteration + 1) % PREVIEW_EVERY == 0 or last else None)
-    result = image.detach()[0].permute(1, 2, 0).cpu().numpy()
-    return IterativeResult(np.ascontiguousarray(result, dtype=np.float32), losses)
+        def closure() -> Tensor:
+            progress.check()
+            optimizer.zero_grad()
+            features = network.module(image)
+            loss = settings.content_weight * (
+                (features[network.content_layer] - content_target).pow(2).mean() / content_scale
+            )
+            for layer, target, scale in zip(
+                network.style_layers, style_targets, style_scales, strict=True
+            ):
+                loss = (
+                    loss
+                    + settings.style_weight
+                    * (gram_matrix(features[layer]) - target).pow(2).mean()
+                    / scale
+                )
+            loss = loss + settings.smoothness_weight * _smoothness(image)
+            loss.backward()
+            return loss
+
+        for iteration in range(settings.iterations):
+            losses.append(float(optimizer.step(closure).detach()))
+            with torch.no_grad():
+                image.clamp_(0.0, 1.0)
+            last = iteration == settings.iterations - 1
+            progress.step(_preview(image) if (iteration + 1) % PREVIEW_EVERY == 0 or last else None)
+        result = image.detach()[0].permute(1, 2, 0).cpu().numpy()
+        return IterativeResult(np.ascontiguousarray(result, dtype=np.float32), losses)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -21,6 +21,7 @@ from studio.domain.errors import JobCancelled, OutOfMemoryError
 from studio.domain.results import GeneratedImage
 from studio.domain.style import StyleRequest
 from studio.engine.device import free_memory, is_out_of_memory, pick_device
+from studio.engine.residency import Residency
 from studio.engine.style import compose, inputs
 from studio.engine.style.fast import TilingOptions
 from studio.engine.style.feedforward import StyleMix, feedforward_steps, stylize_feedforward
@@ -57,6 +58,7 @@ def run_style_job(
     cache_dir: Path | None = None,
     tiling: TilingOptions | None = None,
     hub_dir: Path | None = None,
+    networks: Residency | None = None,
 ) -> GeneratedImage:
     """Restyle ``request.source`` and return the result as a ``kind="style"`` image.
 
@@ -78,6 +80,9 @@ def run_style_job(
         When to tile large images (default: :class:`TilingOptions`).
     hub_dir
         Torch hub folder searched for VGG19 weights (default: torch's own).
+    networks
+        The engine's residency cache, which keeps the networks warm between jobs (default:
+        the style package's own).
 
     Raises
     ------
@@ -96,15 +101,16 @@ def run_style_job(
     mask = inputs.decode_mask(request.mask, source.width, source.height)
     weights = request.normalized_weights
     labels = _style_labels(request)
+    details: dict[str, object]
     if request.strength == 0 or (mask is not None and not mask.any()):
         stylized, details = None, {"work_size": "none (nothing to apply)"}
         _report_done(on_progress)
-    elif request.method == "iterative":
-        stylized, details = _iterative(
-            request, source, device, on_progress, cancel, cache_dir, hub_dir
-        )
     else:
-        stylized, details = _fast(request, source, device, on_progress, cancel, cache_dir, tiling)
+        run = _Run(request, source, device, on_progress, cancel, cache_dir, networks)
+        if request.method == "iterative":
+            stylized, details = _iterative(run, hub_dir)
+        else:
+            stylized, details = _fast(run, tiling)
     pixels = _finish(request, source, stylized, mask)
     extra = {
         "styles": labels,
@@ -151,15 +157,21 @@ def _work_image(source: inputs.SourceImage, max_size: int | None) -> np.ndarray:
     return compose.to_float(inputs.resize_rgb(source.rgb, width, height))
 
 
-def _fast(
-    request: StyleRequest,
-    source: inputs.SourceImage,
-    device: torch.device,
-    on_progress: ProgressCallback,
-    cancel: threading.Event,
-    cache_dir: Path | None,
-    tiling: TilingOptions | None,
-) -> tuple[np.ndarray, dict[str, object]]:
+@dataclass(frozen=True, eq=False)
+class _Run:
+    """What either method needs to restyle one source image."""
+
+    request: StyleRequest
+    source: inputs.SourceImage
+    device: torch.device
+    on_progress: ProgressCallback
+    cancel: threading.Event
+    cache_dir: Path | None
+    networks: Residency | None
+
+
+def _fast(run: _Run, tiling: TilingOptions | None) -> tuple[np.ndarray, dict[str, object]]:
+    request = run.request
     weights = request.normalized_weights
     count = len(request.presets)
     images = tuple(
@@ -169,17 +181,17 @@ def _fast(
         )
     )
     mix = StyleMix(tuple(zip(request.presets, weights[:count], strict=True)), images)
-    work = _work_image(source, request.max_size)
+    work = _work_image(run.source, request.max_size)
     options = tiling or TilingOptions()
     try:
-        stylized = _run_fast(work, mix, device, on_progress, cancel, cache_dir, options)
+        stylized = _run_fast(run, work, mix, options)
     except Exception as exc:
         if not is_out_of_memory(exc):
             raise
         free_memory()  # RELIABILITY 10: retry once in quarter-size pieces, then report
         smaller = _smaller(options)
         try:
-            stylized = _run_fast(work, mix, device, on_progress, cancel, cache_dir, smaller)
+            stylized = _run_fast(run, work, mix, smaller)
         except Exception as again:
             if not is_out_of_memory(again):
                 raise
@@ -190,7 +202,7 @@ def _fast(
     networks = [
         name for name, used in (("multi-style", mix.presets), ("arbitrary-style", images)) if used
     ]
-    details = {
+    details: dict[str, object] = {
         "model": " + ".join(networks) + " network",
         "method": "fast",
         "work_size": f"{work.shape[1]}x{work.shape[0]}",
@@ -209,28 +221,26 @@ def _smaller(options: TilingOptions) -> TilingOptions:
     )
 
 
-def _run_fast(work, mix, device, on_progress, cancel, cache_dir, options) -> np.ndarray:
+def _run_fast(run: _Run, work: np.ndarray, mix: StyleMix, options: TilingOptions) -> np.ndarray:
     total = feedforward_steps(work.shape[1], work.shape[0], mix, options)
-    progress = JobProgress(total, on_progress, cancel)
+    progress = JobProgress(total, run.on_progress, run.cancel)
     progress.phase("Loading style models")
-    return stylize_feedforward(work, mix, device, progress, options, cache_dir)
+    return stylize_feedforward(
+        work, mix, run.device, progress, options, run.cache_dir, networks=run.networks
+    )
 
 
-def _iterative(
-    request: StyleRequest,
-    source: inputs.SourceImage,
-    device: torch.device,
-    on_progress: ProgressCallback,
-    cancel: threading.Event,
-    cache_dir: Path | None,
-    hub_dir: Path | None,
-) -> tuple[np.ndarray, dict[str, object]]:
-    work = _work_image(source, request.max_size or ITERATIVE_DEFAULT_SIDE)
+def _iterative(run: _Run, hub_dir: Path | None) -> tuple[np.ndarray, dict[str, object]]:
+    request, device = run.request, run.device
+    work = _work_image(run.source, request.max_size or ITERATIVE_DEFAULT_SIDE)
     side = max(work.shape[:2])
-    progress = JobProgress(request.iterations, on_progress, cancel)
+    progress = JobProgress(request.iterations, run.on_progress, run.cancel)
     progress.phase("Preparing styles")
     weights = request.normalized_weights
-    targets = [render_preset(i, side, device, cache_dir) for i in request.presets]
+    targets = [
+        render_preset(i, side, device, run.cache_dir, networks=run.networks)
+        for i in request.presets
+    ]
     targets += [
         inputs.decode_style_pixels(data, label, side)
         for data, label in zip(request.style_images, request.style_labels, strict=True)

@@ -100,6 +100,40 @@ def conv_instance_norm(
     return conv.finish(_activate(y, activation))
 
 
+class AffineSteps:
+    """One forward pass of a conditioned network: each call runs the next conditioned layer.
+
+    Both style networks instance-normalise every conditioned convolution and apply that
+    layer's ``(gamma, beta)`` from ``affine``, in forward order.
+
+    Parameters
+    ----------
+    affine
+        Per-layer ``(gamma, beta)`` from the network's ``condition``.
+    eps
+        The instance norm's epsilon.
+    norm
+        How the norm layers get their statistics (default: measured).
+    """
+
+    def __init__(
+        self, affine: list[tuple[Tensor, Tensor]], eps: float, norm: NormPass | None = None
+    ) -> None:
+        self._terms = iter(affine)
+        self._eps = eps
+        self._norm = norm or NormPass()
+
+    def __call__(self, conv: ReflectConv, x: Tensor, activation: Activation = "relu") -> Tensor:
+        gamma, beta = next(self._terms)
+        return conv_instance_norm(conv, x, gamma, beta, self._eps, self._norm, activation)
+
+    def expand(self, convs: Sequence[ReflectConv], x: Tensor) -> Tensor:
+        """The three expanding layers every style network ends with: two ReLUs, a sigmoid."""
+        x = self(convs[0], x)
+        x = self(convs[1], x)
+        return self(convs[2], x, "sigmoid")
+
+
 def batch_statistics(y: Tensor, phases: int = 1) -> tuple[Tensor, Tensor]:
     """Per-channel mean and biased variance over the batch, both spatial axes and the
     ``phases`` consecutive channels that make up one channel of a phased convolution.

@@ -8,6 +8,7 @@ weight files are pickles and load with ``torch.load(weights_only=True)`` only.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,12 +41,7 @@ class EfficientNetFeatures(nn.Module):
 
     def forward(self, image: Tensor) -> list[Tensor]:
         x = self.stem(image * 2.0 - 1.0)  # Lite models take [-1, 1] (mean 127, std 128)
-        features = []
-        for index, block in enumerate(self.blocks):
-            x = block(x)
-            if index in self.taps:
-                features.append(x)
-        return features
+        return _tapped(self.blocks, self.taps, x)
 
 
 class VGGFeatures(nn.Module):
@@ -62,13 +58,17 @@ class VGGFeatures(nn.Module):
         self.register_buffer("std", torch.tensor(self.STD).view(1, 3, 1, 1))
 
     def forward(self, image: Tensor) -> list[Tensor]:
-        x = (image - self.mean) / self.std
-        features = []
-        for index, layer in enumerate(self.layers):
-            x = layer(x)
-            if index in self.taps:
-                features.append(x)
-        return features
+        return _tapped(self.layers, self.taps, (image - self.mean) / self.std)
+
+
+def _tapped(layers: Iterable[nn.Module], taps: tuple[int, ...], x: Tensor) -> list[Tensor]:
+    """Run ``x`` through ``layers`` and keep the outputs of the layers numbered in ``taps``."""
+    features = []
+    for index, layer in enumerate(layers):
+        x = layer(x)
+        if index in taps:
+            features.append(x)
+    return features
 
 
 def find_vgg19_weights(hub_dir: Path | None = None) -> Path | None:

@@ -15,7 +15,7 @@ import torch
 from torch import Tensor, nn
 
 from studio.engine.style.convs import ReflectConv, SpaceToDepthConv, UpsampleConv
-from studio.engine.style.layers import NormPass, conv_instance_norm
+from studio.engine.style.layers import AffineSteps, NormPass
 
 
 @dataclass(frozen=True)
@@ -92,19 +92,10 @@ class MultiStyleNetwork(nn.Module):
     def forward(
         self, image: Tensor, affine: list[tuple[Tensor, Tensor]], norm: NormPass | None = None
     ) -> Tensor:
-        norm = norm or NormPass()
-        eps = self.config.eps
-        terms = iter(affine)
-
-        def step(layer: ConditionalConv, x: Tensor, activation: str = "relu") -> Tensor:
-            gamma, beta = next(terms)
-            return conv_instance_norm(layer.conv, x, gamma, beta, eps, norm, activation)
-
+        step = AffineSteps(affine, self.config.eps, norm)
         x = image
         for layer in self.contract:
-            x = step(layer, x)
+            x = step(layer.conv, x)
         for first, second in self.res:
-            x = step(second, step(first, x), "none").add_(x)
-        x = step(self.expand[0], x)
-        x = step(self.expand[1], x)
-        return step(self.expand[2], x, "sigmoid")
+            x = step(second.conv, step(first.conv, x), "none").add_(x)
+        return step.expand([layer.conv for layer in self.expand], x)

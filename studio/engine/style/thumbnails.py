@@ -8,16 +8,20 @@ is missing, unreadable or the wrong size is rendered again; writes are atomic.
 from __future__ import annotations
 
 import threading
+from functools import partial
 from pathlib import Path
+from typing import BinaryIO, cast
 
 import numpy as np
 import torch
 from PIL import Image
 
 from studio.domain.errors import ModelNotFoundError
+from studio.engine.residency import Residency
 from studio.engine.style.compose import to_uint8
 from studio.engine.style.fast import stylize_image
 from studio.engine.style.inputs import square_crop
+from studio.engine.style.multistyle import MultiStyleNetwork
 from studio.engine.style.paths import default_cache_dir, sample_image_path
 from studio.engine.style.presets import PRESET_NAMES
 from studio.engine.style.thumbnail_files import is_valid as _is_valid
@@ -40,10 +44,21 @@ def _sample_pixels(side: int) -> np.ndarray:
 
 
 def render_preset(
-    index: int, side: int, device: torch.device, cache_dir: Path | None = None
+    index: int,
+    side: int,
+    device: torch.device,
+    cache_dir: Path | None = None,
+    *,
+    networks: Residency | None = None,
 ) -> np.ndarray:
-    """Preset ``index`` applied to the sample image at ``side`` x ``side``, uint8 RGB."""
-    network = load_network("multistyle", device, cache_dir)
+    """Preset ``index`` applied to the sample image at ``side`` x ``side``, uint8 RGB.
+
+    ``networks`` is the residency cache that keeps the network loaded (default: the style
+    package's own).
+    """
+    network = cast(
+        MultiStyleNetwork, load_network("multistyle", device, cache_dir, networks=networks)
+    )
     weights = torch.zeros(len(PRESET_NAMES))
     weights[index] = 1.0
     with torch.inference_mode():
@@ -53,7 +68,10 @@ def render_preset(
 
 
 def render_preset_thumbnails(
-    cache_dir: Path | None = None, size: int = 128, device: torch.device | None = None
+    cache_dir: Path | None = None,
+    size: int = 128,
+    device: torch.device | None = None,
+    networks: Residency | None = None,
 ) -> dict[int, Path]:
     """PNG thumbnails of every preset, rendered on first use and reused afterwards.
 
@@ -65,6 +83,8 @@ def render_preset_thumbnails(
         Side of the square thumbnails in pixels.
     device
         Where to render missing thumbnails (the CPU when ``None``; 26 small images).
+    networks
+        The residency cache that keeps the network loaded (default: the style package's own).
 
     Returns
     -------
@@ -83,8 +103,12 @@ def render_preset_thumbnails(
     for index in range(len(PRESET_NAMES)):
         path = thumbnail_path(folder, index)
         if not _is_valid(path, size):
-            pixels = render_preset(index, render_side, device, cache_dir)
+            pixels = render_preset(index, render_side, device, cache_dir, networks=networks)
             small = Image.fromarray(pixels).resize((size, size), Image.Resampling.LANCZOS)
-            atomic_write_stream(path, lambda handle, image=small: image.save(handle, "PNG"))
+            atomic_write_stream(path, partial(_save_png, small))
         paths[index] = path
     return paths
+
+
+def _save_png(image: Image.Image, handle: BinaryIO) -> None:
+    image.save(handle, "PNG")

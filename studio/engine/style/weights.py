@@ -10,7 +10,6 @@ the module it fills: same source ONNX hash, same tensor names, shapes and dtype.
 from __future__ import annotations
 
 import contextlib
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +19,7 @@ import torch
 from torch import nn
 
 from studio.engine.model_hash import file_sha256
+from studio.engine.residency import MakeRoom, Residency, ResidentKey, ResidentKind
 from studio.engine.style import convert
 from studio.engine.style.arbitrary import StylePredictor, StyleTransformer
 from studio.engine.style.multistyle import MultiStyleNetwork
@@ -49,8 +49,8 @@ _SPECS = (
 )
 NETWORKS = {spec.name: spec for spec in _SPECS}
 
-_loaded: dict[tuple[str, str, str], nn.Module] = {}
-_lock = threading.Lock()
+# Style networks loaded outside an engine service (which passes its own residency cache).
+_OWN_NETWORKS = Residency()
 
 
 def weights_path(name: str, cache_dir: Path | None = None) -> Path:
@@ -115,20 +115,22 @@ def converted_state_dict(name: str, cache_dir: Path | None = None) -> dict[str, 
     return tensors
 
 
-def load_network(name: str, device: torch.device, cache_dir: Path | None = None) -> nn.Module:
-    """The network ``name`` in eval mode on ``device``, loaded once per process and device."""
-    key = (name, str(device), str(cache_dir or default_cache_dir()))
-    with _lock:
-        module = _loaded.get(key)
-        if module is None:
-            module = NETWORKS[name].build()
-            module.load_state_dict(converted_state_dict(name, cache_dir), strict=True)
-            module = module.eval().requires_grad_(False).to(device)
-            _loaded[key] = module
-        return module
+def load_network(
+    name: str,
+    device: torch.device,
+    cache_dir: Path | None = None,
+    *,
+    networks: Residency | None = None,
+) -> nn.Module:
+    """The network ``name`` in eval mode on ``device``, kept in the residency cache
+    ``networks``: the engine service's, or (``None``) the style package's own, for the callers
+    without an engine (``studio style``, benches, tests)."""
+    root = cache_dir or default_cache_dir()
+    key = ResidentKey(ResidentKind.STYLE_NETWORK, f"{name}@{root}", str(device))
 
+    def build(_make_room: MakeRoom) -> nn.Module:
+        module = NETWORKS[name].build()
+        module.load_state_dict(converted_state_dict(name, cache_dir), strict=True)
+        return module.eval().requires_grad_(False).to(device)
 
-def unload_networks() -> None:
-    """Forget every loaded network so its memory can be released."""
-    with _lock:
-        _loaded.clear()
+    return (_OWN_NETWORKS if networks is None else networks).acquire(key, build)

@@ -1,10 +1,10 @@
 """Upscalers: model files through spandrel, tiled with bounded memory, and nearest neighbour.
 
 :func:`run_upscale_job` is the entry point (the engine service's dispatch, ``studio upscale``
-and batches); :func:`resolve_upscaler` is the one lookup of a name or a path.
+and batches); a name or a path resolves through the registry like every add-on
+(:func:`studio.engine.addon_lookup.resolve_addon`).
 """
 
 from studio.engine.upscale.job import run_upscale_job
-from studio.engine.upscale.resolve import resolve_upscaler
 
-__all__ = ["resolve_upscaler", "run_upscale_job"]
+__all__ = ["run_upscale_job"]

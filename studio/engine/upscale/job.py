@@ -18,9 +18,10 @@ import numpy as np
 from studio.domain.engine_protocol import ProgressCallback
 from studio.domain.errors import JobCancelled
 from studio.domain.job_kind import JobKind
+from studio.domain.model_kind import ModelKind
 from studio.domain.results import GeneratedImage, ProgressUpdate
-from studio.domain.settings import EngineSettings
 from studio.domain.upscale_request import UpscaleRequest
+from studio.engine.addon_lookup import AddonIndex, resolve_addon
 from studio.imaging.output_size import check_output_size
 
 if TYPE_CHECKING:
@@ -33,7 +34,7 @@ _RESIZE_MARGIN = 4  # source pixels of wrap padding around a Lanczos resize of a
 
 def run_upscale_job(
     request: UpscaleRequest,
-    settings: EngineSettings,
+    index: AddonIndex,
     device: Callable[[], tuple[torch.device, torch.dtype]],
     on_progress: ProgressCallback,
     cancel: threading.Event,
@@ -42,8 +43,9 @@ def run_upscale_job(
 
     Parameters
     ----------
-    settings
-        Where named upscalers are found (:func:`~.resolve.resolve_upscaler`).
+    index
+        Where a named upscaler is found: the model registry
+        (:func:`~studio.engine.addon_lookup.resolve_addon`).
     device
         The engine's device and dtype, called only for a model upscaler (nearest never
         imports torch); the model runs in float32 whatever the dtype.
@@ -65,7 +67,7 @@ def run_upscale_job(
     if request.is_nearest:
         pixels, facts = _nearest(request)
     else:
-        pixels, facts = _with_model(request, settings, device()[0], on_progress, cancel)
+        pixels, facts = _with_model(request, index, device()[0], on_progress, cancel)
     extra: dict[str, Any] = {**facts, "source_recipe": dict(request.source.recipe)}
     if request.source.prompt:  # what the history row shows, as for the source
         extra["source_prompt"] = request.source.prompt
@@ -99,17 +101,16 @@ def _nearest(request: UpscaleRequest) -> tuple[np.ndarray, dict[str, Any]]:
 
 def _with_model(
     request: UpscaleRequest,
-    settings: EngineSettings,
+    index: AddonIndex,
     device: torch.device,
     on_progress: ProgressCallback,
     cancel: threading.Event,
 ) -> tuple[np.ndarray, dict[str, Any]]:
     from studio.engine.upscale.load import load_upscaler
     from studio.engine.upscale.model_run import patch_runner, tile_side
-    from studio.engine.upscale.resolve import resolve_upscaler
     from studio.engine.upscale.tiles import plan_tiles, upscale_tiled
 
-    path = resolve_upscaler(request.model, settings)
+    path = resolve_addon(index, ModelKind.UPSCALER, request.model)
     on_progress(ProgressUpdate(0, 1, message=f"Loading {path.name}"))
     descriptor = load_upscaler(path, device)
     native, architecture = int(descriptor.scale), str(descriptor.architecture.name)
@@ -127,7 +128,7 @@ def _with_model(
     if source.shape[2] == 4 and alpha is None:
         out[:, :, 3] = 255
     infer = patch_runner(descriptor, device)
-    for index, (channels, target) in enumerate(
+    for pass_index, (channels, target) in enumerate(
         [(source[:, :, :3], out[:, :, :3]), (alpha, out[:, :, 3:4])][:passes]
     ):
         assert channels is not None
@@ -140,7 +141,7 @@ def _with_model(
             wrap_x=request.tile_x,
             wrap_y=request.tile_y,
             cancel=cancel,
-            on_tile=_tile_progress(on_progress, index * per_pass, passes * per_pass),
+            on_tile=_tile_progress(on_progress, pass_index * per_pass, passes * per_pass),
         )
     del descriptor, infer  # the weights go before the resize allocates the final image
     if scale != native:

@@ -207,7 +207,7 @@ def limited_memory(monkeypatch: pytest.MonkeyPatch):
     from studio.engine.style.weights import load_network
 
     limited = _MemoryLimited(load_network("multistyle", torch.device("cpu")), 150_000)
-    monkeypatch.setattr(feedforward, "load_network", lambda *args: limited)
+    monkeypatch.setattr(feedforward, "load_network", lambda *args, **kwargs: limited)
     return limited
 
 

@@ -41,9 +41,9 @@ def renders(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     calls: list[int] = []
     real = thumbnails.render_preset
 
-    def counting(index, side, device, cache_dir=None):
+    def counting(index, side, device, cache_dir=None, **options):
         calls.append(index)
-        return real(index, side, device, cache_dir)
+        return real(index, side, device, cache_dir, **options)
 
     monkeypatch.setattr(thumbnails, "render_preset", counting)
     return calls

@@ -23,10 +23,11 @@ CPU = (torch.device("cpu"), torch.float32)
 
 
 def _run(request: UpscaleRequest, settings: EngineSettings | None = None, progress=None):
+    from studio.engine.registry import ModelRegistry
+
     updates: list[ProgressUpdate] = [] if progress is None else progress
-    return run_upscale_job(
-        request, settings or EngineSettings(), lambda: CPU, updates.append, threading.Event()
-    )
+    index = ModelRegistry(settings or EngineSettings(scan_hf_cache=False))
+    return run_upscale_job(request, index, lambda: CPU, updates.append, threading.Event())
 
 
 def _pixels(height: int = 24, width: int = 20, channels: int = 4) -> np.ndarray:
@@ -96,7 +97,8 @@ def test_a_name_is_found_in_an_a1111_install(esrgan_pth: Path, tmp_path: Path) -
     folder = tmp_path / "webui" / "models" / "ESRGAN"
     folder.mkdir(parents=True)
     (folder / "4x-Tiny.pth").write_bytes(esrgan_pth.read_bytes())
-    settings = EngineSettings(model_paths=(str(tmp_path / "webui"),))
+    (tmp_path / "webui" / "models" / "Stable-diffusion").mkdir()
+    settings = EngineSettings(model_paths=(str(tmp_path / "webui"),), scan_hf_cache=False)
     image = _run(UpscaleRequest(_pixels(8, 8), model="4x-Tiny"), settings)
     assert image.model_name == "4x-Tiny" and image.width == 32
 
@@ -106,8 +108,9 @@ def test_an_unknown_name_lists_what_the_folders_hold(esrgan_pth: Path, tmp_path:
 
     folder = tmp_path / "ComfyUI" / "models" / "upscale_models"
     folder.mkdir(parents=True)
-    (folder / "4x-Tiny.safetensors").write_bytes(b"")
-    settings = EngineSettings(model_paths=(str(tmp_path / "ComfyUI"),))
+    (tmp_path / "ComfyUI" / "models" / "checkpoints").mkdir()
+    (folder / "4x-Tiny.pth").write_bytes(esrgan_pth.read_bytes())
+    settings = EngineSettings(model_paths=(str(tmp_path / "ComfyUI"),), scan_hf_cache=False)
     with pytest.raises(ModelNotFoundError, match=r"No upscaler named 'nope' in .*Found: 4x-Tiny"):
         _run(UpscaleRequest(_pixels(8, 8), model="nope"), settings)
 
@@ -125,7 +128,9 @@ def test_a_missing_file_is_one_line(tmp_path: Path) -> None:
     from studio.domain.errors import ModelNotFoundError
 
     missing = tmp_path / "4x-Gone.pth"
-    with pytest.raises(ModelNotFoundError, match=r"^Upscaler file .*4x-Gone.pth does not exist"):
+    with pytest.raises(
+        ModelNotFoundError, match=r"^The upscaler file .*Gone.pth does not exist"
+    ):
         _run(UpscaleRequest(_pixels(8, 8), model=str(missing)))
 
 

@@ -13,6 +13,7 @@ import numpy as np
 
 from studio.engine.builtin.numpy_runtime.ops import attention, gelu, layer_norm, linear
 from studio.engine.builtin.numpy_runtime.weights import load_float32
+from studio.engine.builtin.tokens import encoder_shape
 
 _PREFIX_LAYER = "encoder.layer.{}."
 
@@ -22,9 +23,7 @@ class NumpyMiniLM:
 
     def __init__(self, weights: dict[str, np.ndarray], config: dict) -> None:
         self._w = weights
-        self._heads = int(config["num_attention_heads"])
-        self._layers = int(config["num_hidden_layers"])
-        self._eps = float(config.get("layer_norm_eps", 1e-12))
+        self._heads, self._layers, self._eps = encoder_shape(config)
 
     @classmethod
     def load(cls, folder: Path) -> NumpyMiniLM:

@@ -17,7 +17,7 @@ import numpy as np
 from studio.domain.errors import DamagedModelError
 from studio.domain.requests import GenerationRequest
 from studio.engine.builtin import WEIGHTS_NAME
-from studio.engine.builtin.backend import Conditioned, Sampled, SamplerStep
+from studio.engine.builtin.backend import Conditioned, Sampled, SampleJob
 from studio.engine.builtin.configs import (
     GANConfig,
     VAEConfig,
@@ -29,7 +29,6 @@ from studio.engine.builtin.numpy_runtime.pixels import preview_rgb, rgba_uint8
 from studio.engine.builtin.numpy_runtime.text import NumpyTextEncoder
 from studio.engine.builtin.numpy_runtime.torch_noise import torch_randn
 from studio.engine.builtin.numpy_runtime.weights import load_float32
-from studio.engine.editing.inpaint import InpaintPlan
 from studio.engine.editing.slerp import slerp
 
 NUMPY_FAMILIES = ("vae", "gan")
@@ -92,26 +91,22 @@ class NumpySampler:
             )
         return Conditioned(cond, (embedding.truncated[0], embedding.truncated[1]))
 
-    def sample(
-        self,
-        cond: Conditioned,
-        request: GenerationRequest,
-        index: int,
-        inpaint: InpaintPlan | None,
-        on_step: SamplerStep,
-    ) -> Sampled:
+    def sample(self, job: SampleJob) -> Sampled:
         """One sprite for the prompt row of ``cond``; the seed picks the latent."""
+        cond, request, index, on_step = job.cond, job.request, job.index, job.on_step
         w = self._loaded()
         full: networks.NumpyConditioning = cond.value
         prompt = networks.NumpyConditioning(full.context[:1], full.mask[:1], full.vector[:1])
         noise = self._noise(request, index)
-        if self.family == "vae":
+        config = self._config
+        info: dict[str, object]
+        if isinstance(config, VAEConfig):
             mean, logvar = networks.vae_prior(w, prompt)
-            z = mean + np.exp(0.5 * logvar) * noise * np.float32(self._config.temperature)
-            info = {"family": "vae", "temperature": self._config.temperature}
+            z = mean + np.exp(0.5 * logvar) * noise * np.float32(config.temperature)
+            info = {"family": "vae", "temperature": config.temperature}
         else:
-            z = noise * np.float32(self._config.truncation)
-            info = {"family": "gan", "truncation": self._config.truncation}
+            z = np.float32(config.truncation) * noise
+            info = {"family": "gan", "truncation": config.truncation}
         info["native_size"] = self.sample_size
         on_step(1, None)
         wrap = (request.tile_x, request.tile_y)
@@ -129,8 +124,9 @@ class NumpySampler:
     def _noise(self, request: GenerationRequest, index: int) -> np.ndarray:
         shape = (1, int(self._config.latent_dim))
         noise = torch_randn(shape, request.seed_for(index))
-        if request.has_variation:
-            other = torch_randn(shape, request.variation_seed_for(index))
+        variation_seed = request.variation_seed_for(index)
+        if request.has_variation and variation_seed is not None:
+            other = torch_randn(shape, variation_seed)
             noise = slerp(request.variation_strength, noise, other)
         return noise
 
@@ -144,8 +140,9 @@ class NumpySampler:
         needed = [prefix + "to_grid.weight", prefix + "conv_out.weight", "text.token_proj.weight"]
         if self.family == "vae":
             needed.append("prior.mlp.4.weight")
-        missing = [name for name in needed if name not in self._weights]
-        grid = self._weights.get(prefix + "to_grid.weight")
+        weights = self._loaded()
+        missing = [name for name in needed if name not in weights]
+        grid = weights.get(prefix + "to_grid.weight")
         base = self.sample_size // 2 ** (len(self._config.channels) - 1)
         if missing or grid is None or grid.shape[0] != self._config.channels[0] * base * base:
             raise DamagedModelError(
