@@ -41,7 +41,7 @@ def set_lora_weight(prompt: str, name: str, weight: float) -> str:
     spans = _spans_of(prompt, name)
     if not spans:
         return prompt
-    for start, end, written in reversed(spans[1:]):
+    for start, end, _written in reversed(spans[1:]):
         prompt = _cut(prompt, start, end)
     start, end, written = spans[0]
     return prompt[:start] + LoraTag(written, round(weight, 4)).text() + prompt[end:]

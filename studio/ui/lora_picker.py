@@ -187,8 +187,8 @@ class LoraPicker(QGroupBox):
         self._filling = True
         for index in range(self.lora_list.count()):
             item = self.lora_list.item(index)
-            chosen = self.view_model.weight_of(item.data(ADDON_ROLE)) is not None
-            item.setCheckState(Qt.CheckState.Checked if chosen else Qt.CheckState.Unchecked)
+            ticked = self.view_model.weight_of(item.data(ADDON_ROLE)) is not None
+            item.setCheckState(Qt.CheckState.Checked if ticked else Qt.CheckState.Unchecked)
         self._filling = False
         chosen = self.view_model.chosen()
         if [c.name for c in chosen] != list(self._rows):

@@ -17,9 +17,9 @@ from studio.ui.prompt_panel import PromptPanel
 # What the empty canvas says: how to add a model, or how to start once there is one.
 NO_MODEL_MESSAGE = (
     "<b>No model yet.</b><br><br>Add a Stable Diffusion checkpoint with "
-    "<i>File › Add Model File…</i> (.safetensors), or a diffusers folder or your A1111, ComfyUI "
-    "or InvokeAI folder with <i>File › Add Model Folder…</i>.<br>Models in your Hugging Face cache are found "
-    "automatically."
+    "<i>File › Add Model File…</i> (.safetensors), or a diffusers folder or your A1111, "
+    "ComfyUI or InvokeAI folder with <i>File › Add Model Folder…</i>.<br>Models in your "
+    "Hugging Face cache are found automatically."
 )
 READY_MESSAGE = (
     "Type a prompt and press Ctrl+Enter to generate.<br>Drop a PNG here to reuse its recipe."

@@ -191,7 +191,11 @@ class EngineFacade(QObject):
     def refresh_addons(self) -> None:
         """Ask for the add-ons (LoRAs, embeddings...) found; answers ``addons_changed``."""
         self.call(
-            "list_addons", (), "Listing the add-ons", self.addons_changed.emit, self.models_failed.emit
+            "list_addons",
+            (),
+            "Listing the add-ons",
+            self.addons_changed.emit,
+            self.models_failed.emit,
         )
 
     def warm_up(self) -> None:

@@ -55,7 +55,9 @@ def test_the_loras_of_a_real_folder_are_listed_with_family_and_preview(picker) -
     assert items["pixel-art"].text() == "pixel-art\nSD 1.x · kohya"
     assert not items["pixel-art"].icon().isNull()  # A1111's NAME.preview.png beside it
     assert items["knight-xl"].icon().isNull()
-    embeddings = [picker.embedding_list.item(i).text() for i in range(picker.embedding_list.count())]
+    embeddings = [
+        picker.embedding_list.item(i).text() for i in range(picker.embedding_list.count())
+    ]
     assert embeddings == ["bad-hands  (SD 1.x)"]
     assert picker.empty_label.isHidden()
 

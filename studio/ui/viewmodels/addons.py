@@ -104,12 +104,12 @@ class AddonsViewModel(ViewModel):
         kind = "LoRA" if addon.kind is ModelKind.LORA else "embedding"
         if model.family is ModelFamily.BUILTIN:
             return f"A {kind} works on a Stable Diffusion model; {model.name} is built in."
-        if addon.family in _SD_FAMILIES and model.family in _SD_FAMILIES:
-            if addon.family is not model.family:
-                return (
-                    f"{addon.name} is an {family_label(addon.family)} {kind}; {model.name} is "
-                    f"{family_label(model.family)}: pick an {family_label(addon.family)} model."
-                )
+        known = addon.family in _SD_FAMILIES and model.family in _SD_FAMILIES
+        if known and addon.family is not model.family:
+            return (
+                f"{addon.name} is an {family_label(addon.family)} {kind}; {model.name} is "
+                f"{family_label(model.family)}: pick an {family_label(addon.family)} model."
+            )
         return ""
 
     # -- what the prompt chose --------------------------------------------------------------
@@ -156,4 +156,3 @@ class AddonsViewModel(ViewModel):
     def _current_model(self) -> ModelInfo | None:
         wanted = self._generate.model
         return next((m for m in self._generate.models if m.id == wanted), None)
-
