@@ -11,7 +11,7 @@ import logging
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QIcon, QImage, QPixmap
+from PySide6.QtGui import QIcon, QImage, QPainter, QPixmap
 
 from studio.domain.errors import ImageReadError, StudioError
 from studio.domain.files import read_user_bytes
@@ -57,11 +57,26 @@ class AddonThumbnails:
             if image.isNull():
                 log.info("no preview for %s: %s does not decode", addon.name, path)
                 continue
+            return self._square(image)
+        return None
+
+    def blank(self) -> QIcon:
+        """An empty icon of the same size, so names without a preview line up with the rest."""
+        return self._square(None)
+
+    def _square(self, image: QImage | None) -> QIcon:
+        # Previews come in any aspect; centred on a square canvas every name starts at one x.
+        canvas = QPixmap(self._size, self._size)
+        canvas.fill(Qt.GlobalColor.transparent)
+        if image is not None:
             scaled = image.scaled(
                 self._size,
                 self._size,
                 Qt.AspectRatioMode.KeepAspectRatio,
                 Qt.TransformationMode.SmoothTransformation,
             )
-            return QIcon(QPixmap.fromImage(scaled))
-        return None
+            painter = QPainter(canvas)
+            x, y = (self._size - scaled.width()) // 2, (self._size - scaled.height()) // 2
+            painter.drawImage(x, y, scaled)
+            painter.end()
+        return QIcon(canvas)

@@ -158,9 +158,7 @@ class LoraPicker(QGroupBox):
         detail = " · ".join(part for part in (family_label(addon.family), addon.detail) if part)
         item = QListWidgetItem(f"{addon.name}\n{detail}")
         item.setData(ADDON_ROLE, addon)
-        icon = self.thumbnails.icon(addon)
-        if icon is not None:
-            item.setIcon(icon)
+        item.setIcon(self.thumbnails.icon(addon) or self.thumbnails.blank())
         refusal = self.view_model.refusal(addon)
         flags = Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsSelectable
         # Greyed, not hidden: the artist sees the LoRA is there and why it cannot be used.

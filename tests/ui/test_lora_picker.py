@@ -53,8 +53,10 @@ def test_the_loras_of_a_real_folder_are_listed_with_family_and_preview(picker) -
     items = _items(picker)
     assert list(items) == ["knight-xl", "pixel-art"]  # the damaged file is not offered
     assert items["pixel-art"].text() == "pixel-art\nSD 1.x · kohya"
-    assert not items["pixel-art"].icon().isNull()  # A1111's NAME.preview.png beside it
-    assert items["knight-xl"].icon().isNull()
+    preview = items["pixel-art"].icon().pixmap(48, 48).toImage()  # A1111's NAME.preview.png
+    assert preview.pixelColor(24, 24).getRgb() == (200, 40, 40, 255)
+    blank = items["knight-xl"].icon().pixmap(48, 48).toImage()  # none: a blank of one size
+    assert blank.pixelColor(24, 24).alpha() == 0
     embeddings = [
         picker.embedding_list.item(i).text() for i in range(picker.embedding_list.count())
     ]
