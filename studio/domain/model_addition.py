@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from typing import assert_never
 
 from studio.domain.model_kind import AddonInfo, ModelKind
 from studio.domain.models import ModelFamily, ModelInfo
@@ -22,28 +21,22 @@ def family_label(family: ModelFamily) -> str:
     return _FAMILY_LABELS.get(family, family.value)
 
 
+# The noun a sentence counts each kind with; tests check that every kind has one.
+KIND_NOUNS: dict[ModelKind, str] = {
+    ModelKind.CHECKPOINT: "checkpoint",
+    ModelKind.LORA: "LoRA",
+    ModelKind.EMBEDDING: "embedding",
+    ModelKind.UPSCALER: "upscaler",
+    ModelKind.CONTROLNET: "ControlNet",
+    ModelKind.IP_ADAPTER: "IP-Adapter",
+    ModelKind.VAE: "VAE",
+    ModelKind.LAYERDIFFUSE: "LayerDiffuse part",
+}
+
+
 def count_text(kind: ModelKind, count: int) -> str:
     """``count`` files of ``kind`` in a sentence: "1 checkpoint", "12 LoRAs", "2 VAEs"."""
-    match kind:
-        case ModelKind.CHECKPOINT:
-            noun = "checkpoint"
-        case ModelKind.LORA:
-            noun = "LoRA"
-        case ModelKind.EMBEDDING:
-            noun = "embedding"
-        case ModelKind.UPSCALER:
-            noun = "upscaler"
-        case ModelKind.CONTROLNET:
-            noun = "ControlNet"
-        case ModelKind.IP_ADAPTER:
-            noun = "IP-Adapter"
-        case ModelKind.VAE:
-            noun = "VAE"
-        case ModelKind.LAYERDIFFUSE:
-            noun = "LayerDiffuse part"
-        case _:
-            assert_never(kind)
-    return f"{count:,} {noun}{'' if count == 1 else 's'}"
+    return f"{count:,} {KIND_NOUNS[kind]}{'' if count == 1 else 's'}"
 
 
 @dataclass(frozen=True)

@@ -8,17 +8,13 @@ prompt checks its LoRA and adds its weight row.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSignalBlocker, QSize, Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (
-    QDoubleSpinBox,
     QGroupBox,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QPushButton,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -26,51 +22,10 @@ from PySide6.QtWidgets import (
 from studio.domain.model_addition import family_label
 from studio.domain.model_kind import AddonInfo
 from studio.ui.addon_thumbnails import ICON_SIZE, AddonThumbnails
+from studio.ui.embedding_picker import ADDON_ROLE, EmbeddingPicker
+from studio.ui.lora_weight_row import WeightRow
 from studio.ui.properties import bind
 from studio.ui.viewmodels.addons import AddonsViewModel, ChosenLora
-
-ADDON_ROLE = Qt.ItemDataRole.UserRole
-MAX_WEIGHT = 10.0  # A1111 users go past 1 and below 0; the tag allows up to 100
-
-
-class WeightRow(QWidget):
-    """One chosen LoRA: its name, a weight spin box and a remove button."""
-
-    def __init__(self, chosen: ChosenLora, picker: AddonsViewModel) -> None:
-        super().__init__()
-        self.name = chosen.name
-        label = QLabel(chosen.name)
-        label.setToolTip(
-            chosen.addon.location
-            if chosen.addon is not None
-            else f"No LoRA named {chosen.name} in your model folders: Generate will say so."
-        )
-        if chosen.addon is None:
-            label.setStyleSheet("color: #d08770;")
-        self.spin = QDoubleSpinBox()
-        self.spin.setObjectName("loraWeight")
-        self.spin.setRange(-MAX_WEIGHT, MAX_WEIGHT)
-        self.spin.setSingleStep(0.05)
-        self.spin.setDecimals(2)
-        self.spin.setValue(chosen.weight)
-        self.spin.setToolTip(f"The weight in <lora:{chosen.name}:…> (0 turns it off)")
-        self.remove = QToolButton()
-        self.remove.setText("✕")
-        self.remove.setAutoRaise(True)
-        self.remove.setToolTip("Remove this LoRA's tag from the prompt")
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(label, 1)
-        layout.addWidget(self.spin)
-        layout.addWidget(self.remove)
-        self.spin.valueChanged.connect(lambda value: picker.set_weight(self.name, value))
-        self.remove.clicked.connect(lambda: picker.remove(self.name))
-
-    def show_weight(self, weight: float) -> None:
-        """Show the prompt's weight without writing it back: the prompt keeps its spelling."""
-        if abs(self.spin.value() - weight) > 1e-9:
-            with QSignalBlocker(self.spin):
-                self.spin.setValue(weight)
 
 
 class LoraPicker(QGroupBox):
@@ -108,34 +63,14 @@ class LoraPicker(QGroupBox):
         self.weights = QVBoxLayout()
         self.weights.setContentsMargins(0, 0, 0, 0)
 
-        self.embedding_list = QListWidget()
-        self.embedding_list.setObjectName("embeddingList")
-        self.embedding_list.setMaximumHeight(80)
-        self.embedding_list.itemDoubleClicked.connect(lambda item: self._insert(item, False))
-        self.to_prompt = QPushButton("Into Prompt")
-        self.to_negative = QPushButton("Into Negative")
-        self.to_prompt.setToolTip("Write the selected embedding's name into the prompt")
-        self.to_negative.setToolTip("Write the selected embedding's name into the negative prompt")
-        self.to_prompt.clicked.connect(lambda: self._insert(self.embedding_list.currentItem()))
-        self.to_negative.clicked.connect(
-            lambda: self._insert(self.embedding_list.currentItem(), True)
-        )
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.to_prompt)
-        buttons.addWidget(self.to_negative)
-        self.embeddings_box = QWidget()
-        embeddings = QVBoxLayout(self.embeddings_box)
-        embeddings.setContentsMargins(0, 0, 0, 0)
-        embeddings.addWidget(QLabel("Embeddings (double-click: into the prompt)"))
-        embeddings.addWidget(self.embedding_list)
-        embeddings.addLayout(buttons)
+        self.embeddings = EmbeddingPicker(self.view_model)
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.filter_edit)
         layout.addWidget(self.empty_label)
         layout.addWidget(self.lora_list)
         layout.addLayout(self.weights)
-        layout.addWidget(self.embeddings_box)
+        layout.addWidget(self.embeddings)
 
     # -- following the view-model -----------------------------------------------------------
 
@@ -151,7 +86,7 @@ class LoraPicker(QGroupBox):
         self.empty_label.setVisible(bool(empty))
         self.filter_edit.setVisible(vm.has_loras())
         self.lora_list.setVisible(bool(vm.loras()))
-        self._fill_embeddings()
+        self.embeddings.fill()
         self._follow_chosen()
 
     def _item(self, addon: AddonInfo) -> QListWidgetItem:
@@ -167,19 +102,6 @@ class LoraPicker(QGroupBox):
         checked = self.view_model.weight_of(addon) is not None
         item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
         return item
-
-    def _fill_embeddings(self) -> None:
-        self.embedding_list.clear()
-        found = self.view_model.embeddings()
-        for addon in found:
-            item = QListWidgetItem(f"{addon.name}  ({family_label(addon.family)})")
-            item.setData(ADDON_ROLE, addon)
-            refusal = self.view_model.refusal(addon)
-            if refusal:
-                item.setFlags(Qt.ItemFlag.NoItemFlags)
-            item.setToolTip(refusal or addon.location)
-            self.embedding_list.addItem(item)
-        self.embeddings_box.setVisible(bool(found))
 
     def _follow_chosen(self) -> None:
         self._filling = True
@@ -213,10 +135,6 @@ class LoraPicker(QGroupBox):
             self.view_model.choose(addon)
         else:
             self.view_model.remove(addon.name)
-
-    def _insert(self, item: QListWidgetItem | None, negative: bool = False) -> None:
-        if item is not None and item.flags() & Qt.ItemFlag.ItemIsEnabled:
-            self.view_model.insert_embedding(item.data(ADDON_ROLE), negative=negative)
 
     def weight_rows(self) -> dict[str, WeightRow]:
         """The weight row of each chosen LoRA, by name as the prompt writes it."""

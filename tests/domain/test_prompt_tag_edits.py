@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from studio.domain.model_addition import ModelAddition
+from studio.domain.model_addition import KIND_NOUNS, ModelAddition, count_text
 from studio.domain.model_kind import AddonInfo, ModelKind
 from studio.domain.models import ModelFamily, ModelFormat, ModelInfo, ModelSource
 from studio.domain.prompt_tag_edits import (
@@ -83,3 +83,8 @@ def test_the_summary_counts_kinds_in_words() -> None:
     assert ModelAddition("/x", "folder", skipped=1).summary() == (
         "folder: nothing Studio can use; 1 file skipped"
     )
+
+
+def test_every_kind_has_a_noun_for_counting() -> None:
+    assert set(KIND_NOUNS) == set(ModelKind)
+    assert count_text(ModelKind.IP_ADAPTER, 2) == "2 IP-Adapters"

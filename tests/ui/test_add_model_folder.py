@@ -8,7 +8,7 @@ from pathlib import Path
 from PySide6.QtGui import QKeySequence
 
 from studio.project.settings import load_engine_settings
-from studio.ui.lora_picker import ADDON_ROLE
+from studio.ui.embedding_picker import ADDON_ROLE
 from tests.ui.addon_folders import FolderEngine, a1111_install
 from tests.ui.conftest import TIMEOUT
 

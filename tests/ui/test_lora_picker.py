@@ -10,7 +10,8 @@ from PySide6.QtCore import Qt
 
 from studio.domain.settings import EngineSettings
 from studio.engine.registry import ModelRegistry
-from studio.ui.lora_picker import ADDON_ROLE, LoraPicker
+from studio.ui.embedding_picker import ADDON_ROLE
+from studio.ui.lora_picker import LoraPicker
 from studio.ui.viewmodels.addons import EMPTY_LORAS, NO_MATCH, AddonsViewModel
 from studio.ui.viewmodels.generate import GenerateViewModel
 from tests.ui.addon_folders import a1111_install
@@ -58,7 +59,8 @@ def test_the_loras_of_a_real_folder_are_listed_with_family_and_preview(picker) -
     blank = items["knight-xl"].icon().pixmap(48, 48).toImage()  # none: a blank of one size
     assert blank.pixelColor(24, 24).alpha() == 0
     embeddings = [
-        picker.embedding_list.item(i).text() for i in range(picker.embedding_list.count())
+        picker.embeddings.embedding_list.item(i).text()
+        for i in range(picker.embeddings.embedding_list.count())
     ]
     assert embeddings == ["bad-hands  (SD 1.x)"]
     assert picker.empty_label.isHidden()
@@ -118,10 +120,10 @@ def test_the_filter_matches_name_or_family(picker) -> None:
 def test_an_embedding_goes_into_the_negative_prompt(picker) -> None:
     generate = picker.view_model._generate
     generate.negative_prompt = "blurry"
-    picker.embedding_list.setCurrentRow(0)
-    picker.to_negative.click()
+    picker.embeddings.embedding_list.setCurrentRow(0)
+    picker.embeddings.to_negative.click()
     assert generate.negative_prompt == "blurry, bad-hands"
-    picker.to_prompt.click()
+    picker.embeddings.to_prompt.click()
     assert generate.prompt == "bad-hands"
 
 
@@ -132,7 +134,7 @@ def test_with_no_loras_the_picker_says_how_to_get_some(qtbot) -> None:
     assert widget.empty_label.text() == EMPTY_LORAS
     assert "File > Add Model Folder" in EMPTY_LORAS and not widget.empty_label.isHidden()
     assert widget.lora_list.isHidden() and widget.filter_edit.isHidden()
-    assert widget.embeddings_box.isHidden()
+    assert widget.embeddings.isHidden()
 
 
 def test_a_builtin_model_greys_every_lora(picker) -> None:
@@ -156,3 +158,20 @@ def test_a_broken_preview_is_no_picture(tmp_path: Path) -> None:
     (tmp_path / "x.png").write_bytes(b"\x89PNG truncated")
     addon = AddonInfo("x", ModelKind.LORA, ModelFamily.SD1, str(tmp_path / "x.safetensors"))
     assert AddonThumbnails().icon(addon) is None
+
+
+def test_a_preview_that_is_a_fifo_or_too_large_is_never_read(tmp_path: Path) -> None:
+    import os
+
+    from studio.domain.model_kind import AddonInfo, ModelKind
+    from studio.domain.models import ModelFamily
+    from studio.ui import addon_thumbnails
+    from studio.ui.addon_thumbnails import AddonThumbnails
+
+    os.mkfifo(tmp_path / "stuck.preview.png")  # opening it for reading would block forever
+    stuck = AddonInfo("stuck", ModelKind.LORA, ModelFamily.SD1, str(tmp_path / "stuck.pt"))
+    with (tmp_path / "huge.png").open("wb") as out:  # sparse: the size, not the bytes
+        out.truncate(addon_thumbnails.MAX_PREVIEW_BYTES + 1)
+    huge = AddonInfo("huge", ModelKind.LORA, ModelFamily.SD1, str(tmp_path / "huge.pt"))
+    thumbnails = AddonThumbnails()
+    assert thumbnails.icon(stuck) is None and thumbnails.icon(huge) is None
