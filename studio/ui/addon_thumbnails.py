@@ -36,6 +36,10 @@ class AddonThumbnails:
         self._size = size
         self._icons: dict[str, QIcon | None] = {}
 
+    def is_read(self, addon: AddonInfo) -> bool:
+        """Whether :meth:`icon` answers ``addon`` without reading a file."""
+        return addon.location in self._icons
+
     def icon(self, addon: AddonInfo) -> QIcon | None:
         """The preview of ``addon`` as an icon, or ``None`` when it has none that decodes."""
         if addon.location not in self._icons:

@@ -8,7 +8,7 @@ prompt checks its LoRA and adds its weight row.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtWidgets import (
     QGroupBox,
     QLabel,
@@ -27,6 +27,8 @@ from studio.ui.lora_weight_row import WeightRow
 from studio.ui.properties import bind
 from studio.ui.viewmodels.addons import AddonsViewModel, ChosenLora
 
+PREVIEWS_PER_TURN = 4
+
 
 class LoraPicker(QGroupBox):
     """LoRAs (filter, list, weights) and embeddings; see the module docstring."""
@@ -38,6 +40,12 @@ class LoraPicker(QGroupBox):
         self.thumbnails = AddonThumbnails()
         self._rows: dict[str, WeightRow] = {}
         self._filling = False
+        # Previews are read a few per event-loop turn: 200 of them at ~10 ms each would
+        # otherwise freeze the window for two seconds the first time the list fills.
+        self._unread: list[tuple[int, AddonInfo]] = []
+        self._preview_timer = QTimer(self)
+        self._preview_timer.setInterval(0)
+        self._preview_timer.timeout.connect(self._read_some_previews)
         self._build()
         vm = view_model
         bind(vm, "filter_text", self.filter_edit)
@@ -78,9 +86,14 @@ class LoraPicker(QGroupBox):
         vm = self.view_model
         self._filling = True
         self.lora_list.clear()
-        for addon in vm.loras():
+        self._unread = []
+        for row, addon in enumerate(vm.loras()):
             self.lora_list.addItem(self._item(addon))
+            if not self.thumbnails.is_read(addon):
+                self._unread.append((row, addon))
         self._filling = False
+        if self._unread:
+            self._preview_timer.start()
         empty = vm.empty_text()
         self.empty_label.setText(empty)
         self.empty_label.setVisible(bool(empty))
@@ -93,7 +106,8 @@ class LoraPicker(QGroupBox):
         detail = " · ".join(part for part in (family_label(addon.family), addon.detail) if part)
         item = QListWidgetItem(f"{addon.name}\n{detail}")
         item.setData(ADDON_ROLE, addon)
-        item.setIcon(self.thumbnails.icon(addon) or self.thumbnails.blank())
+        icon = self.thumbnails.icon(addon) if self.thumbnails.is_read(addon) else None
+        item.setIcon(icon or self.thumbnails.blank())
         refusal = self.view_model.refusal(addon)
         flags = Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsSelectable
         # Greyed, not hidden: the artist sees the LoRA is there and why it cannot be used.
@@ -127,13 +141,31 @@ class LoraPicker(QGroupBox):
 
     # -- user actions -----------------------------------------------------------------------
 
+    def _read_some_previews(self) -> None:
+        batch, self._unread = self._unread[:PREVIEWS_PER_TURN], self._unread[PREVIEWS_PER_TURN:]
+        self._filling = True  # an icon is no click: the prompt must not be rewritten
+        for row, addon in batch:
+            icon = self.thumbnails.icon(addon)
+            item = self.lora_list.item(row)
+            if icon is not None and item is not None and item.data(ADDON_ROLE) == addon:
+                item.setIcon(icon)
+        self._filling = False
+        if not self._unread:
+            self._preview_timer.stop()
+
+    def previews_pending(self) -> int:
+        """Previews of the shown LoRAs not read yet."""
+        return len(self._unread)
+
     def _on_item_changed(self, item: QListWidgetItem) -> None:
         if self._filling:
             return
         addon: AddonInfo = item.data(ADDON_ROLE)
-        if item.checkState() == Qt.CheckState.Checked:
+        ticked = item.checkState() == Qt.CheckState.Checked
+        # Only a change of the tick is a pick: itemChanged also fires for text and icons.
+        if ticked and self.view_model.weight_of(addon) is None:
             self.view_model.choose(addon)
-        else:
+        elif not ticked and self.view_model.weight_of(addon) is not None:
             self.view_model.remove(addon.name)
 
     def weight_rows(self) -> dict[str, WeightRow]:

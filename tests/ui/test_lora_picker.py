@@ -50,7 +50,8 @@ def _prompt(picker: LoraPicker) -> str:
     return picker.view_model._generate.prompt
 
 
-def test_the_loras_of_a_real_folder_are_listed_with_family_and_preview(picker) -> None:
+def test_the_loras_of_a_real_folder_are_listed_with_family_and_preview(qtbot, picker) -> None:
+    qtbot.waitUntil(lambda: picker.previews_pending() == 0, timeout=5_000)
     items = _items(picker)
     assert list(items) == ["knight-xl", "pixel-art"]  # the damaged file is not offered
     assert items["pixel-art"].text() == "pixel-art\nSD 1.x · kohya"
@@ -105,6 +106,20 @@ def test_a_tag_typed_by_hand_shows_as_chosen_and_its_row_removes_it(picker) -> N
 
     rows["elsewhere"].remove.click()
     assert generate.prompt == "castle, <LORA:Pixel-Art:0.9>"
+
+
+def test_previews_arriving_later_leave_a_hand_typed_tag_as_written(qtbot, registry) -> None:
+    generate = GenerateViewModel()
+    generate.models = tuple(registry.models())
+    generate.model = generate.models[0].id
+    generate.prompt = "hero <LORA: pixel-art :0.40>"
+    addons = AddonsViewModel(generate)
+    addons.addons = tuple(registry.addons())
+    widget = LoraPicker(addons)
+    qtbot.addWidget(widget)
+    assert widget.previews_pending() > 0  # read after the list shows, a few at a time
+    qtbot.waitUntil(lambda: widget.previews_pending() == 0, timeout=5_000)
+    assert generate.prompt == "hero <LORA: pixel-art :0.40>"
 
 
 def test_the_filter_matches_name_or_family(picker) -> None:
