@@ -21,6 +21,7 @@ log = logging.getLogger(__name__)
 
 MAX_PREVIEW_BYTES = 8 * 1024 * 1024  # A1111 previews are a few hundred kB
 ICON_SIZE = 48
+PREVIEWS_PER_TURN = 4  # read per event-loop turn by a list that shows many (~10 ms each)
 
 
 def preview_paths(addon: AddonInfo) -> list[Path]:

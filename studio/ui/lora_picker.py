@@ -21,13 +21,11 @@ from PySide6.QtWidgets import (
 
 from studio.domain.model_addition import family_label
 from studio.domain.model_kind import AddonInfo
-from studio.ui.addon_thumbnails import ICON_SIZE, AddonThumbnails
+from studio.ui.addon_thumbnails import ICON_SIZE, PREVIEWS_PER_TURN, AddonThumbnails
 from studio.ui.embedding_picker import ADDON_ROLE, EmbeddingPicker
 from studio.ui.lora_weight_row import WeightRow
 from studio.ui.properties import bind
 from studio.ui.viewmodels.addons import AddonsViewModel, ChosenLora
-
-PREVIEWS_PER_TURN = 4
 
 
 class LoraPicker(QGroupBox):
