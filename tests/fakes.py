@@ -13,6 +13,7 @@ from collections.abc import Iterator
 import numpy as np
 
 from studio.domain.errors import JobCancelled, ModelLoadError, ModelNotFoundError
+from studio.domain.model_kind import AddonInfo
 from studio.domain.models import ModelFamily, ModelFormat, ModelInfo, ModelSource
 from studio.domain.requests import GenerationRequest
 from studio.domain.results import GeneratedImage, ProgressUpdate
@@ -58,6 +59,7 @@ class ScriptedEngine:
         self.crash_word = "CRASH"
         self.requests: list[object] = []
         self.added_paths: list[str] = []
+        self.addons: list[AddonInfo] = []
         self.closed = False
         self.warmed_up = False
 
@@ -66,6 +68,9 @@ class ScriptedEngine:
 
     def list_models(self) -> list[ModelInfo]:
         return list(self.models)
+
+    def list_addons(self) -> list[AddonInfo]:
+        return list(self.addons)
 
     def add_model_path(self, path: str) -> ModelInfo:
         if not path.endswith((".safetensors", "/")):

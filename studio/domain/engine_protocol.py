@@ -12,6 +12,8 @@ from collections.abc import Callable, Iterator
 from typing import Protocol
 
 from studio.domain.jobs import JobRequest
+from studio.domain.model_addition import ModelAddition
+from studio.domain.model_kind import AddonInfo
 from studio.domain.models import ModelInfo
 from studio.domain.results import GeneratedImage, ProgressUpdate
 
@@ -34,6 +36,15 @@ class EngineProtocol(Protocol):
     def list_models(self) -> list[ModelInfo]: ...
 
     def add_model_path(self, path: str) -> ModelInfo: ...
+
+    def add_model_folder(self, path: str) -> ModelAddition:
+        """Remember a folder (or one file) of any kinds, A1111/ComfyUI/InvokeAI installs too,
+        and say what it holds; raises a StudioError when it holds nothing Studio can use."""
+        ...
+
+    def list_addons(self) -> list[AddonInfo]:
+        """The add-ons (LoRAs, embeddings, upscalers...) in the added folders."""
+        ...
 
     def run(
         self, request: JobRequest, on_progress: ProgressCallback, cancel: threading.Event

@@ -73,6 +73,19 @@ def split_lora_tags(prompt: str) -> TaggedPrompt:
     return TaggedPrompt(text, tuple(LoraTag(n, w) for n, w in weights.items()))
 
 
+def lora_tag_spans(prompt: str) -> list[tuple[int, int, LoraTag | None]]:
+    """``(start, end, tag)`` of every LoRA tag in ``prompt``, for a face that edits tags in
+    place (the LoRA picker); a tag that does not parse has ``None`` and is left as written."""
+    spans: list[tuple[int, int, LoraTag | None]] = []
+    for match in _TAG.finditer(prompt):
+        try:
+            tag: LoraTag | None = _parse_tag(match.group(0), match.group(2))
+        except InvalidRequestError:
+            tag = None
+        spans.append((match.start(), match.end(), tag))
+    return spans
+
+
 def _parse_tag(whole: str, body: str) -> LoraTag:
     fields = [field.strip() for field in body.split(":")]
     name = fields[0]

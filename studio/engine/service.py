@@ -24,6 +24,8 @@ from studio.domain.errors import InvalidRequestError, StudioError
 from studio.domain.export_requests import SheetExportRequest
 from studio.domain.image_requests import MakeSeamlessRequest, MatteRequest, PixelateRequest
 from studio.domain.jobs import JobRequest, unhandled_request
+from studio.domain.model_addition import ModelAddition
+from studio.domain.model_kind import AddonInfo
 from studio.domain.models import ModelFamily, ModelInfo, ModelSource
 from studio.domain.requests import GenerationRequest
 from studio.domain.results import GeneratedImage, ProgressUpdate
@@ -31,6 +33,7 @@ from studio.domain.settings import EngineSettings
 from studio.domain.style import StyleRequest
 from studio.domain.upscale_request import UpscaleRequest
 from studio.engine.backend import GenerationBackend
+from studio.engine.model_folders.addition import model_addition
 from studio.engine.registry import SD_FAMILIES, ModelRegistry
 from studio.engine.residency import MakeRoom, Residency, ResidentKey, ResidentKind
 
@@ -135,6 +138,17 @@ class EngineService:
         info = self._registry.inspect_path(path)
         self.update_settings(self._settings.with_model_path(info.location or path))
         return info
+
+    def add_model_folder(self, path: str) -> ModelAddition:
+        """Remember a folder of any kinds (an A1111/ComfyUI/InvokeAI install too) or one file,
+        read in place, and say what it holds; raises as :meth:`add_model_path` does."""
+        addition = model_addition(self._registry.inspect_addition(path), path)
+        self.update_settings(self._settings.with_model_path(addition.location))
+        return addition
+
+    def list_addons(self) -> list[AddonInfo]:
+        """The add-ons in the added folders (the last scan's)."""
+        return self._registry.addons()
 
     def resolve_model(self, name_or_path: str) -> ModelInfo:
         """The model a request naming ``name_or_path`` would use (empty: the default).

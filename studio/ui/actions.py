@@ -97,7 +97,11 @@ def build_actions(window: QMainWindow, undo_stack: QUndoStack) -> WindowActions:
             tip="A .safetensors or .ckpt Stable Diffusion checkpoint",
         ),
         add_model_folder=_action(
-            window, "Add Model Folder…", tip="A diffusers model folder, or a folder of checkpoints"
+            window,
+            "Add Model Folder…",
+            "Ctrl+Alt+M",
+            tip="A diffusers model folder, a folder of checkpoints and LoRAs, or a whole A1111, "
+            "ComfyUI or InvokeAI install (read in place, never copied)",
         ),
         quit=_action(window, "Quit", keys.Quit),
         undo=undo,

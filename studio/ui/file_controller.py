@@ -10,6 +10,8 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, QEventLoop, QSettings, QTimer, Signal
 
 from studio.domain.errors import StudioError
+from studio.domain.model_addition import ModelAddition
+from studio.domain.models import ModelInfo
 from studio.domain.settings import EngineSettings
 from studio.imaging.atomic import atomic_write_bytes
 from studio.imaging.decode import load_pixels
@@ -23,6 +25,7 @@ from studio.project.store import ProjectStore
 from studio.ui.controller import Controller, WindowContext
 
 AUTOSAVE_MS = 30_000
+SHOWN_PROBLEMS = 20  # skipped files named in the notice's tooltip; the rest are counted
 MAX_IMPORT_BYTES = 256 * 1024 * 1024
 StateProvider = Callable[[], dict[str, Any]]
 
@@ -68,6 +71,7 @@ class FileController(Controller):
         self._autosave.timeout.connect(self.autosave)
         self._autosave.start()
         facade.model_added.connect(self._on_model_added)
+        facade.folder_added.connect(self._on_folder_added)
         facade.model_add_failed.connect(self._on_model_add_failed)
 
     # -- projects ---------------------------------------------------------------------------
@@ -233,23 +237,40 @@ class FileController(Controller):
     # -- models -----------------------------------------------------------------------------
 
     def add_model(self, path: Path | None = None, *, folder: bool = False) -> None:
-        """Validate a model on the worker; it is remembered once the worker accepts it."""
+        """Validate a model file, or scan a folder of any kinds (an A1111, ComfyUI or InvokeAI
+        install), on the worker; it is remembered once the worker accepts it."""
         if path is None:
             path = self.dialogs.model_folder_path() if folder else self.dialogs.model_file_path()
             if path is None:
                 return
-        self._status.say(f"Checking {path.name}…")
-        self._facade.add_model_path(str(path))
+        self._status.say(f"Checking {path.name}…" if not folder else f"Scanning {path}…")
+        if folder:
+            self._facade.add_model_folder(str(path))
+        else:
+            self._facade.add_model_path(str(path))
 
-    def _on_model_added(self, info) -> None:
-        self._engine_settings = self._engine_settings.with_model_path(info.location or info.id)
+    def _on_model_added(self, info: ModelInfo) -> None:
+        self._remember_model_path(info.location or info.id)
+        self._status.say(f"Added model {info.name}")
+        self._facade.refresh_models()
+
+    def _on_folder_added(self, addition: ModelAddition) -> None:
+        self._remember_model_path(addition.location)
+        summary = addition.summary()
+        if addition.problems or addition.skipped:
+            summary += " (hover here for which and why)"
+        self._notice.show_message(summary, "info", skipped_details(addition))
+        self._status.say(f"Added {addition.location}")
+        self._facade.refresh_models()
+        self._facade.refresh_addons()
+
+    def _remember_model_path(self, location: str) -> None:
+        self._engine_settings = self._engine_settings.with_model_path(location)
         if self._settings_path is not None:
             try:
                 save_engine_settings(self._engine_settings, self._settings_path)
             except (StudioError, OSError) as exc:
                 self._notice.show_message(f"The model list could not be saved: {exc}", "warning")
-        self._status.say(f"Added model {info.name}")
-        self._facade.refresh_models()
 
     def _on_model_add_failed(self, path: str, message: str) -> None:
         self._notice.show_message(message, "error")
@@ -262,3 +283,12 @@ class FileController(Controller):
 
     def _remember_folder(self, kind: str, path: Path) -> None:
         QSettings().setValue(f"folders/{kind}", str(path.parent))
+
+
+def skipped_details(addition: ModelAddition) -> str:
+    """The notice's tooltip after adding a folder: each skipped file and what to do."""
+    lines = list(addition.problems[:SHOWN_PROBLEMS])
+    rest = len(addition.problems) - len(lines) + addition.skipped
+    if rest:
+        lines.append(f"{rest:,} more files skipped: add the folder's subfolders one by one.")
+    return "\n".join(lines)

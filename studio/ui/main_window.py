@@ -10,6 +10,7 @@ from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QUndoStack
 from PySide6.QtWidgets import QMainWindow, QTabWidget
 
 from studio.domain.errors import InvalidRequestError
+from studio.domain.model_kind import AddonInfo
 from studio.domain.models import ModelInfo
 from studio.domain.requests import random_seed
 from studio.domain.settings import EngineSettings
@@ -29,12 +30,14 @@ from studio.ui.history_controller import HistoryController
 from studio.ui.history_model import HistoryModel
 from studio.ui.history_panel import HistoryPanel
 from studio.ui.job_controller import JobController
+from studio.ui.lora_picker import LoraPicker
 from studio.ui.model_gate import ModelGate
 from studio.ui.notice import NoticeBanner
 from studio.ui.prompt_panel import PromptPanel
 from studio.ui.status_bar import JobStatusBar
 from studio.ui.style_controller import StyleController
 from studio.ui.style_panel import StylePanel
+from studio.ui.viewmodels.addons import AddonsViewModel
 from studio.ui.viewmodels.generate import GenerateViewModel
 from studio.ui.viewmodels.style import StyleViewModel
 from studio.ui.window_layout import (
@@ -68,6 +71,7 @@ class MainWindow(QMainWindow):
         self.undo_stack = QUndoStack(self)
         self._closing_done = False
         self.generate_vm = GenerateViewModel(self)
+        self.addons_vm = AddonsViewModel(self.generate_vm, self)
         self._build_widgets()
         self.context = WindowContext(
             document,
@@ -107,6 +111,7 @@ class MainWindow(QMainWindow):
         # The composition root asked the worker to warm up before building this window; the
         # model list and the (shipped) style thumbnails follow in that order.
         facade.refresh_models()
+        facade.refresh_addons()
         facade.load_style_presets()
 
     def _build_edits(self) -> EditController:
@@ -142,7 +147,10 @@ class MainWindow(QMainWindow):
         self.tools = QTabWidget()
         self.tools.setObjectName("toolTabs")
         self.edit_panel = EditPanel(self.generate_vm)
-        self.tools.addTab(generate_tab(self.prompt_panel, self.edit_panel), "Generate")
+        self.lora_picker = LoraPicker(self.addons_vm)
+        self.tools.addTab(
+            generate_tab(self.prompt_panel, self.lora_picker, self.edit_panel), "Generate"
+        )
         self.tools.addTab(self.style_panel, "Style")
         self.canvas = CanvasView()
         self.notice = NoticeBanner()
@@ -197,6 +205,7 @@ class MainWindow(QMainWindow):
         self.document.title_changed.connect(self.setWindowTitle)
         self.document.reloaded.connect(self._on_document_reloaded)
         self.facade.models_changed.connect(self._on_models_changed)
+        self.facade.addons_changed.connect(self._on_addons_changed)
         # After "Finish, then Quit", the last job or edit to end closes the window (queued,
         # so the job's own end-of-job handling has run first).
         self.facade.busy_changed.connect(
@@ -240,6 +249,9 @@ class MainWindow(QMainWindow):
         # Refilling the model list emits no change of choice; the gate must still follow.
         self.gate.update()
         self._update_generate_availability()
+
+    def _on_addons_changed(self, addons: list[AddonInfo]) -> None:
+        self.addons_vm.addons = tuple(addons)
 
     def _update_generate_availability(self) -> None:
         has_models = bool(self.generate_vm.models)

@@ -36,9 +36,11 @@ class NoticeBanner(QFrame):
         self.kind = ""
         self.hide()
 
-    def show_message(self, text: str, kind: str = "error") -> None:
+    def show_message(self, text: str, kind: str = "error", details: str = "") -> None:
+        """Show ``text``; ``details`` (e.g. the files a scan skipped) appear on hover."""
         self.kind = kind
         self.label.setText(text)
+        self.setToolTip(details)
         self.setStyleSheet(f"#noticeBanner {{ {_STYLES.get(kind, _STYLES['info'])} }}")
         self.show()
 

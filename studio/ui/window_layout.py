@@ -17,21 +17,23 @@ from studio.ui.prompt_panel import PromptPanel
 # What the empty canvas says: how to add a model, or how to start once there is one.
 NO_MODEL_MESSAGE = (
     "<b>No model yet.</b><br><br>Add a Stable Diffusion checkpoint with "
-    "<i>File › Add Model File…</i> (.safetensors) or a diffusers folder with "
-    "<i>File › Add Model Folder…</i>.<br>Models in your Hugging Face cache are found "
-    "automatically."
+    "<i>File › Add Model File…</i> (.safetensors), or a diffusers folder or your A1111, "
+    "ComfyUI or InvokeAI folder with <i>File › Add Model Folder…</i>.<br>Models in your "
+    "Hugging Face cache are found automatically."
 )
 READY_MESSAGE = (
     "Type a prompt and press Ctrl+Enter to generate.<br>Drop a PNG here to reuse its recipe."
 )
 
 
-def generate_tab(prompt_panel: PromptPanel, edit_panel: EditPanel) -> QWidget:
-    """The Generate tab: the prompt panel, then the canvas edits, scrolling together."""
+def generate_tab(prompt_panel: PromptPanel, addons: QWidget, edit_panel: EditPanel) -> QWidget:
+    """The Generate tab: the prompt panel, the LoRA picker, then the canvas edits, scrolling
+    together."""
     content = QWidget()
     layout = QVBoxLayout(content)
     layout.setContentsMargins(0, 0, 0, 0)
     layout.addWidget(prompt_panel)
+    layout.addWidget(addons)
     layout.addWidget(edit_panel)
     layout.addStretch(1)
     scroll = QScrollArea()

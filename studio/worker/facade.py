@@ -58,6 +58,8 @@ class EngineFacade(QObject):
     busy_changed(bool): the GPU lane only (generation's busy state; an edit never blocks it).
     models_changed(list[ModelInfo]), models_failed(message),
     model_added(ModelInfo), model_add_failed(path, message),
+    folder_added(ModelAddition): what an added folder holds (failures: model_add_failed),
+    addons_changed(list[AddonInfo]): the add-ons in the added folders (failures: models_failed),
     style_presets_ready(list[(index, name, thumbnail png)]), style_presets_failed(message),
     engine_ready().
     """
@@ -74,6 +76,8 @@ class EngineFacade(QObject):
     models_failed = Signal(str)
     model_added = Signal(object)
     model_add_failed = Signal(str, str)
+    folder_added = Signal(object)
+    addons_changed = Signal(object)
     style_presets_ready = Signal(object)
     style_presets_failed = Signal(str)
     engine_ready = Signal()
@@ -172,6 +176,27 @@ class EngineFacade(QObject):
             f"Adding {path}",
             self.model_added.emit,
             lambda message: self.model_add_failed.emit(path, message),
+        )
+
+    def add_model_folder(self, path: str) -> None:
+        """Scan a folder of any kinds (an A1111, ComfyUI or InvokeAI install) on the worker;
+        answers ``folder_added`` with what it holds, or ``model_add_failed``."""
+        self.call(
+            "add_model_folder",
+            (path,),
+            f"Adding {path}",
+            self.folder_added.emit,
+            lambda message: self.model_add_failed.emit(path, message),
+        )
+
+    def refresh_addons(self) -> None:
+        """Ask for the add-ons (LoRAs, embeddings...) found; answers ``addons_changed``."""
+        self.call(
+            "list_addons",
+            (),
+            "Listing the add-ons",
+            self.addons_changed.emit,
+            self.models_failed.emit,
         )
 
     def warm_up(self) -> None:
