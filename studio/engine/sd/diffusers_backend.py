@@ -10,11 +10,11 @@ within one step and never yields an image.
 from __future__ import annotations
 
 import logging
-import math
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -34,6 +34,7 @@ from studio.engine.model_hash import short_hash
 from studio.engine.sd.addons import SdAddons
 from studio.engine.sd.decoding import LatentDecoder
 from studio.engine.sd.edits import check_edits, initial_latents, inpaint_options
+from studio.engine.sd.hires import second_pass
 from studio.engine.sd.init_image import read_init_image
 from studio.engine.sd.loading import (
     LoadedPipeline,
@@ -41,10 +42,10 @@ from studio.engine.sd.loading import (
     inpaint_pipeline,
     load_pipeline,
 )
-from studio.engine.sd.previews import latent_preview
 from studio.engine.sd.prompt_encoding import PromptEmbeddings, encode_prompts
 from studio.engine.sd.schedulers import build_scheduler
-from studio.engine.sd.steps import steps_per_image
+from studio.engine.sd.step_progress import step_callback
+from studio.engine.sd.steps import pass_steps, steps_per_image
 from studio.engine.sd.transparency import key_out_background, transparent_prompts
 
 if TYPE_CHECKING:
@@ -163,14 +164,18 @@ class DiffusersBackend:
         on_progress: ProgressCallback,
         cancel: threading.Event,
     ) -> GeneratedImage:
-        started = time.perf_counter()
-        seed = job.request.seed_for(job.index)
-        on_progress(ProgressUpdate(step=job.index * job.per_image, total=job.total))
-        callback = self._step_callback(loaded, job, on_progress, cancel)
-        request = job.request
-        vae = self._require_loaded().pipe.vae
-        with circular_padding([pipe.unet, vae], request.tile_x, request.tile_y):
-            latents = self._sample(pipe, job, seed, callback)
+        started, request = time.perf_counter(), job.request
+        seed, start = request.seed_for(job.index), job.index * job.per_image
+        on_progress(ProgressUpdate(step=start, total=job.total))
+        first, *hires = pass_steps(request)
+        progress = partial(
+            step_callback, loaded.family, total=job.total, on_progress=on_progress, cancel=cancel
+        )
+        with circular_padding([pipe.unet, loaded.pipe.vae], request.tile_x, request.tile_y):
+            latents = self._sample(pipe, job, seed, progress(start=start, steps=first))
+            for steps in hires:  # A1111's hires fix: a second pass at the larger size
+                second = progress(start=start + first, steps=steps)
+                latents = self._hires(latents, job, seed, second)
             _raise_if_cancelled(cancel)
             decoded = self._require_decoder().decode(latents, wrap=(request.tile_x, request.tile_y))
         pixels, warnings = decoded.pixels, decoded.warnings
@@ -198,33 +203,21 @@ class DiffusersBackend:
             if self._inpaint is None:
                 self._inpaint = inpaint_pipeline(loaded)
             return self._inpaint
-        if not request.is_img2img:
-            return loaded.pipe
+        return self._img2img_pipe() if request.is_img2img else loaded.pipe
+
+    def _img2img_pipe(self) -> Any:
         if self._img2img is None:
-            self._img2img = img2img_pipeline(loaded)
+            self._img2img = img2img_pipeline(self._require_loaded())
         return self._img2img
 
-    def _step_callback(
-        self,
-        loaded: LoadedPipeline,
-        job: _ImageJob,
-        on_progress: ProgressCallback,
-        cancel: threading.Event,
-    ) -> Callable[..., dict]:
-        family, index, per_image, total = loaded.family, job.index, job.per_image, job.total
-
-        def on_step_end(pipe: Any, step: int, _timestep: Any, tensors: dict) -> dict:
-            if cancel.is_set():
-                pipe._interrupt = True  # diffusers' own flag, in case the raise is swallowed
-                raise JobCancelled()
-            # Second-order samplers (Heun) call back twice per step; map onto request steps.
-            calls = max(int(getattr(pipe, "num_timesteps", per_image) or per_image), 1)
-            done = min(per_image, math.ceil((step + 1) * per_image / calls))
-            preview = latent_preview(tensors["latents"], family)
-            on_progress(ProgressUpdate(step=index * per_image + done, total=total, preview=preview))
-            return {}
-
-        return on_step_end
+    def _hires(
+        self, latents: torch.Tensor, job: _ImageJob, seed: int, callback: Callable[..., dict]
+    ) -> torch.Tensor:
+        pipe, wrap = self._img2img_pipe(), (job.request.tile_x, job.request.tile_y)
+        pipe.scheduler = self.scheduler_for(job.request.sampler, seed)
+        decoder = self._require_decoder()
+        options = self._call_options(job, seed, callback)
+        return second_pass(pipe, latents, job.request, partial(decoder.decode, wrap=wrap), options)
 
     def _sample(
         self, pipe: Any, job: _ImageJob, seed: int, callback: Callable[..., dict]
@@ -257,24 +250,15 @@ class DiffusersBackend:
 
         request = job.request
         pipe.scheduler = self.scheduler_for(request.sampler, seed)
-        generator_device = "cuda" if self.device.type == "cuda" else "cpu"
-        generator = torch.Generator(device=generator_device).manual_seed(seed)
-        options: dict[str, Any] = {
-            "num_inference_steps": request.steps,
-            "guidance_scale": request.cfg_scale,
-            "generator": generator,
-            "output_type": "latent",
-            "callback_on_step_end": callback,
-            "callback_on_step_end_tensor_inputs": ["latents"],
-            **job.embeddings.kwargs,
-        }
+        options = self._call_options(job, seed, callback)
+        options.update(num_inference_steps=request.steps, output_type="latent")
         if job.inpaint is not None:
             options.update(inpaint_options(job.inpaint, request))
         elif job.init_image is not None:
             options.update(image=job.init_image, strength=request.strength)
         else:
             options.update(width=request.width, height=request.height)
-            latents = initial_latents(pipe, request, job.index, generator)
+            latents = initial_latents(pipe, request, job.index, options["generator"])
             if latents is not None:
                 options["latents"] = latents
         try:
@@ -284,6 +268,21 @@ class DiffusersBackend:
             if not is_out_of_memory(exc):
                 raise
         return None
+
+    def _call_options(
+        self, job: _ImageJob, seed: int, callback: Callable[..., dict]
+    ) -> dict[str, Any]:
+        """What every pipeline call of an image passes: guidance, generator, step callback."""
+        import torch
+
+        generator_device = "cuda" if self.device.type == "cuda" else "cpu"
+        return {
+            "guidance_scale": job.request.cfg_scale,
+            "generator": torch.Generator(device=generator_device).manual_seed(seed),
+            "callback_on_step_end": callback,
+            "callback_on_step_end_tensor_inputs": ["latents"],
+            **job.embeddings.kwargs,
+        }
 
     def unload(self) -> None:
         """Release the pipeline and hand its memory back (del + gc + empty_cache)."""
