@@ -15,6 +15,7 @@ from studio.cli.edit_options import (
     edited_size,
 )
 from studio.cli.engine import open_engine
+from studio.cli.hires_options import add_hires_arguments, asks_hires, hires_values
 from studio.cli.numbers import finite_float
 from studio.cli.progress import ProgressPrinter
 from studio.domain.errors import InvalidRequestError
@@ -52,7 +53,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--count", type=int, default=1, help="number of images (seeds follow)")
     parser.add_argument("--init", type=Path, help="init image for image-to-image")
     parser.add_argument(
-        "--strength", type=finite_float, help="with --init: how much to repaint (0-1)"
+        "--strength",
+        "--denoise",
+        type=finite_float,
+        help="with --init or hires fix: how much to repaint (0-1), A1111's denoising strength",
     )
     parser.add_argument(
         "--alpha",
@@ -64,6 +68,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--project", type=Path, help="also add the images to this .studio project")
     parser.add_argument("--device", choices=("auto", "cuda", "mps", "cpu"), help="compute device")
     add_edit_arguments(parser)
+    add_hires_arguments(parser)
     parser.set_defaults(handler=run)
 
 
@@ -73,8 +78,8 @@ def build_request(args: argparse.Namespace, model_info: ModelInfo) -> Generation
     What the command line leaves out comes from the model's defaults
     (:func:`studio.ops.request_defaults.complete_request`), as in the GUI and ``studio batch``.
     """
-    if args.strength is not None and args.init is None:
-        raise InvalidRequestError("--strength only applies with --init IMAGE.")
+    if args.strength is not None and args.init is None and not asks_hires(args):
+        raise InvalidRequestError("--strength only applies with --init IMAGE or --hires-scale N.")
     sampler = canonical_sampler_name(args.sampler) if args.sampler else None
     init_png = None
     if args.init is not None:
@@ -101,6 +106,7 @@ def build_request(args: argparse.Namespace, model_info: ModelInfo) -> Generation
         "strength": args.strength if args.strength is not None else (1.0 if inpainting else 0.75),
         "alpha": args.alpha,
         **edits,
+        **hires_values(args),
     }
     return GenerationRequest(**complete_request(values, model_info))
 
