@@ -21,7 +21,12 @@ from studio.domain.editing import (
     check_outpaint_fill,
 )
 from studio.domain.errors import InvalidRequestError
-from studio.domain.hires import DEFAULT_HIRES_UPSCALER, canonical_upscaler, check_hires, hires_target
+from studio.domain.hires import (
+    DEFAULT_HIRES_UPSCALER,
+    canonical_upscaler,
+    check_hires,
+    hires_target,
+)
 from studio.domain.job_kind import JobKind
 from studio.domain.request_codec import (
     STORED_DEFAULT,
@@ -234,20 +239,13 @@ class GenerationRequest(StoredByFields):
     def _check_hires(self) -> None:
         object.__setattr__(self, "hires_scale", float(self.hires_scale))
         object.__setattr__(self, "hires_upscaler", canonical_upscaler(self.hires_upscaler))
+        size = None
         if self.hires_width or self.hires_height:
             _check_side("hires width", self.hires_width)
             _check_side("hires height", self.hires_height)
-        check_hires(
-            self.hires_scale,
-            self.hires_steps,
-            self._hires_size,
-            max_steps=MAX_STEPS,
-            img2img=self.is_img2img,
-        )
-
-    @property
-    def _hires_size(self) -> tuple[int, int] | None:
-        return (self.hires_width, self.hires_height) if self.hires_width else None
+            size = (self.hires_width, self.hires_height)
+        check_hires(self.hires_scale, self.hires_steps, size, max_steps=MAX_STEPS,
+                    img2img=self.is_img2img)  # fmt: skip
 
     @property
     def has_hires(self) -> bool:
@@ -259,7 +257,8 @@ class GenerationRequest(StoredByFields):
         """``(width, height)`` of the finished image: the hires size, or the request's."""
         if not self.has_hires:
             return self.width, self.height
-        return hires_target(self.width, self.height, self.hires_scale, self._hires_size)
+        size = (self.hires_width, self.hires_height) if self.hires_width else None
+        return hires_target(self.width, self.height, self.hires_scale, size)
 
     @property
     def has_variation(self) -> bool:

@@ -104,3 +104,11 @@ def test_pixel_upscalers_resize_to_the_size_asked() -> None:
     assert upscale_pixels(pixels, "lanczos", (8, 8)).shape == (8, 8, 3)
     with pytest.raises(InvalidRequestError, match="not one Studio has"):
         upscale_pixels(pixels, "4x-Nowhere", (8, 8))
+
+
+def test_a_builtin_model_refuses_hires_fix_before_any_work_in_a_batch_too() -> None:
+    # A batch row reaches the engine without the faces' edit check: the engine says it too.
+    from studio.engine.builtin.edit_rules import check_builtin_edits
+
+    with pytest.raises(InvalidRequestError, match="pick a Stable Diffusion model for hires fix"):
+        check_builtin_edits("diffusion", tiny_request(hires_scale=2), "Built-in diffusion")
