@@ -13,15 +13,11 @@ from __future__ import annotations
 
 from studio.domain.errors import InvalidRequestError
 
-LATENT_UPSCALERS: dict[str, tuple[str, bool]] = {
-    "latent": ("bilinear", False),
-    "latent (antialiased)": ("bilinear", True),
-    "latent (bicubic)": ("bicubic", False),
-    "latent (bicubic antialiased)": ("bicubic", True),
-    "latent (nearest)": ("nearest", False),
-    "latent (nearest-exact)": ("nearest-exact", False),
-}
-"""A1111's latent modes: the interpolation of the latents and whether it antialiases."""
+LATENT_UPSCALERS = ("latent", "latent (antialiased)", "latent (bicubic)",
+                    "latent (bicubic antialiased)", "latent (nearest)",
+                    "latent (nearest-exact)")  # fmt: skip
+"""A1111's latent modes: bilinear unless the brackets name the interpolation, and whether it
+antialiases (:func:`latent_interpolation`)."""
 PIXEL_UPSCALERS = ("nearest", "lanczos")
 """Upscalers that resize the decoded pixels without a model."""
 BUILTIN_UPSCALERS = (*LATENT_UPSCALERS, *PIXEL_UPSCALERS)
@@ -59,6 +55,12 @@ def a1111_upscaler_name(name: str) -> str:
 def is_latent_upscaler(name: str) -> bool:
     """Whether ``name`` resizes the latents rather than decoded pixels."""
     return name in LATENT_UPSCALERS
+
+
+def latent_interpolation(name: str) -> tuple[str, bool]:
+    """The ``torch.nn.functional.interpolate`` mode of a latent upscaler and its antialias."""
+    inside = name.partition("(")[2].rstrip(")")
+    return inside.removesuffix("antialiased").strip() or "bilinear", inside.endswith("antialiased")
 
 
 def hires_target(

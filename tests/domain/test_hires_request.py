@@ -68,3 +68,12 @@ def test_every_hires_field_is_a_batch_column() -> None:
     assert typed_values("hires_scale", "2") == {"hires_scale": 2.0}
     assert typed_values("hires_steps", "10") == {"hires_steps": 10}
     assert typed_values("hires_upscaler", "Latent") == {"hires_upscaler": "Latent"}
+
+
+def test_each_latent_mode_names_its_interpolation() -> None:
+    from studio.domain.hires import latent_interpolation
+
+    assert latent_interpolation("latent") == ("bilinear", False)
+    assert latent_interpolation("latent (antialiased)") == ("bilinear", True)
+    assert latent_interpolation("latent (bicubic antialiased)") == ("bicubic", True)
+    assert latent_interpolation("latent (nearest-exact)") == ("nearest-exact", False)

@@ -16,7 +16,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from studio.domain.errors import InvalidRequestError, OutOfMemoryError
-from studio.domain.hires import LATENT_UPSCALERS, PIXEL_UPSCALERS, a1111_upscaler_name
+from studio.domain.hires import (
+    LATENT_UPSCALERS,
+    PIXEL_UPSCALERS,
+    a1111_upscaler_name,
+    latent_interpolation,
+)
 from studio.domain.requests import GenerationRequest
 from studio.engine.device import free_memory, is_out_of_memory
 from studio.imaging.output_size import check_output_size
@@ -87,7 +92,7 @@ def upscale_latents(latents: torch.Tensor, upscaler: str, size: tuple[int, int])
     """Interpolate ``latents`` to the latent grid of ``size`` (width, height) in pixels."""
     import torch.nn.functional as F  # noqa: N812  (torch's own spelling)
 
-    mode, antialias = LATENT_UPSCALERS[upscaler]
+    mode, antialias = latent_interpolation(upscaler)
     grid = (size[1] // 8, size[0] // 8)
     if antialias:
         return F.interpolate(latents, size=grid, mode=mode, antialias=True)
