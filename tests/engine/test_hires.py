@@ -112,3 +112,9 @@ def test_a_builtin_model_refuses_hires_fix_before_any_work_in_a_batch_too() -> N
 
     with pytest.raises(InvalidRequestError, match="pick a Stable Diffusion model for hires fix"):
         check_builtin_edits("diffusion", tiny_request(hires_scale=2), "Built-in diffusion")
+
+
+def test_the_second_pass_reuses_the_loaded_model(sd1_backend) -> None:
+    run_all(sd1_backend, tiny_request(steps=2, hires_scale=1.5, strength=0.5))
+    second = sd1_backend._img2img  # built from the loaded components, not loaded again
+    assert second.unet is sd1_backend.pipeline.unet and second.vae is sd1_backend.pipeline.vae
