@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from studio.cli.command import Group, arg
+from studio.cli.hires_options import hires_option
 from studio.cli.numbers import finite_float
 from studio.domain.editing import OUTPAINT_FILLS, parse_margins, parse_tile_mode
 from studio.domain.errors import InvalidRequestError
@@ -109,6 +110,8 @@ def _option_for(args: argparse.Namespace, edit: str) -> str:
         return "--mask" if args.mask is not None else "--outpaint"
     if edit == "variation":
         return "--variation-seed" if args.variation_seed is not None else "--variation-strength"
+    if edit == "hires":
+        return hires_option(args)
     return "--init"
 
 

@@ -16,6 +16,7 @@ from studio.cli.edit_options import (
     edited_size,
 )
 from studio.cli.engine import open_engine
+from studio.cli.hires_options import HIRES_ARGUMENTS, asks_hires, hires_values
 from studio.cli.numbers import finite_float
 from studio.cli.progress import ProgressPrinter
 from studio.domain.errors import InvalidRequestError
@@ -43,7 +44,12 @@ COMMAND = Command(
         arg("--sampler", help="sampler, e.g. 'Euler a', 'DPM++ 2M Karras'"),
         arg("--count", type=int, default=1, help="number of images (seeds follow)"),
         arg("--init", type=Path, help="init image for image-to-image"),
-        arg("--strength", type=finite_float, help="with --init: how much to repaint (0-1)"),
+        arg(
+            "--strength",
+            "--denoise",
+            type=finite_float,
+            help="with --init or hires fix: how much to repaint (0-1), A1111's denoising strength",
+        ),
         arg(
             "--alpha",
             choices=("crisp", "soft"),
@@ -54,6 +60,7 @@ COMMAND = Command(
         arg("--project", type=Path, help="also add the images to this .studio project"),
         device_option(),
         EDIT_ARGUMENTS,
+        HIRES_ARGUMENTS,
     ),
 )
 
@@ -64,8 +71,8 @@ def build_request(args: argparse.Namespace, model_info: ModelInfo) -> Generation
     What the command line leaves out comes from the model's defaults
     (:func:`studio.ops.request_defaults.complete_request`), as in the GUI and ``studio batch``.
     """
-    if args.strength is not None and args.init is None:
-        raise InvalidRequestError("--strength only applies with --init IMAGE.")
+    if args.strength is not None and args.init is None and not asks_hires(args):
+        raise InvalidRequestError("--strength only applies with --init IMAGE or --hires-scale N.")
     sampler = canonical_sampler_name(args.sampler) if args.sampler else None
     init_png = None
     if args.init is not None:
@@ -92,6 +99,7 @@ def build_request(args: argparse.Namespace, model_info: ModelInfo) -> Generation
         "strength": args.strength if args.strength is not None else (1.0 if inpainting else 0.75),
         "alpha": args.alpha,
         **edits,
+        **hires_values(args),
     }
     return GenerationRequest(**complete_request(values, model_info))
 

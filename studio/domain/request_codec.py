@@ -24,6 +24,8 @@ HASH_KEY = "sha256_key"
 """Field metadata: the key an image field's digest is stored under."""
 STORED_DEFAULT = "stored_default"
 """Field metadata: the value a stored request without the field meant (before it existed)."""
+WRITTEN_WHEN_SET = "written_when_set"
+"""Field metadata: the field is stored only when it differs from its default."""
 
 R = TypeVar("R")
 
@@ -43,6 +45,16 @@ def image_field(hash_key: str, default: Any = dataclasses.MISSING) -> Any:
     )
 
 
+def optional_field(default: Any) -> Any:
+    """A field stored only when it is not ``default``.
+
+    For an option added after requests were first stored: a request that leaves it alone
+    writes the same JSON as before the option existed, so its recipe (and the batch skip that
+    compares recipes) does not change.
+    """
+    return dataclasses.field(default=default, metadata={WRITTEN_WHEN_SET: True})
+
+
 def request_to_dict(request: Any) -> dict[str, Any]:
     """Plain JSON-able dict of a request; images are referenced by SHA-256, not embedded.
 
@@ -56,6 +68,8 @@ def request_to_dict(request: Any) -> dict[str, Any]:
         hash_key = item.metadata.get(HASH_KEY)
         if hash_key is not None:
             digests[hash_key] = _digest(value)
+        elif item.metadata.get(WRITTEN_WHEN_SET) and value == item.default:
+            continue
         else:
             data[item.name] = _plain(value)
     data.update(digests)

@@ -21,11 +21,18 @@ from studio.domain.editing import (
     check_outpaint_fill,
 )
 from studio.domain.errors import InvalidRequestError
+from studio.domain.hires import (
+    DEFAULT_HIRES_UPSCALER,
+    canonical_upscaler,
+    check_hires,
+    hires_target,
+)
 from studio.domain.job_kind import JobKind
 from studio.domain.request_codec import (
     STORED_DEFAULT,
     StoredByFields,
     image_field,
+    optional_field,
     request_from_dict,
 )
 from studio.domain.samplers import DEFAULT_SAMPLER, canonical_sampler_name
@@ -129,6 +136,11 @@ class GenerationRequest(StoredByFields):
     outpaint, outpaint_fill
         ``(left, top, right, bottom)`` pixels the source canvas was grown by before inpainting,
         and how the new area was first filled; recorded so the edit can be replayed.
+    hires_scale, hires_upscaler, hires_steps, hires_width, hires_height
+        A1111's hires fix: the image made at ``width`` x ``height`` is enlarged by
+        ``hires_scale`` (1 is off), or to ``hires_width`` x ``hires_height`` when both are set,
+        with ``hires_upscaler`` (:mod:`studio.domain.hires`), then repainted at ``strength``
+        (A1111's shared "Denoising strength") for ``hires_steps`` (0: as many as ``steps``).
     """
 
     kind: ClassVar[JobKind] = JobKind.GENERATE
@@ -159,6 +171,11 @@ class GenerationRequest(StoredByFields):
     only_masked_padding: int = 32
     outpaint: tuple[int, int, int, int] | None = None
     outpaint_fill: str = DEFAULT_OUTPAINT_FILL
+    hires_scale: float = optional_field(1.0)
+    hires_upscaler: str = optional_field(DEFAULT_HIRES_UPSCALER)
+    hires_steps: int = optional_field(0)
+    hires_width: int = optional_field(0)
+    hires_height: int = optional_field(0)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "sampler", canonical_sampler_name(self.sampler))
@@ -217,6 +234,31 @@ class GenerationRequest(StoredByFields):
             object.__setattr__(self, "outpaint", tuple(self.outpaint))
             check_margins(self.outpaint)
         check_outpaint_fill(self.outpaint_fill)
+        self._check_hires()
+
+    def _check_hires(self) -> None:
+        object.__setattr__(self, "hires_scale", float(self.hires_scale))
+        object.__setattr__(self, "hires_upscaler", canonical_upscaler(self.hires_upscaler))
+        size = None
+        if self.hires_width or self.hires_height:
+            _check_side("hires width", self.hires_width)
+            _check_side("hires height", self.hires_height)
+            size = (self.hires_width, self.hires_height)
+        check_hires(self.hires_scale, self.hires_steps, size, max_steps=MAX_STEPS,
+                    img2img=self.is_img2img)  # fmt: skip
+
+    @property
+    def has_hires(self) -> bool:
+        """Whether a second, larger pass follows the first (A1111's hires fix)."""
+        return self.hires_scale > 1.0 or self.hires_width > 0
+
+    @property
+    def hires_size(self) -> tuple[int, int]:
+        """``(width, height)`` of the finished image: the hires size, or the request's."""
+        if not self.has_hires:
+            return self.width, self.height
+        size = (self.hires_width, self.hires_height) if self.hires_width else None
+        return hires_target(self.width, self.height, self.hires_scale, size)
 
     @property
     def has_variation(self) -> bool:

@@ -19,6 +19,7 @@ import re
 from collections.abc import Collection, Iterable
 
 from studio.domain.errors import MetadataError
+from studio.domain.hires import a1111_upscaler_name
 from studio.domain.models import SAMPLING_CONTROLS
 from studio.domain.requests import GenerationRequest
 
@@ -74,7 +75,11 @@ def a1111_parameters(
         ("Size", f"{request.width}x{request.height}"),
         ("Model hash", model_hash or None),
         ("Model", model_name or None),
-        ("Denoising strength", request.strength if request.is_img2img else None),
+        (
+            "Denoising strength",
+            request.strength if request.is_img2img or request.has_hires else None,
+        ),
+        *hires_parameters(request),
         *edit_parameters(request),
     ]
     pairs.extend((extra or {}).items())
@@ -86,6 +91,22 @@ def ignored_parameter_keys(controls: Collection[str]) -> frozenset[str]:
     return frozenset(
         key for name, keys in CONTROL_KEYS.items() if name not in controls for key in keys
     )
+
+
+def hires_parameters(request: GenerationRequest) -> list[tuple[str, object]]:
+    """A1111's hires-fix pairs: ``Hires upscale`` (or ``Hires resize: WxH`` for a set size),
+    ``Hires steps`` when not 0, and ``Hires upscaler``; none when hires fix is off."""
+    if not request.has_hires:
+        return []
+    if request.hires_width:
+        size: tuple[str, object] = ("Hires resize", f"{request.hires_width}x{request.hires_height}")
+    else:
+        size = ("Hires upscale", request.hires_scale)
+    return [
+        size,
+        ("Hires steps", request.hires_steps or None),
+        ("Hires upscaler", a1111_upscaler_name(request.hires_upscaler)),
+    ]
 
 
 def edit_parameters(request: GenerationRequest) -> list[tuple[str, object]]:

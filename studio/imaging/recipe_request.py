@@ -93,7 +93,7 @@ def request_from_params(
         changes.append(("Denoising strength", {"strength": _to_float(strength)}))
     if "Size" in params:
         changes.append(("Size", _size_fields(params["Size"], notes)))
-    changes += _edit_changes(params)
+    changes += _edit_changes(params) + _hires_changes(params)
     for key, fields in changes:
         request = _apply(request, key, fields, notes)
     return request, notes
@@ -131,6 +131,25 @@ def _edit_changes(params: dict[str, str]) -> list[tuple[str, dict[str, Any]]]:
             margins = None
         fill = params.get("Outpaint fill", DEFAULT_OUTPAINT_FILL)
         changes.append(("Outpaint", {"outpaint": margins, "outpaint_fill": fill}))
+    return changes
+
+
+def _hires_changes(params: dict[str, str]) -> list[tuple[str, dict[str, Any]]]:
+    """A1111's hires-fix keys: ``Hires upscale`` or ``Hires resize``, steps and upscaler."""
+    changes: list[tuple[str, dict[str, Any]]] = []
+    if "Hires resize" in params:
+        size = _size_fields(params["Hires resize"], [])
+        if MIN_SIDE in size.values():  # A1111's 0 (keep the aspect) snapped up: Studio needs both
+            size = {"width": None, "height": None}
+        changes.append(
+            ("Hires resize", {"hires_width": size["width"], "hires_height": size["height"]})
+        )
+    elif "Hires upscale" in params:
+        changes.append(("Hires upscale", {"hires_scale": _to_float(params["Hires upscale"])}))
+    if changes and "Hires steps" in params:
+        changes.append(("Hires steps", {"hires_steps": _to_int(params["Hires steps"])}))
+    if changes and "Hires upscaler" in params:
+        changes.append(("Hires upscaler", {"hires_upscaler": params["Hires upscaler"]}))
     return changes
 
 

@@ -53,6 +53,11 @@ RULES: dict[str, EditRule] = {
         "builtin-diffusion, -vae, -gan or a Stable Diffusion model",
         "for variations",
     ),
+    "hires": EditRule(
+        "{name} has no image-to-image pass to repaint a larger image with",
+        "a Stable Diffusion model",
+        "for hires fix",
+    ),
 }
 assert set(RULES) == set(CANVAS_EDITS), "every canvas edit needs its refusal"
 
@@ -61,7 +66,8 @@ def needed_edits(request: GenerationRequest) -> tuple[str, ...]:
     """The canvas edits ``request`` asks of its model, in :data:`CANVAS_EDITS` order.
 
     A mask (inpaint or outpaint) needs ``inpaint``; a source image without one needs
-    ``img2img``; a variation seed with any strength needs ``variation``.
+    ``img2img``; a variation seed with any strength needs ``variation``; a hires scale or size
+    needs ``hires``.
     """
     needed = []
     if request.is_inpaint:
@@ -70,6 +76,8 @@ def needed_edits(request: GenerationRequest) -> tuple[str, ...]:
         needed.append("img2img")
     if request.has_variation:
         needed.append("variation")
+    if request.has_hires:
+        needed.append("hires")
     return tuple(edit for edit in CANVAS_EDITS if edit in needed)
 
 

@@ -28,6 +28,8 @@ from PySide6.QtWidgets import (
 from studio.domain.models import ModelInfo, ModelSource
 from studio.domain.requests import MAX_BATCH, MAX_STEPS
 from studio.domain.samplers import SAMPLER_NAMES
+from studio.ops.edit_rules import edit_refusal
+from studio.ui.hires_group import HiresGroup
 from studio.ui.image_convert import qimage_from_png
 from studio.ui.init_image_group import InitImageGroup
 from studio.ui.model_picker import ModelPicker
@@ -121,6 +123,7 @@ class PromptPanel(QWidget):
 
         self.init_group = InitImageGroup(self.view_model.strength)
         self.strength_spin = self.init_group.strength_spin
+        self.hires_group = HiresGroup()
 
         self.generate_button = QPushButton("Generate")
         self.generate_button.setObjectName("generateButton")
@@ -141,6 +144,7 @@ class PromptPanel(QWidget):
         layout.addWidget(self.negative_edit)
         layout.addLayout(form)
         layout.addWidget(self.init_group)
+        layout.addWidget(self.hires_group)
         layout.addLayout(buttons)
         self._update_seed_lock_text()
 
@@ -168,9 +172,17 @@ class PromptPanel(QWidget):
             "transparent_background": self.transparent_check,
             "alpha": self.alpha_combo,
             "seed_locked": self.seed_lock,
+            "hires_enabled": self.hires_group,
+            "hires_scale": self.hires_group.scale_spin,
+            "hires_upscaler": self.hires_group.upscaler_combo,
+            "hires_steps": self.hires_group.steps_spin,
         }
+        # Connected before the combo's binding: a recipe's model upscaler is listed, not lost.
+        vm.hires_upscaler_changed.connect(self.hires_group.offer_upscaler)
+        self.hires_group.offer_upscaler(vm.hires_upscaler)
         for name, widget in widgets.items():
             bind(vm, name, widget)
+        bind(vm, "strength", self.hires_group.denoise_spin)  # A1111 shares it with img2img
         bind(
             vm,
             "seed",
@@ -226,6 +238,7 @@ class PromptPanel(QWidget):
             widget.setToolTip(
                 "" if info is None or used else f"{info.name} does not use this setting."
             )
+        self.hires_group.show_refusal(edit_refusal(info, "hires"))  # the CLI's rule too
         builtin = info is not None and info.source == ModelSource.BUILTIN
         self.alpha_combo.setEnabled(builtin)
         self.alpha_combo.setToolTip(

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QComboBox,
     QDoubleSpinBox,
+    QGroupBox,
     QLineEdit,
     QPlainTextEdit,
     QSpinBox,
@@ -112,7 +113,7 @@ def bind(
     """Keep ``widget`` and ``model.<name>`` the same, both ways; the widget takes the value now.
 
     Supported: plain and rich text edits, line edits, spin boxes, combo boxes (the item data
-    when items carry data, else the text), checkable buttons and actions.
+    when items carry data, else the text), checkable buttons, actions and group boxes.
 
     Parameters
     ----------
@@ -145,7 +146,9 @@ def _accessors(widget: QWidget | QAction) -> Accessors:
         return widget.value, widget.setValue, widget.valueChanged
     if isinstance(widget, QComboBox):
         return _combo_accessors(widget)
-    if isinstance(widget, (QAbstractButton, QAction)):
+    if isinstance(widget, (QAbstractButton, QAction)) or (
+        isinstance(widget, QGroupBox) and widget.isCheckable()
+    ):
         return widget.isChecked, widget.setChecked, widget.toggled
     kind = "spin box" if isinstance(widget, QAbstractSpinBox) else type(widget).__name__
     raise TypeError(f"bind() does not know how to bind a {kind}")

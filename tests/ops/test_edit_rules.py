@@ -75,3 +75,12 @@ def test_the_gui_words_are_kept_and_nothing_is_refused_without_a_model() -> None
 def test_a_stable_diffusion_model_can_do_every_edit() -> None:
     sd = replace(_builtin("vae"), family=ModelFamily.SD1, edits=CANVAS_EDITS)
     assert all(refused_edit(sd, edit) is None for edit in CANVAS_EDITS)
+
+
+def test_hires_fix_needs_a_stable_diffusion_model_in_the_same_words_everywhere() -> None:
+    request = GenerationRequest(prompt="x", width=64, height=64, hires_scale=2)
+    assert needed_edits(request) == ("hires",)
+    assert edit_refusal(_builtin("diffusion"), "hires") == (
+        "Built-in diffusion has no image-to-image pass to repaint a larger image with: pick a "
+        "Stable Diffusion model for hires fix."
+    )

@@ -43,6 +43,11 @@ def check_builtin_edits(family: str, request: GenerationRequest, name: str) -> N
             f"{name} cannot keep part of an image while it makes one (only diffusion refines "
             "an image step by step): inpaint with builtin-diffusion or a Stable Diffusion model."
         )
+    if request.has_hires:
+        raise InvalidRequestError(
+            f"{name} has no image-to-image pass to repaint a larger image with: pick a Stable "
+            "Diffusion model for hires fix, or set the hires scale to 1."
+        )
     if request.is_img2img and not request.is_inpaint:
         raise InvalidRequestError(
             "Built-in models make sprites from text only: clear the source image, paint a "

@@ -10,18 +10,18 @@ within one step and never yields an image.
 from __future__ import annotations
 
 import logging
-import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from studio.domain.errors import JobCancelled, ModelLoadError, OutOfMemoryError
+from studio.domain.errors import ModelLoadError, OutOfMemoryError
+from studio.domain.model_kind import ModelKind
 from studio.domain.models import ModelFamily, ModelInfo
 from studio.domain.requests import GenerationRequest
 from studio.domain.results import GeneratedImage
-from studio.engine.addon_lookup import AddonIndex
+from studio.engine.addon_lookup import AddonIndex, NoAddons, resolve_addon
 from studio.engine.backend import BatchProgress, GenerationBackend, ImageSteps, MakeImage
 from studio.engine.device import free_memory, is_out_of_memory
 from studio.engine.editing.inpaint import InpaintPlan, finish_inpaint, plan_inpaint
@@ -30,6 +30,7 @@ from studio.engine.model_hash import short_hash
 from studio.engine.sd.addons import SdAddons
 from studio.engine.sd.decoding import LatentDecoder
 from studio.engine.sd.edits import check_edits, initial_latents, inpaint_options
+from studio.engine.sd.hires import needs_upscaler_model, resize_pixels, second_pass
 from studio.engine.sd.init_image import read_init_image
 from studio.engine.sd.loading import (
     LoadedPipeline,
@@ -37,10 +38,10 @@ from studio.engine.sd.loading import (
     inpaint_pipeline,
     load_pipeline,
 )
-from studio.engine.sd.previews import latent_preview
 from studio.engine.sd.prompt_encoding import PromptEmbeddings, encode_prompts
 from studio.engine.sd.schedulers import build_scheduler
-from studio.engine.sd.steps import steps_per_image
+from studio.engine.sd.step_progress import step_callback
+from studio.engine.sd.steps import pass_steps, steps_per_image
 from studio.engine.sd.transparency import key_out_background, transparent_prompts
 
 if TYPE_CHECKING:
@@ -78,6 +79,7 @@ class DiffusersBackend(GenerationBackend):
     ) -> None:
         self.model = model
         self.addons = SdAddons(addon_index)
+        self._addon_index: AddonIndex = addon_index if addon_index is not None else NoAddons()
         self.device = device
         self.model_hash = model_hash
         self._loaded: LoadedPipeline | None = loaded
@@ -118,6 +120,9 @@ class DiffusersBackend(GenerationBackend):
             If the edit does not fit this model or no step would run.
         """
         check_edits(self._require_loaded(), request, self.model.name)
+        if request.has_hires and needs_upscaler_model(request.hires_upscaler):
+            # An upscaler model is found before the first step, or the job is one line.
+            resolve_addon(self._addon_index, ModelKind.UPSCALER, request.hires_upscaler)
         return steps_per_image(request)
 
     def prepare(self, request: GenerationRequest, batch: BatchProgress) -> MakeImage:
@@ -150,11 +155,13 @@ class DiffusersBackend(GenerationBackend):
         """
         seed = job.request.seed_for(index)
         steps.report(0)
-        callback = self._step_callback(job.loaded.family, steps)
         request, pipe = job.request, job.pipe
-        vae = job.loaded.pipe.vae
-        with circular_padding([pipe.unet, vae], request.tile_x, request.tile_y):
-            latents = self._sample(job, index, seed, callback)
+        first, *hires = pass_steps(request)
+        progress = partial(step_callback, job.loaded.family, steps)
+        with circular_padding([pipe.unet, job.loaded.pipe.vae], request.tile_x, request.tile_y):
+            latents = self._sample(job, index, seed, progress(start=0, steps=first))
+            for count in hires:  # A1111's hires fix: a second pass at the larger size
+                latents = self._hires(latents, job, seed, progress(start=first, steps=count))
             steps.check()
             decoded = self._require_decoder().decode(latents, wrap=(request.tile_x, request.tile_y))
         pixels, warnings = decoded.pixels, decoded.warnings
@@ -181,26 +188,39 @@ class DiffusersBackend(GenerationBackend):
             if self._inpaint is None:
                 self._inpaint = inpaint_pipeline(loaded)
             return self._inpaint
-        if not request.is_img2img:
-            return loaded.pipe
+        return self._img2img_pipe() if request.is_img2img else loaded.pipe
+
+    def _img2img_pipe(self) -> Any:
         if self._img2img is None:
-            self._img2img = img2img_pipeline(loaded)
+            self._img2img = img2img_pipeline(self._require_loaded())
         return self._img2img
 
-    def _step_callback(self, family: ModelFamily, steps: ImageSteps) -> Callable[..., dict]:
-        per_image = steps.batch.per_image
+    def _hires(
+        self, latents: torch.Tensor, job: _Batch, seed: int, callback: Callable[..., dict]
+    ) -> torch.Tensor:
+        pipe, wrap = self._img2img_pipe(), (job.request.tile_x, job.request.tile_y)
+        pipe.scheduler = self.scheduler_for(job.request.sampler, seed)
+        decoder = self._require_decoder()
+        options = self._call_options(job, seed, callback)
+        decode = partial(decoder.decode, wrap=wrap)
+        return second_pass(pipe, latents, job.request, decode, options, self._upscale_pixels)
 
-        def on_step_end(pipe: Any, step: int, _timestep: Any, tensors: dict) -> dict:
-            if steps.cancelled:
-                pipe._interrupt = True  # diffusers' own flag, in case the raise is swallowed
-                raise JobCancelled()
-            # Second-order samplers (Heun) call back twice per step; map onto request steps.
-            calls = max(int(getattr(pipe, "num_timesteps", per_image) or per_image), 1)
-            done = min(per_image, math.ceil((step + 1) * per_image / calls))
-            steps.report(done, latent_preview(tensors["latents"], family))
-            return {}
+    def _upscale_pixels(self, pixels: Any, upscaler: str, size: tuple[int, int]) -> Any:
+        """Hires fix's pixel upscale: an upscaler model through the upscale job, then a
+        Lanczos resize to the hires size (as A1111 does with a model of another factor)."""
+        if not needs_upscaler_model(upscaler):
+            return resize_pixels(pixels, upscaler, size)
+        import threading
 
-        return on_step_end
+        from studio.domain.upscale_request import UpscaleRequest
+        from studio.engine.upscale import run_upscale_job
+
+        request = UpscaleRequest(pixels=pixels, model=upscaler)
+        device = (self.device, self._require_loaded().pipe.dtype)
+        enlarged = run_upscale_job(
+            request, self._addon_index, lambda: device, lambda _update: None, threading.Event()
+        )
+        return resize_pixels(enlarged.pixels[:, :, :3], "lanczos", size)
 
     def _sample(
         self, job: _Batch, index: int, seed: int, callback: Callable[..., dict]
@@ -233,24 +253,15 @@ class DiffusersBackend(GenerationBackend):
 
         request, pipe = job.request, job.pipe
         pipe.scheduler = self.scheduler_for(request.sampler, seed)
-        generator_device = "cuda" if self.device.type == "cuda" else "cpu"
-        generator = torch.Generator(device=generator_device).manual_seed(seed)
-        options: dict[str, Any] = {
-            "num_inference_steps": request.steps,
-            "guidance_scale": request.cfg_scale,
-            "generator": generator,
-            "output_type": "latent",
-            "callback_on_step_end": callback,
-            "callback_on_step_end_tensor_inputs": ["latents"],
-            **job.embeddings.kwargs,
-        }
+        options = self._call_options(job, seed, callback)
+        options.update(num_inference_steps=request.steps, output_type="latent")
         if job.inpaint is not None:
             options.update(inpaint_options(job.inpaint, request))
         elif job.init_image is not None:
             options.update(image=job.init_image, strength=request.strength)
         else:
             options.update(width=request.width, height=request.height)
-            latents = initial_latents(pipe, request, index, generator)
+            latents = initial_latents(pipe, request, index, options["generator"])
             if latents is not None:
                 options["latents"] = latents
         try:
@@ -260,6 +271,21 @@ class DiffusersBackend(GenerationBackend):
             if not is_out_of_memory(exc):
                 raise
         return None
+
+    def _call_options(
+        self, job: _Batch, seed: int, callback: Callable[..., dict]
+    ) -> dict[str, Any]:
+        """What every pipeline call of an image passes: guidance, generator, step callback."""
+        import torch
+
+        generator_device = "cuda" if self.device.type == "cuda" else "cpu"
+        return {
+            "guidance_scale": job.request.cfg_scale,
+            "generator": torch.Generator(device=generator_device).manual_seed(seed),
+            "callback_on_step_end": callback,
+            "callback_on_step_end_tensor_inputs": ["latents"],
+            **job.embeddings.kwargs,
+        }
 
     def unload(self) -> None:
         """Release the pipeline and hand its memory back (del + gc + empty_cache)."""

@@ -16,6 +16,7 @@ import numpy as np
 from PySide6.QtCore import Signal
 
 from studio.domain.errors import InvalidRequestError
+from studio.domain.hires import DEFAULT_HIRES_UPSCALER
 from studio.domain.models import ModelInfo
 from studio.domain.requests import GenerationRequest
 from studio.domain.samplers import DEFAULT_SAMPLER
@@ -65,6 +66,13 @@ class GenerateViewModel(ViewModel):
     transparent_background = Property(False, persist=True)
     alpha = Property("crisp", persist=True)
     seed_locked = Property(False, persist=True)
+    # A1111's hires fix: off keeps the scale for next time; text-to-image only (as A1111).
+    hires_enabled = Property(False, persist=True)
+    hires_scale = Property(2.0, persist=True)
+    hires_upscaler = Property(DEFAULT_HIRES_UPSCALER, persist=True)
+    hires_steps = Property(0, persist=True)
+    hires_width = Property(0, persist=True)
+    hires_height = Property(0, persist=True)
     # The image-to-image source: a request carries it as bytes, a stored recipe as its hash.
     init_image: Property[bytes | None] = Property(None)
     tile_x = Property(False)
@@ -90,6 +98,12 @@ class GenerateViewModel(ViewModel):
     transparent_background_changed = Signal(object)
     alpha_changed = Signal(object)
     seed_locked_changed = Signal(object)
+    hires_enabled_changed = Signal(object)
+    hires_scale_changed = Signal(object)
+    hires_upscaler_changed = Signal(object)
+    hires_steps_changed = Signal(object)
+    hires_width_changed = Signal(object)
+    hires_height_changed = Signal(object)
     init_image_changed = Signal(object)
     tile_x_changed = Signal(object)
     tile_y_changed = Signal(object)
@@ -103,13 +117,14 @@ class GenerateViewModel(ViewModel):
     @classmethod
     def request_settings(cls) -> tuple[str, ...]:
         """The names shared with :class:`GenerationRequest` that a recipe restores."""
-        return tuple(name for name in cls.properties() if name != "seed_locked" and _saved(name))
+        return tuple(name for name in cls.properties() if name not in _PANEL_ONLY and _saved(name))
 
     def build_request(self, canvas: CanvasSnapshot | None = None) -> GenerationRequest:
         """The request Generate submits (a random seed unless the seed is locked).
 
         With a painted mask it inpaints the canvas image: at the canvas size unless "only
         masked" crops around the mask, at full strength unless an init image was chosen.
+        Hires fix applies to text-to-image only, as in A1111 (its img2img has none).
 
         Raises
         ------
@@ -120,6 +135,9 @@ class GenerateViewModel(ViewModel):
         values: dict[str, Any] = {name: getattr(self, name) for name in self.request_settings()}
         if not self.seed_locked:
             values["seed"] = None
+        text_only = self.init_image is None and (canvas is None or canvas.mask_png is None)
+        if not (self.hires_enabled and text_only):
+            values.update(hires_scale=1.0, hires_width=0, hires_height=0)
         request = GenerationRequest(
             **values, init_image=self.init_image, tile_x=self.tile_x, tile_y=self.tile_y
         )
@@ -158,6 +176,11 @@ class GenerateViewModel(ViewModel):
         for name in self.request_settings():
             if name in data and not (name == "model" and not request.model):
                 setattr(self, name, getattr(request, name))
+        if "schema" in data or any(name.startswith("hires_") for name in data):
+            # A whole recipe says whether it used hires fix; its defaults were not written.
+            self.hires_enabled = request.has_hires
+            for name in _HIRES_FIELDS if request.has_hires else ():
+                setattr(self, name, getattr(request, name))
         if lock_seed and request.seed is not None:
             self.seed_locked = True
 
@@ -192,11 +215,17 @@ class GenerateViewModel(ViewModel):
             If the saved panel breaks a request rule (a damaged or hand-edited project).
         """
         self.apply_request(
-            {key: value for key, value in data.items() if key != "seed_locked"}, lock_seed=False
+            {key: value for key, value in data.items() if key not in _PANEL_ONLY}, lock_seed=False
         )
         self.seed_locked = bool(data.get("seed_locked", False))
+        self.hires_enabled = bool(data.get("hires_enabled", False))
         if "seed" not in data:
             self.seed = None
+
+
+_HIRES_FIELDS = ("hires_scale", "hires_upscaler", "hires_steps", "hires_width", "hires_height")
+_PANEL_ONLY = ("seed_locked", "hires_enabled")
+"""Persisted settings of the panel that are not request fields."""
 
 
 def _saved(name: str) -> bool:

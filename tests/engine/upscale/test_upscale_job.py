@@ -128,9 +128,7 @@ def test_a_missing_file_is_one_line(tmp_path: Path) -> None:
     from studio.domain.errors import ModelNotFoundError
 
     missing = tmp_path / "4x-Gone.pth"
-    with pytest.raises(
-        ModelNotFoundError, match=r"^The upscaler file .*Gone.pth does not exist"
-    ):
+    with pytest.raises(ModelNotFoundError, match=r"^The upscaler file .*Gone.pth does not exist"):
         _run(UpscaleRequest(_pixels(8, 8), model=str(missing)))
 
 
