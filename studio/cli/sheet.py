@@ -9,6 +9,7 @@ frame numbers (from 0, in argument order) or names: ``walk:8:0-7``, ``idle:4:0,1
 from __future__ import annotations
 
 import argparse
+import sys
 import re
 from dataclasses import replace
 
@@ -168,4 +169,6 @@ def run(args: argparse.Namespace) -> int:
         f"wrote {len(export.written)} files to {folder} "
         f"({len(sheet.frames)} frames on {sizes}{locked})"
     )
+    for note in export.notes:
+        print(note, file=sys.stderr)
     return 0
