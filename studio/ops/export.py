@@ -25,6 +25,7 @@ from studio.imaging.sheets import (
     pack_sheet,
     recipes_file_name,
     sheet_files,
+    sheet_notes,
 )
 from studio.imaging.tilesets import build_tileset, tileset_file_names, tileset_files
 from studio.imaging.tilesets.layout import TileSet
@@ -105,7 +106,8 @@ def export_sheet(request: SheetExportRequest, cancel: threading.Event | None = N
     files = sheet_files(sheet, request.name, list(request.formats))
     _check(cancel)
     written, cleanup = write_export(folder, files, overwrite=request.overwrite)
-    return SheetExport(written, sheet, cleanup.notes)
+    notes = (*sheet_notes(sheet, request.formats), *cleanup.notes)
+    return SheetExport(written, sheet, notes)
 
 
 def export_tileset(request: TilesetRequest) -> TilesetExport:

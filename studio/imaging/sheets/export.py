@@ -102,6 +102,32 @@ def sheet_files(sheet: PackedSheet, name: str, formats: Iterable[str]) -> dict[s
     return files
 
 
+_ONE_PAGE_FORMATS = {
+    "texturepacker": "TexturePacker JSON",
+    "texturepacker-array": "TexturePacker JSON",
+    "aseprite": "Aseprite JSON",
+}
+
+
+def sheet_notes(sheet: PackedSheet, formats: Iterable[str]) -> list[str]:
+    """One line per animation a chosen format cannot hold because it spans pages.
+
+    The packer keeps every animation that fits a page on one page; one larger than a page is
+    split, and formats read one page per file (Phaser, PixiJS) leave it out.
+    """
+    kinds = sorted({_ONE_PAGE_FORMATS[key] for key in formats if key in _ONE_PAGE_FORMATS})
+    notes = []
+    for animation in sheet.animations:
+        pages = sorted({sheet.frame(name).page + 1 for name in animation.frames})
+        if len(pages) > 1 and kinds:
+            notes.append(
+                f"Animation {animation.name!r} does not fit one page (it spans pages "
+                f"{', '.join(map(str, pages))}), so the {' and '.join(kinds)} leave it out "
+                "(one file per page); raise --max-size or lower --scale to keep it there."
+            )
+    return notes
+
+
 def sheet_base_name(name: str) -> str:
     """The file-name base every file of the export starts with."""
     return sanitize_filename_part(name, max_length=80)
