@@ -106,11 +106,13 @@ def pack_sheet(
         # The last column and row need no padding after them: the page may be that much larger.
         side = options.max_size + options.padding
         slots = pack_rectangles(sizes, side, options.pot)
-        groups = animation_groups(
-            len(names), [[names.index(n) for n in a.frames] for a in animations]
-        )
-        if spans_pages(slots, groups):  # only ever with more than one page
-            slots = pack_by_group(sizes, groups, side)
+        if any(slot.page for slot in slots):  # several pages: keep animations on one
+            index = {name: number for number, name in enumerate(names)}
+            groups = animation_groups(
+                sizes, [[index[n] for n in a.frames] for a in animations], side
+            )
+            if spans_pages(slots, groups):
+                slots = pack_by_group(sizes, groups, side)
     placed = []
     for slot, name, sprite, (bx, by, bw, bh) in zip(slots, names, sprites, boxes, strict=True):
         placed.append(

@@ -17,9 +17,18 @@ from studio.imaging.sheets.packing import Slot, rectpack_slots
 Size = tuple[int, int]
 
 
-def animation_groups(count: int, animations: Sequence[Sequence[int]]) -> list[list[int]]:
-    """Frames that must share a page: the frames of animations with a frame in common join."""
-    parent = list(range(count))
+def animation_groups(
+    sizes: Sequence[Size], animations: Sequence[Sequence[int]], side: int
+) -> list[list[int]]:
+    """Frames that must share a page: the frames of animations with a frame in common join.
+
+    An animation whose frames do not fit one page can never sit on one; it joins no group, so
+    it does not drag the animations it shares frames with across pages.
+    """
+    parent = list(range(len(sizes)))
+    animations = [
+        frames for frames in animations if _pack_one(sizes, sorted(set(frames)), side) is not None
+    ]
 
     def root(index: int) -> int:
         while parent[index] != index:

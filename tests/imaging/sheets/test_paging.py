@@ -42,3 +42,11 @@ def test_an_animation_larger_than_a_page_is_split_and_named() -> None:
     (note,) = sheet_notes(sheet, ["aseprite", "godot4"])
     assert "'run'" in note and "Aseprite JSON" in note and "--max-size" in note
     assert sheet_notes(sheet, ["godot4", "libgdx"]) == []  # these hold it across pages
+
+
+def test_an_animation_larger_than_a_page_does_not_drag_a_smaller_one_apart() -> None:
+    every = Animation("run", tuple(f"walk_{i}" for i in range(8)))
+    sheet = pack_sheet(make_frames(), [WALK, every], OPTIONS)
+    assert len(_pages(sheet, WALK)) == 1 and len(_pages(sheet, every)) == 2
+    (note,) = sheet_notes(sheet, ["aseprite"])
+    assert "'run'" in note
