@@ -9,8 +9,8 @@ frame numbers (from 0, in argument order) or names: ``walk:8:0-7``, ``idle:4:0,1
 from __future__ import annotations
 
 import argparse
-import sys
 import re
+import sys
 from dataclasses import replace
 
 from studio.cli.export_inputs import add_export_arguments

@@ -24,14 +24,14 @@ def test_every_export_lists_its_files_in_a_manifest(tmp_path) -> None:
     export = export_sheet(_request(tmp_path, 2))
     listed = json.loads((tmp_path / MANIFEST_NAME).read_text())["files"]
     assert sorted(listed) == sorted(p.name for p in export.written)
-    assert sorted(listed + [MANIFEST_NAME]) == sorted(p.name for p in tmp_path.iterdir())
+    assert sorted([*listed, MANIFEST_NAME]) == sorted(p.name for p in tmp_path.iterdir())
 
 
 def test_a_second_export_into_the_folder_is_refused(tmp_path) -> None:
     export_sheet(_request(tmp_path, 4, name="hero"))
     before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
     # Another name shares no file with the first export, and is refused all the same.
-    with pytest.raises(OutputError, match="holds an earlier export.*--overwrite"):
+    with pytest.raises(OutputError, match=r"holds an earlier export.*--overwrite"):
         export_sheet(_request(tmp_path, 1, name="villain"))
     assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
 

@@ -37,6 +37,7 @@ import sys
 import tempfile
 import threading
 from pathlib import Path
+from typing import ClassVar
 
 import numpy as np
 from PIL import Image
@@ -124,9 +125,12 @@ def animations() -> dict[str, list[str]]:
 
 def score(name: str, frames: dict[str, np.ndarray], found: dict, anims: dict, sources) -> list:
     exact = sum(same(pixels, sources[frame]) for frame, pixels in found.items() if frame in sources)
-    played = [a for a, pics in anims.items()
-              if len(pics) == len(animations()[a])
-              and all(same(p, sources[f]) for p, f in zip(pics, animations()[a], strict=True))]  # fmt: skip
+    played = [
+        name
+        for name, pictures in anims.items()
+        if len(pictures) == len(animations()[name])
+        and all(same(p, sources[f]) for p, f in zip(pictures, animations()[name], strict=True))
+    ]
     return [name, f"{len(found)}/{len(frames)}", f"{exact}/{len(frames)}",
             f"{len(played)}/{len(animations())} ({', '.join(sorted(played)) or '-'})"]  # fmt: skip
 
@@ -155,9 +159,9 @@ def godot3(project: Path, sources) -> tuple[list, str]:
 
 
 class _Handler(http.server.SimpleHTTPRequestHandler):
-    results: list[dict] = []
+    results: ClassVar[list[dict]] = []
 
-    def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+    def do_POST(self) -> None:
         body = self.rfile.read(int(self.headers["Content-Length"]))
         self.results.append(json.loads(body))
         self.send_response(204)
@@ -180,9 +184,12 @@ def browser(engine: str, label: str, folder: Path, modules: Path, sources) -> li
     )
     threading.Thread(target=server.serve_forever, daemon=True).start()
     url = f"http://127.0.0.1:{server.server_port}/page.html#" + json.dumps(config)
-    chrome = subprocess.Popen(["chromium", "--headless", "--no-sandbox", "--disable-gpu",
-                               "--user-data-dir=" + str(folder.parent / f"chrome-{engine}"),
-                               url], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    profile = "--user-data-dir=" + str(folder.parent / f"chrome-{engine}")
+    chrome = subprocess.Popen(
+        ["chromium", "--headless", "--no-sandbox", "--disable-gpu", profile, url],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         for _ in range(600):
             if _Handler.results:
@@ -237,10 +244,10 @@ def main() -> int:
     hero = work / "game" / "assets" / "hero"
     rows = []
     row, crisp = godot3(work / "game", sources)
-    rows.append(row + [crisp])
+    rows.append([*row, crisp])
     for engine, label in (("phaser3", "Phaser 3"), ("phaser4", "Phaser 4"), ("pixi", "PixiJS 8")):
-        rows.append(browser(engine, label, hero, modules, sources) + [""])
-    rows.append(tiled(work / "game" / "assets" / "tiles") + [""])
+        rows.append([*browser(engine, label, hero, modules, sources), ""])
+    rows.append([*tiled(work / "game" / "assets" / "tiles"), ""])
     header = ["engine", "frames found", "frames pixel-exact", "animations found", "note"]
     print("| " + " | ".join(header) + " |\n|" + "---|" * len(header))
     for row in rows:

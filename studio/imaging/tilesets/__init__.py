@@ -27,7 +27,8 @@ def tileset_files(
     tileset: TileSet, sources: list[dict[str, Any]] | None = None
 ) -> dict[str, bytes]:
     """``{file name: bytes}``: the PNG (with its Godot ``.import``: no filter), ``.tsx``,
-    sample ``.tmx``, Godot ``.tres`` and the recipes of the tiles (``base.recipes.json``: tile id, grid cell, where each came from)."""
+    sample ``.tmx``, Godot ``.tres`` and the recipes of the tiles (``base.recipes.json``: tile
+    id, grid cell, where each came from)."""
     recipes_name, image, tsx, tmx, tres, _import = tileset_file_names(tileset.name)
     sources = sources or [{} for _ in range(tileset.count)]
     recipes = {
