@@ -27,11 +27,12 @@ def godot4_spriteframes(sheet: PackedSheet, base: str) -> bytes:
     for page in range(count):
         path = page_image_name(base, page, count)
         lines += [f'[ext_resource type="Texture2D" path="{path}" id="{page + 1}_page"]', ""]
-    for frame in ordered:
-        lines += [f'[sub_resource type="AtlasTexture" id="AtlasTexture_{frame.index + 1}"]']
-        lines += [f'atlas = ExtResource("{frame.page + 1}_page")']
-        lines += [f"region = Rect2({_rect(frame)})", *_margin(frame, "Rect2({})")]
-        lines += ["filter_clip = true", ""]
+    lines += _atlas_textures(
+        ordered,
+        '[sub_resource type="AtlasTexture" id="AtlasTexture_{id}"]',
+        'atlas = ExtResource("{page}_page")',
+        "Rect2({})",
+    )
     blocks = []
     for animation in _animations(sheet):
         frames = ",\n".join(
@@ -53,11 +54,12 @@ def godot3_spriteframes(sheet: PackedSheet, base: str) -> bytes:
         path = page_image_name(base, page, count)
         lines += [f'[ext_resource path="{path}" type="Texture" id={page + 1}]']
     lines.append("")
-    for frame in ordered:
-        lines += [f'[sub_resource type="AtlasTexture" id={frame.index + 1}]']
-        lines += [f"atlas = ExtResource( {frame.page + 1} )"]
-        lines += [f"region = Rect2( {_rect(frame)} )", *_margin(frame, "Rect2( {} )")]
-        lines += ["filter_clip = true", ""]
+    lines += _atlas_textures(
+        ordered,
+        '[sub_resource type="AtlasTexture" id={id}]',
+        "atlas = ExtResource( {page} )",
+        "Rect2( {} )",
+    )
     blocks = []
     for animation in _animations(sheet):
         frames = ", ".join(
@@ -98,6 +100,16 @@ def _opening(sheet: PackedSheet, version: int) -> tuple[int, list[PlacedFrame], 
         ordered,
         [f'[gd_resource type="SpriteFrames" load_steps={steps} format={version}]', ""],
     )
+
+
+def _atlas_textures(ordered: list[PlacedFrame], header: str, atlas: str, rect: str) -> list[str]:
+    """One ``AtlasTexture`` per frame, in a version's syntax (``{id}``, ``{page}``, ``{}``)."""
+    lines: list[str] = []
+    for frame in ordered:
+        lines += [header.format(id=frame.index + 1), atlas.format(page=frame.page + 1)]
+        lines += [f"region = {rect.format(_rect(frame))}", *_margin(frame, rect)]
+        lines += ["filter_clip = true", ""]
+    return lines
 
 
 def _atlas_id(sheet: PackedSheet, name: str) -> str:
