@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import re
+import sys
 from dataclasses import replace
 
 from studio.cli.command import Command, arg
@@ -163,4 +164,6 @@ def run(args: argparse.Namespace) -> int:
         f"wrote {len(export.written)} files to {folder} "
         f"({len(sheet.frames)} frames on {sizes}{locked})"
     )
+    for note in export.notes:
+        print(note, file=sys.stderr)
     return 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from studio.cli.command import Command, arg
 from studio.cli.export_inputs import export_arguments
@@ -50,4 +51,6 @@ def run(args: argparse.Namespace) -> int:
         f"wrote {len(export.written)} files to {folder} ({tileset.count} tiles of "
         f"{tileset.tile_width}x{tileset.tile_height}, {tileset.columns} columns)"
     )
+    for note in export.notes:
+        print(note, file=sys.stderr)
     return 0

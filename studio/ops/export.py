@@ -3,8 +3,9 @@
 The one path for ``studio sheet``, ``studio tileset`` and the Export Sprite Sheet dialog. Every
 file goes into the request's folder and nowhere else, an existing file is replaced only when
 the request says ``overwrite`` (the dialog asks the user first; the CLI needs
-``--overwrite``), and a failed write removes what this export created
-(:func:`studio.ops.output.write_export`).
+``--overwrite``), a failed write removes what this export created, and a folder holding an
+earlier export is refused without ``overwrite`` and left with none of its stale files with it
+(:func:`studio.ops.output.write_export`, :mod:`studio.ops.export_manifest`).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from studio.imaging.sheets import (
     pack_sheet,
     recipes_file_name,
     sheet_files,
+    sheet_notes,
 )
 from studio.imaging.tilesets import build_tileset, tileset_file_names, tileset_files
 from studio.imaging.tilesets.layout import TileSet
@@ -32,18 +34,22 @@ from studio.ops.output import check_export_folder, check_export_names, write_exp
 
 @dataclass(frozen=True)
 class SheetExport:
-    """What :func:`export_sheet` wrote: the files, in order, and the packed sheet."""
+    """What :func:`export_sheet` wrote: the files, in order, the packed sheet, and one line
+    for each thing the user should know (an earlier file left alone, an animation some
+    format cannot hold)."""
 
     written: list[Path]
     sheet: PackedSheet
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class TilesetExport:
-    """What :func:`export_tileset` wrote: the files, in order, and the tile set."""
+    """What :func:`export_tileset` wrote: the files, in order, the tile set and notes."""
 
     written: list[Path]
     tileset: TileSet
+    notes: tuple[str, ...] = ()
 
 
 def check_sheet_target(folder: Path | None, name: str, *, overwrite: bool) -> Path:
@@ -99,7 +105,9 @@ def export_sheet(request: SheetExportRequest, cancel: threading.Event | None = N
     sheet = pack_sheet(_frames(request), _animations(request), request.options)
     files = sheet_files(sheet, request.name, list(request.formats))
     _check(cancel)
-    return SheetExport(write_export(folder, files, overwrite=request.overwrite), sheet)
+    written, cleanup = write_export(folder, files, overwrite=request.overwrite)
+    notes = (*sheet_notes(sheet, request.formats), *cleanup.notes)
+    return SheetExport(written, sheet, notes)
 
 
 def export_tileset(request: TilesetRequest) -> TilesetExport:
@@ -121,7 +129,8 @@ def export_tileset(request: TilesetRequest) -> TilesetExport:
         margin=request.margin,
     )
     files = tileset_files(tileset, [tile.source for tile in request.tiles])
-    return TilesetExport(write_export(folder, files, overwrite=request.overwrite), tileset)
+    written, cleanup = write_export(folder, files, overwrite=request.overwrite)
+    return TilesetExport(written, tileset, cleanup.notes)
 
 
 def _check(cancel: threading.Event | None) -> None:

@@ -18,6 +18,14 @@ from pathlib import Path
 
 from studio.domain.errors import OutputError
 from studio.imaging.atomic import atomic_write_bytes, temporary_sibling
+from studio.ops.export_manifest import (
+    MANIFEST_NAME,
+    Cleanup,
+    earlier_files,
+    has_earlier_export,
+    manifest_bytes,
+    remove_earlier_files,
+)
 
 _REASONS = {
     errno.ENOSPC: "the disk is full; free some space and run it again",
@@ -138,11 +146,19 @@ def check_export_folder(folder: Path | None) -> Path:
 def check_export_names(folder: Path, names: Iterable[str], *, overwrite: bool) -> None:
     """Refuse, before the first byte, an export that would replace files without ``--overwrite``.
 
+    An earlier export's manifest (:mod:`studio.ops.export_manifest`) counts as an export to
+    replace, whatever names it lists, so two exports never mix in one folder.
+
     Raises
     ------
     OutputError
         Naming the first file that is a folder, or that exists while ``overwrite`` is false.
     """
+    if not overwrite and has_earlier_export(folder):
+        raise OutputError(
+            f"{folder} holds an earlier export ({MANIFEST_NAME}); choose another folder or "
+            "pass --overwrite to replace it (its files are removed, yours stay)."
+        )
     for name in names:
         target = folder / name
         try:
@@ -159,13 +175,22 @@ def check_export_names(folder: Path, names: Iterable[str], *, overwrite: bool) -
             raise OutputError(f"Cannot write {target}: {reason(error)}.") from None
 
 
-def write_export(folder: Path, files: dict[str, bytes], *, overwrite: bool) -> list[Path]:
+def write_export(
+    folder: Path, files: dict[str, bytes], *, overwrite: bool
+) -> tuple[list[Path], Cleanup]:
     """Write an export's files into ``folder``: all of them, or none that were not there before.
 
     The names are checked again (:func:`check_export_names`) right before writing; each file is
     written atomically and never outside ``folder``
-    (:func:`~studio.project.export_folder.write_export_files`). If one write fails (a full
-    disk), the files this call created are removed, and the folder too if it made it.
+    (:func:`~studio.project.export_folder.write_export_files`), the manifest last. If one write
+    fails (a full disk), the files this call created are removed, and the folder too if it made
+    it. Only when every file is written are the earlier export's files that this one did not
+    write again removed (:func:`~studio.ops.export_manifest.remove_earlier_files`).
+
+    Returns
+    -------
+    tuple
+        The written files (the manifest not included) and what the clean-up removed or left.
 
     Raises
     ------
@@ -176,12 +201,14 @@ def write_export(folder: Path, files: dict[str, bytes], *, overwrite: bool) -> l
     from studio.project.export_folder import write_export_files
 
     check_export_names(folder, files, overwrite=overwrite)
+    earlier = earlier_files(folder) if has_earlier_export(folder) else []
+    everything = {**files, MANIFEST_NAME: manifest_bytes(files)}
     folder_existed = folder.exists()
-    existing = {name for name in files if (folder / name).exists()}
+    existing = {name for name in everything if (folder / name).exists()}
     try:
-        return write_export_files(folder, files)
+        written = write_export_files(folder, everything)
     except (StudioError, OSError) as error:
-        for name in files:
+        for name in everything:
             if name not in existing:
                 with contextlib.suppress(OSError):
                     (folder / name).unlink()
@@ -191,3 +218,5 @@ def write_export(folder: Path, files: dict[str, bytes], *, overwrite: bool) -> l
         if isinstance(error, OSError):
             raise OutputError(f"Cannot write to {folder}: {reason(error)}.") from None
         raise OutputError(str(error)) from None
+    cleanup = remove_earlier_files(folder, earlier, set(files))
+    return [path for path in written if path.name != MANIFEST_NAME], cleanup

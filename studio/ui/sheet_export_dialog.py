@@ -42,6 +42,7 @@ from studio.imaging.sheets import (
     pack_sheet,
     sheet_files,
 )
+from studio.ops.export_manifest import files_replaced
 from studio.ui.document import Document
 from studio.ui.image_convert import qimage_from_png
 from studio.ui.job_records import EditOwner, JobRecord
@@ -186,7 +187,7 @@ class SheetExportDialog(SheetExportForm):
         """The names an export into ``folder`` would replace (the user is asked first)."""
         if self.sheet is None:
             return []
-        return sorted(name for name in self._files() if (Path(folder) / name).exists())
+        return files_replaced(Path(folder), self._files())
 
     def _files(self) -> dict[str, bytes]:
         if self.sheet is None:

@@ -225,12 +225,14 @@ def test_tileset_from_a_folder(tmp_path, capsys) -> None:
     out = tmp_path / "export"
     assert main(["tileset", str(tiles), "-o", str(out), "--name", "dungeon"]) == 0
     assert sorted(p.name for p in out.iterdir()) == [
-        "dungeon.png", "dungeon.recipes.json", "dungeon.tileset.tres", "dungeon.tmx", "dungeon.tsx",
+        ".studio-export.json", "dungeon.png", "dungeon.png.import", "dungeon.recipes.json",
+        "dungeon.tileset.tres", "dungeon.tmx", "dungeon.tsx",
     ]  # fmt: skip
     recipes = json.loads((out / "dungeon.recipes.json").read_text())
     assert [t["file"] for t in recipes["tiles"]] == [f"t{i}.png" for i in range(4)]
     assert recipes["tiles"][1]["xy"] == [24, 0]
-    _fail(capsys, ["tileset", str(tmp_path / "empty-nothing"), "-o", str(out)], "empty-nothing")
+    other = tmp_path / "other"  # `out` now holds an export: a second one there is refused
+    _fail(capsys, ["tileset", str(tmp_path / "empty-nothing"), "-o", str(other)], "empty-nothing")
 
 
 def test_sheet_from_a_palette_locked_project_is_on_the_palette(tmp_path, capsys) -> None:

@@ -47,7 +47,8 @@ def test_pytmx_reads_the_map_and_every_tile_is_used_once(exported) -> None:
     (read_set,) = tiled.tilesets
     assert (read_set.tilewidth, read_set.tileheight) == (16, 16)
     assert (read_set.spacing, read_set.margin, read_set.columns) == (2, 1, 4)
-    assert read_set.tilecount == 6
+    # Six tiles on a 4x2 grid: Tiled counts the eight cells of the image, so the file must too.
+    assert read_set.tilecount == 8
     layer = tiled.layers[0]
     used = []
     for x, y, gid in layer.iter_data():
@@ -65,7 +66,7 @@ def test_godot_tileset_resource(exported) -> None:
     _tileset, folder = exported
     resource = read_godot((folder / "grass.tileset.tres").read_bytes())
     (texture,) = resource.get_ext_resources()
-    assert texture.header["path"] == "res://grass.png"
+    assert texture.header["path"] == "grass.png"
     (source,) = resource.get_sub_resources()
     assert source.header["type"] == "TileSetAtlasSource"
     assert tuple(source["texture_region_size"].args) == (16, 16)

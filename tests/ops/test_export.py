@@ -62,7 +62,8 @@ def test_a_tileset_is_written_with_its_recipes(tmp_path) -> None:
     export = export_tileset(TilesetRequest(folder=tmp_path / "tiles", tiles=tiles))
     assert export.tileset.count == 4
     assert {p.name for p in export.written} == {
-        "tiles.png", "tiles.tsx", "tiles.tmx", "tiles.tileset.tres", "tiles.recipes.json"
+        "tiles.png", "tiles.tsx", "tiles.tmx", "tiles.tileset.tres", "tiles.recipes.json",
+        "tiles.png.import",
     }  # fmt: skip
 
 

@@ -5,6 +5,7 @@ from studio.imaging.sheets.export import (
     parse_formats,
     recipes_file_name,
     sheet_files,
+    sheet_notes,
 )
 from studio.imaging.sheets.model import (
     Animation,
@@ -26,4 +27,5 @@ __all__ = [
     "parse_formats",
     "recipes_file_name",
     "sheet_files",
+    "sheet_notes",
 ]

@@ -17,7 +17,11 @@ from studio.imaging.sheets.model import PackedSheet
 from studio.imaging.sheets.writers.aseprite import aseprite_files
 from studio.imaging.sheets.writers.common import json_file_bytes, page_image_name
 from studio.imaging.sheets.writers.csv_table import csv_table
-from studio.imaging.sheets.writers.godot import godot3_spriteframes, godot4_spriteframes
+from studio.imaging.sheets.writers.godot import (
+    godot3_spriteframes,
+    godot4_spriteframes,
+    godot_import_files,
+)
 from studio.imaging.sheets.writers.libgdx import libgdx_atlas
 from studio.imaging.sheets.writers.texturepacker import texturepacker_files
 from studio.imaging.sheets.writers.unity import unity_meta_files
@@ -34,15 +38,24 @@ SHEET_FORMATS: dict[str, tuple[str, Writer]] = {
         lambda s, b: texturepacker_files(s, b, array=True),
     ),
     "aseprite": ("Aseprite JSON with frame tags", aseprite_files),
-    "godot4": ("Godot 4 SpriteFrames .tres", lambda s, b: {f"{b}.tres": godot4_spriteframes(s, b)}),
+    "godot4": (
+        "Godot 4 SpriteFrames .tres",
+        lambda s, b: {f"{b}.tres": godot4_spriteframes(s, b), **_godot_imports(s, b)},
+    ),
     "godot3": (
         "Godot 3 SpriteFrames .tres",
-        lambda s, b: {f"{b}.godot3.tres": godot3_spriteframes(s, b)},
+        lambda s, b: {f"{b}.godot3.tres": godot3_spriteframes(s, b), **_godot_imports(s, b)},
     ),
     "unity": ("Unity sprite sheet .meta", unity_meta_files),
     "libgdx": ("libGDX .atlas", lambda s, b: {f"{b}.atlas": libgdx_atlas(s, b)}),
     "csv": ("CSV of frame rectangles", lambda s, b: {f"{b}.csv": csv_table(s, b)}),
 }
+
+
+def _godot_imports(sheet: PackedSheet, base: str) -> dict[str, bytes]:
+    count = len(sheet.pages)
+    images = [page_image_name(base, page, count) for page in range(count)]
+    return godot_import_files(images, pixel_art=sheet.options.pixel_art)
 
 
 def parse_formats(text: str) -> list[str]:
@@ -87,6 +100,32 @@ def sheet_files(sheet: PackedSheet, name: str, formats: Iterable[str]) -> dict[s
         files.update(SHEET_FORMATS[key][1](sheet, base))
     files[f"{base}.recipes.json"] = recipes_json(sheet, base)
     return files
+
+
+_ONE_PAGE_FORMATS = {
+    "texturepacker": "TexturePacker JSON",
+    "texturepacker-array": "TexturePacker JSON",
+    "aseprite": "Aseprite JSON",
+}
+
+
+def sheet_notes(sheet: PackedSheet, formats: Iterable[str]) -> list[str]:
+    """One line per animation a chosen format cannot hold because it spans pages.
+
+    The packer keeps every animation that fits a page on one page; one larger than a page is
+    split, and formats read one page per file (Phaser, PixiJS) leave it out.
+    """
+    kinds = sorted({_ONE_PAGE_FORMATS[key] for key in formats if key in _ONE_PAGE_FORMATS})
+    notes = []
+    for animation in sheet.animations:
+        pages = sorted({sheet.frame(name).page + 1 for name in animation.frames})
+        if len(pages) > 1 and kinds:
+            notes.append(
+                f"Animation {animation.name!r} does not fit one page (it spans pages "
+                f"{', '.join(map(str, pages))}), so the {' and '.join(kinds)} leave it out "
+                "(one file per page); raise --max-size or lower --scale to keep it there."
+            )
+    return notes
 
 
 def sheet_base_name(name: str) -> str:

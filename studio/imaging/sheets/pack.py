@@ -16,6 +16,7 @@ from studio.imaging.sheets.model import (
     frame_name,
 )
 from studio.imaging.sheets.packing import grid_slots, pack_rectangles, page_side
+from studio.imaging.sheets.paging import animation_groups, pack_by_group, spans_pages
 from studio.imaging.sheets.trim import opaque_bounds
 
 # Packing is quadratic in the frame count (rectpack); 1024 mixed frames pack in seconds.
@@ -103,7 +104,15 @@ def pack_sheet(
         grid_page = None
         sizes = [(w + margin, h + margin) for _x, _y, w, h in boxes]
         # The last column and row need no padding after them: the page may be that much larger.
-        slots = pack_rectangles(sizes, options.max_size + options.padding, options.pot)
+        side = options.max_size + options.padding
+        slots = pack_rectangles(sizes, side, options.pot)
+        if any(slot.page for slot in slots):  # several pages: keep animations on one
+            index = {name: number for number, name in enumerate(names)}
+            groups = animation_groups(
+                sizes, [[index[n] for n in a.frames] for a in animations], side
+            )
+            if spans_pages(slots, groups):
+                slots = pack_by_group(sizes, groups, side)
     placed = []
     for slot, name, sprite, (bx, by, bw, bh) in zip(slots, names, sprites, boxes, strict=True):
         placed.append(

@@ -14,6 +14,7 @@ smaller than MaxRects' (measured on 512 mixed frames: MaxRects 3.7 s, Guillotine
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import rectpack
@@ -50,7 +51,7 @@ def pack_rectangles(sizes: list[tuple[int, int]], max_size: int, pot: bool) -> l
                 f"{max_size}x{max_size} page: raise the max size or lower the scale or the padding."
             )
     slots = _smallest_page(sizes, _page_sides(sizes, max_size, pot))
-    return slots if slots is not None else _rectpack(sizes, max_size, pages=len(sizes))
+    return slots if slots is not None else rectpack_slots(sizes, max_size, pages=len(sizes))
 
 
 def grid_slots(count: int, cell: tuple[int, int], grid: tuple[int, int] | None, max_size: int):
@@ -114,7 +115,7 @@ def _smallest_page(sizes: list[tuple[int, int]], sides: list[int]) -> list[Slot]
     probe = min(range(len(sides)), key=lambda i: abs(sides[i] - estimate))
     best = None
     while low <= high:
-        slots = _rectpack(sizes, sides[probe], pages=1)
+        slots = rectpack_slots(sizes, sides[probe], pages=1)
         if len(slots) == count:
             best, high = slots, probe - 1
         else:
@@ -123,7 +124,9 @@ def _smallest_page(sizes: list[tuple[int, int]], sides: list[int]) -> list[Slot]
     return best
 
 
-def _rectpack(sizes: list[tuple[int, int]], side: int, pages: int) -> list[Slot]:
+def rectpack_slots(sizes: Sequence[tuple[int, int]], side: int, pages: int) -> list[Slot]:
+    """rectpack's placement of ``sizes`` on up to ``pages`` square pages; a box that does not
+    fit is left out."""
     # Offline mode sorts by area first (the best results); no rotation, since only some
     # engines' formats can say a frame is rotated.
     algorithm = (

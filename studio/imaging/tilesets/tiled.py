@@ -9,7 +9,11 @@ from studio.imaging.tilesets.layout import TileSet
 
 
 def tiled_tileset(tileset: TileSet, image_name: str) -> bytes:
-    """The ``.tsx`` XML."""
+    """The ``.tsx`` XML.
+
+    ``tilecount`` is every cell of the grid, empty ones included: Tiled counts the tiles the
+    image holds (columns x rows) and would rewrite a smaller count on its first save.
+    """
     height, width = tileset.image.shape[:2]
     root = ElementTree.Element(
         "tileset",
@@ -20,7 +24,7 @@ def tiled_tileset(tileset: TileSet, image_name: str) -> bytes:
         tileheight=str(tileset.tile_height),
         spacing=str(tileset.spacing),
         margin=str(tileset.margin),
-        tilecount=str(tileset.count),
+        tilecount=str(tileset.columns * tileset.rows),
         columns=str(tileset.columns),
     )
     ElementTree.SubElement(root, "image", source=image_name, width=str(width), height=str(height))

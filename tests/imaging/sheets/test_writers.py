@@ -34,6 +34,7 @@ def test_one_export_writes_every_format_and_the_recipes(files) -> None:
         [
             "hero.png", "hero.json", "hero.array.json", "hero.aseprite.json", "hero.tres",
             "hero.godot3.tres", "hero.png.meta", "hero.atlas", "hero.csv", "hero.recipes.json",
+            "hero.png.import",
         ]
     )  # fmt: skip
 
@@ -59,7 +60,12 @@ def test_texturepacker_frames_match_the_packed_rectangles(files, trimmed_sheet, 
     width, height = trimmed_sheet.page_size(0)
     assert document["meta"]["size"] == {"w": width, "h": height}
     assert document["meta"]["image"] == "hero.png"
-    assert document["animations"]["walk"] == list(WALK.frames)
+    walk = document["animations"]["walk"]
+    # PixiJS keys array-style frames by position, hash-style frames by name.
+    keys = [str(i) for i in range(len(frames))] if isinstance(frames, list) else list(frames)
+    assert [entries[list(entries)[keys.index(key)]]["frame"] for key in walk] == [
+        entries[name]["frame"] for name in WALK.frames
+    ]
 
 
 def test_aseprite_tags_are_inclusive_runs_with_durations(files, trimmed_sheet) -> None:
@@ -84,7 +90,7 @@ def test_godot4_spriteframes_read_by_godot_parser(files, trimmed_sheet) -> None:
     assert header.name == "gd_resource" and header["type"] == "SpriteFrames"
     assert header["format"] == 3
     (texture,) = resource.get_ext_resources()
-    assert texture.header["path"] == "res://hero.png" and texture.header["type"] == "Texture2D"
+    assert texture.header["path"] == "hero.png" and texture.header["type"] == "Texture2D"
     atlases = {sub.header["id"]: sub for sub in resource.get_sub_resources()}
     assert len(atlases) == len(trimmed_sheet.frames)
     animations = {a["name"]: a for a in resource.get_sections()[-1]["animations"]}

@@ -4,6 +4,12 @@ Phaser's ``load.aseprite`` plus ``anims.createFromAseprite`` turn each tag into 
 A tag is a run of consecutive frames (``to`` is inclusive), so every animation gets its own run
 in the frame list: a frame used by two animations appears twice, pointing at the same pixels.
 Frames in no animation follow, with the default duration of 100 ms.
+
+Each frame's ``filename`` is its position in the list ("0", "1", ...), what Aseprite writes with
+the item filename ``{frame}``: Phaser's ``createFromAseprite`` looks each tag's frames up by
+that number, so any other name leaves the animation without pictures. The frame names stay in
+the other formats and the recipes. One file holds one page, so an animation whose frames sit
+on two pages has no tag here (the packer keeps animations on one page whenever they fit).
 """
 
 from __future__ import annotations
@@ -47,9 +53,8 @@ def _frames_and_tags(sheet: PackedSheet, page: int) -> tuple[list[dict[str, Any]
             continue
         duration = max(1, round(1000 / animation.fps))
         start = len(frames)
-        for position, frame in enumerate(placed):
-            label = f"{animation.name} {position}"
-            frames.append({"filename": label, **frame_entry(frame), "duration": duration})
+        for frame in placed:
+            frames.append({**frame_entry(frame), "duration": duration})
             used.add(frame.name)
         tags.append(
             {
@@ -62,7 +67,5 @@ def _frames_and_tags(sheet: PackedSheet, page: int) -> tuple[list[dict[str, Any]
         )
     for frame in sorted(sheet.frames, key=lambda f: f.index):
         if frame.page == page and frame.name not in used:
-            frames.append(
-                {"filename": frame.name, **frame_entry(frame), "duration": DEFAULT_DURATION_MS}
-            )
-    return frames, tags
+            frames.append({**frame_entry(frame), "duration": DEFAULT_DURATION_MS})
+    return [{"filename": str(number), **entry} for number, entry in enumerate(frames)], tags

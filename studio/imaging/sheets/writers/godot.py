@@ -5,6 +5,12 @@ Each frame is an ``AtlasTexture`` sub-resource over its page (``region`` is the 
 frames per second and ``loop``. Godot 4 frames carry a relative ``duration`` (1.0 each). A sheet
 without animations gets Godot's ``default`` animation with every frame. Frame names are
 already limited to ``[A-Za-z0-9_.-]`` so they need no escaping in the strings.
+
+Page paths are relative to the ``.tres`` (``sheet.png``, not ``res://sheet.png``): Godot resolves
+an ``ext_resource`` path without ``res://`` against the resource's own folder, so the export
+works wherever the folder sits inside the project (checked with Godot 3.2 by
+``tools/engines/``). Each page gets a ``.import`` so Godot imports it without filtering or
+mip maps, which would blur pixel art (Godot 3 filters by default).
 """
 
 from __future__ import annotations
@@ -15,17 +21,18 @@ from studio.imaging.sheets.writers.common import page_image_name
 DEFAULT_ANIMATION_FPS = 5.0
 
 
-def godot4_spriteframes(sheet: PackedSheet, base: str, res_folder: str = "res://") -> bytes:
+def godot4_spriteframes(sheet: PackedSheet, base: str) -> bytes:
     """The text of ``base.tres`` for Godot 4."""
     count, ordered, lines = _opening(sheet, 3)
     for page in range(count):
-        path = res_folder + page_image_name(base, page, count)
+        path = page_image_name(base, page, count)
         lines += [f'[ext_resource type="Texture2D" path="{path}" id="{page + 1}_page"]', ""]
-    for frame in ordered:
-        lines += [f'[sub_resource type="AtlasTexture" id="AtlasTexture_{frame.index + 1}"]']
-        lines += [f'atlas = ExtResource("{frame.page + 1}_page")']
-        lines += [f"region = Rect2({_rect(frame)})", *_margin(frame, "Rect2({})")]
-        lines += ["filter_clip = true", ""]
+    lines += _atlas_textures(
+        ordered,
+        '[sub_resource type="AtlasTexture" id="AtlasTexture_{id}"]',
+        'atlas = ExtResource("{page}_page")',
+        "Rect2({})",
+    )
     blocks = []
     for animation in _animations(sheet):
         frames = ",\n".join(
@@ -40,18 +47,19 @@ def godot4_spriteframes(sheet: PackedSheet, base: str, res_folder: str = "res://
     return "\n".join(lines).encode("utf-8")
 
 
-def godot3_spriteframes(sheet: PackedSheet, base: str, res_folder: str = "res://") -> bytes:
+def godot3_spriteframes(sheet: PackedSheet, base: str) -> bytes:
     """The text of ``base.godot3.tres`` for Godot 3 (no per-frame durations in that format)."""
     count, ordered, lines = _opening(sheet, 2)
     for page in range(count):
-        path = res_folder + page_image_name(base, page, count)
+        path = page_image_name(base, page, count)
         lines += [f'[ext_resource path="{path}" type="Texture" id={page + 1}]']
     lines.append("")
-    for frame in ordered:
-        lines += [f'[sub_resource type="AtlasTexture" id={frame.index + 1}]']
-        lines += [f"atlas = ExtResource( {frame.page + 1} )"]
-        lines += [f"region = Rect2( {_rect(frame)} )", *_margin(frame, "Rect2( {} )")]
-        lines += ["filter_clip = true", ""]
+    lines += _atlas_textures(
+        ordered,
+        '[sub_resource type="AtlasTexture" id={id}]',
+        "atlas = ExtResource( {page} )",
+        "Rect2( {} )",
+    )
     blocks = []
     for animation in _animations(sheet):
         frames = ", ".join(
@@ -65,6 +73,23 @@ def godot3_spriteframes(sheet: PackedSheet, base: str, res_folder: str = "res://
     return "\n".join(lines).encode("utf-8")
 
 
+def godot_import_files(images: list[str], *, pixel_art: bool) -> dict[str, bytes]:
+    """``{image.import: bytes}``: Godot's import settings for each page image.
+
+    Only ``[remap] importer`` and ``[params]`` are given; Godot fills in the rest (its cache
+    path, the source's hash) on the first import and keeps these parameters. Godot 3 reads
+    ``flags/*`` and Godot 4 ``mipmaps/generate`` and ``compress/mode``; each ignores the
+    other's keys. Godot 4 has no filter in the import: its canvas items choose Nearest.
+    """
+    flag = "false" if pixel_art else "true"
+    text = (
+        '[remap]\n\nimporter="texture"\n\n[params]\n\n'
+        f"compress/mode=0\nflags/filter={flag}\nflags/mipmaps={flag}\n"
+        f"mipmaps/generate={flag}\n"
+    ).encode()
+    return {f"{image}.import": text for image in images}
+
+
 def _opening(sheet: PackedSheet, version: int) -> tuple[int, list[PlacedFrame], list[str]]:
     """Page count, frames in order and the header line; ``load_steps`` counts pages and frames."""
     count = len(sheet.pages)
@@ -75,6 +100,16 @@ def _opening(sheet: PackedSheet, version: int) -> tuple[int, list[PlacedFrame], 
         ordered,
         [f'[gd_resource type="SpriteFrames" load_steps={steps} format={version}]', ""],
     )
+
+
+def _atlas_textures(ordered: list[PlacedFrame], header: str, atlas: str, rect: str) -> list[str]:
+    """One ``AtlasTexture`` per frame, in a version's syntax (``{id}``, ``{page}``, ``{}``)."""
+    lines: list[str] = []
+    for frame in ordered:
+        lines += [header.format(id=frame.index + 1), atlas.format(page=frame.page + 1)]
+        lines += [f"region = {rect.format(_rect(frame))}", *_margin(frame, rect)]
+        lines += ["filter_clip = true", ""]
+    return lines
 
 
 def _atlas_id(sheet: PackedSheet, name: str) -> str:

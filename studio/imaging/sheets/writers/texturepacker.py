@@ -4,6 +4,11 @@ One JSON per page. Each frame: ``frame`` (its rectangle on the page), ``rotated`
 false), ``trimmed``, ``spriteSourceSize`` (the rectangle's offset and size inside the untrimmed
 sprite), ``sourceSize`` (the untrimmed size), ``pivot``. ``animations`` lists frame names per
 animation, as PixiJS's Spritesheet reads them.
+
+PixiJS names the frames of the array flavour by their position (it walks the array's keys), so
+there ``animations`` lists positions ("0", "3"); Phaser names them by ``filename``. Pages of a
+multi-page sheet name each other in ``meta.related_multi_packs``, so PixiJS loads every page
+from any one of them.
 """
 
 from __future__ import annotations
@@ -26,19 +31,23 @@ def texturepacker_files(sheet: PackedSheet, base: str, *, array: bool) -> dict[s
     count = len(sheet.pages)
     suffix = ".array.json" if array else ".json"
     files = {}
+    names = [page_file_name(base, page, count, suffix) for page in range(count)]
     for page in range(count):
         frames = frames_on_page(sheet, page)
         entries = [frame_entry(frame) for frame in frames]
+        animations = _animations_on_page(sheet, [f.name for f in frames], array=array)
         document: dict[str, Any] = {
             "frames": (
                 [{"filename": f.name, **e} for f, e in zip(frames, entries, strict=True)]
                 if array
                 else {f.name: e for f, e in zip(frames, entries, strict=True)}
             ),
-            "animations": _animations_on_page(sheet, {f.name for f in frames}),
+            "animations": animations,
             "meta": meta(sheet, page_image_name(base, page, count), page),
         }
-        files[page_file_name(base, page, count, suffix)] = _dump(document)
+        if count > 1:
+            document["meta"]["related_multi_packs"] = names[:page] + names[page + 1 :]
+        files[names[page]] = _dump(document)
     return files
 
 
@@ -65,11 +74,15 @@ def meta(sheet: PackedSheet, image: str, page: int) -> dict[str, Any]:
     }
 
 
-def _animations_on_page(sheet: PackedSheet, names: set[str]) -> dict[str, list[str]]:
+def _animations_on_page(
+    sheet: PackedSheet, names: list[str], *, array: bool
+) -> dict[str, list[str]]:
+    """The animations whose frames are all on the page, by frame name or array position."""
+    position = {name: str(number) for number, name in enumerate(names)}
     return {
-        animation.name: list(animation.frames)
+        animation.name: [position[name] if array else name for name in animation.frames]
         for animation in sheet.animations
-        if all(name in names for name in animation.frames)
+        if all(name in position for name in animation.frames)
     }
 
 
