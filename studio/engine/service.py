@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from studio.domain.engine_protocol import ProgressCallback
 from studio.domain.errors import InvalidRequestError, JobCancelled, StudioError
-from studio.domain.export_requests import SheetExportRequest
+from studio.domain.export_requests import SheetExportRequest, TilesetRequest
 from studio.domain.image_requests import MakeSeamlessRequest, MatteRequest, PixelateRequest
 from studio.domain.jobs import JobRequest, unhandled_request
 from studio.domain.models import ModelFamily, ModelInfo, ModelSource
@@ -163,7 +163,13 @@ class EngineService:
                 yield self._stylize(request, on_progress, cancel)
             case GenerationRequest():
                 yield from self._generate(request, on_progress, cancel)
-            case PixelateRequest() | MatteRequest() | MakeSeamlessRequest() | SheetExportRequest():
+            case (
+                PixelateRequest()
+                | MatteRequest()
+                | MakeSeamlessRequest()
+                | SheetExportRequest()
+                | TilesetRequest()
+            ):
                 # Image edits and exports run on the worker's CPU lane, never here.
                 raise InvalidRequestError(
                     f"The engine does not run {type(request).__name__} jobs; they run on the "

@@ -16,7 +16,7 @@ from typing import Protocol, assert_never
 from PySide6.QtCore import QSize
 from PySide6.QtGui import QImage
 
-from studio.domain.export_requests import SheetExportRequest
+from studio.domain.export_requests import SheetExportRequest, TilesetRequest
 from studio.domain.history import HistoryEntry
 from studio.domain.image_requests import MakeSeamlessRequest, MatteRequest, PixelateRequest
 from studio.domain.jobs import JobRequest
@@ -100,7 +100,13 @@ def preview_target(request: JobRequest, source: HistoryEntry | None) -> QSize | 
         case StyleRequest():
             # The result is scaled back to the source's size, whatever size the work ran at.
             return None if source is None else QSize(source.width, source.height)
-        case PixelateRequest() | MatteRequest() | MakeSeamlessRequest() | SheetExportRequest():
+        case (
+            PixelateRequest()
+            | MatteRequest()
+            | MakeSeamlessRequest()
+            | SheetExportRequest()
+            | TilesetRequest()
+        ):
             return None  # an edit or an export sends no previews
         case _:
             assert_never(request)  # a new JobRequest kind must say its preview size

@@ -22,7 +22,7 @@ from typing import Any, assert_never
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 
 from studio.domain.engine_protocol import EngineProtocol
-from studio.domain.export_requests import SheetExportRequest
+from studio.domain.export_requests import SheetExportRequest, TilesetRequest
 from studio.domain.image_requests import MakeSeamlessRequest, MatteRequest, PixelateRequest
 from studio.domain.jobs import JobRequest
 from studio.domain.requests import GenerationRequest
@@ -38,7 +38,13 @@ def lane_of(request: JobRequest) -> str:
     match request:
         case GenerationRequest() | StyleRequest():
             return "gpu"
-        case PixelateRequest() | MatteRequest() | MakeSeamlessRequest() | SheetExportRequest():
+        case (
+            PixelateRequest()
+            | MatteRequest()
+            | MakeSeamlessRequest()
+            | SheetExportRequest()
+            | TilesetRequest()
+        ):
             return "cpu"
         case _:
             assert_never(request)
