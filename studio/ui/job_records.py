@@ -100,14 +100,10 @@ def preview_target(request: JobRequest, source: HistoryEntry | None) -> QSize | 
         case StyleRequest():
             # The result is scaled back to the source's size, whatever size the work ran at.
             return None if source is None else QSize(source.width, source.height)
-        case (
-            PixelateRequest()
-            | MatteRequest()
-            | MakeSeamlessRequest()
-            | SheetExportRequest()
-            | TilesetRequest()
-        ):
-            return None  # an edit or an export sends no previews
+        case PixelateRequest() | MatteRequest() | MakeSeamlessRequest():
+            return None  # an edit sends no previews
+        case SheetExportRequest() | TilesetRequest():
+            return None  # nor does an export
         case _:
             assert_never(request)  # a new JobRequest kind must say its preview size
 

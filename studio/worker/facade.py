@@ -38,14 +38,10 @@ def lane_of(request: JobRequest) -> str:
     match request:
         case GenerationRequest() | StyleRequest():
             return "gpu"
-        case (
-            PixelateRequest()
-            | MatteRequest()
-            | MakeSeamlessRequest()
-            | SheetExportRequest()
-            | TilesetRequest()
-        ):
+        case PixelateRequest() | MatteRequest() | MakeSeamlessRequest():
             return "cpu"
+        case SheetExportRequest() | TilesetRequest():
+            return "cpu"  # an export writes files: no model either
         case _:
             assert_never(request)
 
