@@ -22,3 +22,5 @@ class JobKind(StrEnum):
     UPSCALE = "upscale"
     # A sprite sheet written to a folder (studio.ops.export): files, never a history image.
     SHEET = "sheet"
+    # A tile set for Tiled and Godot written to a folder (studio.ops.export), likewise.
+    TILESET = "tileset"

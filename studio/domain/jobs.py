@@ -6,7 +6,8 @@ place that must handle it is found by the type checker instead of by a runtime `
 
 :data:`ImageJobRequest` is the part whose results are images (a
 :class:`~studio.domain.results.GeneratedImage` carries one); a sprite-sheet export is a job
-too (the CPU lane writes it) but its result is the files it wrote, never a history image.
+too (the CPU lane writes it) but its result is the files it wrote, never a history image;
+so is a tile set (:data:`ExportRequest` names both).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from __future__ import annotations
 from typing import Never, NoReturn, TypeAlias, assert_never
 
 from studio.domain.errors import InvalidRequestError
-from studio.domain.export_requests import SheetExportRequest
+from studio.domain.export_requests import SheetExportRequest, TilesetRequest
 from studio.domain.image_requests import MakeSeamlessRequest, MatteRequest, PixelateRequest
 from studio.domain.job_kind import JobKind
 from studio.domain.requests import GenerationRequest
@@ -29,7 +30,9 @@ ImageJobRequest: TypeAlias = (
     | MakeSeamlessRequest
     | UpscaleRequest
 )
-JobRequest: TypeAlias = ImageJobRequest | SheetExportRequest
+# Exports write files into a folder (studio.ops.export) on the CPU lane; no history image.
+ExportRequest: TypeAlias = SheetExportRequest | TilesetRequest
+JobRequest: TypeAlias = ImageJobRequest | ExportRequest
 
 
 def job_kind(request: JobRequest) -> JobKind:
@@ -47,6 +50,8 @@ def job_kind(request: JobRequest) -> JobKind:
             return JobKind.UPSCALE
         case SheetExportRequest():
             return JobKind.SHEET
+        case TilesetRequest():
+            return JobKind.TILESET
         case _:
             assert_never(request)
 
@@ -66,4 +71,11 @@ def unhandled_request(request: Never, who: str) -> NoReturn:
     raise InvalidRequestError(f"{who} cannot run {type(request).__name__} jobs.")
 
 
-__all__ = ["ImageJobRequest", "JobKind", "JobRequest", "job_kind", "unhandled_request"]
+__all__ = [
+    "ExportRequest",
+    "ImageJobRequest",
+    "JobKind",
+    "JobRequest",
+    "job_kind",
+    "unhandled_request",
+]

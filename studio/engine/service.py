@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from studio.domain.engine_protocol import ProgressCallback
 from studio.domain.errors import InvalidRequestError, StudioError
-from studio.domain.export_requests import SheetExportRequest
+from studio.domain.export_requests import SheetExportRequest, TilesetRequest
 from studio.domain.image_requests import MakeSeamlessRequest, MatteRequest, PixelateRequest
 from studio.domain.jobs import JobRequest, unhandled_request
 from studio.domain.model_addition import ModelAddition
@@ -192,7 +192,13 @@ class EngineService:
                 # Asked for the device only with a model: nearest never imports torch.
                 device = self._device_and_dtype
                 yield run_upscale_job(request, self._registry, device, on_progress, cancel)
-            case PixelateRequest() | MatteRequest() | MakeSeamlessRequest() | SheetExportRequest():
+            case (
+                PixelateRequest()
+                | MatteRequest()
+                | MakeSeamlessRequest()
+                | SheetExportRequest()
+                | TilesetRequest()
+            ):
                 # Image edits and exports run on the worker's CPU lane, never here.
                 raise InvalidRequestError(
                     f"The engine does not run {type(request).__name__} jobs; they run on the "

@@ -33,6 +33,7 @@ class WindowActions:
     remove_background: QAction
     pixelate: QAction
     lock_palette: QAction
+    export_tileset: QAction
     zoom_in: QAction
     zoom_out: QAction
     fit: QAction
@@ -142,6 +143,12 @@ def build_actions(window: QMainWindow, undo_stack: QUndoStack) -> WindowActions:
             "Ctrl+Shift+L",
             tip="Snap every new result and export to one palette",
         ),
+        export_tileset=_action(
+            window,
+            "Export Tile Set…",
+            "Ctrl+Alt+T",
+            tip="Lay history images out as a tile set for Tiled and Godot 4, with a sample map",
+        ),
         zoom_in=_action(window, "Zoom In", keys.ZoomIn, "Ctrl+="),
         zoom_out=_action(window, "Zoom Out", keys.ZoomOut),
         fit=_action(window, "Fit to Window", "Ctrl+0"),
@@ -176,6 +183,7 @@ def build_menus(menu_bar: QMenuBar, actions: WindowActions) -> None:
     image_menu.addAction(actions.apply_style)
     image_menu.addSeparator()
     image_menu.addActions([actions.remove_background, actions.pixelate, actions.lock_palette])
+    image_menu.addAction(actions.export_tileset)
 
     view_menu = menu_bar.addMenu("&View")
     view_menu.addActions([actions.zoom_in, actions.zoom_out, actions.fit, actions.actual_size])

@@ -16,9 +16,8 @@ from collections.abc import Callable
 from PySide6.QtCore import Signal
 
 from studio.domain.errors import InvalidRequestError, StudioError
-from studio.domain.export_requests import SheetExportRequest
 from studio.domain.history import HistoryEntry
-from studio.domain.jobs import JobRequest
+from studio.domain.jobs import ExportRequest, JobRequest
 from studio.domain.requests import GenerationRequest
 from studio.domain.results import ProgressUpdate
 from studio.ui.controller import Controller, WindowContext
@@ -131,10 +130,10 @@ class JobController(Controller):
         self._records[job_id] = JobRecord(job_id, request, None, on_result=on_result, owner=owner)
         return job_id
 
-    def submit_export(self, request: SheetExportRequest, owner: EditOwner) -> int:
-        """Queue a sprite-sheet export (CPU lane); ``owner`` hears how it ends and finds the
-        written files in ``record.written``. Allowed in a read-only project: it writes
-        outside the project file."""
+    def submit_export(self, request: ExportRequest, owner: EditOwner) -> int:
+        """Queue a sprite-sheet or tile-set export (CPU lane); ``owner`` hears how it ends
+        and finds the written files in ``record.written``. Allowed in a read-only project:
+        it writes outside the project file."""
         job_id = self._facade.submit(request)
         self._records[job_id] = JobRecord(job_id, request, None, owner=owner)
         return job_id

@@ -16,7 +16,7 @@ from typing import Protocol, assert_never
 from PySide6.QtCore import QSize
 from PySide6.QtGui import QImage
 
-from studio.domain.export_requests import SheetExportRequest
+from studio.domain.export_requests import SheetExportRequest, TilesetRequest
 from studio.domain.history import HistoryEntry
 from studio.domain.image_requests import MakeSeamlessRequest, MatteRequest, PixelateRequest
 from studio.domain.jobs import JobRequest
@@ -107,6 +107,7 @@ def preview_target(request: JobRequest, source: HistoryEntry | None) -> QSize | 
             | MakeSeamlessRequest()
             | UpscaleRequest()
             | SheetExportRequest()
+            | TilesetRequest()
         ):
             return None  # an edit, an upscale or an export sends no previews
         case _:

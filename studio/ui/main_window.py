@@ -37,6 +37,7 @@ from studio.ui.prompt_panel import PromptPanel
 from studio.ui.status_bar import JobStatusBar
 from studio.ui.style_controller import StyleController
 from studio.ui.style_panel import StylePanel
+from studio.ui.tileset_dialog import open_tileset_export
 from studio.ui.viewmodels.addons import AddonsViewModel
 from studio.ui.viewmodels.generate import GenerateViewModel
 from studio.ui.viewmodels.style import StyleViewModel
@@ -177,6 +178,9 @@ class MainWindow(QMainWindow):
         a.remove_background.triggered.connect(lambda: self.game.remove_background(current()))
         a.lock_palette.triggered.connect(lambda: self.game.open_palette_lock(current(), self))
         a.pixelate.triggered.connect(lambda: self.game.open_pixelate(current(), self))
+        a.export_tileset.triggered.connect(
+            lambda: open_tileset_export(self.document, self.jobs, [current()], self, self.status)
+        )
         a.add_model_file.triggered.connect(lambda: files.add_model())
         a.add_model_folder.triggered.connect(lambda: files.add_model(folder=True))
         a.quit.triggered.connect(self.close)

@@ -22,7 +22,7 @@ from typing import Any, assert_never
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 
 from studio.domain.engine_protocol import EngineProtocol
-from studio.domain.export_requests import SheetExportRequest
+from studio.domain.export_requests import SheetExportRequest, TilesetRequest
 from studio.domain.image_requests import MakeSeamlessRequest, MatteRequest, PixelateRequest
 from studio.domain.jobs import JobRequest
 from studio.domain.requests import GenerationRequest
@@ -39,8 +39,10 @@ def lane_of(request: JobRequest) -> str:
     match request:
         case GenerationRequest() | StyleRequest() | UpscaleRequest():
             return "gpu"
-        case PixelateRequest() | MatteRequest() | MakeSeamlessRequest() | SheetExportRequest():
+        case PixelateRequest() | MatteRequest() | MakeSeamlessRequest():
             return "cpu"
+        case SheetExportRequest() | TilesetRequest():
+            return "cpu"  # an export writes files: no model either
         case _:
             assert_never(request)
 

@@ -1,5 +1,5 @@
-"""The CPU lane's worker object: runs image edits (pixelate, matte, make seamless) and
-sprite-sheet exports.
+"""The CPU lane's worker object: runs image edits (pixelate, matte, make seamless),
+sprite-sheet and tile-set exports.
 
 It knows imaging and the ops layer, never the engine: an edit or an export needs no model,
 so it runs beside generation instead of waiting behind it. Remove Background's first run
@@ -10,12 +10,13 @@ the window or a generation.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from functools import partial
 from typing import assert_never
 
 from PySide6.QtCore import QThread, Signal, Slot
 
 from studio.domain.errors import InvalidRequestError
-from studio.domain.export_requests import SheetExportRequest
+from studio.domain.export_requests import SheetExportRequest, TilesetRequest
 from studio.domain.image_requests import (
     ImageRequest,
     MakeSeamlessRequest,
@@ -27,7 +28,7 @@ from studio.domain.results import GeneratedImage, ProgressUpdate
 from studio.domain.style import StyleRequest
 from studio.domain.upscale_request import UpscaleRequest
 from studio.imaging import edits
-from studio.ops.export import export_sheet
+from studio.ops.export import SheetExport, TilesetExport, export_sheet, export_tileset
 from studio.worker.job_worker import JobWorker
 from studio.worker.jobs import FinishedExport, Job
 
@@ -50,7 +51,11 @@ class ImageWorker(JobWorker):
             case PixelateRequest() | MatteRequest() | MakeSeamlessRequest():
                 self._run_edit(job, request)
             case SheetExportRequest():
-                self._run_export(job, request)
+                self._run_export(job, "sheet", partial(export_sheet, request, job.cancel))
+            case TilesetRequest():
+                # Cancel reaches it while it waits in the queue; once started it runs to its
+                # end, every file or none.
+                self._run_export(job, "tile set", partial(export_tileset, request))
             case GenerationRequest() | StyleRequest() | UpscaleRequest():
                 # lane_of never sends these here; said as one line if it ever did.
                 self.run_job_work(job, _refuse(request))
@@ -64,11 +69,13 @@ class ImageWorker(JobWorker):
 
         self.run_images(job, images)
 
-    def _run_export(self, job: Job, request: SheetExportRequest) -> None:
+    def _run_export(
+        self, job: Job, what: str, export: Callable[[], SheetExport | TilesetExport]
+    ) -> None:
         def work(on_progress: Callable[[ProgressUpdate], None]) -> None:
-            on_progress(ProgressUpdate(0, 1, message="Exporting the sheet"))
-            export = export_sheet(request, job.cancel)
-            self.export_ready.emit(FinishedExport(job.id, tuple(export.written)))
+            on_progress(ProgressUpdate(0, 1, message=f"Exporting the {what}"))
+            written = export().written
+            self.export_ready.emit(FinishedExport(job.id, tuple(written)))
 
         self.run_job_work(job, work)
 

@@ -10,11 +10,10 @@ import numpy as np
 
 from studio.domain.pixelate_options import DITHER_METHODS
 from studio.imaging.palettes.model import Palette
+from studio.imaging.pixelart.diffusion import ATKINSON, FLOYD_STEINBERG, error_diffusion
 
-# (dy, dx, weight) of the error each method pushes to pixels not yet visited.
-_FLOYD_STEINBERG = ((0, 1, 7 / 16), (1, -1, 3 / 16), (1, 0, 5 / 16), (1, 1, 1 / 16))
-# Atkinson spreads only 6/8 of the error, which keeps flat areas flat and contrast high.
-_ATKINSON = tuple((dy, dx, 1 / 8) for dy, dx in ((0, 1), (0, 2), (1, -1), (1, 0), (1, 1), (2, 0)))
+# Weight of red, green and blue in the colour distance (roughly their share of luminance).
+CHANNEL_WEIGHTS = np.array([0.30, 0.59, 0.11]) * 3
 
 
 def quantize(pixels: np.ndarray, palette: Palette, dither: str = "none") -> np.ndarray:
@@ -38,9 +37,9 @@ def quantize(pixels: np.ndarray, palette: Palette, dither: str = "none") -> np.n
     elif dither.startswith("bayer"):
         indices = _ordered(rgb, colours, int(dither[5:]))
     else:
-        kernel = _FLOYD_STEINBERG if dither == "floyd-steinberg" else _ATKINSON
+        kernel = FLOYD_STEINBERG if dither == "floyd-steinberg" else ATKINSON
         visible = pixels[:, :, 3] >= 128 if pixels.shape[2] == 4 else None
-        indices = _error_diffusion(rgb, colours, kernel, visible)
+        indices = error_diffusion(rgb, colours, CHANNEL_WEIGHTS, kernel, visible)
     result = pixels.copy()
     result[:, :, :3] = colours[indices].astype(np.uint8)
     return result
@@ -48,7 +47,7 @@ def quantize(pixels: np.ndarray, palette: Palette, dither: str = "none") -> np.n
 
 def nearest_indices(rgb: np.ndarray, colours: np.ndarray) -> np.ndarray:
     """Index of the closest palette colour for every pixel (weighted RGB distance)."""
-    weights = np.array([0.30, 0.59, 0.11]) * 3
+    weights = CHANNEL_WEIGHTS
     flat = rgb.reshape(-1, 3)
     best = np.zeros(len(flat), dtype=np.int64)
     best_distance = np.full(len(flat), np.inf)
@@ -84,29 +83,3 @@ def _spread(colours: np.ndarray) -> float:
     distances = np.sqrt(((colours[:, np.newaxis] - colours[np.newaxis]) ** 2).sum(axis=2))
     np.fill_diagonal(distances, np.inf)
     return float(np.median(distances.min(axis=1)))
-
-
-def _error_diffusion(
-    rgb: np.ndarray,
-    colours: np.ndarray,
-    kernel: tuple[tuple[int, int, float], ...],
-    visible: np.ndarray | None,
-) -> np.ndarray:
-    height, width = rgb.shape[:2]
-    work = rgb.copy()
-    indices = np.zeros((height, width), dtype=np.int64)
-    weights = np.array([0.30, 0.59, 0.11]) * 3
-    for y in range(height):
-        for x in range(width):
-            old = np.clip(work[y, x], 0, 255)
-            index = int((((colours - old) ** 2) * weights).sum(axis=1).argmin())
-            indices[y, x] = index
-            # Transparent pixels neither take nor pass on error: edges stay clean.
-            if visible is not None and not visible[y, x]:
-                continue
-            error = old - colours[index]
-            for dy, dx, weight in kernel:
-                ny, nx = y + dy, x + dx
-                if 0 <= ny < height and 0 <= nx < width:
-                    work[ny, nx] += error * weight
-    return indices
