@@ -11,7 +11,6 @@ methods run on the worker thread.
 
 from __future__ import annotations
 
-import gc
 import logging
 import threading
 from collections.abc import Iterator
@@ -36,6 +35,7 @@ from studio.engine.backend import GenerationBackend
 from studio.engine.model_folders.addition import model_addition
 from studio.engine.registry import SD_FAMILIES, ModelRegistry
 from studio.engine.residency import MakeRoom, Residency, ResidentKey, ResidentKind
+from studio.engine.torch_stack import TorchStack
 
 if TYPE_CHECKING:
     import torch
@@ -60,7 +60,7 @@ class EngineService:
         self._device_preference = device_preference
         self._device: tuple[torch.device, torch.dtype] | None = None
         self._residency = Residency()
-        self._imported: set[str] = set()  # "torch", "pipelines": see _import_torch_stack
+        self._torch_stack = TorchStack()
 
     @property
     def registry(self) -> ModelRegistry:
@@ -83,7 +83,7 @@ class EngineService:
         The built-in default runs on the numpy runtime: it is loaded here (a fraction of a
         second), and torch waits for the first job that needs it, so the window neither waits
         for torch nor stalls while torch imports. Any other default imports the torch stack
-        now, before the user's first job (:meth:`_import_torch_stack`).
+        now, before the user's first job (:class:`~studio.engine.torch_stack.TorchStack`).
         """
         try:
             info = self._registry.default()
@@ -92,33 +92,8 @@ class EngineService:
         if info is not None and self._runs_on_numpy(info):
             self._backend_for(info, 0, lambda _update: None)
             return
-        self._import_torch_stack(pipelines=info is None or info.family in SD_FAMILIES)
+        self._torch_stack.ensure(pipelines=info is None or info.family in SD_FAMILIES)
         self._device_and_dtype()
-
-    def _import_torch_stack(self, pipelines: bool = True) -> None:
-        """Import what torch jobs need, once: torch and the style networks, and with
-        ``pipelines`` diffusers and transformers too (Stable Diffusion).
-
-        Big imports hold the GIL for up to a few hundred milliseconds each; done once, at
-        start-up or when a job first needs them, they cannot freeze the window in the middle
-        of a generation. A style job does not wait for the pipelines it does not use.
-        """
-        wanted = "pipelines" if pipelines else "torch"
-        if wanted in self._imported:
-            return
-        # The imports create millions of long-lived objects. Left to the cyclic garbage
-        # collector, every full collection walks all of them while holding the GIL (measured:
-        # 100-350 ms pauses of the GUI thread, growing with each import). Collection is paused
-        # while importing, and the survivors are frozen out of all later collections.
-        gc.disable()
-        try:
-            _import_torch_modules()
-            if pipelines:
-                _import_pipeline_modules()
-        finally:
-            gc.freeze()
-            gc.enable()
-        self._imported |= {"torch", wanted}
 
     def list_models(self) -> list[ModelInfo]:
         """Every model on offer, freshly scanned (built-in first)."""
@@ -256,7 +231,7 @@ class EngineService:
     def _load(self, info: ModelInfo, make_room: MakeRoom) -> GenerationBackend:
         if info.source is ModelSource.BUILTIN or info.family is ModelFamily.BUILTIN:
             return self._load_builtin(info)
-        self._import_torch_stack(pipelines=True)
+        self._torch_stack.ensure(pipelines=True)
         device, dtype = self._device_and_dtype()
         from studio.engine.sd.diffusers_backend import load_diffusers_backend
 
@@ -292,7 +267,7 @@ class EngineService:
 
     def _device_and_dtype(self) -> tuple[torch.device, torch.dtype]:
         if self._device is None:
-            self._import_torch_stack(pipelines=False)
+            self._torch_stack.ensure(pipelines=False)
             from studio.engine.device import pick_device
 
             self._device = pick_device(self._preference())
@@ -302,26 +277,6 @@ class EngineService:
 def _unload_backend(backend: GenerationBackend) -> None:
     log.info("unloading %s", backend.model.name)
     backend.unload()
-
-
-def _import_torch_modules() -> None:
-    import torch  # noqa: F401
-
-    import studio.engine.builtin.loader
-    import studio.engine.style.job  # noqa: F401
-
-
-def _import_pipeline_modules() -> None:
-    import diffusers
-    import transformers
-
-    import studio.engine.sd.diffusers_backend  # noqa: F401
-
-    # diffusers and transformers import their model classes on first attribute access.
-    for name in ("StableDiffusionPipeline", "StableDiffusionXLPipeline", "AutoencoderKL"):
-        getattr(diffusers, name)
-    for name in ("CLIPTextModel", "CLIPTextModelWithProjection", "CLIPTokenizer", "BertModel"):
-        getattr(transformers, name)
 
 
 def _read_or_none(path: Path | None) -> bytes | None:

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from studio.domain.errors import ModelLoadError, UnsafeModelError
+from studio.domain.errors import ModelLoadError
 from studio.domain.settings import EngineSettings
 from studio.engine.sd.embeddings import named_embeddings
 from tests.engine.addon_files import (
@@ -96,9 +96,15 @@ def test_an_embedding_pickle_with_code_is_refused(sd1) -> None:
         b"\x80\x04\x95\x1c\x00\x00\x00\x00\x00\x00\x00\x8c\x02os\x94\x8c\x06system\x94\x93\x94."
     )
 
-    with pytest.raises(UnsafeModelError, match=r"evil\.pt contains code"):
-        _pixels(backend, "a fox evil")
-    (folder / "evil.pt").unlink()
+    backend.addons.index.refresh()  # a rescan, as File > Add Model Folder or a restart does
+
+    try:
+        _pixels(backend, "a fox evil")  # "evil" stays a word: the file is never loaded
+        problems = backend.addons.index.problems()
+        assert any("evil.pt" in line and "contains code" in line for line in problems), problems
+        assert backend.addons.embeddings.names == []
+    finally:
+        (folder / "evil.pt").unlink()
 
 
 @pytest.mark.slow
@@ -134,6 +140,7 @@ def test_an_embedding_named_like_a_word_piece_is_one_line(sd1) -> None:
     backend, folder = sd1
     width = backend.pipeline.text_encoder.get_input_embeddings().weight.shape[-1]
     a1111_embedding_safetensors(folder / "ing.safetensors", width)
+    backend.addons.index.refresh()  # a rescan, as File > Add Model Folder or a restart does
     vocabulary = len(backend.pipeline.tokenizer)
 
     try:

@@ -141,7 +141,7 @@ def test_two_loras_differ_from_each_alone(backend) -> None:
     [
         ("<lora:xl-style:1>", ModelLoadError, "is an SDXL LoRA and tiny-sd1 is SD 1.x"),
         ("<lora:loha:1>", ModelLoadError, "is a LyCORIS LoHa"),
-        ("<lora:nowhere:1>", ModelNotFoundError, "no LoRA named 'nowhere'"),
+        ("<lora:nowhere:1>", ModelNotFoundError, "No LoRA add-on named 'nowhere'"),
     ],
 )
 def test_a_lora_that_cannot_apply_is_one_line_and_changes_nothing(

@@ -125,6 +125,7 @@ def zygote() -> int:
 
     import studio.engine.builtin.loader
     import studio.engine.service
+    import studio.engine.torch_stack
     import studio.engine.style
     import studio.ui.main_window
     import studio.worker.facade
@@ -132,8 +133,7 @@ def zygote() -> int:
 
     # What the engine imports for torch jobs (torch, the style networks, diffusers and
     # transformers): seconds per child otherwise. Imports only; no tensor is made before the fork.
-    studio.engine.service._import_torch_modules()
-    studio.engine.service._import_pipeline_modules()
+    studio.engine.torch_stack.TorchStack().ensure(pipelines=True)
     say("ZYGOTE READY")
     for line in sys.stdin:
         mode, project, recovery = line.split()

@@ -16,7 +16,7 @@ from studio.domain.requests import GenerationRequest
 
 def _parse(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="studio")
-    train_cli.register(parser.add_subparsers(dest="command"))
+    train_cli.COMMAND.register(parser.add_subparsers(dest="command"))
     return parser.parse_args(argv)
 
 

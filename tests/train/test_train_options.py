@@ -15,7 +15,7 @@ from studio.train.checkpoint import CHECKPOINT_NAME, load_checkpoint
 
 def _parse(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="studio")
-    train_cli.register(parser.add_subparsers(dest="command"))
+    train_cli.COMMAND.register(parser.add_subparsers(dest="command"))
     return parser.parse_args(argv)
 
 

@@ -10,6 +10,7 @@ from PySide6.QtCore import QThread
 
 from studio.domain.export_requests import ExportImage, SheetExportRequest
 from studio.domain.jobs import JobKind, job_kind
+from studio.ops.export_manifest import MANIFEST_NAME
 from studio.worker.facade import EngineFacade, lane_of
 from studio.worker.thread import live_threads
 from tests.fakes import ScriptedEngine
@@ -70,7 +71,8 @@ def test_an_export_job_writes_off_the_gui_thread_and_reports_its_files(
     assert kinds == ["started", "export", "finished"]  # no history image
     finished = events[1][1]
     assert finished.job_id == job_id
-    assert {p.name for p in finished.written} == {p.name for p in (tmp_path / "out").iterdir()}
+    made = {p.name for p in (tmp_path / "out").iterdir()} - {MANIFEST_NAME}
+    assert {p.name for p in finished.written} == made
     assert "sheet.tres" in {p.name for p in finished.written}
     assert facade.edits_pending == 0
 

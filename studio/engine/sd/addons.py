@@ -49,6 +49,11 @@ class SdAddons:
         self.loras = AppliedLoras()
         self.embeddings = AppliedEmbeddings()
 
+    @property
+    def index(self) -> AddonIndex:
+        """Where names resolve: the registry (rescan it to see files added since its scan)."""
+        return self._index
+
     def prepare(
         self, pipe: Any, model_name: str, family: ModelFamily, prompt: str, negative: str
     ) -> PreparedPrompts:

@@ -15,7 +15,7 @@ from studio.train.data import load_dataset
 
 def _parse(*argv: str) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="studio")
-    data_cli.register(parser.add_subparsers(dest="command"))
+    data_cli.COMMAND.register(parser.add_subparsers(dest="command"))
     return parser.parse_args(["data", *argv])
 
 

@@ -112,7 +112,7 @@ def test_eval_command_prints_a_table_and_writes_grids(
         lambda model_id, device: backends[model_id],
     )
     parser = argparse.ArgumentParser(prog="studio")
-    eval_cli.register(parser.add_subparsers(dest="command"))
+    eval_cli.COMMAND.register(parser.add_subparsers(dest="command"))
     grids = str(tmp_path / "grids")
     command = ["eval", "copy", "noise", "--data", str(dataset_dir), "--count", "4"]
     args = parser.parse_args([*command, "--out", grids, "--device", "cpu", "--scorer-steps", "60"])
@@ -139,7 +139,7 @@ def test_eval_command_refuses_counts_without_a_covariance(count, tmp_path):
     from studio.domain.errors import InvalidRequestError
 
     parser = argparse.ArgumentParser(prog="studio")
-    eval_cli.register(parser.add_subparsers(dest="command"))
+    eval_cli.COMMAND.register(parser.add_subparsers(dest="command"))
     args = parser.parse_args(["eval", "m", "--data", str(tmp_path), "--count", count])
     with pytest.raises(InvalidRequestError, match="at least 2"):
         args.handler(args)
