@@ -125,8 +125,8 @@ def zygote() -> int:
 
     import studio.engine.builtin.loader
     import studio.engine.service
-    import studio.engine.torch_stack
     import studio.engine.style
+    import studio.engine.torch_stack
     import studio.ui.main_window
     import studio.worker.facade
     import tests.ui.conftest  # noqa: F401
