@@ -123,3 +123,24 @@ class AddonInfo:
             "location": self.location,
             "size_bytes": self.size_bytes,
         }
+
+
+# LyCORIS kinds diffusers' SD/SDXL loader does not read (it reads LoRA and LoCon): LoHa and
+# LoKr need LyCORIS's own network code, which Studio does not run.
+UNLOADABLE_LYCORIS = ("LoHa", "LoKr")
+
+
+def lycoris_refusal(name: str, kind: str) -> str:
+    """The one line for a LyCORIS file of ``kind`` (``"LoHa"``...) Studio cannot load."""
+    return (
+        f"{name} is a LyCORIS {kind}; Studio loads LoRA and LoCon files (through "
+        "diffusers), not LoHa, LoKr, OFT or full-difference files: use a LoRA version."
+    )
+
+
+def addon_refusal(addon: AddonInfo) -> str:
+    """Why Studio cannot use ``addon`` on any model, or ``""`` (the picker greys it)."""
+    for kind in UNLOADABLE_LYCORIS:
+        if addon.kind is ModelKind.LORA and addon.detail == f"LyCORIS {kind}":
+            return lycoris_refusal(addon.name, kind)
+    return ""

@@ -190,3 +190,15 @@ def test_a_preview_that_is_a_fifo_or_too_large_is_never_read(tmp_path: Path) -> 
     huge = AddonInfo("huge", ModelKind.LORA, ModelFamily.SD1, str(tmp_path / "huge.pt"))
     thumbnails = AddonThumbnails()
     assert thumbnails.icon(stuck) is None and thumbnails.icon(huge) is None
+
+
+def test_a_lycoris_kind_studio_cannot_load_is_greyed_whatever_the_model(picker) -> None:
+    """The engine refuses LoHa and LoKr (diffusers reads LoRA and LoCon): the picker says so."""
+    from studio.domain.model_kind import AddonInfo, ModelKind
+    from studio.domain.models import ModelFamily
+
+    loha = AddonInfo(
+        "dither", ModelKind.LORA, ModelFamily.SD1, "/x/dither.safetensors", 1, "LyCORIS LoHa"
+    )
+    reason = picker.view_model.refusal(loha)
+    assert reason.startswith("dither is a LyCORIS LoHa; Studio loads LoRA and LoCon files")

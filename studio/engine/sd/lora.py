@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from studio.domain.errors import ModelLoadError
+from studio.domain.model_kind import lycoris_refusal
 from studio.domain.models import ModelFamily
 from studio.engine.model_hash import file_sha256
 from studio.engine.safe_load import (
@@ -74,10 +75,7 @@ def lora_kind_problem(name: str, keys: Sequence[str]) -> str | None:
     """One line saying why diffusers cannot load these keys (a LyCORIS kind), or ``None``."""
     for fragment, kind in _UNSUPPORTED_KINDS:
         if any(fragment in key for key in keys):
-            return (
-                f"{name} is a LyCORIS {kind}; Studio loads LoRA and LoCon files (through "
-                "diffusers), not LoHa, LoKr, OFT or full-difference files: use a LoRA version."
-            )
+            return lycoris_refusal(name, kind)
     return None
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QObject, Signal
 
 from studio.domain.model_addition import family_label
-from studio.domain.model_kind import AddonInfo, ModelKind
+from studio.domain.model_kind import AddonInfo, ModelKind, addon_refusal
 from studio.domain.models import ModelFamily, ModelInfo
 from studio.domain.prompt_tag_edits import (
     add_lora,
@@ -98,6 +98,9 @@ class AddonsViewModel(ViewModel):
 
     def refusal(self, addon: AddonInfo) -> str:
         """Why ``addon`` does not fit the chosen model, or ``""`` when it does (or may)."""
+        unusable = addon_refusal(addon)
+        if unusable:
+            return unusable
         model = self._current_model()
         if model is None:
             return ""
