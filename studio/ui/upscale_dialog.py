@@ -112,13 +112,20 @@ class UpscaleDialog(QDialog):
         form.addRow(self.tiling_check)
         pair = QWidget()
         grid = QGridLayout(pair)
-        grid.addWidget(QLabel("Before (1:1)"), 0, 0)
-        grid.addWidget(QLabel("After (1:1)"), 0, 1)
-        grid.addWidget(self.before_label, 1, 0, Qt.AlignmentFlag.AlignTop)
-        grid.addWidget(self.after_label, 1, 1, Qt.AlignmentFlag.AlignTop)
+        top_left = Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft
+        grid.addWidget(QLabel("Before (1:1)"), 0, 0, top_left)
+        grid.addWidget(QLabel("After (1:1)"), 0, 1, top_left)
+        grid.addWidget(self.before_label, 1, 0, top_left)
+        grid.addWidget(self.after_label, 1, 1, top_left)
+        # The pictures keep to the top left; the spare room goes to an empty last row/column.
+        grid.setRowStretch(2, 1)
+        grid.setColumnStretch(2, 1)
         scroll = _named(QScrollArea(), "upscalePreview")
         scroll.setWidget(pair)
-        scroll.setMinimumSize(560, 300)
+        # Grows with the pictures (their labels have fixed sizes), scrolls past the minimum:
+        # room for a 128 px crop beside its 4x.
+        scroll.setWidgetResizable(True)
+        scroll.setMinimumSize(700, 560)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.preview_state)
