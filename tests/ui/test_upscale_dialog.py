@@ -32,12 +32,14 @@ class UpscaleEngine(FolderEngine):
         super().__init__(tmp_path, model_paths)
         self.hold = False
         self.held = threading.Event()
+        self.on_gui_thread: list[bool] = []
 
     def run(self, request, on_progress, cancel):
         if not isinstance(request, UpscaleRequest):
             yield from super().run(request, on_progress, cancel)
             return
         self.requests.append(request)
+        self.on_gui_thread.append(threading.current_thread() is threading.main_thread())
 
         def report(update) -> None:
             if self.hold:
@@ -181,12 +183,14 @@ def test_a_model_preview_runs_as_a_job_and_is_never_kept(qtbot, up_window) -> No
     qtbot.waitUntil(lambda: dialog.previewing, timeout=TIMEOUT)  # the next turn of the loop
     assert dialog.preview_state.text() == PREVIEWING
     assert dialog.after_label.pixmap().isNull()  # nearest's picture is not left standing
-    assert len(window.facade._worker._engine.requests) == 1  # one job for upscaler and scale
+    engine = window.facade._worker._engine
+    assert len(engine.requests) == 1  # one job for the new upscaler and its scale
     with qtbot.waitSignal(dialog.preview_ended, timeout=60_000):
         pass  # no event was handled since the job was submitted: the end is still to come
     assert dialog.preview_state.text() == ""
     assert _pixmap_size(dialog.after_label) == (80, 80)  # the model's own 4x, at 1:1
     assert len(window.document.entries()) == before  # a preview is not a result
+    assert engine.on_gui_thread == [False]  # the worker ran it
 
 
 def test_ok_adds_the_upscaled_entry_with_its_recipe(qtbot, up_window) -> None:
