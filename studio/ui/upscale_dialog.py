@@ -66,12 +66,11 @@ class UpscaleDialog(QDialog):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
+        self.view_model, self._jobs = view_model, jobs
+        self._crop = preview_crop(pixels)
+        self._preview_job: int | None = None  # the job of the preview shown next
         self.setObjectName("upscaleDialog")
         self.setWindowTitle("Upscale")
-        self.view_model = view_model
-        self._jobs = jobs
-        self._crop = preview_crop(pixels)
-        self._preview_job: int | None = None
         self.upscaler_combo = _named(QComboBox(), "upscaler")
         for label, value in view_model.upscalers():
             self.upscaler_combo.addItem(label, value)
