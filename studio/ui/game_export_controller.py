@@ -24,14 +24,13 @@ from studio.domain.results import ProgressUpdate
 from studio.domain.upscale_request import UpscaleRequest
 from studio.imaging.decode import load_pixels
 from studio.ui.controller import Controller, WindowContext
-from studio.ui.edit_scope import recipe_tiling
 from studio.ui.job_controller import JobController
 from studio.ui.job_records import JobRecord
 from studio.ui.palette_lock_dialog import PaletteLockDialog
 from studio.ui.pixelate_dialog import PixelateDialog
 from studio.ui.sheet_export_dialog import SheetExportDialog
 from studio.ui.upscale_dialog import UpscaleDialog
-from studio.ui.viewmodels.upscale import UpscaleViewModel
+from studio.ui.viewmodels.upscale import UpscaleViewModel, entry_tiling
 
 # What the window says about each edit: (done, not done, "Could not ..." verb)
 _WORDS = {
@@ -136,8 +135,7 @@ class GameExportController(Controller):
         if source is None:
             return None
         entry, pixels = source
-        tiling = recipe_tiling(entry.recipe)
-        view_model = UpscaleViewModel(self._addons, tiling, self)
+        view_model = UpscaleViewModel(self._addons, entry_tiling(entry), self)
         dialog = UpscaleDialog(view_model, pixels, self._jobs, parent)
         dialog.accepted.connect(
             lambda: self.start(

@@ -14,10 +14,13 @@ from collections.abc import Iterable
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 
+from studio.domain.history import HistoryEntry
 from studio.domain.image_requests import EditSource
+from studio.domain.job_kind import JobKind
 from studio.domain.model_kind import AddonInfo, ModelKind
 from studio.domain.upscale_request import NEAREST, UpscaleRequest
 from studio.imaging.pixels import upscale_nearest
+from studio.ui.edit_scope import recipe_tiling
 from studio.ui.properties import Property, ViewModel
 
 NEAREST_LABEL = "Nearest (pixel art)"
@@ -122,6 +125,14 @@ class UpscaleViewModel(ViewModel):
     def nearest_preview(self, crop: np.ndarray) -> np.ndarray:
         """Nearest's result for the crop, made at once (block copies, no model)."""
         return upscale_nearest(crop, self.scale or 2)
+
+
+def entry_tiling(entry: HistoryEntry) -> tuple[bool, bool]:
+    """``(tile_x, tile_y)`` of a history entry: what its recipe was generated with, and both
+    for a Make Seamless result (made to tile, whatever its source was)."""
+    if entry.kind == JobKind.TILE:
+        return True, True
+    return recipe_tiling(entry.recipe)
 
 
 def preview_crop(pixels: np.ndarray, side: int = PREVIEW_SIDE) -> np.ndarray:
