@@ -32,6 +32,7 @@ class WindowActions:
     apply_style: QAction
     remove_background: QAction
     pixelate: QAction
+    upscale: QAction
     lock_palette: QAction
     export_tileset: QAction
     zoom_in: QAction
@@ -137,6 +138,13 @@ def build_actions(window: QMainWindow, undo_stack: QUndoStack) -> WindowActions:
             "Ctrl+Shift+P",
             tip="Pixel art on a palette from the canvas image (a new history entry)",
         ),
+        upscale=_action(
+            window,
+            "Upscale…",
+            "Ctrl+Shift+U",
+            tip="Enlarge the canvas image with nearest (pixel art) or an ESRGAN-family model "
+            "(a new history entry)",
+        ),
         lock_palette=_action(
             window,
             "Lock Palette…",
@@ -182,7 +190,9 @@ def build_menus(menu_bar: QMenuBar, actions: WindowActions) -> None:
     image_menu.addAction(actions.use_as_init)
     image_menu.addAction(actions.apply_style)
     image_menu.addSeparator()
-    image_menu.addActions([actions.remove_background, actions.pixelate, actions.lock_palette])
+    image_menu.addActions(
+        [actions.remove_background, actions.pixelate, actions.upscale, actions.lock_palette]
+    )
     image_menu.addAction(actions.export_tileset)
 
     view_menu = menu_bar.addMenu("&View")

@@ -1,5 +1,5 @@
 """Game-asset actions of the window: sprite-sheet export, palette lock, remove background,
-pixelate.
+pixelate, upscale.
 
 The sprite-sheet export is a job on the CPU lane too; its dialog submits it through
 :meth:`JobController.submit_export` and owns its ending.
@@ -7,6 +7,8 @@ The sprite-sheet export is a job on the CPU lane too; its dialog submits it thro
 Remove Background (pymatting, whose kernels compile on first use) and Pixelate (dithering
 is a per-pixel loop) are image-edit jobs on the worker's CPU lane, through the one job path
 (:meth:`JobController.submit_edit`): same job ids, cancel, endings and commit as generation.
+Upscale takes the same path to the GPU lane (a model upscaler needs the engine), with its
+progress per tile in the status bar.
 """
 
 from __future__ import annotations
@@ -16,7 +18,10 @@ from PySide6.QtCore import Signal
 
 from studio.domain.history import HistoryEntry
 from studio.domain.image_requests import EditSource, ImageRequest, MatteRequest, PixelateRequest
+from studio.domain.model_kind import AddonInfo
 from studio.domain.pixelate_options import PixelateOptions
+from studio.domain.results import ProgressUpdate
+from studio.domain.upscale_request import UpscaleRequest
 from studio.imaging.decode import load_pixels
 from studio.ui.controller import Controller, WindowContext
 from studio.ui.job_controller import JobController
@@ -24,11 +29,14 @@ from studio.ui.job_records import JobRecord
 from studio.ui.palette_lock_dialog import PaletteLockDialog
 from studio.ui.pixelate_dialog import PixelateDialog
 from studio.ui.sheet_export_dialog import SheetExportDialog
+from studio.ui.upscale_dialog import UpscaleDialog
+from studio.ui.viewmodels.upscale import UpscaleViewModel, entry_tiling
 
 # What the window says about each edit: (done, not done, "Could not ..." verb)
 _WORDS = {
     "pixelate": ("Pixelated", "Not pixelated", "pixelate"),
     "matte": ("Background removed", "Background not removed", "remove the background of"),
+    "upscale": ("Upscaled", "Not upscaled", "upscale"),
 }
 
 
@@ -52,6 +60,9 @@ class GameExportController(Controller):
         self.dialog: SheetExportDialog | None = None
         self._running: set[int] = set()  # job ids of edits started and not ended
         self._matte_prepared = False  # its kernels compile on first use in this process
+        self._addons: tuple[AddonInfo, ...] = ()  # what the engine found; upscalers among them
+        context.facade.addons_changed.connect(lambda found: setattr(self, "_addons", tuple(found)))
+        context.facade.progress.connect(self._on_progress)
 
     @property
     def busy(self) -> bool:
@@ -118,14 +129,39 @@ class GameExportController(Controller):
         request = PixelateRequest(pixels, options, source=_edit_source(entry))
         return self.start(request, "Pixelating…")
 
-    def start(self, request: ImageRequest, message: str, hint: str = "") -> bool:
-        """Queue an edit of a history entry on the CPU lane; False when it could not start."""
+    def upscale_dialog(self, entry_id: int, parent=None) -> UpscaleDialog | None:
+        """The Upscale dialog on the entry (not yet shown); ``None`` when there is none."""
+        source = self._source(entry_id)
+        if source is None:
+            return None
+        entry, pixels = source
+        view_model = UpscaleViewModel(self._addons, entry_tiling(entry), self)
+        dialog = UpscaleDialog(view_model, pixels, self._jobs, parent)
+        dialog.accepted.connect(
+            lambda: self.start(
+                view_model.build_request(pixels, _edit_source(entry)), f"Upscaling #{entry.id}…"
+            )
+        )
+        return dialog
+
+    def open_upscale(self, entry_id: int, parent=None) -> None:
+        dialog = self.upscale_dialog(entry_id, parent)
+        if dialog is not None:
+            dialog.open()
+
+    def start(self, request: ImageRequest | UpscaleRequest, message: str, hint: str = "") -> bool:
+        """Queue an edit of a history entry on its lane; False when it could not start."""
         job_id = self._jobs.submit_edit(request, self, self._on_result)
         if job_id is None:
             return False
         self._running.add(job_id)
         self._status.task_started(message, hint)
         return True
+
+    def _on_progress(self, job_id: int, update: ProgressUpdate) -> None:
+        # The engine's own status is for generations; an upscale's tiles show on its task bar.
+        if job_id in self._running and not update.message:
+            self._status.task_progress(update.step, update.total)
 
     def _source(self, entry_id: int) -> tuple[HistoryEntry, np.ndarray] | None:
         entry = self._document.entry(entry_id) if entry_id else None
@@ -170,4 +206,6 @@ def _edit_source(entry: HistoryEntry) -> EditSource:
 
 
 def _kind(request: object) -> str:
+    if isinstance(request, UpscaleRequest):
+        return "upscale"
     return "matte" if isinstance(request, MatteRequest) else "pixelate"

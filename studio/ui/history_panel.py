@@ -53,7 +53,8 @@ class HistoryPanel(QWidget):
         The user picked an entry (click, arrow keys, :meth:`select_entry`). Filtering and
         rows coming and going never emit it: they change no settings.
     delete_requested(int), use_as_init_requested(int), use_as_style_requested(int),
-    export_requested(int), sheet_export_requested(int), remove_background_requested(int)
+    export_requested(int), sheet_export_requested(int), remove_background_requested(int),
+    upscale_requested(int)
         Asked from the context menu or the keyboard, with the entry id.
     """
 
@@ -64,6 +65,7 @@ class HistoryPanel(QWidget):
     export_requested = Signal(int)
     sheet_export_requested = Signal(int)
     remove_background_requested = Signal(int)
+    upscale_requested = Signal(int)
 
     def __init__(self, model: HistoryModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -209,6 +211,7 @@ class HistoryPanel(QWidget):
             "Export as Sprite Sheet…", lambda: self.sheet_export_requested.emit(entry.id)
         )
         menu.addAction("Remove Background", lambda: self.remove_background_requested.emit(entry.id))
+        menu.addAction("Upscale…", lambda: self.upscale_requested.emit(entry.id))
         menu.addSeparator()
         menu.addAction("Delete from History", lambda: self.delete_requested.emit(entry.id))
         return menu

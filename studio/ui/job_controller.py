@@ -13,6 +13,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
+import numpy as np
 from PySide6.QtCore import Signal
 
 from studio.domain.errors import InvalidRequestError, StudioError
@@ -130,6 +131,15 @@ class JobController(Controller):
         self._records[job_id] = JobRecord(job_id, request, None, on_result=on_result, owner=owner)
         return job_id
 
+    def submit_preview(
+        self, request: JobRequest, owner: EditOwner, on_pixels: Callable[[int, np.ndarray], None]
+    ) -> int:
+        """Queue a job whose image is only looked at (a dialog's preview): ``on_pixels`` gets
+        its job id and image, the history never does; ``owner`` hears how it ends."""
+        job_id = self._facade.submit(request)
+        self._records[job_id] = JobRecord(job_id, request, None, owner=owner, on_pixels=on_pixels)
+        return job_id
+
     def submit_export(self, request: ExportRequest, owner: EditOwner) -> int:
         """Queue a sprite-sheet or tile-set export (CPU lane); ``owner`` hears how it ends
         and finds the written files in ``record.written``. Allowed in a read-only project:
@@ -204,6 +214,10 @@ class JobController(Controller):
             self._canvas.show_preview(qimage_from_array(update.preview), record.preview_target)
 
     def _on_image_ready(self, finished: FinishedImage) -> None:
+        preview = self._records.get(finished.job_id)
+        if preview is not None and preview.on_pixels is not None:
+            preview.on_pixels(finished.job_id, finished.image.pixels)  # looked at, never kept
+            return
         # Committed before anything else happens: the image now survives a crash.
         try:
             entry, image = self._document.add_finished(finished)

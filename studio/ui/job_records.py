@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, assert_never
 
+import numpy as np
 from PySide6.QtCore import QSize
 from PySide6.QtGui import QImage
 
@@ -78,6 +79,9 @@ class JobRecord:
     shown
         The last committed image of the job, as stored, for its owner to show without
         reading the project back.
+    on_pixels
+        Set for a preview job (the upscale dialog's crop): its job id and image go here,
+        never into the history.
     """
 
     job_id: int
@@ -91,6 +95,7 @@ class JobRecord:
     owner: EditOwner | None = None
     written: tuple[Path, ...] = ()
     shown: QImage | None = None
+    on_pixels: Callable[[int, np.ndarray], None] | None = None
 
 
 def preview_target(request: JobRequest, source: HistoryEntry | None) -> QSize | None:

@@ -178,6 +178,7 @@ class MainWindow(QMainWindow):
         a.remove_background.triggered.connect(lambda: self.game.remove_background(current()))
         a.lock_palette.triggered.connect(lambda: self.game.open_palette_lock(current(), self))
         a.pixelate.triggered.connect(lambda: self.game.open_pixelate(current(), self))
+        a.upscale.triggered.connect(lambda: self.game.open_upscale(current(), self))
         a.export_tileset.triggered.connect(
             lambda: open_tileset_export(self.document, self.jobs, [current()], self, self.status)
         )
@@ -204,6 +205,7 @@ class MainWindow(QMainWindow):
             lambda i: self.game.open_sheet_export([i], self)
         )
         self.history_panel.remove_background_requested.connect(self.game.remove_background)
+        self.history_panel.upscale_requested.connect(lambda i: self.game.open_upscale(i, self))
         self.game.image_edited.connect(lambda i, im: self.history.show_entry(i, image=im))
         files.image_imported.connect(self._on_image_imported)
         self.document.title_changed.connect(self.setWindowTitle)

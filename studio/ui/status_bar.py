@@ -86,8 +86,15 @@ class JobStatusBar(QStatusBar):
         self.task_label.setVisible(True)
         self._show_task()
 
+    def task_progress(self, done: int, total: int) -> None:
+        """The running edit has done ``done`` of ``total`` parts (an upscale's tiles)."""
+        self.task_bar.setRange(0, max(total, 1))
+        self.task_bar.setValue(done)
+        self.task_bar.setFormat("%v/%m")
+
     def task_ended(self) -> None:
         """No image edit runs any more."""
+        self.task_bar.setRange(0, 0)  # the next edit starts as busy, not at the last count
         self._task_timer.stop()
         self._task_text = ""
         self.task_label.clear()
