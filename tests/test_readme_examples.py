@@ -28,6 +28,12 @@ NOT_RUN += ("studio batch sprites.csv",)
 # The editing examples that start from the user's own picture (tests/cli covers each flag).
 NOT_RUN += ('studio generate "a golden crown" --init', 'studio generate "a wide meadow" --init')
 NOT_RUN += ("studio tile photo.png",)
+# The add-on examples name the user's own install, LoRA and upscaler files; each has its own
+# tests with tiny files of the real formats (tests/cli/test_models_kinds_cli.py,
+# test_generate_lora_cli.py, test_generate_hires_cli.py, test_upscale_cli.py,
+# test_batch_upscale.py).
+NOT_RUN += ("studio models --add ~/", 'studio generate "a knight <lora:', "studio upscale sprite")
+NOT_RUN += ('studio generate "a castle" --model sd15', "studio batch SPEC")
 HEAVY = ('"a castle at dusk"',)  # 4 images at 512x768 px: the SD test suite covers it
 
 
