@@ -12,17 +12,11 @@ reason when none is. The form itself (widgets, remembered settings) is
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QIcon, QPixmap
-from PySide6.QtWidgets import (
-    QDialogButtonBox,
-    QFileDialog,
-    QListWidgetItem,
-    QMessageBox,
-    QWidget,
-)
+from PySide6.QtWidgets import QListWidgetItem, QWidget
 
 from studio.domain.errors import StudioError
 from studio.domain.export_requests import (
@@ -44,20 +38,12 @@ from studio.imaging.sheets import (
 )
 from studio.ops.export_manifest import files_replaced
 from studio.ui.document import Document
+from studio.ui.export_job_dialog import ExportJobs
 from studio.ui.image_convert import qimage_from_png
-from studio.ui.job_records import EditOwner, JobRecord
 from studio.ui.sheet_export_form import ENTRY_ROLE, SheetExportForm
 
 EXPORT_STATE_KEY = "sheet_export"
-__all__ = ["ENTRY_ROLE", "EXPORT_STATE_KEY", "ExportJobs", "SheetExportDialog"]
-
-
-class ExportJobs(Protocol):
-    """Where the dialog's export runs: :class:`studio.ui.job_controller.JobController`."""
-
-    def submit_export(self, request: SheetExportRequest, owner: EditOwner) -> int: ...
-
-    def cancel_job(self, job_id: int) -> None: ...
+__all__ = ["ENTRY_ROLE", "EXPORT_STATE_KEY", "SheetExportDialog"]
 
 
 class SheetExportDialog(SheetExportForm):
@@ -67,10 +53,12 @@ class SheetExportDialog(SheetExportForm):
     -------
     export_ended(str, str)
         The export job ended: ``"finished"`` (the dialog then closes), ``"failed"`` with
-        its one-line message, or ``"cancelled"``.
+        its one-line message, or ``"cancelled"`` (see
+        :class:`~studio.ui.export_job_dialog.ExportJobDialog`).
     """
 
-    export_ended = Signal(str, str)
+    what = "sprite sheet"
+    state_key = EXPORT_STATE_KEY
 
     def __init__(
         self,
@@ -85,13 +73,7 @@ class SheetExportDialog(SheetExportForm):
         self._document = document
         self._jobs = jobs
         self._pixels: dict[int, Any] = {}
-        self._export: tuple[int, Path] | None = None  # the running export: job id, folder
         self.sheet: PackedSheet | None = None
-        self.error: str | None = None
-        self.written: list[Path] = []
-        self._repack_timer = QTimer(self, singleShot=True, interval=120)
-        self._repack_timer.timeout.connect(self.repack)
-        self.export_requested.connect(self._on_export)
         self._fill_entries(selected_ids)
         self.view_model.restore(document.export_settings(EXPORT_STATE_KEY))
         self._connect()
@@ -120,14 +102,11 @@ class SheetExportDialog(SheetExportForm):
         vm = self.view_model
         packing = ("layout", "columns", "padding", "extrude", "trim", "pot", "scale", "max_size")
         for name in (*packing, "pixel_art", "snap"):
-            getattr(vm, f"{name}_changed").connect(self._schedule_repack)
-        self.entries.itemChanged.connect(self._schedule_repack)
-        self.animations.itemChanged.connect(self._schedule_repack)
+            getattr(vm, f"{name}_changed").connect(self._schedule_refresh)
+        self.entries.itemChanged.connect(self._schedule_refresh)
+        self.animations.itemChanged.connect(self._schedule_refresh)
 
     # -- packing (the live preview) ---------------------------------------------------------
-
-    def _schedule_repack(self, *_args: object) -> None:
-        self._repack_timer.start()
 
     def _frames(self, *, snap: bool) -> list[SheetFrame]:
         palette = self._document.palette_lock() if snap and self.view_model.snap else None
@@ -152,7 +131,7 @@ class SheetExportDialog(SheetExportForm):
 
     def repack(self) -> None:
         """Pack the checked frames now and show the result (or the reason there is none)."""
-        self._repack_timer.stop()  # this pack covers any change still waiting for one
+        self.preview_timer.stop()  # this pack covers any change still waiting for one
         self.sheet, self.error = None, None
         try:
             frames = self._frames(snap=True)
@@ -169,6 +148,8 @@ class SheetExportDialog(SheetExportForm):
         self.summary.setText(self._describe(self.sheet))
         self._enable_buttons()
 
+    refresh = repack
+
     def _describe(self, sheet: PackedSheet) -> str:
         sizes = ", ".join(f"{w}×{h}" for w, h in map(sheet.page_size, range(len(sheet.pages))))
         text = f"{len(sheet.frames)} frame(s) on {len(sheet.pages)} page(s): {sizes}."
@@ -183,6 +164,10 @@ class SheetExportDialog(SheetExportForm):
             text += f" Off-palette pixels ({palette.name}): {off}."
         return text
 
+    def ready(self) -> bool:
+        """Whether a sheet is packed (the preview shows it): Export… is enabled."""
+        return self.sheet is not None
+
     def files_to_replace(self, folder: Path) -> list[str]:
         """The names an export into ``folder`` would replace (the user is asked first)."""
         if self.sheet is None:
@@ -194,31 +179,12 @@ class SheetExportDialog(SheetExportForm):
             return {}
         return sheet_files(self.sheet, self.view_model.file_name(), list(self.view_model.engines))
 
-    # -- the export job ---------------------------------------------------------------------
-
-    @property
-    def exporting(self) -> bool:
-        """True from the moment an export is submitted until it ends."""
-        return self._export is not None
-
-    def export_to(self, folder: Path) -> int:
-        """Start writing the current sheet in the checked formats into ``folder``.
-
-        The one export path of the CLI too (:func:`studio.ops.export.export_sheet`), run on
-        the CPU lane: every file or none. Files of an earlier export are replaced
-        (:meth:`_on_export` asks first). Returns the job id; the end comes to
-        :meth:`job_ended` (and :attr:`export_ended`).
-
-        Raises
-        ------
-        StudioError
-            Nothing to export, or an animation row the form cannot read (one line).
-        """
-        if self.sheet is None:
-            raise StudioError(self.error or "Nothing to export.")
+    def _build_request(self, folder: Path) -> SheetExportRequest:
+        """The current sheet's export into ``folder``, as ``studio sheet`` asks it
+        (:func:`studio.ops.export.export_sheet`); ``overwrite``: the user was asked."""
         palette = self._document.palette_lock() if self.view_model.snap else None
-        request = SheetExportRequest(
-            folder=Path(folder),
+        return SheetExportRequest(
+            folder=folder,
             # Raw frames: the lane snaps them to the palette, off the GUI thread.
             frames=tuple(ExportImage(f.name, f.pixels, f.source) for f in self._frames(snap=False)),
             formats=self.view_model.engines,
@@ -228,77 +194,3 @@ class SheetExportDialog(SheetExportForm):
             overwrite=True,
             options=self._options(),
         )
-        job_id = self._jobs.submit_export(request, self)
-        self._export = (job_id, Path(folder))
-        self.summary.setText(f"Exporting to {folder}…")
-        self._enable_buttons()
-        return job_id
-
-    def job_ended(self, record: JobRecord, outcome: str, message: str) -> None:
-        """The export job ended (see :class:`~studio.ui.job_records.EditOwner`)."""
-        folder = self._export[1] if self._export is not None else None
-        self._export = None
-        self._enable_buttons()
-        if outcome == "finished" and folder is not None:
-            self.written = list(record.written)
-            self.view_model.folder = str(folder)
-            self._document.save_export_settings(EXPORT_STATE_KEY, self.view_model.settings())
-        elif outcome == "failed":
-            self.summary.setText(f"Could not export: {message}")
-        else:
-            self.summary.setText("Not exported: the export was cancelled.")
-        self.export_ended.emit(outcome, message)
-        if outcome == "finished":
-            self.accept()
-
-    def _enable_buttons(self) -> None:
-        busy = self.exporting
-        self.busy_bar.setVisible(busy)
-        save = self.buttons.button(QDialogButtonBox.StandardButton.Save)
-        save.setEnabled(not busy and self.sheet is not None)
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setEnabled(not busy)
-
-    def reject(self) -> None:
-        """Esc or the window's close button: while exporting, cancel the export instead of
-        leaving it unreported; the dialog stays until the job says how it ended."""
-        if self._export is not None:
-            self._jobs.cancel_job(self._export[0])
-            self.summary.setText("Cancelling the export…")
-            return
-        super().reject()
-
-    def done(self, result: int) -> None:
-        """Close the dialog; a repack still waiting for its moment is dropped."""
-        self._repack_timer.stop()
-        super().done(result)
-
-    def confirm_replace(self, folder: Path, names: list[str]) -> bool:
-        """Ask before an export replaces files already in ``folder`` (as ``-o`` never does
-        without ``--overwrite``); tests replace this method."""
-        shown = ", ".join(names[:6]) + (f" and {len(names) - 6} more" if len(names) > 6 else "")
-        answer = QMessageBox.question(
-            self,
-            "Replace the earlier export?",
-            f"{folder} already holds {shown}.\n\n"
-            f"Replace {'it' if len(names) == 1 else 'them'} with this export?",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Cancel,
-        )
-        return answer == QMessageBox.StandardButton.Yes
-
-    def _on_export(self) -> None:
-        if self.exporting:
-            return
-        folder = QFileDialog.getExistingDirectory(
-            self, "Export Sprite Sheet To", self.view_model.folder
-        )
-        if not folder:
-            return
-        replaced = self.files_to_replace(Path(folder))
-        if replaced and not self.confirm_replace(Path(folder), replaced):
-            self.summary.setText("Not exported: choose another folder, or agree to replace.")
-            return
-        try:
-            self.export_to(Path(folder))
-        except StudioError as exc:
-            self.summary.setText(f"Could not export: {exc}")

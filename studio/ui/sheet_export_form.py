@@ -9,15 +9,11 @@ for the next export). Packing, the preview and the export job live in
 
 from __future__ import annotations
 
-from typing import TypeVar
-
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
     QDoubleSpinBox,
     QFormLayout,
     QGridLayout,
@@ -27,7 +23,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QProgressBar,
     QPushButton,
     QSpinBox,
     QTableWidget,
@@ -38,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from studio.domain.errors import StudioError
 from studio.imaging.sheets import SHEET_FORMATS, Animation, frame_name
+from studio.ui.export_job_dialog import ExportJobDialog, named
 from studio.ui.properties import bind
 from studio.ui.sheet_preview import SheetPreview
 from studio.ui.viewmodels.sheet_export import SheetExportViewModel
@@ -57,25 +53,10 @@ _SAME_NAMED = [
 ]
 
 
-_W = TypeVar("_W", bound=QWidget)
+class SheetExportForm(ExportJobDialog):
+    """The widgets of the export dialog, bound to ``view_model``."""
 
-
-def _named(widget: _W, name: str) -> _W:
-    """``widget`` with its object name set (what tests and style sheets find it by)."""
-    widget.setObjectName(name)
-    return widget
-
-
-class SheetExportForm(QDialog):
-    """The widgets of the export dialog, bound to ``view_model``.
-
-    Signals
-    -------
-    export_requested()
-        The user pressed Export…; the dialog asks for a folder and starts the job.
-    """
-
-    export_requested = Signal()
+    view_model: SheetExportViewModel
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -86,12 +67,12 @@ class SheetExportForm(QDialog):
     # -- building ---------------------------------------------------------------------------
 
     def _build(self) -> None:
-        self.entries = _named(QListWidget(), "sheetEntries")
+        self.entries = named(QListWidget(), "sheetEntries")
         self.entries.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.entries.setIconSize(QSize(48, 48))
         self.entries.setToolTip("Ctrl/Shift-click picks frames; double-click renames one")
         self.entries.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked)
-        self.name_pattern = _named(QLineEdit("frame_{n}"), "framePattern")
+        self.name_pattern = named(QLineEdit("frame_{n}"), "framePattern")
         self.name_pattern.setToolTip("Frame names for the picked entries; {n} counts from 0")
         rename = QPushButton("Name Picked Frames")
         rename.clicked.connect(self._rename_selected)
@@ -99,12 +80,12 @@ class SheetExportForm(QDialog):
         naming.addWidget(self.name_pattern, 1)
         naming.addWidget(rename)
 
-        self.animations = _named(QTableWidget(0, 3), "sheetAnimations")
+        self.animations = named(QTableWidget(0, 3), "sheetAnimations")
         self.animations.setHorizontalHeaderLabels(["Animation", "FPS", "Frames"])
         self.animations.horizontalHeader().setStretchLastSection(True)
-        self.anim_name = _named(QLineEdit("walk"), "animationName")
-        self.anim_fps = _named(QDoubleSpinBox(minimum=0.5, maximum=60, value=8), "animationFps")
-        add_anim = _named(QPushButton("Add Animation from Picked"), "addAnimation")
+        self.anim_name = named(QLineEdit("walk"), "animationName")
+        self.anim_fps = named(QDoubleSpinBox(minimum=0.5, maximum=60, value=8), "animationFps")
+        add_anim = named(QPushButton("Add Animation from Picked"), "addAnimation")
         add_anim.clicked.connect(self._add_animation_from_selection)
         remove_anim = QPushButton("Remove")
         remove_anim.clicked.connect(self._remove_animation)
@@ -120,21 +101,21 @@ class SheetExportForm(QDialog):
         left.addWidget(self.animations)
         left.addLayout(anim_row)
 
-        self.layout_combo = _named(QComboBox(), "sheetLayout")
+        self.layout_combo = named(QComboBox(), "sheetLayout")
         self.layout_combo.addItem("Packed (MaxRects)", "maxrects")
         self.layout_combo.addItem("Grid", "grid")
-        self.columns = _named(QSpinBox(minimum=0, maximum=256), "gridColumns")
+        self.columns = named(QSpinBox(minimum=0, maximum=256), "gridColumns")
         self.columns.setSpecialValueText("auto")
-        self.padding = _named(QSpinBox(minimum=0, maximum=64), "sheetPadding")
-        self.extrude = _named(QSpinBox(minimum=0, maximum=16), "sheetExtrude")
-        self.trim = _named(QCheckBox("Trim transparent borders"), "sheetTrim")
-        self.pot = _named(QCheckBox("Power-of-two pages"), "sheetPot")
-        self.scale = _named(QComboBox(), "sheetScale")
+        self.padding = named(QSpinBox(minimum=0, maximum=64), "sheetPadding")
+        self.extrude = named(QSpinBox(minimum=0, maximum=16), "sheetExtrude")
+        self.trim = named(QCheckBox("Trim transparent borders"), "sheetTrim")
+        self.pot = named(QCheckBox("Power-of-two pages"), "sheetPot")
+        self.scale = named(QComboBox(), "sheetScale")
         for factor in (1, 2, 4, 8):
             self.scale.addItem(f"{factor}×", factor)
-        self.max_size = _named(QSpinBox(minimum=16, maximum=16384), "sheetMaxSize")
-        self.pixel_art = _named(QCheckBox("Pixel art (nearest filtering)"), "sheetPixelArt")
-        self.snap = _named(QCheckBox(), "sheetSnapPalette")
+        self.max_size = named(QSpinBox(minimum=16, maximum=16384), "sheetMaxSize")
+        self.pixel_art = named(QCheckBox("Pixel art (nearest filtering)"), "sheetPixelArt")
+        self.snap = named(QCheckBox(), "sheetSnapPalette")
         options = QFormLayout()
         options.addRow("Layout", self.layout_combo)
         options.addRow("Grid columns", self.columns)
@@ -144,19 +125,19 @@ class SheetExportForm(QDialog):
         options.addRow("Max page size", self.max_size)
         for box in (self.trim, self.pot, self.pixel_art, self.snap):
             options.addRow(box)
-        self.name_edit = _named(QLineEdit(), "sheetName")
+        self.name_edit = named(QLineEdit(), "sheetName")
         options.addRow("File name", self.name_edit)
 
         engines = QGroupBox("Engines")
         grid = QGridLayout(engines)
         self.engine_boxes: dict[str, QCheckBox] = {}
         for number, (key, (label, _writer)) in enumerate(SHEET_FORMATS.items()):
-            box = _named(QCheckBox(label), f"engine_{key}")
+            box = named(QCheckBox(label), f"engine_{key}")
             self.engine_boxes[key] = box
             grid.addWidget(box, number, 0)
 
         self.preview = SheetPreview()
-        self.summary = _named(QLabel(), "sheetSummary")
+        self.summary = named(QLabel(), "sheetSummary")
         self.summary.setWordWrap(True)
         right = QVBoxLayout()
         right.addWidget(self.preview, 1)
@@ -166,22 +147,14 @@ class SheetExportForm(QDialog):
         settings_row.addWidget(engines, 1)
         right.addLayout(settings_row)
 
-        self.busy_bar = _named(QProgressBar(minimum=0, maximum=0), "sheetExportBusy")
-        self.busy_bar.setTextVisible(False)
-        self.busy_bar.setVisible(False)  # shown while the export job runs
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.buttons.button(QDialogButtonBox.StandardButton.Save).setText("Export…")
-        self.buttons.accepted.connect(self.export_requested)
-        self.buttons.rejected.connect(self.reject)
+        busy_bar, buttons = self._job_controls("sheetExportBusy")
         columns = QHBoxLayout()
         columns.addLayout(left, 1)
         columns.addLayout(right, 2)
         outer = QVBoxLayout(self)
         outer.addLayout(columns, 1)
-        outer.addWidget(self.busy_bar)
-        outer.addWidget(self.buttons)
+        outer.addWidget(busy_bar)
+        outer.addWidget(buttons)
         self.resize(1300, 860)
 
     def _bind(self) -> None:

@@ -7,48 +7,32 @@ the preview and the export job live in :mod:`studio.ui.tileset_dialog`, built on
 
 from __future__ import annotations
 
-from typing import TypeVar
-
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QGridLayout,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QProgressBar,
     QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
+from studio.ui.export_job_dialog import ExportJobDialog, named
 from studio.ui.properties import bind
 from studio.ui.tileset_preview import TilesetPreview
 from studio.ui.viewmodels.tileset import TilesetExportViewModel
 
 TILE_ROLE = Qt.ItemDataRole.UserRole + 1
-_W = TypeVar("_W", bound=QWidget)
 
 
-def _named(widget: _W, name: str) -> _W:
-    widget.setObjectName(name)  # what tests and style sheets find it by
-    return widget
+class TilesetExportForm(ExportJobDialog):
+    """The widgets of the tile-set dialog, bound to ``view_model``."""
 
-
-class TilesetExportForm(QDialog):
-    """The widgets of the tile-set dialog, bound to ``view_model``.
-
-    Signals
-    -------
-    export_requested()
-        The user pressed Export…; the dialog asks for a folder and starts the job.
-    """
-
-    export_requested = Signal()
+    view_model: TilesetExportViewModel
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -59,17 +43,17 @@ class TilesetExportForm(QDialog):
             bind(vm, name, getattr(self, f"{name}_input"))
 
     def _build(self) -> None:
-        self.tiles = _named(QListWidget(), "tilesetEntries")
+        self.tiles = named(QListWidget(), "tilesetEntries")
         self.tiles.setIconSize(QSize(48, 48))
         self.tiles.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.tiles.setToolTip("Check the history images that become tiles, all of one size")
-        self.columns_input = _named(QSpinBox(minimum=0, maximum=4096), "tilesetColumns")
+        self.columns_input = named(QSpinBox(minimum=0, maximum=4096), "tilesetColumns")
         self.columns_input.setSpecialValueText("auto")
-        self.spacing_input = _named(QSpinBox(minimum=0, maximum=64), "tilesetSpacing")
-        self.margin_input = _named(QSpinBox(minimum=0, maximum=64), "tilesetMargin")
-        self.map_size_input = _named(QSpinBox(minimum=2, maximum=16), "tilesetMapSize")
+        self.spacing_input = named(QSpinBox(minimum=0, maximum=64), "tilesetSpacing")
+        self.margin_input = named(QSpinBox(minimum=0, maximum=64), "tilesetMargin")
+        self.map_size_input = named(QSpinBox(minimum=2, maximum=16), "tilesetMapSize")
         self.map_size_input.setSuffix(" tiles square")
-        self.name_input = _named(QLineEdit(), "tilesetName")
+        self.name_input = named(QLineEdit(), "tilesetName")
         options = QFormLayout()
         options.addRow("Columns", self.columns_input)
         options.addRow("Spacing (px)", self.spacing_input)
@@ -83,29 +67,21 @@ class TilesetExportForm(QDialog):
 
         self.tileset_view = TilesetPreview("tilesetPreview")
         self.map_view = TilesetPreview("tilesetMapPreview")
-        self.summary = _named(QLabel(wordWrap=True), "tilesetSummary")
+        self.summary = named(QLabel(wordWrap=True), "tilesetSummary")
         pictures = QGridLayout()
         pictures.addWidget(QLabel("Tile set"), 0, 0)
         pictures.addWidget(QLabel("Sample map (how the tiles meet)"), 0, 1)
         pictures.addWidget(self.tileset_view, 1, 0)
         pictures.addWidget(self.map_view, 1, 1)
 
-        self.busy_bar = _named(QProgressBar(minimum=0, maximum=0), "tilesetExportBusy")
-        self.busy_bar.setTextVisible(False)
-        self.busy_bar.setVisible(False)  # shown while the export job runs
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.buttons.button(QDialogButtonBox.StandardButton.Save).setText("Export…")
-        self.buttons.accepted.connect(self.export_requested)
-        self.buttons.rejected.connect(self.reject)
+        busy_bar, buttons = self._job_controls("tilesetExportBusy")
 
         grid = QGridLayout(self)
         grid.addLayout(left, 0, 0, 3, 1)
         grid.addLayout(pictures, 0, 1)
         grid.addWidget(self.summary, 1, 1)
-        grid.addWidget(self.busy_bar, 2, 1)
-        grid.addWidget(self.buttons, 3, 0, 1, 2)
+        grid.addWidget(busy_bar, 2, 1)
+        grid.addWidget(buttons, 3, 0, 1, 2)
         grid.setColumnStretch(1, 3)
         grid.setColumnStretch(0, 1)
         self.resize(1200, 720)

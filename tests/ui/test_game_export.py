@@ -195,7 +195,7 @@ def test_exporting_over_an_earlier_export_asks_first(qtbot, window, tmp_path, mo
     folder.mkdir()
     (folder / "sheet.png").write_bytes(b"the earlier export")
     monkeypatch.setattr(
-        "studio.ui.sheet_export_dialog.QFileDialog.getExistingDirectory",
+        "studio.ui.export_job_dialog.QFileDialog.getExistingDirectory",
         lambda *args, **kwargs: str(folder),
     )
     asked: list[list[str]] = []

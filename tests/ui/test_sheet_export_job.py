@@ -7,6 +7,7 @@ import threading
 
 import numpy as np
 from PySide6.QtCore import QThread
+from PySide6.QtWidgets import QDialogButtonBox
 
 import studio.ops.export as export
 from studio.imaging.png import encode_png
@@ -66,7 +67,10 @@ def test_the_export_writes_on_the_cpu_lane_while_the_dialog_shows_it_is_busy(
         dialog.export_to(folder)
         qtbot.waitUntil(packing.is_set, timeout=TIMEOUT)
         assert dialog.exporting and dialog.busy_bar.isVisible()
-        assert not any(button.isEnabled() for button in dialog.buttons.buttons())
+        # Export… waits; Cancel stays, and now cancels the export (as in the tile-set dialog).
+        assert not dialog.buttons.button(QDialogButtonBox.StandardButton.Save).isEnabled()
+        cancel = dialog.buttons.button(QDialogButtonBox.StandardButton.Cancel)
+        assert cancel.isEnabled() and cancel.toolTip() == "Cancel the export"
         release.set()
     assert threads == ["studio-edits"]  # not the GUI thread
     # Every file but the export manifest, which lists them for the next export.
@@ -116,6 +120,24 @@ def test_escape_while_exporting_cancels_the_export_and_writes_nothing(
     assert not folder.exists() or not any(folder.iterdir())
     dialog.reject()  # nothing running now: Esc closes it
     assert not dialog.isVisible()
+
+
+def test_the_cancel_button_while_exporting_cancels_the_export(
+    qtbot, window, tmp_path, monkeypatch
+) -> None:
+    dialog = _dialog(qtbot, window)
+    packing, release = _hold_packing(monkeypatch)
+    folder = tmp_path / "export"
+    with qtbot.waitSignal(dialog.export_ended, timeout=TIMEOUT) as ended:
+        dialog.export_to(folder)
+        qtbot.waitUntil(packing.is_set, timeout=TIMEOUT)
+        dialog.buttons.button(QDialogButtonBox.StandardButton.Cancel).click()
+        assert dialog.isVisible() and "Cancelling" in dialog.summary.text()
+        release.set()
+    assert ended.args == ["cancelled", ""]
+    assert not folder.exists() or not any(folder.iterdir())
+    cancel = dialog.buttons.button(QDialogButtonBox.StandardButton.Cancel)
+    assert cancel.toolTip() == "Close without exporting"
 
 
 def test_a_frame_deleted_from_the_history_is_one_line_not_a_bug(qtbot, window) -> None:

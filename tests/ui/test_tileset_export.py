@@ -131,7 +131,7 @@ def test_the_export_asks_before_replacing_an_earlier_tile_set(
     folder.mkdir()
     (folder / "tiles.png").write_bytes(b"an earlier export")
     monkeypatch.setattr(
-        "studio.ui.tileset_dialog.QFileDialog.getExistingDirectory", lambda *a: str(folder)
+        "studio.ui.export_job_dialog.QFileDialog.getExistingDirectory", lambda *a: str(folder)
     )
     asked: list[list[str]] = []
     answer = [False]

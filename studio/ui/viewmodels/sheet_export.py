@@ -1,7 +1,8 @@
 """The Export Sprite Sheet workspace as a view-model: the layout, engines and file name.
 
 The dialog's option widgets are bound to a :class:`SheetExportViewModel`; it says what the
-project remembers for the next export (:meth:`settings`, :meth:`restore`) and turns the
+project remembers for the next export (its persisted properties, see
+:mod:`~studio.ui.viewmodels.export_settings`) and turns the
 choices into :class:`~studio.domain.sheet_options.SheetOptions` for a given number of frames.
 Frames and animations are the dialog's lists, picked and renamed in place.
 """
@@ -9,17 +10,17 @@ Frames and animations are the dialog's lists, picked and renamed in place.
 from __future__ import annotations
 
 from dataclasses import fields
-from typing import Any
 
 from PySide6.QtCore import Signal
 
 from studio.domain.sheet_options import SheetOptions
-from studio.ui.properties import Property, ViewModel
+from studio.ui.properties import Property
+from studio.ui.viewmodels.export_settings import ExportSettingsViewModel
 
 DEFAULT_ENGINES = ("texturepacker", "godot4", "unity")
 
 
-class SheetExportViewModel(ViewModel):
+class SheetExportViewModel(ExportSettingsViewModel):
     """What the next sprite-sheet export will pack and write (see the module docstring)."""
 
     engines: Property[tuple[str, ...]] = Property(DEFAULT_ENGINES, persist=True)
@@ -33,7 +34,6 @@ class SheetExportViewModel(ViewModel):
     max_size = Property(4096, persist=True)
     pixel_art = Property(True, persist=True)
     name = Property("sheet", persist=True)
-    folder = Property("", persist=True)
     # Snapping follows the project's palette lock each time the dialog opens: not remembered.
     snap = Property(False)
 
@@ -48,24 +48,7 @@ class SheetExportViewModel(ViewModel):
     max_size_changed = Signal(object)
     pixel_art_changed = Signal(object)
     name_changed = Signal(object)
-    folder_changed = Signal(object)
     snap_changed = Signal(object)
-
-    def settings(self) -> dict[str, Any]:
-        """What the project remembers for the next export (plain JSON values)."""
-        data = self.persisted()
-        data["engines"] = list(self.engines)
-        return data
-
-    def restore(self, state: dict[str, Any]) -> None:
-        """Take the choices of the last export; a missing or damaged value gets its default.
-
-        ``state`` comes from the project file, where a hand edit or an older Studio may have
-        left anything: each value is taken only when it reads as its setting's type.
-        """
-        for name, prop in self.properties().items():
-            if prop.persist:
-                setattr(self, name, _as_type_of(prop.default, state.get(name, prop.default)))
 
     def file_name(self) -> str:
         """The base name of every file the export writes."""
@@ -79,15 +62,3 @@ class SheetExportViewModel(ViewModel):
         # Every other option is a property of the same name, so a new one is one line here.
         same = {f.name: getattr(self, f.name) for f in fields(SheetOptions) if f.name != "grid"}
         return SheetOptions(grid=grid, **same)
-
-
-def _as_type_of(default: Any, value: Any) -> Any:
-    if isinstance(default, tuple):
-        if isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value):
-            return tuple(value)
-        return default
-    if isinstance(default, bool):
-        return value if isinstance(value, bool) else default
-    if isinstance(default, int):
-        return value if isinstance(value, int) and not isinstance(value, bool) else default
-    return str(value) if isinstance(value, str) else default

@@ -1,7 +1,8 @@
 """The Export Tile Set workspace as a view-model: grid, file name, folder, sample map size.
 
 The dialog's option widgets are bound to a :class:`TilesetExportViewModel`; it says what the
-project remembers for the next tile-set export (:meth:`settings`, :meth:`restore`) and builds
+project remembers for the next tile-set export (its persisted properties, see
+:mod:`~studio.ui.viewmodels.export_settings`) and builds
 the :class:`~studio.domain.export_requests.TilesetRequest` that ``studio tileset`` builds too.
 The tiles are the dialog's list of checked history entries.
 """
@@ -9,22 +10,21 @@ The tiles are the dialog's list of checked history entries.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import Signal
 
 from studio.domain.export_requests import ExportImage, TilesetRequest
-from studio.ui.properties import Property, ViewModel
+from studio.ui.properties import Property
+from studio.ui.viewmodels.export_settings import ExportSettingsViewModel
 
 
-class TilesetExportViewModel(ViewModel):
+class TilesetExportViewModel(ExportSettingsViewModel):
     """What the next tile-set export will lay out and write (see the module docstring)."""
 
     columns = Property(0, persist=True)  # 0: a near-square grid, as the CLI's default
     spacing = Property(0, persist=True)
     margin = Property(0, persist=True)
     name = Property("tiles", persist=True)
-    folder = Property("", persist=True)
     # Only the preview uses it: a map this many tiles wide and high shows how tiles meet.
     map_size = Property(6, persist=True)
 
@@ -32,20 +32,7 @@ class TilesetExportViewModel(ViewModel):
     spacing_changed = Signal(object)
     margin_changed = Signal(object)
     name_changed = Signal(object)
-    folder_changed = Signal(object)
     map_size_changed = Signal(object)
-
-    def settings(self) -> dict[str, Any]:
-        """What the project remembers for the next export (plain JSON values)."""
-        return self.persisted()
-
-    def restore(self, state: dict[str, Any]) -> None:
-        """Take the choices of the last export; a value of the wrong type keeps its default
-        (the project file may hold anything a hand edit or an older Studio left)."""
-        for name, prop in self.properties().items():
-            value = state.get(name)
-            if prop.persist and type(value) is type(prop.default):
-                setattr(self, name, value)
 
     def file_name(self) -> str:
         """The base name of every file the export writes."""
