@@ -49,12 +49,7 @@ __all__ = ["ENTRY_ROLE", "EXPORT_STATE_KEY", "SheetExportDialog"]
 class SheetExportDialog(SheetExportForm):
     """Choose frames and animations, see the sheet, write it for the chosen engines.
 
-    Signals
-    -------
-    export_ended(str, str)
-        The export job ended: ``"finished"`` (the dialog then closes), ``"failed"`` with
-        its one-line message, or ``"cancelled"`` (see
-        :class:`~studio.ui.export_job_dialog.ExportJobDialog`).
+    The export job and its signals: :class:`~studio.ui.export_job_dialog.ExportJobDialog`.
     """
 
     what = "sprite sheet"

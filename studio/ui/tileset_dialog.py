@@ -41,12 +41,7 @@ NOTHING_CHECKED = "Check the history images that become tiles (all of one size).
 class TilesetExportDialog(TilesetExportForm):
     """Choose tiles, see the tile set and a sample map, write it for Tiled and Godot 4.
 
-    Signals
-    -------
-    export_ended(str, str)
-        The export job ended: ``"finished"`` (the dialog then closes), ``"failed"`` with its
-        one-line message, or ``"cancelled"`` (see
-        :class:`~studio.ui.export_job_dialog.ExportJobDialog`).
+    The export job and its signals: :class:`~studio.ui.export_job_dialog.ExportJobDialog`.
     """
 
     what = "tile set"

@@ -6,8 +6,9 @@ from __future__ import annotations
 import threading
 
 import numpy as np
+import pytest
 from PySide6.QtCore import QThread
-from PySide6.QtWidgets import QDialogButtonBox
+from PySide6.QtWidgets import QDialogButtonBox, QPushButton
 
 import studio.ops.export as export
 from studio.imaging.png import encode_png
@@ -103,8 +104,17 @@ def test_a_bug_in_the_export_is_one_line_and_the_dialog_stays_usable(
     assert not folder.exists() or not any(folder.iterdir())
 
 
-def test_escape_while_exporting_cancels_the_export_and_writes_nothing(
-    qtbot, window, tmp_path, monkeypatch
+def _cancel_button(dialog) -> QPushButton:
+    return dialog.buttons.button(QDialogButtonBox.StandardButton.Cancel)
+
+
+@pytest.mark.parametrize(
+    "cancel",
+    [lambda dialog: dialog.reject(), lambda dialog: _cancel_button(dialog).click()],
+    ids=["escape", "cancel-button"],
+)
+def test_escape_or_cancel_while_exporting_cancels_the_export_and_writes_nothing(
+    qtbot, window, tmp_path, monkeypatch, cancel
 ) -> None:
     dialog = _dialog(qtbot, window)
     packing, release = _hold_packing(monkeypatch)
@@ -112,32 +122,16 @@ def test_escape_while_exporting_cancels_the_export_and_writes_nothing(
     with qtbot.waitSignal(dialog.export_ended, timeout=TIMEOUT) as ended:
         dialog.export_to(folder)
         qtbot.waitUntil(packing.is_set, timeout=TIMEOUT)
-        dialog.reject()  # Esc: the dialog stays until the job says how it ended
+        assert _cancel_button(dialog).toolTip() == "Cancel the export"
+        cancel(dialog)  # the dialog stays until the job says how it ended
         assert dialog.isVisible() and "Cancelling" in dialog.summary.text()
         release.set()
     assert ended.args == ["cancelled", ""]
     assert dialog.isVisible() and "cancelled" in dialog.summary.text()
     assert not folder.exists() or not any(folder.iterdir())
-    dialog.reject()  # nothing running now: Esc closes it
+    assert _cancel_button(dialog).toolTip() == "Close without exporting"
+    cancel(dialog)  # nothing running now: it closes
     assert not dialog.isVisible()
-
-
-def test_the_cancel_button_while_exporting_cancels_the_export(
-    qtbot, window, tmp_path, monkeypatch
-) -> None:
-    dialog = _dialog(qtbot, window)
-    packing, release = _hold_packing(monkeypatch)
-    folder = tmp_path / "export"
-    with qtbot.waitSignal(dialog.export_ended, timeout=TIMEOUT) as ended:
-        dialog.export_to(folder)
-        qtbot.waitUntil(packing.is_set, timeout=TIMEOUT)
-        dialog.buttons.button(QDialogButtonBox.StandardButton.Cancel).click()
-        assert dialog.isVisible() and "Cancelling" in dialog.summary.text()
-        release.set()
-    assert ended.args == ["cancelled", ""]
-    assert not folder.exists() or not any(folder.iterdir())
-    cancel = dialog.buttons.button(QDialogButtonBox.StandardButton.Cancel)
-    assert cancel.toolTip() == "Close without exporting"
 
 
 def test_a_frame_deleted_from_the_history_is_one_line_not_a_bug(qtbot, window) -> None:
