@@ -51,8 +51,10 @@ class ExportJobs(Protocol):
 class ExportJobDialog(QDialog):
     """A dialog that writes an export as a job on the CPU lane.
 
-    A subclass builds its widgets (calling :meth:`_job_controls` for the busy bar and buttons,
-    and setting ``summary`` and ``view_model``), sets ``_document`` and ``_jobs``, and supplies
+    A form subclass names its :attr:`view_model_class` and builds its widgets in
+    :meth:`_build` (calling :meth:`_job_controls` for the busy bar and buttons, setting
+    ``summary``) and binds them in :meth:`_bind`; the dialog sets ``_document`` and ``_jobs``
+    and supplies
     :attr:`what`, :attr:`state_key`, :meth:`ready`, :meth:`refresh` (its preview, run by
     :attr:`preview_timer`), :meth:`files_to_replace` and :meth:`_build_request`.
 
@@ -72,6 +74,8 @@ class ExportJobDialog(QDialog):
     what = "export"
     #: Where the project remembers the settings of the last export.
     state_key = ""
+    #: The form's view-model (what the project remembers), made with the dialog.
+    view_model_class: type[ExportSettingsViewModel] = ExportSettingsViewModel
 
     view_model: ExportSettingsViewModel
     summary: QLabel
@@ -87,6 +91,9 @@ class ExportJobDialog(QDialog):
         self.preview_timer = QTimer(self, singleShot=True, interval=120)
         self.preview_timer.timeout.connect(self.refresh)
         self.export_requested.connect(self._on_export)
+        self.view_model = self.view_model_class(self)
+        self._build()
+        self._bind()
 
     def _job_controls(self, busy_name: str) -> tuple[QProgressBar, QDialogButtonBox]:
         """The busy bar (shown while the job runs) and the Export…/Cancel buttons."""
@@ -101,7 +108,15 @@ class ExportJobDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         return self.busy_bar, self.buttons
 
-    # -- what a dialog supplies -------------------------------------------------------------
+    # -- what a form and a dialog supply ----------------------------------------------------
+
+    def _build(self) -> None:
+        """Make the form's widgets and lay them out."""
+        raise NotImplementedError
+
+    def _bind(self) -> None:
+        """Bind the form's widgets to :attr:`view_model`."""
+        raise NotImplementedError
 
     def ready(self) -> bool:
         """Whether the preview holds something to export."""

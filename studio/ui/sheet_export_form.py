@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
-    QWidget,
 )
 
 from studio.domain.errors import StudioError
@@ -56,13 +55,8 @@ _SAME_NAMED = [
 class SheetExportForm(ExportJobDialog):
     """The widgets of the export dialog, bound to ``view_model``."""
 
+    view_model_class = SheetExportViewModel
     view_model: SheetExportViewModel
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.view_model = SheetExportViewModel(self)
-        self._build()
-        self._bind()
 
     # -- building ---------------------------------------------------------------------------
 

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QSpinBox,
     QVBoxLayout,
-    QWidget,
 )
 
 from studio.ui.export_job_dialog import ExportJobDialog, named
@@ -32,15 +31,8 @@ TILE_ROLE = Qt.ItemDataRole.UserRole + 1
 class TilesetExportForm(ExportJobDialog):
     """The widgets of the tile-set dialog, bound to ``view_model``."""
 
+    view_model_class = TilesetExportViewModel
     view_model: TilesetExportViewModel
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.view_model = TilesetExportViewModel(self)
-        self._build()
-        vm = self.view_model
-        for name in ("columns", "spacing", "margin", "map_size", "name"):
-            bind(vm, name, getattr(self, f"{name}_input"))
 
     def _build(self) -> None:
         self.tiles = named(QListWidget(), "tilesetEntries")
@@ -85,6 +77,10 @@ class TilesetExportForm(ExportJobDialog):
         grid.setColumnStretch(1, 3)
         grid.setColumnStretch(0, 1)
         self.resize(1200, 720)
+
+    def _bind(self) -> None:
+        for name in ("columns", "spacing", "margin", "map_size", "name"):
+            bind(self.view_model, name, getattr(self, f"{name}_input"))
 
     def add_tile_item(self, text: str, entry_id: int, checked: bool) -> QListWidgetItem:
         """One history entry in the tile list, checked when it starts as a tile."""

@@ -7,7 +7,6 @@ import threading
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QThread
 from PySide6.QtWidgets import QDialogButtonBox, QPushButton
 
 import studio.ops.export as export
@@ -17,6 +16,7 @@ from studio.ops.export_manifest import MANIFEST_NAME
 from studio.ui.sheet_export_form import ENTRY_ROLE
 from tests.imaging.sheets.conftest import make_sprites
 from tests.ui.conftest import TIMEOUT
+from tests.write_threads import record_write_threads
 
 
 def _add(window, pixels: np.ndarray) -> int:
@@ -54,14 +54,7 @@ def test_the_export_writes_on_the_cpu_lane_while_the_dialog_shows_it_is_busy(
     qtbot, window, tmp_path, monkeypatch
 ) -> None:
     dialog = _dialog(qtbot, window)
-    threads: list[str] = []
-    real_write = export.write_export
-
-    def spy(*args, **kwargs):
-        threads.append(QThread.currentThread().objectName())
-        return real_write(*args, **kwargs)
-
-    monkeypatch.setattr(export, "write_export", spy)
+    threads = record_write_threads(monkeypatch)
     packing, release = _hold_packing(monkeypatch)
     folder = tmp_path / "export"
     with qtbot.waitSignal(dialog.accepted, timeout=TIMEOUT):

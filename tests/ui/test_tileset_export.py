@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PySide6.QtCore import Qt, QThread
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
 
 import studio.ops.export as export
@@ -26,6 +26,7 @@ from studio.ui.tileset_dialog import (
 )
 from studio.ui.tileset_form import TILE_ROLE
 from tests.ui.conftest import TIMEOUT
+from tests.write_threads import record_write_threads
 
 _COLOURS = [(60, 140, 50), (90, 160, 60), (120, 100, 60)]
 
@@ -99,14 +100,7 @@ def test_the_window_writes_what_the_cli_request_writes_on_the_cpu_lane(
     qtbot, window, tmp_path, monkeypatch
 ) -> None:
     dialog, _ids = _three(qtbot, window)
-    threads: list[str] = []
-    real_write = export.write_export
-
-    def spy(*args, **kwargs):
-        threads.append(QThread.currentThread().objectName())
-        return real_write(*args, **kwargs)
-
-    monkeypatch.setattr(export, "write_export", spy)
+    threads = record_write_threads(monkeypatch)
     folder = tmp_path / "export"
     with qtbot.waitSignal(dialog.accepted, timeout=TIMEOUT):
         dialog.export_to(folder)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import threading
 
 import pytest
-from PySide6.QtCore import QThread
 
 from studio.domain.export_requests import ExportImage, SheetExportRequest
 from studio.domain.jobs import JobKind, job_kind
@@ -15,6 +14,7 @@ from studio.worker.facade import EngineFacade, lane_of
 from studio.worker.thread import live_threads
 from tests.fakes import ScriptedEngine
 from tests.imaging.sheets.conftest import make_sprites
+from tests.write_threads import record_write_threads
 
 pytestmark = pytest.mark.timeout(60)
 TIMEOUT = 10_000
@@ -52,16 +52,7 @@ def test_an_export_goes_to_the_cpu_lane_and_is_a_sheet_job(tmp_path) -> None:
 def test_an_export_job_writes_off_the_gui_thread_and_reports_its_files(
     qtbot, facade, tmp_path, monkeypatch
 ) -> None:
-    import studio.ops.export as export
-
-    threads: list[str] = []
-    real_write = export.write_export
-
-    def spy(*args, **kwargs):
-        threads.append(QThread.currentThread().objectName())
-        return real_write(*args, **kwargs)
-
-    monkeypatch.setattr(export, "write_export", spy)
+    threads = record_write_threads(monkeypatch)
     events = _record(facade)
     with qtbot.waitSignal(facade.finished, timeout=TIMEOUT):
         job_id = facade.submit(_request(tmp_path / "out"))
