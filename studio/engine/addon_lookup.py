@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Protocol
 
 from studio.domain.errors import ModelNotFoundError
+from studio.domain.files import require_regular_file
 from studio.domain.model_kind import AddonInfo, ModelKind, kind_label
 from studio.engine.safe_load import MODEL_FILE_SUFFIXES
 
@@ -56,6 +57,9 @@ def resolve_addon(index: AddonIndex, kind: ModelKind, name: str) -> Path:
     if path.suffix.lower() in MODEL_FILE_SUFFIXES or len(path.parts) > 1:
         if path.is_file():
             return path
+        if path.exists():  # a FIFO, a device or a folder: say what it is, never open it
+            require_regular_file(path, ModelNotFoundError)
+            raise ModelNotFoundError(f"{text} is a folder: give the {kind_label(kind)} file in it.")
         raise ModelNotFoundError(
             f"The {kind_label(kind)} file {text} does not exist: check the path."
         )

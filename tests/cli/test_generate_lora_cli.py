@@ -74,3 +74,23 @@ def test_a_lora_that_cannot_apply_is_one_line(
     assert err[-1].startswith("studio generate: error: ")
     assert fragment in err[-1]
     assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("tag", "fragment"),
+    [
+        ("<lora:style:0.7>", "<lora:style> needs a Stable Diffusion model"),
+        ("<lora:style:abc>", "has the weight 'abc'"),
+    ],
+)
+def test_a_lora_tag_on_a_builtin_model_is_one_line_not_prompt_text(
+    tmp_path: Path, capsys, tag: str, fragment: str
+) -> None:
+    """The built-in models cannot apply LoRAs; the tag must not be drawn as words either."""
+    out = tmp_path / "x.png"
+
+    assert main(["generate", f"a fox {tag}", "--model", "builtin-vae", "-o", str(out)]) == 1
+
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err[-1].startswith("studio generate: error: ") and fragment in err[-1], err
+    assert not out.exists()

@@ -79,3 +79,14 @@ def test_no_addon_of_the_kind_at_all_says_how_to_add_a_folder() -> None:
         ModelNotFoundError, match=r"hold none\. Add the folder .*studio models --add"
     ):
         resolve_addon(NoAddons(), ModelKind.EMBEDDING, "x")
+
+
+def test_a_fifo_or_a_folder_given_as_the_file_says_what_it_is(tmp_path: Path) -> None:
+    import os
+
+    fifo = tmp_path / "sharp.pth"
+    os.mkfifo(fifo)
+    with pytest.raises(ModelNotFoundError, match=r"sharp\.pth is a named pipe"):
+        resolve_addon(NoAddons(), ModelKind.UPSCALER, str(fifo))
+    with pytest.raises(ModelNotFoundError, match=r"is a folder: give the upscaler file in it"):
+        resolve_addon(NoAddons(), ModelKind.UPSCALER, str(tmp_path) + "/")

@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 from studio.domain.errors import InvalidRequestError
+from studio.domain.prompt_tags import split_lora_tags
 from studio.domain.requests import GenerationRequest
 
 NOISE_FAMILIES = ("vae", "gan", "diffusion")
@@ -42,6 +43,12 @@ def check_builtin_edits(family: str, request: GenerationRequest, name: str) -> N
         raise InvalidRequestError(
             f"{name} cannot keep part of an image while it makes one (only diffusion refines "
             "an image step by step): inpaint with builtin-diffusion or a Stable Diffusion model."
+        )
+    loras = split_lora_tags(request.prompt).loras  # a malformed tag is its own one line
+    if loras:
+        raise InvalidRequestError(
+            f"<lora:{loras[0].name}> needs a Stable Diffusion model: {name} cannot apply LoRAs. "
+            "Remove the tag, or pick a Stable Diffusion model."
         )
     if request.has_hires:
         raise InvalidRequestError(
