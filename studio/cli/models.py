@@ -45,8 +45,8 @@ def run(args: argparse.Namespace) -> int:
     registry = ModelRegistry(settings)
     if args.add is not None:
         # Not resolved here: a message names the path the user typed, not a link's target.
-        added = registry.inspect_addition(str(args.add.expanduser().absolute()))
-        location, line = addition_line(added)
+        typed = str(args.add.expanduser().absolute())
+        location, line = addition_line(registry.inspect_addition(typed), typed)
         settings = settings.with_model_path(location)
         save_engine_settings(settings)
         print(line)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import TYPE_CHECKING
 
+from studio.domain.model_addition import ModelAddition, count_text
 from studio.domain.model_kind import AddonInfo, ModelKind
 from studio.domain.models import ModelInfo
 
@@ -31,29 +31,18 @@ def print_addons(addons: list[AddonInfo], problems: list[str]) -> None:
         print(f"skipped: {len(problems) - MAX_PROBLEM_LINES:,} more files (see above for how)")
 
 
-def addition_line(added: ModelInfo | AddonInfo | FolderScan) -> tuple[str, str]:
-    """The path ``--add`` remembers and the line it prints."""
-    if isinstance(added, ModelInfo):
-        line = f"added {added.name} ({added.family.value}, {added.format.value}): {added.location}"
-        return added.location, line
-    if isinstance(added, AddonInfo):
-        line = f"added {added.name} ({added.kind.value}, {added.family_text()}): {added.location}"
-        return added.location, line
-    found = _counted(added.checkpoints, added.addons)
-    skipped = len(added.problems) + added.skipped
-    tail = f"; {skipped:,} files skipped (listed by `studio models`)" if skipped else ""
-    return str(added.root), f"added {added.root} ({added.tool}): {found}{tail}"
+def addition_line(added: ModelInfo | AddonInfo | FolderScan, path: str) -> tuple[str, str]:
+    """The path ``--add`` remembers and the line it prints: the window's notice, worded once
+    (:meth:`~studio.domain.model_addition.ModelAddition.summary`), after the path."""
+    from studio.engine.model_folders.addition import model_addition
+
+    addition = model_addition(added, path)
+    return addition.location, f"added {addition.location} ({addition.summary()})"
 
 
 def rescan_line(registry: ModelRegistry) -> str:
     """What a fresh scan of every added path found."""
     paths = len(registry.settings.model_paths)
-    found = _counted(registry.models(), registry.addons())
+    seen = ModelAddition("", "", tuple(registry.models()), tuple(registry.addons()))
+    found = ", ".join(count_text(kind, n) for kind, n in seen.counts().items())
     return f"rescanned {paths} added paths; Studio sees {found}; {len(registry.problems())} skipped"
-
-
-def _counted(checkpoints: list[ModelInfo], addons: list[AddonInfo]) -> str:
-    counts = Counter(a.kind for a in addons)
-    parts = [f"{len(checkpoints)} checkpoint{'s' if len(checkpoints) != 1 else ''}"]
-    parts += [f"{counts[kind]} {kind.value}" for kind in ModelKind if counts.get(kind)]
-    return ", ".join(parts)

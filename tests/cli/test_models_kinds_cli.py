@@ -13,9 +13,9 @@ def test_adding_an_a1111_install_lists_every_file_by_kind(tmp_path: Path, capsys
     root = a1111_tree(tmp_path / "webui")
     assert main(["models", "--add", str(root)]) == 0
     assert capsys.readouterr().out.splitlines()[0] == (
-        f"added {root} (A1111/Forge install): 1 checkpoint, 3 lora, 1 embedding, 1 upscaler, "
-        "1 controlnet"
-    )
+        f"added {root} (A1111/Forge install: 1 checkpoint, 3 LoRAs, 1 embedding, 1 upscaler, "
+        "1 ControlNet)"
+    )  # the window's notice says the same words
     assert main(["models"]) == 0
     out = capsys.readouterr().out
     assert "pixel-base" in out.split("ADD-ON")[0]  # checkpoints keep their table
@@ -53,7 +53,7 @@ def test_bad_files_are_one_line_each_in_the_listing(tmp_path: Path, capsys) -> N
     write_kind(folder / "good.safetensors", "kohya_sd1")
     (folder / "cut.safetensors").write_bytes(b"\x10\x00\x00\x00\x00\x00\x00\x00{}")
     assert main(["models", "--add", str(folder)]) == 0
-    assert "1 lora; 1 files skipped" in capsys.readouterr().out
+    assert "(folder: 1 LoRA; 1 file skipped)" in capsys.readouterr().out
     assert main(["models"]) == 0
     captured = capsys.readouterr()
     skipped = [line for line in captured.out.splitlines() if line.startswith("skipped:")]
@@ -70,7 +70,7 @@ def test_bad_files_are_one_line_each_in_the_listing(tmp_path: Path, capsys) -> N
 def test_a_single_lora_file_is_added_as_an_add_on(tmp_path: Path, capsys) -> None:
     path = write_kind(tmp_path / "glow.safetensors", "peft_sd1")
     assert main(["models", "--add", str(path)]) == 0
-    assert capsys.readouterr().out.splitlines()[0] == f"added glow (lora, sd1): {path}"
+    assert capsys.readouterr().out.splitlines()[0] == f"added {path} (model file: 1 LoRA)"
 
 
 def test_rescan_reads_the_folders_again(tmp_path: Path, capsys) -> None:
@@ -82,7 +82,7 @@ def test_rescan_reads_the_folders_again(tmp_path: Path, capsys) -> None:
     assert main(["models", "--rescan"]) == 0
     out = capsys.readouterr().out
     assert out.splitlines()[0].startswith("rescanned 1 added paths; Studio sees ")
-    assert ", 2 lora; 0 skipped" in out.splitlines()[0]
+    assert ", 2 LoRAs; 0 skipped" in out.splitlines()[0]
 
 
 def test_an_empty_folder_is_still_refused_in_one_line(tmp_path: Path, capsys) -> None:
