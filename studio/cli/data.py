@@ -1,4 +1,4 @@
-"""``studio data build``: make a training dataset for the built-in models.
+"""``studio data build`` and ``studio data bank``: datasets and icon banks for built-in models.
 
 From the pinned, permissively licensed icon packages (fetched once with npm, then cached)
 or, with ``--from-folder``, from an artist's own images.
@@ -55,11 +55,23 @@ BUILD = Command(
         ),
     ),
 )
+BANK = Command(
+    "bank",
+    "write a retrieval model's icon bank",
+    "Write reference_bank.npz into a built-in model folder: the dataset's original icons "
+    "(Fluent, Noto, game-icons) and their concept names' sentence vectors. A "
+    "retrieval-augmented model (the default VAE) draws shapes from it.",
+    args=(
+        arg("--data", type=Path, required=True, help="dataset folder (studio data build)"),
+        arg("--out", type=Path, required=True, help="the model folder to write the bank into"),
+        arg("--size", type=int, default=32, choices=(16, 32, 64), help="the model's native side"),
+    ),
+)
 COMMAND = Command(
     "data",
-    "build datasets for the built-in models",
+    "build datasets and icon banks for the built-in models",
     __doc__,
-    actions=(BUILD,),
+    actions=(BUILD, BANK),
     action_dest="data_action",
 )
 
@@ -108,6 +120,21 @@ def run_build(args: argparse.Namespace) -> int:
         print_json(manifest)
     else:
         print(_summary(manifest, args.out, seconds))
+    return 0
+
+
+@BANK.runs
+def run_bank(args: argparse.Namespace) -> int:
+    """Write the bank and say how large it is."""
+    from studio.engine.builtin.reference_bank import ReferenceBank
+    from studio.train.data.bank_export import write_bank
+
+    check_folder_option(args.out, "--out")
+    path = write_bank(args.data, args.out, args.size)
+    bank = ReferenceBank.load(args.out)
+    assert bank is not None
+    megabytes = path.stat().st_size / 1e6
+    print(f"{path}: {len(bank)} icons of {len(bank.concepts)} concepts, {megabytes:.1f} MB")
     return 0
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import torch
@@ -52,6 +53,9 @@ class TrainingData:
         Every row's caption.
     train_indices, heldout_indices
         Which rows to train on and which to keep for samples and evaluation.
+    items
+        Every row's dataset item (concept, source, key ...), where the trainer needs more than
+        the caption (the reference pairs of a retrieval-augmented model).
     """
 
     def __init__(
@@ -63,7 +67,11 @@ class TrainingData:
         captions: list[str],
         train_indices: np.ndarray,
         heldout_indices: np.ndarray,
+        items: list[dict[str, Any]] | None = None,
     ) -> None:
+        self.items = items or [
+            {"caption": c, "concept": c, "source": "", "key": ""} for c in captions
+        ]
         self.images = torch.from_numpy(np.array(images, dtype=np.uint8, copy=True))
         self.pooled = pooled
         length = max(1, int(mask.sum(dim=1).max()))
@@ -91,6 +99,7 @@ class TrainingData:
             dataset.captions,
             dataset.split_indices("train"),
             dataset.split_indices("heldout"),
+            dataset.items,
         )
 
     @property
@@ -101,6 +110,14 @@ class TrainingData:
         """The rows ``indices`` as a :class:`Batch` on ``device``."""
         images = straight_uint8_to_model(self.images[indices]).to(device)
         return Batch(indices, images, self.text(indices, device))
+
+    def reference_images(
+        self, rows: torch.Tensor, device: torch.device | str = "cpu"
+    ) -> torch.Tensor:
+        """``(B, 4, S, S)`` model-space images of ``rows``; a row of ``-1`` is an empty sprite."""
+        pixels = self.images[rows.clamp(min=0)]  # fancy indexing copies
+        pixels[rows < 0] = 0
+        return straight_uint8_to_model(pixels).to(device)
 
     def text(self, indices: torch.Tensor, device: torch.device | str = "cpu") -> TextEmbedding:
         """The cached caption embeddings of rows ``indices`` as float32."""

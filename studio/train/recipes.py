@@ -67,11 +67,13 @@ def _cpu_recipes() -> dict[str, Recipe]:
         "vae": Recipe(
             "vae",
             "cpu",
-            VAEConfig(channels=(128, 96, 64, 32), latent_dim=64),
+            VAEConfig(channels=(128, 96, 64, 32), latent_dim=64, reference_channels=32),
             batch_size=32,
             lr=5e-4,
             cond_dropout=0.0,
             options={
+                "prior_l1_weight": 1.0,
+                "empty_reference_share": 0.1,
                 "kl_weight": 0.5,
                 "kl_warmup": 0.2,
                 "perceptual_weight": 0.5,
@@ -136,7 +138,12 @@ def _tiny_recipes() -> dict[str, Recipe]:
         "vae": replace(
             cpu["vae"],
             preset="tiny",
-            config=VAEConfig(channels=(32, 24, 16), cross_attention=(True, True, False), **small),
+            config=VAEConfig(
+                channels=(32, 24, 16),
+                cross_attention=(True, True, False),
+                reference_channels=8,
+                **small,
+            ),
             batch_size=16,
             warmup_steps=5,
             options={**cpu["vae"].options, "perceptual_weight": 0.0},

@@ -6,6 +6,7 @@ are seeds. Sprites are composited on a grey checkerboard so transparency shows.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -16,6 +17,7 @@ from studio.engine.builtin.generation import SampleSettings
 from studio.engine.builtin.pixels import preview_rgb_uint8, upscale_nearest
 from studio.engine.builtin.pretrained import BuiltinModel
 from studio.train.batches import TrainingData
+from studio.train.reference_pairs import ReferencePicker
 
 GRID_ROWS = 8
 GRID_SEEDS = (0, 1, 2, 3)
@@ -36,9 +38,12 @@ def sample_grid(
     """An RGB grid image: one row per dataset row in ``rows``, one column per seed."""
     device = next(model.parameters()).device
     cells: list[list[np.ndarray]] = []
-    for row in rows.tolist():
+    references = _references(model, data, rows, device)
+    for position, row in enumerate(rows.tolist()):
         text = data.text(torch.tensor([row, row]), device)
         cond = model.text(text, drop=torch.tensor([False, True]))
+        if references is not None:
+            cond = replace(cond, reference=references[position : position + 1].repeat(2, 1, 1, 1))
         images = []
         for seed in seeds:
             generator = torch.Generator().manual_seed(seed)
@@ -47,6 +52,19 @@ def sample_grid(
         cells.append(images)
     labels = [data.captions[row] for row in rows.tolist()]
     return _assemble(cells, labels)
+
+
+def _references(
+    model: BuiltinModel, data: TrainingData, rows: torch.Tensor, device: torch.device
+) -> torch.Tensor | None:
+    # A retrieval-augmented model is shown with a reference of each row's concept, as the
+    # bank would give it at sampling time; the same picks at every sampling, for comparison.
+    if not getattr(model.config, "reference_channels", 0):
+        return None
+    picks = ReferencePicker(data.items, empty_share=0.0).pick(
+        rows, torch.Generator().manual_seed(0)
+    )
+    return data.reference_images(picks, device)
 
 
 def save_grid(image: Image.Image, path: Path) -> Path:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -93,14 +94,19 @@ class FamilyTrainer:
             )
         model = self.sampling_model()
         loaded = type(model).from_pretrained(folder)
-        if loaded.config != model.config:
+        adds_reference = _adds_reference_path(loaded.config, model.config)
+        if loaded.config != model.config and not adds_reference:
             raise InvalidRequestError(
                 f"{folder} has another architecture than the {self.recipe.preset!r} recipe of "
                 f"{self.family}: train from scratch or pick a matching --preset."
             )
         state = loaded.state_dict()
         for target in self.init_targets():
-            target.load_state_dict(state)
+            # A plain decoder grows a reference path: its zero-initialised projections keep
+            # the loaded model's samples exactly as they were until training moves them.
+            missing, unexpected = target.load_state_dict(state, strict=not adds_reference)
+            if unexpected or any(".reference." not in name for name in missing):
+                raise InvalidRequestError(f"{folder}'s weights do not fit the recipe's model.")
 
     def init_targets(self) -> list[torch.nn.Module]:
         """The modules :meth:`init_from` loads (the trained model and its EMA copy)."""
@@ -133,3 +139,12 @@ def make_adamw(
 ) -> torch.optim.AdamW:
     """AdamW as every family uses it (no weight decay on the small conv nets by default)."""
     return torch.optim.AdamW(params, lr=lr, betas=betas, weight_decay=weight_decay)
+
+
+def _adds_reference_path(loaded: Any, recipe: Any) -> bool:
+    """Whether ``recipe`` is ``loaded`` plus a retrieval reference path, nothing else."""
+    if getattr(loaded, "reference_channels", None) != 0:
+        return False
+    return bool(getattr(recipe, "reference_channels", 0)) and (
+        replace(recipe, reference_channels=0) == loaded
+    )

@@ -10,9 +10,17 @@ With the ``prior_colour_weight`` option, part of each batch is also decoded from
 drawn from the prior (as sampling does) and its colour histogram is pulled toward the real
 image's (:mod:`studio.train.colour_loss`): the reconstruction alone teaches colour only through
 the posterior, which has seen the picture.
+
+A model with a reference path (``VAEConfig.reference_channels`` > 0, the retrieval-augmented
+decoder of :mod:`studio.engine.builtin.reference`) trains on pairs from
+:class:`~studio.train.reference_pairs.ReferencePicker`, and with ``prior_l1_weight`` also
+reconstructs each image from a *prior* latent and its reference: sampling has no posterior, so
+this is the term that teaches the decoder to take the shape from the reference.
 """
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 import torch
 
@@ -23,6 +31,7 @@ from studio.train.colour_loss import colour_match_loss
 from studio.train.ema import EMA
 from studio.train.perceptual import PerceptualTerm
 from studio.train.recipes import Recipe
+from studio.train.reference_pairs import ReferencePicker
 from studio.train.trainer import FamilyTrainer, make_adamw, set_lr
 
 
@@ -62,11 +71,20 @@ class VAETrainer(FamilyTrainer):
         self.prior_colour_share = float(recipe.options.get("prior_colour_share", 0.5))
         weight = float(recipe.options.get("perceptual_weight", 0.0))
         self.perceptual = PerceptualTerm(weight, self.device)
+        self.prior_l1_weight = float(recipe.options.get("prior_l1_weight", 0.0))
+        self.references = (
+            ReferencePicker(data.items, float(recipe.options.get("empty_reference_share", 0.1)))
+            if recipe.config.reference_channels > 0
+            else None
+        )
+        self.reference_generator = torch.Generator().manual_seed(1234)
 
     def train_step(self, batch: Batch, progress: float) -> dict[str, float]:
         set_lr(self.optimizer, self.recipe.lr * self.lr_factor(progress))
         x = batch.images
         cond = self.model.text(batch.text, drop=self.drop_mask(x.shape[0]))
+        if self.references is not None:
+            x, cond = self._with_references(batch, x, cond)
         mean_q, logvar_q = self.model.encode(x, cond)
         z = mean_q + (0.5 * logvar_q).exp() * torch.randn_like(mean_q)
         reconstruction = self.model.decode(z, cond)
@@ -80,10 +98,16 @@ class VAETrainer(FamilyTrainer):
             crisp = crisp_alpha_loss(reconstruction)
             loss = loss + self.alpha_weight * crisp
             logs["alpha"] = float(crisp.detach())
-        if self.prior_colour_weight > 0:
-            colour = self._prior_colour_loss(x, cond, mean_p, logvar_p)
-            loss = loss + self.prior_colour_weight * colour
-            logs["prior_colour"] = float(colour.detach())
+        if self.prior_colour_weight > 0 or self.prior_l1_weight > 0:
+            rows, from_prior = self._decode_from_prior(x, cond, mean_p, logvar_p)
+            if self.prior_colour_weight > 0:
+                colour = colour_match_loss(from_prior, x[:rows])
+                loss = loss + self.prior_colour_weight * colour
+                logs["prior_colour"] = float(colour.detach())
+            if self.prior_l1_weight > 0:
+                prior_l1 = (from_prior - x[:rows]).abs().mean()
+                loss = loss + self.prior_l1_weight * prior_l1
+                logs["prior_l1"] = float(prior_l1.detach())
         loss = self.perceptual.add(loss, logs, reconstruction, x)
         self.optimizer.zero_grad(set_to_none=True)
         loss.backward()
@@ -93,19 +117,34 @@ class VAETrainer(FamilyTrainer):
         self.ema.update(self.model, self.step)
         return {"loss": float(loss.detach()), **logs}
 
-    def _prior_colour_loss(
+    def _decode_from_prior(
         self,
         x: torch.Tensor,
         cond: Conditioning,
         mean_p: torch.Tensor,
         logvar_p: torch.Tensor,
-    ) -> torch.Tensor:
+    ) -> tuple[int, torch.Tensor]:
         # Decode the first rows from the prior at the sampling temperature, as generate() does.
         rows = max(1, round(self.prior_colour_share * x.shape[0]))
         noise = torch.randn_like(mean_p[:rows]) * self.model.config.temperature
         z = mean_p[:rows] + (0.5 * logvar_p[:rows]).exp() * noise
-        part = Conditioning(cond.context[:rows], cond.mask[:rows], cond.vector[:rows])
-        return colour_match_loss(self.model.decode(z, part), x[:rows])
+        reference = None if cond.reference is None else cond.reference[:rows]
+        part = Conditioning(cond.context[:rows], cond.mask[:rows], cond.vector[:rows], reference)
+        return rows, self.model.decode(z, part)
+
+    def _with_references(
+        self, batch: Batch, x: torch.Tensor, cond: Conditioning
+    ) -> tuple[torch.Tensor, Conditioning]:
+        # One horizontal flip for an image and its reference together: the model must follow
+        # the reference's pose, not learn to undo a flip it cannot see.
+        assert self.references is not None
+        picks = self.references.pick(batch.indices, self.reference_generator)
+        reference = self.data.reference_images(picks, self.device)
+        flip = torch.rand(x.shape[0], generator=self.reference_generator) < 0.5
+        flip = flip.to(x.device)[:, None, None, None]
+        x = torch.where(flip, x.flip(-1), x)
+        reference = torch.where(flip, reference.flip(-1), reference)
+        return x, replace(cond, reference=reference)
 
     def _kl_weight(self, progress: float) -> float:
         target = float(self.recipe.options.get("kl_weight", 0.5))

@@ -24,6 +24,7 @@ from studio.domain.requests import GenerationRequest
 from studio.domain.results import GeneratedImage
 from studio.engine.backend import BatchProgress, GenerationBackend, ImageSteps, MakeImage
 from studio.engine.builtin.edit_rules import check_builtin_edits
+from studio.engine.builtin.reference_bank import Candidates
 from studio.engine.builtin.tokens import MAX_TOKENS
 from studio.engine.editing.inpaint import InpaintPlan, finish_inpaint, plan_inpaint
 from studio.imaging.pixels import upscale_nearest
@@ -39,10 +40,15 @@ SamplerStep = Callable[[int, np.ndarray | None], None]
 
 @dataclass(frozen=True, eq=False)
 class Conditioned:
-    """A prompt pair in the sampler's own form, and whether each text was cut to fit."""
+    """A prompt pair in the sampler's own form, and whether each text was cut to fit.
+
+    ``candidates`` are the bank icons a retrieval-augmented model may draw on for this prompt
+    (:mod:`.reference_bank`); ``None`` for a model without a bank.
+    """
 
     value: Any
     truncated: tuple[bool, bool] = (False, False)
+    candidates: Candidates | None = None
 
 
 @dataclass(frozen=True, eq=False)

@@ -26,6 +26,8 @@ class DecoderConfig:
     """The sprite decoder shared by the VAE and the GAN; ``channels`` run from 4x4 to full size.
 
     ``cross_attention`` says, per resolution, whether the blocks attend to the prompt tokens.
+    ``reference_channels`` > 0 adds the retrieved-reference path (:mod:`.reference`) of that
+    width; 0 is the plain decoder.
     """
 
     sample_size: int = 32
@@ -35,6 +37,7 @@ class DecoderConfig:
     heads: int = 4
     context_dim: int = 128
     emb_dim: int = 256
+    reference_channels: int = 0
 
 
 @dataclass(frozen=True)

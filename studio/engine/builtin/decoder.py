@@ -19,6 +19,7 @@ from studio.engine.builtin.layers import (
     Upsample,
     group_norm,
 )
+from studio.engine.builtin.reference import ReferenceEncoder
 
 
 class SpriteDecoder(nn.Module):
@@ -47,6 +48,7 @@ class SpriteDecoder(nn.Module):
         context_dim: int,
         heads: int,
         tanh: bool = False,
+        reference_channels: int = 0,
     ) -> None:
         super().__init__()
         self.channels = channels
@@ -69,6 +71,10 @@ class SpriteDecoder(nn.Module):
         )
         self.norm_out = group_norm(channels[-1])
         self.conv_out = nn.Conv2d(channels[-1], 4, 3, padding=1)
+        # Only retrieval-augmented models have this path; the plain ones keep their weights.
+        self.reference = (
+            ReferenceEncoder(channels, reference_channels) if reference_channels > 0 else None
+        )
 
     @classmethod
     def from_config(
@@ -85,12 +91,16 @@ class SpriteDecoder(nn.Module):
             context_dim=config.context_dim,
             heads=config.heads,
             tanh=tanh,
+            reference_channels=config.reference_channels,
         )
 
     def forward(self, z: torch.Tensor, cond: Conditioning) -> torch.Tensor:
         emb = self.emb(torch.cat([z, cond.vector], dim=1))
         h = self.to_grid(emb).view(-1, self.channels[0], self.base, self.base)
+        added = self._reference_features(cond)
         for index, level in enumerate(self.levels):
+            if added is not None:
+                h = h + added[index]
             for block, attn in zip(level["blocks"], level["attns"], strict=True):
                 h = block(h, emb)
                 if not isinstance(attn, nn.Identity):
@@ -99,3 +109,8 @@ class SpriteDecoder(nn.Module):
                 h = self.ups[index](h)
         out = self.conv_out(F.silu(self.norm_out(h)))
         return torch.tanh(out) if self.tanh else out
+
+    def _reference_features(self, cond: Conditioning) -> list[torch.Tensor] | None:
+        if self.reference is None or cond.reference is None:
+            return None  # a model without the path, or a prompt the bank had nothing for
+        return self.reference(cond.reference.to(self.conv_out.weight.dtype))

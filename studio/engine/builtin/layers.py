@@ -31,22 +31,29 @@ class Conditioning:
         ``(B, L)`` bool, True where ``context`` holds a real token.
     vector
         ``(B, D)`` projected sentence vector for FiLM.
+    reference
+        ``(B, 4, S, S)`` retrieved reference sprites in model space, for models with a
+        reference path (:mod:`.reference`); ``None`` otherwise.
     """
 
     context: torch.Tensor
     mask: torch.Tensor
     vector: torch.Tensor
+    reference: torch.Tensor | None = None
 
     def first(self) -> Conditioning:
         """Only the first row (the prompt of a (prompt, unconditional) pair)."""
-        return Conditioning(self.context[:1], self.mask[:1], self.vector[:1])
+        reference = None if self.reference is None else self.reference[:1]
+        return Conditioning(self.context[:1], self.mask[:1], self.vector[:1], reference)
 
     def repeat(self, times: int) -> Conditioning:
         """The same conditioning repeated along the batch (for several samples of one prompt)."""
+        reference = None if self.reference is None else self.reference.repeat(times, 1, 1, 1)
         return Conditioning(
             self.context.repeat(times, 1, 1),
             self.mask.repeat(times, 1),
             self.vector.repeat(times, 1),
+            reference,
         )
 
 

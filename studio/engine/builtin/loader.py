@@ -80,8 +80,11 @@ def load_builtin_backend(
 def load_torch_sampler(folder: Path, family: str, device: torch.device | str = "cpu"):
     """The torch runtime of any family's folder, on ``device``."""
     from studio.engine.builtin.families import model_class
+    from studio.engine.builtin.reference_bank import ReferenceBank
     from studio.engine.builtin.text_encoder import TextEncoder
     from studio.engine.builtin.torch_sampler import TorchSampler
 
     network = model_class(family).from_pretrained(folder, device=device)
-    return TorchSampler(network, TextEncoder.load(device))
+    has_path = getattr(network.config, "reference_channels", 0)
+    bank = ReferenceBank.load(folder) if has_path else None
+    return TorchSampler(network, TextEncoder.load(device), bank)

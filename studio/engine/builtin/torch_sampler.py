@@ -6,15 +6,19 @@ Wraps a family module (:class:`.pretrained.BuiltinModel`) and the frozen text en
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import torch
 
+from studio.domain.prompt_subject import prompt_art_style, prompt_subject
 from studio.domain.requests import GenerationRequest
 from studio.engine.builtin.backend import Conditioned, Sampled, SampleJob
 from studio.engine.builtin.edits import sample_settings
 from studio.engine.builtin.generation import SampleSettings
 from studio.engine.builtin.pixels import model_to_rgba_uint8, preview_rgb_uint8
 from studio.engine.builtin.pretrained import BuiltinModel
+from studio.engine.builtin.reference_bank import ReferenceBank
 from studio.engine.builtin.text_encoder import TextEncoder
 from studio.engine.editing.tiling import circular_padding
 
@@ -30,8 +34,11 @@ class TorchSampler:
         The frozen text encoder, on the same device.
     """
 
-    def __init__(self, network: BuiltinModel, encoder: TextEncoder) -> None:
+    def __init__(
+        self, network: BuiltinModel, encoder: TextEncoder, bank: ReferenceBank | None = None
+    ) -> None:
         self.network: BuiltinModel | None = network
+        self.bank = bank
         self.encoder: TextEncoder | None = encoder
         self.family = network.family
         self.sample_size = network.sample_size
@@ -49,7 +56,14 @@ class TorchSampler:
         drop = torch.tensor([False, not negative_prompt.strip()])
         with torch.inference_mode():
             cond = network.text(embedding, drop=drop)
-        return Conditioned(cond, (embedding.truncated[0], embedding.truncated[1]))
+        candidates = None
+        if self.bank is not None:
+            subject = self.encoder.encode([prompt_subject(prompt)]).pooled[0]
+            candidates = self.bank.candidates(
+                subject.float().cpu().numpy(), prompt_art_style(prompt)
+            )
+        truncated = (embedding.truncated[0], embedding.truncated[1])
+        return Conditioned(cond, truncated, candidates)
 
     def sample(self, job: SampleJob) -> Sampled:
         """One sprite with its own CPU generator seeded from the request."""
@@ -61,10 +75,19 @@ class TorchSampler:
             on_step(done, None if estimate is None else preview_rgb_uint8(estimate))
 
         settings = sample_settings(request, index, job.inpaint, network.sample_size)
+        value, drew_on = cond.value, {}
+        if self.bank is not None and cond.candidates is not None:
+            picked = self.bank.pick(cond.candidates, request.seed_for(index))
+            reference = torch.from_numpy(picked.model_space()).to(value.vector.device)
+            value, drew_on = (
+                replace(value, reference=reference.repeat(2, 1, 1, 1)),
+                {"drew_on": picked.describe()},
+            )
         with torch.inference_mode(), circular_padding([network], request.tile_x, request.tile_y):
-            result = network.generate(cond.value, generator, settings, step)
+            result = network.generate(value, generator, settings, step)
         pixels = model_to_rgba_uint8(result.image, request.alpha == "crisp")[0]
-        return Sampled(np.ascontiguousarray(pixels), dict(result.info), result.warnings)
+        info = drew_on | dict(result.info)
+        return Sampled(np.ascontiguousarray(pixels), info, result.warnings)
 
     def unload(self) -> None:
         """Drop the network and the encoder (and cached GPU memory)."""

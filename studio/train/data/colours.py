@@ -9,21 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
-# The twelve colour words of captions and of the colour-accuracy metric.
-COLOUR_WORDS = (
-    "red",
-    "orange",
-    "yellow",
-    "green",
-    "teal",
-    "blue",
-    "purple",
-    "pink",
-    "brown",
-    "black",
-    "white",
-    "grey",
-)
+from studio.domain.prompt_subject import COLOUR_WORDS  # the one colour vocabulary
+
 HUE_WORDS = ("red", "orange", "yellow", "green", "teal", "blue", "purple", "pink")
 # A representative straight-RGB colour per word, for recolouring and tests.
 PALETTE: dict[str, tuple[tuple[int, int, int], ...]] = {

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 import torch
 
@@ -39,8 +40,8 @@ def _tiny_model(family: str, seed: int):
     torch.manual_seed(seed)
     small = {"sample_size": 16, "context_dim": 16, "emb_dim": 16, "heads": 2}
     decoder = {"channels": (16, 16, 8), "cross_attention": (True, True, False)}
-    if family == "vae":
-        return SpriteVAE(VAEConfig(latent_dim=8, **decoder, **small))
+    if family == "vae":  # retrieval-augmented, like the shipped default
+        return SpriteVAE(VAEConfig(latent_dim=8, reference_channels=4, **decoder, **small))
     if family == "gan":
         return SpriteGAN(GANConfig(latent_dim=8, **decoder, **small))
     if family == "ar":
@@ -70,16 +71,52 @@ def builtin_encoder():
     return TextEncoder.load("cpu")
 
 
+BANK_CONCEPTS = ("heart", "sword", "health potion", "dragon")
+BANK_SOURCES = ("fluent3d", "fluentflat", "noto", "gameicons")
+
+
+def write_tiny_bank(folder: Path, encoder, size: int = 16) -> Path:
+    """A ``reference_bank.npz`` of two random icons per concept, in the shipped layout."""
+    from studio.engine.builtin.reference_bank import BANK_NAME
+
+    rng = np.random.default_rng(0)
+    count = 2 * len(BANK_CONCEPTS)
+    images = rng.integers(0, 256, (count, size, size, 4), dtype=np.uint8)
+    images[:, : size // 4] = 0  # a transparent band, as icons have
+    pooled = encoder.encode(list(BANK_CONCEPTS)).pooled.float().numpy()
+    pooled /= np.linalg.norm(pooled, axis=1, keepdims=True)
+    scales = np.abs(pooled).max(axis=1) / 127.0
+    np.savez_compressed(
+        folder / BANK_NAME,
+        images=images,
+        concept=np.repeat(np.arange(len(BANK_CONCEPTS), dtype=np.int32), 2),
+        source=np.array([0, 3] * len(BANK_CONCEPTS), dtype=np.int8),
+        keys=np.array([f"test:{i}" for i in range(count)]),
+        concepts=np.array(BANK_CONCEPTS),
+        sources=np.array(BANK_SOURCES),
+        vectors=np.round(pooled / scales[:, None]).astype(np.int8),
+        scales=scales.astype(np.float32),
+    )
+    return folder / BANK_NAME
+
+
 @pytest.fixture(scope="session")
-def builtin_model_dirs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """One saved tiny model folder per family (session-wide: do not modify them)."""
+def builtin_model_dirs(
+    tmp_path_factory: pytest.TempPathFactory, builtin_encoder
+) -> dict[str, Path]:
+    """One saved tiny model folder per family (session-wide: do not modify them).
+
+    The VAE's folder has an icon bank, as the shipped retrieval-augmented default has.
+    """
     root = tmp_path_factory.mktemp("builtin-models")
-    return {
+    folders = {
         family: builtin_tiny_model(family).save_pretrained(
             root / f"tiny-{family}", manifest={"name": f"tiny-{family}", "image_size": 32}
         )
         for family in FAMILIES
     }
+    write_tiny_bank(folders["vae"], builtin_encoder)
+    return folders
 
 
 @pytest.fixture
@@ -88,12 +125,15 @@ def builtin_backend_for(builtin_model_dirs, builtin_encoder):
     from studio.engine.builtin import discover_builtin_models
     from studio.engine.builtin.backend import BuiltinBackend
     from studio.engine.builtin.families import model_class
+    from studio.engine.builtin.reference_bank import ReferenceBank
     from studio.engine.builtin.torch_sampler import TorchSampler
 
     def build(family: str) -> BuiltinBackend:
         folder = builtin_model_dirs[family]
         info = next(i for i in discover_builtin_models(folder.parent) if i.location == str(folder))
         network = model_class(family).from_pretrained(folder)
-        return BuiltinBackend(info, TorchSampler(network, builtin_encoder), model_hash="test")
+        bank = ReferenceBank.load(folder) if family == "vae" else None
+        sampler = TorchSampler(network, builtin_encoder, bank)
+        return BuiltinBackend(info, sampler, model_hash="test")
 
     return build

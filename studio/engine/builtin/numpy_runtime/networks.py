@@ -20,11 +20,16 @@ Weights = dict[str, np.ndarray]
 
 @dataclass(frozen=True, eq=False)
 class NumpyConditioning:
-    """Text in a model's own space: ``context`` (B, L, C), ``mask`` (B, L), ``vector`` (B, D)."""
+    """Text in a model's own space: ``context`` (B, L, C), ``mask`` (B, L), ``vector`` (B, D).
+
+    ``reference`` is the retrieved sprite (B, 4, S, S) in model space, for a decoder with a
+    reference path (``studio.engine.builtin.reference``); ``None`` otherwise.
+    """
 
     context: np.ndarray
     mask: np.ndarray
     vector: np.ndarray
+    reference: np.ndarray | None = None
 
 
 def condition(
@@ -77,7 +82,10 @@ def decode(
     emb = _dense(w, p + "emb.2", ops.silu(emb))
     base = config.sample_size // 2 ** (len(config.channels) - 1)
     h = _dense(w, p + "to_grid", emb).reshape(-1, config.channels[0], base, base)
+    added = _reference_features(w, p + "reference.", cond.reference, len(config.channels), wrap)
     for level in range(len(config.channels)):
+        if added is not None:
+            h = h + added[level]
         for index in range(config.blocks_per_level):
             h = _res_block(w, f"{p}levels.{level}.blocks.{index}.", h, emb, wrap)
             if config.cross_attention[level]:
@@ -90,6 +98,26 @@ def decode(
     h = ops.silu(_group_norm(w, p + "norm_out", h))
     out = ops.conv2d(h, w[p + "conv_out.weight"], w[p + "conv_out.bias"], wrap=wrap)
     return np.tanh(out) if tanh else out
+
+
+def _reference_features(
+    w: Weights, p: str, reference: np.ndarray | None, levels: int, wrap: tuple[bool, bool]
+) -> list[np.ndarray] | None:
+    """``ReferenceEncoder.forward``: per decoder level, coarsest first, features to add."""
+    if reference is None or p + "stem.weight" not in w:
+        return None
+    h = ops.silu(ops.conv2d(reference, w[p + "stem.weight"], w[p + "stem.bias"], wrap=wrap))
+    finest_first = []
+    for level in range(levels):
+        if level:
+            h = ops.avg_pool_2x(h)
+        conv = f"{p}convs.{level}."
+        h = ops.silu(ops.conv2d(h, w[conv + "weight"], w[conv + "bias"], wrap=wrap))
+        finest_first.append(h)
+    return [
+        ops.conv2d(features, w[f"{p}to_decoder.{level}.weight"], w[f"{p}to_decoder.{level}.bias"])
+        for level, features in enumerate(reversed(finest_first))
+    ]
 
 
 def _dense(w: Weights, name: str, x: np.ndarray) -> np.ndarray:

@@ -141,6 +141,12 @@ def upsample_nearest_2x(x: Array) -> Array:
     return x.repeat(2, axis=2).repeat(2, axis=3)
 
 
+def avg_pool_2x(x: Array) -> Array:
+    """``F.avg_pool2d(x, 2)`` on NCHW with even sides."""
+    n, c, h, w = x.shape
+    return x.reshape(n, c, h // 2, 2, w // 2, 2).mean(axis=(3, 5))
+
+
 def attention(q: Array, k: Array, v: Array, keep: Array | None = None) -> Array:
     """``F.scaled_dot_product_attention`` with a boolean mask (True: attend).
 

@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from studio.domain.errors import DamagedModelError
+from studio.domain.prompt_subject import prompt_art_style, prompt_subject
 from studio.domain.requests import GenerationRequest
 from studio.engine.builtin import WEIGHTS_NAME
 from studio.engine.builtin.backend import Conditioned, Sampled, SampleJob
@@ -29,6 +30,7 @@ from studio.engine.builtin.numpy_runtime.pixels import preview_rgb, rgba_uint8
 from studio.engine.builtin.numpy_runtime.text import NumpyTextEncoder
 from studio.engine.builtin.numpy_runtime.torch_noise import torch_randn
 from studio.engine.builtin.numpy_runtime.weights import load_float32
+from studio.engine.builtin.reference_bank import ReferenceBank
 from studio.engine.editing.slerp import slerp
 
 NUMPY_FAMILIES = ("vae", "gan")
@@ -47,8 +49,10 @@ class NumpySampler:
         config: VAEConfig | GANConfig,
         weights: dict[str, np.ndarray],
         encoder: NumpyTextEncoder,
+        bank: ReferenceBank | None = None,
     ) -> None:
         self.family = family
+        self.bank = bank
         self.sample_size = int(config.sample_size)
         self._config = config
         self._weights: dict[str, np.ndarray] | None = weights
@@ -73,7 +77,8 @@ class NumpySampler:
         config = config_from_dict(config_class, manifest.get("config", {}))
         prefixes = ("text.", "prior.", _DECODER_PREFIX[family])
         weights = load_float32(folder / WEIGHTS_NAME, prefixes)
-        sampler = cls(family, config, weights, encoder or NumpyTextEncoder.load())
+        bank = ReferenceBank.load(folder) if config.reference_channels else None
+        sampler = cls(family, config, weights, encoder or NumpyTextEncoder.load(), bank)
         sampler._check_weights(folder)
         return sampler
 
@@ -89,24 +94,35 @@ class NumpySampler:
             cond = networks.condition(
                 self._loaded(), embedding.tokens, embedding.mask, embedding.pooled, drop
             )
-        return Conditioned(cond, (embedding.truncated[0], embedding.truncated[1]))
+            candidates = None
+            if self.bank is not None:
+                subject = self._encoder.encode([prompt_subject(prompt)]).pooled[0]
+                candidates = self.bank.candidates(subject, prompt_art_style(prompt))
+        truncated = (embedding.truncated[0], embedding.truncated[1])
+        return Conditioned(cond, truncated, candidates)
 
     def sample(self, job: SampleJob) -> Sampled:
         """One sprite for the prompt row of ``cond``; the seed picks the latent."""
         cond, request, index, on_step = job.cond, job.request, job.index, job.on_step
         w = self._loaded()
         full: networks.NumpyConditioning = cond.value
-        prompt = networks.NumpyConditioning(full.context[:1], full.mask[:1], full.vector[:1])
+        info: dict[str, object] = {}
+        reference = None
+        if self.bank is not None and cond.candidates is not None:
+            picked = self.bank.pick(cond.candidates, request.seed_for(index))
+            reference, info["drew_on"] = picked.model_space(), picked.describe()
+        prompt = networks.NumpyConditioning(
+            full.context[:1], full.mask[:1], full.vector[:1], reference
+        )
         noise = self._noise(request, index)
         config = self._config
-        info: dict[str, object]
         if isinstance(config, VAEConfig):
             mean, logvar = networks.vae_prior(w, prompt)
             z = mean + np.exp(0.5 * logvar) * noise * np.float32(config.temperature)
-            info = {"family": "vae", "temperature": config.temperature}
+            info |= {"family": "vae", "temperature": config.temperature}
         else:
             z = np.float32(config.truncation) * noise
-            info = {"family": "gan", "truncation": config.truncation}
+            info |= {"family": "gan", "truncation": config.truncation}
         info["native_size"] = self.sample_size
         on_step(1, None)
         wrap = (request.tile_x, request.tile_y)

@@ -1,0 +1,80 @@
+"""What object a prompt names, and in which art style, for looking it up in a memory of icons.
+
+A retrieval-augmented model looks the prompt up in a bank of captioned icons. The bank's
+captions are object names ("health potion", "dragon"), so the lookup should compare the prompt's
+*object* with them: "a red health potion, pixel art" must find potions, not red things or
+pixel-art things. The colour and style words stay in the prompt the model itself reads.
+"""
+
+from __future__ import annotations
+
+import re
+
+# The colour vocabulary of the built-in models' captions and of their colour metric
+# (studio.train.data.colours names pixels with exactly these words).
+COLOUR_WORDS = (
+    "red",
+    "orange",
+    "yellow",
+    "green",
+    "teal",
+    "blue",
+    "purple",
+    "pink",
+    "brown",
+    "black",
+    "white",
+    "grey",
+)
+_COLOUR_ALIASES = ("gray", "golden", "gold", "silver", "crimson", "scarlet", "cyan", "violet")
+# Style words of the captions, longest first so "pixel art" goes before "art".
+ART_STYLES = ("pixel art", "line icon", "silhouette", "flat", "3d", "noto")
+_FILLER = (
+    "a",
+    "an",
+    "the",
+    "one",
+    "some",
+    "of",
+    "and",
+    "with",
+    "icon",
+    "sprite",
+    "game",
+    "asset",
+    "style",
+    "cute",
+    "simple",
+    "small",
+    "little",
+    "big",
+    "large",
+    "dark",
+    "light",
+    "bright",
+    "pale",
+)
+_WORD = re.compile(r"[a-z0-9']+")
+
+
+def prompt_art_style(prompt: str) -> str | None:
+    """The first caption art style the prompt names (``"pixel art"``, ``"flat"`` ...), if any."""
+    text = " " + " ".join(_WORD.findall(prompt.lower())) + " "
+    for style in ART_STYLES:
+        if f" {style} " in text:
+            return style
+    return None
+
+
+def prompt_subject(prompt: str) -> str:
+    """The prompt without colour, style and filler words: ``"health potion"``.
+
+    Returns the prompt's words unchanged when nothing else is left (``"red"`` stays ``"red"``),
+    so a lookup always has something to compare.
+    """
+    text = " " + " ".join(_WORD.findall(prompt.lower())) + " "
+    for style in ART_STYLES:
+        text = text.replace(f" {style} ", " ")
+    dropped = set(COLOUR_WORDS) | set(_COLOUR_ALIASES) | set(_FILLER)
+    words = [word for word in text.split() if word not in dropped]
+    return " ".join(words) if words else " ".join(text.split())

@@ -1,0 +1,76 @@
+"""Writing a model's icon bank (``reference_bank.npz``) from a dataset.
+
+The bank holds the dataset's original icons of the bank sources (:mod:`.bank_rows`) at the
+model's native size, and one MiniLM sentence vector per concept name, in the layout
+:class:`studio.engine.builtin.reference_bank.ReferenceBank` reads. Its images come from the
+same permissively licensed packages as the training images, so the dataset's ATTRIBUTION.md
+(shipped beside the weights) covers it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from studio.engine.builtin.reference_bank import BANK_NAME, ReferenceBank
+from studio.train.data import load_dataset
+from studio.train.data.bank_rows import BANK_SOURCES, bank_rows
+from studio.train.data.dataset_reading import DatasetError
+
+ENCODE_BATCH = 256
+
+
+def write_bank(dataset_dir: Path, model_folder: Path, size: int = 32) -> Path:
+    """Write ``reference_bank.npz`` into ``model_folder`` from the dataset's ``size`` px images.
+
+    Raises
+    ------
+    DatasetError
+        If the dataset has no icon of a bank source (a ``--from-folder`` dataset, say).
+    """
+    from studio.engine.builtin.text_encoder import TextEncoder
+
+    dataset = load_dataset(dataset_dir, size=size)
+    rows = bank_rows(dataset.items)
+    if not rows:
+        raise DatasetError(
+            f"{dataset_dir} has no icons of {', '.join(BANK_SOURCES)}: a bank needs the "
+            "icon packages (`studio data build`)."
+        )
+    concepts = sorted({dataset.items[row]["concept"] for row in rows})
+    concept_index = {name: index for index, name in enumerate(concepts)}
+    sources = [name for name in BANK_SOURCES]
+    images = np.array(dataset.images[rows], dtype=np.uint8)
+    images[images[..., 3] == 0] = 0  # invisible colour is noise and costs compressed bytes
+    vectors, scales = _quantised_vectors(TextEncoder.load("cpu"), concepts)
+    arrays = {
+        "images": images,
+        "concept": np.array([concept_index[dataset.items[r]["concept"]] for r in rows], np.int32),
+        "source": np.array([sources.index(dataset.items[r]["source"]) for r in rows], np.int8),
+        "keys": np.array([dataset.items[r]["key"] for r in rows]),
+        "concepts": np.array(concepts),
+        "sources": np.array(sources),
+        "vectors": vectors,
+        "scales": scales,
+    }
+    model_folder.mkdir(parents=True, exist_ok=True)
+    path = model_folder / BANK_NAME
+    partial = path.with_suffix(".partial.npz")
+    np.savez_compressed(partial, **arrays)
+    partial.replace(path)  # never a half-written bank where the model looks for one
+    if ReferenceBank.load(model_folder) is None:  # read back: what ships must load
+        raise DatasetError(f"{path} did not read back.")
+    return path
+
+
+def _quantised_vectors(encoder, concepts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    rows = []
+    for start in range(0, len(concepts), ENCODE_BATCH):
+        pooled = encoder.encode(concepts[start : start + ENCODE_BATCH]).pooled
+        rows.append(pooled.float().cpu().numpy())
+    vectors = np.concatenate(rows)
+    vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-8)
+    scales = np.abs(vectors).max(axis=1) / 127.0
+    quantised = np.round(vectors / scales[:, None]).astype(np.int8)
+    return quantised, scales.astype(np.float32)
