@@ -109,6 +109,7 @@ def _frame_number(names: list[str], digits: str, text: str, missing: str | None 
 @COMMAND.runs
 def run(args: argparse.Namespace) -> int:
     from studio.cli.export_inputs import parse_int, project_palette_lock, read_inputs
+    from studio.cli.interrupt import ctrl_c_cancels
     from studio.domain.export_requests import SheetExportRequest
     from studio.domain.sheet_options import SheetOptions
     from studio.imaging.sheets import parse_formats
@@ -156,7 +157,8 @@ def run(args: argparse.Namespace) -> int:
         palette=palette,
         overwrite=args.overwrite,
     )
-    export = export_sheet(request)
+    with ctrl_c_cancels() as cancel:
+        export = export_sheet(request, cancel)
     sheet = export.sheet
     sizes = ", ".join(f"{w}x{h}" for w, h in (sheet.page_size(p) for p in range(len(sheet.pages))))
     locked = f", snapped to {palette.name}" if palette is not None else ""

@@ -25,6 +25,7 @@ COMMAND = Command(
 @COMMAND.runs
 def run(args: argparse.Namespace) -> int:
     from studio.cli.export_inputs import parse_int, read_inputs
+    from studio.cli.interrupt import ctrl_c_cancels
     from studio.domain.export_requests import TilesetRequest
     from studio.imaging.tilesets.layout import MAX_TILES
     from studio.ops.export import check_tileset_target, export_tileset
@@ -45,7 +46,8 @@ def run(args: argparse.Namespace) -> int:
         margin=margin,
         overwrite=args.overwrite,
     )
-    export = export_tileset(request)
+    with ctrl_c_cancels() as cancel:
+        export = export_tileset(request, cancel)
     tileset = export.tileset
     print(
         f"wrote {len(export.written)} files to {folder} ({tileset.count} tiles of "
