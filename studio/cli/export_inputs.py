@@ -7,6 +7,8 @@ order) or, with ``--project P.studio``, a history entry as ``#12`` or ``entry:12
 from __future__ import annotations
 
 import re
+import sys
+from collections.abc import Iterable
 from pathlib import Path
 
 from studio.cli.command import Arg, arg, output_option, overwrite_option
@@ -195,3 +197,11 @@ def shown(text: str, limit: int = 80) -> str:
         return text
     half = (limit - 1) // 2
     return f"{text[:half]}\u2026{text[-half:]}"
+
+
+def report_export(written: list[Path], folder: Path, details: str, notes: Iterable[str]) -> int:
+    """An export command's last words: the summary on stdout, each note on stderr; exit 0."""
+    print(f"wrote {len(written)} files to {folder} ({details})")
+    for note in notes:
+        print(note, file=sys.stderr)
+    return 0

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import re
-import sys
 from dataclasses import replace
 
 from studio.cli.command import Command, arg
@@ -108,7 +107,13 @@ def _frame_number(names: list[str], digits: str, text: str, missing: str | None 
 
 @COMMAND.runs
 def run(args: argparse.Namespace) -> int:
-    from studio.cli.export_inputs import parse_int, project_palette_lock, read_inputs
+    from studio.cli.export_inputs import (
+        parse_int,
+        project_palette_lock,
+        read_inputs,
+        report_export,
+    )
+    from studio.cli.interrupt import ctrl_c_cancels
     from studio.domain.export_requests import SheetExportRequest
     from studio.domain.sheet_options import SheetOptions
     from studio.imaging.sheets import parse_formats
@@ -156,14 +161,10 @@ def run(args: argparse.Namespace) -> int:
         palette=palette,
         overwrite=args.overwrite,
     )
-    export = export_sheet(request)
+    with ctrl_c_cancels() as cancel:
+        export = export_sheet(request, cancel)
     sheet = export.sheet
     sizes = ", ".join(f"{w}x{h}" for w, h in (sheet.page_size(p) for p in range(len(sheet.pages))))
     locked = f", snapped to {palette.name}" if palette is not None else ""
-    print(
-        f"wrote {len(export.written)} files to {folder} "
-        f"({len(sheet.frames)} frames on {sizes}{locked})"
-    )
-    for note in export.notes:
-        print(note, file=sys.stderr)
-    return 0
+    details = f"{len(sheet.frames)} frames on {sizes}{locked}"
+    return report_export(export.written, folder, details, export.notes)

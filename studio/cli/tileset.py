@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
 from studio.cli.command import Command, arg
 from studio.cli.export_inputs import export_arguments
@@ -24,7 +23,8 @@ COMMAND = Command(
 
 @COMMAND.runs
 def run(args: argparse.Namespace) -> int:
-    from studio.cli.export_inputs import parse_int, read_inputs
+    from studio.cli.export_inputs import parse_int, read_inputs, report_export
+    from studio.cli.interrupt import ctrl_c_cancels
     from studio.domain.export_requests import TilesetRequest
     from studio.imaging.tilesets.layout import MAX_TILES
     from studio.ops.export import check_tileset_target, export_tileset
@@ -45,12 +45,11 @@ def run(args: argparse.Namespace) -> int:
         margin=margin,
         overwrite=args.overwrite,
     )
-    export = export_tileset(request)
+    with ctrl_c_cancels() as cancel:
+        export = export_tileset(request, cancel)
     tileset = export.tileset
-    print(
-        f"wrote {len(export.written)} files to {folder} ({tileset.count} tiles of "
-        f"{tileset.tile_width}x{tileset.tile_height}, {tileset.columns} columns)"
+    details = (
+        f"{tileset.count} tiles of {tileset.tile_width}x{tileset.tile_height}, "
+        f"{tileset.columns} columns"
     )
-    for note in export.notes:
-        print(note, file=sys.stderr)
-    return 0
+    return report_export(export.written, folder, details, export.notes)

@@ -110,17 +110,27 @@ def export_sheet(request: SheetExportRequest, cancel: threading.Event | None = N
     return SheetExport(written, sheet, notes)
 
 
-def export_tileset(request: TilesetRequest) -> TilesetExport:
+def export_tileset(request: TilesetRequest, cancel: threading.Event | None = None) -> TilesetExport:
     """Lay the request's tiles on a grid and write the tile-set files.
+
+    Parameters
+    ----------
+    cancel
+        The same checkpoints as :func:`export_sheet`: before the grid is laid, before its
+        files are encoded and before the first byte is written; once writing starts the
+        export runs to its end, every file or none.
 
     Raises
     ------
+    JobCancelled
+        ``cancel`` was set before writing began; nothing was written.
     StudioError
         Tiles of different sizes or too many (one line), or an
         :class:`~studio.domain.errors.OutputError` naming the file that could not be written;
         nothing new is left in the folder then.
     """
     folder = check_tileset_target(request.folder, request.name, overwrite=request.overwrite)
+    _check(cancel)
     tileset = build_tileset(
         request.name,
         [tile.pixels for tile in request.tiles],
@@ -128,7 +138,9 @@ def export_tileset(request: TilesetRequest) -> TilesetExport:
         spacing=request.spacing,
         margin=request.margin,
     )
+    _check(cancel)
     files = tileset_files(tileset, [tile.source for tile in request.tiles])
+    _check(cancel)
     written, cleanup = write_export(folder, files, overwrite=request.overwrite)
     return TilesetExport(written, tileset, cleanup.notes)
 

@@ -6,7 +6,9 @@ The preview is built on the GUI thread (throttled; tiles are small) with the sam
 what will be written. Writing is a :class:`~studio.domain.export_requests.TilesetRequest`, the
 request ``studio tileset`` makes, run by the worker's CPU lane through
 :func:`studio.ops.export.export_tileset`: a busy bar meanwhile, the dialog closes when every
-file is written and shows the one-line reason when none is.
+file is written and shows the one-line reason when none is. Cancel (or Esc) cancels the job,
+queued or started: it stops at its next checkpoint with nothing written (once writing began, it
+ends with every file written).
 """
 
 from __future__ import annotations

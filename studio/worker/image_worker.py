@@ -53,9 +53,7 @@ class ImageWorker(JobWorker):
             case SheetExportRequest():
                 self._run_export(job, "sheet", partial(export_sheet, request, job.cancel))
             case TilesetRequest():
-                # Cancel reaches it while it waits in the queue; once started it runs to its
-                # end, every file or none.
-                self._run_export(job, "tile set", partial(export_tileset, request))
+                self._run_export(job, "tile set", partial(export_tileset, request, job.cancel))
             case GenerationRequest() | StyleRequest() | UpscaleRequest():
                 # lane_of never sends these here; said as one line if it ever did.
                 self.run_job_work(job, _refuse(request))

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 
-from studio.domain.errors import InvalidRequestError, OutputError
+from studio.domain.errors import InvalidRequestError, JobCancelled, OutputError
 from studio.domain.export_requests import (
     AnimationSpec,
     ExportImage,
@@ -71,4 +73,13 @@ def test_a_tileset_refused_by_its_layout_writes_nothing(tmp_path) -> None:
     odd = (*_images(1), ExportImage("big", make_sprites(1)[0].repeat(2, axis=0)))
     with pytest.raises(InvalidRequestError, match="every tile must be"):
         export_tileset(TilesetRequest(folder=tmp_path / "tiles", tiles=odd))
+    assert not (tmp_path / "tiles").exists()
+
+
+def test_a_cancelled_tileset_export_raises_and_writes_nothing(tmp_path) -> None:
+    cancel = threading.Event()
+    cancel.set()
+    tiles = tuple(ExportImage(f"t{i}", make_sprites(1)[0]) for i in range(2))
+    with pytest.raises(JobCancelled):
+        export_tileset(TilesetRequest(folder=tmp_path / "tiles", tiles=tiles), cancel)
     assert not (tmp_path / "tiles").exists()

@@ -184,6 +184,29 @@ def test_cancel_while_the_export_waits_shows_progress_then_writes_nothing(
     assert not dialog.isVisible()
 
 
+def test_cancel_after_the_export_started_writes_nothing(
+    qtbot, window, tmp_path, monkeypatch
+) -> None:
+    dialog, _ids = _three(qtbot, window)
+    encoding, release = threading.Event(), threading.Event()
+    real_files = export.tileset_files
+
+    def slow_files(*args, **kwargs):  # the job is running: its grid is laid, files not yet
+        encoding.set()
+        release.wait(TIMEOUT / 1000)
+        return real_files(*args, **kwargs)
+
+    monkeypatch.setattr(export, "tileset_files", slow_files)
+    folder = tmp_path / "export"
+    with qtbot.waitSignal(dialog.export_ended, timeout=TIMEOUT) as ended:
+        dialog.export_to(folder)
+        assert encoding.wait(TIMEOUT / 1000)
+        dialog.reject()  # Cancel while the CPU lane runs the export
+        release.set()
+    assert ended.args == ["cancelled", ""]
+    assert not folder.exists() or not any(folder.iterdir())
+
+
 def test_a_failed_export_is_one_line_and_the_dialog_stays(qtbot, window, tmp_path) -> None:
     dialog, _ids = _three(qtbot, window)
     blocker = tmp_path / "a file"

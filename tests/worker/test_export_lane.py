@@ -1,5 +1,5 @@
-"""A sprite-sheet export is a job on the CPU lane: same ids, signals, endings and cancel as an
-edit, and its result is the files it wrote (never a history image)."""
+"""A sprite-sheet or tile-set export is a job on the CPU lane: same ids, signals, endings and
+cancel as an edit, and its result is the files it wrote (never a history image)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import threading
 
 import pytest
 
-from studio.domain.export_requests import ExportImage, SheetExportRequest
+from studio.domain.export_requests import ExportImage, SheetExportRequest, TilesetRequest
 from studio.domain.jobs import JobKind, job_kind
 from studio.ops.export_manifest import MANIFEST_NAME
 from studio.worker.facade import EngineFacade, lane_of
@@ -100,6 +100,32 @@ def test_an_export_cancelled_while_it_packs_writes_nothing(
     with qtbot.waitSignal(facade.cancelled, timeout=TIMEOUT):
         job_id = facade.submit(_request(folder))
         qtbot.waitUntil(packing.is_set, timeout=TIMEOUT)
+        facade.cancel(job_id)
+        release.set()
+    assert [event[0] for event in events] == ["started", "cancelled"]
+    assert not folder.exists() or not any(folder.iterdir())
+
+
+def test_a_tileset_export_cancelled_while_it_encodes_writes_nothing(
+    qtbot, facade, tmp_path, monkeypatch
+) -> None:
+    import studio.ops.export as export
+
+    encoding, release = threading.Event(), threading.Event()
+    real_files = export.tileset_files
+
+    def slow_files(*args, **kwargs):  # holds the started job in its work until the test cancels
+        encoding.set()
+        release.wait(10)
+        return real_files(*args, **kwargs)
+
+    monkeypatch.setattr(export, "tileset_files", slow_files)
+    events = _record(facade)
+    folder = tmp_path / "tiles"
+    tiles = tuple(ExportImage(f"t{i}", make_sprites(1)[0]) for i in range(3))
+    with qtbot.waitSignal(facade.cancelled, timeout=TIMEOUT):
+        job_id = facade.submit(TilesetRequest(folder, tiles))
+        qtbot.waitUntil(encoding.is_set, timeout=TIMEOUT)
         facade.cancel(job_id)
         release.set()
     assert [event[0] for event in events] == ["started", "cancelled"]

