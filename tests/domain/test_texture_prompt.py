@@ -6,10 +6,10 @@ import pytest
 
 from studio.domain.requests import GenerationRequest
 from studio.domain.texture_prompt import (
+    is_texture_request,
     material_named,
     prompt_words,
     says_texture,
-    is_texture_request,
 )
 
 

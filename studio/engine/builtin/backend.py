@@ -22,6 +22,7 @@ from studio.domain.errors import InvalidRequestError
 from studio.domain.models import ModelInfo
 from studio.domain.requests import GenerationRequest
 from studio.domain.results import GeneratedImage
+from studio.domain.texture_prompt import is_texture_request
 from studio.engine.backend import BatchProgress, GenerationBackend, ImageSteps, MakeImage
 from studio.engine.builtin.edit_rules import check_builtin_edits
 from studio.engine.builtin.tokens import MAX_TOKENS
@@ -105,7 +106,7 @@ class BuiltinBackend(GenerationBackend):
         self.model = model
         self.sampler: SpriteSampler | None = sampler
         self.model_hash = model_hash
-        self._prompts: OrderedDict[tuple[str, str], Conditioned] = OrderedDict()
+        self._prompts: OrderedDict[tuple[str, str, str], Conditioned] = OrderedDict()
 
     @property
     def sample_size(self) -> int:
@@ -142,11 +143,11 @@ class BuiltinBackend(GenerationBackend):
         sampler = self._loaded()
         check_builtin_edits(sampler.family, request, self.model.name)
         self.output_factor(request)
-        return sampler.count_steps(request)
+        return self._sampler_for(request).count_steps(request)
 
     def prepare(self, request: GenerationRequest, batch: BatchProgress) -> MakeImage:
         """Encode the prompt pair (cached) and plan the inpaint once for the whole batch."""
-        sampler = self._loaded()
+        sampler = self._sampler_for(request)
         # A mask that cannot be read fails before any model work.
         inpaint = plan_inpaint(request, mode="RGBA") if request.is_inpaint else None
         batch.announce("Reading the prompt")
@@ -168,7 +169,7 @@ class BuiltinBackend(GenerationBackend):
             sampler.unload()
 
     def _condition(self, sampler: SpriteSampler, prompt: str, negative: str) -> Conditioned:
-        key = (prompt, negative)
+        key = (sampler.family, prompt, negative)
         cond = self._prompts.get(key)
         if cond is None:
             cond = sampler.condition(prompt, negative)
@@ -178,6 +179,15 @@ class BuiltinBackend(GenerationBackend):
         else:
             self._prompts.move_to_end(key)
         return cond
+
+    def _sampler_for(self, request: GenerationRequest) -> SpriteSampler:
+        """The model's sampler, or for a texture prompt the texture synthesiser in its place."""
+        from studio.engine.builtin.texture_sampler import TextureSampler  # imports this module
+
+        sampler = self._loaded()
+        if is_texture_request(request):
+            return TextureSampler(sampler.sample_size, sampler.family)
+        return sampler
 
     def _loaded(self) -> SpriteSampler:
         if self.sampler is None:
