@@ -10,7 +10,7 @@ the model's native size, seeded by the request, opaque everywhere.
 from __future__ import annotations
 
 from studio.domain.requests import GenerationRequest
-from studio.engine.builtin.backend import Conditioned, Sampled, SampleJob
+from studio.engine.builtin.sampler_protocol import Conditioned, Sampled, SampleJob
 from studio.engine.builtin.texture import synthesise
 from studio.engine.builtin.texture_looks import TextureSpec, read_texture_prompt
 from studio.engine.builtin.texture_noise import NoiseSource
