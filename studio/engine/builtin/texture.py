@@ -67,12 +67,7 @@ def _streaks(spec: TextureSpec, size: int, noise: NoiseSource) -> Fields:
     blades = periodic_noise(noise, size, 0.08, stretch)
     patches = periodic_noise(noise, size, 0.45)
     value = normalised(0.65 * blades + 0.35 * patches)
-    # bare ground between the blades where the patches are thinnest
-    accent = (
-        np.clip((0.12 - patches) / 0.08, 0.0, 1.0)
-        if spec.material == "grass"
-        else np.zeros_like(value)
-    )
+    accent = np.zeros_like(value)  # no mortar: blades and lines run on unbroken
     return value, accent
 
 
