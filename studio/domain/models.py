@@ -43,10 +43,12 @@ BUILTIN_FAMILY_CONTROLS: dict[str, tuple[str, ...]] = {
     "gan": (),
     "ar": ("cfg",),
     "diffusion": SAMPLING_CONTROLS,
+    "texture": (),
 }
 """What each built-in family reads of a request's sampling settings: the VAE and GAN draw in
 one pass, the AR model samples tokens with its own temperature but is guided by CFG, and the
-diffusion model uses all three. The GUI, ``studio info`` and the PNG recipe all follow it."""
+diffusion model uses all three; a texture (any family, :mod:`studio.domain.texture_prompt`) reads
+none. The GUI, ``studio info`` and the PNG recipe all follow it."""
 
 
 def builtin_family_controls(family: object) -> tuple[str, ...]:

@@ -1,8 +1,9 @@
 """The generation backend of the built-in models: a request in, RGBA sprites and progress out.
 
-One backend wraps one :class:`SpriteSampler`: the torch modules of any family
-(:mod:`.torch_sampler`), or the numpy runtime of the one-pass families
+One backend wraps one :class:`~.sampler_protocol.SpriteSampler`: the torch modules of any
+family (:mod:`.torch_sampler`), or the numpy runtime of the one-pass families
 (:mod:`.numpy_runtime.sampler`), which starts in a fraction of the time torch takes to import.
+A texture prompt goes to the texture synthesiser (:mod:`.texture_sampler`) in their place.
 Every image gets its own generator seeded with ``request.seed_for(i)``, so a seed gives the
 same sprite on every run and machine whichever sampler draws it; cancel is checked at every
 step the family reports. This module imports no torch.
@@ -11,10 +12,8 @@ step the family reports. This module imports no torch.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import partial
-from typing import Any, Protocol
 
 import numpy as np
 
@@ -22,9 +21,11 @@ from studio.domain.errors import InvalidRequestError
 from studio.domain.models import ModelInfo
 from studio.domain.requests import GenerationRequest
 from studio.domain.results import GeneratedImage
+from studio.domain.texture_prompt import is_texture_request
 from studio.engine.backend import BatchProgress, GenerationBackend, ImageSteps, MakeImage
 from studio.engine.builtin.edit_rules import check_builtin_edits
-from studio.engine.builtin.reference_bank import Candidates
+from studio.engine.builtin.sampler_protocol import Conditioned, SampleJob, SpriteSampler
+from studio.engine.builtin.texture_sampler import TextureSampler
 from studio.engine.builtin.tokens import MAX_TOKENS
 from studio.engine.editing.inpaint import InpaintPlan, finish_inpaint, plan_inpaint
 from studio.imaging.pixels import upscale_nearest
@@ -33,65 +34,6 @@ MAX_OUTPUT_SIDE = 1024
 # Prompt pairs whose encoding is kept: an artist reruns one prompt with new seeds far more often
 # than they type a new one, and encoding is most of a one-pass sprite's time (40 of 60 ms).
 PROMPT_CACHE_SIZE = 32
-
-# (steps done in this image, preview of the image so far at the native size, or None)
-SamplerStep = Callable[[int, np.ndarray | None], None]
-
-
-@dataclass(frozen=True, eq=False)
-class Conditioned:
-    """A prompt pair in the sampler's own form, and whether each text was cut to fit.
-
-    ``candidates`` are the bank icons a retrieval-augmented model may draw on for this prompt
-    (:mod:`.reference_bank`); ``None`` for a model without a bank.
-    """
-
-    value: Any
-    truncated: tuple[bool, bool] = (False, False)
-    candidates: Candidates | None = None
-
-
-@dataclass(frozen=True, eq=False)
-class Sampled:
-    """One sprite at the native size: straight RGBA ``uint8`` and the facts to record."""
-
-    pixels: np.ndarray
-    info: dict[str, Any] = field(default_factory=dict)
-    warnings: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True, eq=False)
-class SampleJob:
-    """What drawing one sprite needs: the prompt, the request, which image, the inpaint plan."""
-
-    cond: Conditioned
-    request: GenerationRequest
-    index: int
-    inpaint: InpaintPlan | None
-    on_step: SamplerStep
-
-
-class SpriteSampler(Protocol):
-    """What a runtime of a built-in model offers the backend."""
-
-    family: str
-    sample_size: int
-
-    def count_steps(self, request: GenerationRequest) -> int:
-        """Progress steps one image of ``request`` takes."""
-        ...
-
-    def condition(self, prompt: str, negative_prompt: str) -> Conditioned:
-        """Encode the prompt and the unconditional text (the negative, or the null prompt)."""
-        ...
-
-    def sample(self, job: SampleJob) -> Sampled:
-        """Image ``job.index`` of ``job.request`` (seed ``request.seed_for(index)``)."""
-        ...
-
-    def unload(self) -> None:
-        """Release weights and device memory."""
-        ...
 
 
 class BuiltinBackend(GenerationBackend):
@@ -111,7 +53,7 @@ class BuiltinBackend(GenerationBackend):
         self.model = model
         self.sampler: SpriteSampler | None = sampler
         self.model_hash = model_hash
-        self._prompts: OrderedDict[tuple[str, str], Conditioned] = OrderedDict()
+        self._prompts: OrderedDict[tuple[str, str, str], Conditioned] = OrderedDict()
 
     @property
     def sample_size(self) -> int:
@@ -148,11 +90,11 @@ class BuiltinBackend(GenerationBackend):
         sampler = self._loaded()
         check_builtin_edits(sampler.family, request, self.model.name)
         self.output_factor(request)
-        return sampler.count_steps(request)
+        return self._sampler_for(request).count_steps(request)
 
     def prepare(self, request: GenerationRequest, batch: BatchProgress) -> MakeImage:
         """Encode the prompt pair (cached) and plan the inpaint once for the whole batch."""
-        sampler = self._loaded()
+        sampler = self._sampler_for(request)
         # A mask that cannot be read fails before any model work.
         inpaint = plan_inpaint(request, mode="RGBA") if request.is_inpaint else None
         batch.announce("Reading the prompt")
@@ -174,7 +116,7 @@ class BuiltinBackend(GenerationBackend):
             sampler.unload()
 
     def _condition(self, sampler: SpriteSampler, prompt: str, negative: str) -> Conditioned:
-        key = (prompt, negative)
+        key = (sampler.family, prompt, negative)
         cond = self._prompts.get(key)
         if cond is None:
             cond = sampler.condition(prompt, negative)
@@ -184,6 +126,13 @@ class BuiltinBackend(GenerationBackend):
         else:
             self._prompts.move_to_end(key)
         return cond
+
+    def _sampler_for(self, request: GenerationRequest) -> SpriteSampler:
+        """The model's sampler, or for a texture prompt the texture synthesiser in its place."""
+        sampler = self._loaded()
+        if is_texture_request(request):
+            return TextureSampler(sampler.sample_size, sampler.family)
+        return sampler
 
     def _loaded(self) -> SpriteSampler:
         if self.sampler is None:

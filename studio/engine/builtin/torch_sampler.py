@@ -1,7 +1,7 @@
 """The torch runtime of the built-in models: every family, on the CPU or a GPU.
 
 Wraps a family module (:class:`.pretrained.BuiltinModel`) and the frozen text encoder behind the
-:class:`.backend.SpriteSampler` the backend drives.
+:class:`.sampler_protocol.SpriteSampler` the backend drives.
 """
 
 from __future__ import annotations
@@ -13,12 +13,12 @@ import torch
 
 from studio.domain.prompt_subject import prompt_art_style, prompt_subject
 from studio.domain.requests import GenerationRequest
-from studio.engine.builtin.backend import Conditioned, Sampled, SampleJob
 from studio.engine.builtin.edits import sample_settings
 from studio.engine.builtin.generation import SampleSettings
 from studio.engine.builtin.pixels import model_to_rgba_uint8, preview_rgb_uint8
 from studio.engine.builtin.pretrained import BuiltinModel
 from studio.engine.builtin.reference_bank import ReferenceBank
+from studio.engine.builtin.sampler_protocol import Conditioned, Sampled, SampleJob
 from studio.engine.builtin.text_encoder import TextEncoder
 from studio.engine.editing.tiling import circular_padding
 

@@ -1,4 +1,4 @@
-"""The numpy runtime's :class:`~studio.engine.builtin.backend.SpriteSampler` (VAE and GAN).
+"""The numpy runtime's :class:`~studio.engine.builtin.sampler_protocol.SpriteSampler` (VAE and GAN).
 
 Both families make a sprite in one decoder pass from a latent vector: the VAE draws it from its
 text-conditioned prior, the GAN from a standard normal. The latent comes from
@@ -18,7 +18,6 @@ from studio.domain.errors import DamagedModelError
 from studio.domain.prompt_subject import prompt_art_style, prompt_subject
 from studio.domain.requests import GenerationRequest
 from studio.engine.builtin import WEIGHTS_NAME
-from studio.engine.builtin.backend import Conditioned, Sampled, SampleJob
 from studio.engine.builtin.configs import (
     GANConfig,
     VAEConfig,
@@ -31,6 +30,7 @@ from studio.engine.builtin.numpy_runtime.text import NumpyTextEncoder
 from studio.engine.builtin.numpy_runtime.torch_noise import torch_randn
 from studio.engine.builtin.numpy_runtime.weights import load_float32
 from studio.engine.builtin.reference_bank import ReferenceBank
+from studio.engine.builtin.sampler_protocol import Conditioned, Sampled, SampleJob
 from studio.engine.editing.slerp import slerp
 
 NUMPY_FAMILIES = ("vae", "gan")
