@@ -21,6 +21,7 @@ CONTROL_KINDS = ("canny", "softedge", "scribble", "blockout", "openpose", "none"
 """Control images Studio makes without extra weights (``none``: the image is used as it is)."""
 MAX_CONTROLS = 4
 MAX_CONTROL_WEIGHT = 2.0
+_STORED = ("kind", "model", "weight", "start", "end", "source")  # every field but the image
 # The words a user may give for a kind, as the ControlNet files and A1111's modules name them.
 _KIND_ALIASES = {
     "soft_edge": "softedge",
@@ -33,23 +34,6 @@ _KIND_ALIASES = {
     "openpose_full": "openpose",
     "scribble_xdog": "scribble",
 }
-
-
-def canonical_kind(text: str) -> str:
-    """The kind ``text`` names (case and A1111's module aliases forgiven).
-
-    Raises
-    ------
-    InvalidRequestError
-        One line naming the kinds there are.
-    """
-    word = text.strip().lower()
-    kind = _KIND_ALIASES.get(word, word)
-    if kind not in CONTROL_KINDS:
-        raise InvalidRequestError(
-            f"Control kind {text!r:.40} is unknown: use one of {', '.join(CONTROL_KINDS)}."
-        )
-    return kind
 
 
 @dataclass(frozen=True)
@@ -108,15 +92,8 @@ class ControlSpec:
 
     def to_dict(self) -> dict[str, Any]:
         """The stored form: every option and the image's digest, never its pixels."""
-        return {
-            "kind": self.kind,
-            "model": self.model,
-            "weight": self.weight,
-            "start": self.start,
-            "end": self.end,
-            "source": self.source,
-            "image_sha256": self.image_sha256,
-        }
+        stored = {name: getattr(self, name) for name in _STORED}
+        return {**stored, "image_sha256": self.image_sha256}
 
     @classmethod
     def from_dict(cls, data: Any) -> ControlSpec:
@@ -129,11 +106,27 @@ class ControlSpec:
         """
         if not isinstance(data, dict):
             raise InvalidRequestError("A stored control must be a JSON object.")
-        known = ("kind", "model", "weight", "start", "end", "source")
-        values = {key: data[key] for key in known if key in data}
+        values = {key: data[key] for key in _STORED if key in data}
         if "kind" not in values:
             raise InvalidRequestError("A stored control has no kind.")
         return cls(**values)
+
+
+def canonical_kind(text: str) -> str:
+    """The kind ``text`` names (case and A1111's module aliases forgiven).
+
+    Raises
+    ------
+    InvalidRequestError
+        One line naming the kinds there are.
+    """
+    word = text.strip().lower()
+    kind = _KIND_ALIASES.get(word, word)
+    if kind not in CONTROL_KINDS:
+        raise InvalidRequestError(
+            f"Control kind {text!r:.40} is unknown: use one of {', '.join(CONTROL_KINDS)}."
+        )
+    return kind
 
 
 def check_controls(controls: tuple[ControlSpec, ...]) -> tuple[ControlSpec, ...]:

@@ -51,8 +51,9 @@ def make_control_image(
     if kind == "openpose" and skeletons:
         if size is None and pixels is None:
             raise InvalidRequestError("A pose control needs a size or an image to draw on.")
-        width, height = size if size is not None else (pixels.shape[1], pixels.shape[0])  # type: ignore[union-attr]
-        return draw_skeletons(skeletons, width, height)
+        if size is None:
+            size = (pixels.shape[1], pixels.shape[0])  # type: ignore[union-attr]  # checked
+        return draw_skeletons(skeletons, *size)
     if pixels is None:
         raise InvalidRequestError(f"A {kind} control needs an image: give one.")
     match kind:

@@ -35,9 +35,10 @@ def draw_skeletons(skeletons: Iterable[Skeleton], width: int, height: int) -> np
     bodies = [_to_pixels(skeleton, width, height) for skeleton in skeletons]
     for body in bodies:
         for index, (a, b) in enumerate(LIMBS):
-            if body[a] is not None and body[b] is not None:
+            start, end = body[a], body[b]
+            if start is not None and end is not None:
                 colour = tuple(int(c * LIMB_BRIGHTNESS) for c in OPENPOSE_COLOURS[index])
-                draw.polygon(_limb_outline(body[a], body[b]), fill=colour)
+                draw.polygon(_limb_outline(start, end), fill=colour)
     for body in bodies:
         for index, point in enumerate(body):
             if point is not None:
