@@ -139,6 +139,8 @@ def _digest(value: Any) -> Any:
 
 
 def _plain(value: Any) -> Any:
+    if hasattr(value, "to_dict"):  # a unit nested in a request (a ControlNet's ControlSpec)
+        return value.to_dict()
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, tuple | list):
@@ -161,6 +163,9 @@ def _decode(name: str, hint: Any, value: Any, what: str) -> Any:
     if get_origin(kind) is tuple:
         if not isinstance(value, list | tuple):
             raise InvalidRequestError(f"Stored {what} is malformed: {name} must be a list.")
+        item = (get_args(kind) or (None,))[0]
+        if isinstance(item, type) and hasattr(item, "from_dict"):
+            return tuple(item.from_dict(entry) for entry in value)
         return tuple(value)
     if isinstance(kind, type) and issubclass(kind, Enum):
         try:

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar
 
+from studio.domain.control import ControlSpec, check_controls
 from studio.domain.editing import (
     DEFAULT_OUTPAINT_FILL,
     MAX_CROP_PADDING,
@@ -141,6 +142,8 @@ class GenerationRequest(StoredByFields):
         ``hires_scale`` (1 is off), or to ``hires_width`` x ``hires_height`` when both are set,
         with ``hires_upscaler`` (:mod:`studio.domain.hires`), then repainted at ``strength``
         (A1111's shared "Denoising strength") for ``hires_steps`` (0: as many as ``steps``).
+    controls
+        ControlNet units (:class:`~studio.domain.control.ControlSpec`), applied together.
     """
 
     kind: ClassVar[JobKind] = JobKind.GENERATE
@@ -176,6 +179,7 @@ class GenerationRequest(StoredByFields):
     hires_steps: int = optional_field(0)
     hires_width: int = optional_field(0)
     hires_height: int = optional_field(0)
+    controls: tuple[ControlSpec, ...] = optional_field(())
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "sampler", canonical_sampler_name(self.sampler))
@@ -234,6 +238,7 @@ class GenerationRequest(StoredByFields):
             object.__setattr__(self, "outpaint", tuple(self.outpaint))
             check_margins(self.outpaint)
         check_outpaint_fill(self.outpaint_fill)
+        object.__setattr__(self, "controls", check_controls(self.controls))
         self._check_hires()
 
     def _check_hires(self) -> None:
@@ -339,8 +344,5 @@ class GenerationRequest(StoredByFields):
         InvalidRequestError
             If a value has the wrong type or is out of range.
         """
-        images = {
-            "init_image": init_image,
-            "mask_image": None if init_image is None else mask_image,
-        }
-        return request_from_dict(cls, data, images)
+        masked = None if init_image is None else mask_image
+        return request_from_dict(cls, data, {"init_image": init_image, "mask_image": masked})

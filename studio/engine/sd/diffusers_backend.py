@@ -10,8 +10,9 @@ within one step and never yields an image.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -28,6 +29,7 @@ from studio.engine.editing.inpaint import InpaintPlan, finish_inpaint, plan_inpa
 from studio.engine.editing.tiling import circular_padding
 from studio.engine.model_hash import short_hash
 from studio.engine.sd.addons import SdAddons
+from studio.engine.sd.control import SdControls
 from studio.engine.sd.decoding import LatentDecoder
 from studio.engine.sd.edits import check_edits, initial_latents, inpaint_options
 from studio.engine.sd.hires import needs_upscaler_model, resize_pixels, second_pass
@@ -61,6 +63,7 @@ class _Batch:
     embeddings: PromptEmbeddings
     inpaint: InpaintPlan | None = None
     recipe: dict[str, str] | None = None
+    control: dict[str, Any] = field(default_factory=dict)
 
 
 class DiffusersBackend(GenerationBackend):
@@ -80,6 +83,7 @@ class DiffusersBackend(GenerationBackend):
         self.model = model
         self.addons = SdAddons(addon_index)
         self._addon_index: AddonIndex = addon_index if addon_index is not None else NoAddons()
+        self.controls = SdControls(self._addon_index)
         self.device = device
         self.model_hash = model_hash
         self._loaded: LoadedPipeline | None = loaded
@@ -141,8 +145,10 @@ class DiffusersBackend(GenerationBackend):
         prompt, negative = prepared.prompt, prepared.negative
         if request.transparent_background:
             prompt, negative = transparent_prompts(prompt, negative)
+        control = self.controls.prepare(pipe, loaded, request, self.device)
+        pipe, recipe = control.pipe, {**prepared.recipe, **control.recipe}
         embeddings = encode_prompts(pipe, prompt, negative, guidance=request.cfg_scale > 1.0)
-        job = _Batch(request, pipe, loaded, init_image, embeddings, plan, prepared.recipe)
+        job = _Batch(request, pipe, loaded, init_image, embeddings, plan, recipe, control.options)
         return partial(self._make_image, job)
 
     def _make_image(self, job: _Batch, index: int, steps: ImageSteps) -> GeneratedImage:
@@ -210,8 +216,6 @@ class DiffusersBackend(GenerationBackend):
         Lanczos resize to the hires size (as A1111 does with a model of another factor)."""
         if not needs_upscaler_model(upscaler):
             return resize_pixels(pixels, upscaler, size)
-        import threading
-
         from studio.domain.upscale_request import UpscaleRequest
         from studio.engine.upscale import run_upscale_job
 
@@ -254,7 +258,7 @@ class DiffusersBackend(GenerationBackend):
         request, pipe = job.request, job.pipe
         pipe.scheduler = self.scheduler_for(request.sampler, seed)
         options = self._call_options(job, seed, callback)
-        options.update(num_inference_steps=request.steps, output_type="latent")
+        options.update(num_inference_steps=request.steps, output_type="latent", **job.control)
         if job.inpaint is not None:
             options.update(inpaint_options(job.inpaint, request))
         elif job.init_image is not None:
@@ -289,8 +293,8 @@ class DiffusersBackend(GenerationBackend):
 
     def unload(self) -> None:
         """Release the pipeline and hand its memory back (del + gc + empty_cache)."""
-        self._img2img = None
-        self._inpaint = None
+        self._img2img = self._inpaint = None
+        self.controls.clear()
         self._loaded = None
         self._decoder = None
         free_memory()
