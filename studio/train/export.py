@@ -68,6 +68,12 @@ def export_model(
         },
     }
     model.save_pretrained(out_dir, manifest=manifest, dtype=dtype)
+    if getattr(model.config, "reference_channels", 0):
+        # A retrieval-augmented model ships with the bank it draws shapes from; the bank's
+        # icons are the dataset's, so the same ATTRIBUTION.md covers them.
+        from studio.train.data.bank_export import write_bank
+
+        write_bank(dataset_dir, out_dir, size=data.size)
     attribution = dataset_dir / ATTRIBUTION_NAME
     if attribution.is_file():
         shutil.copyfile(attribution, out_dir / ATTRIBUTION_NAME)

@@ -13,6 +13,7 @@ on as well as in the latent. The pick is recorded with the image (``drew_on``).
 
 from __future__ import annotations
 
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -59,14 +60,22 @@ class Reference:
         """``(1, 4, S, S)`` float32 premultiplied RGBA in [-1, 1], as the decoder reads it."""
         return (_premultiplied(self.pixels[None]) * 2.0 - 1.0).transpose(0, 3, 1, 2).copy()
 
-    def describe(self) -> dict[str, object]:
-        """What the image drew on, for the recipe's extra facts."""
-        return {
-            "concept": self.concept,
-            "key": self.key,
-            "source": self.source,
-            "flipped": self.flipped,
-        }
+    def describe(self) -> str:
+        """What the image drew on, for the recipe: ``"health potion (gameicons:...), mirrored"``."""
+        mirrored = ", mirrored" if self.flipped else ""
+        return f"{self.concept} ({self.key}){mirrored}"
+
+    def distance(self, pixels: np.ndarray) -> float:
+        """Mean absolute premultiplied-RGBA difference (0-1) of ``pixels`` from this icon."""
+        return float(np.abs(_premultiplied(pixels) - _premultiplied(self.pixels)).mean())
+
+    def facts(self, pixels: np.ndarray) -> dict[str, object]:
+        """The recipe's record of the reference: what was drawn on and how far the result is.
+
+        A result is never meant to be a copy: 0 would be the icon itself; a recoloured icon
+        of the same shape is around 0.1-0.3.
+        """
+        return {"Drew on": self.describe(), "Reference distance": round(self.distance(pixels), 3)}
 
 
 class ReferenceBank:
@@ -97,7 +106,7 @@ class ReferenceBank:
         try:
             with np.load(path, allow_pickle=False) as data:
                 arrays = {name: data[name] for name in _ARRAYS}
-        except (OSError, ValueError, KeyError) as exc:
+        except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as exc:
             raise DamagedModelError(f"{path} is damaged ({exc}): reinstall the model.") from None
         bank = cls(arrays)
         bank._check(path)

@@ -75,18 +75,15 @@ class TorchSampler:
             on_step(done, None if estimate is None else preview_rgb_uint8(estimate))
 
         settings = sample_settings(request, index, job.inpaint, network.sample_size)
-        value, drew_on = cond.value, {}
+        value, picked = cond.value, None
         if self.bank is not None and cond.candidates is not None:
             picked = self.bank.pick(cond.candidates, request.seed_for(index))
             reference = torch.from_numpy(picked.model_space()).to(value.vector.device)
-            value, drew_on = (
-                replace(value, reference=reference.repeat(2, 1, 1, 1)),
-                {"drew_on": picked.describe()},
-            )
+            value = replace(value, reference=reference.repeat(2, 1, 1, 1))
         with torch.inference_mode(), circular_padding([network], request.tile_x, request.tile_y):
             result = network.generate(value, generator, settings, step)
         pixels = model_to_rgba_uint8(result.image, request.alpha == "crisp")[0]
-        info = drew_on | dict(result.info)
+        info = dict(result.info) | ({} if picked is None else picked.facts(pixels))
         return Sampled(np.ascontiguousarray(pixels), info, result.warnings)
 
     def unload(self) -> None:

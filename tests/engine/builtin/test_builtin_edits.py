@@ -41,10 +41,10 @@ def test_variation_endpoints_are_the_two_seeds_images(family, builtin_backend_fo
     assert np.array_equal(zero.pixels, parent.pixels)
     assert not np.array_equal(half.pixels, parent.pixels)
     assert half.request.variation_seed == 8 and half.request.variation_strength == 0.5
-    if "drew_on" in parent.extra:
+    if "Drew on" in parent.extra:
         # A retrieval model's variation keeps the icon the parent drew on (its shape) and
         # moves only the latent: the far end is seed 8's latent on seed 3's reference.
-        assert one.extra["drew_on"] == half.extra["drew_on"] == parent.extra["drew_on"]
+        assert one.extra["Drew on"] == half.extra["Drew on"] == parent.extra["Drew on"]
         assert not np.array_equal(one.pixels, parent.pixels)
     else:
         assert np.array_equal(one.pixels, sub.pixels)

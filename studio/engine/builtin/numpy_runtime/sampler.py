@@ -107,10 +107,10 @@ class NumpySampler:
         w = self._loaded()
         full: networks.NumpyConditioning = cond.value
         info: dict[str, object] = {}
-        reference = None
+        reference, picked = None, None
         if self.bank is not None and cond.candidates is not None:
             picked = self.bank.pick(cond.candidates, request.seed_for(index))
-            reference, info["drew_on"] = picked.model_space(), picked.describe()
+            reference = picked.model_space()
         prompt = networks.NumpyConditioning(
             full.context[:1], full.mask[:1], full.vector[:1], reference
         )
@@ -131,7 +131,10 @@ class NumpySampler:
             image = networks.decode(w, prefix, self._config, z, prompt, wrap, tanh)
         image = np.clip(image, -1.0, 1.0)
         on_step(2, preview_rgb(image))
-        return Sampled(rgba_uint8(image, request.alpha == "crisp")[0], info)
+        pixels = rgba_uint8(image, request.alpha == "crisp")[0]
+        if picked is not None:
+            info |= picked.facts(pixels)
+        return Sampled(pixels, info)
 
     def unload(self) -> None:
         """Drop the weights (the encoder is shared and stays)."""
