@@ -35,10 +35,12 @@ class ReferenceEncoder(nn.Module):
         self.stem = nn.Conv2d(4, width, 3, padding=1)
         # Full size first, then one pooled-and-convolved map per coarser level.
         self.convs = nn.ModuleList(nn.Conv2d(width, width, 3, padding=1) for _ in channels)
-        self.to_decoder = nn.ModuleList(nn.Conv2d(width, c, 1) for c in channels)
-        for projection in self.to_decoder:
+        projections = [nn.Conv2d(width, c, 1) for c in channels]
+        for projection in projections:
             nn.init.zeros_(projection.weight)
-            nn.init.zeros_(projection.bias)
+            if projection.bias is not None:
+                nn.init.zeros_(projection.bias)
+        self.to_decoder = nn.ModuleList(projections)
 
     def forward(self, reference: torch.Tensor) -> list[torch.Tensor]:
         """Per decoder level, coarsest first, the features to add to its activations."""

@@ -10,10 +10,12 @@ same permissively licensed packages as the training images, so the dataset's ATT
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from studio.engine.builtin.reference_bank import BANK_NAME, ReferenceBank
+from studio.engine.builtin.text_encoder import TextEncoder
 from studio.train.data import load_dataset
 from studio.train.data.bank_rows import BANK_SOURCES, bank_rows
 from studio.train.data.dataset_reading import DatasetError
@@ -29,8 +31,6 @@ def write_bank(dataset_dir: Path, model_folder: Path, size: int = 32) -> Path:
     DatasetError
         If the dataset has no icon of a bank source (a ``--from-folder`` dataset, say).
     """
-    from studio.engine.builtin.text_encoder import TextEncoder
-
     dataset = load_dataset(dataset_dir, size=size)
     rows = bank_rows(dataset.items)
     if not rows:
@@ -40,11 +40,11 @@ def write_bank(dataset_dir: Path, model_folder: Path, size: int = 32) -> Path:
         )
     concepts = sorted({dataset.items[row]["concept"] for row in rows})
     concept_index = {name: index for index, name in enumerate(concepts)}
-    sources = [name for name in BANK_SOURCES]
+    sources = list(BANK_SOURCES)
     images = np.array(dataset.images[rows], dtype=np.uint8)
     images[images[..., 3] == 0] = 0  # invisible colour is noise and costs compressed bytes
     vectors, scales = _quantised_vectors(TextEncoder.load("cpu"), concepts)
-    arrays = {
+    arrays: dict[str, np.ndarray] = {
         "images": images,
         "concept": np.array([concept_index[dataset.items[r]["concept"]] for r in rows], np.int32),
         "source": np.array([sources.index(dataset.items[r]["source"]) for r in rows], np.int8),
@@ -57,14 +57,15 @@ def write_bank(dataset_dir: Path, model_folder: Path, size: int = 32) -> Path:
     model_folder.mkdir(parents=True, exist_ok=True)
     path = model_folder / BANK_NAME
     partial = path.with_suffix(".partial.npz")
-    np.savez_compressed(partial, **arrays)
+    save: Any = np.savez_compressed  # numpy's stub cannot type **arrays
+    save(partial, **arrays)
     partial.replace(path)  # never a half-written bank where the model looks for one
     if ReferenceBank.load(model_folder) is None:  # read back: what ships must load
         raise DatasetError(f"{path} did not read back.")
     return path
 
 
-def _quantised_vectors(encoder, concepts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+def _quantised_vectors(encoder: TextEncoder, concepts: list[str]) -> tuple[np.ndarray, np.ndarray]:
     rows = []
     for start in range(0, len(concepts), ENCODE_BATCH):
         pooled = encoder.encode(concepts[start : start + ENCODE_BATCH]).pooled
