@@ -1,7 +1,8 @@
 """The torch runtime of the built-in models: every family, on the CPU or a GPU.
 
 Wraps a family module (:class:`.pretrained.BuiltinModel`) and the frozen text encoder behind the
-:class:`.backend.SpriteSampler` the backend drives.
+:class:`.backend.SpriteSampler` the backend drives. Each call runs on the threads
+:mod:`studio.engine.thread_policy` chooses for the machine's load and the family's tensor sizes.
 """
 
 from __future__ import annotations
@@ -16,7 +17,9 @@ from studio.engine.builtin.generation import SampleSettings
 from studio.engine.builtin.pixels import model_to_rgba_uint8, preview_rgb_uint8
 from studio.engine.builtin.pretrained import BuiltinModel
 from studio.engine.builtin.text_encoder import TextEncoder
+from studio.engine.builtin.work_size import step_elements, text_elements
 from studio.engine.editing.tiling import circular_padding
+from studio.engine.thread_policy import job_threads
 
 
 class TorchSampler:
@@ -35,6 +38,7 @@ class TorchSampler:
         self.encoder: TextEncoder | None = encoder
         self.family = network.family
         self.sample_size = network.sample_size
+        self._work = step_elements(network.family, network.config)
 
     def count_steps(self, request: GenerationRequest) -> int:
         """Progress steps of one image (the family decides: 2 for one-pass models)."""
@@ -45,9 +49,9 @@ class TorchSampler:
         """Project the prompt pair; without a negative prompt the second row is the null text."""
         network = self._network()
         assert self.encoder is not None
-        embedding = self.encoder.encode([prompt, negative_prompt])
         drop = torch.tensor([False, not negative_prompt.strip()])
-        with torch.inference_mode():
+        with torch.inference_mode(), job_threads(self.encoder.device, text_elements()):
+            embedding = self.encoder.encode([prompt, negative_prompt])
             cond = network.text(embedding, drop=drop)
         return Conditioned(cond, (embedding.truncated[0], embedding.truncated[1]))
 
@@ -61,7 +65,12 @@ class TorchSampler:
             on_step(done, None if estimate is None else preview_rgb_uint8(estimate))
 
         settings = sample_settings(request, index, job.inpaint, network.sample_size)
-        with torch.inference_mode(), circular_padding([network], request.tile_x, request.tile_y):
+        device = next(network.parameters()).device
+        with (
+            torch.inference_mode(),
+            job_threads(device, self._work),
+            circular_padding([network], request.tile_x, request.tile_y),
+        ):
             result = network.generate(cond.value, generator, settings, step)
         pixels = model_to_rgba_uint8(result.image, request.alpha == "crisp")[0]
         return Sampled(np.ascontiguousarray(pixels), dict(result.info), result.warnings)
