@@ -10,9 +10,9 @@ on this 2-core machine a 3x3 convolution of 64 channels over 8192 output element
 on one thread and 0.93 ms on two; over 32768 elements two threads won (0.62 against 0.43 ms).
 
 So a job runs on ``min(torch's threads, idle cores, work // ELEMENTS_PER_THREAD)`` threads, at
-least one, set when the job starts and restored when it ends. The thread count never changes
-the pixels (every kernel torch uses on the CPU sums in the same order whatever the split); the
-recipe does not record it.
+least one, set when the job starts and restored when it ends. The built-in models draw the
+same pixels on one thread and on two (checked on the shipped AR and diffusion weights, and by
+``tests/engine/builtin/test_builtin_threads.py``), so the recipe does not record the count.
 
 "Busy" must mean busy with *other* programs. The load average counts Studio's own threads too:
 right after one job it reads about 2 on a 2-core machine even when nothing else runs, and the
