@@ -47,8 +47,16 @@ BUILTIN = _target(
     REPEATS,
     arg("--device", default="cpu", help="cpu (default), cuda or auto"),
     arg("--models-dir", type=Path, help="folder of built-in models"),
+    arg(
+        "--threads",
+        choices=("policy", "default", "both"),
+        default="policy",
+        help="time jobs on the threads the policy chooses (default), torch's default "
+        "thread count, or both interleaved",
+    ),
+    arg("--load", type=int, default=0, metavar="N", help="run N busy-loop processes beside it"),
     description="Times one image of each built-in model through the engine, after loading it "
-    "and making one untimed image; prints the median seconds per image.",
+    "and making one untimed image; prints the median seconds per image and the threads used.",
 )
 STARTUP = _target(
     "startup",
@@ -181,9 +189,18 @@ def run_generate(args: argparse.Namespace) -> int:
 @BUILTIN.runs
 def run_builtin(args: argparse.Namespace) -> int:
     from studio.bench.builtin import bench_builtin
-    from studio.domain.errors import ModelNotFoundError
+    from studio.domain.errors import InvalidRequestError, ModelNotFoundError
 
-    rows = bench_builtin(args.models_dir, size=args.size, repeats=args.repeats, device=args.device)
+    if args.load < 0:
+        raise InvalidRequestError(f"--load {args.load}: give a number of processes, 0 or more")
+    rows = bench_builtin(
+        args.models_dir,
+        size=args.size,
+        repeats=args.repeats,
+        device=args.device,
+        threads=args.threads,
+        busy=args.load,
+    )
     if not rows:
         raise ModelNotFoundError("no built-in models found; reinstall Studio or pass --models-dir")
     return _show_rows(args, rows, _builtin_table)
@@ -192,19 +209,37 @@ def run_builtin(args: argparse.Namespace) -> int:
 def _builtin_table(rows: list[dict]) -> list[str]:
     lines = [
         f"{'model':<20} {'family':<10} {'steps':>5} {'load+1st (s)':>12} "
-        f"{'per image: median (min-max)':>30}"
+        f"{'threads':>7} {'per image: median (min-max)':>30} "
+        f"{'default':>7} {'on default threads':>30}"
     ]
     lines += [
         f"{row['model']:<20} {row['family']:<10} {row['steps']:>5} {row['load_s']:>12.3f} "
-        f"{_span(row['image_s'], 4):>30}"
+        f"{_threads(row, 'threads'):>7} {_timed(row, 'image_s'):>30} "
+        f"{_threads(row, 'default_threads'):>7} {_timed(row, 'default_image_s'):>30}"
         for row in rows
     ]
     first = rows[0]
+    others = first["other_runnable"]
     lines.append(
-        f"({first['size']}x{first['size']} px on {first['device']}, "
-        f"{first['repeats']} images per model in interleaved rounds)"
+        f"({first['size']}x{first['size']} px on {first['device']}, {first['repeats']} images "
+        f"per model in interleaved rounds; {first['busy']} busy-loop processes beside it, "
+        f"{'?' if others is None else others} other runnable threads at the start)"
     )
     return lines
+
+
+def _threads(row: dict, key: str) -> str:
+    """``"1"``, ``"1-2"`` (the counts jobs ran on), ``"numpy"`` or ``"-"`` (not timed)."""
+    if row["runtime"] == "numpy" and key == "threads":
+        return "numpy"
+    counts = row.get(key)
+    if not counts:
+        return "-"
+    return str(counts[0]) if len(counts) == 1 else f"{counts[0]}-{counts[-1]}"
+
+
+def _timed(row: dict, key: str) -> str:
+    return _span(row[key], 4) if key in row else "-"
 
 
 @BATCH.runs

@@ -71,7 +71,9 @@ def test_builtin_json_has_spread_machine_and_progress(builtin_model_dirs, monkey
 def _scripted_images(monkeypatch, durations: list[float]) -> None:
     """Every built-in image "takes" the next duration, and no model is loaded or run."""
     script = iter(durations)
-    monkeypatch.setattr(builtin._TimedModel, "image", lambda self, seed, prompt: next(script))
+    monkeypatch.setattr(
+        builtin._TimedModel, "image", lambda self, seed, prompt, fixed=None: next(script)
+    )
 
 
 def test_builtin_warns_when_a_model_varies_by_more_than_a_fifth(
@@ -96,9 +98,12 @@ def test_builtin_text_output_is_a_table_with_median_and_min_max(
     assert main([*argv, "--repeats", "2"]) == 0
     lines = capsys.readouterr().out.splitlines()
 
-    assert lines[0].split()[:3] == ["model", "family", "steps"] and len(lines) == 6
+    assert lines[0].split()[:5] == ["model", "family", "steps", "load+1st", "(s)"]
+    assert "threads" in lines[0] and len(lines) == 6
     assert all("0.2500 s (0.2000-0.3000)" in line for line in lines[1:5])
-    assert lines[5] == "(32x32 px on cpu, 2 images per model in interleaved rounds)"
+    assert lines[5].startswith(
+        "(32x32 px on cpu, 2 images per model in interleaved rounds; 0 busy-loop processes"
+    )
 
 
 def test_a_loaded_machine_is_warned_about_on_stderr_and_in_the_json(

@@ -1,7 +1,8 @@
 """The torch runtime of the built-in models: every family, on the CPU or a GPU.
 
 Wraps a family module (:class:`.pretrained.BuiltinModel`) and the frozen text encoder behind the
-:class:`.sampler_protocol.SpriteSampler` the backend drives.
+:class:`.sampler_protocol.SpriteSampler` the backend drives. Each call runs on the threads
+:mod:`studio.engine.thread_policy` chooses for the machine's load and the family's tensor sizes.
 """
 
 from __future__ import annotations
@@ -20,7 +21,9 @@ from studio.engine.builtin.pretrained import BuiltinModel
 from studio.engine.builtin.reference_bank import ReferenceBank
 from studio.engine.builtin.sampler_protocol import Conditioned, Sampled, SampleJob
 from studio.engine.builtin.text_encoder import TextEncoder
+from studio.engine.builtin.work_size import step_elements, text_elements
 from studio.engine.editing.tiling import circular_padding
+from studio.engine.thread_policy import job_threads
 
 
 class TorchSampler:
@@ -42,6 +45,7 @@ class TorchSampler:
         self.encoder: TextEncoder | None = encoder
         self.family = network.family
         self.sample_size = network.sample_size
+        self._work = step_elements(network.family, network.config)
 
     def count_steps(self, request: GenerationRequest) -> int:
         """Progress steps of one image (the family decides: 2 for one-pass models)."""
@@ -52,16 +56,16 @@ class TorchSampler:
         """Project the prompt pair; without a negative prompt the second row is the null text."""
         network = self._network()
         assert self.encoder is not None
-        embedding = self.encoder.encode([prompt, negative_prompt])
         drop = torch.tensor([False, not negative_prompt.strip()])
-        with torch.inference_mode():
+        with torch.inference_mode(), job_threads(self.encoder.device, text_elements()):
+            embedding = self.encoder.encode([prompt, negative_prompt])
             cond = network.text(embedding, drop=drop)
-        candidates = None
-        if self.bank is not None:
-            subject = self.encoder.encode([prompt_subject(prompt)]).pooled[0]
-            candidates = self.bank.candidates(
-                subject.float().cpu().numpy(), prompt_art_style(prompt)
-            )
+            candidates = None
+            if self.bank is not None:
+                subject = self.encoder.encode([prompt_subject(prompt)]).pooled[0]
+                candidates = self.bank.candidates(
+                    subject.float().cpu().numpy(), prompt_art_style(prompt)
+                )
         truncated = (embedding.truncated[0], embedding.truncated[1])
         return Conditioned(cond, truncated, candidates)
 
@@ -80,7 +84,12 @@ class TorchSampler:
             picked = self.bank.pick(cond.candidates, request.seed_for(index))
             reference = torch.from_numpy(picked.model_space()).to(value.vector.device)
             value = replace(value, reference=reference.repeat(2, 1, 1, 1))
-        with torch.inference_mode(), circular_padding([network], request.tile_x, request.tile_y):
+        device = next(network.parameters()).device
+        with (
+            torch.inference_mode(),
+            job_threads(device, self._work),
+            circular_padding([network], request.tile_x, request.tile_y),
+        ):
             result = network.generate(value, generator, settings, step)
         pixels = model_to_rgba_uint8(result.image, request.alpha == "crisp")[0]
         info = dict(result.info) | ({} if picked is None else picked.facts(pixels))

@@ -26,8 +26,8 @@ from torch import Tensor, nn
 
 from studio.domain.errors import JobCancelled
 from studio.engine.style.layers import NormPass, NormStats
-from studio.engine.style.threads import threads_for_idle_cores
 from studio.engine.style.tiling import plan_tiles
+from studio.engine.thread_policy import job_threads
 
 ALIGN = 4  # both networks downsample twice by 2
 # How far a pixel's output reaches back into the input, for both networks: 9x9 conv (4), two
@@ -157,7 +157,7 @@ def stylize_image(
         Tiling thresholds; the defaults keep peak memory near 1 GB.
     """
     options = options or TilingOptions()
-    with threads_for_idle_cores(device):
+    with job_threads(device):
         return _stylize(network, affine, image, device, cancel, on_step, options)
 
 

@@ -22,8 +22,8 @@ from studio.engine.style.arbitrary import STYLE_VECTOR_SIZE, StyleTransformer
 from studio.engine.style.fast import TilingOptions, count_steps, stylize_image
 from studio.engine.style.multistyle import MultiStyleNetwork
 from studio.engine.style.progress import JobProgress
-from studio.engine.style.threads import threads_for_idle_cores
 from studio.engine.style.weights import load_network
+from studio.engine.thread_policy import job_threads
 
 NUM_PRESETS = 26
 
@@ -82,7 +82,7 @@ def blended_style_vector(
     predictor = load_network("predictor", device, cache_dir, networks=networks)
     batch = np.stack([image for image, _ in mix.images])
     weights = torch.tensor([w for _, w in mix.images], dtype=torch.float32, device=device)
-    with torch.inference_mode(), threads_for_idle_cores(device):
+    with torch.inference_mode(), job_threads(device):
         pixels = torch.from_numpy(batch).permute(0, 3, 1, 2).to(device)
         vectors = predictor(pixels)
     progress.step()

@@ -21,7 +21,7 @@ from torch import Tensor
 
 from studio.engine.style.loss_networks import LossNetwork
 from studio.engine.style.progress import JobProgress
-from studio.engine.style.threads import threads_for_idle_cores
+from studio.engine.thread_policy import job_threads
 
 PREVIEW_EVERY = 10
 PREVIEW_SIDE = 256
@@ -107,7 +107,7 @@ def stylize_iterative(
     :class:`~studio.domain.errors.JobCancelled` within one iteration of a cancel.
     """
     # Torch's CPU threads are capped at the idle cores while the optimisation runs.
-    with threads_for_idle_cores(device):
+    with job_threads(device):
         content_tensor = _to_tensor(content, device)
         style_tensors = [(_to_tensor(image, device), weight) for image, weight in styles]
         content_target, style_targets = _targets(network, content_tensor, style_tensors)
