@@ -107,7 +107,7 @@ class ControlRow(QFrame):
                 spin.blockSignals(True)
                 spin.setValue(value)
                 spin.blockSignals(False)
-        self.source_label.setText(f"From {spec.source}" if spec.source else "")
+        self.source_label.setText(f"Source: {spec.source}" if spec.source else "")
         if draft.control is not None:
             image = qimage_from_array(draft.control).scaled(
                 PREVIEW_SIDE,
