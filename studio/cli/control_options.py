@@ -119,7 +119,9 @@ def control_values(args: argparse.Namespace) -> dict[str, Any]:
         )
     options = [parse_control(text) for text in texts]
     names = [*models, *[""] * (len(options) - len(models))]
-    return {"controls": tuple(_unit(option, name) for option, name in zip(options, names))}
+    return {
+        "controls": tuple(_unit(option, name) for option, name in zip(options, names, strict=True))
+    }
 
 
 def _unit(option: ControlOption, model: str) -> ControlSpec:

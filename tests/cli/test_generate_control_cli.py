@@ -1,4 +1,4 @@
-"""``studio generate --control``: units made from image files, found, recorded, refused in one line."""
+"""``studio generate --control``: units made from image files, recorded, refused in one line."""
 
 from __future__ import annotations
 

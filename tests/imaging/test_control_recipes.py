@@ -21,9 +21,7 @@ def test_an_a1111_recipes_controlnet_units_read_back_without_images() -> None:
     png = encode_png(np.zeros((8, 8, 3), np.uint8), {"parameters": _A1111})
     recipe = read_recipe(png)
     assert recipe.request is not None
-    units = [
-        (c.kind, c.model, c.weight, c.start, c.end, c.image) for c in recipe.request.controls
-    ]
+    units = [(c.kind, c.model, c.weight, c.start, c.end, c.image) for c in recipe.request.controls]
     assert units == [
         ("openpose", "control_v11p_sd15_openpose", 0.8, 0.1, 0.9, None),
         ("canny", "control_v11p_sd15_canny", 1.0, 0.0, 1.0, None),

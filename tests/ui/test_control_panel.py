@@ -104,7 +104,7 @@ def test_an_unreadable_file_is_one_line_naming_it(tmp_path: Path) -> None:
     control.add("scribble")
     notes = tmp_path / "notes.png"
     notes.write_text("not an image")
-    with pytest.raises(ImageReadError, match="notes.png"):
+    with pytest.raises(ImageReadError, match=r"notes\.png"):
         control.use_file(0, notes)
     good = tmp_path / "lines.png"
     good.write_bytes(encode_png(_square()))
