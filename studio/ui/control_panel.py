@@ -32,7 +32,8 @@ from PySide6.QtWidgets import (
 
 from studio.domain.control import CONTROL_KINDS, MAX_CONTROL_WEIGHT, MAX_CONTROLS
 from studio.domain.errors import StudioError
-from studio.ui.image_convert import array_from_qimage, qimage_from_array
+from studio.imaging.thumbnails import make_thumbnail
+from studio.ui.image_convert import array_from_qimage, qimage_from_png
 from studio.ui.viewmodels.control import EMPTY_TEXT, ControlDraft, ControlViewModel
 
 PREVIEW_SIDE = 96
@@ -108,13 +109,8 @@ class ControlRow(QFrame):
                 spin.blockSignals(False)
         self.source_label.setText(f"Source: {spec.source}" if spec.source else "")
         if draft.control is not None:
-            image = qimage_from_array(draft.control).scaled(
-                PREVIEW_SIDE,
-                PREVIEW_SIDE,
-                Qt.AspectRatioMode.KeepAspectRatio,
-                Qt.TransformationMode.SmoothTransformation,
-            )
-            self.preview.setPixmap(QPixmap.fromImage(image))
+            thumb = make_thumbnail(draft.control, PREVIEW_SIDE)
+            self.preview.setPixmap(QPixmap.fromImage(qimage_from_png(thumb)))
         else:
             self.preview.clear()
             self.preview.setText("No image yet" if spec.image is None else "Image set")

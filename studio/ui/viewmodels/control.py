@@ -28,11 +28,13 @@ EMPTY_TEXT = "No controls. Add one to guide the pose or the outline."
 """What the panel says while there is no unit (it explains what a control is for)."""
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, slots=True)
 class ControlDraft:
     """One unit being edited: its settings, its source pixels and the control image made.
 
-    Parameters
+    Each change makes a new draft, told apart by identity (the arrays have no ``==``).
+
+    Attributes
     ----------
     spec
         The unit as the request carries it (``spec.image`` is the control image's PNG).
