@@ -34,6 +34,8 @@ NOT_RUN += ("studio tile photo.png",)
 # test_batch_upscale.py).
 NOT_RUN += ("studio models --add ~/", 'studio generate "a knight <lora:', "studio upscale sprite")
 NOT_RUN += ('studio generate "a castle" --model sd15', "studio batch SPEC")
+# The ControlNet example needs the user's ControlNet files (tests/cli/test_generate_control_cli.py).
+NOT_RUN += ('studio generate "a posed knight"',)
 HEAVY = ('"a castle at dusk"',)  # 4 images at 512x768 px: the SD test suite covers it
 
 

@@ -9,6 +9,7 @@ import threading
 from pathlib import Path
 
 from studio.cli.command import Command, arg, device_option, output_file
+from studio.cli.control_options import CONTROL_ARGUMENTS, control_values
 from studio.cli.edit_options import (
     EDIT_ARGUMENTS,
     check_model_edits,
@@ -61,6 +62,7 @@ COMMAND = Command(
         device_option(),
         EDIT_ARGUMENTS,
         HIRES_ARGUMENTS,
+        CONTROL_ARGUMENTS,
     ),
 )
 
@@ -100,6 +102,7 @@ def build_request(args: argparse.Namespace, model_info: ModelInfo) -> Generation
         "alpha": args.alpha,
         **edits,
         **hires_values(args),
+        **control_values(args),
     }
     return GenerationRequest(**complete_request(values, model_info))
 

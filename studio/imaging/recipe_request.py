@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+from studio.domain.control_recipe import controls_from_parameters
 from studio.domain.editing import DEFAULT_OUTPAINT_FILL, parse_margins
 from studio.domain.errors import InvalidRequestError
 from studio.domain.requests import MAX_SIDE, MIN_SIDE, GenerationRequest
@@ -65,7 +66,8 @@ def request_from_params(
         The recipe's texts.
     params
         ``Steps``, ``CFG scale``, ``Seed``, ``Size`` (``WxH``), ``Denoising strength`` or
-        ``Denoise`` as text; missing keys keep Studio's defaults.
+        ``Denoise`` as text, ``ControlNet N`` units (read without their images); missing
+        keys keep Studio's defaults.
     sampler
         Studio's sampler name, or ``None`` when the recipe's sampler has no match.
 
@@ -96,6 +98,14 @@ def request_from_params(
     changes += _edit_changes(params) + _hires_changes(params)
     for key, fields in changes:
         request = _apply(request, key, fields, notes)
+    controls = controls_from_parameters(params)
+    if controls:
+        # A recipe holds a unit's settings, never its image: the engine names what is missing.
+        request = replace(request, controls=controls)
+        notes.append(
+            f"{len(controls)} ControlNet unit(s) read back without their control images: "
+            "add each image again."
+        )
     return request, notes
 
 

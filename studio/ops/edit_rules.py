@@ -58,6 +58,9 @@ RULES: dict[str, EditRule] = {
         "a Stable Diffusion model",
         "for hires fix",
     ),
+    "control": EditRule(
+        "{name} cannot take a control image", "a Stable Diffusion model", "to use a ControlNet"
+    ),
 }
 assert set(RULES) == set(CANVAS_EDITS), "every canvas edit needs its refusal"
 
@@ -67,7 +70,7 @@ def needed_edits(request: GenerationRequest) -> tuple[str, ...]:
 
     A mask (inpaint or outpaint) needs ``inpaint``; a source image without one needs
     ``img2img``; a variation seed with any strength needs ``variation``; a hires scale or size
-    needs ``hires``.
+    needs ``hires``; a ControlNet unit needs ``control``.
     """
     needed = []
     if request.is_inpaint:
@@ -78,6 +81,8 @@ def needed_edits(request: GenerationRequest) -> tuple[str, ...]:
         needed.append("variation")
     if request.has_hires:
         needed.append("hires")
+    if request.controls:
+        needed.append("control")
     return tuple(edit for edit in CANVAS_EDITS if edit in needed)
 
 

@@ -18,6 +18,7 @@ from studio.ui.actions import build_actions, build_menus
 from studio.ui.batch_dialog import BatchDialog
 from studio.ui.canvas import CanvasView
 from studio.ui.close_guard import CloseGuard
+from studio.ui.control_panel import canvas_pixels
 from studio.ui.controller import WindowContext
 from studio.ui.dialogs import Dialogs
 from studio.ui.document import Document
@@ -154,6 +155,7 @@ class MainWindow(QMainWindow):
         )
         self.tools.addTab(self.style_panel, "Style")
         self.canvas = CanvasView()
+        self.generate_vm.control.canvas_source = lambda: canvas_pixels(self.canvas.image())
         self.notice = NoticeBanner()
         self.history_model = HistoryModel(self.document.thumbnail_png, self)
         self.history_panel = HistoryPanel(self.history_model)

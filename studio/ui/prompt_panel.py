@@ -29,6 +29,7 @@ from studio.domain.models import ModelInfo, ModelSource
 from studio.domain.requests import MAX_BATCH, MAX_STEPS
 from studio.domain.samplers import SAMPLER_NAMES
 from studio.ops.edit_rules import edit_refusal
+from studio.ui.control_panel import ControlPanel
 from studio.ui.hires_group import HiresGroup
 from studio.ui.image_convert import qimage_from_png
 from studio.ui.init_image_group import InitImageGroup
@@ -124,6 +125,7 @@ class PromptPanel(QWidget):
         self.init_group = InitImageGroup(self.view_model.strength)
         self.strength_spin = self.init_group.strength_spin
         self.hires_group = HiresGroup()
+        self.control_panel = ControlPanel(self.view_model.control)
 
         self.generate_button = QPushButton("Generate")
         self.generate_button.setObjectName("generateButton")
@@ -145,6 +147,7 @@ class PromptPanel(QWidget):
         layout.addLayout(form)
         layout.addWidget(self.init_group)
         layout.addWidget(self.hires_group)
+        layout.addWidget(self.control_panel)
         layout.addLayout(buttons)
         self._update_seed_lock_text()
 
@@ -239,6 +242,7 @@ class PromptPanel(QWidget):
                 "" if info is None or used else f"{info.name} does not use this setting."
             )
         self.hires_group.show_refusal(edit_refusal(info, "hires"))  # the CLI's rule too
+        self.control_panel.show_refusal(edit_refusal(info, "control"))
         builtin = info is not None and info.source == ModelSource.BUILTIN
         self.alpha_combo.setEnabled(builtin)
         self.alpha_combo.setToolTip(

@@ -84,3 +84,21 @@ def test_hires_fix_needs_a_stable_diffusion_model_in_the_same_words_everywhere()
         "Built-in diffusion has no image-to-image pass to repaint a larger image with: pick a "
         "Stable Diffusion model for hires fix."
     )
+
+
+def test_a_control_needs_a_stable_diffusion_model_in_every_face() -> None:
+    from studio.domain.control import ControlSpec
+    from studio.domain.errors import InvalidRequestError
+    from studio.engine.builtin.edit_rules import check_builtin_edits
+
+    request = GenerationRequest(
+        prompt="x", width=64, height=64, controls=(ControlSpec("canny", _PNG),)
+    )
+    assert needed_edits(request) == ("control",)
+    assert edit_refusal(_builtin("diffusion"), "control") == (
+        "Built-in diffusion cannot take a control image: pick a Stable Diffusion model to use "
+        "a ControlNet."
+    )
+    # The engine refuses it too, for a request that came another way (a batch, a script).
+    with pytest.raises(InvalidRequestError, match="cannot take a control image"):
+        check_builtin_edits("diffusion", request, "builtin-diffusion")

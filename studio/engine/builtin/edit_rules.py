@@ -26,8 +26,8 @@ def check_builtin_edits(family: str, request: GenerationRequest, name: str) -> N
     Raises
     ------
     InvalidRequestError
-        For variations of the AR model, inpainting with a one-pass family, or a plain
-        image-to-image request.
+        For variations of the AR model, inpainting with a one-pass family, a control image,
+        or a plain image-to-image request.
     """
     if request.has_variation and family not in NOISE_FAMILIES:
         raise InvalidRequestError(
@@ -54,6 +54,11 @@ def check_builtin_edits(family: str, request: GenerationRequest, name: str) -> N
         raise InvalidRequestError(
             f"{name} has no image-to-image pass to repaint a larger image with: pick a Stable "
             "Diffusion model for hires fix, or set the hires scale to 1."
+        )
+    if request.controls:
+        raise InvalidRequestError(
+            f"{name} cannot take a control image (built-in models have no ControlNet): "
+            "pick a Stable Diffusion model, or remove the control."
         )
     if request.is_img2img and not request.is_inpaint:
         raise InvalidRequestError(

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QObject, Signal
 
 from studio.domain.errors import InvalidRequestError
 from studio.domain.hires import DEFAULT_HIRES_UPSCALER
@@ -23,6 +23,7 @@ from studio.domain.samplers import DEFAULT_SAMPLER
 from studio.imaging.png import encode_png
 from studio.ops.request_defaults import defaults_for
 from studio.ui.properties import Property, ViewModel
+from studio.ui.viewmodels.control import ControlViewModel
 
 # (margins, fill) of an outpaint the canvas shows, or None
 Outpaint = tuple[tuple[int, int, int, int], str] | None
@@ -114,6 +115,10 @@ class GenerateViewModel(ViewModel):
     models_changed = Signal(object)
     busy_changed = Signal(object)
 
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.control = ControlViewModel(self)  # the Control panel's ControlNet units
+
     @classmethod
     def request_settings(cls) -> tuple[str, ...]:
         """The names shared with :class:`GenerationRequest` that a recipe restores."""
@@ -129,8 +134,8 @@ class GenerateViewModel(ViewModel):
         Raises
         ------
         InvalidRequestError
-            If a value is out of range, or a mask is painted with no image under it; the
-            message says which and how to fix it.
+            If a value is out of range, a mask is painted with no image under it, or a
+            control has no image; the message says which and how to fix it.
         """
         values: dict[str, Any] = {name: getattr(self, name) for name in self.request_settings()}
         if not self.seed_locked:
@@ -139,7 +144,11 @@ class GenerateViewModel(ViewModel):
         if not (self.hires_enabled and text_only):
             values.update(hires_scale=1.0, hires_width=0, hires_height=0)
         request = GenerationRequest(
-            **values, init_image=self.init_image, tile_x=self.tile_x, tile_y=self.tile_y
+            **values,
+            init_image=self.init_image,
+            tile_x=self.tile_x,
+            tile_y=self.tile_y,
+            controls=self.control.specs(),
         )
         if canvas is None or canvas.mask_png is None:
             return request
@@ -181,6 +190,8 @@ class GenerateViewModel(ViewModel):
             self.hires_enabled = request.has_hires
             for name in _HIRES_FIELDS if request.has_hires else ():
                 setattr(self, name, getattr(request, name))
+        if "controls" in data:
+            self.control.take(request.controls)
         if lock_seed and request.seed is not None:
             self.seed_locked = True
 

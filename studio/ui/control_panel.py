@@ -1,0 +1,216 @@
+"""The prompt panel's "Control" group: the ControlNet units of the next Generate.
+
+One row per unit (:class:`ControlRow`): its kind, where its image comes from (the canvas or a
+file), weight, start and end, and a preview of the control image the ControlNet will see.
+The state is :class:`~studio.ui.viewmodels.control.ControlViewModel`; a refused value (start
+after end, an unreadable file) is one line under the rows and the row shows the unit as it
+still is. Rows stay while only their values change, so the keyboard focus is never lost.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFormLayout,
+    QFrame,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from studio.domain.control import CONTROL_KINDS, MAX_CONTROL_WEIGHT, MAX_CONTROLS
+from studio.domain.errors import StudioError
+from studio.imaging.thumbnails import make_thumbnail
+from studio.ui.image_convert import array_from_qimage, qimage_from_png
+from studio.ui.viewmodels.control import EMPTY_TEXT, ControlDraft, ControlViewModel
+
+PREVIEW_SIDE = 96
+KIND_LABELS = {
+    "canny": "Canny edges",
+    "softedge": "Soft edges",
+    "scribble": "Scribble (your lines)",
+    "blockout": "Blockout (flat colours)",
+    "openpose": "Pose image",
+    "none": "Image as it is",
+}
+CONTROL_TIP = (
+    "Guide the image with a ControlNet: its outline, pose or layout follows a control image "
+    "made from the canvas or a file (Stable Diffusion models, with a ControlNet of that kind)."
+)
+IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.webp *.bmp *.gif *.tif *.tiff)"
+
+
+class ControlRow(QFrame):
+    """The widgets of one unit; :class:`ControlPanel` wires them to the view-model."""
+
+    def __init__(self, number: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName(f"controlRow{number}")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.kind_combo = QComboBox()
+        for kind in CONTROL_KINDS:
+            self.kind_combo.addItem(KIND_LABELS[kind], kind)
+        self.weight_spin = _spin(0.0, MAX_CONTROL_WEIGHT, "How strongly it steers (0: not at all).")
+        self.start_spin = _spin(0.0, 1.0, "The fraction of the steps it starts at.")
+        self.end_spin = _spin(0.0, 1.0, "The fraction of the steps it stops at.")
+        self.canvas_button = QPushButton("From canvas")
+        self.file_button = QPushButton("From file…")
+        self.remove_button = QPushButton("Remove")
+        self.remove_button.setToolTip(f"Remove control {number}")
+        self.preview = QLabel()
+        self.preview.setObjectName("controlPreview")
+        self.preview.setFixedSize(PREVIEW_SIDE, PREVIEW_SIDE)
+        self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.preview.setWordWrap(True)
+        self.source_label = QLabel()
+        form = QFormLayout()
+        form.addRow(f"Control {number}", self.kind_combo)
+        form.addRow("Weight", self.weight_spin)
+        steps = QHBoxLayout()
+        steps.addWidget(self.start_spin)
+        steps.addWidget(QLabel("to"))
+        steps.addWidget(self.end_spin)
+        form.addRow("Steps", steps)
+        images = QHBoxLayout()
+        images.addWidget(self.canvas_button)
+        images.addWidget(self.file_button)
+        form.addRow("Image", images)
+        form.addRow(self.source_label, self.remove_button)
+        row = QHBoxLayout(self)
+        row.addWidget(self.preview)
+        row.addLayout(form, 1)
+
+    def show_draft(self, draft: ControlDraft) -> None:
+        """Show ``draft``'s values (only those that differ, so typing is not interrupted)."""
+        spec = draft.spec
+        index = self.kind_combo.findData(spec.kind)
+        if self.kind_combo.currentIndex() != index:
+            self.kind_combo.setCurrentIndex(index)
+        for spin, value in (
+            (self.weight_spin, spec.weight),
+            (self.start_spin, spec.start),
+            (self.end_spin, spec.end),
+        ):
+            if spin.value() != value:
+                spin.blockSignals(True)
+                spin.setValue(value)
+                spin.blockSignals(False)
+        self.source_label.setText(f"Source: {spec.source}" if spec.source else "")
+        if draft.control is not None:
+            thumb = make_thumbnail(draft.control, PREVIEW_SIDE)
+            self.preview.setPixmap(QPixmap.fromImage(qimage_from_png(thumb)))
+        else:
+            self.preview.clear()
+            self.preview.setText("No image yet" if spec.image is None else "Image set")
+
+
+class ControlPanel(QGroupBox):
+    """Add, edit and remove the units of :class:`ControlViewModel`; see the module docstring."""
+
+    def __init__(self, view_model: ControlViewModel, parent: QWidget | None = None) -> None:
+        super().__init__("Control", parent)
+        self.setObjectName("controlGroup")
+        self.setToolTip(CONTROL_TIP)
+        self.view_model = view_model
+        self.rows: list[ControlRow] = []
+        self.empty_label = QLabel(EMPTY_TEXT)
+        self.empty_label.setObjectName("controlEmpty")
+        self.empty_label.setWordWrap(True)
+        self.message_label = QLabel()
+        self.message_label.setObjectName("controlMessage")
+        self.message_label.setWordWrap(True)
+        self.message_label.setVisible(False)
+        self.add_button = QPushButton("Add control")
+        self.add_button.setObjectName("addControl")
+        self._rows_layout = QVBoxLayout()
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.empty_label)
+        layout.addLayout(self._rows_layout)
+        layout.addWidget(self.message_label)
+        layout.addWidget(self.add_button)
+        self.add_button.clicked.connect(lambda: self._attempt(self.view_model.add))
+        view_model.units_changed.connect(self._show_units)
+        self._show_units(view_model.units)
+
+    def show_refusal(self, reason: str) -> None:
+        """Grey the group out with ``reason`` (one line), or enable it when ``reason`` is empty."""
+        self.setEnabled(not reason)
+        self.setToolTip(reason or CONTROL_TIP)
+
+    def choose_file(self, index: int) -> None:
+        """Ask for an image file and make unit ``index``'s control image from it."""
+        path, _ = QFileDialog.getOpenFileName(self, "Control image", "", IMAGE_FILTER)
+        if path:
+            self._attempt(self.view_model.use_file, index, Path(path))
+
+    def _show_units(self, units: tuple[ControlDraft, ...]) -> None:
+        if len(units) != len(self.rows):
+            self._rebuild(len(units))
+        for row, draft in zip(self.rows, units, strict=True):
+            row.show_draft(draft)
+        self.empty_label.setVisible(not units)
+        self.add_button.setEnabled(len(units) < MAX_CONTROLS)
+
+    def _rebuild(self, count: int) -> None:
+        for row in self.rows:
+            row.setParent(None)
+            row.deleteLater()
+        self.rows = [self._new_row(index) for index in range(count)]
+        for row in self.rows:
+            self._rows_layout.addWidget(row)
+
+    def _new_row(self, index: int) -> ControlRow:
+        row = ControlRow(index + 1)
+        vm = self.view_model
+        row.kind_combo.activated.connect(
+            lambda _i: self._attempt(vm.update, index, kind=row.kind_combo.currentData())
+        )
+        for name, spin in (
+            ("weight", row.weight_spin),
+            ("start", row.start_spin),
+            ("end", row.end_spin),
+        ):
+            spin.valueChanged.connect(
+                lambda value, n=name: self._attempt(vm.update, index, **{n: value})
+            )
+        row.canvas_button.clicked.connect(lambda: self._attempt(vm.use_canvas, index))
+        row.file_button.clicked.connect(lambda: self.choose_file(index))
+        row.remove_button.clicked.connect(lambda: self._attempt(vm.remove, index))
+        return row
+
+    def _attempt(self, action: Callable[..., object], *args: Any, **kwargs: Any) -> None:
+        # A refused value leaves the unit as it was: the row shows it again, the reason below.
+        try:
+            action(*args, **kwargs)
+        except StudioError as exc:
+            self.message_label.setText(str(exc))
+            self.message_label.setVisible(True)
+            self._show_units(self.view_model.units)
+            return
+        self.message_label.setVisible(False)
+
+
+def canvas_pixels(image: QImage | None) -> np.ndarray | None:
+    """The canvas image as RGBA pixels for "From canvas" (``None`` when none is shown)."""
+    return None if image is None or image.isNull() else array_from_qimage(image)
+
+
+def _spin(low: float, high: float, tip: str) -> QDoubleSpinBox:
+    spin = QDoubleSpinBox()
+    spin.setRange(low, high)
+    spin.setSingleStep(0.05)
+    spin.setDecimals(2)
+    spin.setToolTip(tip)
+    return spin
