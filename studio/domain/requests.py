@@ -29,6 +29,7 @@ from studio.domain.hires import (
     hires_target,
 )
 from studio.domain.job_kind import JobKind
+from studio.domain.reference import ReferenceImage, check_references
 from studio.domain.request_codec import (
     STORED_DEFAULT,
     StoredByFields,
@@ -36,7 +37,6 @@ from studio.domain.request_codec import (
     optional_field,
     request_from_dict,
 )
-from studio.domain.reference import ReferenceImage, check_references
 from studio.domain.samplers import DEFAULT_SAMPLER, canonical_sampler_name
 
 MAX_SEED = 2**32 - 1

@@ -90,9 +90,9 @@ def candidates(adapter: Path) -> Iterator[Path]:
             yield place
             continue
         for entry in sorted(place.iterdir()):
-            if entry.is_dir() and (entry / "config.json").is_file():
-                yield entry
-            elif entry.is_file() and entry.suffix.lower() in safe_load.MODEL_FILE_SUFFIXES:
+            if (entry.is_dir() and (entry / "config.json").is_file()) or (
+                entry.is_file() and entry.suffix.lower() in safe_load.MODEL_FILE_SUFFIXES
+            ):
                 yield entry
 
 
@@ -117,6 +117,7 @@ def _width(candidate: Path, which: str) -> int | None:
 def _load(candidate: Path, dtype: torch.dtype) -> Any:
     from transformers import CLIPVisionConfig, CLIPVisionModelWithProjection
 
+    model: Any
     try:
         if candidate.is_dir():
             model = CLIPVisionModelWithProjection.from_pretrained(

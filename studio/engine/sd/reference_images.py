@@ -215,4 +215,3 @@ def _read_adapter(path: Path) -> _Adapter:
         raise ModelLoadError(f"{path.name} holds no IP-Adapter: give an ip-adapter file.")
     digest = short_hash(path)
     return _Adapter(state, needed_width(state["image_proj"], path.name), f"{path.stem} [{digest}]")
-
