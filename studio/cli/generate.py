@@ -20,6 +20,7 @@ from studio.cli.engine import open_engine
 from studio.cli.hires_options import HIRES_ARGUMENTS, asks_hires, hires_values
 from studio.cli.numbers import finite_float
 from studio.cli.progress import ProgressPrinter
+from studio.cli.reference_options import REFERENCE_ARGUMENTS, reference_values
 from studio.domain.errors import InvalidRequestError
 from studio.domain.models import ModelInfo
 from studio.domain.requests import MAX_BATCH, GenerationRequest, parse_size
@@ -63,6 +64,7 @@ COMMAND = Command(
         EDIT_ARGUMENTS,
         HIRES_ARGUMENTS,
         CONTROL_ARGUMENTS,
+        REFERENCE_ARGUMENTS,
     ),
 )
 
@@ -103,6 +105,7 @@ def build_request(args: argparse.Namespace, model_info: ModelInfo) -> Generation
         **edits,
         **hires_values(args),
         **control_values(args),
+        **reference_values(args),
     }
     return GenerationRequest(**complete_request(values, model_info))
 

@@ -29,6 +29,7 @@ from studio.domain.hires import (
     hires_target,
 )
 from studio.domain.job_kind import JobKind
+from studio.domain.reference import ReferenceImage, check_references
 from studio.domain.request_codec import (
     STORED_DEFAULT,
     StoredByFields,
@@ -142,8 +143,9 @@ class GenerationRequest(StoredByFields):
         ``hires_scale`` (1 is off), or to ``hires_width`` x ``hires_height`` when both are set,
         with ``hires_upscaler`` (:mod:`studio.domain.hires`), then repainted at ``strength``
         (A1111's shared "Denoising strength") for ``hires_steps`` (0: as many as ``steps``).
-    controls
-        ControlNet units (:class:`~studio.domain.control.ControlSpec`), applied together.
+    controls, references
+        ControlNet units (:mod:`studio.domain.control`), IP-Adapter references
+        (:mod:`studio.domain.reference`); each applied together.
     """
 
     kind: ClassVar[JobKind] = JobKind.GENERATE
@@ -180,6 +182,7 @@ class GenerationRequest(StoredByFields):
     hires_width: int = optional_field(0)
     hires_height: int = optional_field(0)
     controls: tuple[ControlSpec, ...] = optional_field(())
+    references: tuple[ReferenceImage, ...] = optional_field(())
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "sampler", canonical_sampler_name(self.sampler))
@@ -239,6 +242,7 @@ class GenerationRequest(StoredByFields):
             check_margins(self.outpaint)
         check_outpaint_fill(self.outpaint_fill)
         object.__setattr__(self, "controls", check_controls(self.controls))
+        object.__setattr__(self, "references", check_references(self.references))
         self._check_hires()
 
     def _check_hires(self) -> None:
@@ -294,9 +298,7 @@ class GenerationRequest(StoredByFields):
     @property
     def init_image_sha256(self) -> str | None:
         """Hex digest identifying the init image without carrying its pixels."""
-        if self.init_image is None:
-            return None
-        return hashlib.sha256(self.init_image).hexdigest()
+        return None if self.init_image is None else hashlib.sha256(self.init_image).hexdigest()
 
     def with_seed(self, seed: int) -> GenerationRequest:
         """Return a copy with ``seed`` fixed (used to record the seed each image used)."""

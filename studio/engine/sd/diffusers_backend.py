@@ -10,7 +10,6 @@ within one step and never yields an image.
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
@@ -32,7 +31,7 @@ from studio.engine.sd.addons import SdAddons
 from studio.engine.sd.control import SdControls
 from studio.engine.sd.decoding import LatentDecoder
 from studio.engine.sd.edits import check_edits, initial_latents, inpaint_options
-from studio.engine.sd.hires import needs_upscaler_model, resize_pixels, second_pass
+from studio.engine.sd.hires import model_upscale, needs_upscaler_model, second_pass
 from studio.engine.sd.init_image import read_init_image
 from studio.engine.sd.loading import (
     LoadedPipeline,
@@ -41,6 +40,7 @@ from studio.engine.sd.loading import (
     load_pipeline,
 )
 from studio.engine.sd.prompt_encoding import PromptEmbeddings, encode_prompts
+from studio.engine.sd.reference_images import SdReferences
 from studio.engine.sd.schedulers import build_scheduler
 from studio.engine.sd.step_progress import step_callback
 from studio.engine.sd.steps import pass_steps, steps_per_image
@@ -84,6 +84,7 @@ class DiffusersBackend(GenerationBackend):
         self.addons = SdAddons(addon_index)
         self._addon_index: AddonIndex = addon_index if addon_index is not None else NoAddons()
         self.controls = SdControls(self._addon_index)
+        self.references = SdReferences(self._addon_index)
         self.device = device
         self.model_hash = model_hash
         self._loaded: LoadedPipeline | None = loaded
@@ -145,9 +146,11 @@ class DiffusersBackend(GenerationBackend):
         prompt, negative = prepared.prompt, prepared.negative
         if request.transparent_background:
             prompt, negative = transparent_prompts(prompt, negative)
+        references = self.references.prepare(loaded, request, self.device)
         control = self.controls.prepare(pipe, loaded, request, self.device)
-        pipe, recipe = control.pipe, {**prepared.recipe, **control.recipe}
+        pipe, recipe = control.pipe, {**prepared.recipe, **control.recipe, **references.recipe}
         embeddings = encode_prompts(pipe, prompt, negative, guidance=request.cfg_scale > 1.0)
+        embeddings.kwargs.update(references.options)  # the image prompt conditions every call
         job = _Batch(request, pipe, loaded, init_image, embeddings, plan, recipe, control.options)
         return partial(self._make_image, job)
 
@@ -209,22 +212,9 @@ class DiffusersBackend(GenerationBackend):
         decoder = self._require_decoder()
         options = self._call_options(job, seed, callback)
         decode = partial(decoder.decode, wrap=wrap)
-        return second_pass(pipe, latents, job.request, decode, options, self._upscale_pixels)
-
-    def _upscale_pixels(self, pixels: Any, upscaler: str, size: tuple[int, int]) -> Any:
-        """Hires fix's pixel upscale: an upscaler model through the upscale job, then a
-        Lanczos resize to the hires size (as A1111 does with a model of another factor)."""
-        if not needs_upscaler_model(upscaler):
-            return resize_pixels(pixels, upscaler, size)
-        from studio.domain.upscale_request import UpscaleRequest
-        from studio.engine.upscale import run_upscale_job
-
-        request = UpscaleRequest(pixels=pixels, model=upscaler)
         device = (self.device, self._require_loaded().pipe.dtype)
-        enlarged = run_upscale_job(
-            request, self._addon_index, lambda: device, lambda _update: None, threading.Event()
-        )
-        return resize_pixels(enlarged.pixels[:, :, :3], "lanczos", size)
+        upscale = partial(model_upscale, self._addon_index, device)
+        return second_pass(pipe, latents, job.request, decode, options, upscale)
 
     def _sample(
         self, job: _Batch, index: int, seed: int, callback: Callable[..., dict]
@@ -295,6 +285,7 @@ class DiffusersBackend(GenerationBackend):
         """Release the pipeline and hand its memory back (del + gc + empty_cache)."""
         self._img2img = self._inpaint = None
         self.controls.clear()
+        self.references.clear()
         self._loaded = None
         self._decoder = None
         free_memory()

@@ -76,6 +76,26 @@ def needs_upscaler_model(upscaler: str) -> bool:
     return upscaler not in LATENT_UPSCALERS and upscaler not in PIXEL_UPSCALERS
 
 
+def model_upscale(
+    index: Any, device: tuple[Any, Any], pixels: np.ndarray, upscaler: str, size: tuple[int, int]
+) -> np.ndarray:
+    """Hires fix's pixel upscale: an upscaler model (found in ``index``) through the upscale
+    job on ``device`` (a device and dtype), then a Lanczos resize to the hires size (as A1111
+    does with a model of another factor); the plain resizes need no model."""
+    if not needs_upscaler_model(upscaler):
+        return resize_pixels(pixels, upscaler, size)
+    import threading
+
+    from studio.domain.upscale_request import UpscaleRequest
+    from studio.engine.upscale import run_upscale_job
+
+    request = UpscaleRequest(pixels=pixels, model=upscaler)
+    enlarged = run_upscale_job(
+        request, index, lambda: device, lambda _update: None, threading.Event()
+    )
+    return resize_pixels(enlarged.pixels[:, :, :3], "lanczos", size)
+
+
 def upscale_latents(latents: torch.Tensor, upscaler: str, size: tuple[int, int]) -> torch.Tensor:
     """Interpolate ``latents`` to the latent grid of ``size`` (width, height) in pixels."""
     import torch.nn.functional as F  # noqa: N812  (torch's own spelling)

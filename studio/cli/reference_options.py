@@ -1,0 +1,72 @@
+"""The reference-image options of ``studio generate``: ``--reference FILE[:WEIGHT]``.
+
+Each ``--reference`` is read here (the file decoded and checked before the model loads) and
+becomes a :class:`~studio.domain.reference.ReferenceImage` of the request; ``--reference-model``
+names the IP-Adapter that reads them (default: the one of the model's family).
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+from pathlib import Path
+from typing import Any
+
+from studio.cli.command import Group, arg
+from studio.domain.errors import InvalidRequestError
+from studio.domain.reference import MAX_REFERENCE_WEIGHT, ReferenceImage
+
+REFERENCE_ARGUMENTS = Group(
+    (
+        arg(
+            "--reference",
+            action="append",
+            metavar="FILE[:WEIGHT]",
+            help=f"steer toward this image (weight 0 to {MAX_REFERENCE_WEIGHT:g}, default 1); "
+            "repeat for several",
+        ),
+        arg("--reference-model", metavar="NAME", help="the IP-Adapter to read them with"),
+    ),
+    title="reference images (IP-Adapter, Stable Diffusion models)",
+)
+
+
+def reference_values(args: argparse.Namespace) -> dict[str, Any]:
+    """Request fields for the reference options (none when they are not given).
+
+    Raises
+    ------
+    InvalidRequestError
+        ``--reference-model`` alone, or a weight that is not a number in range.
+    ImageReadError
+        A reference file that is not a readable image (one line naming it).
+    """
+    texts = args.reference or []
+    if not texts:
+        if args.reference_model:
+            raise InvalidRequestError("--reference-model applies with --reference FILE.")
+        return {}
+    model = args.reference_model or ""
+    return {"references": tuple(parse_reference(text, model) for text in texts)}
+
+
+def parse_reference(text: str, model: str = "") -> ReferenceImage:
+    """``FILE`` or ``FILE:WEIGHT`` as a reference carrying the file's pixels as PNG."""
+    from studio.imaging.decode import load_pixels
+    from studio.imaging.png import encode_png
+
+    name, weight = text, 1.0
+    head, colon, tail = text.rpartition(":")
+    if colon and head and not Path(text).exists():
+        try:
+            weight = float(tail)
+        except ValueError:
+            raise InvalidRequestError(
+                f"--reference {text!r:.60}: the weight after ':' must be a number."
+            ) from None
+        if not math.isfinite(weight):
+            raise InvalidRequestError(f"--reference {text!r:.60}: the weight must be finite.")
+        name = head
+    path = Path(name).expanduser()
+    pixels = load_pixels(path, mode="RGB")
+    return ReferenceImage(encode_png(pixels), weight=weight, model=model, source=path.name)
