@@ -60,6 +60,35 @@ LONGER_RUN = {
     ),
 }
 
+GOOD_FOR = {
+    "vae": (
+        "The default. With its icon bank (`reference_bank.npz`) it is retrieval-augmented: the "
+        "prompt's object is looked up among the bank's captioned icons, and the decoder draws "
+        "its own sprite over the shape of the icon the seed picks, in the prompt's colour and "
+        "style words. Good for recognisable objects that the bank holds (weapons, potions, "
+        "chests, food, animals, tools: see models/README.md for the measured recognition "
+        "rate) in a few hundredths of a second. Not good for objects the bank lacks (it draws "
+        "the nearest thing it has: the recipe's `Drew on` says what), for scenes, or for "
+        "inpainting (one decoder pass)."
+    ),
+    "gan": (
+        "Fast one-pass sprites with crisp colour blocks; the least varied family (its seeds "
+        "look alike) and the weakest at following the prompt. Good for quick filler icons, "
+        "not for a named object."
+    ),
+    "ar": (
+        "Sharp, blocky token-built sprites with clear edges; rough shapes and often the wrong "
+        "colour. It cannot vary or inpaint (discrete tokens). Good for textured, pixel-art-like "
+        "noise and abstract icons, not for a named object."
+    ),
+    "diffusion": (
+        "The only built-in family that inpaints and outpaints (known pixels kept every step), "
+        "and the family that gains most from a longer run. At this budget its shapes are "
+        "rough and its colours drift; good for editing a sprite in place, not for drawing a "
+        "named object from nothing."
+    ),
+}
+
 METRICS_MARKER = "<!-- metrics: filled in from `studio eval` -->"
 
 
@@ -71,6 +100,7 @@ def render_model_card(manifest: dict[str, Any]) -> str:
     sections = [
         f"# {manifest.get('display_name', manifest['name'])} (`{manifest['name']}`)",
         FAMILY_SUMMARIES[family],
+        "## What it is good for\n\n" + GOOD_FOR[family],
         _intended_use(native, manifest.get("image_size"), training),
         "## Editing\n\n" + EDITING_NOTES[family],
         _data_section(manifest.get("dataset", {})),
