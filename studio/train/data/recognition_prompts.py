@@ -87,7 +87,7 @@ def recognition_prompts(which: PromptSet = "heldout") -> list[RecognitionPrompt]
     """
     if which not in PROMPT_SETS:
         raise ValueError(f"unknown prompt set {which!r}; use one of {PROMPT_SETS}")
-    prompts = []
+    prompts: list[RecognitionPrompt] = []
     for obj, noun, colours, other_noun, other_colours in _TABLE:
         if which == "tuning":
             texts = (f"a {colours[0]} {noun}", f"a {colours[1]} {noun}, pixel art")

@@ -8,10 +8,15 @@ classes is taken, the probabilities of each object's classes
 largest sum is the prediction.
 
 Input as the network was trained (TensorFlow's EfficientNet-Lite: 224 px RGB,
-``(x - 127) / 128``, the "inception-style" mean and deviation of the edge models), except for
-two things sprites need: the RGBA sprite is composited on a neutral mid-grey (128), so that
-black silhouettes and white highlights both stay visible, and it is enlarged to 224 px with
-nearest neighbour, so the judge sees the sprite's own pixels, not a blur of them.
+``(x - 127) / 128``, the "inception-style" mean and deviation of the edge models; on photos
+this gives the surest answers, e.g. scikit-image's cat photo reads as the three cat classes),
+except for what sprites need. The RGBA sprite is composited on white and framed by a white
+margin of 3/16 of its side, then enlarged to 224 px with nearest neighbour, so the judge sees
+the sprite's own pixels, not a blur of them. White, not the mid-grey of
+:mod:`~studio.train.evaluation.features`, because ImageNet's objects are often product shots
+on white: on the 216 real icons of the 42 objects the balanced top-1 rate is 19.9 % on grey,
+28.3 % on white, 33.3 % on white with the margin (28.7 % with half of it), 30.8 % with
+bilinear instead of nearest enlargement.
 
 Three figures, side by side: the **recognition rate** of generated sprites (top-1 among the N
 objects), **chance** (1/N) and the **ceiling**, the same scorer on real icons of the same
@@ -108,8 +113,8 @@ def network_input(images: np.ndarray) -> np.ndarray:
     rgb = composite_on_grey(np.asarray(images), BACKGROUND)
     pad = round(rgb.shape[1] * MARGIN)
     rgb = np.pad(rgb, ((0, 0), (pad, pad), (pad, pad), (0, 0)), constant_values=BACKGROUND)
-    # The source pixel each output pixel takes: nearest neighbour at any ratio (64 -> 224).
-    source = (np.arange(INPUT_SIZE) * rgb.shape[1]) // INPUT_SIZE
+    # The source pixel under each output pixel's centre: nearest neighbour at any ratio.
+    source = ((2 * np.arange(INPUT_SIZE) + 1) * rgb.shape[1]) // (2 * INPUT_SIZE)
     big = rgb[:, source][:, :, source]
     return ((big - MEAN) / DEVIATION).transpose(0, 3, 1, 2).astype(np.float32)
 

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+Classes = tuple[tuple[int, str], ...]
+
 
 @dataclass(frozen=True)
 class RecognitionObject:
@@ -30,30 +32,30 @@ class RecognitionObject:
     """
 
     name: str
-    classes: tuple[tuple[int, str], ...]
+    classes: Classes
     concepts: tuple[str, ...]
 
 
-def _obj(name: str, classes: tuple[tuple[int, str], ...], *concepts: str) -> RecognitionObject:
+def _obj(name: str, classes: Classes, *concepts: str) -> RecognitionObject:
     return RecognitionObject(name, classes, concepts)
 
 
-_SPIDERS = ((72, "black and gold garden spider"), (73, "barn spider"), (74, "garden spider"))
-_SPIDERS += ((75, "black widow"), (76, "tarantula"), (77, "wolf spider"))
-_BUTTERFLIES = ((321, "admiral"), (322, "ringlet"), (323, "monarch"))
+_SPIDERS: Classes = ((72, "black and gold garden spider"), (73, "barn spider"))
+_SPIDERS += ((74, "garden spider"), (75, "black widow"), (76, "tarantula"), (77, "wolf spider"))
+_BUTTERFLIES: Classes = ((321, "admiral"), (322, "ringlet"), (323, "monarch"))
 _BUTTERFLIES += ((324, "cabbage butterfly"), (325, "sulphur butterfly"), (326, "lycaenid"))
-_TURTLES = ((33, "loggerhead"), (34, "leatherback turtle"), (35, "mud turtle"))
+_TURTLES: Classes = ((33, "loggerhead"), (34, "leatherback turtle"), (35, "mud turtle"))
 _TURTLES += ((36, "terrapin"), (37, "box turtle"))
-_CATS = ((281, "tabby"), (282, "tiger cat"), (283, "Persian cat"), (284, "Siamese cat"))
+_CATS: Classes = ((281, "tabby"), (282, "tiger cat"), (283, "Persian cat"), (284, "Siamese cat"))
 _CATS += ((285, "Egyptian cat"),)
-_CRABS = ((118, "Dungeness crab"), (119, "rock crab"), (120, "fiddler crab"))
+_CRABS: Classes = ((118, "Dungeness crab"), (119, "rock crab"), (120, "fiddler crab"))
 _CRABS += ((121, "king crab"), (125, "hermit crab"))
-_SNAKES = ((52, "thunder snake"), (53, "ringneck snake"), (54, "hognose snake"))
+_SNAKES: Classes = ((52, "thunder snake"), (53, "ringneck snake"), (54, "hognose snake"))
 _SNAKES += ((55, "green snake"), (56, "king snake"), (57, "garter snake"), (58, "water snake"))
 _SNAKES += ((59, "vine snake"), (60, "night snake"), (61, "boa constrictor"))
 _SNAKES += ((62, "rock python"), (63, "Indian cobra"), (64, "green mamba"), (65, "sea snake"))
 _SNAKES += ((66, "horned viper"), (67, "diamondback"), (68, "sidewinder"))
-_BOTTLES = ((907, "wine bottle"), (737, "pop bottle"), (898, "water bottle"))
+_BOTTLES: Classes = ((907, "wine bottle"), (737, "pop bottle"), (898, "water bottle"))
 _BOTTLES += ((440, "beer bottle"), (720, "pill bottle"), (438, "beaker"), (711, "perfume"))
 
 RECOGNITION_OBJECTS: tuple[RecognitionObject, ...] = (
