@@ -250,14 +250,8 @@ def evaluate_game(
 
 def format_game_markdown(rows: Sequence[GameScores]) -> str:
     """The game-prompt figures as a Markdown table."""
-    header = (
-        "model",
-        "colour accuracy",
-        "seed diversity (real)",
-        "ratio",
-        "alpha in-between",
-        "recognised (chance, real icons)",
-    )
+    figures = ("colour accuracy", "seed diversity (real)", "ratio", "alpha in-between")
+    header = ("model", *figures, "recognised (chance, real icons)")
     cells = (
         (
             row.model,

@@ -49,18 +49,12 @@ _BATCH = 32
 
 @dataclass(frozen=True)
 class Recognition:
-    """One recognition figure with what it is to be read against.
+    """One recognition figure beside what it is to be read against.
 
-    Parameters
-    ----------
-    rate
-        Share of sprites whose predicted object is the prompt's (0..1).
-    chance
-        ``1 / objects``: what guessing scores.
-    ceiling
-        The rate on real icons of the same objects; ``None`` when the dataset has none.
-    prompts
-        Which prompt set: ``"tuning"`` or ``"heldout"``.
+    ``rate`` is the share of sprites whose predicted object is the prompt's (0..1),
+    ``chance`` what guessing scores (``1 / objects``), ``ceiling`` the rate on real icons of
+    the same objects (``None`` when the dataset has none) and ``prompts`` the prompt set,
+    ``"tuning"`` or ``"heldout"``.
     """
 
     rate: float
