@@ -16,7 +16,6 @@ Measured on the held-out game prompts of :mod:`studio.train.data.game_prompts`:
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, replace
 from itertools import combinations
@@ -24,10 +23,10 @@ from typing import Any
 
 import numpy as np
 
-from studio.domain.requests import GenerationRequest
 from studio.train.data.colours import dominant_hue_word
 from studio.train.data.game_prompts import GamePrompt, game_prompts
 from studio.train.evaluation.recognition import Recognition
+from studio.train.evaluation.sampling import generate_prompt_images
 from studio.train.markdown import markdown_table
 
 DIVERSITY_SEEDS = 8
@@ -107,23 +106,6 @@ def diversity_prompts(prompts: Sequence[GamePrompt]) -> list[GamePrompt]:
     for prompt in prompts:
         seen.setdefault(prompt.object, prompt)
     return list(seen.values())
-
-
-def generate_prompt_images(
-    backend, model_id: str, texts: Sequence[str], seeds: Sequence[int], size: int, alpha: str
-) -> np.ndarray:
-    """uint8 RGBA ``(len(texts), size, size, 4)``: ``texts[i]`` with ``seeds[i]``."""
-    from studio.train.evaluation.report import to_rgba
-
-    cancel = threading.Event()
-    images = np.zeros((len(texts), size, size, 4), dtype=np.uint8)
-    for i, (text, seed) in enumerate(zip(texts, seeds, strict=True)):
-        request = GenerationRequest(
-            text, model=model_id, width=size, height=size, seed=seed, alpha=alpha
-        )
-        result = next(iter(backend.generate(request, lambda update: None, cancel)))
-        images[i] = to_rgba(result.pixels, size)
-    return images
 
 
 def score_game_prompts(

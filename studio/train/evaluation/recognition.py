@@ -35,6 +35,7 @@ import numpy as np
 from studio.train.data.recognition_prompts import RecognitionPrompt
 from studio.train.evaluation.features import composite_on_grey
 from studio.train.evaluation.recognition_objects import RECOGNITION_OBJECTS, RecognitionObject
+from studio.train.evaluation.sampling import generate_prompt_images
 
 if TYPE_CHECKING:
     import torch
@@ -257,8 +258,6 @@ class RecognitionJudge:
         self, backend, model_id: str, size: int, *, seed: int = 0, alpha: str = "crisp"
     ) -> JudgedSprites:
         """Generate one sprite per prompt (prompt ``i`` with seed ``seed + i``) and judge it."""
-        from studio.train.evaluation.game_metrics import generate_prompt_images
-
         texts = [prompt.text for prompt in self.prompts]
         seeds = [seed + i for i in range(len(texts))]
         images = generate_prompt_images(backend, model_id, texts, seeds, size, alpha)
