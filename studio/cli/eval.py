@@ -36,7 +36,14 @@ COMMAND = Command(
         arg(
             "--game",
             action="store_true",
-            help="score the held-out game prompts instead: colour accuracy, seed diversity, alpha",
+            help="score the game prompts instead: colour accuracy, seed diversity, alpha, "
+            "recognition (an ImageNet classifier's top-1 among the prompts' objects)",
+        ),
+        arg(
+            "--prompts",
+            choices=("tuning", "heldout"),
+            help="with --game: the recognition prompt set to judge (default heldout; "
+            "choose methods by tuning, never tune on heldout)",
         ),
         arg(
             "--alpha",
@@ -64,6 +71,8 @@ def run_eval(args: argparse.Namespace) -> int:
     if not args.game and (args.count < 0 or args.count == 1):
         # A Frechet distance needs a covariance, so at least two images.
         raise InvalidRequestError("--count must be 0 (all held-out prompts) or at least 2.")
+    if args.prompts and not args.game:
+        raise InvalidRequestError("--prompts picks the recognition prompts of --game; add --game.")
     _check_numbers(args)
     check_folder_option(args.out, "--out")
     # Both evaluations write their grids to --out, seed from --seed and log to stderr.
@@ -76,7 +85,9 @@ def run_eval(args: argparse.Namespace) -> int:
     if args.game:
         from studio.train.evaluation.game_metrics import evaluate_game, format_game_markdown
 
-        game_rows = evaluate_game(args.data, args.models, alpha=args.alpha, **where)
+        game_rows = evaluate_game(
+            args.data, args.models, alpha=args.alpha, prompt_set=args.prompts or "heldout", **where
+        )
         _print_rows(args, game_rows, format_game_markdown(game_rows))
         return 0
     rows = evaluate_models(

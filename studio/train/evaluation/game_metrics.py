@@ -7,22 +7,26 @@ Measured on the held-out game prompts of :mod:`studio.train.data.game_prompts`:
 - seed diversity: mean pairwise distance between unit-normalised EfficientNet-Lite0 features
   of the images that several seeds give for one prompt, next to the same figure for real
   images of one concept (different art sets drawing the same emoji);
-- alpha in-between: share of all pixels with 0.05 < alpha < 0.95.
+- alpha in-between: share of all pixels with 0.05 < alpha < 0.95;
+- recognition: share of sprites of the recognition prompts (tuning or held-out set, see
+  :mod:`studio.train.data.recognition_prompts`) that an ImageNet classifier restricted to the
+  prompts' objects reads as the object asked for, beside chance and the same figure on real
+  icons (:mod:`studio.train.evaluation.recognition`).
 """
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from itertools import combinations
 from typing import Any
 
 import numpy as np
 
-from studio.domain.requests import GenerationRequest
 from studio.train.data.colours import dominant_hue_word
 from studio.train.data.game_prompts import GamePrompt, game_prompts
+from studio.train.evaluation.recognition import Recognition
+from studio.train.evaluation.sampling import generate_prompt_images
 from studio.train.markdown import markdown_table
 
 DIVERSITY_SEEDS = 8
@@ -41,6 +45,7 @@ class GameScores:
     alpha_in_between: float
     prompts: int
     seeds: int
+    recognition: Recognition | None = None
 
     @property
     def diversity_ratio(self) -> float:
@@ -101,23 +106,6 @@ def diversity_prompts(prompts: Sequence[GamePrompt]) -> list[GamePrompt]:
     for prompt in prompts:
         seen.setdefault(prompt.object, prompt)
     return list(seen.values())
-
-
-def generate_prompt_images(
-    backend, model_id: str, texts: Sequence[str], seeds: Sequence[int], size: int, alpha: str
-) -> np.ndarray:
-    """uint8 RGBA ``(len(texts), size, size, 4)``: ``texts[i]`` with ``seeds[i]``."""
-    from studio.train.evaluation.report import to_rgba
-
-    cancel = threading.Event()
-    images = np.zeros((len(texts), size, size, 4), dtype=np.uint8)
-    for i, (text, seed) in enumerate(zip(texts, seeds, strict=True)):
-        request = GenerationRequest(
-            text, model=model_id, width=size, height=size, seed=seed, alpha=alpha
-        )
-        result = next(iter(backend.generate(request, lambda update: None, cancel)))
-        images[i] = to_rgba(result.pixels, size)
-    return images
 
 
 def score_game_prompts(
@@ -195,13 +183,20 @@ def evaluate_game(
     device: str | None = None,
     load_backend: Callable[[str, str], Any] | None = None,
     log: Callable[[str], None] | None = None,
+    prompt_set: str = "heldout",
 ) -> list[GameScores]:
-    """Score each model on the held-out game prompts and write ``<model>-game-grid.png``."""
+    """Score each model on the held-out game prompts and write ``<model>-game-grid.png``.
+
+    Also judges one sprite per recognition prompt of ``prompt_set`` (``"tuning"`` or
+    ``"heldout"``) and writes ``<model>-recognition-<prompt_set>.png``, their contact sheet.
+    """
     from pathlib import Path
 
     from studio.train.data import load_dataset
     from studio.train.evaluation.features import FeatureExtractor
     from studio.train.evaluation.grids import save_grid
+    from studio.train.evaluation.recognition import RecognitionJudge
+    from studio.train.evaluation.recognition_sheet import save_recognition_sheet
     from studio.train.evaluation.report import (
         _default_device,
         _slug,
@@ -216,6 +211,8 @@ def evaluate_game(
     extractor = FeatureExtractor.load(device)
     real = real_diversity(dataset, extractor.features)
     say(f"real images of one concept: mean pairwise feature distance {real:.3f}")
+    judge = RecognitionJudge.prepare(dataset, prompt_set, device)
+    say(judge.describe())
     rows = []
     for model_id in model_ids:
         say(f"{model_id}: game prompts")
@@ -223,14 +220,20 @@ def evaluate_game(
             scores, images = score_game_prompts(
                 backend, model_id, extractor.features, real, dataset.size, seed=seed, alpha=alpha
             )
+            say(f"{model_id}: recognition prompts ({prompt_set})")
+            judged = judge.judge(backend, model_id, dataset.size, seed=seed, alpha=alpha)
         save_grid(images, Path(out_dir) / f"{_slug(model_id)}-game-grid.png", columns=12)
-        rows.append(scores)
+        save_recognition_sheet(
+            judged, Path(out_dir) / f"{_slug(model_id)}-recognition-{prompt_set}.png"
+        )
+        rows.append(replace(scores, recognition=judged.figure))
     return rows
 
 
 def format_game_markdown(rows: Sequence[GameScores]) -> str:
     """The game-prompt figures as a Markdown table."""
-    header = ("model", "colour accuracy", "seed diversity (real)", "ratio", "alpha in-between")
+    figures = ("colour accuracy", "seed diversity (real)", "ratio", "alpha in-between")
+    header = ("model", *figures, "recognised (chance, real icons)")
     cells = (
         (
             row.model,
@@ -238,7 +241,15 @@ def format_game_markdown(rows: Sequence[GameScores]) -> str:
             f"{row.seed_diversity:.3f} ({row.real_diversity:.3f})",
             f"{row.diversity_ratio:.2f}",
             f"{100 * row.alpha_in_between:.1f} %",
+            _recognition_cell(row.recognition),
         )
         for row in rows
     )
     return "\n".join(markdown_table(header, cells))
+
+
+def _recognition_cell(figure: Recognition | None) -> str:
+    if figure is None:
+        return "-"
+    ceiling = "none in the dataset" if figure.ceiling is None else f"{figure.ceiling:.1%}"
+    return f"{figure.rate:.1%} ({figure.chance:.1%}, {ceiling}; {figure.prompts})"

@@ -24,16 +24,11 @@ _CHUNK = 1024
 class EvalSetup:
     """The shared parts of an evaluation.
 
-    Parameters
-    ----------
-    prompt_rows
-        Dataset indices of the held-out items whose captions are the prompts, in order.
-    pool_rows
-        Dataset indices of every held-out item: the caption pool candidates come from.
-    candidate_sets
-        ``(len(prompt_rows), K)`` rows into the pool; column 0 is the prompt itself.
-    ceiling
-        The scorer's retrieval accuracy on the real images of ``prompt_rows``.
+    ``prompt_rows`` are the dataset indices of the held-out items whose captions are the
+    prompts, in order; ``pool_rows`` those of every held-out item, the caption pool candidates
+    come from; ``candidate_sets`` is ``(len(prompt_rows), K)`` rows into the pool, column 0
+    the prompt itself; ``ceiling`` the scorer's retrieval accuracy on the real images of
+    ``prompt_rows``.
     """
 
     dataset: Dataset

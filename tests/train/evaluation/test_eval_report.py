@@ -149,3 +149,37 @@ def test_generated_rgb_and_other_sizes_become_dataset_rgba():
     rgb = np.full((32, 32, 3), 200, dtype=np.uint8)
     out = to_rgba(rgb, 64)
     assert out.shape == (64, 64, 4) and (out[..., 3] == 255).all()
+
+
+def test_eval_command_refuses_prompts_without_game(tmp_path):
+    from studio.domain.errors import InvalidRequestError
+
+    parser = argparse.ArgumentParser(prog="studio")
+    eval_cli.COMMAND.register(parser.add_subparsers(dest="command"))
+    args = parser.parse_args(["eval", "m", "--data", str(tmp_path), "--prompts", "tuning"])
+    with pytest.raises(InvalidRequestError, match=r"--prompts .* add --game"):
+        args.handler(args)
+
+
+@pytest.mark.slow  # EfficientNet-Lite0 judges a few hundred sprites
+def test_eval_game_json_has_recognition_and_writes_its_sheet(
+    dataset_dir, backends, tmp_path, monkeypatch, capsys
+):
+    monkeypatch.setattr(
+        "studio.train.evaluation.report.load_model_backend",
+        lambda model_id, device: backends[model_id],
+    )
+    parser = argparse.ArgumentParser(prog="studio")
+    eval_cli.COMMAND.register(parser.add_subparsers(dest="command"))
+    out = tmp_path / "grids"
+    command = ["eval", "noise", "--game", "--prompts", "tuning", "--json", "--device", "cpu"]
+    args = parser.parse_args([*command, "--data", str(dataset_dir), "--out", str(out)])
+    assert args.handler(args) == 0
+    (row,) = json.loads(capsys.readouterr().out)
+    recognition = row["recognition"]
+    assert recognition["prompts"] == "tuning" and recognition["objects"] == 42
+    assert recognition["chance"] == pytest.approx(1 / 42) and recognition["images"] == 84
+    assert recognition["ceiling"] is None  # the synthetic set has no real icons of them
+    assert (out / "noise-recognition-tuning.png").is_file()
+    tuning = [r.prompt for r in backends["noise"].requests if r.prompt.endswith("pixel art")]
+    assert "a blue potion bottle, pixel art" in tuning
