@@ -35,7 +35,7 @@ from studio.domain.request_codec import (
     optional_field,
     request_from_dict,
 )
-from studio.domain.samplers import DEFAULT_SAMPLER, canonical_sampler_name
+from studio.domain.samplers import DEFAULT_SAMPLER, canonical_sampler_name, check_step_cache
 
 MAX_SEED = 2**32 - 1
 MIN_SIDE = 16
@@ -141,6 +141,8 @@ class GenerationRequest(StoredByFields):
         ``hires_scale`` (1 is off), or to ``hires_width`` x ``hires_height`` when both are set,
         with ``hires_upscaler`` (:mod:`studio.domain.hires`), then repainted at ``strength``
         (A1111's shared "Denoising strength") for ``hires_steps`` (0: as many as ``steps``).
+    step_cache
+        Reuse the UNet's deep features: one full UNet call every ``step_cache`` (0, 1: off).
     """
 
     kind: ClassVar[JobKind] = JobKind.GENERATE
@@ -176,6 +178,7 @@ class GenerationRequest(StoredByFields):
     hires_steps: int = optional_field(0)
     hires_width: int = optional_field(0)
     hires_height: int = optional_field(0)
+    step_cache: int = optional_field(0)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "sampler", canonical_sampler_name(self.sampler))
@@ -204,6 +207,7 @@ class GenerationRequest(StoredByFields):
             )
         if not 0.0 <= self.strength <= 1.0:
             raise InvalidRequestError(f"Strength {self.strength:g} is out of range: use 0 to 1.")
+        check_step_cache(self.step_cache)
         self._check_edits()
 
     def _check_edits(self) -> None:

@@ -99,7 +99,7 @@ def test_style_lists_must_be_lists() -> None:
 
 def test_every_field_but_the_images_is_stored_under_its_own_name() -> None:
     # Hires fields are written only when set (an old recipe keeps its bytes): set them all.
-    hires = {"hires_scale": 2, "hires_upscaler": "lanczos", "hires_steps": 3}
+    hires = {"hires_scale": 2, "hires_upscaler": "lanczos", "hires_steps": 3, "step_cache": 3}
     stored = GenerationRequest(prompt="x", hires_width=512, hires_height=256, **hires).to_dict()
     plain = {item.name for item in fields(GenerationRequest)} - {"init_image", "mask_image"}
     assert set(stored) == plain | {"init_image_sha256", "mask_image_sha256", "schema"}
