@@ -41,6 +41,7 @@ GENERATE = _target(
         ),
         exclusive=True,
     ),
+    arg("--step-cache", type=int, default=0, help="the engine's step-cache interval (0: off)"),
     REPEATS,
     description="Times one generation through Studio's engine and through a plain diffusers "
     "pipeline call with the same model and settings, in one process. Without --model, "
@@ -182,7 +183,10 @@ def run_generate(args: argparse.Namespace) -> int:
 def _generate_row(args: argparse.Namespace, width: int, height: int) -> dict:
     from studio.domain.errors import InvalidRequestError
 
-    settings = {"steps": args.steps, "width": width, "height": height, "sampler": args.sampler}
+    settings = {
+        "steps": args.steps, "width": width, "height": height, "sampler": args.sampler,
+        "step_cache": args.step_cache,
+    }  # fmt: skip
     if args.arch is None:
         if args.fast:
             raise InvalidRequestError("--fast needs --arch (the full-size model to compile)")
@@ -193,7 +197,7 @@ def _generate_row(args: argparse.Namespace, width: int, height: int) -> dict:
         raise InvalidRequestError("give --model or --arch, not both")
     from studio.bench.generate import bench_arch
 
-    return bench_arch(args.arch, repeats=args.repeats, fast=args.fast, **settings)
+    return bench_arch(args.arch, settings, repeats=args.repeats, fast=args.fast)
 
 
 def _generate_lines(row: dict) -> list[str]:
@@ -210,7 +214,15 @@ def _generate_lines(row: dict) -> list[str]:
     ]
     if row.get("per_step_s"):
         lines.append(f"  engine per step: {_span(row['per_step_s'])}")
-    return lines
+    difference = row.get("pixel_difference")
+    return lines if difference is None else [*lines, _step_cache_line(row, difference)]
+
+
+def _step_cache_line(row: dict, difference: dict) -> str:
+    return (
+        f"  step cache {row['step_cache']}: image differs from plain diffusers' by "
+        f"{difference['mean']:.2f} levels on average, {difference['max']} at most (of 255)"
+    )
 
 
 @BUILTIN.runs

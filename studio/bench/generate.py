@@ -13,7 +13,7 @@ from __future__ import annotations
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
@@ -41,6 +41,7 @@ def bench_generate(
     warmup: int = 1,
     settings: EngineSettings | None = None,
     device: str = "auto",
+    step_cache: int = 0,
 ) -> dict[str, Any]:
     """Time one image through Studio's engine and through plain diffusers.
 
@@ -57,6 +58,9 @@ def bench_generate(
         Engine settings for resolving ``model`` (defaults: no extra paths).
     device
         ``"auto"``, ``"cuda"``, ``"mps"`` or ``"cpu"``.
+    step_cache
+        The engine's step-cache interval (plain diffusers always runs the full UNet); above 1
+        the row adds ``pixel_difference`` between the two images.
 
     Returns
     -------
@@ -75,13 +79,15 @@ def bench_generate(
             settings = EngineSettings(scan_hf_cache=False, builtin_models_dir=scratch)
         service = EngineService(settings or EngineSettings(), device_preference=device)
         try:
-            request = _request(model, steps, width, height, sampler)
+            request = _request(
+                model, steps=steps, width=width, height=height, sampler=sampler,
+                step_cache=step_cache,
+            )  # fmt: skip
             progress("generate: loading the model")
             service_request = request
 
-            def ours(on_progress: Callable[[ProgressUpdate], None]) -> None:
-                for _ in service.run(service_request, on_progress, threading.Event()):
-                    pass
+            def ours(on_progress: Callable[[ProgressUpdate], None]) -> Any:
+                return list(service.run(service_request, on_progress, threading.Event()))[-1]
 
             ours(lambda _update: None)  # loads the model, untimed
             backend = service.backend
@@ -94,10 +100,7 @@ def bench_generate(
 
 def bench_arch(
     arch: str,
-    steps: int = 2,
-    width: int = 64,
-    height: int = 64,
-    sampler: str = DEFAULT_SAMPLER,
+    options: Mapping[str, Any] | None = None,
     repeats: int = 3,
     fast: bool = False,
     device: str = "auto",
@@ -108,8 +111,10 @@ def bench_arch(
     ----------
     arch
         ``"sd15"``, ``"sd2"`` or ``"sdxl"`` (:data:`studio.bench.sd_arch.ARCHES`).
-    steps, width, height, sampler
-        Generation settings shared by both paths.
+    options
+        :class:`GenerationRequest` fields shared by both paths (``steps``, ``width``,
+        ``height``, ``sampler``; ``step_cache`` for the engine only); 2 steps at 64x64 unless
+        given.
     repeats
         Timed runs of each path, after one untimed first run of each (``first_s``: with
         ``fast`` it holds the compile time).
@@ -143,11 +148,10 @@ def bench_arch(
         from studio.engine.sd.fast_path import apply_fast_path
 
         apply_fast_path(pipe)
-    request = _request(info.id, steps, width, height, sampler)
+    request = _request(info.id, **{"steps": 2, "width": 64, "height": 64, **(options or {})})
 
-    def ours(on_progress: Callable[[ProgressUpdate], None]) -> None:
-        for _ in backend.generate(request, on_progress, threading.Event()):
-            pass
+    def ours(on_progress: Callable[[ProgressUpdate], None]) -> Any:
+        return list(backend.generate(request, on_progress, threading.Event()))[-1]
 
     try:
         row = _bench(backend, request, ours, repeats, warmup=0)
@@ -156,17 +160,16 @@ def bench_arch(
     return {**row, "arch": arch, "fast": fast}
 
 
-def _request(model: str, steps: int, width: int, height: int, sampler: str) -> GenerationRequest:
+def _request(model: str, **options: Any) -> GenerationRequest:
     return GenerationRequest(
-        prompt=PROMPT, negative_prompt=NEGATIVE, model=model, steps=steps,
-        width=width, height=height, sampler=sampler, seed=1234,
-    )  # fmt: skip
+        prompt=PROMPT, negative_prompt=NEGATIVE, model=model, seed=1234, **options
+    )
 
 
 def _bench(
     backend: DiffusersBackend,
     request: GenerationRequest,
-    ours: Callable[[Callable[[ProgressUpdate], None]], None],
+    ours: Callable[[Callable[[ProgressUpdate], None]], Any],
     repeats: int,
     warmup: int,
 ) -> dict[str, Any]:
@@ -179,12 +182,14 @@ def _bench(
         if update.total and update.step > 0:
             step_times.append(time.perf_counter())
 
+    last: dict[str, Any] = {}  # each side's latest image
+
     def engine() -> None:
         step_times.clear()
-        ours(timed_steps)
+        last["ours"] = ours(timed_steps)
 
     def plain() -> None:
-        _plain_diffusers_call(backend, request)
+        last["plain"] = _plain_diffusers_call(backend, request)[0]
 
     def report(pair: int, pairs: int, ours_s: float, plain_s: float) -> None:
         progress(f"generate: run {pair}/{pairs}: engine {ours_s:.3f} s, diffusers {plain_s:.3f} s")
@@ -217,6 +222,25 @@ def _bench(
         "compile_s": round(max(0.0, first["ours"] - ours_s["median"]), 4),
         "per_step_s": timing_summary(per_step) if per_step else None,
         "warnings": spread_warnings({"the engine's time": ours_s, "diffusers' time": diffusers_s}),
+        **(
+            {"step_cache": request.step_cache, **_difference(last["ours"], last["plain"])}
+            if request.step_cache > 1
+            else {}
+        ),
+    }
+
+
+def _difference(ours: Any, plain: Any) -> dict[str, Any]:
+    """How far the engine's last image is from plain diffusers' (0-255 levels per channel)."""
+    import numpy as np
+
+    theirs = (np.asarray(plain) * 255).round().astype(int)
+    difference = np.abs(np.asarray(ours.pixels)[..., :3].astype(int) - theirs)
+    return {
+        "pixel_difference": {
+            "max": int(difference.max()),
+            "mean": round(float(difference.mean()), 3),
+        }
     }
 
 

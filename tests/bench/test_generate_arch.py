@@ -53,13 +53,15 @@ def test_arch_bench_times_the_engine_against_diffusers(monkeypatch, capsys) -> N
         )
 
     monkeypatch.setattr(sd_arch, "build_arch_pipeline", tiny)
-    row = generate.bench_arch("sd15", steps=2, width=64, height=64, repeats=2, device="cpu")
+    row = generate.bench_arch("sd15", {"steps": 3, "step_cache": 2}, repeats=2, device="cpu")
     assert row["arch"] == "sd15" and row["fast"] is False and row["model"] == "random-sd15"
     assert row["device"] == "cpu" and row["torch"] and row["repeats"] == 2
     assert row["ours_s"]["median"] > 0 and row["diffusers_s"]["median"] > 0
     assert row["first_s"]["ours"] > 0 and row["compile_s"] >= 0
-    # Two steps per image: one gap between the step reports of each timed run.
+    # Three steps per image: two gaps between the step reports of each timed run.
     assert row["per_step_s"]["median"] > 0
+    # The engine cached steps, diffusers did not: the images differ, a little.
+    assert row["step_cache"] == 2 and 0 < row["pixel_difference"]["mean"] < 0.1 * 255
     assert "generate: run 2/2: engine" in capsys.readouterr().err
 
 
