@@ -17,7 +17,7 @@ NAME = "bench"
 REPEATS = arg("--repeats", type=int, default=5)
 
 
-def _target(name: str, help: str, *args: Arg, description: str | None = None) -> Command:
+def _target(name: str, help: str, *args: Arg | Group, description: str | None = None) -> Command:
     """A timed benchmark: its own options, then ``--json`` (the rows with the machine)."""
     return Command(name, help, description, args=(*args, json_option(None)))
 
