@@ -11,13 +11,13 @@ import json
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from studio.cli.command import Arg, Command, arg, json_option
+from studio.cli.command import Arg, Command, Group, arg, json_option
 
 NAME = "bench"
 REPEATS = arg("--repeats", type=int, default=5)
 
 
-def _target(name: str, help: str, *args: Arg, description: str | None = None) -> Command:
+def _target(name: str, help: str, *args: Arg | Group, description: str | None = None) -> Command:
     """A timed benchmark: its own options, then ``--json`` (the rows with the machine)."""
     return Command(name, help, description, args=(*args, json_option(None)))
 
@@ -29,10 +29,26 @@ GENERATE = _target(
     arg("--steps", type=int, default=20),
     arg("--size", default="64x64", help="WIDTHxHEIGHT"),
     arg("--sampler", default="Euler"),
+    arg(
+        "--arch",
+        choices=("sd15", "sd2", "sdxl"),
+        help="Stable Diffusion at its published size with random weights (instead of --model)",
+    ),
+    Group(
+        (
+            arg("--fast", action="store_true", help="the engine on its fast path (with --arch)"),
+            arg("--eager", action="store_true", help="the engine eager (the default)"),
+        ),
+        exclusive=True,
+    ),
+    arg("--step-cache", type=int, default=0, help="the engine's step-cache interval (0: off)"),
     REPEATS,
     description="Times one generation through Studio's engine and through a plain diffusers "
     "pipeline call with the same model and settings, in one process. Without --model, "
-    "a tiny random Stable Diffusion pipeline is built in a temporary folder.",
+    "a tiny random Stable Diffusion pipeline is built in a temporary folder; --arch builds "
+    "SD 1.5, SD 2 or SDXL at full size with random weights (no download). --fast compiles the "
+    "engine's UNet and VAE decoder (plain diffusers stays eager): the ratio is then the "
+    "speed-up and the compile time is reported apart.",
 )
 STYLE = _target(
     "style",
@@ -160,30 +176,61 @@ def _show_rows(
 
 @GENERATE.runs
 def run_generate(args: argparse.Namespace) -> int:
-    from studio.bench.generate import bench_generate
     from studio.domain.requests import parse_size
 
     width, height = parse_size(args.size)
-    row = bench_generate(
-        args.model,
-        steps=args.steps,
-        width=width,
-        height=height,
-        sampler=args.sampler,
-        repeats=args.repeats,
-    )
+    row = _generate_row(args, width, height)
     _tell_warnings("generate", row["warnings"])
     if args.json:
         _print_json(args, row, row["warnings"])
     else:
-        print(
-            f"model {row['model']} on {row['device']}, {row['steps']} steps at {row['size']}, "
-            f"median (min-max) of {row['repeats']} interleaved runs\n"
-            f"  studio engine  : {_span(row['ours_s'])}\n"
-            f"  plain diffusers: {_span(row['diffusers_s'])}\n"
-            f"  ratio (ours/diffusers): {row['ratio']:.3f}"
-        )
+        print("\n".join(_generate_lines(row)))
     return 0
+
+
+def _generate_row(args: argparse.Namespace, width: int, height: int) -> dict:
+    from studio.domain.errors import InvalidRequestError
+
+    settings = {
+        "steps": args.steps, "width": width, "height": height, "sampler": args.sampler,
+        "step_cache": args.step_cache,
+    }  # fmt: skip
+    if args.arch is None:
+        if args.fast:
+            raise InvalidRequestError("--fast needs --arch (the full-size model to compile)")
+        from studio.bench.generate import bench_generate
+
+        return bench_generate(args.model, repeats=args.repeats, **settings)
+    if args.model is not None:
+        raise InvalidRequestError("give --model or --arch, not both")
+    from studio.bench.generate import bench_arch
+
+    return bench_arch(args.arch, settings, repeats=args.repeats, fast=args.fast)
+
+
+def _generate_lines(row: dict) -> list[str]:
+    mode = "fast" if row.get("fast") else "eager"
+    lines = [
+        f"model {row['model']} on {row['device']} (torch {row['torch']}), engine {mode}, "
+        f"{row['steps']} steps at {row['size']}, median (min-max) of {row['repeats']} "
+        "interleaved runs",
+        f"  studio engine  : {_span(row['ours_s'])}",
+        f"  plain diffusers: {_span(row['diffusers_s'])}",
+        f"  ratio (ours/diffusers): {row['ratio']:.3f}",
+        f"  first run (untimed): engine {row['first_s']['ours']:.3f} s, "
+        f"diffusers {row['first_s']['diffusers']:.3f} s; engine compile {row['compile_s']:.3f} s",
+    ]
+    if row.get("per_step_s"):
+        lines.append(f"  engine per step: {_span(row['per_step_s'])}")
+    difference = row.get("pixel_difference")
+    return lines if difference is None else [*lines, _step_cache_line(row, difference)]
+
+
+def _step_cache_line(row: dict, difference: dict) -> str:
+    return (
+        f"  step cache {row['step_cache']}: image differs from plain diffusers' by "
+        f"{difference['mean']:.2f} levels on average, {difference['max']} at most (of 255)"
+    )
 
 
 @BUILTIN.runs

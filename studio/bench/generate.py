@@ -1,20 +1,27 @@
-"""How much time the engine adds over a plain diffusers call (``studio bench`` uses this).
+"""How much time the engine adds over a plain diffusers call (``studio bench generate``).
 
-Both paths run in one process on the same loaded pipeline and settings: Studio's
-:class:`EngineService` (prompt chunking, previews every step, cancel checks, our decode) against
-``pipe(prompt, ...)`` with the same scheduler, seed and size. The ratio should be about 1.0.
+Both paths run in one process on the same loaded pipeline and settings: Studio's engine (prompt
+chunking, previews every step, cancel checks, our decode) against ``pipe(prompt, ...)`` with the
+same scheduler, seed and size, taking turns. The eager ratio should be about 1.0. With ``arch``
+the model is Stable Diffusion at its published size with random weights
+(:mod:`studio.bench.sd_arch`); with ``fast`` the engine runs its fast path
+(:mod:`studio.engine.sd.fast_path`) while diffusers stays eager, so the ratio is the speed-up.
 """
 
 from __future__ import annotations
 
 import tempfile
 import threading
+import time
+from collections.abc import Callable, Mapping
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
 from studio.bench.machine import progress, spread_warnings, timing_summary
 from studio.bench.timing import interleaved_runs
 from studio.domain.requests import GenerationRequest
+from studio.domain.results import ProgressUpdate
 from studio.domain.samplers import DEFAULT_SAMPLER
 from studio.domain.settings import EngineSettings
 from studio.engine.sd.diffusers_backend import DiffusersBackend
@@ -34,6 +41,7 @@ def bench_generate(
     warmup: int = 1,
     settings: EngineSettings | None = None,
     device: str = "auto",
+    step_cache: int = 0,
 ) -> dict[str, Any]:
     """Time one image through Studio's engine and through plain diffusers.
 
@@ -50,13 +58,17 @@ def bench_generate(
         Engine settings for resolving ``model`` (defaults: no extra paths).
     device
         ``"auto"``, ``"cuda"``, ``"mps"`` or ``"cpu"``.
+    step_cache
+        The engine's step-cache interval (plain diffusers always runs the full UNet); above 1
+        the row adds ``pixel_difference`` between the two images.
 
     Returns
     -------
     dict
-        ``model``, ``device``, ``steps``, ``size``, ``repeats``; ``ours_s`` and
+        ``model``, ``device``, ``torch``, ``steps``, ``size``, ``repeats``; ``ours_s`` and
         ``diffusers_s``, each the median, min, max and spread of the timed runs; ``ratio``
-        (median ours / median diffusers) and ``warnings`` (spreads over 20 %).
+        (median ours / median diffusers), ``first_s`` (each side's first untimed run) and
+        ``warnings`` (spreads over 20 %).
     """
     with tempfile.TemporaryDirectory(prefix="studio-bench-") as scratch:
         if model is None:
@@ -67,58 +79,175 @@ def bench_generate(
             settings = EngineSettings(scan_hf_cache=False, builtin_models_dir=scratch)
         service = EngineService(settings or EngineSettings(), device_preference=device)
         try:
-            return _bench(service, model, steps, width, height, sampler, repeats, warmup)
+            request = _request(
+                model, steps=steps, width=width, height=height, sampler=sampler,
+                step_cache=step_cache,
+            )  # fmt: skip
+            progress("generate: loading the model")
+            service_request = request
+
+            def ours(on_progress: Callable[[ProgressUpdate], None]) -> Any:
+                return list(service.run(service_request, on_progress, threading.Event()))[-1]
+
+            ours(lambda _update: None)  # loads the model, untimed
+            backend = service.backend
+            if not isinstance(backend, DiffusersBackend):
+                raise TypeError(f"{model} is not a diffusers model; nothing to compare against")
+            return _bench(backend, request, ours, repeats, warmup)
         finally:
             service.close()
 
 
+def bench_arch(
+    arch: str,
+    options: Mapping[str, Any] | None = None,
+    repeats: int = 3,
+    fast: bool = False,
+    device: str = "auto",
+) -> dict[str, Any]:
+    """Time Stable Diffusion at its published size (random weights) through both paths.
+
+    Parameters
+    ----------
+    arch
+        ``"sd15"``, ``"sd2"`` or ``"sdxl"`` (:data:`studio.bench.sd_arch.ARCHES`).
+    options
+        :class:`GenerationRequest` fields shared by both paths (``steps``, ``width``,
+        ``height``, ``sampler``; ``step_cache`` for the engine only); 2 steps at 64x64 unless
+        given.
+    repeats
+        Timed runs of each path, after one untimed first run of each (``first_s``: with
+        ``fast`` it holds the compile time).
+    fast
+        Run the engine on its fast path (compiled UNet and VAE decoder, channels-last); plain
+        diffusers stays eager on the same weights.
+    device
+        ``"auto"``, ``"cuda"``, ``"mps"`` or ``"cpu"``.
+
+    Returns
+    -------
+    dict
+        What :func:`bench_generate` returns, plus ``arch``, ``fast``, ``per_step_s`` (the
+        engine's seconds per denoising step, from its progress reports) and ``compile_s``
+        (the engine's first run less its median).
+    """
+    import torch
+
+    from studio.bench.sd_arch import arch_model_info, build_arch_pipeline
+    from studio.engine.device import pick_device
+    from studio.engine.sd.loading import LoadedPipeline
+
+    torch_device, dtype = pick_device(device)
+    info = arch_model_info(arch)
+    progress(f"generate: building {arch} at its published size with random weights")
+    pipe = build_arch_pipeline(arch)
+    if (torch_device.type, dtype) != ("cpu", torch.float32):
+        pipe.to(torch_device, dtype)  # built in float32 on the CPU; diffusers warns on a no-op .to
+    backend = DiffusersBackend(info, LoadedPipeline(pipe, info.family), torch_device)
+    if fast:
+        from studio.engine.sd.fast_path import apply_fast_path
+
+        apply_fast_path(pipe)
+    request = _request(info.id, **{"steps": 2, "width": 64, "height": 64, **(options or {})})
+
+    def ours(on_progress: Callable[[ProgressUpdate], None]) -> Any:
+        return list(backend.generate(request, on_progress, threading.Event()))[-1]
+
+    try:
+        row = _bench(backend, request, ours, repeats, warmup=0)
+    finally:
+        backend.unload()
+    return {**row, "arch": arch, "fast": fast}
+
+
+def _request(model: str, **options: Any) -> GenerationRequest:
+    return GenerationRequest(
+        prompt=PROMPT, negative_prompt=NEGATIVE, model=model, seed=1234, **options
+    )
+
+
 def _bench(
-    service: EngineService,
-    model: str,
-    steps: int,
-    width: int,
-    height: int,
-    sampler: str,
+    backend: DiffusersBackend,
+    request: GenerationRequest,
+    ours: Callable[[Callable[[ProgressUpdate], None]], Any],
     repeats: int,
     warmup: int,
 ) -> dict[str, Any]:
-    request = GenerationRequest(
-        prompt=PROMPT, negative_prompt=NEGATIVE, model=model, steps=steps,
-        width=width, height=height, sampler=sampler, seed=1234,
-    )  # fmt: skip
-    cancel = threading.Event()
+    import torch
 
-    def ours() -> None:
-        for _ in service.run(request, lambda _update: None, cancel):
-            pass
+    step_times: list[float] = []
 
-    progress("generate: loading the model and making one untimed image")
-    ours()  # loads the model, untimed
-    backend = service.backend
-    if not isinstance(backend, DiffusersBackend):
-        raise TypeError(f"{model} is not a diffusers model; nothing to compare against")
+    def timed_steps(update: ProgressUpdate) -> None:
+        # Step 0 is announced before the first step: the gaps after it are steps.
+        if update.total and update.step > 0:
+            step_times.append(time.perf_counter())
+
+    last: dict[str, Any] = {}  # each side's latest image
+
+    def engine() -> None:
+        step_times.clear()
+        last["ours"] = ours(timed_steps)
 
     def plain() -> None:
-        _plain_diffusers_call(backend, request)
+        last["plain"] = _plain_diffusers_call(backend, request)[0]
 
     def report(pair: int, pairs: int, ours_s: float, plain_s: float) -> None:
         progress(f"generate: run {pair}/{pairs}: engine {ours_s:.3f} s, diffusers {plain_s:.3f} s")
 
+    progress("generate: one untimed first run of each (compiling, if anything compiles)")
+    first = {"ours": _seconds(engine), "diffusers": _seconds(plain)}
     if warmup:
         progress(f"generate: {warmup} untimed warm-up run(s) of each")
-    ours_times, plain_times = interleaved_runs(ours, plain, repeats, warmup, on_pair=report)
+    per_step: list[float] = []
+
+    def engine_with_steps() -> None:
+        engine()
+        per_step.extend(later - earlier for earlier, later in pairwise(step_times))
+
+    ours_times, plain_times = interleaved_runs(
+        engine_with_steps, plain, repeats, warmup, on_pair=report
+    )
     ours_s, diffusers_s = timing_summary(ours_times), timing_summary(plain_times)
     return {
         "model": backend.model.name,
         "device": str(backend.device),
-        "steps": steps,
-        "size": f"{width}x{height}",
+        "torch": torch.__version__,
+        "steps": request.steps,
+        "size": f"{request.width}x{request.height}",
         "repeats": len(ours_times),
         "ours_s": ours_s,
         "diffusers_s": diffusers_s,
         "ratio": _ratio(ours_s, diffusers_s),
+        "first_s": {side: round(seconds, 4) for side, seconds in first.items()},
+        "compile_s": round(max(0.0, first["ours"] - ours_s["median"]), 4),
+        "per_step_s": timing_summary(per_step) if per_step else None,
         "warnings": spread_warnings({"the engine's time": ours_s, "diffusers' time": diffusers_s}),
+        **(
+            {"step_cache": request.step_cache, **_difference(last["ours"], last["plain"])}
+            if request.step_cache > 1
+            else {}
+        ),
     }
+
+
+def _difference(ours: Any, plain: Any) -> dict[str, Any]:
+    """How far the engine's last image is from plain diffusers' (0-255 levels per channel)."""
+    import numpy as np
+
+    theirs = (np.asarray(plain) * 255).round().astype(int)
+    difference = np.abs(np.asarray(ours.pixels)[..., :3].astype(int) - theirs)
+    return {
+        "pixel_difference": {
+            "max": int(difference.max()),
+            "mean": round(float(difference.mean()), 3),
+        }
+    }
+
+
+def _seconds(run: Callable[[], Any]) -> float:
+    started = time.perf_counter()
+    run()
+    return time.perf_counter() - started
 
 
 def _ratio(ours: dict[str, float], theirs: dict[str, float]) -> float:
@@ -127,18 +256,22 @@ def _ratio(ours: dict[str, float], theirs: dict[str, float]) -> float:
 
 
 def _plain_diffusers_call(backend: DiffusersBackend, request: GenerationRequest) -> Any:
+    """``pipe(...)`` as a diffusers user writes it, on the engine's weights, never compiled."""
     import torch
+
+    from studio.engine.sd.fast_path import eager_modules
 
     pipe = backend.pipeline
     pipe.scheduler = backend.scheduler_for(request.sampler, request.seed)
     generator_device = "cuda" if backend.device.type == "cuda" else "cpu"
-    return pipe(
-        prompt=request.prompt,
-        negative_prompt=request.negative_prompt or None,
-        num_inference_steps=request.steps,
-        guidance_scale=request.cfg_scale,
-        width=request.width,
-        height=request.height,
-        generator=torch.Generator(device=generator_device).manual_seed(request.seed or 0),
-        output_type="np",
-    ).images
+    with eager_modules(pipe):
+        return pipe(
+            prompt=request.prompt,
+            negative_prompt=request.negative_prompt or None,
+            num_inference_steps=request.steps,
+            guidance_scale=request.cfg_scale,
+            width=request.width,
+            height=request.height,
+            generator=torch.Generator(device=generator_device).manual_seed(request.seed or 0),
+            output_type="np",
+        ).images

@@ -37,7 +37,7 @@ from studio.domain.request_codec import (
     optional_field,
     request_from_dict,
 )
-from studio.domain.samplers import DEFAULT_SAMPLER, canonical_sampler_name
+from studio.domain.samplers import DEFAULT_SAMPLER, canonical_sampler_name, check_step_cache
 
 MAX_SEED = 2**32 - 1
 MIN_SIDE = 16
@@ -143,9 +143,9 @@ class GenerationRequest(StoredByFields):
         ``hires_scale`` (1 is off), or to ``hires_width`` x ``hires_height`` when both are set,
         with ``hires_upscaler`` (:mod:`studio.domain.hires`), then repainted at ``strength``
         (A1111's shared "Denoising strength") for ``hires_steps`` (0: as many as ``steps``).
-    controls, references
-        ControlNet units (:mod:`studio.domain.control`), IP-Adapter references
-        (:mod:`studio.domain.reference`); each applied together.
+    controls, references, step_cache
+        ControlNet units (:mod:`.control`), IP-Adapter references (:mod:`.reference`); one
+        full UNet call every ``step_cache`` steps, the deep features reused between (0, 1: off).
     """
 
     kind: ClassVar[JobKind] = JobKind.GENERATE
@@ -183,6 +183,7 @@ class GenerationRequest(StoredByFields):
     hires_height: int = optional_field(0)
     controls: tuple[ControlSpec, ...] = optional_field(())
     references: tuple[ReferenceImage, ...] = optional_field(())
+    step_cache: int = optional_field(0)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "sampler", canonical_sampler_name(self.sampler))
@@ -211,6 +212,7 @@ class GenerationRequest(StoredByFields):
             )
         if not 0.0 <= self.strength <= 1.0:
             raise InvalidRequestError(f"Strength {self.strength:g} is out of range: use 0 to 1.")
+        check_step_cache(self.step_cache)
         self._check_edits()
 
     def _check_edits(self) -> None:

@@ -51,3 +51,21 @@ def canonical_sampler_name(name: str) -> str:
     except KeyError:
         known = ", ".join(SAMPLER_NAMES)
         raise InvalidRequestError(f"Unknown sampler {name!r}. Choose one of: {known}.") from None
+
+
+# DeepCache's images drift from the full ones when the UNet runs in full less often than this.
+MAX_STEP_CACHE = 10
+
+
+def check_step_cache(interval: int) -> None:
+    """Refuse a step-cache interval outside 0 (off) to :data:`MAX_STEP_CACHE`.
+
+    Raises
+    ------
+    InvalidRequestError
+        With the range to use.
+    """
+    if not isinstance(interval, int) or not 0 <= interval <= MAX_STEP_CACHE:
+        raise InvalidRequestError(
+            f"Step cache {interval} is out of range: use 0 (off) to {MAX_STEP_CACHE}."
+        )

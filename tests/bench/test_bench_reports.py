@@ -159,8 +159,9 @@ def test_generate_json_adds_the_machine_and_text_gives_min_max(monkeypatch, caps
     ours = {"median": 0.2, "min": 0.19, "max": 0.3, "spread": 0.55}
     theirs = {"median": 0.2, "min": 0.2, "max": 0.21, "spread": 0.05}
     row = {
-        "model": "tiny-sd1", "device": "cpu", "steps": 1, "size": "64x64", "repeats": 3,
-        "ours_s": ours, "diffusers_s": theirs, "ratio": 1.0,
+        "model": "tiny-sd1", "device": "cpu", "torch": "2.x", "steps": 1, "size": "64x64",
+        "repeats": 3, "ours_s": ours, "diffusers_s": theirs, "ratio": 1.0,
+        "first_s": {"ours": 0.5, "diffusers": 0.4}, "compile_s": 0.3, "per_step_s": theirs,
         "warnings": machine.spread_warnings({"the engine's time": ours, "diffusers' time": theirs}),
     }  # fmt: skip
     monkeypatch.setattr(generate, "bench_generate", lambda *args, **kwargs: dict(row))
@@ -174,3 +175,4 @@ def test_generate_json_adds_the_machine_and_text_gives_min_max(monkeypatch, caps
     out = capsys.readouterr().out
     assert "median (min-max) of 3 interleaved runs" in out
     assert "studio engine  : 0.200 s (0.190-0.300)" in out
+    assert "engine compile 0.300 s" in out and "engine per step: 0.200 s (0.200-0.210)" in out

@@ -28,7 +28,8 @@ def test_bench_reports_both_timings(capsys) -> None:
     assert "generate: run 1/2: engine" in err and "generate: run 2/2: engine" in err
     assert result["repeats"] == 2
     assert set(result) == {
-        "model", "device", "steps", "size", "repeats", "ours_s", "diffusers_s", "ratio", "warnings"
+        "model", "device", "torch", "steps", "size", "repeats", "ours_s", "diffusers_s", "ratio",
+        "first_s", "compile_s", "per_step_s", "warnings",
     }  # fmt: skip
     assert result["model"] == "tiny-sd1" and result["size"] == "64x64"
     assert result["ours_s"]["median"] > 0 and result["diffusers_s"]["median"] > 0

@@ -42,6 +42,7 @@ from studio.engine.sd.loading import (
 from studio.engine.sd.prompt_encoding import PromptEmbeddings, encode_prompts
 from studio.engine.sd.reference_images import SdReferences
 from studio.engine.sd.schedulers import build_scheduler
+from studio.engine.sd.step_cache import step_cache
 from studio.engine.sd.step_progress import step_callback
 from studio.engine.sd.steps import pass_steps, steps_per_image
 from studio.engine.sd.transparency import key_out_background, transparent_prompts
@@ -259,7 +260,7 @@ class DiffusersBackend(GenerationBackend):
             if latents is not None:
                 options["latents"] = latents
         try:
-            with torch.inference_mode():
+            with torch.inference_mode(), step_cache(pipe.unet, request.step_cache):
                 return pipe(**options).images
         except Exception as exc:
             if not is_out_of_memory(exc):

@@ -203,7 +203,7 @@ def _load_single_file(
     remember_kind(path, kind)
     configs = config_dir or sd_config_dir(kind.config_name)
     components = _components_from_state(state, kind, configs, dtype)
-    pipe = _assemble(kind.family, components, configs)
+    pipe = assemble_pipeline(kind.family, components, configs)
     return LoadedPipeline(pipe, kind.family, is_turbo or kind.is_turbo)
 
 
@@ -238,7 +238,8 @@ def _components_from_state(
     return components
 
 
-def _assemble(family: ModelFamily, components: dict[str, Any], configs: Path) -> Any:
+def assemble_pipeline(family: ModelFamily, components: dict[str, Any], configs: Path) -> Any:
+    """The text-to-image pipeline of ``family`` from its components (no safety checker)."""
     from diffusers import StableDiffusionPipeline, StableDiffusionXLPipeline
 
     if family is ModelFamily.SDXL:
