@@ -12,10 +12,10 @@ from dataclasses import fields
 import pytest
 
 from studio.domain.control import ControlSpec
-from studio.domain.reference import ReferenceImage
 from studio.domain.errors import InvalidRequestError
 from studio.domain.job_kind import JobKind
 from studio.domain.jobs import job_kind
+from studio.domain.reference import ReferenceImage
 from studio.domain.requests import GenerationRequest
 from studio.domain.style import StyleRequest
 
