@@ -61,6 +61,11 @@ RULES: dict[str, EditRule] = {
     "control": EditRule(
         "{name} cannot take a control image", "a Stable Diffusion model", "to use a ControlNet"
     ),
+    "reference": EditRule(
+        "{name} cannot take a reference image",
+        "a Stable Diffusion model",
+        "to steer toward one (IP-Adapter)",
+    ),
 }
 assert set(RULES) == set(CANVAS_EDITS), "every canvas edit needs its refusal"
 
@@ -70,7 +75,7 @@ def needed_edits(request: GenerationRequest) -> tuple[str, ...]:
 
     A mask (inpaint or outpaint) needs ``inpaint``; a source image without one needs
     ``img2img``; a variation seed with any strength needs ``variation``; a hires scale or size
-    needs ``hires``; a ControlNet unit needs ``control``.
+    needs ``hires``; a ControlNet unit needs ``control``; a reference image ``reference``.
     """
     needed = []
     if request.is_inpaint:
@@ -83,6 +88,8 @@ def needed_edits(request: GenerationRequest) -> tuple[str, ...]:
         needed.append("hires")
     if request.controls:
         needed.append("control")
+    if request.references:
+        needed.append("reference")
     return tuple(edit for edit in CANVAS_EDITS if edit in needed)
 
 
