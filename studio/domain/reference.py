@@ -12,16 +12,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from studio.domain import unit_pairs as pairs_text
 from studio.domain.errors import InvalidRequestError
 from studio.domain.image_unit import ImageUnit
-from studio.domain.unit_pairs import (
-    join_pairs,
-    model_name,
-    number,
-    plain,
-    split_pairs,
-    units_from_parameters,
-)
 
 MAX_REFERENCES = 4
 MAX_REFERENCE_WEIGHT = 2.0
@@ -85,12 +78,12 @@ def reference_parameters(
     """
     entries = {}
     for index, (reference, label) in enumerate(zip(references, model_labels, strict=True)):
-        pairs = {"Model": plain(label), "Weight": repr(reference.weight)}
+        pairs = {"Model": pairs_text.plain(label), "Weight": repr(reference.weight)}
         if reference.image_sha256 is not None:
             pairs["Image hash"] = reference.image_sha256[:_SHORT_HASH]
         if reference.source:
-            pairs["Source"] = plain(reference.source)
-        entries[f"{UNIT_PREFIX}{index}"] = join_pairs(pairs)
+            pairs["Source"] = pairs_text.plain(reference.source)
+        entries[f"{UNIT_PREFIX}{index}"] = pairs_text.join_pairs(pairs)
     return entries
 
 
@@ -101,13 +94,13 @@ def references_from_parameters(params: Mapping[str, str]) -> tuple[ReferenceImag
     The adapter's name is kept (so the same adapter reads the image added again), as are the
     weight and the source; a unit Studio cannot read is left out, the rest still replays.
     """
-    return units_from_parameters(params, UNIT_PREFIX, MAX_REFERENCES, _parse_reference)
+    return pairs_text.units_from_parameters(params, UNIT_PREFIX, MAX_REFERENCES, _parse_reference)
 
 
 def _parse_reference(text: str) -> ReferenceImage:
-    pairs = split_pairs(text)
+    pairs = pairs_text.split_pairs(text)
     return ReferenceImage(
-        weight=number(pairs.get("weight", "1"), "Reference"),
-        model=model_name(pairs.get("model", "")),
+        weight=pairs_text.number(pairs.get("weight", "1"), "Reference"),
+        model=pairs_text.model_name(pairs.get("model", "")),
         source=pairs.get("source", ""),
     )

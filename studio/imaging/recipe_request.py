@@ -100,20 +100,15 @@ def request_from_params(
     for key, fields in changes:
         request = _apply(request, key, fields, notes)
     # A recipe holds a unit's settings, never its image: the faces name what is missing.
-    controls = controls_from_parameters(params)
-    if controls:
-        request = replace(request, controls=controls)
-        notes.append(
-            f"{len(controls)} ControlNet unit(s) read back without their control images: "
-            "add each image again."
-        )
-    references = references_from_parameters(params)
-    if references:
-        request = replace(request, references=references)
-        notes.append(
-            f"{len(references)} reference image(s) read back without their pictures: "
-            "add each reference image again."
-        )
+    read_back: tuple[tuple[str, Any, str], ...] = (
+        ("controls", controls_from_parameters(params), "ControlNet unit(s)"),
+        ("references", references_from_parameters(params), "reference image(s)"),
+    )
+    for name, units, what in read_back:
+        if units:
+            request = replace(request, **{name: units})
+            again = "add each image again."
+            notes.append(f"{len(units)} {what} read back without their images: {again}")
     return request, notes
 
 
