@@ -96,15 +96,3 @@ def canonical_kind(text: str) -> str:
             f"Control kind {text!r:.40} is unknown: use one of {', '.join(CONTROL_KINDS)}."
         )
     return kind
-
-
-def check_controls(controls: tuple[ControlSpec, ...]) -> tuple[ControlSpec, ...]:
-    """The request's controls as a tuple, refused in one line when too many or not units."""
-    controls = tuple(controls)
-    if len(controls) > MAX_CONTROLS:
-        raise InvalidRequestError(
-            f"{len(controls)} controls is too many: use at most {MAX_CONTROLS}."
-        )
-    if not all(isinstance(control, ControlSpec) for control in controls):
-        raise InvalidRequestError("Controls must be ControlSpec units.")
-    return controls

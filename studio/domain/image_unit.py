@@ -45,6 +45,22 @@ class ImageUnit:
         return {**stored, "image_sha256": self.image_sha256}
 
     @classmethod
+    def check_all(cls, units: Any, most: int) -> tuple[Self, ...]:
+        """A request's units as a tuple, refused in one line when too many or not units.
+
+        Raises
+        ------
+        InvalidRequestError
+            More than ``most`` units, or an item that is not one.
+        """
+        units = tuple(units)
+        if len(units) > most:
+            raise InvalidRequestError(f"{len(units)} {cls.WHAT}s is too many: use at most {most}.")
+        if not all(isinstance(unit, cls) for unit in units):
+            raise InvalidRequestError(f"Each {cls.WHAT} must be a {cls.__name__}.")
+        return units
+
+    @classmethod
     def from_dict(cls, data: Any) -> Self:
         """A unit from :meth:`to_dict` output, without its image.
 

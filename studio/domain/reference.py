@@ -56,18 +56,6 @@ class ReferenceImage(ImageUnit):
             raise InvalidRequestError("A reference image must be encoded image bytes.")
 
 
-def check_references(references: tuple[ReferenceImage, ...]) -> tuple[ReferenceImage, ...]:
-    """The request's references as a tuple, refused in one line when too many or not specs."""
-    references = tuple(references)
-    if len(references) > MAX_REFERENCES:
-        raise InvalidRequestError(
-            f"{len(references)} reference images is too many: use at most {MAX_REFERENCES}."
-        )
-    if not all(isinstance(reference, ReferenceImage) for reference in references):
-        raise InvalidRequestError("References must be ReferenceImage specs.")
-    return references
-
-
 def reference_parameters(
     references: tuple[ReferenceImage, ...], model_labels: tuple[str, ...]
 ) -> dict[str, str]:
