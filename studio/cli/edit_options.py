@@ -112,8 +112,8 @@ def _option_for(args: argparse.Namespace, edit: str) -> str:
         return "--variation-seed" if args.variation_seed is not None else "--variation-strength"
     if edit == "hires":
         return hires_option(args)
-    if edit == "control":
-        return "--control"
+    if edit in ("control", "reference"):
+        return f"--{edit}"
     return "--init"
 
 

@@ -23,7 +23,14 @@ MAX_NUMBER_CHARS = 32
 # Fields that a spec cannot set, and why: outpainting grows the init image, which a path in a
 # row cannot express; ``studio generate --init IMAGE --outpaint`` does it.
 _OUTPAINT = "outpaint grows the image first: use studio generate --init IMAGE --outpaint for it"
-NOT_IN_SPECS = {"outpaint": _OUTPAINT, "outpaint_fill": _OUTPAINT}
+# A ControlNet unit or a reference is an image read with its settings; no cell type says both yet.
+_UNITS = "a spec cannot carry {} yet: use studio generate {} for it"
+NOT_IN_SPECS = {
+    "outpaint": _OUTPAINT,
+    "outpaint_fill": _OUTPAINT,
+    "controls": _UNITS.format("control images", "--control KIND:IMAGE[:WEIGHT]"),
+    "references": _UNITS.format("reference images", "--reference FILE[:WEIGHT]"),
+}
 _TRUE, _FALSE = {"1", "true", "yes", "y"}, {"0", "false", "no", "n", ""}
 _SHOWN = 40
 

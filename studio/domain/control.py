@@ -10,18 +10,15 @@ other images are.
 
 from __future__ import annotations
 
-import hashlib
-import math
 from dataclasses import dataclass, field
-from typing import Any
 
 from studio.domain.errors import InvalidRequestError
+from studio.domain.image_unit import ImageUnit
 
 CONTROL_KINDS = ("canny", "softedge", "scribble", "blockout", "openpose", "none")
 """Control images Studio makes without extra weights (``none``: the image is used as it is)."""
 MAX_CONTROLS = 4
 MAX_CONTROL_WEIGHT = 2.0
-_STORED = ("kind", "model", "weight", "start", "end", "source")  # every field but the image
 # The words a user may give for a kind, as the ControlNet files and A1111's modules name them.
 _KIND_ALIASES = {
     "soft_edge": "softedge",
@@ -37,8 +34,8 @@ _KIND_ALIASES = {
 
 
 @dataclass(frozen=True)
-class ControlSpec:
-    """One ControlNet unit of a generation.
+class ControlSpec(ImageUnit):
+    """One ControlNet unit of a generation (stored by :class:`ImageUnit`'s rules).
 
     Parameters
     ----------
@@ -66,17 +63,15 @@ class ControlSpec:
     end: float = 1.0
     source: str = ""
 
+    STORED = ("kind", "model", "weight", "start", "end", "source")
+    REQUIRED = ("kind",)
+    WHAT = "control"
+
     def __post_init__(self) -> None:
         object.__setattr__(self, "kind", canonical_kind(str(self.kind)))
-        for name in ("weight", "start", "end"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int | float):
-                raise InvalidRequestError(f"Control {name} must be a number, not {value!r:.40}.")
-            object.__setattr__(self, name, float(value))
-        if not math.isfinite(self.weight) or not 0.0 <= self.weight <= MAX_CONTROL_WEIGHT:
-            raise InvalidRequestError(
-                f"Control weight {self.weight:g} is out of range: use 0 to {MAX_CONTROL_WEIGHT:g}."
-            )
+        self._number("weight", MAX_CONTROL_WEIGHT)
+        self._number("start")  # their range is the order check below
+        self._number("end")
         if not 0.0 <= self.start < self.end <= 1.0:
             raise InvalidRequestError(
                 f"Control start {self.start:g} and end {self.end:g} must satisfy "
@@ -84,32 +79,6 @@ class ControlSpec:
             )
         if not isinstance(self.model, str) or not isinstance(self.source, str):
             raise InvalidRequestError("Control model and source must be text.")
-
-    @property
-    def image_sha256(self) -> str | None:
-        """Hex digest of the control image (``None`` when the unit carries none)."""
-        return None if self.image is None else hashlib.sha256(self.image).hexdigest()
-
-    def to_dict(self) -> dict[str, Any]:
-        """The stored form: every option and the image's digest, never its pixels."""
-        stored = {name: getattr(self, name) for name in _STORED}
-        return {**stored, "image_sha256": self.image_sha256}
-
-    @classmethod
-    def from_dict(cls, data: Any) -> ControlSpec:
-        """A unit from :meth:`to_dict` output, without its image.
-
-        Raises
-        ------
-        InvalidRequestError
-            If ``data`` is not an object or a value is wrong.
-        """
-        if not isinstance(data, dict):
-            raise InvalidRequestError("A stored control must be a JSON object.")
-        values = {key: data[key] for key in _STORED if key in data}
-        if "kind" not in values:
-            raise InvalidRequestError("A stored control has no kind.")
-        return cls(**values)
 
 
 def canonical_kind(text: str) -> str:
@@ -127,15 +96,3 @@ def canonical_kind(text: str) -> str:
             f"Control kind {text!r:.40} is unknown: use one of {', '.join(CONTROL_KINDS)}."
         )
     return kind
-
-
-def check_controls(controls: tuple[ControlSpec, ...]) -> tuple[ControlSpec, ...]:
-    """The request's controls as a tuple, refused in one line when too many or not units."""
-    controls = tuple(controls)
-    if len(controls) > MAX_CONTROLS:
-        raise InvalidRequestError(
-            f"{len(controls)} controls is too many: use at most {MAX_CONTROLS}."
-        )
-    if not all(isinstance(control, ControlSpec) for control in controls):
-        raise InvalidRequestError("Controls must be ControlSpec units.")
-    return controls

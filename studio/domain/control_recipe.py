@@ -9,15 +9,19 @@ alone, so a recipe from A1111 or Forge replays its units.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 
 from studio.domain.control import MAX_CONTROLS, ControlSpec
-from studio.domain.errors import InvalidRequestError
+from studio.domain.unit_pairs import (
+    join_pairs,
+    model_name,
+    number,
+    plain,
+    split_pairs,
+    units_from_parameters,
+)
 
 UNIT_PREFIX = "ControlNet "
-# A1111 writes a model as "NAME [HASH]"; the hash is eight hex digits of the file's SHA-256.
-_MODEL_HASH = re.compile(r"\s*\[[0-9a-fA-F]{8,10}\]\s*$")
 # A1111's module names for the kinds Studio makes (the reverse is domain.control's aliases).
 _MODULES = {"softedge": "softedge_pidinet", "blockout": "seg", "openpose": "openpose"}
 
@@ -38,12 +42,12 @@ def control_parameters(
     for index, (control, label) in enumerate(zip(controls, model_labels, strict=True)):
         pairs = {
             "Module": _MODULES.get(control.kind, control.kind),
-            "Model": _plain(label),
+            "Model": plain(label),
             "Weight": repr(control.weight),
             "Guidance Start": repr(control.start),
             "Guidance End": repr(control.end),
         }
-        entries[f"{UNIT_PREFIX}{index}"] = ", ".join(f"{k}: {v}" for k, v in pairs.items())
+        entries[f"{UNIT_PREFIX}{index}"] = join_pairs(pairs)
     return entries
 
 
@@ -53,41 +57,15 @@ def controls_from_parameters(params: Mapping[str, str]) -> tuple[ControlSpec, ..
     A unit Studio cannot read (an unknown module, a value out of range) is left out rather
     than failing the whole recipe; the rest still replays.
     """
-    units = []
-    for index in range(MAX_CONTROLS):
-        text = params.get(f"{UNIT_PREFIX}{index}")
-        if text is None:
-            continue
-        try:
-            units.append(_parse_unit(text))
-        except InvalidRequestError:
-            continue
-    return tuple(units)
+    return units_from_parameters(params, UNIT_PREFIX, MAX_CONTROLS, _parse_unit)
 
 
 def _parse_unit(text: str) -> ControlSpec:
-    pairs: dict[str, str] = {}
-    for item in text.split(","):
-        key, colon, value = item.partition(":")
-        if colon:
-            pairs[key.strip().lower()] = value.strip()
+    pairs = split_pairs(text)
     return ControlSpec(
         kind=pairs.get("module", ""),
-        model=_MODEL_HASH.sub("", pairs.get("model", "")),
-        weight=_number(pairs.get("weight", "1")),
-        start=_number(pairs.get("guidance start", "0")),
-        end=_number(pairs.get("guidance end", "1")),
+        model=model_name(pairs.get("model", "")),
+        weight=number(pairs.get("weight", "1"), "Control"),
+        start=number(pairs.get("guidance start", "0"), "Control"),
+        end=number(pairs.get("guidance end", "1"), "Control"),
     )
-
-
-def _number(text: str) -> float:
-    try:
-        return float(text)
-    except ValueError:
-        raise InvalidRequestError(f"Control value {text!r:.20} is not a number.") from None
-
-
-def _plain(label: str) -> str:
-    # The unit's own pairs are split on "," and ":" (A1111 refuses to write a unit holding
-    # them), so a model name keeps neither.
-    return label.replace(",", " ").replace(":", " ")

@@ -34,10 +34,10 @@ class ModelFormat(StrEnum):
 SAMPLING_CONTROLS = ("sampler", "steps", "cfg")
 """The sampling settings of a request; a model may read only some of them."""
 
-CANVAS_EDITS = ("img2img", "inpaint", "variation", "hires", "control")
+CANVAS_EDITS = ("img2img", "inpaint", "variation", "hires", "control", "reference")
 """What a model can do beyond text-to-image: start from an image, repaint a masked area
 (inpaint and outpaint), vary a seed's starting noise, repaint its own image larger (hires fix),
-follow a control image (ControlNet)."""
+follow a control image (ControlNet), steer toward a reference image (IP-Adapter)."""
 
 BUILTIN_FAMILY_CONTROLS: dict[str, tuple[str, ...]] = {
     "vae": (),

@@ -9,23 +9,22 @@ adapter and a short hash of the image (:func:`reference_parameters`).
 
 from __future__ import annotations
 
-import hashlib
-import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
+from studio.domain import unit_pairs as pairs_text
 from studio.domain.errors import InvalidRequestError
+from studio.domain.image_unit import ImageUnit
 
 MAX_REFERENCES = 4
 MAX_REFERENCE_WEIGHT = 2.0
 UNIT_PREFIX = "IP-Adapter "
-_STORED = ("weight", "model", "source")  # every field but the image
 _SHORT_HASH = 12  # hex digits of the image's SHA-256 in the recipe text
 
 
 @dataclass(frozen=True)
-class ReferenceImage:
-    """One reference image of a generation.
+class ReferenceImage(ImageUnit):
+    """One reference image of a generation (stored by :class:`ImageUnit`'s rules).
 
     Parameters
     ----------
@@ -46,55 +45,15 @@ class ReferenceImage:
     model: str = ""
     source: str = ""
 
+    STORED = ("weight", "model", "source")
+    WHAT = "reference image"
+
     def __post_init__(self) -> None:
-        weight = self.weight
-        if isinstance(weight, bool) or not isinstance(weight, int | float):
-            raise InvalidRequestError(f"Reference weight must be a number, not {weight!r:.40}.")
-        object.__setattr__(self, "weight", float(weight))
-        if not math.isfinite(self.weight) or not 0.0 <= self.weight <= MAX_REFERENCE_WEIGHT:
-            raise InvalidRequestError(
-                f"Reference weight {self.weight:g} is out of range: "
-                f"use 0 to {MAX_REFERENCE_WEIGHT:g}."
-            )
+        self._number("weight", MAX_REFERENCE_WEIGHT)
         if not isinstance(self.model, str) or not isinstance(self.source, str):
             raise InvalidRequestError("Reference model and source must be text.")
         if self.image is not None and not isinstance(self.image, bytes):
             raise InvalidRequestError("A reference image must be encoded image bytes.")
-
-    @property
-    def image_sha256(self) -> str | None:
-        """Hex digest of the reference image (``None`` when it carries none)."""
-        return None if self.image is None else hashlib.sha256(self.image).hexdigest()
-
-    def to_dict(self) -> dict[str, Any]:
-        """The stored form: every option and the image's digest, never its pixels."""
-        stored = {name: getattr(self, name) for name in _STORED}
-        return {**stored, "image_sha256": self.image_sha256}
-
-    @classmethod
-    def from_dict(cls, data: Any) -> ReferenceImage:
-        """A reference from :meth:`to_dict` output, without its image.
-
-        Raises
-        ------
-        InvalidRequestError
-            If ``data`` is not an object or a value is wrong.
-        """
-        if not isinstance(data, dict):
-            raise InvalidRequestError("A stored reference image must be a JSON object.")
-        return cls(**{key: data[key] for key in _STORED if key in data})
-
-
-def check_references(references: tuple[ReferenceImage, ...]) -> tuple[ReferenceImage, ...]:
-    """The request's references as a tuple, refused in one line when too many or not specs."""
-    references = tuple(references)
-    if len(references) > MAX_REFERENCES:
-        raise InvalidRequestError(
-            f"{len(references)} reference images is too many: use at most {MAX_REFERENCES}."
-        )
-    if not all(isinstance(reference, ReferenceImage) for reference in references):
-        raise InvalidRequestError("References must be ReferenceImage specs.")
-    return references
 
 
 def reference_parameters(
@@ -107,15 +66,29 @@ def reference_parameters(
     """
     entries = {}
     for index, (reference, label) in enumerate(zip(references, model_labels, strict=True)):
-        pairs = {"Model": _plain(label), "Weight": repr(reference.weight)}
+        pairs = {"Model": pairs_text.plain(label), "Weight": repr(reference.weight)}
         if reference.image_sha256 is not None:
             pairs["Image hash"] = reference.image_sha256[:_SHORT_HASH]
         if reference.source:
-            pairs["Source"] = _plain(reference.source)
-        entries[f"{UNIT_PREFIX}{index}"] = ", ".join(f"{k}: {v}" for k, v in pairs.items())
+            pairs["Source"] = pairs_text.plain(reference.source)
+        entries[f"{UNIT_PREFIX}{index}"] = pairs_text.join_pairs(pairs)
     return entries
 
 
-def _plain(text: str) -> str:
-    # The pairs are split on "," and ":", so a name keeps neither.
-    return text.replace(",", " ").replace(":", " ")
+def references_from_parameters(params: Mapping[str, str]) -> tuple[ReferenceImage, ...]:
+    """The references an A1111-like recipe's ``IP-Adapter N`` parameters describe, without
+    their images (the recipe keeps only a short hash of each).
+
+    The adapter's name is kept (so the same adapter reads the image added again), as are the
+    weight and the source; a unit Studio cannot read is left out, the rest still replays.
+    """
+    return pairs_text.units_from_parameters(params, UNIT_PREFIX, MAX_REFERENCES, _parse_reference)
+
+
+def _parse_reference(text: str) -> ReferenceImage:
+    pairs = pairs_text.split_pairs(text)
+    return ReferenceImage(
+        weight=pairs_text.number(pairs.get("weight", "1"), "Reference"),
+        model=pairs_text.model_name(pairs.get("model", "")),
+        source=pairs.get("source", ""),
+    )

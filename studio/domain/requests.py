@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar
 
-from studio.domain.control import ControlSpec, check_controls
+from studio.domain.control import MAX_CONTROLS, ControlSpec
 from studio.domain.editing import (
     DEFAULT_OUTPAINT_FILL,
     MAX_CROP_PADDING,
@@ -29,7 +29,7 @@ from studio.domain.hires import (
     hires_target,
 )
 from studio.domain.job_kind import JobKind
-from studio.domain.reference import ReferenceImage, check_references
+from studio.domain.reference import MAX_REFERENCES, ReferenceImage
 from studio.domain.request_codec import (
     STORED_DEFAULT,
     StoredByFields,
@@ -243,8 +243,10 @@ class GenerationRequest(StoredByFields):
             object.__setattr__(self, "outpaint", tuple(self.outpaint))
             check_margins(self.outpaint)
         check_outpaint_fill(self.outpaint_fill)
-        object.__setattr__(self, "controls", check_controls(self.controls))
-        object.__setattr__(self, "references", check_references(self.references))
+        object.__setattr__(self, "controls", ControlSpec.check_all(self.controls, MAX_CONTROLS))
+        object.__setattr__(
+            self, "references", ReferenceImage.check_all(self.references, MAX_REFERENCES)
+        )
         self._check_hires()
 
     def _check_hires(self) -> None:

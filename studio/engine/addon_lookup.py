@@ -10,6 +10,7 @@ dropped into a folder while Studio runs is found without a restart.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
@@ -70,6 +71,21 @@ def resolve_addon(index: AddonIndex, kind: ModelKind, name: str) -> Path:
     if found is None:
         raise ModelNotFoundError(_not_found(index, kind, text))
     return Path(found.location)
+
+
+def find_addons(
+    index: AddonIndex, kind: ModelKind, fits: Callable[[AddonInfo], bool]
+) -> list[AddonInfo]:
+    """The add-ons of ``kind`` that ``fits`` accepts, rescanning once when there are none.
+
+    The caller picks among them (by name, by variant) and words the "none" line, which knows
+    what the add-on was wanted for.
+    """
+    found = [addon for addon in index.addons(kind) if fits(addon)]
+    if not found:
+        index.refresh()  # a file dropped into an added folder since the last scan
+        found = [addon for addon in index.addons(kind) if fits(addon)]
+    return found
 
 
 def addon_files(index: AddonIndex, kind: ModelKind) -> dict[str, Path]:

@@ -15,6 +15,7 @@ from typing import Any
 from studio.domain.control_recipe import controls_from_parameters
 from studio.domain.editing import DEFAULT_OUTPAINT_FILL, parse_margins
 from studio.domain.errors import InvalidRequestError
+from studio.domain.reference import references_from_parameters
 from studio.domain.requests import MAX_SIDE, MIN_SIDE, GenerationRequest
 from studio.domain.samplers import DEFAULT_SAMPLER, canonical_sampler_name
 
@@ -66,8 +67,8 @@ def request_from_params(
         The recipe's texts.
     params
         ``Steps``, ``CFG scale``, ``Seed``, ``Size`` (``WxH``), ``Denoising strength`` or
-        ``Denoise`` as text, ``ControlNet N`` units (read without their images); missing
-        keys keep Studio's defaults.
+        ``Denoise`` as text, ``ControlNet N`` and ``IP-Adapter N`` units (read without their
+        images); missing keys keep Studio's defaults.
     sampler
         Studio's sampler name, or ``None`` when the recipe's sampler has no match.
 
@@ -98,14 +99,16 @@ def request_from_params(
     changes += _edit_changes(params) + _hires_changes(params)
     for key, fields in changes:
         request = _apply(request, key, fields, notes)
-    controls = controls_from_parameters(params)
-    if controls:
-        # A recipe holds a unit's settings, never its image: the engine names what is missing.
-        request = replace(request, controls=controls)
-        notes.append(
-            f"{len(controls)} ControlNet unit(s) read back without their control images: "
-            "add each image again."
-        )
+    # A recipe holds a unit's settings, never its image: the faces name what is missing.
+    read_back: tuple[tuple[str, Any, str], ...] = (
+        ("controls", controls_from_parameters(params), "ControlNet unit(s)"),
+        ("references", references_from_parameters(params), "reference image(s)"),
+    )
+    for name, units, what in read_back:
+        if units:
+            request = replace(request, **{name: units})
+            again = "add each image again."
+            notes.append(f"{len(units)} {what} read back without their images: {again}")
     return request, notes
 
 

@@ -61,6 +61,11 @@ RULES: dict[str, EditRule] = {
     "control": EditRule(
         "{name} cannot take a control image", "a Stable Diffusion model", "to use a ControlNet"
     ),
+    "reference": EditRule(
+        "{name} cannot take a reference image",
+        "a Stable Diffusion model",
+        "to steer toward one (IP-Adapter)",
+    ),
 }
 assert set(RULES) == set(CANVAS_EDITS), "every canvas edit needs its refusal"
 
@@ -70,20 +75,17 @@ def needed_edits(request: GenerationRequest) -> tuple[str, ...]:
 
     A mask (inpaint or outpaint) needs ``inpaint``; a source image without one needs
     ``img2img``; a variation seed with any strength needs ``variation``; a hires scale or size
-    needs ``hires``; a ControlNet unit needs ``control``.
+    needs ``hires``; a ControlNet unit needs ``control``; a reference image ``reference``.
     """
-    needed = []
-    if request.is_inpaint:
-        needed.append("inpaint")
-    elif request.is_img2img:
-        needed.append("img2img")
-    if request.has_variation:
-        needed.append("variation")
-    if request.has_hires:
-        needed.append("hires")
-    if request.controls:
-        needed.append("control")
-    return tuple(edit for edit in CANVAS_EDITS if edit in needed)
+    asked = {
+        "inpaint": request.is_inpaint,
+        "img2img": request.is_img2img and not request.is_inpaint,
+        "variation": request.has_variation,
+        "hires": request.has_hires,
+        "control": bool(request.controls),
+        "reference": bool(request.references),
+    }
+    return tuple(edit for edit in CANVAS_EDITS if asked[edit])
 
 
 def refused_edit(model: ModelInfo | None, edit: str) -> EditRule | None:

@@ -9,31 +9,25 @@ still is. Rows stay while only their values change, so the keyboard focus is nev
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 import numpy as np
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import (
     QComboBox,
-    QDoubleSpinBox,
     QFileDialog,
     QFormLayout,
-    QFrame,
-    QGroupBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QVBoxLayout,
     QWidget,
 )
 
 from studio.domain.control import CONTROL_KINDS, MAX_CONTROL_WEIGHT, MAX_CONTROLS
-from studio.domain.errors import StudioError
 from studio.imaging.thumbnails import make_thumbnail
 from studio.ui.image_convert import array_from_qimage, qimage_from_png
+from studio.ui.unit_group import WEIGHT_TIP, UnitGroup, UnitRow, fraction_spin
 from studio.ui.viewmodels.control import EMPTY_TEXT, ControlDraft, ControlViewModel
 
 PREVIEW_SIDE = 96
@@ -52,28 +46,22 @@ CONTROL_TIP = (
 IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.webp *.bmp *.gif *.tif *.tiff)"
 
 
-class ControlRow(QFrame):
+class ControlRow(UnitRow):
     """The widgets of one unit; :class:`ControlPanel` wires them to the view-model."""
 
     def __init__(self, number: int, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName(f"controlRow{number}")
-        self.setFrameShape(QFrame.Shape.StyledPanel)
+        super().__init__("control", number, PREVIEW_SIDE, parent)
         self.kind_combo = QComboBox()
         for kind in CONTROL_KINDS:
             self.kind_combo.addItem(KIND_LABELS[kind], kind)
-        self.weight_spin = _spin(0.0, MAX_CONTROL_WEIGHT, "How strongly it steers (0: not at all).")
-        self.start_spin = _spin(0.0, 1.0, "The fraction of the steps it starts at.")
-        self.end_spin = _spin(0.0, 1.0, "The fraction of the steps it stops at.")
+        self.weight_spin = fraction_spin(0.0, MAX_CONTROL_WEIGHT, WEIGHT_TIP)
+        self.start_spin = fraction_spin(0.0, 1.0, "The fraction of the steps it starts at.")
+        self.end_spin = fraction_spin(0.0, 1.0, "The fraction of the steps it stops at.")
         self.canvas_button = QPushButton("From canvas")
         self.file_button = QPushButton("From file…")
-        self.remove_button = QPushButton("Remove")
         self.remove_button.setToolTip(f"Remove control {number}")
-        self.preview = QLabel()
+        self.preview = self.picture
         self.preview.setObjectName("controlPreview")
-        self.preview.setFixedSize(PREVIEW_SIDE, PREVIEW_SIDE)
-        self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.preview.setWordWrap(True)
         self.source_label = QLabel()
         form = QFormLayout()
         form.addRow(f"Control {number}", self.kind_combo)
@@ -88,11 +76,9 @@ class ControlRow(QFrame):
         images.addWidget(self.file_button)
         form.addRow("Image", images)
         form.addRow(self.source_label, self.remove_button)
-        row = QHBoxLayout(self)
-        row.addWidget(self.preview)
-        row.addLayout(form, 1)
+        self._set_form(form)
 
-    def show_draft(self, draft: ControlDraft) -> None:
+    def show_unit(self, draft: ControlDraft) -> None:
         """Show ``draft``'s values (only those that differ, so typing is not interrupted)."""
         spec = draft.spec
         index = self.kind_combo.findData(spec.kind)
@@ -116,38 +102,15 @@ class ControlRow(QFrame):
             self.preview.setText("No image yet" if spec.image is None else "Image set")
 
 
-class ControlPanel(QGroupBox):
+class ControlPanel(UnitGroup):
     """Add, edit and remove the units of :class:`ControlViewModel`; see the module docstring."""
 
     def __init__(self, view_model: ControlViewModel, parent: QWidget | None = None) -> None:
-        super().__init__("Control", parent)
-        self.setObjectName("controlGroup")
-        self.setToolTip(CONTROL_TIP)
+        super().__init__("Control", "control", EMPTY_TEXT, CONTROL_TIP, parent)
         self.view_model = view_model
-        self.rows: list[ControlRow] = []
-        self.empty_label = QLabel(EMPTY_TEXT)
-        self.empty_label.setObjectName("controlEmpty")
-        self.empty_label.setWordWrap(True)
-        self.message_label = QLabel()
-        self.message_label.setObjectName("controlMessage")
-        self.message_label.setWordWrap(True)
-        self.message_label.setVisible(False)
-        self.add_button = QPushButton("Add control")
-        self.add_button.setObjectName("addControl")
-        self._rows_layout = QVBoxLayout()
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.empty_label)
-        layout.addLayout(self._rows_layout)
-        layout.addWidget(self.message_label)
-        layout.addWidget(self.add_button)
-        self.add_button.clicked.connect(lambda: self._attempt(self.view_model.add))
+        self.add_button = self.make_button("Add control", "addControl", view_model.add)
         view_model.units_changed.connect(self._show_units)
         self._show_units(view_model.units)
-
-    def show_refusal(self, reason: str) -> None:
-        """Grey the group out with ``reason`` (one line), or enable it when ``reason`` is empty."""
-        self.setEnabled(not reason)
-        self.setToolTip(reason or CONTROL_TIP)
 
     def choose_file(self, index: int) -> None:
         """Ask for an image file and make unit ``index``'s control image from it."""
@@ -155,21 +118,12 @@ class ControlPanel(QGroupBox):
         if path:
             self._attempt(self.view_model.use_file, index, Path(path))
 
-    def _show_units(self, units: tuple[ControlDraft, ...]) -> None:
-        if len(units) != len(self.rows):
-            self._rebuild(len(units))
-        for row, draft in zip(self.rows, units, strict=True):
-            row.show_draft(draft)
-        self.empty_label.setVisible(not units)
-        self.add_button.setEnabled(len(units) < MAX_CONTROLS)
+    def _units(self) -> tuple[ControlDraft, ...]:
+        return self.view_model.units
 
-    def _rebuild(self, count: int) -> None:
-        for row in self.rows:
-            row.setParent(None)
-            row.deleteLater()
-        self.rows = [self._new_row(index) for index in range(count)]
-        for row in self.rows:
-            self._rows_layout.addWidget(row)
+    def _show_units(self, units: Sequence[ControlDraft]) -> None:
+        super()._show_units(units)
+        self.add_button.setEnabled(len(units) < MAX_CONTROLS)
 
     def _new_row(self, index: int) -> ControlRow:
         row = ControlRow(index + 1)
@@ -190,27 +144,7 @@ class ControlPanel(QGroupBox):
         row.remove_button.clicked.connect(lambda: self._attempt(vm.remove, index))
         return row
 
-    def _attempt(self, action: Callable[..., object], *args: Any, **kwargs: Any) -> None:
-        # A refused value leaves the unit as it was: the row shows it again, the reason below.
-        try:
-            action(*args, **kwargs)
-        except StudioError as exc:
-            self.message_label.setText(str(exc))
-            self.message_label.setVisible(True)
-            self._show_units(self.view_model.units)
-            return
-        self.message_label.setVisible(False)
-
 
 def canvas_pixels(image: QImage | None) -> np.ndarray | None:
     """The canvas image as RGBA pixels for "From canvas" (``None`` when none is shown)."""
     return None if image is None or image.isNull() else array_from_qimage(image)
-
-
-def _spin(low: float, high: float, tip: str) -> QDoubleSpinBox:
-    spin = QDoubleSpinBox()
-    spin.setRange(low, high)
-    spin.setSingleStep(0.05)
-    spin.setDecimals(2)
-    spin.setToolTip(tip)
-    return spin

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QImage
 
-from studio.domain.errors import InvalidRequestError
+from studio.domain.errors import InvalidRequestError, StudioError
 from studio.domain.history import HistoryEntry
 from studio.domain.job_kind import JobKind
 from studio.ui.controller import Controller, WindowContext
@@ -52,6 +52,7 @@ class HistoryController(Controller):
         panel.entry_selected.connect(self._on_entry_selected)
         panel.delete_requested.connect(self.delete_entry)
         panel.use_as_init_requested.connect(self.use_as_init)
+        panel.use_as_reference_requested.connect(self.use_as_reference)
 
     # -- showing ----------------------------------------------------------------------------
 
@@ -157,3 +158,18 @@ class HistoryController(Controller):
 
     def _apply_init_image(self, png: object) -> None:
         self._vm.init_image = png if isinstance(png, bytes) else None
+
+    def use_as_reference(self, entry_id: int) -> bool:
+        """Add an entry's image to the reference images of the next Generate."""
+        refusal = self.edit_refusal("reference")
+        entry = self._document.entry(entry_id)
+        if refusal or entry is None:
+            self._status.say(refusal or f"History entry #{entry_id} is gone")
+            return False
+        try:
+            self._vm.reference.add_png(self._document.image_png(entry.image_id), f"#{entry.id}")
+        except StudioError as exc:
+            self._status.say(str(exc))
+            return False
+        self._status.say(f"#{entry.id} added to the reference images")
+        return True

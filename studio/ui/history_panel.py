@@ -62,6 +62,7 @@ class HistoryPanel(QWidget):
     delete_requested = Signal(int)
     use_as_init_requested = Signal(int)
     use_as_style_requested = Signal(int)
+    use_as_reference_requested = Signal(int)
     export_requested = Signal(int)
     sheet_export_requested = Signal(int)
     remove_background_requested = Signal(int)
@@ -85,6 +86,7 @@ class HistoryPanel(QWidget):
         self._picking = False
         # Why the current model cannot start from an image ("" when it can); set by the window.
         self.init_refusal: Callable[[], str] = lambda: ""
+        self.reference_refusal: Callable[[], str] = lambda: ""
         self.view = HistoryListView()
         self.view.setObjectName("historyList")
         self.view.setModel(self.proxy)
@@ -206,6 +208,12 @@ class HistoryPanel(QWidget):
         use_as_init.setEnabled(not refusal)
         use_as_init.setToolTip(refusal)
         menu.addAction("Use as Style", lambda: self.use_as_style_requested.emit(entry.id))
+        use_as_reference = menu.addAction(
+            "Use as Reference", lambda: self.use_as_reference_requested.emit(entry.id)
+        )
+        refusal = self.reference_refusal()
+        use_as_reference.setEnabled(not refusal)
+        use_as_reference.setToolTip(refusal or "Add it to the reference images of Generate")
         menu.addAction("Export Image…", lambda: self.export_requested.emit(entry.id))
         menu.addAction(
             "Export as Sprite Sheet…", lambda: self.sheet_export_requested.emit(entry.id)

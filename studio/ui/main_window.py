@@ -137,6 +137,7 @@ class MainWindow(QMainWindow):
         self.edits.edit_refusal = gate.refusal
         self.history.edit_refusal = gate.refusal
         self.history_panel.init_refusal = lambda: gate.refusal("img2img")
+        self.history_panel.reference_refusal = lambda: gate.refusal("reference")
         return gate
 
     def _recipe_of(self, entry_id: int) -> object:
@@ -156,6 +157,7 @@ class MainWindow(QMainWindow):
         self.tools.addTab(self.style_panel, "Style")
         self.canvas = CanvasView()
         self.generate_vm.control.canvas_source = lambda: canvas_pixels(self.canvas.image())
+        self.generate_vm.reference.canvas_source = self.generate_vm.control.canvas_source
         self.notice = NoticeBanner()
         self.history_model = HistoryModel(self.document.thumbnail_png, self)
         self.history_panel = HistoryPanel(self.history_model)

@@ -35,6 +35,7 @@ from studio.ui.image_convert import qimage_from_png
 from studio.ui.init_image_group import InitImageGroup
 from studio.ui.model_picker import ModelPicker
 from studio.ui.properties import bind
+from studio.ui.reference_panel import ReferencePanel
 from studio.ui.size_picker import SizePicker
 from studio.ui.viewmodels.generate import GenerateViewModel
 
@@ -126,6 +127,7 @@ class PromptPanel(QWidget):
         self.strength_spin = self.init_group.strength_spin
         self.hires_group = HiresGroup()
         self.control_panel = ControlPanel(self.view_model.control)
+        self.reference_panel = ReferencePanel(self.view_model.reference)
 
         self.generate_button = QPushButton("Generate")
         self.generate_button.setObjectName("generateButton")
@@ -148,6 +150,7 @@ class PromptPanel(QWidget):
         layout.addWidget(self.init_group)
         layout.addWidget(self.hires_group)
         layout.addWidget(self.control_panel)
+        layout.addWidget(self.reference_panel)
         layout.addLayout(buttons)
         self._update_seed_lock_text()
 
@@ -243,6 +246,7 @@ class PromptPanel(QWidget):
             )
         self.hires_group.show_refusal(edit_refusal(info, "hires"))  # the CLI's rule too
         self.control_panel.show_refusal(edit_refusal(info, "control"))
+        self.reference_panel.show_refusal(edit_refusal(info, "reference"))
         builtin = info is not None and info.source == ModelSource.BUILTIN
         self.alpha_combo.setEnabled(builtin)
         self.alpha_combo.setToolTip(

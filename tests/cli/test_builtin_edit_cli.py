@@ -96,3 +96,12 @@ def test_the_token_model_refuses_a_variation_in_cli_words(tmp_path, capsys) -> N
     line = _one_line(argv, capsys)
     assert "--variation-seed" in line and "no starting noise" in line
     assert not out.exists()
+
+
+def test_a_builtin_model_refuses_a_reference_naming_the_option(tmp_path, capsys) -> None:
+    # Before, the reference was read and then ignored: the sprite came out without a word.
+    argv, out = _generate(tmp_path, "builtin-vae", "--reference", str(_init(tmp_path)))
+    line = _one_line(argv, capsys)
+    assert "--reference needs a Stable Diffusion model" in line
+    assert "cannot take a reference image" in line
+    assert not out.exists()

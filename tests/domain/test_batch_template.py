@@ -106,6 +106,13 @@ def test_csv_rows_take_any_request_field_and_count_expands() -> None:
         ("s.jsonl", "{oops\n", "s.jsonl, line 1: the row is not valid JSON"),
         ("s.txt", "ok\n{broken\n", "s.txt, line 2: Template '{broken'"),
         ("s.txt", "# only a comment\n", "s.txt: no prompts"),
+        (
+            "s.csv",
+            "prompt,references\nx,hero.png\n",
+            "s.csv, line 1: references: a spec cannot carry reference images yet: use studio "
+            "generate --reference FILE[:WEIGHT] for it.",
+        ),
+        ("s.jsonl", '{"prompt": "a", "controls": []}\n', "s.jsonl, line 1: controls: a spec"),
     ],
 )
 def test_bad_specs_are_one_line_naming_file_and_line(name: str, text: str, message: str) -> None:

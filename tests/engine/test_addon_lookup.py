@@ -9,7 +9,7 @@ import pytest
 from studio.domain.errors import ModelNotFoundError
 from studio.domain.model_kind import ModelKind
 from studio.domain.settings import EngineSettings
-from studio.engine.addon_lookup import NoAddons, addon_files, resolve_addon
+from studio.engine.addon_lookup import NoAddons, addon_files, find_addons, resolve_addon
 from studio.engine.registry import ModelRegistry
 
 from .model_kinds_kit import a1111_tree, write_esrgan_pth, write_kind
@@ -49,6 +49,17 @@ def test_a_file_dropped_in_after_the_first_scan_is_found(tmp_path: Path) -> None
     made = write_kind(tmp_path / "new-style.safetensors", "kohya_sd1")
 
     assert resolve_addon(index, ModelKind.LORA, "new-style") == made
+
+
+def test_find_addons_rescans_once_for_a_file_dropped_in_and_filters(tmp_path: Path) -> None:
+    index = _registry(tmp_path)
+    assert find_addons(index, ModelKind.LORA, lambda addon: True) == []
+    write_kind(tmp_path / "new-style.safetensors", "kohya_sd1")
+    write_kind(tmp_path / "other.safetensors", "kohya_sd1")
+
+    found = find_addons(index, ModelKind.LORA, lambda addon: addon.name.startswith("new"))
+
+    assert [addon.name for addon in found] == ["new-style"]
 
 
 def test_a_path_is_taken_as_it_is_and_a_missing_one_is_one_line(tmp_path: Path) -> None:

@@ -102,3 +102,19 @@ def test_a_control_needs_a_stable_diffusion_model_in_every_face() -> None:
     # The engine refuses it too, for a request that came another way (a batch, a script).
     with pytest.raises(InvalidRequestError, match="cannot take a control image"):
         check_builtin_edits("diffusion", request, "builtin-diffusion")
+
+
+def test_a_reference_needs_a_stable_diffusion_model_in_every_face() -> None:
+    """Before, a built-in model took a reference and ignored it without a word."""
+    from studio.domain.errors import InvalidRequestError
+    from studio.domain.reference import ReferenceImage
+    from studio.engine.builtin.edit_rules import check_builtin_edits
+
+    request = GenerationRequest(prompt="x", width=64, height=64, references=(ReferenceImage(_PNG),))
+    assert needed_edits(request) == ("reference",)
+    assert edit_refusal(_builtin("diffusion"), "reference") == (
+        "Built-in diffusion cannot take a reference image: pick a Stable Diffusion model to "
+        "steer toward one (IP-Adapter)."
+    )
+    with pytest.raises(InvalidRequestError, match="cannot take a reference image"):
+        check_builtin_edits("diffusion", request, "builtin-diffusion")

@@ -60,6 +60,11 @@ def check_builtin_edits(family: str, request: GenerationRequest, name: str) -> N
             f"{name} cannot take a control image (built-in models have no ControlNet): "
             "pick a Stable Diffusion model, or remove the control."
         )
+    if request.references:
+        raise InvalidRequestError(
+            f"{name} cannot take a reference image (built-in models have no IP-Adapter): "
+            "pick a Stable Diffusion model, or remove the reference."
+        )
     if request.is_img2img and not request.is_inpaint:
         raise InvalidRequestError(
             "Built-in models make sprites from text only: clear the source image, paint a "

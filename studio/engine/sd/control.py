@@ -20,7 +20,7 @@ from studio.domain.errors import InvalidRequestError, ModelNotFoundError
 from studio.domain.model_kind import ModelKind
 from studio.domain.models import ModelFamily
 from studio.domain.requests import GenerationRequest
-from studio.engine.addon_lookup import AddonIndex, resolve_addon
+from studio.engine.addon_lookup import AddonIndex, find_addons, resolve_addon
 from studio.engine.model_hash import short_hash
 from studio.engine.sd.control_loading import load_controlnet
 from studio.engine.sd.init_image import read_init_image
@@ -131,16 +131,14 @@ def find_controlnet(index: AddonIndex, kind: str, family: ModelFamily) -> Path:
         One line: none of that kind, or several to choose between.
     """
     words = KIND_WORDS.get(kind, ())
-    for attempt in range(2):
-        found = [
-            addon
-            for addon in index.addons(ModelKind.CONTROLNET)
-            if addon.family in (family, ModelFamily.UNKNOWN)
+    found = find_addons(
+        index,
+        ModelKind.CONTROLNET,
+        lambda addon: (
+            addon.family in (family, ModelFamily.UNKNOWN)
             and any(word in addon.name.lower() for word in words)
-        ]
-        if found or attempt:
-            break
-        index.refresh()  # a file dropped into an added folder since the last scan
+        ),
+    )
     if not found:
         raise ModelNotFoundError(
             f"No {kind} ControlNet for {family.value} among your models: add one "

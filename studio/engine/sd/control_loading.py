@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from studio.domain.errors import ModelLoadError
+from studio.engine.load_errors import loading_as
 from studio.engine.safe_load import load_state_dict
 
 if TYPE_CHECKING:
@@ -45,16 +46,12 @@ def load_controlnet(path: Path, unet: Any, dtype: torch.dtype) -> Any:
     """
     from diffusers import ControlNetModel
 
-    try:
+    advice = "check that it is a ControlNet of the model's family (SD 1.x or SDXL)."
+    with loading_as(path.name, "a ControlNet for this model", advice):
         if path.is_dir():
             model = ControlNetModel.from_pretrained(path, torch_dtype=dtype, local_files_only=True)
         else:
             model = _from_single_file(path, unet, dtype)
-    except (OSError, ValueError, RuntimeError, KeyError) as exc:
-        raise ModelLoadError(
-            f"{path.name} could not be loaded as a ControlNet for this model ({_short(exc)}): "
-            "check that it is a ControlNet of the model's family (SD 1.x or SDXL)."
-        ) from None
     return model.eval().requires_grad_(False)
 
 
@@ -97,8 +94,3 @@ def controlnet_config(unet: Any) -> dict[str, Any]:
     config["in_channels"] = int(unet.config.out_channels)
     config["_class_name"] = "ControlNetModel"
     return config
-
-
-def _short(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    return text if len(text) <= 160 else text[:157] + "..."

@@ -26,6 +26,7 @@ from studio.domain.errors import ModelLoadError, ModelNotFoundError
 from studio.domain.files import read_user_text
 from studio.domain.json_depth import loads_bounded
 from studio.engine import safe_load
+from studio.engine.load_errors import loading_as
 
 if TYPE_CHECKING:
     import torch
@@ -118,7 +119,8 @@ def _load(candidate: Path, dtype: torch.dtype) -> Any:
     from transformers import CLIPVisionConfig, CLIPVisionModelWithProjection
 
     model: Any
-    try:
+    advice = "replace it with the encoder the IP-Adapter was made for."
+    with loading_as(candidate.name, "a CLIP image encoder", advice):
         if candidate.is_dir():
             model = CLIPVisionModelWithProjection.from_pretrained(
                 candidate, local_files_only=True, dtype=dtype
@@ -132,11 +134,6 @@ def _load(candidate: Path, dtype: torch.dtype) -> Any:
             if missing or unexpected:
                 raise ValueError(f"{len(missing) + len(unexpected)} tensors do not fit")
             model = model.to(dtype)
-    except (OSError, ValueError, RuntimeError, KeyError) as exc:
-        raise ModelLoadError(
-            f"{candidate.name} could not be loaded as a CLIP image encoder ({exc}): "
-            "replace it with the encoder the IP-Adapter was made for."
-        ) from None
     return model.eval().requires_grad_(False)
 
 

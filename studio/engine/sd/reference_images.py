@@ -20,7 +20,8 @@ from studio.domain.model_kind import ModelKind
 from studio.domain.models import ModelFamily
 from studio.domain.reference import ReferenceImage, reference_parameters
 from studio.domain.requests import GenerationRequest
-from studio.engine.addon_lookup import AddonIndex, resolve_addon
+from studio.engine.addon_lookup import AddonIndex, find_addons, resolve_addon
+from studio.engine.load_errors import LOAD_FAILURES, first_line
 from studio.engine.model_hash import short_hash
 from studio.engine.safe_load import load_state_dict
 from studio.engine.sd.init_image import read_init_image
@@ -108,10 +109,10 @@ class SdReferences:
             pipe.load_ip_adapter(
                 states, subfolder="", weight_name=[""] * len(states), image_encoder_folder=None
             )
-        except (ValueError, RuntimeError, KeyError) as exc:
+        except LOAD_FAILURES as exc:
             self._detach(pipe)
             names = ", ".join(path.name for path in paths)
-            reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:160]
+            reason = first_line(exc)
             raise ModelLoadError(
                 f"{names} does not fit this model ({reason}): use an IP-Adapter made for "
                 "the model's family (SD 1.x or SDXL)."
@@ -184,15 +185,9 @@ def find_ip_adapter(index: AddonIndex, family: ModelFamily) -> Path:
     ModelNotFoundError
         One line: none of that family.
     """
-    for attempt in range(2):
-        found = [
-            addon
-            for addon in index.addons(ModelKind.IP_ADAPTER)
-            if addon.family in (family, ModelFamily.UNKNOWN)
-        ]
-        if found or attempt:
-            break
-        index.refresh()  # a file dropped into an added folder since the last scan
+    found = find_addons(
+        index, ModelKind.IP_ADAPTER, lambda addon: addon.family in (family, ModelFamily.UNKNOWN)
+    )
     if not found:
         raise ModelNotFoundError(
             f"No IP-Adapter for {family.value} among your models: add one (File > Add Model "

@@ -9,20 +9,20 @@ line until an image is added again. No widgets here: a test drives it as the pan
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import Signal
 
 from studio.domain.control import MAX_CONTROLS, ControlSpec
 from studio.domain.errors import InvalidRequestError
 from studio.imaging.control import make_control_image
 from studio.imaging.decode import load_pixels
 from studio.imaging.png import encode_png
-from studio.ui.properties import Property, ViewModel
+from studio.ui.properties import Property
+from studio.ui.viewmodels.canvas_source import CanvasReadingViewModel
 
 EMPTY_TEXT = "No controls. Add one to guide the pose or the outline."
 """What the panel says while there is no unit (it explains what a control is for)."""
@@ -49,22 +49,11 @@ class ControlDraft:
     control: np.ndarray | None = None
 
 
-class ControlViewModel(ViewModel):
-    """The units of the next Generate, in order (at most :data:`MAX_CONTROLS`).
-
-    Attributes
-    ----------
-    canvas_source
-        Returns the canvas image as RGBA pixels, or ``None`` when none is shown; the window
-        sets it so "From canvas" reads what the user sees.
-    """
+class ControlViewModel(CanvasReadingViewModel):
+    """The units of the next Generate, in order (at most :data:`MAX_CONTROLS`)."""
 
     units: Property[tuple[ControlDraft, ...]] = Property(())
     units_changed = Signal(object)
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.canvas_source: Callable[[], np.ndarray | None] = lambda: None
 
     def add(self, kind: str = "canny") -> int:
         """Add a unit of ``kind`` without an image; returns its index.
@@ -124,10 +113,7 @@ class ControlViewModel(ViewModel):
         InvalidRequestError
             When no image is on the canvas.
         """
-        pixels = self.canvas_source()
-        if pixels is None:
-            raise InvalidRequestError("The canvas shows no image: open or generate one first.")
-        self.set_image(index, pixels, "canvas")
+        self.set_image(index, self.canvas_pixels(), "canvas")
 
     def specs(self) -> tuple[ControlSpec, ...]:
         """The units as the request carries them.

@@ -24,6 +24,7 @@ from studio.imaging.png import encode_png
 from studio.ops.request_defaults import defaults_for
 from studio.ui.properties import Property, ViewModel
 from studio.ui.viewmodels.control import ControlViewModel
+from studio.ui.viewmodels.reference import ReferenceViewModel
 
 # (margins, fill) of an outpaint the canvas shows, or None
 Outpaint = tuple[tuple[int, int, int, int], str] | None
@@ -118,6 +119,7 @@ class GenerateViewModel(ViewModel):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.control = ControlViewModel(self)  # the Control panel's ControlNet units
+        self.reference = ReferenceViewModel(self)  # the IP-Adapter reference images
 
     @classmethod
     def request_settings(cls) -> tuple[str, ...]:
@@ -135,7 +137,7 @@ class GenerateViewModel(ViewModel):
         ------
         InvalidRequestError
             If a value is out of range, a mask is painted with no image under it, or a
-            control has no image; the message says which and how to fix it.
+            control or a reference has no image; the message says which and how to fix it.
         """
         values: dict[str, Any] = {name: getattr(self, name) for name in self.request_settings()}
         if not self.seed_locked:
@@ -149,6 +151,7 @@ class GenerateViewModel(ViewModel):
             tile_x=self.tile_x,
             tile_y=self.tile_y,
             controls=self.control.specs(),
+            references=self.reference.specs(),
         )
         if canvas is None or canvas.mask_png is None:
             return request
@@ -192,6 +195,8 @@ class GenerateViewModel(ViewModel):
                 setattr(self, name, getattr(request, name))
         if "controls" in data:
             self.control.take(request.controls)
+        if "references" in data:
+            self.reference.references = request.references
         if lock_seed and request.seed is not None:
             self.seed_locked = True
 
