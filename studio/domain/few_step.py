@@ -30,10 +30,6 @@ from dataclasses import dataclass
 PRESET_FIELDS = ("sampler", "steps", "cfg_scale")
 """The request fields a preset decides."""
 
-# "4step", "8steps", "2-step", "1_step": the step count the file was distilled for.
-_STEPS_IN_NAME = re.compile(r"(?<![0-9])([0-9]{1,2})[-_ ]?steps?(?![a-z])")
-_CFG_IN_NAME = re.compile(r"(?<![a-z])cfg(?![a-z])")
-
 
 @dataclass(frozen=True)
 class FewStepFamily:
@@ -141,6 +137,11 @@ def preset_for_name(name: str, source: str) -> FewStepPreset | None:
         if re.search(family.hint, lowered):
             return _preset(family, lowered, source)
     return None
+
+
+# "4step", "8steps", "2-step", "1_step": the step count the file was distilled for.
+_STEPS_IN_NAME = re.compile(r"(?<![0-9])([0-9]{1,2})[-_ ]?steps?(?![a-z])")
+_CFG_IN_NAME = re.compile(r"(?<![a-z])cfg(?![a-z])")
 
 
 def _preset(family: FewStepFamily, lowered: str, source: str) -> FewStepPreset:

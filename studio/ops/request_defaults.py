@@ -52,13 +52,7 @@ class RequestDefaults:
 
     def fields(self) -> dict[str, object]:
         """Every default as request fields (``{"width": 64, "steps": 25, ...}``)."""
-        return {
-            "width": self.width,
-            "height": self.height,
-            "sampler": self.sampler,
-            "steps": self.steps,
-            "cfg_scale": self.cfg_scale,
-        }
+        return {name: getattr(self, name) for name in ("width", "height", *PRESET_FIELDS)}
 
     def specific_fields(self) -> dict[str, object]:
         """Only the defaults named in :attr:`model_specific`."""
