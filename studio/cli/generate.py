@@ -26,7 +26,7 @@ from studio.domain.models import ModelInfo
 from studio.domain.requests import MAX_BATCH, GenerationRequest, parse_size
 from studio.domain.samplers import canonical_sampler_name
 from studio.ops.output import check_output_paths, write_output
-from studio.ops.request_defaults import complete_request
+from studio.ops.request_defaults import complete_request, few_step_note
 
 COMMAND = Command(
     "generate",
@@ -132,6 +132,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         model_info = engine.resolve_model(args.model)
         request = build_request(args, model_info).resolved()
+        _say_few_step_preset(args, model_info)
         # The GUI's edit table, before the model loads, in the command line's words.
         check_model_edits(args, request, model_info)
         outputs = numbered_output_paths(args.output, request.batch_count)
@@ -156,6 +157,15 @@ def run(args: argparse.Namespace) -> int:
     finally:
         engine.close()
     return 0
+
+
+def _say_few_step_preset(args: argparse.Namespace, model_info: ModelInfo) -> None:
+    # The steps and CFG changed from what the user is used to: one line says why.
+    given = {"prompt": args.prompt, "sampler": args.sampler, "steps": args.steps,
+             "cfg_scale": args.cfg}  # fmt: skip
+    note = few_step_note(given, model_info)
+    if note is not None:
+        print(f"studio generate: note: {note}", file=sys.stderr)
 
 
 def _open_project(path: Path | None):

@@ -22,6 +22,11 @@ SAMPLER_NAMES: tuple[str, ...] = (
     "DDIM",
     "UniPC",
     "LCM",
+    # Few-step models (studio.domain.few_step) start their steps from pure noise: diffusers'
+    # "trailing" timestep spacing, A1111's and ComfyUI's "SGM Uniform" schedule.
+    "Euler trailing",
+    "Euler a trailing",
+    "DDIM trailing",
 )
 
 _BY_FOLDED_NAME = {name.casefold().replace("_", " "): name for name in SAMPLER_NAMES}

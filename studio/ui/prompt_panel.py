@@ -115,7 +115,11 @@ class PromptPanel(QWidget):
         form = QFormLayout()
         form.addRow("Model", self.model_combo)
         form.addRow("Sampler", self.sampler_combo)
-        form.addRow("Steps", self.steps_spin)
+        steps_row = QHBoxLayout()
+        steps_row.addWidget(self.steps_spin)
+        self.few_step_label = QLabel(self.view_model.few_step_note)  # a few-step preset's note
+        steps_row.addWidget(self.few_step_label, 1)
+        form.addRow("Steps", steps_row)
         form.addRow("CFG scale", self.cfg_spin)
         form.addRow("Seed", seed_row)
         form.addRow("Size", self.size_picker)
@@ -198,6 +202,7 @@ class PromptPanel(QWidget):
         )
         vm.models_changed.connect(self._show_models)
         vm.busy_changed.connect(self.cancel_button.setEnabled)
+        vm.few_step_note_changed.connect(self.few_step_label.setText)
         vm.init_image_changed.connect(self._show_init_image)
 
     # -- models -----------------------------------------------------------------------------

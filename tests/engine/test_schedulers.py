@@ -53,3 +53,15 @@ def test_lcm_refuses_more_steps_than_it_was_distilled_for() -> None:
     check_sampler_steps("Euler", 150)
     with pytest.raises(InvalidRequestError, match="at most 50"):
         check_sampler_steps("lcm", 60)
+
+
+@pytest.mark.parametrize("sampler", ["Euler trailing", "Euler a trailing", "DDIM trailing"])
+def test_the_few_step_samplers_start_from_the_last_timestep(sampler: str) -> None:
+    config = scheduler_from_folder(sd_config_dir("sdxl")).config
+    scheduler = build_scheduler(sampler, config)
+    scheduler.set_timesteps(4)
+    # Trailing spacing begins at t=999 (pure noise); SDXL's own "leading" begins at 751.
+    assert int(scheduler.timesteps[0]) == 999
+    plain = build_scheduler(sampler.removesuffix(" trailing"), config)
+    plain.set_timesteps(4)
+    assert int(plain.timesteps[0]) < 999

@@ -26,6 +26,8 @@ class SamplerSpec:
     max_steps: int | None = None
 
 
+_TRAILING = {"timestep_spacing": "trailing"}
+
 SAMPLERS: dict[str, SamplerSpec] = {
     "Euler": SamplerSpec("EulerDiscreteScheduler"),
     "Euler a": SamplerSpec("EulerAncestralDiscreteScheduler"),
@@ -49,6 +51,13 @@ SAMPLERS: dict[str, SamplerSpec] = {
     "UniPC": SamplerSpec("UniPCMultistepScheduler"),
     # LCM distils a 50-step schedule and cannot be asked for more steps than that.
     "LCM": SamplerSpec("LCMScheduler", max_steps=50),
+    # Lightning, Turbo and Hyper-SD were distilled on the last timesteps of the schedule.
+    "Euler trailing": SamplerSpec("EulerDiscreteScheduler", _TRAILING),
+    "Euler a trailing": SamplerSpec("EulerAncestralDiscreteScheduler", _TRAILING),
+    # Hyper-SD's card: DDIM without clipping and without forcing the final alpha to one.
+    "DDIM trailing": SamplerSpec(
+        "DDIMScheduler", {**_TRAILING, "clip_sample": False, "set_alpha_to_one": False}
+    ),
 }
 
 

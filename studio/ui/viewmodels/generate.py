@@ -25,6 +25,7 @@ from studio.ops.request_defaults import defaults_for
 from studio.ui.properties import Property, ViewModel
 from studio.ui.viewmodels.control import ControlViewModel
 from studio.ui.viewmodels.reference import ReferenceViewModel
+from studio.ui.viewmodels.few_step import FewStepFollower
 
 # (margins, fill) of an outpaint the canvas shows, or None
 Outpaint = tuple[tuple[int, int, int, int], str] | None
@@ -85,6 +86,8 @@ class GenerateViewModel(ViewModel):
     outpaint: Property[Outpaint] = Property(None)
     models: Property[tuple[ModelInfo, ...]] = Property(())
     busy = Property(False)
+    # "Lightning 4-step LoRA: 4 steps, CFG 1, Euler trailing" beside the steps, or "".
+    few_step_note = Property("")
 
     prompt_changed = Signal(object)
     negative_prompt_changed = Signal(object)
@@ -115,11 +118,16 @@ class GenerateViewModel(ViewModel):
     outpaint_changed = Signal(object)
     models_changed = Signal(object)
     busy_changed = Signal(object)
+    few_step_note_changed = Signal(object)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.control = ControlViewModel(self)  # the Control panel's ControlNet units
         self.reference = ReferenceViewModel(self)  # the IP-Adapter reference images
+        self._few_step = FewStepFollower(self)
+        self.prompt_changed.connect(self._few_step.update)
+        self.model_changed.connect(self._few_step.update)
+        self.models_changed.connect(self._few_step.update)
 
     @classmethod
     def request_settings(cls) -> tuple[str, ...]:
