@@ -61,7 +61,7 @@ def _pose_reading_controlnet(unet):
     generator = torch.Generator().manual_seed(1)
     with torch.no_grad():
         for tensor in controlnet.controlnet_cond_embedding.conv_out.parameters():
-            tensor.copy_(torch.randn(tensor.shape, generator=generator))
+            tensor.copy_(torch.randn(tensor.shape, generator=generator) * 4)
     return controlnet
 
 
@@ -89,8 +89,13 @@ def _reference() -> ReferenceImage:
 
 
 def _sheet(poses: int = 3, seed: int | None = 7, **generation) -> CharacterSheetRequest:
-    walk = builtin_sequence("walk")
-    sequence = PoseSequence("walk", 8, walk.poses[:poses])
+    # Poses far apart (a tiny model at 64 pixels sees only coarse differences).
+    far_apart = (
+        builtin_sequence("walk").poses[2],
+        builtin_sequence("attack").poses[3],
+        builtin_sequence("run").poses[1],
+    )
+    sequence = PoseSequence("walk", 8, far_apart[:poses])
     values = {"steps": 2, "seed": seed, "references": (_reference(),), **generation}
     return CharacterSheetRequest(tiny_request(**values), sequence)
 
