@@ -198,15 +198,17 @@ def _run(t: float) -> JointAngles:
 
 
 def _idle(t: float) -> JointAngles:
-    breath = math.sin(t)
+    # The chest rises (sin) while the arms sway a quarter cycle behind (cos), so no two
+    # frames of the loop are the same pose.
+    breath, sway = math.sin(t), math.cos(t)
     return JointAngles(
         near_thigh=4,
         near_knee=4,
         far_thigh=-4,
         far_knee=4,
-        near_arm=5 + 3 * breath,
+        near_arm=5 + 3 * sway,
         near_elbow=10,
-        far_arm=-5 - 3 * breath,
+        far_arm=-5 - 3 * sway,
         far_elbow=10,
         lift=0.006 * breath,
     )

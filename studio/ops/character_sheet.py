@@ -12,16 +12,17 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from studio.domain.character_sheet import CharacterSheetRequest
 from studio.domain.engine_protocol import EngineProtocol, ProgressCallback
-from studio.domain.errors import JobCancelled, StudioError
+from studio.domain.errors import InvalidRequestError, JobCancelled, StudioError
 from studio.domain.export_requests import AnimationSpec, ExportImage, SheetExportRequest
-from studio.domain.pose_sequences import PoseSequence
+from studio.domain.files import read_user_text
+from studio.domain.pose_sequences import PoseSequence, builtin_sequence
 from studio.domain.results import GeneratedImage
 from studio.domain.sheet_options import SheetOptions
 from studio.ops.export import SheetExport, check_sheet_target, export_sheet
@@ -34,7 +35,7 @@ class SheetTarget:
     folder: Path
     formats: tuple[str, ...]
     name: str = ""
-    options: SheetOptions = SheetOptions()
+    options: SheetOptions = field(default_factory=SheetOptions)
     overwrite: bool = False
 
 
@@ -44,6 +45,26 @@ class CharacterSheet:
 
     frames: tuple[GeneratedImage, ...]
     export: SheetExport
+
+
+MAX_POSE_FILE = 1 << 20  # a 64-pose sequence is about 40 kB of JSON
+
+
+def pose_sequence(name_or_file: str) -> PoseSequence:
+    """A shipped sequence by name (``walk``), or an edited one from a JSON file.
+
+    Raises
+    ------
+    InvalidRequestError
+        An unknown name, or a file that is not a pose sequence (one line naming it).
+    """
+    if not name_or_file.lower().endswith(".json") and not Path(name_or_file).exists():
+        return builtin_sequence(name_or_file)
+    path = Path(name_or_file).expanduser()
+    text = read_user_text(
+        path, max_bytes=MAX_POSE_FILE, what="pose sequence", error=InvalidRequestError
+    )
+    return PoseSequence.from_json(text, source=path.name)
 
 
 def frame_names(sequence: PoseSequence) -> tuple[str, ...]:
@@ -120,5 +141,5 @@ def make_character_sheet(
 def _rgba(pixels: np.ndarray) -> np.ndarray:
     if pixels.shape[2] == 4:
         return pixels
-    alpha = np.full(pixels.shape[:2] + (1,), 255, dtype=np.uint8)
+    alpha = np.full((*pixels.shape[:2], 1), 255, dtype=np.uint8)
     return np.concatenate([pixels[:, :, :3], alpha], axis=2)
