@@ -9,7 +9,6 @@ sheet exporter as one animation at the sequence's fps (``--fps`` overrides it).
 from __future__ import annotations
 
 import argparse
-import sys
 from dataclasses import replace
 
 from studio.cli.command import Command, arg, device_option
@@ -71,11 +70,6 @@ def run(args: argparse.Namespace) -> int:
         encode_png(image.pixels[:, :, :3]), weight=args.reference_weight, source=image.name
     )
     prompt = args.prompt or str(image.source.get("prompt", ""))
-    if not prompt.strip():
-        print(
-            "studio frames: warning: the prompt is empty; the reference alone steers.",
-            file=sys.stderr,
-        )
     engine = open_engine(COMMAND.name, args.device)
     try:
         info = engine.resolve_model(args.model)

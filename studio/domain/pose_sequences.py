@@ -166,35 +166,26 @@ def _cycle(frames: int, make: Any) -> tuple[Skeleton, ...]:
     return tuple(side_view(make(2 * math.pi * i / frames)) for i in range(frames))
 
 
-def _walk(t: float) -> JointAngles:
-    swing = math.sin(t)
-    return JointAngles(
-        near_thigh=25 * swing,
-        near_knee=5 + 30 * max(0.0, -math.cos(t)),
-        far_thigh=-25 * swing,
-        far_knee=5 + 30 * max(0.0, math.cos(t)),
-        near_arm=-20 * swing,
-        near_elbow=15,
-        far_arm=20 * swing,
-        far_elbow=15,
-        lift=0.01 * abs(math.cos(t)),
-    )
+def _gait(thigh: float, knee: float, arm: float, elbow: float, lean: float, bob: float) -> Any:
+    """A walking or running cycle: legs swing in opposition, the arms against the legs, the
+    knee folds most on the leg swinging forward, the body rises at mid-stride."""
 
+    def frame(t: float) -> JointAngles:
+        swing, fold = math.sin(t), math.cos(t)
+        return JointAngles(
+            near_thigh=thigh * swing,
+            near_knee=knee * (0.25 + max(0.0, -fold)),
+            far_thigh=-thigh * swing,
+            far_knee=knee * (0.25 + max(0.0, fold)),
+            near_arm=-arm * swing,
+            near_elbow=elbow,
+            far_arm=arm * swing,
+            far_elbow=elbow,
+            lean=lean,
+            lift=bob * abs(fold),
+        )
 
-def _run(t: float) -> JointAngles:
-    swing = math.sin(t)
-    return JointAngles(
-        near_thigh=45 * swing,
-        near_knee=20 + 70 * max(0.0, -math.cos(t)),
-        far_thigh=-45 * swing,
-        far_knee=20 + 70 * max(0.0, math.cos(t)),
-        near_arm=-40 * swing,
-        near_elbow=80,
-        far_arm=40 * swing,
-        far_elbow=80,
-        lean=12,
-        lift=0.025 * abs(math.cos(t)),
-    )
+    return frame
 
 
 def _idle(t: float) -> JointAngles:
@@ -241,8 +232,8 @@ def _attack() -> tuple[Skeleton, ...]:
 
 def _builtin() -> dict[str, PoseSequence]:
     return {
-        "walk": PoseSequence("walk", 8, _cycle(8, _walk)),
-        "run": PoseSequence("run", 12, _cycle(6, _run)),
+        "walk": PoseSequence("walk", 8, _cycle(8, _gait(25, 30, 20, 15, 0, 0.01))),
+        "run": PoseSequence("run", 12, _cycle(6, _gait(45, 75, 40, 80, 12, 0.025))),
         "idle": PoseSequence("idle", 4, _cycle(4, _idle)),
         "attack": PoseSequence("attack", 10, _attack()),
     }
@@ -253,17 +244,11 @@ SEQUENCE_NAMES = ("walk", "run", "idle", "attack")
 
 
 def builtin_sequence(name: str) -> PoseSequence:
-    """The shipped sequence ``name`` (case forgiven).
-
-    Raises
-    ------
-    InvalidRequestError
-        One line naming the sequences there are.
-    """
-    key = name.strip().lower()
-    if key not in SEQUENCE_NAMES:
+    """The shipped sequence ``name`` (case forgiven); one line naming the others if none."""
+    found = _builtin().get(name.strip().lower())
+    if found is None:
         raise InvalidRequestError(
             f"There is no pose sequence {name!r:.40}: use one of {', '.join(SEQUENCE_NAMES)} "
             "or a JSON file of your own."
         )
-    return _builtin()[key]
+    return found
