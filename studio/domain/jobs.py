@@ -7,13 +7,16 @@ place that must handle it is found by the type checker instead of by a runtime `
 :data:`ImageJobRequest` is the part whose results are images (a
 :class:`~studio.domain.results.GeneratedImage` carries one); a sprite-sheet export is a job
 too (the CPU lane writes it) but its result is the files it wrote, never a history image;
-so is a tile set (:data:`ExportRequest` names both).
+so is a tile set (:data:`ExportRequest` names both). A character sheet
+(:class:`~studio.domain.character_sheet.CharacterSheetRequest`) runs on the engine and yields
+one generation per pose, each image carrying its own :class:`GenerationRequest`.
 """
 
 from __future__ import annotations
 
 from typing import Never, NoReturn, TypeAlias, assert_never
 
+from studio.domain.character_sheet import CharacterSheetRequest
 from studio.domain.errors import InvalidRequestError
 from studio.domain.export_requests import SheetExportRequest, TilesetRequest
 from studio.domain.image_requests import MakeSeamlessRequest, MatteRequest, PixelateRequest
@@ -32,7 +35,7 @@ ImageJobRequest: TypeAlias = (
 )
 # Exports write files into a folder (studio.ops.export) on the CPU lane; no history image.
 ExportRequest: TypeAlias = SheetExportRequest | TilesetRequest
-JobRequest: TypeAlias = ImageJobRequest | ExportRequest
+JobRequest: TypeAlias = ImageJobRequest | ExportRequest | CharacterSheetRequest
 
 
 def job_kind(request: JobRequest) -> JobKind:
@@ -40,6 +43,8 @@ def job_kind(request: JobRequest) -> JobKind:
     match request:
         case GenerationRequest() | StyleRequest():
             return request.kind
+        case CharacterSheetRequest():
+            return JobKind.GENERATE  # its frames are generations, stored as such
         case PixelateRequest():
             return JobKind.PIXELATE
         case MatteRequest():

@@ -18,6 +18,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from studio.domain.character_sheet import CharacterSheetRequest
 from studio.domain.engine_protocol import ProgressCallback
 from studio.domain.errors import InvalidRequestError, StudioError
 from studio.domain.export_requests import SheetExportRequest, TilesetRequest
@@ -161,6 +162,8 @@ class EngineService:
                 yield self._stylize(request, on_progress, cancel)
             case GenerationRequest():
                 yield from self._generate(request, on_progress, cancel)
+            case CharacterSheetRequest():
+                yield from self._character_sheet(request, on_progress, cancel)
             case UpscaleRequest():
                 from studio.engine.upscale import run_upscale_job
 
@@ -191,6 +194,22 @@ class EngineService:
         backend = self._backend_for(info, _job_steps(request, info), on_progress)
         for image in backend.generate(request, on_progress, cancel):
             yield _with_seam_scores(image)
+
+    def _character_sheet(
+        self, request: CharacterSheetRequest, on_progress: ProgressCallback, cancel: threading.Event
+    ) -> Iterator[GeneratedImage]:
+        from studio.engine.character_sheet import run_character_sheet
+
+        info = self._registry.resolve(request.generation.model)
+        generation = replace(request.generation, model=info.id)
+        yield from run_character_sheet(
+            replace(request, generation=generation),
+            info,
+            self._registry,
+            self._generate,
+            on_progress,
+            cancel,
+        )
 
     def style_presets(self) -> list[tuple[int, str, bytes | None]]:
         """Built-in styles with thumbnails (rendered once from the sample image, then cached)."""

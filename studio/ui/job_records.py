@@ -17,6 +17,7 @@ import numpy as np
 from PySide6.QtCore import QSize
 from PySide6.QtGui import QImage
 
+from studio.domain.character_sheet import CharacterSheetRequest
 from studio.domain.export_requests import SheetExportRequest, TilesetRequest
 from studio.domain.history import HistoryEntry
 from studio.domain.image_requests import MakeSeamlessRequest, MatteRequest, PixelateRequest
@@ -103,6 +104,8 @@ def preview_target(request: JobRequest, source: HistoryEntry | None) -> QSize | 
     match request:
         case GenerationRequest(width=width, height=height):
             return QSize(width, height)
+        case CharacterSheetRequest(generation=generation):
+            return QSize(generation.width, generation.height)
         case StyleRequest():
             # The result is scaled back to the source's size, whatever size the work ran at.
             return None if source is None else QSize(source.width, source.height)

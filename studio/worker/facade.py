@@ -21,6 +21,7 @@ from typing import Any, assert_never
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 
+from studio.domain.character_sheet import CharacterSheetRequest
 from studio.domain.engine_protocol import EngineProtocol
 from studio.domain.export_requests import SheetExportRequest, TilesetRequest
 from studio.domain.image_requests import MakeSeamlessRequest, MatteRequest, PixelateRequest
@@ -37,7 +38,7 @@ from studio.worker.thread import LaneThread
 def lane_of(request: JobRequest) -> str:
     """``"gpu"`` for work on the engine, ``"cpu"`` for an image edit or an export (no model)."""
     match request:
-        case GenerationRequest() | StyleRequest() | UpscaleRequest():
+        case GenerationRequest() | StyleRequest() | UpscaleRequest() | CharacterSheetRequest():
             return "gpu"
         case PixelateRequest() | MatteRequest() | MakeSeamlessRequest():
             return "cpu"

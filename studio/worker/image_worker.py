@@ -15,6 +15,7 @@ from typing import assert_never
 
 from PySide6.QtCore import QThread, Signal, Slot
 
+from studio.domain.character_sheet import CharacterSheetRequest
 from studio.domain.errors import InvalidRequestError
 from studio.domain.export_requests import SheetExportRequest, TilesetRequest
 from studio.domain.image_requests import (
@@ -54,7 +55,7 @@ class ImageWorker(JobWorker):
                 self._run_export(job, "sheet", partial(export_sheet, request, job.cancel))
             case TilesetRequest():
                 self._run_export(job, "tile set", partial(export_tileset, request, job.cancel))
-            case GenerationRequest() | StyleRequest() | UpscaleRequest():
+            case GenerationRequest() | StyleRequest() | UpscaleRequest() | CharacterSheetRequest():
                 # lane_of never sends these here; said as one line if it ever did.
                 self.run_job_work(job, _refuse(request))
             case _:
