@@ -4,8 +4,8 @@ SD models cannot paint alpha. With "Transparent background" the prompt asks for 
 on a flat pure green ground (models paint "#00FF00" as roughly (8, 162, 24), which is why the
 key is detected from the border rather than assumed) and the negative prompt pushes away
 what would break the key: shadows, gradients, scenery. The decoded image is then keyed with
-studio.imaging.matte (pymatting refinement, despill, edge bleed). LayerDiffuse weights, when
-a user adds them, are recognised by studio.engine.sd.layerdiffuse.
+studio.imaging.matte (pymatting refinement, despill, edge bleed). This is the "matte" way;
+the "native" one runs the user's LayerDiffuse files (studio.engine.sd.layerdiffuse_run).
 """
 
 from __future__ import annotations
