@@ -90,10 +90,10 @@ def find_native_files(addons: Iterable[AddonInfo], family: ModelFamily) -> Nativ
     patches = [a for part in PATCH_PARTS for a in layer if a.detail == part and a.family is family]
     decoders = [addon for addon in layer if addon.detail == DECODER_PART]
     named = [d for d in decoders if ("sd15" in d.name.lower()) == (family is ModelFamily.SD1)]
-    decoder = (named or (decoders if len(decoders) == 1 else []) or [None])[0]
-    if not patches or decoder is None:
+    decoder = named or (decoders if len(decoders) == 1 else [])
+    if not patches or not decoder:
         return None
-    return NativeFiles(patches[0], decoder)
+    return NativeFiles(patches[0], decoder[0])
 
 
 def native_problem(addons: Iterable[AddonInfo], family: ModelFamily) -> str | None:

@@ -103,7 +103,11 @@ def test_every_field_but_the_images_is_stored_under_its_own_name() -> None:
     hires = {"hires_scale": 2, "hires_upscaler": "lanczos", "hires_steps": 3}
     units = (ControlSpec("canny"),)  # stored only when there are some
     stored = GenerationRequest(
-        prompt="x", hires_width=512, hires_height=256, controls=units, transparent="native",
+        prompt="x",
+        hires_width=512,
+        hires_height=256,
+        controls=units,
+        transparent="native",
         **hires,
     ).to_dict()
     plain = {item.name for item in fields(GenerationRequest)} - {"init_image", "mask_image"}

@@ -136,7 +136,7 @@ def test_a_file_that_is_no_patch_is_one_line(tmp_path, tensors) -> None:
     from studio.engine.sd.layerdiffuse_patch import read_patch
 
     path = save_tensors({k: torch.ones(s) for k, s in tensors.items()}, tmp_path / "p.safetensors")
-    with pytest.raises(ModelLoadError, match="p.safetensors is not a LayerDiffuse patch"):
+    with pytest.raises(ModelLoadError, match=r"p\.safetensors is not a LayerDiffuse patch"):
         read_patch(path)
 
 
@@ -152,6 +152,9 @@ def test_a_decoder_of_another_layout_is_one_line(tmp_path) -> None:
 
 
 def test_native_without_the_files_names_them(sd1_backend) -> None:
-    with pytest.raises(ModelNotFoundError, match="layer_sd15_transparent_attn.safetensors and "
-                       "layer_sd15_vae_transparent_decoder.safetensors among your models"):
+    with pytest.raises(
+        ModelNotFoundError,
+        match=r"layer_sd15_transparent_attn\.safetensors and "
+        r"layer_sd15_vae_transparent_decoder\.safetensors among your models",
+    ):
         run_all(sd1_backend, tiny_request(transparent="native"))

@@ -162,7 +162,7 @@ class TransparentDecoder(torch.nn.Module):
         )
         self.mid_block = UNetMidBlock2D(
             in_channels=widths[-1],
-            temb_channels=None,
+            temb_channels=None,  # type: ignore[arg-type]  # no time input; diffusers allows it
             resnet_eps=1e-5,
             resnet_act_fn="silu",
             resnet_groups=NORM_GROUPS,
@@ -186,6 +186,7 @@ class TransparentDecoder(torch.nn.Module):
         self.conv_norm_out = torch.nn.GroupNorm(NORM_GROUPS, widths[0], eps=1e-5)
         self.conv_act = torch.nn.SiLU()
         self.conv_out = torch.nn.Conv2d(widths[0], 4, kernel_size=3, padding=1)
+        self._up_layers = shape.layers_per_block + 1
 
     def forward(self, pixels: torch.Tensor, latent: torch.Tensor) -> torch.Tensor:
         sample = self.conv_in(pixels)
@@ -196,8 +197,7 @@ class TransparentDecoder(torch.nn.Module):
             sample, more = block(hidden_states=sample, temb=None)
             skips += more
         sample = self.mid_block(sample, None)
+        count = self._up_layers  # each up block takes one skip per resnet
         for block in self.up_blocks:
-            count = len(block.resnets)
             sample, skips = block(sample, skips[-count:], None), skips[:-count]
         return self.conv_out(self.conv_act(self.conv_norm_out(sample)))
-

@@ -129,5 +129,5 @@ def _parameter_names(unet: Any) -> dict[str, str]:
     config = unet.config
     layers = config.layers_per_block
     layers = layers if isinstance(layers, int) else layers[0]
-    renamed = unet_to_ldm({plain: plain for plain in actual}, len(unet.down_blocks), layers)  # type: ignore[dict-item]
+    renamed = unet_to_ldm({plain: plain for plain in actual}, len(unet.down_blocks), layers)
     return {ldm[len(UNET_PREFIX) :]: actual[plain] for ldm, plain in renamed.items()}
