@@ -132,3 +132,11 @@ def test_adding_a_layerdiffuse_file_as_a_model_says_what_it_is(tmp_path: Path) -
     )  # fmt: skip
     with pytest.raises(ModelLoadError, match="LayerDiffuse transparent decoder for any; used by"):
         detect_file(path)
+
+
+def test_pixels_that_have_alpha_already_are_kept_and_the_recipe_says_so() -> None:
+    rgba = np.zeros((48, 48, 4), dtype=np.uint8)
+    rgba[12:36, 14:34] = (230, 60, 40, 255)
+    pixels, warnings, extra = key_out_background(rgba)
+    assert warnings == () and extra == {"transparency": "kept alpha"}
+    assert np.array_equal(pixels[..., 3], rgba[..., 3])

@@ -30,7 +30,9 @@ def transparent_prompts(prompt: str, negative: str) -> tuple[str, str]:
     return positive, negative
 
 
-def key_out_background(pixels: np.ndarray) -> tuple[np.ndarray, tuple[str, ...], dict]:
+def key_out_background(
+    pixels: np.ndarray,
+) -> tuple[np.ndarray, tuple[str, ...], dict[str, str]]:
     """The image with its key colour matted out.
 
     Returns
@@ -43,4 +45,6 @@ def key_out_background(pixels: np.ndarray) -> tuple[np.ndarray, tuple[str, ...],
         rgba, key = remove_background(pixels)
     except InvalidRequestError:
         return pixels, (UNEVEN_BACKGROUND,), {"transparency": "kept opaque"}
+    if key is None:  # the pixels had alpha already and were kept as they were
+        return rgba, (), {"transparency": "kept alpha"}
     return rgba, (), {"transparency": "key #{:02x}{:02x}{:02x}, pymatting".format(*key)}
