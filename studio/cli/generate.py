@@ -21,10 +21,11 @@ from studio.cli.hires_options import HIRES_ARGUMENTS, asks_hires, hires_values
 from studio.cli.numbers import finite_float
 from studio.cli.progress import ProgressPrinter
 from studio.cli.reference_options import REFERENCE_ARGUMENTS, reference_values
-from studio.domain.errors import InvalidRequestError
+from studio.domain.errors import InvalidRequestError, ModelNotFoundError
 from studio.domain.models import ModelInfo
 from studio.domain.requests import MAX_BATCH, GenerationRequest, parse_size
 from studio.domain.samplers import canonical_sampler_name
+from studio.domain.transparency import NATIVE, TRANSPARENT_MODES, native_problem
 from studio.ops.output import check_output_paths, write_output
 from studio.ops.request_defaults import complete_request, few_step_note
 
@@ -58,6 +59,12 @@ COMMAND = Command(
             default="crisp",
             help="built-in sprite models: crisp (default) snaps alpha to 0/1, no halo on a game "
             "background; soft keeps the model's anti-aliased edges",
+        ),
+        arg(
+            "--transparent",
+            choices=TRANSPARENT_MODES,
+            help="Stable Diffusion: a transparent background, native (your LayerDiffuse files) "
+            "or matte (a flat key colour matted out)",
         ),
         arg("--project", type=Path, help="also add the images to this .studio project"),
         device_option(),
@@ -102,6 +109,7 @@ def build_request(args: argparse.Namespace, model_info: ModelInfo) -> Generation
         "init_image": init_png,
         "strength": args.strength if args.strength is not None else (1.0 if inpainting else 0.75),
         "alpha": args.alpha,
+        "transparent": args.transparent,
         **edits,
         **hires_values(args),
         **control_values(args),
@@ -135,6 +143,10 @@ def run(args: argparse.Namespace) -> int:
         _say_few_step_preset(args, model_info)
         # The GUI's edit table, before the model loads, in the command line's words.
         check_model_edits(args, request, model_info)
+        if request.transparent == NATIVE:  # the files named before the model loads
+            problem = native_problem(engine.list_addons(), model_info.family)
+            if problem is not None:
+                raise ModelNotFoundError(problem)
         outputs = numbered_output_paths(args.output, request.batch_count)
         project = _open_project(args.project)
         cancel = threading.Event()

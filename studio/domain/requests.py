@@ -38,6 +38,7 @@ from studio.domain.request_codec import (
     request_from_dict,
 )
 from studio.domain.samplers import DEFAULT_SAMPLER, canonical_sampler_name, check_step_cache
+from studio.domain.transparency import canonical_transparency
 
 MAX_SEED = 2**32 - 1
 MIN_SIDE = 16
@@ -117,9 +118,8 @@ class GenerationRequest(StoredByFields):
         background (the default VAE leaves 15 % of pixels half transparent otherwise);
         ``"soft"`` keeps the model's own alpha, for anti-aliased edges. Built-in sprite models
         read it. A stored request from before the option existed replays as ``"soft"``.
-    transparent_background
-        Stable Diffusion paints on a flat key colour and the key is matted out, so the result
-        has real alpha (the built-in models always give alpha and ignore this).
+    transparent_background, transparent
+        Real alpha (built-in models always give it); how: :mod:`studio.domain.transparency`.
     variation_seed, variation_strength
         A1111's variation seed ("subseed"): the initial noise is
         ``slerp(variation_strength, noise(seed), noise(variation_seed + i))``, so strength 0
@@ -184,12 +184,14 @@ class GenerationRequest(StoredByFields):
     controls: tuple[ControlSpec, ...] = optional_field(())
     references: tuple[ReferenceImage, ...] = optional_field(())
     step_cache: int = optional_field(0)
+    transparent: str | None = optional_field(None)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "sampler", canonical_sampler_name(self.sampler))
         object.__setattr__(self, "cfg_scale", float(self.cfg_scale))
         object.__setattr__(self, "strength", float(self.strength))
-        object.__setattr__(self, "transparent_background", bool(self.transparent_background))
+        for name, value in canonical_transparency(self.transparent_background, self.transparent):
+            object.__setattr__(self, name, value)
         if not isinstance(self.prompt, str) or not isinstance(self.negative_prompt, str):
             raise InvalidRequestError("Prompt and negative prompt must be text.")
         if not 1 <= self.steps <= MAX_STEPS:
@@ -290,9 +292,8 @@ class GenerationRequest(StoredByFields):
 
     def variation_seed_for(self, index: int) -> int | None:
         """Variation seed of the ``index``-th image (``None`` when no variation is on)."""
-        if self.variation_seed is None:
-            return None
-        return (self.variation_seed + index) % (MAX_SEED + 1)
+        seed = self.variation_seed
+        return None if seed is None else (seed + index) % (MAX_SEED + 1)
 
     @property
     def is_img2img(self) -> bool:
@@ -318,8 +319,7 @@ class GenerationRequest(StoredByFields):
         )
 
     def resolved(self) -> GenerationRequest:
-        """Return a copy whose seed (and variation seed, when a variation strength is set)
-        is fixed, drawing random ones where none was given."""
+        """A copy with its seed (and a variation's seed) fixed, drawn where none was given."""
         resolved = self if self.seed is not None else self.with_seed(random_seed())
         if resolved.variation_seed is None and resolved.variation_strength > 0.0:
             resolved = replace(resolved, variation_seed=random_seed())  # as A1111's subseed -1

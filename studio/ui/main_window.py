@@ -262,6 +262,7 @@ class MainWindow(QMainWindow):
 
     def _on_addons_changed(self, addons: list[AddonInfo]) -> None:
         self.addons_vm.addons = tuple(addons)
+        self.generate_vm.addons = tuple(addons)  # "Transparent background: native" needs them
 
     def _update_generate_availability(self) -> None:
         has_models = bool(self.generate_vm.models)

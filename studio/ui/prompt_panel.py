@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from studio.domain.models import ModelInfo, ModelSource
 from studio.domain.requests import MAX_BATCH, MAX_STEPS
 from studio.domain.samplers import SAMPLER_NAMES
+from studio.domain.transparency import native_problem
 from studio.ops.edit_rules import edit_refusal
 from studio.ui.control_panel import ControlPanel
 from studio.ui.hires_group import HiresGroup
@@ -37,6 +38,7 @@ from studio.ui.model_picker import ModelPicker
 from studio.ui.properties import bind
 from studio.ui.reference_panel import ReferencePanel
 from studio.ui.size_picker import SizePicker
+from studio.ui.transparency_method import TransparencyMethodCombo
 from studio.ui.viewmodels.generate import GenerateViewModel
 
 TRANSPARENT_TIP = (
@@ -107,6 +109,7 @@ class PromptPanel(QWidget):
         self.transparent_check = QCheckBox("Transparent background")
         self.transparent_check.setObjectName("transparentBackground")
         self.transparent_check.setToolTip(TRANSPARENT_TIP)
+        self.transparent_method = TransparencyMethodCombo()
         self.alpha_combo = QComboBox()
         self.alpha_combo.setObjectName("alphaMode")
         self.alpha_combo.addItem("Crisp (no halo on a game background)", "crisp")
@@ -125,7 +128,7 @@ class PromptPanel(QWidget):
         form.addRow("Size", self.size_picker)
         form.addRow("Batch count", self.batch_spin)
         form.addRow("Edges", self.alpha_combo)
-        form.addRow(self.transparent_check)
+        form.addRow(self.transparent_check, self.transparent_method)
 
         self.init_group = InitImageGroup(self.view_model.strength)
         self.strength_spin = self.init_group.strength_spin
@@ -180,6 +183,7 @@ class PromptPanel(QWidget):
             "batch_count": self.batch_spin,
             "strength": self.strength_spin,
             "transparent_background": self.transparent_check,
+            "transparent": self.transparent_method,
             "alpha": self.alpha_combo,
             "seed_locked": self.seed_lock,
             "hires_enabled": self.hires_group,
@@ -201,6 +205,7 @@ class PromptPanel(QWidget):
             to_widget=lambda seed: "" if seed is None else str(seed),
         )
         vm.models_changed.connect(self._show_models)
+        vm.addons_changed.connect(self._update_sampling_controls)
         vm.busy_changed.connect(self.cancel_button.setEnabled)
         vm.few_step_note_changed.connect(self.few_step_label.setText)
         vm.init_image_changed.connect(self._show_init_image)
@@ -260,6 +265,10 @@ class PromptPanel(QWidget):
             else "Stable Diffusion models: use Transparent background instead."
         )
         self.transparent_check.setEnabled(not builtin)
+        self.transparent_method.setEnabled(not builtin)
+        family = info.family if info is not None else None
+        problem = native_problem(self.view_model.addons, family) if family else None
+        self.transparent_method.show_native_problem(problem)
         self.transparent_check.setToolTip(
             f"{info.name} always draws sprites with real transparency."
             if info is not None and builtin

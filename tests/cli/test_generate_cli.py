@@ -240,3 +240,19 @@ def test_info_shows_only_the_settings_the_builtin_model_used(tmp_path, capsys) -
     assert main(["info", "--json", str(out)]) == 0
     params = json.loads(capsys.readouterr().out)["params"]
     assert {"Steps", "Sampler", "CFG scale"}.isdisjoint(params) and params["Seed"] == "1"
+
+
+def test_transparent_native_without_the_files_names_them_in_one_line(
+    tiny_sd_dir, tmp_path, capsys
+) -> None:
+    assert _generate(tiny_sd_dir, tmp_path / "x.png", "--transparent", "native") != 0
+    line = _one_error_line(capsys)
+    assert "layer_sd15_transparent_attn.safetensors" in line and "studio models --add" in line
+    assert not (tmp_path / "x.png").exists()
+
+
+def test_transparent_matte_is_the_key_and_the_recipe_records_it(tiny_sd_dir, tmp_path) -> None:
+    out = tmp_path / "m.png"
+    assert _generate(tiny_sd_dir, out, "--seed", "2", "--transparent", "matte") == 0
+    request = read_recipe(out).request
+    assert request.transparent_background is True and request.transparent is None

@@ -104,7 +104,7 @@ def test_every_field_but_the_images_is_stored_under_its_own_name() -> None:
     hires = {"hires_scale": 2, "hires_upscaler": "lanczos", "hires_steps": 3, "step_cache": 3}
     units = {"controls": (ControlSpec("canny"),), "references": (ReferenceImage(b"x"),)}
     stored = GenerationRequest(  # the units are stored only when there are some
-        prompt="x", hires_width=512, hires_height=256, **units, **hires
+        prompt="x", hires_width=512, hires_height=256, transparent="native", **units, **hires
     ).to_dict()
     plain = {item.name for item in fields(GenerationRequest)} - {"init_image", "mask_image"}
     assert set(stored) == plain | {"init_image_sha256", "mask_image_sha256", "schema"}

@@ -113,7 +113,7 @@ def test_layerdiffuse_files_are_recognised_by_their_key_names(
 ) -> None:
     found = identify_layerdiffuse(_write(tmp_path / "ld.safetensors", tensors))
     assert (found.part, found.base) == (part, base)
-    assert "not used yet" in found.describe("ld.safetensors")
+    assert "used by Transparent background: native" in found.describe("ld.safetensors")
 
 
 def test_other_files_are_not_layerdiffuse(tmp_path: Path) -> None:
@@ -130,5 +130,13 @@ def test_adding_a_layerdiffuse_file_as_a_model_says_what_it_is(tmp_path: Path) -
         {"conv_in.weight": (32, 3, 3, 3), "latent_conv_in.weight": (64, 4, 1, 1),
          "conv_out.weight": (4, 32, 3, 3)},
     )  # fmt: skip
-    with pytest.raises(ModelLoadError, match="LayerDiffuse transparent decoder for any; recog"):
+    with pytest.raises(ModelLoadError, match="LayerDiffuse transparent decoder for any; used by"):
         detect_file(path)
+
+
+def test_pixels_that_have_alpha_already_are_kept_and_the_recipe_says_so() -> None:
+    rgba = np.zeros((48, 48, 4), dtype=np.uint8)
+    rgba[12:36, 14:34] = (230, 60, 40, 255)
+    pixels, warnings, extra = key_out_background(rgba)
+    assert warnings == () and extra == {"transparency": "kept alpha"}
+    assert np.array_equal(pixels[..., 3], rgba[..., 3])

@@ -33,6 +33,7 @@ from studio.engine.sd.decoding import LatentDecoder
 from studio.engine.sd.edits import check_edits, initial_latents, inpaint_options
 from studio.engine.sd.hires import model_upscale, needs_upscaler_model, second_pass
 from studio.engine.sd.init_image import read_init_image
+from studio.engine.sd.layerdiffuse_run import NativeDecode, SdLayerDiffuse
 from studio.engine.sd.loading import (
     LoadedPipeline,
     img2img_pipeline,
@@ -65,6 +66,7 @@ class _Batch:
     inpaint: InpaintPlan | None = None
     recipe: dict[str, str] | None = None
     control: dict[str, Any] = field(default_factory=dict)
+    native: NativeDecode | None = None  # LayerDiffuse's transparent decoder
 
 
 class DiffusersBackend(GenerationBackend):
@@ -86,6 +88,7 @@ class DiffusersBackend(GenerationBackend):
         self._addon_index: AddonIndex = addon_index if addon_index is not None else NoAddons()
         self.controls = SdControls(self._addon_index)
         self.references = SdReferences(self._addon_index)
+        self.layerdiffuse = SdLayerDiffuse(self._addon_index)
         self.device = device
         self.model_hash = model_hash
         self._loaded: LoadedPipeline | None = loaded
@@ -145,14 +148,16 @@ class DiffusersBackend(GenerationBackend):
             loaded.pipe, self.model.name, loaded.family, request.prompt, request.negative_prompt
         )
         prompt, negative = prepared.prompt, prepared.negative
-        if request.transparent_background:
+        native = self.layerdiffuse.prepare(loaded, request, self.device)
+        if request.transparent_background and native is None:
             prompt, negative = transparent_prompts(prompt, negative)
         references = self.references.prepare(loaded, request, self.device)
         control = self.controls.prepare(pipe, loaded, request, self.device)
         pipe, recipe = control.pipe, {**prepared.recipe, **control.recipe, **references.recipe}
         embeddings = encode_prompts(pipe, prompt, negative, guidance=request.cfg_scale > 1.0)
         embeddings.kwargs.update(references.options)  # the image prompt conditions every call
-        job = _Batch(request, pipe, loaded, init_image, embeddings, plan, recipe, control.options)
+        job = _Batch(request, pipe, loaded, init_image, embeddings, plan, recipe, control.options,
+                     native)  # fmt: skip
         return partial(self._make_image, job)
 
     def _make_image(self, job: _Batch, index: int, steps: ImageSteps) -> GeneratedImage:
@@ -178,7 +183,9 @@ class DiffusersBackend(GenerationBackend):
         extra: dict[str, Any] = {}
         if job.inpaint is not None:
             pixels = finish_inpaint(job.inpaint, pixels)
-        if request.transparent_background:
+        if job.native is not None:
+            pixels, extra = job.native.to_rgba(latents, pixels), dict(job.native.recipe)
+        elif request.transparent_background:
             pixels, keyed_warnings, extra = key_out_background(pixels)
             warnings = (*warnings, *keyed_warnings)
         return GeneratedImage(
@@ -287,6 +294,7 @@ class DiffusersBackend(GenerationBackend):
         self._img2img = self._inpaint = None
         self.controls.clear()
         self.references.clear()
+        self.layerdiffuse.clear()
         self._loaded = None
         self._decoder = None
         free_memory()

@@ -1,10 +1,8 @@
 """Recognising LayerDiffuse files (arXiv 2402.17113) a user added, from their tensor names.
 
-What Studio supports today: it reads the header of a ``.safetensors`` file (nothing is
-loaded or run) and names which LayerDiffuse part it is and for which base model; the
-Transparent-background option then still uses the chroma-key + pymatting path. Running the
-latent-transparency LoRA/offset and the transparent decoder is not built yet: the report
-says so in one line instead of silently ignoring the file.
+It reads the header of a ``.safetensors`` file (nothing is loaded or run) and names which
+LayerDiffuse part it is and for which base model. "Transparent background: native" runs the
+parts (:mod:`studio.engine.sd.layerdiffuse_run`); this module only tells them apart.
 
 Key names are those of lllyasviel's releases (sd-forge-layerdiffuse, LayerDiffusion/v1):
 - transparent decoder (``vae_transparent_decoder``, ``layer_sd15_vae_transparent_decoder``):
@@ -25,11 +23,7 @@ from pathlib import Path
 
 from studio.engine import safe_load
 
-RUNS_TODAY = False
-SUPPORT_NOTE = (
-    "recognised, not used yet: Transparent background keys a flat green background with "
-    "pymatting instead"
-)
+SUPPORT_NOTE = "used by Transparent background: native, not a model on its own"
 
 
 @dataclass(frozen=True)

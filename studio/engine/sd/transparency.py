@@ -4,8 +4,8 @@ SD models cannot paint alpha. With "Transparent background" the prompt asks for 
 on a flat pure green ground (models paint "#00FF00" as roughly (8, 162, 24), which is why the
 key is detected from the border rather than assumed) and the negative prompt pushes away
 what would break the key: shadows, gradients, scenery. The decoded image is then keyed with
-studio.imaging.matte (pymatting refinement, despill, edge bleed). LayerDiffuse weights, when
-a user adds them, are recognised by studio.engine.sd.layerdiffuse.
+studio.imaging.matte (pymatting refinement, despill, edge bleed). This is the "matte" way;
+the "native" one runs the user's LayerDiffuse files (studio.engine.sd.layerdiffuse_run).
 """
 
 from __future__ import annotations
@@ -30,7 +30,9 @@ def transparent_prompts(prompt: str, negative: str) -> tuple[str, str]:
     return positive, negative
 
 
-def key_out_background(pixels: np.ndarray) -> tuple[np.ndarray, tuple[str, ...], dict]:
+def key_out_background(
+    pixels: np.ndarray,
+) -> tuple[np.ndarray, tuple[str, ...], dict[str, str]]:
     """The image with its key colour matted out.
 
     Returns
@@ -43,4 +45,6 @@ def key_out_background(pixels: np.ndarray) -> tuple[np.ndarray, tuple[str, ...],
         rgba, key = remove_background(pixels)
     except InvalidRequestError:
         return pixels, (UNEVEN_BACKGROUND,), {"transparency": "kept opaque"}
+    if key is None:  # the pixels had alpha already and were kept as they were
+        return rgba, (), {"transparency": "kept alpha"}
     return rgba, (), {"transparency": "key #{:02x}{:02x}{:02x}, pymatting".format(*key)}

@@ -17,6 +17,7 @@ from PySide6.QtCore import QObject, Signal
 
 from studio.domain.errors import InvalidRequestError
 from studio.domain.hires import DEFAULT_HIRES_UPSCALER
+from studio.domain.model_kind import AddonInfo
 from studio.domain.models import ModelInfo
 from studio.domain.requests import GenerationRequest
 from studio.domain.samplers import DEFAULT_SAMPLER
@@ -67,6 +68,7 @@ class GenerateViewModel(ViewModel):
     batch_count = Property(1, persist=True)
     strength = Property(0.75, persist=True)
     transparent_background = Property(False, persist=True)
+    transparent: Property[str | None] = Property(None, persist=True)  # native, or matte
     alpha = Property("crisp", persist=True)
     seed_locked = Property(False, persist=True)
     # A1111's hires fix: off keeps the scale for next time; text-to-image only (as A1111).
@@ -85,6 +87,7 @@ class GenerateViewModel(ViewModel):
     only_masked_padding = Property(32)
     outpaint: Property[Outpaint] = Property(None)
     models: Property[tuple[ModelInfo, ...]] = Property(())
+    addons: Property[tuple[AddonInfo, ...]] = Property(())  # whether native can be offered
     busy = Property(False)
     # "Lightning 4-step LoRA: 4 steps, CFG 1, Euler trailing" beside the steps, or "".
     few_step_note = Property("")
@@ -101,6 +104,7 @@ class GenerateViewModel(ViewModel):
     batch_count_changed = Signal(object)
     strength_changed = Signal(object)
     transparent_background_changed = Signal(object)
+    transparent_changed = Signal(object)
     alpha_changed = Signal(object)
     seed_locked_changed = Signal(object)
     hires_enabled_changed = Signal(object)
@@ -117,6 +121,7 @@ class GenerateViewModel(ViewModel):
     only_masked_padding_changed = Signal(object)
     outpaint_changed = Signal(object)
     models_changed = Signal(object)
+    addons_changed = Signal(object)
     busy_changed = Signal(object)
     few_step_note_changed = Signal(object)
 
@@ -150,6 +155,8 @@ class GenerateViewModel(ViewModel):
         values: dict[str, Any] = {name: getattr(self, name) for name in self.request_settings()}
         if not self.seed_locked:
             values["seed"] = None
+        if not self.transparent_background:  # the method stays chosen for next time
+            values["transparent"] = None
         text_only = self.init_image is None and (canvas is None or canvas.mask_png is None)
         if not (self.hires_enabled and text_only):
             values.update(hires_scale=1.0, hires_width=0, hires_height=0)
