@@ -25,8 +25,8 @@ from studio.imaging.png import encode_png
 from studio.ops.request_defaults import defaults_for
 from studio.ui.properties import Property, ViewModel
 from studio.ui.viewmodels.control import ControlViewModel
-from studio.ui.viewmodels.reference import ReferenceViewModel
 from studio.ui.viewmodels.few_step import FewStepFollower
+from studio.ui.viewmodels.reference import ReferenceViewModel
 
 # (margins, fill) of an outpaint the canvas shows, or None
 Outpaint = tuple[tuple[int, int, int, int], str] | None
