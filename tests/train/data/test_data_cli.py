@@ -74,3 +74,36 @@ def test_unknown_source_names_the_known_ones(data_fake_package_cache, tmp_path):
     )
     with pytest.raises(InvalidRequestError, match="fluent3d"):
         args.handler(args)
+
+
+def test_bank_writes_the_icons_of_the_bank_sources_and_reads_back(
+    data_fake_package_cache, tmp_path, capsys
+) -> None:
+    from studio.engine.builtin.reference_bank import ReferenceBank
+
+    build = _parse(
+        "build", "--out", str(tmp_path / "ds"), "--cache", str(data_fake_package_cache),
+        "--sources", "gameicons,pixelarticons", "--size", "32", "--workers", "1",
+    )  # fmt: skip
+    assert build.handler(build) == 0
+    bank = _parse("bank", "--data", str(tmp_path / "ds"), "--out", str(tmp_path / "model"))
+    assert bank.handler(bank) == 0
+    assert "icons of" in capsys.readouterr().out
+    loaded = ReferenceBank.load(tmp_path / "model")
+    originals = [item for item in load_dataset(tmp_path / "ds", 32).items if "#" not in item["key"]]
+    assert len(loaded) == sum(item["source"] == "gameicons" for item in originals)  # no outlines
+    assert set(loaded.sources[i] for i in loaded.source_of) == {"gameicons"}
+
+
+def test_a_bank_needs_icons_of_a_bank_source(data_fake_package_cache, tmp_path) -> None:
+    from studio.train.data.dataset_reading import DatasetError
+
+    build = _parse(
+        "build", "--out", str(tmp_path / "ds"), "--cache", str(data_fake_package_cache),
+        "--sources", "pixelarticons", "--size", "32", "--workers", "1",
+    )  # fmt: skip
+    assert build.handler(build) == 0
+    bank = _parse("bank", "--data", str(tmp_path / "ds"), "--out", str(tmp_path / "model"))
+    with pytest.raises(DatasetError, match="no icons of"):
+        bank.handler(bank)
+    assert not (tmp_path / "model" / "reference_bank.npz").exists()
