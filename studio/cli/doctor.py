@@ -1,7 +1,8 @@
 """``studio doctor``: what this machine has and lacks for Studio, one fact a line.
 
-Python, torch and the device it will use (with its free and used memory), whether the window can open (the same preflight the
-launcher runs, so it names the system packages to install), free disk, and Studio's folders.
+Python, torch and the device it will use (with its free and used memory), whether the window
+can open (the same preflight the launcher runs, so it names the system packages to install),
+free disk, and Studio's folders.
 Exits 1 when something Studio needs is missing, so scripts can ask too.
 """
 

@@ -136,8 +136,9 @@ class EngineService:
         return self._registry.resolve(name_or_path)
 
     def update_settings(self, settings: EngineSettings) -> None:
-        """Adopt new settings; a device change unloads everything so it reloads on the new one."""
+        """Adopt new settings; a device or fast-path change unloads everything to reload."""
         device_changed = settings.device != self._settings.device
+        device_changed |= settings.fast_path != self._settings.fast_path
         self._settings = settings
         self._registry.update_settings(settings)
         if device_changed:
@@ -242,6 +243,7 @@ class EngineService:
             dtype,
             release_previous=make_room,
             addon_index=self._registry,  # the prompt's LoRAs and embeddings are looked up there
+            fast=self._settings.fast_path,
         )
 
     def _load_builtin(self, info: ModelInfo) -> GenerationBackend:
