@@ -22,7 +22,7 @@ from studio.cli.numbers import finite_float
 from studio.cli.progress import ProgressPrinter
 from studio.cli.reference_options import REFERENCE_ARGUMENTS, reference_values
 from studio.domain.errors import InvalidRequestError
-from studio.domain.models import ModelFamily, ModelInfo
+from studio.domain.models import ModelFamily, ModelInfo, ModelSource
 from studio.domain.requests import MAX_BATCH, GenerationRequest, parse_size
 from studio.domain.samplers import MAX_STEP_CACHE, canonical_sampler_name
 from studio.ops.output import check_output_paths, write_output
@@ -174,7 +174,8 @@ def run(args: argparse.Namespace) -> int:
 
 def _step_cache(args: argparse.Namespace, model_info: ModelInfo) -> int | None:
     """``--step-cache`` as given; refused for a built-in model, which has no UNet to cache."""
-    if args.step_cache and model_info.family is ModelFamily.BUILTIN:
+    builtin = model_info.family is ModelFamily.BUILTIN or model_info.source is ModelSource.BUILTIN
+    if args.step_cache and builtin:
         raise InvalidRequestError(
             f"--step-cache applies to Stable Diffusion models; {model_info.name} is built in."
         )
