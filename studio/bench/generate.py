@@ -10,6 +10,7 @@ the model is Stable Diffusion at its published size with random weights
 
 from __future__ import annotations
 
+import os
 import tempfile
 import threading
 import time
@@ -140,7 +141,10 @@ def bench_arch(
     torch_device, dtype = pick_device(device)
     info = arch_model_info(arch)
     progress(f"generate: building {arch} at its published size with random weights")
+    started = time.perf_counter()
     pipe = build_arch_pipeline(arch)
+    build_s = time.perf_counter() - started
+    progress(f"generate: built in {build_s:.1f} s, {peak_rss_mb():.0f} MB peak RSS so far")
     if (torch_device.type, dtype) != ("cpu", torch.float32):
         pipe.to(torch_device, dtype)  # built in float32 on the CPU; diffusers warns on a no-op .to
     backend = DiffusersBackend(info, LoadedPipeline(pipe, info.family), torch_device)
@@ -154,10 +158,40 @@ def bench_arch(
         return list(backend.generate(request, on_progress, threading.Event()))[-1]
 
     try:
+        text_encoders_s = _text_encoders_seconds(pipe, request)
         row = _bench(backend, request, ours, repeats, warmup=0)
     finally:
         backend.unload()
-    return {**row, "arch": arch, "fast": fast}
+    return {
+        **row,
+        "arch": arch,
+        "fast": fast,
+        "build_s": round(build_s, 2),
+        "text_encoders_s": round(text_encoders_s, 3),
+        "peak_rss_mb": round(peak_rss_mb()),
+        "load_average": round(os.getloadavg()[0], 2),
+    }
+
+
+def _text_encoders_seconds(pipe: Any, request: GenerationRequest) -> float:
+    """One encoding of the prompt and negative prompt, timed apart: both paths pay it per image."""
+    import torch
+
+    from studio.engine.sd.prompt_encoding import encode_prompts
+
+    started = time.perf_counter()
+    with torch.inference_mode():
+        encode_prompts(pipe, request.prompt, request.negative_prompt, request.cfg_scale > 1.0)
+    seconds = time.perf_counter() - started
+    progress(f"generate: the text encoders take {seconds:.2f} s per image (in both paths)")
+    return seconds
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory so far, in MB (Linux reports kilobytes)."""
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def _request(model: str, **options: Any) -> GenerationRequest:
