@@ -15,8 +15,8 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Mapping
-from itertools import pairwise
 from dataclasses import replace
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
