@@ -19,20 +19,24 @@ STEP_CACHE_TIP = (
 )
 
 
+def step_cache_box() -> QSpinBox:
+    """The step-cache interval: Off, then 2 to :data:`MAX_STEP_CACHE` (1 would cache nothing)."""
+    box = QSpinBox()
+    box.setObjectName("stepCache")
+    box.setRange(0, MAX_STEP_CACHE)
+    box.setSpecialValueText("Off")
+    box.setToolTip(STEP_CACHE_TIP)
+    return box
+
+
 class AdvancedGroup(QGroupBox):
     """The advanced settings; the panel binds each widget to the view-model."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("Advanced", parent)
         self.setObjectName("advancedGroup")
-        self.step_cache_spin = QSpinBox()
-        self.step_cache_spin.setObjectName("stepCache")
-        # 1 would cache nothing: the box steps from Off straight to 2.
-        self.step_cache_spin.setRange(0, MAX_STEP_CACHE)
-        self.step_cache_spin.setSpecialValueText("Off")
-        self.step_cache_spin.setToolTip(STEP_CACHE_TIP)
-        form = QFormLayout(self)
-        form.addRow("Step cache", self.step_cache_spin)
+        self.step_cache_spin = step_cache_box()
+        QFormLayout(self).addRow("Step cache", self.step_cache_spin)
 
     def show_model(self, name: str, builtin: bool) -> None:
         """Grey the step cache out for a built-in model, saying why; enable it otherwise."""
