@@ -237,14 +237,18 @@ class EngineService:
         from studio.engine.sd.diffusers_backend import load_diffusers_backend
 
         self._registry.note_model_in_use(info.location)  # its tool's LoRAs and embeddings count
-        return load_diffusers_backend(
+        backend = load_diffusers_backend(
             info,
             device,
             dtype,
             release_previous=make_room,
             addon_index=self._registry,  # the prompt's LoRAs and embeddings are looked up there
-            fast=self._settings.fast_path,
         )
+        if self._settings.fast_path:
+            from studio.engine.sd.fast_path import apply_fast_path
+
+            apply_fast_path(backend.pipeline)  # compiles at the first step, not here
+        return backend
 
     def _load_builtin(self, info: ModelInfo) -> GenerationBackend:
         from studio.engine.builtin.loader import load_builtin_backend

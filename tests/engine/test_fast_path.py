@@ -83,21 +83,6 @@ def test_fast_path_images_equal_eager_within_tolerance(fresh_backend, monkeypatc
     assert not np.array_equal(eager.pixels, np.zeros_like(eager.pixels))
 
 
-def test_loading_with_fast_puts_the_pipeline_on_the_fast_path(tiny_sd1_dir: Path) -> None:
-    import torch
-
-    from studio.domain.settings import EngineSettings
-    from studio.engine.registry import ModelRegistry
-    from studio.engine.sd.diffusers_backend import load_diffusers_backend
-
-    info = ModelRegistry(EngineSettings(scan_hf_cache=False)).inspect_path(tiny_sd1_dir)
-    backend = load_diffusers_backend(info, torch.device("cpu"), torch.float32, fast=True)
-    try:
-        assert is_compiled(backend.pipeline.unet) and is_compiled(backend.pipeline.vae.decoder)
-    finally:
-        backend.unload()
-
-
 def test_the_fast_path_setting_is_saved_and_a_change_reloads_the_model() -> None:
     from dataclasses import replace
 

@@ -31,7 +31,6 @@ from studio.engine.sd.addons import SdAddons
 from studio.engine.sd.control import SdControls
 from studio.engine.sd.decoding import LatentDecoder
 from studio.engine.sd.edits import check_edits, initial_latents, inpaint_options
-from studio.engine.sd.fast_path import apply_fast_path
 from studio.engine.sd.hires import model_upscale, needs_upscaler_model, second_pass
 from studio.engine.sd.init_image import read_init_image
 from studio.engine.sd.loading import (
@@ -300,7 +299,6 @@ def load_diffusers_backend(
     config_dir: Path | None = None,
     release_previous: Callable[[], None] | None = None,
     addon_index: AddonIndex | None = None,
-    fast: bool = False,
 ) -> DiffusersBackend:
     """Load an SD/SDXL model (diffusers folder or single file) and keep it warm.
 
@@ -318,8 +316,6 @@ def load_diffusers_backend(
         the GPU, yet a file that fails to load leaves the old one untouched.
     addon_index
         Where the prompt's LoRAs and embeddings are looked up (the registry); none without it.
-    fast
-        Put the pipeline on the fast path (:func:`~studio.engine.sd.fast_path.apply_fast_path`).
 
     Raises
     ------
@@ -343,6 +339,4 @@ def load_diffusers_backend(
                 "the GPU or choose a smaller model."
             ) from None
         raise
-    if fast:
-        apply_fast_path(loaded.pipe)
     return DiffusersBackend(info, loaded, device, model_hash, addon_index)
