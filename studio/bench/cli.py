@@ -217,13 +217,27 @@ def _generate_lines(row: dict) -> list[str]:
         f"  studio engine  : {_span(row['ours_s'])}",
         f"  plain diffusers: {_span(row['diffusers_s'])}",
         f"  ratio (ours/diffusers): {row['ratio']:.3f}",
-        f"  first run (untimed): engine {row['first_s']['ours']:.3f} s, "
-        f"diffusers {row['first_s']['diffusers']:.3f} s; engine compile {row['compile_s']:.3f} s",
+        _first_line(row),
     ]
+    if "peak_rss_mb" in row:
+        lines.append(
+            f"  build {row['build_s']:.1f} s, text encoders {row['text_encoders_s']:.2f} s per "
+            f"image (in both paths), peak RSS {row['peak_rss_mb']} MB, load {row['load_average']}"
+        )
     if row.get("per_step_s"):
         lines.append(f"  engine per step: {_span(row['per_step_s'])}")
     difference = row.get("pixel_difference")
     return lines if difference is None else [*lines, _step_cache_line(row, difference)]
+
+
+def _first_line(row: dict) -> str:
+    if row["first_s"] is None:
+        return f"  warm-up (untimed, eager): one 1-step engine run, {row['warm_up_s']:.3f} s"
+    first = row["first_s"]
+    return (
+        f"  first run (untimed): engine {first['ours']:.3f} s, diffusers {first['diffusers']:.3f}"
+        f" s; engine compile {row['compile_s']:.3f} s"
+    )
 
 
 def _step_cache_line(row: dict, difference: dict) -> str:

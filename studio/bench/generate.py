@@ -10,10 +10,12 @@ the model is Stable Diffusion at its published size with random weights
 
 from __future__ import annotations
 
+import os
 import tempfile
 import threading
 import time
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
@@ -140,7 +142,10 @@ def bench_arch(
     torch_device, dtype = pick_device(device)
     info = arch_model_info(arch)
     progress(f"generate: building {arch} at its published size with random weights")
+    started = time.perf_counter()
     pipe = build_arch_pipeline(arch)
+    build_s = time.perf_counter() - started
+    progress(f"generate: built in {build_s:.1f} s, {peak_rss_mb():.0f} MB peak RSS so far")
     if (torch_device.type, dtype) != ("cpu", torch.float32):
         pipe.to(torch_device, dtype)  # built in float32 on the CPU; diffusers warns on a no-op .to
     backend = DiffusersBackend(info, LoadedPipeline(pipe, info.family), torch_device)
@@ -150,14 +155,48 @@ def bench_arch(
         apply_fast_path(pipe)
     request = _request(info.id, **{"steps": 2, "width": 64, "height": 64, **(options or {})})
 
-    def ours(on_progress: Callable[[ProgressUpdate], None]) -> Any:
-        return list(backend.generate(request, on_progress, threading.Event()))[-1]
+    def ours(on_progress: Callable[[ProgressUpdate], None], steps: int = request.steps) -> Any:
+        job = replace(request, steps=steps)
+        return list(backend.generate(job, on_progress, threading.Event()))[-1]
 
+    # Eager, nothing compiles: one 1-step engine run warms the weights both paths share,
+    # instead of a full first image of each (at SDXL size two images cost two minutes).
+    warm_up = None if fast else (lambda: ours(lambda _update: None, steps=1))
     try:
-        row = _bench(backend, request, ours, repeats, warmup=0)
+        text_encoders_s = _text_encoders_seconds(pipe, request)
+        row = _bench(backend, request, ours, repeats, warmup=0, warm_up=warm_up)
     finally:
         backend.unload()
-    return {**row, "arch": arch, "fast": fast}
+    return {
+        **row,
+        "arch": arch,
+        "fast": fast,
+        "build_s": round(build_s, 2),
+        "text_encoders_s": round(text_encoders_s, 3),
+        "peak_rss_mb": round(peak_rss_mb()),
+        "load_average": round(os.getloadavg()[0], 2),
+    }
+
+
+def _text_encoders_seconds(pipe: Any, request: GenerationRequest) -> float:
+    """One encoding of the prompt and negative prompt, timed apart: both paths pay it per image."""
+    import torch
+
+    from studio.engine.sd.prompt_encoding import encode_prompts
+
+    started = time.perf_counter()
+    with torch.inference_mode():
+        encode_prompts(pipe, request.prompt, request.negative_prompt, request.cfg_scale > 1.0)
+    seconds = time.perf_counter() - started
+    progress(f"generate: the text encoders take {seconds:.2f} s per image (in both paths)")
+    return seconds
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory so far, in MB (Linux reports kilobytes)."""
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def _request(model: str, **options: Any) -> GenerationRequest:
@@ -172,7 +211,9 @@ def _bench(
     ours: Callable[[Callable[[ProgressUpdate], None]], Any],
     repeats: int,
     warmup: int,
+    warm_up: Callable[[], Any] | None = None,
 ) -> dict[str, Any]:
+    """Time both paths, interleaved; ``warm_up`` (when given) replaces the untimed first runs."""
     import torch
 
     step_times: list[float] = []
@@ -194,8 +235,13 @@ def _bench(
     def report(pair: int, pairs: int, ours_s: float, plain_s: float) -> None:
         progress(f"generate: run {pair}/{pairs}: engine {ours_s:.3f} s, diffusers {plain_s:.3f} s")
 
-    progress("generate: one untimed first run of each (compiling, if anything compiles)")
-    first = {"ours": _seconds(engine), "diffusers": _seconds(plain)}
+    if warm_up is None:
+        progress("generate: one untimed first run of each (compiling, if anything compiles)")
+        first: dict[str, float] | None = {"ours": _seconds(engine), "diffusers": _seconds(plain)}
+        warm_up_s = None
+    else:
+        progress("generate: one untimed 1-step engine run (eager: nothing to compile)")
+        first, warm_up_s = None, round(_seconds(warm_up), 4)
     if warmup:
         progress(f"generate: {warmup} untimed warm-up run(s) of each")
     per_step: list[float] = []
@@ -218,8 +264,9 @@ def _bench(
         "ours_s": ours_s,
         "diffusers_s": diffusers_s,
         "ratio": _ratio(ours_s, diffusers_s),
-        "first_s": {side: round(seconds, 4) for side, seconds in first.items()},
-        "compile_s": round(max(0.0, first["ours"] - ours_s["median"]), 4),
+        "first_s": first and {side: round(seconds, 4) for side, seconds in first.items()},
+        "compile_s": first and round(max(0.0, first["ours"] - ours_s["median"]), 4),
+        **({} if warm_up_s is None else {"warm_up_s": warm_up_s}),
         "per_step_s": timing_summary(per_step) if per_step else None,
         "warnings": spread_warnings({"the engine's time": ours_s, "diffusers' time": diffusers_s}),
         **(

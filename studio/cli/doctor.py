@@ -1,7 +1,8 @@
 """``studio doctor``: what this machine has and lacks for Studio, one fact a line.
 
-Python, torch and the device it will use, whether the window can open (the same preflight the
-launcher runs, so it names the system packages to install), free disk, and Studio's folders.
+Python, torch and the device it will use (with its free and used memory), whether the window
+can open (the same preflight the launcher runs, so it names the system packages to install),
+free disk, and Studio's folders.
 Exits 1 when something Studio needs is missing, so scripts can ask too.
 """
 
@@ -25,18 +26,20 @@ COMMAND = Command(
 )
 
 
-def _torch_line() -> tuple[str, str | None]:
+def _torch_lines() -> tuple[list[str], str | None]:
     try:
         import torch
     except ImportError:
-        return "torch: not installed", "torch is missing: pip install -e . in Studio's folder."
+        return ["torch: not installed"], "torch is missing: pip install -e . in Studio's folder."
+    from studio.cli.doctor_memory import accelerator_memory_line
+
     if torch.cuda.is_available():
         device = f"cuda ({torch.cuda.get_device_name(0)})"
     elif getattr(torch.backends, "mps", None) is not None and torch.backends.mps.is_available():
         device = "mps"
     else:
         device = f"cpu ({torch.get_num_threads()} threads)"
-    return f"torch: {torch.__version__}, device {device}", None
+    return [f"torch: {torch.__version__}, device {device}", accelerator_memory_line(torch)], None
 
 
 def _folder_line(label: str, folder: Path) -> str:
@@ -59,8 +62,8 @@ def run(args: argparse.Namespace) -> int:
 
     problems: list[str] = []
     print(f"Python: {platform.python_version()} ({sys.executable})")
-    line, problem = _torch_line()
-    print(line)
+    lines, problem = _torch_lines()
+    print("\n".join(lines))
     problems += [problem] if problem else []
 
     check = check_qt_platform()

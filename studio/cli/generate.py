@@ -22,9 +22,9 @@ from studio.cli.numbers import finite_float
 from studio.cli.progress import ProgressPrinter
 from studio.cli.reference_options import REFERENCE_ARGUMENTS, reference_values
 from studio.domain.errors import InvalidRequestError, ModelNotFoundError
-from studio.domain.models import ModelInfo
+from studio.domain.models import ModelFamily, ModelInfo, ModelSource
 from studio.domain.requests import MAX_BATCH, GenerationRequest, parse_size
-from studio.domain.samplers import canonical_sampler_name
+from studio.domain.samplers import MAX_STEP_CACHE, canonical_sampler_name
 from studio.domain.transparency import NATIVE, TRANSPARENT_MODES, native_problem
 from studio.ops.output import check_output_paths, write_output
 from studio.ops.request_defaults import complete_request, few_step_note
@@ -67,6 +67,19 @@ COMMAND = Command(
             "or matte (a flat key colour matted out)",
         ),
         arg("--project", type=Path, help="also add the images to this .studio project"),
+        arg(
+            "--step-cache",
+            type=int,
+            metavar="N",
+            help="Stable Diffusion: run the full UNet every N steps and reuse its deep features "
+            f"between (2-{MAX_STEP_CACHE}; faster, slightly different image; 0 or 1: off)",
+        ),
+        arg(
+            "--fast",
+            action="store_true",
+            help="Stable Diffusion: compile the UNet and VAE decoder (the first image pays the "
+            "compile time; on a CPU it often costs more than it saves)",
+        ),
         device_option(),
         EDIT_ARGUMENTS,
         HIRES_ARGUMENTS,
@@ -110,6 +123,7 @@ def build_request(args: argparse.Namespace, model_info: ModelInfo) -> Generation
         "strength": args.strength if args.strength is not None else (1.0 if inpainting else 0.75),
         "alpha": args.alpha,
         "transparent": args.transparent,
+        "step_cache": _step_cache(args, model_info),
         **edits,
         **hires_values(args),
         **control_values(args),
@@ -136,7 +150,7 @@ def run(args: argparse.Namespace) -> int:
             "studio generate: warning: the prompt is empty; the model draws whatever it likes.",
             file=sys.stderr,
         )
-    engine = open_engine(COMMAND.name, args.device)
+    engine = open_engine(COMMAND.name, args.device, fast=args.fast)
     try:
         model_info = engine.resolve_model(args.model)
         request = build_request(args, model_info).resolved()
@@ -178,6 +192,16 @@ def _say_few_step_preset(args: argparse.Namespace, model_info: ModelInfo) -> Non
     note = few_step_note(given, model_info)
     if note is not None:
         print(f"studio generate: note: {note}", file=sys.stderr)
+
+
+def _step_cache(args: argparse.Namespace, model_info: ModelInfo) -> int | None:
+    """``--step-cache`` as given; refused for a built-in model, which has no UNet to cache."""
+    builtin = model_info.family is ModelFamily.BUILTIN or model_info.source is ModelSource.BUILTIN
+    if args.step_cache and builtin:
+        raise InvalidRequestError(
+            f"--step-cache applies to Stable Diffusion models; {model_info.name} is built in."
+        )
+    return args.step_cache
 
 
 def _open_project(path: Path | None):

@@ -22,6 +22,8 @@ class EngineSettings:
         Override of the Hugging Face hub cache folder (``None``: huggingface_hub's default).
     builtin_models_dir
         Override of the folder holding the built-in models (``None``: the shipped ``models/``).
+    fast_path
+        Load Stable Diffusion models on the fast path (compiled UNet and VAE decoder).
     """
 
     model_paths: tuple[str, ...] = ()
@@ -29,6 +31,7 @@ class EngineSettings:
     scan_hf_cache: bool = True
     hf_cache_dir: str | None = None
     builtin_models_dir: str | None = None
+    fast_path: bool = False
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     def with_model_path(self, path: str) -> EngineSettings:
@@ -47,6 +50,7 @@ class EngineSettings:
             "scan_hf_cache": self.scan_hf_cache,
             "hf_cache_dir": self.hf_cache_dir,
             "builtin_models_dir": self.builtin_models_dir,
+            "fast_path": self.fast_path,
             "extra": dict(self.extra),
         }
 
@@ -68,5 +72,6 @@ class EngineSettings:
             scan_hf_cache=bool(data.get("scan_hf_cache", True)),
             hf_cache_dir=text_or_none("hf_cache_dir"),
             builtin_models_dir=text_or_none("builtin_models_dir"),
+            fast_path=data.get("fast_path") is True,
             extra=data.get("extra", {}) if isinstance(data.get("extra"), dict) else {},
         )

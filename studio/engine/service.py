@@ -137,8 +137,9 @@ class EngineService:
         return self._registry.resolve(name_or_path)
 
     def update_settings(self, settings: EngineSettings) -> None:
-        """Adopt new settings; a device change unloads everything so it reloads on the new one."""
+        """Adopt new settings; a device or fast-path change unloads everything to reload."""
         device_changed = settings.device != self._settings.device
+        device_changed |= settings.fast_path != self._settings.fast_path
         self._settings = settings
         self._registry.update_settings(settings)
         if device_changed:
@@ -255,13 +256,18 @@ class EngineService:
         from studio.engine.sd.diffusers_backend import load_diffusers_backend
 
         self._registry.note_model_in_use(info.location)  # its tool's LoRAs and embeddings count
-        return load_diffusers_backend(
+        backend = load_diffusers_backend(
             info,
             device,
             dtype,
             release_previous=make_room,
             addon_index=self._registry,  # the prompt's LoRAs and embeddings are looked up there
         )
+        if self._settings.fast_path:
+            from studio.engine.sd.fast_path import apply_fast_path
+
+            apply_fast_path(backend.pipeline)  # compiles at the first step, not here
+        return backend
 
     def _load_builtin(self, info: ModelInfo) -> GenerationBackend:
         from studio.engine.builtin.loader import load_builtin_backend

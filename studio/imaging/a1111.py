@@ -81,6 +81,7 @@ def a1111_parameters(
         ),
         *hires_parameters(request),
         *edit_parameters(request),
+        ("Step cache", request.step_cache if request.step_cache > 1 else None),  # 0 and 1: off
     ]
     pairs.extend((extra or {}).items())
     return format_parameters_text(request.prompt, request.negative_prompt, pairs)

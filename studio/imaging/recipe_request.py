@@ -199,6 +199,7 @@ _NUMBER_FIELDS = (
     ("Steps", "steps", _to_int),
     ("CFG scale", "cfg_scale", _to_float),
     ("Seed", "seed", _to_int),
+    ("Step cache", "step_cache", _to_int),
 )
 
 

@@ -30,6 +30,7 @@ from studio.domain.requests import MAX_BATCH, MAX_STEPS
 from studio.domain.samplers import SAMPLER_NAMES
 from studio.domain.transparency import native_problem
 from studio.ops.edit_rules import edit_refusal
+from studio.ui.advanced_group import AdvancedGroup
 from studio.ui.control_panel import ControlPanel
 from studio.ui.hires_group import HiresGroup
 from studio.ui.image_convert import qimage_from_png
@@ -133,6 +134,7 @@ class PromptPanel(QWidget):
         self.init_group = InitImageGroup(self.view_model.strength)
         self.strength_spin = self.init_group.strength_spin
         self.hires_group = HiresGroup()
+        self.advanced_group = AdvancedGroup()
         self.control_panel = ControlPanel(self.view_model.control)
         self.reference_panel = ReferencePanel(self.view_model.reference)
 
@@ -158,6 +160,7 @@ class PromptPanel(QWidget):
         layout.addWidget(self.hires_group)
         layout.addWidget(self.control_panel)
         layout.addWidget(self.reference_panel)
+        layout.addWidget(self.advanced_group)
         layout.addLayout(buttons)
         self._update_seed_lock_text()
 
@@ -190,6 +193,7 @@ class PromptPanel(QWidget):
             "hires_scale": self.hires_group.scale_spin,
             "hires_upscaler": self.hires_group.upscaler_combo,
             "hires_steps": self.hires_group.steps_spin,
+            "step_cache": self.advanced_group.step_cache_spin,
         }
         # Connected before the combo's binding: a recipe's model upscaler is listed, not lost.
         vm.hires_upscaler_changed.connect(self.hires_group.offer_upscaler)
@@ -258,6 +262,7 @@ class PromptPanel(QWidget):
         self.control_panel.show_refusal(edit_refusal(info, "control"))
         self.reference_panel.show_refusal(edit_refusal(info, "reference"))
         builtin = info is not None and info.source == ModelSource.BUILTIN
+        self.advanced_group.show_model(info.name if info else "", builtin)
         self.alpha_combo.setEnabled(builtin)
         self.alpha_combo.setToolTip(
             "How the built-in model's sprite edges meet the background."

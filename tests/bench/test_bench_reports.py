@@ -176,3 +176,23 @@ def test_generate_json_adds_the_machine_and_text_gives_min_max(monkeypatch, caps
     assert "median (min-max) of 3 interleaved runs" in out
     assert "studio engine  : 0.200 s (0.190-0.300)" in out
     assert "engine compile 0.300 s" in out and "engine per step: 0.200 s (0.200-0.210)" in out
+
+
+def test_an_eager_arch_row_prints_its_warm_up_build_text_encoders_and_memory(monkeypatch, capsys):
+    from studio.bench import generate
+
+    _quiet_machine(monkeypatch)
+    times = {"median": 50.0, "min": 50.0, "max": 50.0, "spread": 0.0}
+    row = {
+        "model": "random-sdxl", "device": "cpu", "torch": "2.x", "steps": 2, "size": "64x64",
+        "repeats": 1, "ours_s": times, "diffusers_s": times, "ratio": 1.0, "first_s": None,
+        "compile_s": None, "warm_up_s": 30.5, "per_step_s": None, "warnings": [],
+        "arch": "sdxl", "fast": False, "build_s": 40.2, "text_encoders_s": 19.9,
+        "peak_rss_mb": 14300, "load_average": 4.2,
+    }  # fmt: skip
+    monkeypatch.setattr(generate, "bench_arch", lambda *args, **kwargs: dict(row))
+    assert main(["generate", "--arch", "sdxl"]) == 0
+    out = capsys.readouterr().out
+    assert "warm-up (untimed, eager): one 1-step engine run, 30.500 s" in out
+    assert "build 40.2 s, text encoders 19.90 s per image (in both paths)" in out
+    assert "peak RSS 14300 MB, load 4.2" in out

@@ -25,3 +25,25 @@ def test_missing_system_libraries_are_named(broken_plugin_dir: Path, monkeypatch
     assert main(["doctor"]) == 1
     out = capsys.readouterr().out
     assert "Missing:" in out and "sudo apt-get install libxcb-icccm4 libxcb-keysyms1" in out
+
+
+def test_accelerator_memory_is_reported(monkeypatch, capsys):
+    """Free and used accelerator memory, or a line saying there is no accelerator."""
+    import torch
+
+    monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")
+    main(["doctor"])
+    lines = [line for line in capsys.readouterr().out.splitlines() if "Accelerator memory" in line]
+    assert len(lines) == 1
+    has_accelerator = torch.cuda.is_available() or torch.backends.mps.is_available()
+    if has_accelerator:
+        assert "GiB free, " in lines[0] and lines[0].endswith("GiB used")
+    else:
+        assert "no accelerator" in lines[0]
+
+
+def test_memory_line_says_gib_free_and_used():
+    from studio.cli.doctor_memory import memory_line
+
+    line = memory_line("cuda (NVIDIA H100)", free=70 * 1024**3, used=int(9.5 * 1024**3))
+    assert line == "Accelerator memory: cuda (NVIDIA H100): 70.0 GiB free, 9.5 GiB used"

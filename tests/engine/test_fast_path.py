@@ -81,3 +81,22 @@ def test_fast_path_images_equal_eager_within_tolerance(fresh_backend, monkeypatc
     difference = np.abs(eager.pixels.astype(int) - fast.pixels.astype(int))
     assert difference.max() <= PIXEL_TOLERANCE
     assert not np.array_equal(eager.pixels, np.zeros_like(eager.pixels))
+
+
+def test_the_fast_path_setting_is_saved_and_a_change_reloads_the_model() -> None:
+    from dataclasses import replace
+
+    from studio.domain.settings import EngineSettings
+    from studio.engine.residency import ResidentKey, ResidentKind
+    from studio.engine.service import EngineService
+
+    settings = EngineSettings(scan_hf_cache=False, fast_path=True)
+    assert EngineSettings.from_dict(settings.to_dict()).fast_path is True
+    assert EngineSettings.from_dict({"fast_path": "yes"}).fast_path is False  # mistyped: off
+    service = EngineService(replace(settings, fast_path=False))
+    key = ResidentKey(ResidentKind.GENERATOR, "model")
+    service.residency.acquire(key, lambda _room: object())
+    service.update_settings(replace(settings, fast_path=False))
+    assert service.residency.get(key) is not None  # nothing changed: kept
+    service.update_settings(settings)
+    assert service.residency.get(key) is None  # loaded eager: reloads on the fast path

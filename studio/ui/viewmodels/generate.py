@@ -18,7 +18,7 @@ from PySide6.QtCore import QObject, Signal
 from studio.domain.errors import InvalidRequestError
 from studio.domain.hires import DEFAULT_HIRES_UPSCALER
 from studio.domain.model_kind import AddonInfo
-from studio.domain.models import ModelInfo
+from studio.domain.models import ModelFamily, ModelInfo, ModelSource
 from studio.domain.requests import GenerationRequest
 from studio.domain.samplers import DEFAULT_SAMPLER
 from studio.imaging.png import encode_png
@@ -78,6 +78,7 @@ class GenerateViewModel(ViewModel):
     hires_steps = Property(0, persist=True)
     hires_width = Property(0, persist=True)
     hires_height = Property(0, persist=True)
+    step_cache = Property(0, persist=True)  # Advanced: 0 is off
     # The image-to-image source: a request carries it as bytes, a stored recipe as its hash.
     init_image: Property[bytes | None] = Property(None)
     tile_x = Property(False)
@@ -113,6 +114,7 @@ class GenerateViewModel(ViewModel):
     hires_steps_changed = Signal(object)
     hires_width_changed = Signal(object)
     hires_height_changed = Signal(object)
+    step_cache_changed = Signal(object)
     init_image_changed = Signal(object)
     tile_x_changed = Signal(object)
     tile_y_changed = Signal(object)
@@ -160,6 +162,8 @@ class GenerateViewModel(ViewModel):
         text_only = self.init_image is None and (canvas is None or canvas.mask_png is None)
         if not (self.hires_enabled and text_only):
             values.update(hires_scale=1.0, hires_width=0, hires_height=0)
+        if self._builtin_model():
+            values["step_cache"] = 0  # greyed out there: kept for the next SD model, not used
         request = GenerationRequest(
             **values,
             init_image=self.init_image,
@@ -187,6 +191,12 @@ class GenerateViewModel(ViewModel):
             strength=1.0 if request.init_image is None else request.strength,
             **changes,
         )
+
+    def _builtin_model(self) -> bool:
+        info = next((info for info in self.models if info.id == self.model), None)
+        if info is None:
+            return False
+        return info.source is ModelSource.BUILTIN or info.family is ModelFamily.BUILTIN
 
     def apply_request(self, data: dict[str, Any], *, lock_seed: bool = True) -> None:
         """Take the settings a stored request names (history, a dropped PNG, a project).
