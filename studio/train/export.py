@@ -19,6 +19,7 @@ from studio.engine.builtin.generation import SampleSettings
 from studio.engine.builtin.pretrained import BuiltinModel
 from studio.train.batches import TrainingData
 from studio.train.card import render_model_card
+from studio.train.data.bank_rows import bank_rows
 
 DISPLAY_NAMES = {
     "vae": "Built-in sprites (VAE)",
@@ -68,9 +69,10 @@ def export_model(
         },
     }
     model.save_pretrained(out_dir, manifest=manifest, dtype=dtype)
-    if getattr(model.config, "reference_channels", 0):
+    if getattr(model.config, "reference_channels", 0) and bank_rows(dataset.items):
         # A retrieval-augmented model ships with the bank it draws shapes from; the bank's
-        # icons are the dataset's, so the same ATTRIBUTION.md covers them.
+        # icons are the dataset's, so the same ATTRIBUTION.md covers them. A dataset of the
+        # artist's own sprites has no bank icons: that model draws without references.
         from studio.train.data.bank_export import write_bank
 
         write_bank(dataset_dir, out_dir, size=data.size)

@@ -21,6 +21,7 @@ this is the term that teaches the decoder to take the shape from the reference.
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 import torch
 
@@ -145,6 +146,15 @@ class VAETrainer(FamilyTrainer):
         x = torch.where(flip, x.flip(-1), x)
         reference = torch.where(flip, reference.flip(-1), reference)
         return x, replace(cond, reference=reference)
+
+    def extra_state(self) -> dict[str, Any]:
+        # The reference picks and flips draw from their own generator: a resumed run must
+        # continue its sequence to reach the same weights as an uninterrupted one.
+        return {"reference_rng": self.reference_generator.get_state()}
+
+    def load_extra_state(self, state: dict[str, Any]) -> None:
+        if "reference_rng" in state:
+            self.reference_generator.set_state(state["reference_rng"])
 
     def _kl_weight(self, progress: float) -> float:
         target = float(self.recipe.options.get("kl_weight", 0.5))
