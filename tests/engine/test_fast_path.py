@@ -67,17 +67,19 @@ def test_eager_modules_unwraps_for_the_block_only(fresh_backend) -> None:
 
 
 @pytest.mark.slow
-def test_fast_path_images_equal_eager_within_tolerance(fresh_backend, monkeypatch) -> None:
+def test_fast_path_images_equal_eager_within_tolerance(fresh_backend) -> None:
     import torch._inductor.config as inductor_config
 
-    # Compile in this thread: inductor's pool of compile workers would outlive the test.
-    monkeypatch.setattr(inductor_config, "compile_threads", 1)
     request = GenerationRequest(
         prompt="a small house", width=64, height=64, steps=2, seed=7, sampler="Euler"
     )
     (eager,) = run_all(fresh_backend, request)
-    apply_fast_path(fresh_backend.pipeline)
-    (fast,) = run_all(fresh_backend, request)
+    # Compile in this thread: inductor's pool of compile workers would outlive the test. The
+    # config's own patch() (not monkeypatch): the option is filled in lazily, so a plain
+    # getattr may not see it yet.
+    with inductor_config.patch(compile_threads=1):
+        apply_fast_path(fresh_backend.pipeline)
+        (fast,) = run_all(fresh_backend, request)
     difference = np.abs(eager.pixels.astype(int) - fast.pixels.astype(int))
     assert difference.max() <= PIXEL_TOLERANCE
     assert not np.array_equal(eager.pixels, np.zeros_like(eager.pixels))
