@@ -72,9 +72,27 @@ def material_named(prompt: str) -> str | None:
     return found[0] if found else None
 
 
+# Texture words that also name a place an object sits: they count only as the phrase's head
+# noun ("stone floor", "brick wall"), not before another noun ("a wall torch", "a floor lamp").
+PLACE_WORDS = frozenset({"tile", "ground", "floor", "wall", "terrain", "surface", "backdrop"})
+_PHRASE_BREAKS = re.compile(r"[,;:.]|\b(?:of|with|for|in|on)\b")
+
+
 def says_texture(prompt: str) -> bool:
-    """Whether the prompt itself asks for a texture (one of :data:`TEXTURE_WORDS`)."""
-    return not TEXTURE_WORDS.isdisjoint(prompt_words(prompt))
+    """Whether the prompt itself asks for a texture (one of :data:`TEXTURE_WORDS`).
+
+    A place word (:data:`PLACE_WORDS`) counts only when nothing but texture words follows it in
+    its phrase, so "a stone floor, pixel art" is a texture and "a wall torch" is a sprite.
+    """
+    for phrase in _PHRASE_BREAKS.split(prompt.lower()):
+        words = prompt_words(phrase)
+        for index, word in enumerate(words):
+            if word not in TEXTURE_WORDS:
+                continue
+            after = words[index + 1 :]
+            if word not in PLACE_WORDS or all(later in TEXTURE_WORDS for later in after):
+                return True
+    return False
 
 
 def is_texture_request(request: GenerationRequest) -> bool:

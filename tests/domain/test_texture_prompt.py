@@ -61,3 +61,26 @@ def test_material_is_the_first_named_and_cobblestone_outranks_stone() -> None:
     assert material_named("stone cobblestone path") == "cobblestone"
     assert material_named("ocean waves") == "water"
     assert material_named("a shiny pattern") is None
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    ["a flaming wall torch, flat icon", "a wall clock", "a floor lamp", "ground beef burger"],
+)
+def test_a_place_word_before_an_object_is_not_a_texture(prompt: str) -> None:
+    assert not says_texture(prompt)
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "a stone floor, pixel art",
+        "red brick wall",
+        "grass ground texture",
+        "a tile of grass",
+        "seamless sand",
+        "mossy stone walls",
+    ],
+)
+def test_a_place_word_as_the_phrase_head_is_a_texture(prompt: str) -> None:
+    assert says_texture(prompt)
