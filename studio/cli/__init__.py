@@ -26,6 +26,7 @@ from studio.cli import (
     tile,
     tileset,
     train,
+    train_enlarger,
     upscale,
 )
 from studio.cli import eval as eval_command
@@ -40,6 +41,7 @@ _COMMANDS = (
     style.COMMAND,
     data.COMMAND,
     train.COMMAND,
+    train_enlarger.COMMAND,
     eval_command.COMMAND,
     frames.COMMAND,
     sheet.COMMAND,

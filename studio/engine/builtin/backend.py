@@ -19,11 +19,14 @@ import numpy as np
 
 from studio.domain.errors import InvalidRequestError
 from studio.domain.models import ModelInfo
+from studio.domain.prompt_subject import prompt_art_style
 from studio.domain.requests import GenerationRequest
 from studio.domain.results import GeneratedImage
 from studio.domain.texture_prompt import is_texture_request
 from studio.engine.backend import BatchProgress, GenerationBackend, ImageSteps, MakeImage
 from studio.engine.builtin.edit_rules import check_builtin_edits
+from studio.engine.builtin.numpy_runtime.enlarger import SCALE, NumpyEnlarger
+from studio.engine.builtin.numpy_runtime.pixels import crisp_alpha
 from studio.engine.builtin.sampler_protocol import Conditioned, SampleJob, SpriteSampler
 from studio.engine.builtin.texture_sampler import TextureSampler
 from studio.engine.builtin.tokens import MAX_TOKENS
@@ -47,12 +50,22 @@ class BuiltinBackend(GenerationBackend):
         The runtime that holds the weights and draws the sprites.
     model_hash
         Short hash of the weights file, recorded with every image.
+    enlarger
+        The model folder's learnt 2x enlarger, used instead of nearest neighbour for sprites
+        at an even multiple of the native size unless the prompt asks for pixel art.
     """
 
-    def __init__(self, model: ModelInfo, sampler: SpriteSampler, model_hash: str = "") -> None:
+    def __init__(
+        self,
+        model: ModelInfo,
+        sampler: SpriteSampler,
+        model_hash: str = "",
+        enlarger: NumpyEnlarger | None = None,
+    ) -> None:
         self.model = model
         self.sampler: SpriteSampler | None = sampler
         self.model_hash = model_hash
+        self.enlarger = enlarger
         self._prompts: OrderedDict[tuple[str, str, str], Conditioned] = OrderedDict()
 
     @property
@@ -99,12 +112,14 @@ class BuiltinBackend(GenerationBackend):
         inpaint = plan_inpaint(request, mode="RGBA") if request.is_inpaint else None
         batch.announce("Reading the prompt")
         cond = self._condition(sampler, request.prompt, request.negative_prompt)
+        factor = self.output_factor(request)
         job = _Job(
             request=request,
-            factor=self.output_factor(request),
+            factor=factor,
             inpaint=inpaint,
             cond=cond,
             warnings=_truncation_warnings(cond, bool(request.negative_prompt.strip())),
+            enlarger=self._enlarger_for(request, factor),
         )
         return partial(self._one_image, sampler, job)
 
@@ -134,6 +149,16 @@ class BuiltinBackend(GenerationBackend):
             return TextureSampler(sampler.sample_size, sampler.family)
         return sampler
 
+    def _enlarger_for(self, request: GenerationRequest, factor: int) -> NumpyEnlarger | None:
+        """The learnt enlarger where it suits the request; ``None`` means nearest neighbour.
+
+        Pixel art is enlarged with nearest neighbour on purpose (its pixels are the style), and
+        the texture synthesiser draws its own tiles at the native size's look.
+        """
+        if self.enlarger is None or factor % SCALE or is_texture_request(request):
+            return None
+        return None if prompt_art_style(request.prompt) == "pixel art" else self.enlarger
+
     def _loaded(self) -> SpriteSampler:
         if self.sampler is None:
             raise InvalidRequestError(f"{self.model.name} was unloaded: load it again to generate.")
@@ -146,8 +171,17 @@ class BuiltinBackend(GenerationBackend):
             steps.check()
             steps.report(step, None if preview is None else upscale_nearest(preview, job.factor))
 
-        result = sampler.sample(SampleJob(job.cond, job.request, index, job.inpaint, on_step))
-        pixels = upscale_nearest(result.pixels, job.factor)
+        crisp = job.request.alpha == "crisp"
+        sample = SampleJob(
+            job.cond, job.request, index, job.inpaint, on_step, crisp and job.enlarger is None
+        )
+        result = sampler.sample(sample)
+        if job.enlarger is None:
+            pixels = upscale_nearest(result.pixels, job.factor)
+        else:
+            wrap = (job.request.tile_x, job.request.tile_y)
+            pixels = upscale_nearest(job.enlarger.enlarge(result.pixels, wrap), job.factor // SCALE)
+            pixels = crisp_alpha(pixels) if crisp else pixels
         if job.inpaint is not None:
             pixels = finish_inpaint(job.inpaint, pixels)
         return GeneratedImage(
@@ -157,7 +191,7 @@ class BuiltinBackend(GenerationBackend):
             model_name=self.model.name,
             model_hash=self.model_hash,
             warnings=job.warnings + result.warnings,
-            extra={**result.info, "upscale": job.factor},
+            extra={**result.info, "upscale": job.factor, "enlarged": _enlarged_by(job)},
         )
 
 
@@ -173,6 +207,13 @@ def _truncation_warnings(cond: Conditioned, has_negative: bool) -> tuple[str, ..
     return tuple(warnings)
 
 
+def _enlarged_by(job: _Job) -> str:
+    """How the native sprite was brought to the output size, for the recipe."""
+    if job.factor == 1:
+        return "no"
+    return "nearest neighbour" if job.enlarger is None else "learnt 2x enlarger"
+
+
 @dataclass(frozen=True, eq=False)
 class _Job:
     """What every sprite of one request shares."""
@@ -182,3 +223,4 @@ class _Job:
     inpaint: InpaintPlan | None
     cond: Conditioned
     warnings: tuple[str, ...]
+    enlarger: NumpyEnlarger | None = None

@@ -74,7 +74,10 @@ def load_builtin_backend(
         sampler = NumpySampler.load(folder)
     else:
         sampler = load_torch_sampler(folder, family, device)
-    return BuiltinBackend(info, sampler, model_hash=short_hash(folder / WEIGHTS_NAME))
+    from studio.engine.builtin.numpy_runtime.enlarger import NumpyEnlarger
+
+    enlarger = NumpyEnlarger.load(folder)
+    return BuiltinBackend(info, sampler, short_hash(folder / WEIGHTS_NAME), enlarger)
 
 
 def load_torch_sampler(folder: Path, family: str, device: torch.device | str = "cpu"):

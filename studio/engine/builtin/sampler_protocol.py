@@ -46,13 +46,18 @@ class Sampled:
 
 @dataclass(frozen=True, eq=False)
 class SampleJob:
-    """What drawing one sprite needs: the prompt, the request, which image, the inpaint plan."""
+    """What drawing one sprite needs: the prompt, the request, which image, the inpaint plan.
+
+    ``crisp`` snaps alpha to 0 or 1 at the native size; the backend asks for soft alpha when it
+    enlarges the sprite with the learnt enlarger and snaps after, so edges are cut at 64 px.
+    """
 
     cond: Conditioned
     request: GenerationRequest
     index: int
     inpaint: InpaintPlan | None
     on_step: SamplerStep
+    crisp: bool = False
 
 
 class SpriteSampler(Protocol):

@@ -91,7 +91,7 @@ class TorchSampler:
             circular_padding([network], request.tile_x, request.tile_y),
         ):
             result = network.generate(value, generator, settings, step)
-        pixels = model_to_rgba_uint8(result.image, request.alpha == "crisp")[0]
+        pixels = model_to_rgba_uint8(result.image, job.crisp)[0]
         info = dict(result.info) | ({} if picked is None else picked.facts(pixels))
         return Sampled(np.ascontiguousarray(pixels), info, result.warnings)
 

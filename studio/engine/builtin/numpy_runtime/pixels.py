@@ -43,6 +43,18 @@ def rgba_uint8(x: np.ndarray, crisp: bool = False) -> np.ndarray:
     return out
 
 
+def crisp_alpha(rgba: np.ndarray) -> np.ndarray:
+    """Straight RGBA ``uint8`` with alpha snapped to 0 or 255 at one half, RGB zeroed under 0.
+
+    The same cut :func:`rgba_uint8` makes with ``crisp``, for a sprite already in ``uint8``.
+    """
+    out = np.array(rgba, dtype=np.uint8, copy=True)
+    opaque = out[..., 3] >= 128
+    out[..., 3] = np.where(opaque, 255, 0)
+    out[..., :3][~opaque] = 0
+    return out
+
+
 def checkerboard(size: int, cell: int | None = None) -> np.ndarray:
     """``(size, size)`` grey levels of a checkerboard that shows where an image is transparent."""
     cell = cell or max(2, size // 8)

@@ -131,7 +131,7 @@ class NumpySampler:
             image = networks.decode(w, prefix, self._config, z, prompt, wrap, tanh)
         image = np.clip(image, -1.0, 1.0)
         on_step(2, preview_rgb(image))
-        pixels = rgba_uint8(image, request.alpha == "crisp")[0]
+        pixels = rgba_uint8(image, job.crisp)[0]
         if picked is not None:
             info |= picked.facts(pixels)
         return Sampled(pixels, info)
