@@ -51,7 +51,8 @@ def run(args: argparse.Namespace) -> int:
     from studio.domain.character_sheet import CharacterSheetRequest
     from studio.domain.pose_sequences import PoseSequence
     from studio.domain.reference import ReferenceImage
-    from studio.domain.requests import GenerationRequest, parse_size
+    from studio.domain.request_limits import parse_size
+    from studio.domain.requests import GenerationRequest
     from studio.imaging.png import encode_png
     from studio.imaging.sheets import parse_formats
     from studio.ops.character_sheet import SheetTarget, make_character_sheet, pose_sequence

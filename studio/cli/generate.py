@@ -23,7 +23,8 @@ from studio.cli.progress import ProgressPrinter
 from studio.cli.reference_options import REFERENCE_ARGUMENTS, reference_values
 from studio.domain.errors import InvalidRequestError, ModelNotFoundError
 from studio.domain.models import ModelFamily, ModelInfo, ModelSource
-from studio.domain.requests import MAX_BATCH, GenerationRequest, parse_size
+from studio.domain.request_limits import MAX_BATCH, parse_size
+from studio.domain.requests import GenerationRequest
 from studio.domain.samplers import MAX_STEP_CACHE, canonical_sampler_name
 from studio.domain.transparency import NATIVE, TRANSPARENT_MODES, native_problem
 from studio.ops.output import check_output_paths, write_output

@@ -3,7 +3,8 @@ from __future__ import annotations
 import pytest
 
 from studio.domain.errors import InvalidRequestError
-from studio.domain.requests import GenerationRequest, parse_size
+from studio.domain.request_limits import parse_size
+from studio.domain.requests import GenerationRequest
 from studio.domain.samplers import SAMPLER_NAMES, canonical_sampler_name
 
 
