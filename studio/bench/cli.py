@@ -176,7 +176,7 @@ def _show_rows(
 
 @GENERATE.runs
 def run_generate(args: argparse.Namespace) -> int:
-    from studio.domain.requests import parse_size
+    from studio.domain.request_limits import parse_size
 
     width, height = parse_size(args.size)
     row = _generate_row(args, width, height)

@@ -16,7 +16,7 @@ from studio.cli.upscale import BATCH_UPSCALE_ARGUMENTS
 from studio.domain.batch_items import BatchItem, build_items
 from studio.domain.batch_spec import SpecContext, parse_spec
 from studio.domain.errors import InvalidRequestError, JobCancelled
-from studio.domain.requests import parse_size, random_seed
+from studio.domain.request_limits import parse_size, random_seed
 from studio.domain.samplers import canonical_sampler_name
 from studio.ops.request_defaults import complete_request
 

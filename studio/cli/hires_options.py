@@ -14,7 +14,7 @@ from studio.cli.command import Group, arg
 from studio.cli.numbers import finite_float
 from studio.domain.errors import InvalidRequestError
 from studio.domain.hires import DEFAULT_HIRES_UPSCALER
-from studio.domain.requests import parse_size
+from studio.domain.request_limits import parse_size
 
 HIRES_ARGUMENTS = Group(
     (

@@ -15,7 +15,8 @@ from dataclasses import fields
 from typing import Any, get_args, get_type_hints
 
 from studio.domain.errors import InvalidRequestError
-from studio.domain.requests import GenerationRequest, parse_size
+from studio.domain.request_limits import parse_size
+from studio.domain.requests import GenerationRequest
 
 MAX_NUMBER_CHARS = 32
 """Longest number (or size) a cell may hold; every valid value is far shorter."""

@@ -15,7 +15,8 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
-from studio.domain.requests import MAX_SEED, GenerationRequest
+from studio.domain.request_limits import MAX_SEED
+from studio.domain.requests import GenerationRequest
 
 ITEM_ID_LENGTH = 16
 

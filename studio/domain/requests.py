@@ -8,8 +8,6 @@ and the project file store it), so any image can be replayed exactly.
 from __future__ import annotations
 
 import hashlib
-import random
-import re
 from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar
 
@@ -37,57 +35,18 @@ from studio.domain.request_codec import (
     optional_field,
     request_from_dict,
 )
+from studio.domain.request_limits import (
+    MAX_BATCH,
+    MAX_CFG,
+    MAX_SEED,
+    MAX_STEPS,
+    check_side,
+    random_seed,
+)
 from studio.domain.samplers import DEFAULT_SAMPLER, canonical_sampler_name, check_step_cache
 from studio.domain.transparency import canonical_transparency
 
-MAX_SEED = 2**32 - 1
-MIN_SIDE = 16
-MAX_SIDE = 4096
-MAX_STEPS = 150
-MAX_BATCH = 100
-MAX_CFG = 30.0
 REQUEST_SCHEMA = 1
-
-
-def random_seed() -> int:
-    """Return a fresh seed in the range every backend accepts."""
-    return random.SystemRandom().randint(0, MAX_SEED)
-
-
-_SIZE = re.compile(r"([0-9]{1,9})x([0-9]{1,9})")
-
-
-def parse_size(text: str) -> tuple[int, int]:
-    """Parse ``"WxH"`` (``512x768``, ``512X768``, ``512*768``) into ``(width, height)``.
-
-    Raises
-    ------
-    InvalidRequestError
-        If the text is not two positive integers within Studio's size limits.
-    """
-    cleaned = text.strip().lower().replace("*", "x").replace(" ", "")
-    match = _SIZE.fullmatch(cleaned)
-    if match is None:
-        # ASCII digits, and few of them: str.isdigit() lets "²" through, which int() refuses,
-        # and a 5000-digit side would pass Python's int-digit limit.
-        shown = text if len(text) <= 40 else f"{text[:20]}…{text[-12:]}"
-        raise InvalidRequestError(f"Size {shown!r} is not WIDTHxHEIGHT, for example 512x768.")
-    width, height = int(match[1]), int(match[2])
-    _check_side("width", width)
-    _check_side("height", height)
-    return width, height
-
-
-def _check_side(name: str, value: int) -> None:
-    if not MIN_SIDE <= value <= MAX_SIDE:
-        raise InvalidRequestError(
-            f"Image {name} {value} is out of range: use {MIN_SIDE} to {MAX_SIDE} pixels."
-        )
-    if value % 8:
-        raise InvalidRequestError(
-            f"Image {name} {value} must be a multiple of 8 (for example {value - value % 8 or 8})."
-        )
-
 
 ALPHA_MODES = ("soft", "crisp")
 
@@ -200,8 +159,8 @@ class GenerationRequest(StoredByFields):
             raise InvalidRequestError(
                 f"CFG scale {self.cfg_scale:g} is out of range: use 0 to {MAX_CFG:g}."
             )
-        _check_side("width", self.width)
-        _check_side("height", self.height)
+        check_side("width", self.width)
+        check_side("height", self.height)
         if self.seed is not None and not 0 <= self.seed <= MAX_SEED:
             raise InvalidRequestError(f"Seed {self.seed} is out of range: use 0 to {MAX_SEED}.")
         if not 1 <= self.batch_count <= MAX_BATCH:
@@ -256,8 +215,8 @@ class GenerationRequest(StoredByFields):
         object.__setattr__(self, "hires_upscaler", canonical_upscaler(self.hires_upscaler))
         size = None
         if self.hires_width or self.hires_height:
-            _check_side("hires width", self.hires_width)
-            _check_side("hires height", self.hires_height)
+            check_side("hires width", self.hires_width)
+            check_side("hires height", self.hires_height)
             size = (self.hires_width, self.hires_height)
         check_hires(self.hires_scale, self.hires_steps, size, max_steps=MAX_STEPS,
                     img2img=self.is_img2img)  # fmt: skip

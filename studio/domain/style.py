@@ -16,7 +16,7 @@ from typing import Any, ClassVar
 from studio.domain.errors import InvalidRequestError
 from studio.domain.job_kind import JobKind
 from studio.domain.request_codec import StoredByFields, image_field, request_from_dict
-from studio.domain.requests import MAX_SEED, MAX_SIDE
+from studio.domain.request_limits import MAX_SEED, MAX_SIDE
 
 NUM_PRESETS = 26
 MAX_STYLES = 4

@@ -16,7 +16,8 @@ from studio.domain.control_recipe import controls_from_parameters
 from studio.domain.editing import DEFAULT_OUTPAINT_FILL, parse_margins
 from studio.domain.errors import InvalidRequestError
 from studio.domain.reference import references_from_parameters
-from studio.domain.requests import MAX_SIDE, MIN_SIDE, GenerationRequest
+from studio.domain.request_limits import MAX_SIDE, MIN_SIDE
+from studio.domain.requests import GenerationRequest
 from studio.domain.samplers import DEFAULT_SAMPLER, canonical_sampler_name
 
 # ComfyUI's sampler names, as A1111 spells them; the scheduler adds "Karras" where listed.

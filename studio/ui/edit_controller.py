@@ -22,7 +22,8 @@ from PySide6.QtWidgets import QLabel, QMainWindow
 from studio.domain.errors import InvalidRequestError
 from studio.domain.history import HistoryEntry
 from studio.domain.image_requests import EditSource, MakeSeamlessRequest
-from studio.domain.requests import MAX_SEED, GenerationRequest
+from studio.domain.request_limits import MAX_SEED
+from studio.domain.requests import GenerationRequest
 from studio.imaging.outpaint import grow_canvas
 from studio.imaging.seamless import default_band, seam_cross_mask
 from studio.imaging.seams import seam_scores

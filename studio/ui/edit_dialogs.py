@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from studio.domain.editing import MAX_OUTPAINT, OUTPAINT_FILLS
-from studio.domain.requests import MAX_BATCH
+from studio.domain.request_limits import MAX_BATCH
 from studio.imaging.outpaint import ASPECT_PRESETS, margins_for_aspect
 from studio.ui.dialog_buttons import ok_cancel_buttons
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox, QSpinBox, QWidget
 
 from studio.domain.hires import BUILTIN_UPSCALERS, MAX_HIRES_SCALE, a1111_upscaler_name
-from studio.domain.requests import MAX_STEPS
+from studio.domain.request_limits import MAX_STEPS
 
 HIRES_TIP = (
     "Make the image at its size, enlarge it, then repaint it larger at the denoising strength "

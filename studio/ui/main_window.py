@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QMainWindow, QTabWidget
 from studio.domain.errors import InvalidRequestError
 from studio.domain.model_kind import AddonInfo
 from studio.domain.models import ModelInfo
-from studio.domain.requests import random_seed
+from studio.domain.request_limits import random_seed
 from studio.domain.settings import EngineSettings
 from studio.ui.actions import build_actions, build_menus
 from studio.ui.batch_dialog import BatchDialog

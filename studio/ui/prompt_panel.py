@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from studio.domain.models import ModelInfo, ModelSource
-from studio.domain.requests import MAX_BATCH, MAX_STEPS
+from studio.domain.request_limits import MAX_BATCH, MAX_STEPS
 from studio.domain.samplers import SAMPLER_NAMES
 from studio.domain.transparency import native_problem
 from studio.ops.edit_rules import edit_refusal

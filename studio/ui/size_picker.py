@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSpinBox, QWidget
 
-from studio.domain.requests import MAX_SIDE
+from studio.domain.request_limits import MAX_SIDE
 
 SIZE_PRESETS: tuple[tuple[int, int], ...] = (
     (64, 64),

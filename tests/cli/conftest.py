@@ -1,4 +1,5 @@
-"""CLI fixtures: a tiny SD model on disk and a private config folder per test."""
+"""CLI fixtures: a tiny SD model on disk (alone, or in an A1111 install with LoRAs) and a
+private config folder per test."""
 
 from __future__ import annotations
 
@@ -32,3 +33,26 @@ def one_thread():
     torch.set_num_threads(1)
     yield
     torch.set_num_threads(previous)
+
+
+@pytest.fixture
+def lora_webui(tiny_sd_dir: Path, tmp_path: Path) -> Path:
+    """An A1111-shaped install: the tiny model in models/Stable-diffusion, LoRAs in models/Lora."""
+    import torch
+    from transformers import CLIPTextModel
+
+    from tests.engine.addon_files import kohya_lora, save_safetensors
+    from tests.sd_fixtures import a1111_install
+
+    models = a1111_install(tiny_sd_dir, tmp_path)
+    encoder = CLIPTextModel.from_pretrained(tiny_sd_dir / "text_encoder")
+    save_safetensors(kohya_lora({"lora_te_": encoder}), models / "Lora" / "style.safetensors")
+    unet = "lora_unet_input_blocks_4_1_transformer_blocks_0_attn2_to_k"
+    save_safetensors(
+        {
+            f"{unet}.lora_down.weight": torch.zeros(2, 2048),
+            f"{unet}.lora_up.weight": torch.zeros(640, 2),
+        },
+        models / "Lora" / "xl.safetensors",
+    )
+    return models / "Stable-diffusion" / "tiny"

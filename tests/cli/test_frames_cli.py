@@ -4,25 +4,16 @@ line saying why not."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
-import numpy as np
 import pytest
 
 from studio.cli import main
 from studio.domain.character_sheet import BUILTIN_REFUSAL, NO_REFERENCE_MODEL
 from studio.domain.pose_sequences import builtin_sequence
-from studio.imaging.png import encode_png
 from tests.engine.control_files import save_a1111_file, tiny_controlnet
+from tests.sd_fixtures import write_picture
 
 pytestmark = pytest.mark.usefixtures("one_thread")
-
-
-def _picture(path: Path) -> Path:
-    pixels = np.zeros((40, 40, 3), dtype=np.uint8)
-    pixels[10:30, 10:30] = (20, 200, 40)
-    path.write_bytes(encode_png(pixels))
-    return path
 
 
 def _last_error(capsys) -> str:
@@ -30,7 +21,7 @@ def _last_error(capsys) -> str:
 
 
 def test_builtin_models_refuse_in_one_line(tmp_path, capsys) -> None:
-    hero = _picture(tmp_path / "hero.png")
+    hero = write_picture(tmp_path / "hero.png")
     out = tmp_path / "out"
     code = main(["frames", str(hero), "--model", "builtin-diffusion", "-o", str(out)])
     assert code != 0
@@ -39,7 +30,7 @@ def test_builtin_models_refuse_in_one_line(tmp_path, capsys) -> None:
 
 
 def test_an_edited_sequence_that_is_not_one_is_one_line(tmp_path, capsys) -> None:
-    hero = _picture(tmp_path / "hero.png")
+    hero = write_picture(tmp_path / "hero.png")
     poses = tmp_path / "my-walk.json"
     poses.write_text(json.dumps({"name": "walk", "fps": 8, "poses": [[[0.5, 0.5]]]}))
     code = main(["frames", str(hero), "--poses", str(poses), "-o", str(tmp_path / "out")])
@@ -63,7 +54,8 @@ def test_an_edited_walk_becomes_a_sheet_with_its_animation(tiny_sd_dir, tmp_path
     poses = tmp_path / "walk.json"
     poses.write_text(json.dumps(edited))
     out = tmp_path / "out"
-    args = ["frames", str(_picture(tmp_path / "hero.png")), "--poses", str(poses), "-o", str(out)]
+    hero = write_picture(tmp_path / "hero.png")
+    args = ["frames", str(hero), "--poses", str(poses), "-o", str(out)]
     options = ["--model", str(tiny_sd_dir), "--steps", "1", "--size", "64x64", "--seed", "5"]
     assert main([*args, *options, "--fps", "6", "--format", "godot4,aseprite"]) == 0
     captured = capsys.readouterr()

@@ -15,6 +15,7 @@ from studio.imaging.png import encode_png, png_text_chunks
 from studio.imaging.recipe import read_recipe
 from studio.launcher import main as launcher_main
 from studio.project.store import ProjectStore
+from tests.sd_fixtures import one_error_line
 
 pytestmark = pytest.mark.usefixtures("one_thread")
 
@@ -83,12 +84,6 @@ def test_images_can_also_go_into_a_project(tiny_sd_dir, tmp_path) -> None:
         assert [e.recipe["request"]["seed"] for e in store.entries()] == [4, 3]
 
 
-def _one_error_line(capsys) -> str:
-    err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1, err
-    return err[0]
-
-
 @pytest.mark.parametrize(
     ("extra", "fragment"),
     [
@@ -102,7 +97,7 @@ def test_bad_options_give_one_line_and_a_failure_code(
     tiny_sd_dir, tmp_path, capsys, extra, fragment
 ):
     assert _generate(tiny_sd_dir, tmp_path / "x.png", *extra) != 0
-    assert fragment in _one_error_line(capsys)
+    assert fragment in one_error_line(capsys)
     assert not (tmp_path / "x.png").exists()
 
 
@@ -118,7 +113,7 @@ def test_a_missing_model_path_is_one_clear_line(tmp_path, capsys) -> None:
         ]
     )
     assert code != 0
-    assert "nope.safetensors" in _one_error_line(capsys)
+    assert "nope.safetensors" in one_error_line(capsys)
 
 
 class _Marker:
@@ -131,7 +126,7 @@ def test_a_checkpoint_carrying_code_is_refused(tmp_path, capsys) -> None:
     evil.write_bytes(pickle.dumps({"state_dict": {"x": _Marker()}}))
     code = main(["generate", "x", "--model", str(evil), "-o", str(tmp_path / "o.png")])
     assert code != 0
-    line = _one_error_line(capsys)
+    line = one_error_line(capsys)
     assert "evil.ckpt" in line
 
 
@@ -140,7 +135,7 @@ def test_a_damaged_safetensors_file_is_refused(tmp_path, capsys) -> None:
     broken.write_bytes(b"\x10\x00\x00\x00\x00\x00\x00\x00{not json")
     code = main(["generate", "x", "--model", str(broken), "-o", str(tmp_path / "o.png")])
     assert code != 0
-    assert "damaged" in _one_error_line(capsys)
+    assert "damaged" in one_error_line(capsys)
 
 
 def test_info_reads_an_a1111_png(tmp_path, capsys) -> None:
@@ -196,7 +191,7 @@ def test_a_decompression_bomb_init_image_is_one_line(tiny_sd_dir, tmp_path, caps
         )
         != 0
     )
-    assert "30000" in _one_error_line(capsys)
+    assert "30000" in one_error_line(capsys)
 
 
 def test_models_lists_added_models_with_their_source(tiny_sd_dir, capsys) -> None:
@@ -246,7 +241,7 @@ def test_transparent_native_without_the_files_names_them_in_one_line(
     tiny_sd_dir, tmp_path, capsys
 ) -> None:
     assert _generate(tiny_sd_dir, tmp_path / "x.png", "--transparent", "native") != 0
-    line = _one_error_line(capsys)
+    line = one_error_line(capsys)
     assert "layer_sd15_transparent_attn.safetensors" in line and "studio models --add" in line
     assert not (tmp_path / "x.png").exists()
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 import numpy as np
@@ -15,6 +14,7 @@ from studio.imaging.decode import load_pixels
 from studio.imaging.png import encode_png, png_text_chunks
 from studio.imaging.recipe import read_recipe
 from tests.engine.control_files import save_a1111_file, tiny_controlnet
+from tests.sd_fixtures import a1111_install, one_error_line, square_png
 
 pytestmark = pytest.mark.usefixtures("one_thread")
 
@@ -24,9 +24,7 @@ def webui(tiny_sd_dir: Path, tmp_path: Path) -> Path:
     """The tiny model in models/Stable-diffusion, a canny ControlNet made from its UNet beside."""
     from diffusers import UNet2DConditionModel
 
-    models = tmp_path / "webui" / "models"
-    (models / "Stable-diffusion").mkdir(parents=True)
-    shutil.copytree(tiny_sd_dir, models / "Stable-diffusion" / "tiny")
+    models = a1111_install(tiny_sd_dir, tmp_path)
     unet = UNet2DConditionModel.from_pretrained(tiny_sd_dir / "unet")
     save_a1111_file(tiny_controlnet(unet), models / "ControlNet" / "control_sd15_canny.safetensors")
     return models / "Stable-diffusion" / "tiny"
@@ -34,22 +32,14 @@ def webui(tiny_sd_dir: Path, tmp_path: Path) -> Path:
 
 @pytest.fixture
 def photo(tmp_path: Path) -> Path:
-    pixels = np.zeros((64, 64, 3), dtype=np.uint8)
-    pixels[16:48, 16:48] = 230  # a square: canny draws its outline
     path = tmp_path / "photo.png"
-    path.write_bytes(encode_png(pixels))
+    path.write_bytes(square_png(64, slice(16, 48), (230, 230, 230)))  # canny draws its outline
     return path
 
 
 def _generate(model: Path, out: Path, *extra: str) -> int:
     args = ["generate", "a fox", "--model", str(model), "--steps", "2", "--size", "64x64"]
     return main([*args, "--seed", "5", *extra, "-o", str(out)])
-
-
-def _one_error_line(capsys) -> str:
-    err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1, err
-    return err[0]
 
 
 def test_a_control_steers_the_image_and_its_unit_is_in_the_recipe(webui, photo, tmp_path):
@@ -111,7 +101,7 @@ def test_a_malformed_control_is_one_line_before_any_model_loads(value, fragment,
         (tmp_path / "a.png").write_bytes(encode_png(np.zeros((8, 8, 3), dtype=np.uint8)))
         value = value.replace("a.png", str(tmp_path / "a.png"))
     assert _generate(Path("builtin-vae"), tmp_path / "x.png", "--control", value) != 0
-    assert fragment in _one_error_line(capsys)
+    assert fragment in one_error_line(capsys)
 
 
 def test_image_files_that_cannot_be_read_are_one_line_naming_them(webui, tmp_path, capsys):
@@ -122,7 +112,7 @@ def test_image_files_that_cannot_be_read_are_one_line_naming_them(webui, tmp_pat
     text.write_text("not an image")
     for path in (missing, fifo, text):
         assert _generate(webui, tmp_path / "x.png", "--control", f"canny:{path}") != 0
-        assert path.name in _one_error_line(capsys)
+        assert path.name in one_error_line(capsys)
     assert not (tmp_path / "x.png").exists()
 
 
@@ -130,7 +120,7 @@ def test_a_built_in_model_refuses_a_control_in_one_line(photo, tmp_path, capsys)
     out = tmp_path / "x.png"
     args = ["generate", "a fox", "--model", "builtin-vae", "--control", f"canny:{photo}"]
     assert main([*args, "-o", str(out)]) != 0
-    line = _one_error_line(capsys)
+    line = one_error_line(capsys)
     assert "--control needs a Stable Diffusion model" in line
     assert "cannot take a control image" in line
     assert not out.exists()
@@ -139,7 +129,7 @@ def test_a_built_in_model_refuses_a_control_in_one_line(photo, tmp_path, capsys)
 def test_too_many_control_models_and_an_inpaint_are_refused(webui, photo, tmp_path, capsys):
     many = ("--control", f"canny:{photo}", "--control-model", "a", "--control-model", "b")
     assert _generate(webui, tmp_path / "x.png", *many) != 0
-    assert "2 --control-model for 1 --control" in _one_error_line(capsys)
+    assert "2 --control-model for 1 --control" in one_error_line(capsys)
     masked = ("--init", str(photo), "--mask", str(photo), "--control", f"canny:{photo}")
     assert _generate(webui, tmp_path / "x.png", *masked) != 0
-    assert "cannot take a control image yet" in _one_error_line(capsys)
+    assert "cannot take a control image yet" in one_error_line(capsys)

@@ -2,39 +2,14 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
 from studio.cli import main
 from studio.imaging.png import png_text_chunks
-from tests.engine.addon_files import kohya_lora, save_safetensors
 
 pytestmark = pytest.mark.usefixtures("one_thread")
-
-
-@pytest.fixture
-def webui(tiny_sd_dir: Path, tmp_path: Path) -> Path:
-    """An A1111-shaped install: the tiny model in models/Stable-diffusion, LoRAs in models/Lora."""
-    import torch
-    from transformers import CLIPTextModel
-
-    models = tmp_path / "webui" / "models"
-    (models / "Stable-diffusion").mkdir(parents=True)
-    # A copy, not a link: the registry follows links, and the LoRAs are looked for beside it.
-    shutil.copytree(tiny_sd_dir, models / "Stable-diffusion" / "tiny")
-    encoder = CLIPTextModel.from_pretrained(tiny_sd_dir / "text_encoder")
-    save_safetensors(kohya_lora({"lora_te_": encoder}), models / "Lora" / "style.safetensors")
-    unet = "lora_unet_input_blocks_4_1_transformer_blocks_0_attn2_to_k"
-    save_safetensors(
-        {
-            f"{unet}.lora_down.weight": torch.zeros(2, 2048),
-            f"{unet}.lora_up.weight": torch.zeros(640, 2),
-        },
-        models / "Lora" / "xl.safetensors",
-    )
-    return models / "Stable-diffusion" / "tiny"
 
 
 def _generate(model: Path, out: Path, prompt: str) -> int:
@@ -42,10 +17,10 @@ def _generate(model: Path, out: Path, prompt: str) -> int:
     return main([*args, "--seed", "3", "-o", str(out)])
 
 
-def test_a_tagged_lora_is_applied_and_recorded(webui: Path, tmp_path: Path) -> None:
+def test_a_tagged_lora_is_applied_and_recorded(lora_webui: Path, tmp_path: Path) -> None:
     out = tmp_path / "styled.png"
 
-    assert _generate(webui, out, "a fox <lora:style:0.7>") == 0
+    assert _generate(lora_webui, out, "a fox <lora:style:0.7>") == 0
 
     text = png_text_chunks(out)["parameters"]
     assert text.startswith("a fox <lora:style:0.7>\n")
@@ -61,11 +36,11 @@ def test_a_tagged_lora_is_applied_and_recorded(webui: Path, tmp_path: Path) -> N
     ],
 )
 def test_a_lora_that_cannot_apply_is_one_line(
-    webui: Path, tmp_path: Path, capsys, tag: str, fragment: str
+    lora_webui: Path, tmp_path: Path, capsys, tag: str, fragment: str
 ) -> None:
     out = tmp_path / "x.png"
 
-    assert _generate(webui, out, f"a fox {tag}") != 0
+    assert _generate(lora_webui, out, f"a fox {tag}") != 0
 
     # Before it, only the model's loading progress (carriage-return updates) is on stderr.
     err = capsys.readouterr().err.strip().splitlines()

@@ -2,34 +2,25 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import numpy as np
 import pytest
 
 from studio.cli import main
 from studio.cli.reference_options import parse_reference
 from studio.domain.errors import ImageReadError, InvalidRequestError
-from studio.imaging.png import encode_png, png_text_chunks
+from studio.imaging.png import png_text_chunks
 from tests.engine.reference_files import (
     ip_adapter_tensors,
     save_encoder_folder,
     save_ip_adapter,
     tiny_encoder,
 )
+from tests.sd_fixtures import write_picture
 
 pytestmark = pytest.mark.usefixtures("one_thread")
 
 
-def _picture(path: Path) -> Path:
-    pixels = np.zeros((40, 40, 3), dtype=np.uint8)
-    pixels[10:30, 10:30] = (20, 200, 40)
-    path.write_bytes(encode_png(pixels))
-    return path
-
-
 def test_a_weight_after_the_last_colon_is_read(tmp_path) -> None:
-    picture = _picture(tmp_path / "hero.png")
+    picture = write_picture(tmp_path / "hero.png")
     reference = parse_reference(f"{picture}:0.4", "ip-adapter_sd15")
     assert (reference.weight, reference.model, reference.source) == (
         0.4,
@@ -48,14 +39,14 @@ def test_a_weight_after_the_last_colon_is_read(tmp_path) -> None:
     ],
 )
 def test_bad_references_are_one_line(tmp_path, text, error, fragment) -> None:
-    _picture(tmp_path / "hero.png")
+    write_picture(tmp_path / "hero.png")
     with pytest.raises(error, match=fragment) as caught:
         parse_reference(text.format(dir=tmp_path))
     assert "\n" not in str(caught.value)
 
 
 def test_no_ip_adapter_among_the_models_is_one_line(tiny_sd_dir, tmp_path, capsys) -> None:
-    picture = _picture(tmp_path / "hero.png")
+    picture = write_picture(tmp_path / "hero.png")
     args = ["generate", "a fox", "--model", str(tiny_sd_dir), "--steps", "1", "--size", "64x64"]
     code = main([*args, "--reference", f"{picture}:0.5", "-o", str(tmp_path / "x.png")])
     assert code != 0
@@ -74,7 +65,7 @@ def test_the_reference_is_used_and_recorded(tiny_sd_dir, tmp_path) -> None:
         ip_adapter_tensors(unet, encoder), tmp_path / "models" / "ip-adapter_sd15.safetensors"
     )
     save_encoder_folder(encoder, tmp_path / "models" / "image_encoder")
-    picture = _picture(tmp_path / "hero.png")
+    picture = write_picture(tmp_path / "hero.png")
     out = tmp_path / "out.png"
     args = ["generate", "a fox", "--model", str(tiny_sd_dir), "--steps", "1", "--size", "64x64"]
     extra = ["--seed", "3", "--reference", f"{picture}:0.7", "--reference-model", str(adapter)]

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from studio.domain.errors import InvalidRequestError
-from studio.domain.requests import GenerationRequest, parse_size
+from studio.domain.requests import GenerationRequest
 from studio.domain.samplers import SAMPLER_NAMES, canonical_sampler_name
 
 
@@ -54,17 +54,6 @@ def test_sampler_names_are_forgiving_about_case_and_underscores() -> None:
     assert canonical_sampler_name("euler_a") == "Euler a"
     assert canonical_sampler_name("dpm++ 2m karras") == "DPM++ 2M Karras"
     assert {"Euler", "Euler a", "DPM++ 2M", "DPM++ 2M Karras", "DDIM", "LCM"} <= set(SAMPLER_NAMES)
-
-
-@pytest.mark.parametrize("text", ["512", "512x", "axb", "0x512", "513x512", "512x99999"])
-def test_parse_size_rejects_bad_sizes(text: str) -> None:
-    with pytest.raises(InvalidRequestError):
-        parse_size(text)
-
-
-def test_parse_size_accepts_common_spellings() -> None:
-    assert parse_size("512x768") == (512, 768)
-    assert parse_size(" 1024X1024 ") == (1024, 1024)
 
 
 def test_alpha_mode_is_validated_and_round_trips() -> None:

@@ -9,7 +9,8 @@ import pytest
 
 from studio.domain.errors import JobCancelled
 from studio.domain.models import ModelFamily, ModelFormat, ModelInfo, ModelSource
-from studio.domain.requests import MAX_SEED, GenerationRequest
+from studio.domain.request_limits import MAX_SEED
+from studio.domain.requests import GenerationRequest
 from studio.domain.results import GeneratedImage
 from studio.engine.backend import BatchProgress, GenerationBackend, ImageSteps, MakeImage
 

@@ -3,7 +3,6 @@ one frame per pose, one seed, the sheet exported with its animation, cancel betw
 
 from __future__ import annotations
 
-import io
 import json
 import threading
 from pathlib import Path
@@ -18,7 +17,6 @@ from studio.domain.character_sheet import (
 )
 from studio.domain.errors import InvalidRequestError, JobCancelled, ModelNotFoundError
 from studio.domain.pose_sequences import PoseSequence, builtin_sequence
-from studio.domain.reference import ReferenceImage
 from studio.engine.service import EngineService
 from studio.ops.character_sheet import SheetTarget, make_character_sheet
 from tests.engine.control_files import save_a1111_file, tiny_controlnet
@@ -29,6 +27,7 @@ from tests.engine.reference_files import (
     save_ip_adapter,
     tiny_encoder,
 )
+from tests.sd_fixtures import reference_image
 
 
 @pytest.fixture(scope="module")
@@ -74,20 +73,6 @@ def engine(tiny_sd1_dir: Path, roots: dict[str, Path], empty_dir: Path):
     service.close()
 
 
-def _png(pixels: np.ndarray) -> bytes:
-    from PIL import Image
-
-    out = io.BytesIO()
-    Image.fromarray(pixels).save(out, format="PNG")
-    return out.getvalue()
-
-
-def _reference() -> ReferenceImage:
-    pixels = np.zeros((48, 48, 3), dtype=np.uint8)
-    pixels[8:40, 8:40] = (230, 40, 20)
-    return ReferenceImage(_png(pixels), source="knight.png")
-
-
 def _sheet(poses: int = 3, seed: int | None = 7, **generation) -> CharacterSheetRequest:
     # Poses far apart (a tiny model at 64 pixels sees only coarse differences).
     far_apart = (
@@ -96,7 +81,12 @@ def _sheet(poses: int = 3, seed: int | None = 7, **generation) -> CharacterSheet
         builtin_sequence("run").poses[1],
     )
     sequence = PoseSequence("walk", 8, far_apart[:poses])
-    values = {"steps": 2, "seed": seed, "references": (_reference(),), **generation}
+    values = {
+        "steps": 2,
+        "seed": seed,
+        "references": (reference_image(source="knight.png"),),
+        **generation,
+    }
     return CharacterSheetRequest(tiny_request(**values), sequence)
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import numpy as np
@@ -10,9 +9,10 @@ import pytest
 
 from studio.domain.control import ControlSpec
 from studio.domain.errors import ModelLoadError, ModelNotFoundError
-from studio.domain.settings import EngineSettings
+from studio.imaging.png import encode_png
 from tests.engine.control_files import save_a1111_file, save_diffusers_folder, tiny_controlnet
 from tests.engine.helpers import run_all, tiny_request
+from tests.sd_fixtures import load_tiny_backend
 
 
 @pytest.fixture(scope="module")
@@ -23,14 +23,7 @@ def control_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def backend(tiny_sd1_dir: Path, control_root: Path):
     """A warm tiny SD 1.x model of its own, with ControlNets built from its UNet."""
-    import torch
-
-    from studio.engine.registry import ModelRegistry
-    from studio.engine.sd.diffusers_backend import load_diffusers_backend
-
-    registry = ModelRegistry(EngineSettings(model_paths=(str(control_root),), scan_hf_cache=False))
-    info = registry.inspect_path(tiny_sd1_dir)
-    loaded = load_diffusers_backend(info, torch.device("cpu"), torch.float32, addon_index=registry)
+    loaded = load_tiny_backend(tiny_sd1_dir, control_root)
     controlnet = tiny_controlnet(loaded.pipeline.unet)
     folder = control_root / "models" / "ControlNet"
     save_a1111_file(controlnet, folder / "control_v11p_sd15_canny.safetensors")
@@ -40,19 +33,11 @@ def backend(tiny_sd1_dir: Path, control_root: Path):
     loaded.unload()
 
 
-def _png(pixels: np.ndarray) -> bytes:
-    from PIL import Image
-
-    out = io.BytesIO()
-    Image.fromarray(pixels).save(out, format="PNG")
-    return out.getvalue()
-
-
 def _edges() -> bytes:
     pixels = np.zeros((64, 64, 3), dtype=np.uint8)
     pixels[16:48, 30:34] = 255
     pixels[30:34, 8:56] = 255
-    return _png(pixels)
+    return encode_png(pixels)
 
 
 def _pixels(backend, **control) -> np.ndarray:

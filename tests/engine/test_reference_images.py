@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import numpy as np
@@ -10,7 +9,6 @@ import pytest
 
 from studio.domain.errors import ImageReadError, ModelLoadError, ModelNotFoundError
 from studio.domain.reference import ReferenceImage
-from studio.domain.settings import EngineSettings
 from tests.engine.helpers import run_all, tiny_request
 from tests.engine.reference_files import (
     ip_adapter_tensors,
@@ -19,6 +17,7 @@ from tests.engine.reference_files import (
     save_ip_adapter,
     tiny_encoder,
 )
+from tests.sd_fixtures import load_tiny_backend, reference_image
 
 
 @pytest.fixture(scope="module")
@@ -34,15 +33,7 @@ def roots(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 def backend(tiny_sd1_dir: Path, roots: dict[str, Path]):
     """A warm tiny SD 1.x model of its own; one IP-Adapter in ComfyUI's layout (the encoder a
     ``clip_vision`` file), the same one in h94's (an ``image_encoder/`` folder beside it)."""
-    import torch
-
-    from studio.engine.registry import ModelRegistry
-    from studio.engine.sd.diffusers_backend import load_diffusers_backend
-
-    settings = EngineSettings(model_paths=(str(roots["comfy"]),), scan_hf_cache=False)
-    registry = ModelRegistry(settings)
-    info = registry.inspect_path(tiny_sd1_dir)
-    loaded = load_diffusers_backend(info, torch.device("cpu"), torch.float32, addon_index=registry)
+    loaded = load_tiny_backend(tiny_sd1_dir, roots["comfy"])
     encoder = tiny_encoder()
     tensors = ip_adapter_tensors(loaded.pipeline.unet, encoder)
     comfy = roots["comfy"] / "models"
@@ -55,20 +46,6 @@ def backend(tiny_sd1_dir: Path, roots: dict[str, Path]):
     loaded.unload()
 
 
-def _png(pixels: np.ndarray) -> bytes:
-    from PIL import Image
-
-    out = io.BytesIO()
-    Image.fromarray(pixels).save(out, format="PNG")
-    return out.getvalue()
-
-
-def _reference(**options) -> ReferenceImage:
-    pixels = np.zeros((48, 48, 3), dtype=np.uint8)
-    pixels[8:40, 8:40] = (230, 40, 20)
-    return ReferenceImage(_png(pixels), **options)
-
-
 def _pixels(backend, *references: ReferenceImage) -> np.ndarray:
     return run_all(backend, tiny_request(references=references))[0].pixels
 
@@ -79,8 +56,8 @@ def _diff(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 def test_a_reference_changes_the_result_and_weight_zero_does_not(backend):
     plain = _pixels(backend)
-    zero = _pixels(backend, _reference(weight=0.0))
-    one = _pixels(backend, _reference(weight=1.0))
+    zero = _pixels(backend, reference_image(weight=0.0))
+    one = _pixels(backend, reference_image(weight=1.0))
     assert _diff(zero, plain).max() <= 1
     assert _diff(one, plain).mean() > 1.0
     # Taken off the UNet again: the next plain request is the plain image.
@@ -88,21 +65,21 @@ def test_a_reference_changes_the_result_and_weight_zero_does_not(backend):
 
 
 def test_comfyui_single_file_and_h94_folder_encoders_give_the_same_image(backend, roots):
-    comfy = _pixels(backend, _reference(model="ip-adapter_sd15"))
+    comfy = _pixels(backend, reference_image(model="ip-adapter_sd15"))
     hub = roots["hub"] / "models" / "ip-adapter_sd15.safetensors"
     # Same weights; transformers' attention kernels may differ in the last float bits.
-    assert _diff(comfy, _pixels(backend, _reference(model=str(hub)))).max() <= 1
+    assert _diff(comfy, _pixels(backend, reference_image(model=str(hub)))).max() <= 1
 
 
 def test_two_references_each_with_its_weight(backend):
-    one = _pixels(backend, _reference(weight=1.0))
-    two = _pixels(backend, _reference(weight=1.0), _reference(weight=0.0))
+    one = _pixels(backend, reference_image(weight=1.0))
+    two = _pixels(backend, reference_image(weight=1.0), reference_image(weight=0.0))
     assert _diff(one, two).max() <= 1
     assert len(backend.references._adapters) == 1  # one file, read once
 
 
 def test_the_recipe_names_the_adapter_and_the_image_hash(backend):
-    reference = _reference(weight=0.5, source="canvas")
+    reference = reference_image(weight=0.5, source="canvas")
     image = run_all(backend, tiny_request(references=(reference,)))[0]
     entry = image.extra["IP-Adapter 0"]
     assert entry.startswith("Model: ip-adapter_sd15 [")
@@ -114,7 +91,7 @@ def test_the_recipe_names_the_adapter_and_the_image_hash(backend):
 def test_an_adapter_without_an_encoder_is_one_line(backend, roots):
     alone = roots["alone"] / "ip-adapter_sd15.safetensors"
     with pytest.raises(ModelNotFoundError, match="No CLIP image encoder of projection width 24"):
-        _pixels(backend, _reference(model=str(alone)))
+        _pixels(backend, reference_image(model=str(alone)))
 
 
 def test_bad_files_are_one_line_and_the_model_stays_usable(backend, roots, tmp_path):
@@ -123,7 +100,7 @@ def test_bad_files_are_one_line_and_the_model_stays_usable(backend, roots, tmp_p
     broken = tmp_path / "ip-adapter_broken.safetensors"
     save_ip_adapter({"something.else": ip_adapter_tensors_stub()}, broken)
     with pytest.raises(ModelLoadError) as caught:
-        _pixels(backend, _reference(model=str(broken)))
+        _pixels(backend, reference_image(model=str(broken)))
     assert "ip-adapter_broken" in str(caught.value) and "\n" not in str(caught.value)
     assert _pixels(backend).shape[:2] == (64, 64)
 

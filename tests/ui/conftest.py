@@ -1,4 +1,5 @@
-"""Window fixtures: a real MainWindow on a scriptable engine and a real project file."""
+"""Window fixtures: a real MainWindow on a scriptable engine and a real project file, and a
+prompt panel on its own."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from PySide6.QtCore import QSettings
 from studio.project.recovery import new_untitled_project
 from studio.ui.document import Document
 from studio.ui.main_window import MainWindow
+from studio.ui.prompt_panel import PromptPanel
+from studio.ui.viewmodels.generate import GenerateViewModel
 from studio.worker.facade import EngineFacade
 from tests.fakes import ScriptedEngine
 
@@ -112,3 +115,11 @@ def make_window(qtbot, recovery_dir):
 @pytest.fixture
 def window(make_window, engine) -> MainWindow:
     return make_window(engine)
+
+
+@pytest.fixture
+def panel(qtbot) -> PromptPanel:
+    """A prompt panel on a fresh Generate view-model, closed with the test."""
+    widget = PromptPanel(GenerateViewModel())
+    qtbot.addWidget(widget)
+    return widget

@@ -14,9 +14,7 @@ from studio.domain.requests import GenerationRequest
 from studio.imaging.control import make_control_image
 from studio.imaging.decode import load_pixels
 from studio.imaging.png import encode_png
-from studio.ui.prompt_panel import PromptPanel
 from studio.ui.viewmodels.control import EMPTY_TEXT, ControlViewModel
-from studio.ui.viewmodels.generate import GenerateViewModel
 from tests.ops.test_request_defaults import SD, builtin_vae
 
 
@@ -24,13 +22,6 @@ def _square() -> np.ndarray:
     pixels = np.zeros((32, 32, 3), dtype=np.uint8)
     pixels[8:24, 8:24] = 220
     return pixels
-
-
-@pytest.fixture
-def panel(qtbot) -> PromptPanel:
-    widget = PromptPanel(GenerateViewModel())
-    qtbot.addWidget(widget)
-    return widget
 
 
 def test_the_empty_state_explains_itself_and_add_makes_a_row(panel, qtbot) -> None:

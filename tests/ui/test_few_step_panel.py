@@ -13,11 +13,10 @@ NOTE = "Lightning 4-step LoRA: 4 steps, CFG 1, Euler trailing"
 
 
 @pytest.fixture
-def panel(qtbot) -> PromptPanel:
-    widget = PromptPanel(GenerateViewModel())
-    qtbot.addWidget(widget)
-    widget.set_models([SD, TURBO])
-    return widget
+def panel(panel: PromptPanel) -> PromptPanel:
+    """The shared prompt panel, offering an ordinary and a few-step model."""
+    panel.set_models([SD, TURBO])
+    return panel
 
 
 def _sampling(vm: GenerateViewModel) -> tuple[str, int, float]:

@@ -28,13 +28,6 @@ def _model(model_id: str) -> ModelInfo:
     )
 
 
-@pytest.fixture
-def panel(qtbot) -> PromptPanel:
-    widget = PromptPanel(GenerateViewModel())
-    qtbot.addWidget(widget)
-    return widget
-
-
 def test_a_signal_fires_only_when_the_value_really_changes(qtbot) -> None:
     settings = GenerateViewModel()
     seen: list[object] = []

@@ -3,20 +3,11 @@
 from __future__ import annotations
 
 import numpy as np
-import pytest
 
 from studio.domain.requests import GenerationRequest
 from studio.imaging.png import encode_png
-from studio.ui.prompt_panel import PromptPanel
 from studio.ui.viewmodels.generate import GenerateViewModel
 from tests.ops.test_request_defaults import SD, builtin_vae
-
-
-@pytest.fixture
-def panel(qtbot) -> PromptPanel:
-    widget = PromptPanel(GenerateViewModel())
-    qtbot.addWidget(widget)
-    return widget
 
 
 def test_the_group_turns_hires_fix_on_with_its_settings(panel) -> None:

@@ -9,15 +9,7 @@ import pytest
 
 from studio.ops.request_defaults import defaults_for
 from studio.ui.prompt_panel import PromptPanel
-from studio.ui.viewmodels.generate import GenerateViewModel
 from tests.ops.test_request_defaults import SD, TURBO, builtin_vae
-
-
-@pytest.fixture
-def panel(qtbot) -> PromptPanel:
-    widget = PromptPanel(GenerateViewModel())
-    qtbot.addWidget(widget)
-    return widget
 
 
 def _shown(panel: PromptPanel) -> dict[str, object]:

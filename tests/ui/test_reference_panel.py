@@ -12,8 +12,6 @@ from studio.domain.requests import GenerationRequest
 from studio.engine.builtin import discover_builtin_models
 from studio.imaging.decode import load_pixels
 from studio.imaging.png import encode_png
-from studio.ui.prompt_panel import PromptPanel
-from studio.ui.viewmodels.generate import GenerateViewModel
 from studio.ui.viewmodels.reference import EMPTY_TEXT, ReferenceViewModel
 from tests.fakes import FAKE_MODEL, ScriptedEngine
 from tests.ops.test_request_defaults import SD, builtin_vae
@@ -24,13 +22,6 @@ def _hero() -> np.ndarray:
     pixels = np.zeros((24, 24, 4), dtype=np.uint8)
     pixels[4:20, 6:18] = (30, 160, 220, 255)
     return pixels
-
-
-@pytest.fixture
-def panel(qtbot) -> PromptPanel:
-    widget = PromptPanel(GenerateViewModel())
-    qtbot.addWidget(widget)
-    return widget
 
 
 def test_the_empty_state_explains_itself(panel) -> None:

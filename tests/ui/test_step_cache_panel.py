@@ -2,20 +2,10 @@
 
 from __future__ import annotations
 
-import pytest
-
 from studio.domain.requests import GenerationRequest
 from studio.ui.advanced_group import STEP_CACHE_TIP
-from studio.ui.prompt_panel import PromptPanel
 from studio.ui.viewmodels.generate import GenerateViewModel
 from tests.ops.test_request_defaults import SD, builtin_vae
-
-
-@pytest.fixture
-def panel(qtbot) -> PromptPanel:
-    widget = PromptPanel(GenerateViewModel())
-    qtbot.addWidget(widget)
-    return widget
 
 
 def test_the_spin_box_sets_the_requests_step_cache(panel) -> None:

@@ -14,7 +14,7 @@ import numpy as np
 from PIL import Image
 
 from studio.domain.errors import ImageReadError, InvalidRequestError
-from studio.domain.requests import MAX_SIDE
+from studio.domain.request_limits import MAX_SIDE
 from studio.engine.style.compose import mask_from_pixels
 from studio.imaging.decode import load_pixels, open_header, open_image
 
