@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 
@@ -11,18 +9,17 @@ from studio.cli import main
 from studio.imaging.decode import load_pixels
 from studio.imaging.png import png_text_chunks
 from studio.imaging.recipe import read_recipe
-from tests.cli.test_generate_control_cli import photo, webui  # noqa: F401  (fixtures)
+from tests.cli import test_generate_control_cli as generate_control
 
 pytestmark = [pytest.mark.usefixtures("one_thread"), pytest.mark.slow]
+# The tiny model with its canny ControlNet, and a picture to make the control image of.
+webui, photo = generate_control.webui, generate_control.photo
 
 
 def test_a_control_cell_steers_the_batch_image_and_weight_0_does_not(webui, photo, tmp_path):
     spec = tmp_path / "set.csv"
     spec.write_text(
-        "prompt,seed,control\n"
-        "a fox,5,\n"
-        "a fox,5,canny:photo.png:0\n"
-        "a fox,5,canny:photo.png:1\n"
+        "prompt,seed,control\na fox,5,\na fox,5,canny:photo.png:0\na fox,5,canny:photo.png:1\n"
     )
     out = tmp_path / "out"
     args = ["batch", str(spec), "--model", str(webui), "--steps", "2", "--size", "64x64"]
