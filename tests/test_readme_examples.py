@@ -36,6 +36,8 @@ NOT_RUN += ("studio models --add ~/", 'studio generate "a knight <lora:', "studi
 NOT_RUN += ('studio generate "a castle" --model sd15', "studio batch SPEC")
 # The ControlNet example needs the user's ControlNet files (tests/cli/test_generate_control_cli.py).
 NOT_RUN += ('studio generate "a posed knight"',)
+# The batch of controls needs the ControlNet and pictures (tests/cli/test_batch_control_cli.py).
+NOT_RUN += ("studio batch knight.csv",)
 HEAVY = ('"a castle at dusk"',)  # 4 images at 512x768 px: the SD test suite covers it
 
 

@@ -83,7 +83,7 @@ def run(args: argparse.Namespace) -> int:
         engine, defaults = _engine_and_defaults(args)
         try:
             lookup = wildcard_lookup(args.wildcards, base)
-            context = SpecContext(defaults, seed, lookup, init_reader(base))
+            context = SpecContext(defaults, seed, lookup, init_reader(base), base)
             items = build_items(parse_spec(text, source, context), seed)
             _check_same_items(args, stored, items)
             if args.dry_run:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from studio.domain.batch_spec import InitReader, spec_kind
 from studio.domain.batch_template import WildcardLookup
+from studio.domain.batch_units import CONTROL_IMAGE, REFERENCE_IMAGE
 from studio.domain.errors import InvalidRequestError
 from studio.domain.files import read_user_text
 
@@ -101,16 +102,22 @@ def _confined(folder: Path, name: str) -> Path | None:
 def init_reader(spec_folder: Path | None) -> InitReader:
     """Reads an image a row names, relative to the spec's folder, as PNG bytes.
 
-    ``init_image`` is read as RGB, ``mask_image`` as RGBA (as ``studio generate`` reads them).
+    ``init_image`` is read as RGB, ``mask_image`` as RGBA, a reference as RGB and a control
+    image made from its file (as ``studio generate`` reads them all).
     """
 
     def read(relative: str, field: str) -> bytes:
         from studio.imaging.decode import load_pixels
         from studio.imaging.png import encode_png
+        from studio.imaging.unit_images import control_png, reference_png
 
-        path = Path(relative)
+        path = Path(relative).expanduser()
         if not path.is_absolute() and spec_folder is not None:
             path = spec_folder / path
+        if field.startswith(CONTROL_IMAGE):
+            return control_png(field.removeprefix(CONTROL_IMAGE), path)
+        if field == REFERENCE_IMAGE:
+            return reference_png(path)
         mode = "RGBA" if field == "mask_image" else "RGB"
         return encode_png(load_pixels(path, mode=mode))
 

@@ -7,19 +7,19 @@ GUI's Control panel does (:func:`studio.imaging.control.make_control_image`: can
 photo, the lines of a scribble...), so the request carries exactly what the ControlNet sees;
 ``openpose`` and ``none`` take a finished control image as it is. ``--control-model NAME``
 names the ControlNet of each unit in order; a unit without one gets the user's ControlNet whose
-name says its kind.
+name says its kind. The text is read by :mod:`studio.domain.unit_text`, as a batch spec's
+``control`` cells are.
 """
 
 from __future__ import annotations
 
 import argparse
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from studio.cli.command import Group, arg
-from studio.domain.control import CONTROL_KINDS, MAX_CONTROLS, ControlSpec, canonical_kind
+from studio.domain.control import CONTROL_KINDS, MAX_CONTROLS, ControlSpec
 from studio.domain.errors import InvalidRequestError
+from studio.domain.unit_text import ControlOption, control_models, parse_control
 
 CONTROL_ARGUMENTS = Group(
     title="control (ControlNet, Stable Diffusion models)",
@@ -44,47 +44,6 @@ CONTROL_ARGUMENTS = Group(
 )
 
 
-@dataclass(frozen=True)
-class ControlOption:
-    """One ``--control`` value, read but not yet loaded."""
-
-    kind: str
-    image: Path
-    weight: float = 1.0
-    start: float = 0.0
-    end: float = 1.0
-
-
-def parse_control(text: str) -> ControlOption:
-    """Read ``KIND:IMAGE[:WEIGHT[:START:END]]``.
-
-    The image path may itself hold colons (``C:\\art\\pose.png``): only trailing parts that
-    are numbers count as weight, start and end.
-
-    Raises
-    ------
-    InvalidRequestError
-        One line naming the value and the form it needs.
-    """
-    kind, colon, rest = text.partition(":")
-    if not colon or not rest.strip():
-        raise InvalidRequestError(
-            f"--control {text!r:.60} needs KIND:IMAGE (for example canny:photo.png)."
-        )
-    kind = canonical_kind(kind)
-    parts = rest.split(":")
-    numbers: list[float] = []
-    for count in (3, 1):
-        if len(parts) > count and all(_is_number(part) for part in parts[-count:]):
-            numbers = [float(part) for part in parts[-count:]]
-            parts = parts[:-count]
-            break
-    image = ":".join(parts)
-    if not image.strip():
-        raise InvalidRequestError(f"--control {text!r:.60} names no image file.")
-    return ControlOption(kind, Path(image).expanduser(), *numbers)
-
-
 def control_values(args: argparse.Namespace) -> dict[str, Any]:
     """The request's ``controls`` for the ``--control`` options (none when not given).
 
@@ -100,16 +59,7 @@ def control_values(args: argparse.Namespace) -> dict[str, Any]:
         An image that cannot be read.
     """
     texts = args.control or []
-    models = args.control_model or []
-    if len(models) > len(texts):
-        raise InvalidRequestError(
-            f"{len(models)} --control-model for {len(texts)} --control: give one per control, "
-            "in the same order."
-        )
-    if len(texts) > MAX_CONTROLS:
-        raise InvalidRequestError(
-            f"{len(texts)} --control is too many: use at most {MAX_CONTROLS}."
-        )
+    models = control_models(len(texts), args.control_model or [])
     if not texts:
         return {}
     if args.mask is not None or args.outpaint is not None:
@@ -118,35 +68,22 @@ def control_values(args: argparse.Namespace) -> dict[str, Any]:
             f"Inpainting cannot take a control image yet: drop {option} or --control."
         )
     options = [parse_control(text) for text in texts]
-    names = [*models, *[""] * (len(options) - len(models))]
     return {
-        "controls": tuple(_unit(option, name) for option, name in zip(options, names, strict=True))
+        "controls": tuple(_unit(option, name) for option, name in zip(options, models, strict=True))
     }
 
 
 def _unit(option: ControlOption, model: str) -> ControlSpec:
-    from studio.imaging.control import make_control_image
-    from studio.imaging.decode import load_pixels
-    from studio.imaging.png import encode_png
+    from studio.imaging.unit_images import control_png
 
     # Checked before the image is read: a bad weight costs no decode.
     ControlSpec(option.kind, None, model, option.weight, option.start, option.end)
-    pixels = load_pixels(option.image, mode="RGB")
-    control_png = encode_png(make_control_image(option.kind, pixels))
     return ControlSpec(
         option.kind,
-        control_png,
+        control_png(option.kind, option.image),
         model,
         option.weight,
         option.start,
         option.end,
         source=option.image.name,
     )
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True

@@ -8,13 +8,12 @@ names the IP-Adapter that reads them (default: the one of the model's family).
 from __future__ import annotations
 
 import argparse
-import math
-from pathlib import Path
 from typing import Any
 
 from studio.cli.command import Group, arg
 from studio.domain.errors import InvalidRequestError
 from studio.domain.reference import MAX_REFERENCE_WEIGHT, ReferenceImage
+from studio.domain.unit_text import parse_reference as parse_reference_text
 
 REFERENCE_ARGUMENTS = Group(
     (
@@ -52,21 +51,7 @@ def reference_values(args: argparse.Namespace) -> dict[str, Any]:
 
 def parse_reference(text: str, model: str = "") -> ReferenceImage:
     """``FILE`` or ``FILE:WEIGHT`` as a reference carrying the file's pixels as PNG."""
-    from studio.imaging.decode import load_pixels
-    from studio.imaging.png import encode_png
+    from studio.imaging.unit_images import reference_png
 
-    name, weight = text, 1.0
-    head, colon, tail = text.rpartition(":")
-    if colon and head and not Path(text).exists():
-        try:
-            weight = float(tail)
-        except ValueError:
-            raise InvalidRequestError(
-                f"--reference {text!r:.60}: the weight after ':' must be a number."
-            ) from None
-        if not math.isfinite(weight):
-            raise InvalidRequestError(f"--reference {text!r:.60}: the weight must be finite.")
-        name = head
-    path = Path(name).expanduser()
-    pixels = load_pixels(path, mode="RGB")
-    return ReferenceImage(encode_png(pixels), weight=weight, model=model, source=path.name)
+    path, weight = parse_reference_text(text)
+    return ReferenceImage(reference_png(path), weight=weight, model=model, source=path.name)

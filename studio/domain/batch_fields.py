@@ -24,13 +24,15 @@ MAX_NUMBER_CHARS = 32
 # Fields that a spec cannot set, and why: outpainting grows the init image, which a path in a
 # row cannot express; ``studio generate --init IMAGE --outpaint`` does it.
 _OUTPAINT = "outpaint grows the image first: use studio generate --init IMAGE --outpaint for it"
-# A ControlNet unit or a reference is an image read with its settings; no cell type says both yet.
-_UNITS = "a spec cannot carry {} yet: use studio generate {} for it"
-NOT_IN_SPECS = {
-    "outpaint": _OUTPAINT,
-    "outpaint_fill": _OUTPAINT,
-    "controls": _UNITS.format("control images", "--control KIND:IMAGE[:WEIGHT]"),
-    "references": _UNITS.format("reference images", "--reference FILE[:WEIGHT]"),
+NOT_IN_SPECS = {"outpaint": _OUTPAINT, "outpaint_fill": _OUTPAINT}
+UNIT_COLUMNS = ("control", "control_model", "reference", "reference_model")
+"""Columns of ControlNet units and references, written as ``studio generate``'s flags are
+(several in a cell separated by ``;``); :mod:`studio.domain.batch_units` reads them."""
+# The request's own names for the units point to their columns.
+_UNIT_FIELDS = {
+    "controls": "write each in a 'control' column as KIND:IMAGE[:WEIGHT[:START:END]], "
+    "several separated by ';'",
+    "references": "write each in a 'reference' column as FILE[:WEIGHT], several separated by ';'",
 }
 _TRUE, _FALSE = {"1", "true", "yes", "y"}, {"0", "false", "no", "n", ""}
 _SHOWN = 40
@@ -125,14 +127,14 @@ def _field_converters() -> dict[str, Callable[[str, Any], Any]]:
 _FIELDS = _field_converters()
 IMAGE_FIELDS = tuple(name for name, convert in _FIELDS.items() if convert is _image_path)
 """Columns that name an image file (read by the caller, relative to the spec)."""
-COLUMN_NAMES = (*_FIELDS, "size")
-"""Every column a spec may have: the request's fields, and ``size`` as ``WxH``."""
+COLUMN_NAMES = (*_FIELDS, "size", *UNIT_COLUMNS)
+"""Every column a spec may have: the request's fields, ``size`` as ``WxH``, and the units."""
 
 
 def typed_values(name: str, raw: Any) -> dict[str, Any]:
     """The request values a cell gives: ``{name: value}``, or width and height for ``size``.
 
-    Image fields give the path as text; the caller reads it.
+    Image fields give the path as text, and unit columns their text; the caller reads them.
 
     Raises
     ------
@@ -142,14 +144,17 @@ def typed_values(name: str, raw: Any) -> dict[str, Any]:
     if name == "size":
         width, height = _from_text(name, _text(name, raw), parse_size, "a size")
         return {"width": width, "height": height}
+    if name in UNIT_COLUMNS:
+        return {name: _text(name, raw)}
     return {name: _FIELDS[name](name, raw)}
 
 
 def check_columns(names: list[str], where: str) -> None:
     """Refuse a header (or a JSON row's keys) with an unknown column or no ``prompt``."""
     for name in names:
-        if name in NOT_IN_SPECS:
-            raise InvalidRequestError(f"{where}: {name}: {NOT_IN_SPECS[name]}.")
+        if name in NOT_IN_SPECS or name in _UNIT_FIELDS:
+            reason = NOT_IN_SPECS.get(name) or _UNIT_FIELDS[name]
+            raise InvalidRequestError(f"{where}: {name}: {reason}.")
         if name not in COLUMN_NAMES:
             raise InvalidRequestError(
                 f"{where}: unknown field {_shown(name)}; use {', '.join(COLUMN_NAMES)}."

@@ -10,8 +10,9 @@ A spec is text and a name to quote in messages; the caller reads the file. Every
 - A JSONL spec: one JSON object per line with the same keys.
 
 In rows too the prompt may be a template; the command line's options are the defaults that a
-row's cells override. ``init_image`` and ``mask_image`` name image files, read by the caller's
-``read_init``.
+row's cells override. ``init_image`` and ``mask_image`` name image files, and ``control`` and
+``reference`` cells the images of their units (:mod:`studio.domain.batch_units`), all read by
+the caller's ``read_init``.
 
 The whole spec is bounded before anything is built (RELIABILITY 23): every row is typed and
 checked and every template counted first, and the images of the whole spec (prompts times
@@ -27,11 +28,19 @@ import csv
 import io
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
-from studio.domain.batch_fields import COLUMN_NAMES, IMAGE_FIELDS, check_columns, typed_values
+from studio.domain.batch_fields import (
+    COLUMN_NAMES,
+    IMAGE_FIELDS,
+    UNIT_COLUMNS,
+    check_columns,
+    typed_values,
+)
 from studio.domain.batch_items import BatchDraft
 from studio.domain.batch_template import TemplateParser, WildcardLookup
+from studio.domain.batch_units import RowUnits, row_units
 from studio.domain.errors import InvalidRequestError, StudioError
 from studio.domain.json_depth import JsonRefusedError, loads_bounded
 from studio.domain.requests import GenerationRequest
@@ -51,8 +60,9 @@ ROW_SUFFIXES = (".csv", ".jsonl")
 MAX_ROW_DEPTH = 2
 
 InitReader = Callable[[str, str], bytes]
-"""``(path, field)`` -> PNG bytes of the image a row names for ``init_image`` or ``mask_image``
-(a path relative to the spec); raises a :class:`StudioError` naming the file."""
+"""``(path, field)`` -> PNG bytes of the image a row names for ``init_image``, ``mask_image``,
+a reference (``reference``) or a control (``control:KIND``, the KIND control image made of it),
+a path relative to the spec; raises a :class:`StudioError` naming the file."""
 
 
 @dataclass(frozen=True)
@@ -63,6 +73,13 @@ class SpecContext:
     batch_seed: int
     wildcards: WildcardLookup | None = None
     read_init: InitReader | None = None
+    folder: Path | None = None
+    """The spec's folder, which its image paths start from (``None``: the current folder)."""
+
+    def is_file(self, name: str) -> bool:
+        """Whether ``name`` (relative to the spec) is an existing file."""
+        path = Path(name).expanduser()
+        return (path if path.is_absolute() or self.folder is None else self.folder / path).exists()
 
 
 @dataclass(frozen=True)
@@ -71,6 +88,7 @@ class _Row:
     template: Template
     request: GenerationRequest  # checked, with empty placeholders where images will go
     images: Mapping[str, str]  # field -> the path the row gave
+    units: RowUnits  # controls and references, their images read with the others
 
     @property
     def images_made(self) -> int:
@@ -138,36 +156,49 @@ def _prepare(
     """Type and check a row and count its template, reading no image yet."""
     values = dict(context.defaults)
     images: dict[str, str] = {}
+    unit_cells: dict[str, str] = {}
     prompt = ""
     for name, raw in cells.items():
         typed = typed_values(name, raw)
         if name == "prompt":
             prompt = typed["prompt"]
-        elif name in IMAGE_FIELDS:
+        elif name in IMAGE_FIELDS or name in ("control", "reference"):
             if context.read_init is None:
                 raise InvalidRequestError(f"{name}: images are not available here.")
-            images.update(typed)
+            (images if name in IMAGE_FIELDS else unit_cells).update(typed)
+        elif name in UNIT_COLUMNS:
+            unit_cells.update(typed)
         else:
             values.update(typed)
+    units = row_units(unit_cells, context.is_file)
+    if "controls" in units.values and ("mask_image" in images or values.get("mask_image")):
+        raise InvalidRequestError(
+            "control: inpainting cannot take a control image yet; drop mask_image or control."
+        )
     placeholders: dict[str, Any] = dict.fromkeys(images, b"")  # image fields, read later
     try:
-        request = GenerationRequest(prompt="", **values, **placeholders)
+        request = GenerationRequest(prompt="", **values, **placeholders, **units.values)
     except TypeError as exc:
         raise InvalidRequestError(f"a value has the wrong type ({exc}).") from None
-    return _Row(origin, parser.parse(prompt), request, images)
+    return _Row(origin, parser.parse(prompt), request, images, units)
 
 
 def _build(rows: list[_Row], context: SpecContext) -> list[BatchDraft]:
     read: dict[tuple[str, str], bytes] = {}  # each image file is read once per spec
+
+    def read_once(path: str, name: str) -> bytes:
+        assert context.read_init is not None  # a row with images was refused without it
+        if (path, name) not in read:
+            read[path, name] = context.read_init(path, name)
+        return read[path, name]
+
     drafts: list[BatchDraft] = []
     for row in rows:
         try:
-            images: dict[str, Any] = {}
-            for name, path in row.images.items():
-                assert context.read_init is not None
-                if (path, name) not in read:
-                    read[path, name] = context.read_init(path, name)
-                images[name] = read[path, name]
+            images: dict[str, Any] = {
+                name: read_once(path, name) for name, path in row.images.items()
+            }
+            images.update(row.units.with_images(read_once))
             base = replace(row.request, **images) if images else row.request
             prompts = row.template.expand(context.batch_seed)
             drafts.extend(BatchDraft(replace(base, prompt=p), row.origin) for p in prompts)

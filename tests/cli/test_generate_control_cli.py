@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from studio.cli import main
-from studio.cli.control_options import parse_control
+from studio.domain.unit_text import parse_control
 from studio.imaging.decode import load_pixels
 from studio.imaging.png import encode_png, png_text_chunks
 from studio.imaging.recipe import read_recipe

@@ -109,10 +109,14 @@ def test_csv_rows_take_any_request_field_and_count_expands() -> None:
         (
             "s.csv",
             "prompt,references\nx,hero.png\n",
-            "s.csv, line 1: references: a spec cannot carry reference images yet: use studio "
-            "generate --reference FILE[:WEIGHT] for it.",
+            "s.csv, line 1: references: write each in a 'reference' column as FILE[:WEIGHT], "
+            "several separated by ';'.",
         ),
-        ("s.jsonl", '{"prompt": "a", "controls": []}\n', "s.jsonl, line 1: controls: a spec"),
+        (
+            "s.jsonl",
+            '{"prompt": "a", "controls": []}\n',
+            "s.jsonl, line 1: controls: write each in",
+        ),
     ],
 )
 def test_bad_specs_are_one_line_naming_file_and_line(name: str, text: str, message: str) -> None:
@@ -124,11 +128,13 @@ def test_bad_specs_are_one_line_naming_file_and_line(name: str, text: str, messa
 def test_every_request_field_is_a_spec_column_but_outpaint() -> None:
     from dataclasses import fields
 
-    from studio.domain.batch_fields import COLUMN_NAMES, NOT_IN_SPECS
+    from studio.domain.batch_fields import COLUMN_NAMES, NOT_IN_SPECS, UNIT_COLUMNS
     from studio.domain.requests import GenerationRequest
 
     names = {item.name for item in fields(GenerationRequest)}
-    assert set(COLUMN_NAMES) == (names - set(NOT_IN_SPECS)) | {"size"}
+    # The units are written in their own columns, as the CLI's flags (test_batch_units.py).
+    units = {"controls", "references"}
+    assert set(COLUMN_NAMES) == (names - set(NOT_IN_SPECS) - units) | {"size", *UNIT_COLUMNS}
 
 
 @pytest.mark.parametrize(

@@ -111,3 +111,36 @@ def test_a_broken_controlnet_file_is_one_line_and_the_model_stays_usable(
 
 def _pixels_of(backend, control: ControlSpec):
     return run_all(backend, tiny_request(controls=(control,)))
+
+
+HIRES = {"steps": 2, "hires_scale": 2.0, "hires_upscaler": "lanczos", "hires_steps": 4}
+
+
+def test_the_hires_pass_runs_the_controls_on_images_at_the_hires_size(backend):
+    """Before issue 23's hires work the second pass ran without them: only 64 px inputs."""
+    controlnet = _loaded_controlnet(backend)
+    sizes: list[tuple[int, int]] = []
+
+    def record(_module, _args, kwargs):
+        sizes.append(tuple(kwargs["controlnet_cond"].shape[-2:]))
+
+    hook = controlnet.register_forward_pre_hook(record, with_kwargs=True)
+    try:
+        request = tiny_request(strength=0.5, controls=(ControlSpec("canny", _edges()),), **HIRES)
+        (image,) = run_all(backend, request)
+    finally:
+        hook.remove()
+    assert image.pixels.shape[:2] == (128, 128)
+    assert sizes == [(64, 64)] * 2 + [(128, 128)] * 2  # 2 first steps, 2 of the 4 repainted
+
+
+def test_in_the_hires_pass_weight_zero_is_plain_and_weight_one_steers(backend):
+    def hires(**control) -> np.ndarray:
+        # The hook test above shows the second pass runs the units; here their weight counts.
+        units = (ControlSpec("canny", _edges(), **control),) if control else ()
+        request = tiny_request(strength=0.5, controls=units, **HIRES)
+        return run_all(backend, request)[0].pixels.astype(int)
+
+    plain = hires()
+    assert np.abs(hires(weight=0.0) - plain).max() <= 1
+    assert np.abs(hires(weight=1.0) - plain).mean() > 1.0

@@ -6,6 +6,8 @@ once and stay warm while the same files are asked for. The pipeline used is diff
 variant of the one the request needs (``from_pipe``: it shares the warm model's modules, so
 nothing is copied), and each unit's weight, start and end go to its call as
 ``controlnet_conditioning_scale``, ``control_guidance_start`` and ``control_guidance_end``.
+Hires fix's second pass runs the same ControlNets on the image-to-image variant, the control
+images resized to the hires size (A1111's ControlNet does the same in its hires pass).
 """
 
 from __future__ import annotations
@@ -87,6 +89,23 @@ class SdControls:
         labels = tuple(_label(path) for path in paths)
         return ControlCall(control_pipe, options, control_parameters(controls, labels))
 
+    def for_hires(
+        self, first: Any, options: dict[str, Any], img2img: Any, request: GenerationRequest
+    ) -> ControlCall:
+        """The hires pass of a first pass run by pipeline ``first`` with ``options``: the same
+        ControlNets (not loaded again) on the image-to-image pipeline ``img2img``, each control
+        image resized to the hires size, each unit's weight, start and end as in the first pass
+        (``img2img`` as it is without controls).
+        """
+        if not request.controls:
+            return ControlCall(img2img, {}, {})
+        width, height = request.hires_size
+        images = [self._image(index, unit, request, (width, height))
+                  for index, unit in enumerate(request.controls)]  # fmt: skip
+        kept = {k: v for k, v in options.items() if k not in ("image", "control_image")}
+        kept["control_image"] = images if len(images) > 1 else images[0]
+        return ControlCall(_control_pipeline(img2img, first.controlnet), kept, {})
+
     def _path_for(self, control: ControlSpec, family: ModelFamily) -> Path:
         if control.model:
             folder = Path(control.model).expanduser()
@@ -95,13 +114,19 @@ class SdControls:
             return resolve_addon(self._index, ModelKind.CONTROLNET, control.model)
         return find_controlnet(self._index, control.kind, family)
 
-    def _image(self, index: int, control: ControlSpec, request: GenerationRequest) -> Any:
+    def _image(
+        self,
+        index: int,
+        control: ControlSpec,
+        request: GenerationRequest,
+        size: tuple[int, int] | None = None,
+    ) -> Any:
         if control.image is None:
             raise InvalidRequestError(
                 f"ControlNet {index} ({control.kind}) has no control image (a recipe stores "
                 "only its hash): add the control image again."
             )
-        return read_init_image(control.image, request.width, request.height)
+        return read_init_image(control.image, *(size or (request.width, request.height)))
 
     def _model(self, path: Path, loaded: LoadedPipeline, device: Any) -> Any:
         key = (str(path.resolve()), path.stat().st_mtime)

@@ -215,11 +215,11 @@ class DiffusersBackend(GenerationBackend):
     def _hires(
         self, latents: torch.Tensor, job: _Batch, seed: int, callback: Callable[..., dict]
     ) -> torch.Tensor:
-        pipe, wrap = self._img2img_pipe(), (job.request.tile_x, job.request.tile_y)
+        control = self.controls.for_hires(job.pipe, job.control, self._img2img_pipe(), job.request)
+        pipe, wrap = control.pipe, (job.request.tile_x, job.request.tile_y)
         pipe.scheduler = self.scheduler_for(job.request.sampler, seed)
-        decoder = self._require_decoder()
-        options = self._call_options(job, seed, callback)
-        decode = partial(decoder.decode, wrap=wrap)
+        options = {**self._call_options(job, seed, callback), **control.options}
+        decode = partial(self._require_decoder().decode, wrap=wrap)
         device = (self.device, self._require_loaded().pipe.dtype)
         upscale = partial(model_upscale, self._addon_index, device)
         return second_pass(pipe, latents, job.request, decode, options, upscale)

@@ -27,6 +27,13 @@ from studio.domain.errors import InvalidRequestError, ModelNotFoundError, Studio
 from studio.domain.requests import GenerationRequest
 from studio.domain.results import GeneratedImage
 from studio.ops.batch.events import Outcome
+from studio.ops.batch.ray_rows import (
+    REQUEST_COLUMNS,
+    request_from_row,
+    request_row,
+    unit_images,
+    with_unit_images,
+)
 
 # Builds an actor's engine on its node from a device name. A face hands in a module-level
 # function (Ray pickles it by reference), so this layer never imports the engine itself.
@@ -110,14 +117,7 @@ class RayExecutor:
         import ray.data
 
         by_id = {item.id: item for item in items}
-        rows = [
-            {
-                "id": item.id,
-                "request": json.dumps(item.request.to_dict()),
-                "init_image": item.request.init_image or b"",
-            }
-            for item in items
-        ]
+        rows = [{"id": item.id, **request_row(item.request)} for item in items]
         actors, resources = self.pool()
         device = (
             "cuda"
@@ -160,10 +160,8 @@ class StudioActor:
 
     def __call__(self, batch: dict[str, np.ndarray]) -> dict[str, list]:
         out: dict[str, list] = {key: [] for key in ("id", "worker", *_EMPTY_RESULT)}
-        for item_id, request_json, init in zip(
-            batch["id"], batch["request"], batch["init_image"], strict=True
-        ):
-            result = self._one(str(request_json), bytes(init) or None)
+        for index, item_id in enumerate(batch["id"]):
+            result = self._one({name: batch[name][index] for name in REQUEST_COLUMNS})
             out["id"].append(str(item_id))
             out["worker"].append(self._worker)
             for key in out:
@@ -171,8 +169,8 @@ class StudioActor:
                     out[key].append(result.get(key, _EMPTY_RESULT[key]))
         return out
 
-    def _one(self, request_json: str, init: bytes | None) -> dict[str, object]:
-        request = GenerationRequest.from_dict(json.loads(request_json), init_image=init)
+    def _one(self, row: dict[str, object]) -> dict[str, object]:
+        request = request_from_row(row)
         cancel = threading.Event()
         try:
             image = next(iter(self._engine.run(request, lambda _update: None, cancel)))
@@ -302,9 +300,13 @@ def _writes_to_terminal(handler: logging.Handler) -> bool:
 def _image_from_row(row: dict, item: BatchItem) -> GeneratedImage:
     shape = tuple(json.loads(str(row["shape"])))
     pixels = np.frombuffer(bytes(row["pixels"]), dtype=np.uint8).reshape(shape).copy()
+    # The recipe keeps each image's digest: the images go back where the actor dropped them.
     request = GenerationRequest.from_dict(
-        json.loads(str(row["request"])), init_image=item.request.init_image
+        json.loads(str(row["request"])),
+        init_image=item.request.init_image,
+        mask_image=item.request.mask_image,
     )
+    request = with_unit_images(request, unit_images(item.request))
     return GeneratedImage(
         request=request,
         pixels=pixels,
