@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from studio.domain.errors import InvalidRequestError
+from studio.domain.models import ModelInfo
 from studio.domain.pose_sequences import PoseSequence
 from studio.domain.requests import GenerationRequest
 
@@ -20,6 +21,17 @@ BUILTIN_REFUSAL = (
 NO_REFERENCE_MODEL = (
     "No IP-Adapter for this model among your models: frames will drift without a reference model."
 )
+
+
+def pose_refusal(model: ModelInfo | None) -> str:
+    """Why ``model`` cannot make a character sheet (:data:`BUILTIN_REFUSAL`), or ``""``.
+
+    A pose reaches the model as a ControlNet unit, so the rule is the model's ``control``
+    edit: the window says it before Make and the engine refuses the job with the same line.
+    """
+    if model is None or "control" in model.edits:
+        return ""
+    return BUILTIN_REFUSAL
 
 
 @dataclass(frozen=True)

@@ -89,7 +89,9 @@ class PoseEditor(QWidget):
         if point is None:
             return None
         frame = self.frame()
-        return QPointF(frame.left() + point[0] * frame.width(), frame.top() + point[1] * frame.height())
+        return QPointF(
+            frame.left() + point[0] * frame.width(), frame.top() + point[1] * frame.height()
+        )
 
     # -- painting ---------------------------------------------------------------------------
 
@@ -152,9 +154,7 @@ class PoseEditor(QWidget):
         if hovered != self._hovered:
             self._hovered = hovered
             name = "" if hovered is None else KEYPOINT_NAMES[hovered].replace("_", " ")
-            self.setCursor(
-                Qt.CursorShape.OpenHandCursor if name else Qt.CursorShape.ArrowCursor
-            )
+            self.setCursor(Qt.CursorShape.OpenHandCursor if name else Qt.CursorShape.ArrowCursor)
             self.setToolTip(name or "Drag a joint to pose the figure; Ctrl+Z undoes a drag.")
             self.update()
 
@@ -170,10 +170,13 @@ class PoseEditor(QWidget):
     def event(self, event: QEvent) -> bool:
         # The window's Undo is a window-wide shortcut; claiming the keys here lets Ctrl+Z
         # undo the last drag while the editor has the focus, and the history's elsewhere.
-        if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent):
-            if event.matches(_KEYS.Undo) or event.matches(_KEYS.Redo) or _is_shift_undo(event):
-                event.accept()
-                return True
+        if (
+            event.type() == QEvent.Type.ShortcutOverride
+            and isinstance(event, QKeyEvent)
+            and (event.matches(_KEYS.Undo) or event.matches(_KEYS.Redo) or _is_shift_undo(event))
+        ):
+            event.accept()
+            return True
         return super().event(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
@@ -208,7 +211,7 @@ class PoseEditorPanel(QWidget):
         self.reset_button = QPushButton("Reset")
         self.reset_button.setToolTip("Back to the pose this editor started from")
         self.undo_button.clicked.connect(view_model.undo)
-        self.reset_button.clicked.connect(view_model.reset)
+        self.reset_button.clicked.connect(view_model.reset_pose)
         view_model.can_undo_changed.connect(self.undo_button.setEnabled)
         self.undo_button.setEnabled(view_model.can_undo)
         buttons = QHBoxLayout()

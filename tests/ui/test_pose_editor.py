@@ -6,7 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QAction, QColor, QKeySequence
+from PySide6.QtWidgets import QMainWindow
 
 from studio.domain.pose import KEYPOINT_NAMES, STANDING
 from studio.imaging.control.pose import OPENPOSE_COLOURS, draw_skeletons
@@ -52,7 +53,7 @@ def test_reset_returns_to_the_given_pose_and_can_be_undone() -> None:
     vm.begin_drag(WRIST)
     vm.drag_to(0.1, 0.1)
     vm.end_drag()
-    vm.reset()
+    vm.reset_pose()
     assert vm.skeleton == STANDING
     vm.undo()
     assert vm.skeleton.points[WRIST] == (0.1, 0.1)
@@ -161,3 +162,26 @@ def test_a_pose_dialog_keeps_the_shape_of_the_image(qtbot) -> None:
     dialog = PoseDialog(STANDING, (512, 768))
     qtbot.addWidget(dialog)
     assert dialog.panel.editor.aspect == (512, 768) and dialog.skeleton == STANDING
+
+
+def test_ctrl_z_in_the_editor_undoes_the_drag_not_the_windows_undo(qtbot) -> None:
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    window_undo = QAction("Undo", window)
+    window_undo.setShortcut(QKeySequence("Ctrl+Z"))
+    window_undo.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+    window.addAction(window_undo)
+    editor = PoseEditor(PoseViewModel(STANDING))
+    window.setCentralWidget(editor)
+    window.resize(300, 300)
+    window.show()
+    qtbot.waitExposed(window)
+    editor.view_model.begin_drag(WRIST)
+    editor.view_model.drag_to(0.1, 0.1)
+    editor.view_model.end_drag()
+    editor.setFocus()
+    qtbot.waitUntil(editor.hasFocus)
+    # Sent to the window as the keyboard does, so the window's shortcuts are asked first.
+    with qtbot.assertNotEmitted(window_undo.triggered):
+        qtbot.keyClick(window.windowHandle(), Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert editor.view_model.skeleton == STANDING

@@ -4,8 +4,9 @@ Each unit (:class:`ControlDraft`) keeps the image it was made from (the canvas, 
 its :class:`~studio.domain.control.ControlSpec`, so changing the kind remakes the control image
 from the same source with :func:`studio.imaging.control.make_control_image`, as the preview
 shows it. A pose unit can instead be drawn from a skeleton the pose editor moved
-(:meth:`ControlViewModel.set_pose`), at the size of the next image. A unit read back from a recipe has settings but no image; Generate refuses it in one
-line until an image is added again. No widgets here: a test drives it as the panel does.
+(:meth:`ControlViewModel.set_pose`), at the size of the next image. A unit read back from a
+recipe has settings but no image; Generate refuses it in one line until an image is added
+again. No widgets here: a test drives it as the panel does.
 """
 
 from __future__ import annotations

@@ -25,7 +25,7 @@ class PoseViewModel(ViewModel):
     Parameters
     ----------
     skeleton
-        The pose to start from; :meth:`reset` returns to it.
+        The pose to start from; :meth:`reset_pose` returns to it.
 
     Signals
     -------
@@ -99,7 +99,7 @@ class PoseViewModel(ViewModel):
         """The joint being dragged, or ``None``."""
         return self._dragged
 
-    def reset(self) -> None:  # type: ignore[override]  # the pose, not every property
+    def reset_pose(self) -> None:
         """Back to the pose the editor was given (an undoable step)."""
         if self.skeleton != self.original:
             self._push(self.skeleton)
