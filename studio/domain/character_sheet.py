@@ -23,17 +23,6 @@ NO_REFERENCE_MODEL = (
 )
 
 
-def pose_refusal(model: ModelInfo | None) -> str:
-    """Why ``model`` cannot make a character sheet (:data:`BUILTIN_REFUSAL`), or ``""``.
-
-    A pose reaches the model as a ControlNet unit, so the rule is the model's ``control``
-    edit: the window says it before Make and the engine refuses the job with the same line.
-    """
-    if model is None or "control" in model.edits:
-        return ""
-    return BUILTIN_REFUSAL
-
-
 @dataclass(frozen=True)
 class CharacterSheetRequest:
     """Frames of one character, one per pose of ``sequence``.
@@ -66,3 +55,14 @@ class CharacterSheetRequest:
             raise InvalidRequestError(
                 "A character sheet draws each frame from its pose: remove the init image."
             )
+
+
+def pose_refusal(model: ModelInfo | None) -> str:
+    """Why ``model`` cannot make a character sheet (:data:`BUILTIN_REFUSAL`), or ``""``.
+
+    A pose reaches the model as a ControlNet unit, so the rule is the model's ``control``
+    edit: the window says it before Make and the engine refuses the job with the same line.
+    """
+    if model is None or "control" in model.edits:
+        return ""
+    return BUILTIN_REFUSAL

@@ -10,17 +10,20 @@ chosen fps, so every engine format the exporter writes carries it.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QWidget
 
 from studio.domain.errors import StudioError
 from studio.domain.history import HistoryEntry
 from studio.domain.results import ProgressUpdate
+from studio.ui.actions import WindowActions
 from studio.ui.character_sheet_dialog import CharacterSheetDialog
 from studio.ui.controller import Controller, WindowContext
 from studio.ui.game_export_controller import GameExportController
+from studio.ui.history_controller import HistoryController
+from studio.ui.history_panel import HistoryPanel
 from studio.ui.job_controller import JobController
 from studio.ui.job_records import JobRecord
 from studio.ui.sheet_export_dialog import SheetExportDialog
@@ -28,8 +31,17 @@ from studio.ui.sheet_export_form import ENTRY_ROLE
 from studio.ui.viewmodels.character_sheet import CharacterSheetViewModel
 from studio.ui.viewmodels.generate import GenerateViewModel
 
-if TYPE_CHECKING:
-    from studio.ui.main_window import MainWindow
+
+class _Window(Protocol):
+    """The parts of the main window the action is wired to (no import of the window)."""
+
+    context: WindowContext
+    jobs: JobController
+    generate_vm: GenerateViewModel
+    game: GameExportController
+    menu_actions: WindowActions
+    history: HistoryController
+    history_panel: HistoryPanel
 
 
 class CharacterSheetController(Controller):
@@ -163,16 +175,15 @@ class CharacterSheetController(Controller):
         self._status.say(f"Character sheet: {made}")
 
 
-def attach_character_sheets(window: MainWindow) -> CharacterSheetController:
+def attach_character_sheets(window: _Window) -> CharacterSheetController:
     """Build the controller and wire the window's Character Sheet… action and history menu."""
     sheets = CharacterSheetController(window.context, window.jobs, window.generate_vm, window.game)
-    current = lambda: window.history.current_entry_id  # noqa: E731
+    parent = window.context.window
     window.menu_actions.character_sheet.triggered.connect(
-        lambda: sheets.open_for(current(), window)
+        lambda: sheets.open_for(window.history.current_entry_id, parent)
     )
-    window.history_panel.character_sheet_requested.connect(lambda i: sheets.open_for(i, window))
+    window.history_panel.character_sheet_requested.connect(lambda i: sheets.open_for(i, parent))
     sheets.frame_made.connect(
-        lambda entry_id, image: window.history.show_entry(entry_id, image=image),
-        Qt.ConnectionType.AutoConnection,
+        lambda entry_id, image: window.history.show_entry(entry_id, image=image)
     )
     return sheets

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
@@ -32,7 +31,7 @@ from studio.domain.results import ProgressUpdate
 from studio.imaging.decode import load_pixels
 from studio.imaging.thumbnails import make_thumbnail
 from studio.ui.image_convert import qimage_from_png
-from studio.ui.pose_editor import PoseEditorPanel
+from studio.ui.pose_editor import PoseEditor, PoseEditorPanel
 from studio.ui.properties import bind
 from studio.ui.viewmodels.character_sheet import CharacterSheetViewModel
 from studio.ui.viewmodels.pose import PoseViewModel
@@ -74,7 +73,8 @@ class CharacterSheetDialog(QDialog):
         self.thumbnail.setToolTip("The character: the reference image every frame follows")
         self.prompt_edit = QPlainTextEdit()
         self.prompt_edit.setFixedHeight(64)
-        self.negative_edit = QLineEdit()
+        self.negative_edit = QPlainTextEdit()
+        self.negative_edit.setFixedHeight(40)
         self.model_combo = QComboBox()
         for info in vm.models:
             self.model_combo.addItem(info.name, info.id)
@@ -91,12 +91,15 @@ class CharacterSheetDialog(QDialog):
         self.refusal_label.setWordWrap(True)
         self.refusal_label.setStyleSheet(REFUSAL_STYLE)
         form = QFormLayout()
-        form.addRow("Prompt", self.prompt_edit)
-        form.addRow("Negative", self.negative_edit)
-        form.addRow("Model", self.model_combo)
-        form.addRow("Poses", self.sequence_combo)
-        form.addRow("Frames", self.frames_label)
-        form.addRow("Speed", self.fps_spin)
+        for label, widget in (
+            ("Prompt", self.prompt_edit),
+            ("Negative", self.negative_edit),
+            ("Model", self.model_combo),
+            ("Poses", self.sequence_combo),
+            ("Frames", self.frames_label),
+            ("Speed", self.fps_spin),
+        ):
+            form.addRow(label, widget)
         top = QHBoxLayout()
         top.addWidget(self.thumbnail, 0, Qt.AlignmentFlag.AlignTop)
         top.addLayout(form, 1)
@@ -104,7 +107,7 @@ class CharacterSheetDialog(QDialog):
         self.pose_spin = QSpinBox()
         self.pose_spin.setPrefix("Pose ")
         self.pose_spin.setToolTip("The frame whose pose the editor shows")
-        self.pose_editor = PoseEditorPanel(self.pose_vm, _aspect(vm))
+        self.pose_editor = PoseEditorPanel(PoseEditor(self.pose_vm, _aspect(vm)))
         self.progress = QProgressBar()
         self.progress.setVisible(False)
         self.message = QLabel()

@@ -195,17 +195,12 @@ def _is_shift_undo(event: QKeyEvent) -> bool:
 
 
 class PoseEditorPanel(QWidget):
-    """The editor with its Undo and Reset buttons."""
+    """``editor`` with Undo and Reset buttons under it."""
 
-    def __init__(
-        self,
-        view_model: PoseViewModel,
-        aspect: tuple[int, int] = (1, 1),
-        parent: QWidget | None = None,
-    ) -> None:
+    def __init__(self, editor: PoseEditor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.view_model = view_model
-        self.editor = PoseEditor(view_model, aspect)
+        self.editor = editor
+        self.view_model = view_model = editor.view_model
         self.undo_button = QPushButton("Undo")
         self.undo_button.setToolTip("Take back the last drag (Ctrl+Z in the editor)")
         self.reset_button = QPushButton("Reset")
@@ -234,7 +229,7 @@ class PoseDialog(QDialog):
         self.setObjectName("poseDialog")
         self.setWindowTitle("Edit Pose")
         self.view_model = PoseViewModel(skeleton, self)
-        self.panel = PoseEditorPanel(self.view_model, aspect)
+        self.panel = PoseEditorPanel(PoseEditor(self.view_model, aspect))
         box = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )

@@ -117,7 +117,7 @@ def test_a_wide_image_gets_a_wide_frame(editor) -> None:
 
 def test_the_panel_buttons_undo_and_reset(qtbot) -> None:
     vm = PoseViewModel(STANDING)
-    panel = PoseEditorPanel(vm)
+    panel = PoseEditorPanel(PoseEditor(vm))
     qtbot.addWidget(panel)
     assert not panel.undo_button.isEnabled()
     vm.begin_drag(WRIST)
