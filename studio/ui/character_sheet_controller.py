@@ -83,7 +83,7 @@ class CharacterSheetController(Controller):
         view_model = CharacterSheetViewModel(
             entry.id,
             self._document.image_png(entry.image_id),
-            entry.recipe,
+            _request_of(entry),
             tuple(self._generate.models),
             self._generate.model,
         )
@@ -173,6 +173,15 @@ class CharacterSheetController(Controller):
         else:
             dialog.say(f"Done: {made}; a sheet needs every frame, so make it again.")
         self._status.say(f"Character sheet: {made}")
+
+
+def _request_of(entry: HistoryEntry) -> dict[str, object]:
+    # A history recipe keeps the request under "request"; an imported image may have none.
+    request = entry.recipe.get("request") if isinstance(entry.recipe, dict) else None
+    values = dict(request) if isinstance(request, dict) else {}
+    if not values.get("prompt"):
+        values["prompt"] = entry.prompt
+    return values
 
 
 def attach_character_sheets(window: _Window) -> CharacterSheetController:

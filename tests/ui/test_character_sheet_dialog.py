@@ -145,7 +145,8 @@ def _add(window) -> int:
     pixels = _knight()
     entry = window.document.add_image(
         kind="import", png=encode_png(pixels), thumbnail=make_thumbnail(pixels),
-        width=32, height=32, prompt=RECIPE["prompt"], recipe=dict(RECIPE),
+        width=32, height=32, prompt="the history's own prompt",
+        recipe={"request": dict(RECIPE), "model_name": "Fake SD"},
     )  # fmt: skip
     window.history.reload()
     return entry.id
@@ -169,9 +170,22 @@ def test_the_image_menu_opens_it_on_the_current_entry_with_its_shortcut(qtbot, s
     dialog = _dialog(qtbot, window)
     assert dialog.view_model.entry_id == entry_id
     assert dialog.prompt_edit.toPlainText() == "a knight in red"
+    assert dialog.negative_edit.toPlainText() == "blurry"
     assert not dialog.thumbnail.pixmap().isNull()
     assert dialog.frames_label.text().startswith(f"{len(builtin_sequence('walk').poses)} frames")
     assert not dialog.refusal_label.isVisible() and dialog.make_button.isEnabled()
+
+
+def test_an_entry_without_a_request_in_its_recipe_takes_the_entrys_prompt(qtbot, sheet_window):
+    window = sheet_window
+    pixels = _knight()
+    entry = window.document.add_image(
+        kind="import", png=encode_png(pixels), thumbnail=make_thumbnail(pixels),
+        width=32, height=32, prompt="an imported knight", recipe={},
+    )  # fmt: skip
+    dialog = window.sheets.dialog_for(entry.id, window)
+    qtbot.addWidget(dialog)
+    assert dialog.view_model.prompt == "an imported knight" and dialog.view_model.seed is None
 
 
 def test_a_built_in_model_says_why_in_one_line_and_make_stays_off(qtbot, sheet_window):

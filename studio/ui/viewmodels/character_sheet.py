@@ -40,7 +40,8 @@ class CharacterSheetViewModel(ViewModel):
     reference_png
         Its image, PNG bytes (the reference the IP-Adapter reads).
     recipe
-        Its recipe: the prompt, negative prompt and seed start from it.
+        The request that made it (a recipe's ``request``): the prompt, negative prompt and
+        seed start from it.
     models
         The models to offer; ``model`` starts as ``model_id`` when it is one of them.
 
