@@ -43,7 +43,10 @@ class WindowActions:
 
 
 def _action(
-    window: QMainWindow, text: str, *shortcuts: QKeySequence | str, tip: str = ""
+    window: QMainWindow,
+    text: str,
+    *shortcuts: QKeySequence | QKeySequence.StandardKey | str,
+    tip: str = "",
 ) -> QAction:
     action = QAction(text, window)
     if shortcuts:

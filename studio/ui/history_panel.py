@@ -112,7 +112,7 @@ class HistoryPanel(QWidget):
 
         self.delete_action = QAction("Delete from History", self)
         self.delete_action.setShortcuts(
-            [QKeySequence.StandardKey.Delete, QKeySequence("Backspace")]
+            [QKeySequence(QKeySequence.StandardKey.Delete), QKeySequence("Backspace")]
         )
         self.delete_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.view.addAction(self.delete_action)
