@@ -92,6 +92,7 @@ class CharacterSheetController(Controller):
         dialog.make_requested.connect(lambda: self.make(dialog))
         dialog.cancel_requested.connect(lambda: self.cancel(dialog))
         dialog.export_requested.connect(lambda: self.export(dialog).open())
+        dialog.finished.connect(lambda _result: self._let_go(dialog))
         return dialog
 
     def open_for(self, entry_id: int, parent: QWidget | None = None) -> None:
@@ -142,6 +143,11 @@ class CharacterSheetController(Controller):
         sheet.repack()
         return sheet
 
+    def _let_go(self, dialog: CharacterSheetDialog) -> None:
+        # A closed dialog goes, unless its job still reports to it (then it goes at the end).
+        if dialog not in self._dialogs.values():
+            dialog.deleteLater()
+
     def _on_frame(
         self, dialog: CharacterSheetDialog, entry: HistoryEntry, record: JobRecord
     ) -> None:
@@ -161,6 +167,8 @@ class CharacterSheetController(Controller):
             self._status.task_ended()
         if dialog is None:
             return
+        if not dialog.isVisible():  # closed while its job ran: nobody reads it any more
+            dialog.deleteLater()
         vm = dialog.view_model
         vm.running = False
         made = f"{len(vm.frames)} of {vm.frame_count} frames"

@@ -10,6 +10,7 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
+import shiboken6
 from PySide6.QtCore import QPoint, Qt
 
 from studio.domain.character_sheet import BUILTIN_REFUSAL, CharacterSheetRequest
@@ -279,3 +280,17 @@ def test_cancel_stops_the_job_and_keeps_the_frames_made(qtbot, sheet_window, she
     assert not vm.running and not vm.can_export() and not dialog.export_button.isEnabled()
     assert len(vm.frames) == 2 and len(window.document.entries()) == before + 2
     assert dialog.message.text() == "Cancelled: 2 of 8 frames kept in the history."
+
+
+def test_a_dialog_closed_while_its_job_runs_goes_once_the_job_ends(qtbot, sheet_window):
+    window = sheet_window
+    dialog = _made(qtbot, window, _add(window))
+    _pick(dialog, "idle")
+    with qtbot.waitSignal(window.facade.finished, timeout=TIMEOUT):
+        dialog.make_button.click()
+        dialog.close_button.click()  # the job goes on; its frames still reach the history
+    assert len(dialog.view_model.frames) == len(builtin_sequence("idle").poses)
+    qtbot.waitUntil(lambda: not shiboken6.isValid(dialog), timeout=TIMEOUT)
+    other = _made(qtbot, window, _add(window))
+    other.close_button.click()
+    qtbot.waitUntil(lambda: not shiboken6.isValid(other), timeout=TIMEOUT)
