@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from studio.domain.errors import InvalidRequestError
+from studio.domain.models import ModelInfo
 from studio.domain.pose_sequences import PoseSequence
 from studio.domain.requests import GenerationRequest
 
@@ -54,3 +55,14 @@ class CharacterSheetRequest:
             raise InvalidRequestError(
                 "A character sheet draws each frame from its pose: remove the init image."
             )
+
+
+def pose_refusal(model: ModelInfo | None) -> str:
+    """Why ``model`` cannot make a character sheet (:data:`BUILTIN_REFUSAL`), or ``""``.
+
+    A pose reaches the model as a ControlNet unit, so the rule is the model's ``control``
+    edit: the window says it before Make and the engine refuses the job with the same line.
+    """
+    if model is None or "control" in model.edits:
+        return ""
+    return BUILTIN_REFUSAL

@@ -57,7 +57,8 @@ def side_view(angles: JointAngles) -> Skeleton:
     """
     neck = (_NECK[0], _NECK[1] - angles.lift)
     lean = math.radians(angles.lean)
-    hip = _along(neck, _TORSO, 180.0 - angles.lean)  # down the torso, tipped forward
+    # Down the torso; leaning forward puts the hip behind the neck.
+    hip = _along(neck, _TORSO, -angles.lean)
     head = (neck[0] + 0.07 * math.sin(lean) + 0.045, neck[1] - 0.09)
     points: dict[str, tuple[float, float] | None] = {
         "neck": neck,

@@ -16,6 +16,7 @@ from studio.domain.character_sheet import (
     BUILTIN_REFUSAL,
     NO_REFERENCE_MODEL,
     CharacterSheetRequest,
+    pose_refusal,
 )
 from studio.domain.control import ControlSpec
 from studio.domain.engine_protocol import ProgressCallback
@@ -52,7 +53,7 @@ def run_character_sheet(
     JobCancelled
         Between frames (and within a step of a frame) once ``cancel`` is set.
     """
-    if info.family not in SD_FAMILIES:
+    if info.family not in SD_FAMILIES or pose_refusal(info):
         raise InvalidRequestError(BUILTIN_REFUSAL)
     from studio.engine.sd.control import find_controlnet
 

@@ -35,6 +35,7 @@ class WindowActions:
     upscale: QAction
     lock_palette: QAction
     export_tileset: QAction
+    character_sheet: QAction
     zoom_in: QAction
     zoom_out: QAction
     fit: QAction
@@ -42,7 +43,10 @@ class WindowActions:
 
 
 def _action(
-    window: QMainWindow, text: str, *shortcuts: QKeySequence | str, tip: str = ""
+    window: QMainWindow,
+    text: str,
+    *shortcuts: QKeySequence | QKeySequence.StandardKey | str,
+    tip: str = "",
 ) -> QAction:
     action = QAction(text, window)
     if shortcuts:
@@ -157,6 +161,13 @@ def build_actions(window: QMainWindow, undo_stack: QUndoStack) -> WindowActions:
             "Ctrl+Alt+T",
             tip="Lay history images out as a tile set for Tiled and Godot 4, with a sample map",
         ),
+        character_sheet=_action(
+            window,
+            "Character Sheet…",
+            "Ctrl+Alt+C",
+            tip="Animation frames of the canvas image's character, one per pose of a walk, run, "
+            "idle or attack (Stable Diffusion models with an OpenPose ControlNet)",
+        ),
         zoom_in=_action(window, "Zoom In", keys.ZoomIn, "Ctrl+="),
         zoom_out=_action(window, "Zoom Out", keys.ZoomOut),
         fit=_action(window, "Fit to Window", "Ctrl+0"),
@@ -194,6 +205,7 @@ def build_menus(menu_bar: QMenuBar, actions: WindowActions) -> None:
         [actions.remove_background, actions.pixelate, actions.upscale, actions.lock_palette]
     )
     image_menu.addAction(actions.export_tileset)
+    image_menu.addAction(actions.character_sheet)
 
     view_menu = menu_bar.addMenu("&View")
     view_menu.addActions([actions.zoom_in, actions.zoom_out, actions.fit, actions.actual_size])

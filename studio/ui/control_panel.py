@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from studio.domain.control import CONTROL_KINDS, MAX_CONTROL_WEIGHT, MAX_CONTROLS
 from studio.imaging.thumbnails import make_thumbnail
 from studio.ui.image_convert import array_from_qimage, qimage_from_png
+from studio.ui.pose_editor import PoseDialog
 from studio.ui.unit_group import WEIGHT_TIP, UnitGroup, UnitRow, fraction_spin
 from studio.ui.viewmodels.control import EMPTY_TEXT, ControlDraft, ControlViewModel
 
@@ -59,6 +60,8 @@ class ControlRow(UnitRow):
         self.end_spin = fraction_spin(0.0, 1.0, "The fraction of the steps it stops at.")
         self.canvas_button = QPushButton("From canvas")
         self.file_button = QPushButton("From file…")
+        self.pose_button = QPushButton("Edit pose…")
+        self.pose_button.setToolTip("Drag the joints of a figure; the pose image is drawn from it")
         self.remove_button.setToolTip(f"Remove control {number}")
         self.preview = self.picture
         self.preview.setObjectName("controlPreview")
@@ -74,6 +77,7 @@ class ControlRow(UnitRow):
         images = QHBoxLayout()
         images.addWidget(self.canvas_button)
         images.addWidget(self.file_button)
+        images.addWidget(self.pose_button)
         form.addRow("Image", images)
         form.addRow(self.source_label, self.remove_button)
         self._set_form(form)
@@ -93,6 +97,7 @@ class ControlRow(UnitRow):
                 spin.blockSignals(True)
                 spin.setValue(value)
                 spin.blockSignals(False)
+        self.pose_button.setVisible(spec.kind == "openpose")
         self.source_label.setText(f"Source: {spec.source}" if spec.source else "")
         if draft.control is not None:
             thumb = make_thumbnail(draft.control, PREVIEW_SIDE)
@@ -118,6 +123,14 @@ class ControlPanel(UnitGroup):
         if path:
             self._attempt(self.view_model.use_file, index, Path(path))
 
+    def pose_dialog(self, index: int) -> PoseDialog:
+        """The pose editor on unit ``index``'s pose; OK draws the unit's image from it."""
+        dialog = PoseDialog(self.view_model.pose_of(index), self.view_model.pose_size(), self)
+        dialog.accepted.connect(
+            lambda: self._attempt(self.view_model.set_pose, index, dialog.skeleton)
+        )
+        return dialog
+
     def _units(self) -> tuple[ControlDraft, ...]:
         return self.view_model.units
 
@@ -141,6 +154,7 @@ class ControlPanel(UnitGroup):
             )
         row.canvas_button.clicked.connect(lambda: self._attempt(vm.use_canvas, index))
         row.file_button.clicked.connect(lambda: self.choose_file(index))
+        row.pose_button.clicked.connect(lambda: self.pose_dialog(index).open())
         row.remove_button.clicked.connect(lambda: self._attempt(vm.remove, index))
         return row
 

@@ -54,7 +54,7 @@ class HistoryPanel(QWidget):
         rows coming and going never emit it: they change no settings.
     delete_requested(int), use_as_init_requested(int), use_as_style_requested(int),
     export_requested(int), sheet_export_requested(int), remove_background_requested(int),
-    upscale_requested(int)
+    upscale_requested(int), character_sheet_requested(int)
         Asked from the context menu or the keyboard, with the entry id.
     """
 
@@ -67,6 +67,7 @@ class HistoryPanel(QWidget):
     sheet_export_requested = Signal(int)
     remove_background_requested = Signal(int)
     upscale_requested = Signal(int)
+    character_sheet_requested = Signal(int)
 
     def __init__(self, model: HistoryModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -111,7 +112,7 @@ class HistoryPanel(QWidget):
 
         self.delete_action = QAction("Delete from History", self)
         self.delete_action.setShortcuts(
-            [QKeySequence.StandardKey.Delete, QKeySequence("Backspace")]
+            [QKeySequence(QKeySequence.StandardKey.Delete), QKeySequence("Backspace")]
         )
         self.delete_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.view.addAction(self.delete_action)
@@ -220,6 +221,7 @@ class HistoryPanel(QWidget):
         )
         menu.addAction("Remove Background", lambda: self.remove_background_requested.emit(entry.id))
         menu.addAction("Upscale…", lambda: self.upscale_requested.emit(entry.id))
+        menu.addAction("Character Sheet…", lambda: self.character_sheet_requested.emit(entry.id))
         menu.addSeparator()
         menu.addAction("Delete from History", lambda: self.delete_requested.emit(entry.id))
         return menu

@@ -17,6 +17,7 @@ from studio.domain.settings import EngineSettings
 from studio.ui.actions import build_actions, build_menus
 from studio.ui.batch_dialog import BatchDialog
 from studio.ui.canvas import CanvasView
+from studio.ui.character_sheet_controller import attach_character_sheets
 from studio.ui.close_guard import CloseGuard
 from studio.ui.control_panel import canvas_pixels
 from studio.ui.controller import WindowContext
@@ -105,6 +106,7 @@ class MainWindow(QMainWindow):
             self.close,
         )
         self._connect()
+        self.sheets = attach_character_sheets(self)  # Character Sheet… (menu, history)
         self.setAcceptDrops(True)
         self.resize(1400, 880)
         self.splitter.setSizes([360, 720, 320])

@@ -29,6 +29,19 @@ def test_each_shipped_sequence_moves_with_limbs_of_one_length(name) -> None:
         assert all(p is None or (-0.2 < p[0] < 1.2 and -0.2 < p[1] < 1.2) for p in pose.points)
 
 
+@pytest.mark.parametrize("name", SEQUENCE_NAMES)
+def test_every_shipped_figure_stands_upright_inside_the_image(name) -> None:
+    # The hips were once drawn above the head (the torso pointed up), seen in the pose editor.
+    def y(pose, point: str) -> float:
+        return pose.points[KEYPOINT_NAMES.index(point)][1]
+
+    for pose in builtin_sequence(name).poses:
+        assert y(pose, "nose") < y(pose, "neck") < y(pose, "right_hip") < y(pose, "right_knee")
+        # A running stride kicks the heel up behind, at most to the hip.
+        assert y(pose, "neck") < y(pose, "right_ankle") <= 1.0
+        assert all(p is None or (0 <= p[0] <= 1 and 0 <= p[1] <= 1) for p in pose.points)
+
+
 def test_a_walk_swings_its_legs_in_opposition() -> None:
     walk = builtin_sequence("WALK")
     knee = KEYPOINT_NAMES.index("right_knee")

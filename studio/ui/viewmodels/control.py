@@ -3,21 +3,25 @@
 Each unit (:class:`ControlDraft`) keeps the image it was made from (the canvas, a file) beside
 its :class:`~studio.domain.control.ControlSpec`, so changing the kind remakes the control image
 from the same source with :func:`studio.imaging.control.make_control_image`, as the preview
-shows it. A unit read back from a recipe has settings but no image; Generate refuses it in one
-line until an image is added again. No widgets here: a test drives it as the panel does.
+shows it. A pose unit can instead be drawn from a skeleton the pose editor moved
+(:meth:`ControlViewModel.set_pose`), at the size of the next image. A unit read back from a
+recipe has settings but no image; Generate refuses it in one line until an image is added
+again. No widgets here: a test drives it as the panel does.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QObject, Signal
 
 from studio.domain.control import MAX_CONTROLS, ControlSpec
 from studio.domain.errors import InvalidRequestError
+from studio.domain.pose import STANDING, Skeleton
 from studio.imaging.control import make_control_image
 from studio.imaging.decode import load_pixels
 from studio.imaging.png import encode_png
@@ -42,11 +46,14 @@ class ControlDraft:
         The source the control image was made from (``None``: no image yet).
     control
         The control image ``(H, W, 3)`` the preview shows (``None`` with no source).
+    pose
+        The skeleton a pose unit was drawn from (``None``: its image came from elsewhere).
     """
 
     spec: ControlSpec
     pixels: np.ndarray | None = None
     control: np.ndarray | None = None
+    pose: Skeleton | None = None
 
 
 class ControlViewModel(CanvasReadingViewModel):
@@ -54,6 +61,11 @@ class ControlViewModel(CanvasReadingViewModel):
 
     units: Property[tuple[ControlDraft, ...]] = Property(())
     units_changed = Signal(object)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        # The size a pose is drawn at; the Generate view-model hands its own width and height.
+        self.pose_size: Callable[[], tuple[int, int]] = lambda: (512, 512)
 
     def add(self, kind: str = "canny") -> int:
         """Add a unit of ``kind`` without an image; returns its index.
@@ -114,6 +126,18 @@ class ControlViewModel(CanvasReadingViewModel):
             When no image is on the canvas.
         """
         self.set_image(index, self.canvas_pixels(), "canvas")
+
+    def pose_of(self, index: int) -> Skeleton:
+        """The skeleton unit ``index`` was drawn from, or a standing figure to start from."""
+        return self.units[index].pose or STANDING
+
+    def set_pose(self, index: int, pose: Skeleton) -> None:
+        """Draw unit ``index``'s control image from ``pose`` (the unit becomes a pose unit)."""
+        size = self.pose_size()
+        control = make_control_image("openpose", skeletons=(pose,), size=size)
+        spec = replace(self.units[index].spec, kind="openpose", source="pose editor")
+        spec = replace(spec, image=encode_png(control))
+        self._set(index, ControlDraft(spec, control, control, pose))
 
     def specs(self) -> tuple[ControlSpec, ...]:
         """The units as the request carries them.

@@ -130,6 +130,7 @@ class GenerateViewModel(ViewModel):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.control = ControlViewModel(self)  # the Control panel's ControlNet units
+        self.control.pose_size = lambda: (self.width, self.height)  # a pose drawn to fit
         self.reference = ReferenceViewModel(self)  # the IP-Adapter reference images
         self._few_step = FewStepFollower(self)
         self.prompt_changed.connect(self._few_step.update)
