@@ -27,6 +27,19 @@ from PySide6.QtWidgets import (
 from studio.domain.errors import StudioError
 
 WEIGHT_TIP = "How strongly it steers (0: not at all)."
+SOURCE_WIDTH = 180  # px a unit's file name may take; a longer one is elided in the middle
+
+
+def show_source(label: QLabel, text: str) -> None:
+    """Show a unit's source (a file name) in ``label`` without widening the panel.
+
+    A long file name on one line once widened the whole Generate panel past its scroll area
+    and cut off every field's right edge; it is elided in the middle (the end says the type),
+    and the whole name stays in the tooltip.
+    """
+    metrics = label.fontMetrics()
+    label.setText(metrics.elidedText(text, Qt.TextElideMode.ElideMiddle, SOURCE_WIDTH))
+    label.setToolTip(text if label.text() != text else "")
 
 
 class UnitRow(QFrame):
