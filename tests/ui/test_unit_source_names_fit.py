@@ -49,3 +49,25 @@ def test_a_long_source_name_is_elided_and_keeps_the_panel_width(tmp_path, qtbot,
     long, tip = _width(tmp_path, qtbot, unit, LONG)
     assert long <= short
     assert tip.endswith(LONG)  # the whole name is one hover away
+
+
+@pytest.mark.parametrize("unit", ["control", "reference"])
+def test_a_refused_file_with_a_long_name_keeps_the_panel_width(tmp_path, qtbot, unit) -> None:
+    panel = PromptPanel(GenerateViewModel())
+    qtbot.addWidget(panel)
+    panel.set_models([SD])
+    panel.show()
+    before = panel.minimumSizeHint().width()
+    bad = tmp_path / ("not_really_an_image_but_text" * 4 + ".png")
+    bad.write_text("text, not pixels")
+    if unit == "control":
+        group = panel.control_panel
+        panel.view_model.control.add()
+        group._attempt(panel.view_model.control.use_file, 0, bad)
+    else:
+        group = panel.reference_panel
+        group._attempt(panel.view_model.reference.add_file, bad)
+    message = group.message_label.text()
+    assert "is not an image Studio can read" in message
+    assert message.replace("\u200b", "").startswith(bad.name)  # the name, breakable
+    assert panel.minimumSizeHint().width() <= max(before, _width(tmp_path, qtbot, unit, "a.png")[0])
