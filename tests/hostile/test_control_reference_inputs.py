@@ -122,6 +122,28 @@ def test_a_hostile_pose_sequence_is_one_line(inputs, tmp_path, capsys, case):
     assert "walk.json " in line and line.endswith(POSES[case])
 
 
+_POINTS = "[[0.5, 0.5]" + ", null" * 17 + "]"
+HUGE = "1" + "0" * 400  # an integer with no float: range checks raised OverflowError (exit 70)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f'{{"name": "walk", "fps": {HUGE}, "poses": [{_POINTS}]}}',
+        f'{{"name": "walk", "fps": 8, "poses": [{_POINTS.replace("0.5, 0.5", HUGE + ", 0.5")}]}}',
+    ],
+    ids=["fps", "point"],
+)
+def test_a_400_digit_number_in_a_pose_sequence_is_one_line(inputs, tmp_path, capsys, text):
+    poses = inputs / "walk.json"
+    poses.write_text(text)
+    args = ["frames", str(inputs / "ok.png"), "--poses", str(poses), "-o", str(tmp_path / "f")]
+    assert main(args) == 1
+    assert _one_line(capsys, "frames").endswith(
+        "walk.json holds a number too long to read: save it as a pose sequence."
+    )
+
+
 ADDON_FOLDERS = {
     ModelKind.CONTROLNET: "controlnet/control_sd15_canny.safetensors",
     ModelKind.IP_ADAPTER: "ipadapter/ip-adapter_sd15.safetensors",
