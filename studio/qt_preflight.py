@@ -55,6 +55,7 @@ DEBIAN_GUI_PACKAGES = (
     *("libxcb-cursor0", "libxcb-icccm4", "libxcb-keysyms1", "libxkbcommon-x11-0"),
     *("libxcb-image0", "libxcb-render-util0", "libxcb-shape0", "libxcb-xinerama0"),
     *("libxcb-randr0", "libegl1", "libgl1", "libfontconfig1", "libdbus-1-3"),
+    "libglib2.0-0",  # QtCore itself links GLib; slim Debian/Ubuntu images lack it
 )
 
 _NOT_FOUND = re.compile(r"^\s*(\S+)\s+=>\s+not found", re.MULTILINE)

@@ -14,6 +14,7 @@ from pathlib import Path
 from studio.cli.command import Arg, arg, output_option, overwrite_option
 from studio.domain.errors import InvalidRequestError
 from studio.domain.export_requests import ExportImage, LockedPalette
+from studio.domain.files import require_regular_file
 
 IMAGE_SUFFIXES = (".png", ".webp", ".bmp", ".gif", ".tif", ".tiff", ".jpg", ".jpeg")
 # ASCII digits only: ``\d`` also matches other scripts' digits, and str.isdigit() accepts "²",
@@ -115,6 +116,7 @@ def _count_sources(items: list[str], limit: int, unit: str) -> list[Path | str]:
         elif path.is_file():
             add(path)
         else:
+            require_regular_file(path, InvalidRequestError)  # a FIFO or a device: say so
             raise InvalidRequestError(
                 f"{shown(item)} is neither an image file, a folder nor an entry like #12."
             )

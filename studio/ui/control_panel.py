@@ -28,7 +28,7 @@ from studio.domain.control import CONTROL_KINDS, MAX_CONTROL_WEIGHT, MAX_CONTROL
 from studio.imaging.thumbnails import make_thumbnail
 from studio.ui.image_convert import array_from_qimage, qimage_from_png
 from studio.ui.pose_editor import PoseDialog
-from studio.ui.unit_group import WEIGHT_TIP, UnitGroup, UnitRow, fraction_spin
+from studio.ui.unit_group import WEIGHT_TIP, UnitGroup, UnitRow, fraction_spin, show_source
 from studio.ui.viewmodels.control import EMPTY_TEXT, ControlDraft, ControlViewModel
 
 PREVIEW_SIDE = 96
@@ -98,7 +98,7 @@ class ControlRow(UnitRow):
                 spin.setValue(value)
                 spin.blockSignals(False)
         self.pose_button.setVisible(spec.kind == "openpose")
-        self.source_label.setText(f"Source: {spec.source}" if spec.source else "")
+        show_source(self.source_label, f"Source: {spec.source}" if spec.source else "")
         if draft.control is not None:
             thumb = make_thumbnail(draft.control, PREVIEW_SIDE)
             self.preview.setPixmap(QPixmap.fromImage(qimage_from_png(thumb)))

@@ -122,6 +122,7 @@ class PromptPanel(QWidget):
         steps_row = QHBoxLayout()
         steps_row.addWidget(self.steps_spin)
         self.few_step_label = QLabel(self.view_model.few_step_note)  # a few-step preset's note
+        self.few_step_label.setWordWrap(True)  # on one line it widened the panel past its edge
         steps_row.addWidget(self.few_step_label, 1)
         form.addRow("Steps", steps_row)
         form.addRow("CFG scale", self.cfg_spin)

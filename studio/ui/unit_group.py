@@ -8,6 +8,7 @@ units greys the whole group out with the reason as its tooltip.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -27,6 +28,35 @@ from PySide6.QtWidgets import (
 from studio.domain.errors import StudioError
 
 WEIGHT_TIP = "How strongly it steers (0: not at all)."
+_LONG_WORD = re.compile(r"\S{30,}")
+_ZERO_WIDTH_SPACE = "\u200b"
+SOURCE_WIDTH = 180  # px a unit's file name may take; a longer one is elided in the middle
+
+
+def wrappable(text: str) -> str:
+    """``text`` with a break opportunity (a zero-width space) every 20 characters of a long word.
+
+    A refusal names the file, and a long file name is one word that word wrap cannot break:
+    the message line then widened the panel as a long source name did.
+    """
+    return _LONG_WORD.sub(
+        lambda match: _ZERO_WIDTH_SPACE.join(
+            match.group()[start : start + 20] for start in range(0, len(match.group()), 20)
+        ),
+        text,
+    )
+
+
+def show_source(label: QLabel, text: str) -> None:
+    """Show a unit's source (a file name) in ``label`` without widening the panel.
+
+    A long file name on one line once widened the whole Generate panel past its scroll area
+    and cut off every field's right edge; it is elided in the middle (the end says the type),
+    and the whole name stays in the tooltip.
+    """
+    metrics = label.fontMetrics()
+    label.setText(metrics.elidedText(text, Qt.TextElideMode.ElideMiddle, SOURCE_WIDTH))
+    label.setToolTip(text if label.text() != text else "")
 
 
 class UnitRow(QFrame):
@@ -132,7 +162,7 @@ class UnitGroup(QGroupBox):
         try:
             action(*args, **kwargs)
         except StudioError as exc:
-            self.message_label.setText(str(exc))
+            self.message_label.setText(wrappable(str(exc)))
             self.message_label.setVisible(True)
             self._show_units(self._units())
             return

@@ -155,7 +155,7 @@ def _first_visit(scan: FolderScan, directory: Path) -> bool:
 def _not_a_file_line(path: Path) -> str:
     special = special_file_kind(path)
     if special is not None:
-        return f"{path.name} is {special}, not a model file; skipped."
+        return f"{path.name} is {special}, not a model file."
     try:
         os.stat(path)
     except OSError as exc:
