@@ -54,14 +54,14 @@ def _edges() -> bytes:
     return encode_png(pixels)
 
 
-def _inpaint(backend, *, mask: np.ndarray | None = None, **control) -> np.ndarray:
+def _inpaint(backend, *, blur: int = 0, **control) -> np.ndarray:
+    """An inpaint of the middle square; ``blur`` 0 (a hard edge) keeps every pixel outside."""
     units = (ControlSpec("canny", _edges(), backend.test_controlnet, **control),)
-    mask = _mask() if mask is None else mask
     request = tiny_request(
         init_image=_source(),
-        mask_image=_mask_png(mask),
+        mask_image=_mask_png(_mask()),
         strength=1.0,
-        mask_blur=0,  # a hard edge: every pixel outside the mask is the source's
+        mask_blur=blur,
         controls=units if control else (),
     )
     return run_all(backend, request)[0].pixels.astype(int)
@@ -77,6 +77,13 @@ def test_weight_zero_is_the_plain_inpaint_and_weight_one_repaints_the_mask(backe
     source = np.asarray(_decoded(_source()), dtype=int)
     for image in (plain, zero, one):  # outside the mask the output is the source's pixels
         assert np.array_equal(image[~masked], source[~masked])
+
+
+def test_a_feathered_mask_stays_soft_under_a_control(backend):
+    """diffusers' ControlNet inpaint pipeline binarizes the mask; the warm one's soft mask
+    processor is kept, so weight 0 is still the plain inpaint with a feathered edge."""
+    plain = _inpaint(backend, blur=6)
+    assert np.abs(_inpaint(backend, blur=6, weight=0.0) - plain).max() <= 1
 
 
 def test_the_units_weight_start_and_end_reach_the_controlnet(backend):
