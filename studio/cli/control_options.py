@@ -18,7 +18,6 @@ from typing import Any
 
 from studio.cli.command import Group, arg
 from studio.domain.control import CONTROL_KINDS, MAX_CONTROLS, ControlSpec
-from studio.domain.errors import InvalidRequestError
 from studio.domain.unit_text import ControlOption, control_models, parse_control
 
 CONTROL_ARGUMENTS = Group(
@@ -53,8 +52,7 @@ def control_values(args: argparse.Namespace) -> dict[str, Any]:
     Raises
     ------
     InvalidRequestError
-        A malformed value, too many units, more ``--control-model`` than ``--control``, or a
-        control with ``--mask`` or ``--outpaint`` (inpainting cannot take one yet).
+        A malformed value, too many units, or more ``--control-model`` than ``--control``.
     ImageReadError
         An image that cannot be read.
     """
@@ -62,11 +60,6 @@ def control_values(args: argparse.Namespace) -> dict[str, Any]:
     models = control_models(len(texts), args.control_model or [])
     if not texts:
         return {}
-    if args.mask is not None or args.outpaint is not None:
-        option = "--mask" if args.mask is not None else "--outpaint"
-        raise InvalidRequestError(
-            f"Inpainting cannot take a control image yet: drop {option} or --control."
-        )
     options = [parse_control(text) for text in texts]
     return {
         "controls": tuple(_unit(option, name) for option, name in zip(options, models, strict=True))

@@ -171,10 +171,6 @@ def _prepare(
         else:
             values.update(typed)
     units = row_units(unit_cells, context.is_file)
-    if "controls" in units.values and ("mask_image" in images or values.get("mask_image")):
-        raise InvalidRequestError(
-            "control: inpainting cannot take a control image yet; drop mask_image or control."
-        )
     placeholders: dict[str, Any] = dict.fromkeys(images, b"")  # image fields, read later
     try:
         request = GenerationRequest(prompt="", **values, **placeholders, **units.values)

@@ -126,10 +126,23 @@ def test_a_built_in_model_refuses_a_control_in_one_line(photo, tmp_path, capsys)
     assert not out.exists()
 
 
-def test_too_many_control_models_and_an_inpaint_are_refused(webui, photo, tmp_path, capsys):
+def test_too_many_control_models_are_refused(webui, photo, tmp_path, capsys):
     many = ("--control", f"canny:{photo}", "--control-model", "a", "--control-model", "b")
     assert _generate(webui, tmp_path / "x.png", *many) != 0
     assert "2 --control-model for 1 --control" in one_error_line(capsys)
-    masked = ("--init", str(photo), "--mask", str(photo), "--control", f"canny:{photo}")
-    assert _generate(webui, tmp_path / "x.png", *masked) != 0
-    assert "cannot take a control image yet" in one_error_line(capsys)
+
+
+def test_an_inpaint_takes_a_control_and_keeps_the_unmasked_pixels(webui, photo, tmp_path):
+    """Refused before (``Inpainting cannot take a control image yet``)."""
+    mask = np.zeros((64, 64, 3), dtype=np.uint8)
+    mask[:, 32:] = 255
+    (tmp_path / "mask.png").write_bytes(encode_png(mask))
+    plain, steered = tmp_path / "plain.png", tmp_path / "steered.png"
+    masked = ("--init", str(photo), "--mask", str(tmp_path / "mask.png"), "--mask-blur", "0")
+    assert _generate(webui, plain, *masked) == 0
+    assert _generate(webui, steered, *masked, "--control", f"canny:{photo}") == 0
+    before, after = (load_pixels(path, mode="RGB").astype(int) for path in (plain, steered))
+    source = load_pixels(photo, mode="RGB").astype(int)
+    assert np.array_equal(after[:, :32], source[:, :32])
+    assert np.abs(after[:, 32:] - before[:, 32:]).mean() > 1.0
+    assert "ControlNet 0" in png_text_chunks(steered)["parameters"]

@@ -97,10 +97,12 @@ def test_a_missing_or_special_control_file_names_it_and_the_row(art) -> None:
         _parse("prompt,reference\nfox,pipe.png\n", "s.csv", art)
 
 
-def test_a_control_with_a_mask_is_refused_before_any_image_is_read(art) -> None:
-    text = "prompt,init_image,mask_image,control\nfox,photo.png,hero.png,canny:gone.png\n"
-    with pytest.raises(InvalidRequestError, match=r"line 2: control: inpainting cannot take"):
-        _parse(text, "s.csv", art)
+def test_a_control_with_a_mask_makes_an_inpaint_with_the_unit(art) -> None:
+    """Refused before (``control: inpainting cannot take a control image yet``)."""
+    text = "prompt,init_image,mask_image,control\nfox,photo.png,hero.png,canny:photo.png:0.5\n"
+    (draft,) = _parse(text, "s.csv", art)
+    assert draft.request.is_inpaint
+    assert [(c.kind, c.weight) for c in draft.request.controls] == [("canny", 0.5)]
 
 
 def test_a_reference_file_whose_name_ends_in_a_number_is_that_file(art) -> None:

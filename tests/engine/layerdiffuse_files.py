@@ -4,9 +4,10 @@
   ``vae_transparent_decoder`` (``conv_in``, ``latent_conv_in``, seven ``down_blocks`` levels,
   the last three with attention, ``mid_block``, ``up_blocks``, a 4-channel ``conv_out``) with
   its widths scaled down from (32, 32, 64, 128, 256, 512, 512).
-- The patch has the names of ``layer_sd15_transparent_attn``: ``diffusion_model.<LDM name>::
-  lora::0`` (up) and ``::lora::1`` (down) for every attention projection. The LDM names are
-  written out here, not derived from Studio's key mapping, so a wrong mapping fails the test.
+- The patches have the names of ``layer_sd15_transparent_attn`` and
+  ``layer_xl_transparent_attn``: ``diffusion_model.<LDM name>::lora::0`` (up) and
+  ``::lora::1`` (down) for every attention projection. The LDM names are written out here,
+  not derived from Studio's key mapping, so a wrong mapping fails the test.
 """
 
 from __future__ import annotations
@@ -15,10 +16,24 @@ from pathlib import Path
 
 TINY_WIDTHS = (4, 4, 4, 8, 8, 8, 8)
 
-# Where the tiny SD 1.x UNet (two levels, two layers each, attention in the first) has its
-# transformers, in LDM numbering; SD 1.5's own first ones are input_blocks.1.1 and 2.1 too.
-SD1_ATTENTIONS = ("input_blocks.1.1", "input_blocks.2.1", "middle_block.1",
-                  "output_blocks.3.1", "output_blocks.4.1", "output_blocks.5.1")  # fmt: skip
+# LDM place -> diffusers module of each transformer of the tiny UNets, written out here (the
+# test's own reading of LDM numbering, independent of studio's mapping).
+# SD 1.x (two levels, two layers each, attention in the first): SD 1.5's own first ones are
+# input_blocks.1.1 and 2.1 too.
+SD1_ATTENTIONS = {"input_blocks.1.1": "down_blocks.0.attentions.0",
+                  "input_blocks.2.1": "down_blocks.0.attentions.1",
+                  "middle_block.1": "mid_block.attentions.0",
+                  "output_blocks.3.1": "up_blocks.1.attentions.0",
+                  "output_blocks.4.1": "up_blocks.1.attentions.1",
+                  "output_blocks.5.1": "up_blocks.1.attentions.2"}  # fmt: skip
+# SDXL (no attention in the first level, two transformer blocks in the second): as in SDXL,
+# whose first attentions are input_blocks.4.1 and 5.1.
+SDXL_ATTENTIONS = {"input_blocks.4.1": "down_blocks.1.attentions.0",
+                   "input_blocks.5.1": "down_blocks.1.attentions.1",
+                   "middle_block.1": "mid_block.attentions.0",
+                   "output_blocks.0.1": "up_blocks.0.attentions.0",
+                   "output_blocks.1.1": "up_blocks.0.attentions.1",
+                   "output_blocks.2.1": "up_blocks.0.attentions.2"}  # fmt: skip
 PROJECTIONS = ("attn1.to_q", "attn1.to_k", "attn1.to_v", "attn1.to_out.0",
                "attn2.to_q", "attn2.to_k", "attn2.to_v", "attn2.to_out.0")  # fmt: skip
 
@@ -42,30 +57,32 @@ def save_decoder(path: Path, seed: int = 0) -> Path:
 
 def sd1_patch_tensors(unet, rank: int = 2, seed: int = 0, scale: float = 0.5) -> dict:
     """The attention LoRA of ``layer_sd15_transparent_attn`` for the tiny SD 1.x UNet."""
+    return _attention_lora(unet, SD1_ATTENTIONS, rank, seed, scale)
+
+
+def sdxl_patch_tensors(unet, rank: int = 2, seed: int = 0, scale: float = 0.5) -> dict:
+    """The attention LoRA of ``layer_xl_transparent_attn`` for the tiny SDXL UNet: every
+    transformer block of each place (SDXL's have 2 and 10; the names number them)."""
+    return _attention_lora(unet, SDXL_ATTENTIONS, rank, seed, scale)
+
+
+def _attention_lora(unet, places: dict[str, str], rank: int, seed: int, scale: float) -> dict:
     import torch
 
     generator = torch.Generator().manual_seed(seed)
     tensors = {}
-    for block in SD1_ATTENTIONS:
-        for projection in PROJECTIONS:
-            module = unet.get_submodule(_diffusers_module(unet, block, projection))
-            out_width, in_width = module.weight.shape
-            name = f"diffusion_model.{block}.transformer_blocks.0.{projection}.weight"
-            up = torch.randn(out_width, rank, generator=generator) * scale
-            tensors[f"{name}::lora::0"] = up
-            tensors[f"{name}::lora::1"] = torch.randn(rank, in_width, generator=generator)
+    for block, module_name in places.items():
+        depth = len(unet.get_submodule(module_name).transformer_blocks)
+        for number in range(depth):
+            for projection in PROJECTIONS:
+                inner = f"transformer_blocks.{number}.{projection}"
+                module = unet.get_submodule(f"{module_name}.{inner}")
+                out_width, in_width = module.weight.shape
+                name = f"diffusion_model.{block}.{inner}.weight"
+                up = torch.randn(out_width, rank, generator=generator) * scale
+                tensors[f"{name}::lora::0"] = up
+                tensors[f"{name}::lora::1"] = torch.randn(rank, in_width, generator=generator)
     return tensors
-
-
-def _diffusers_module(unet, block: str, projection: str) -> str:
-    # The test's own reading of LDM numbering for this UNet, independent of studio's.
-    places = {"input_blocks.1.1": "down_blocks.0.attentions.0",
-              "input_blocks.2.1": "down_blocks.0.attentions.1",
-              "middle_block.1": "mid_block.attentions.0",
-              "output_blocks.3.1": "up_blocks.1.attentions.0",
-              "output_blocks.4.1": "up_blocks.1.attentions.1",
-              "output_blocks.5.1": "up_blocks.1.attentions.2"}  # fmt: skip
-    return f"{places[block]}.transformer_blocks.0.{projection}"
 
 
 def save_tensors(tensors: dict, path: Path) -> Path:

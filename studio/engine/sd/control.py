@@ -8,6 +8,9 @@ nothing is copied), and each unit's weight, start and end go to its call as
 ``controlnet_conditioning_scale``, ``control_guidance_start`` and ``control_guidance_end``.
 Hires fix's second pass runs the same ControlNets on the image-to-image variant, the control
 images resized to the hires size (A1111's ControlNet does the same in its hires pass).
+An inpaint runs diffusers' ControlNet inpaint pipeline made from the warm inpaint one; each
+control image is taken at the canvas's size and cut to the box the model repaints, so with
+"only masked" it lines up with the crop the model sees (as A1111's ControlNet does).
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from studio.domain.model_kind import ModelKind
 from studio.domain.models import ModelFamily
 from studio.domain.requests import GenerationRequest
 from studio.engine.addon_lookup import AddonIndex, find_addons, resolve_addon
+from studio.engine.editing.inpaint import InpaintPlan
 from studio.engine.model_hash import short_hash
 from studio.engine.sd.control_loading import load_controlnet
 from studio.engine.sd.init_image import read_init_image
@@ -56,14 +60,22 @@ class SdControls:
         self._loaded: dict[tuple[str, float], Any] = {}
 
     def prepare(
-        self, pipe: Any, loaded: LoadedPipeline, request: GenerationRequest, device: Any
+        self,
+        pipe: Any,
+        loaded: LoadedPipeline,
+        request: GenerationRequest,
+        device: Any,
+        inpaint: InpaintPlan | None = None,
     ) -> ControlCall:
         """The ControlNet pipeline and options of ``request`` (``pipe`` as it is without).
+
+        ``inpaint`` is the plan of an inpaint request: its control images are cut to the box
+        the model repaints.
 
         Raises
         ------
         InvalidRequestError
-            A unit without its image (read back from a recipe), or an inpaint request.
+            A unit without its image (read back from a recipe).
         ModelNotFoundError
             No ControlNet of the unit's kind, or none of the name given.
         ModelLoadError, DamagedModelError, UnsafeModelError
@@ -72,14 +84,16 @@ class SdControls:
         controls = request.controls
         if not controls:
             return ControlCall(pipe, {}, {})
-        if request.is_inpaint:
-            raise InvalidRequestError("Inpainting cannot take a control image yet: remove it.")
         paths = [self._path_for(control, loaded.family) for control in controls]
-        images = [self._image(index, control, request) for index, control in enumerate(controls)]
+        images = [
+            _cut_to(self._image(index, control, request, _canvas(inpaint)), inpaint, request)
+            for index, control in enumerate(controls)
+        ]
         models = [self._model(path, loaded, device) for path in paths]
         self._forget_except(paths)
         control_pipe = _control_pipeline(pipe, models if len(models) > 1 else models[0])
-        key = "control_image" if request.is_img2img else "image"
+        # Image-to-image and inpaint pipelines take their source image as ``image``.
+        key = "control_image" if request.is_img2img or request.is_inpaint else "image"
         options = {
             key: images if len(images) > 1 else images[0],
             "controlnet_conditioning_scale": _one_or_list([c.weight for c in controls]),
@@ -174,10 +188,42 @@ def find_controlnet(index: AddonIndex, kind: str, family: ModelFamily) -> Path:
 
 
 def _control_pipeline(pipe: Any, controlnet: Any) -> Any:
-    from diffusers import AutoPipelineForImage2Image, AutoPipelineForText2Image
+    from diffusers import (
+        AutoPipelineForImage2Image,
+        AutoPipelineForInpainting,
+        AutoPipelineForText2Image,
+    )
 
-    auto = AutoPipelineForImage2Image if "Img2Img" in type(pipe).__name__ else None
-    return (auto or AutoPipelineForText2Image).from_pipe(pipe, controlnet=controlnet)
+    name = type(pipe).__name__
+    if "Inpaint" in name:
+        control_pipe = AutoPipelineForInpainting.from_pipe(pipe, controlnet=controlnet)
+        # from_pipe builds a binarizing mask processor; keep the warm one's soft mask.
+        control_pipe.mask_processor = pipe.mask_processor
+    else:
+        auto = AutoPipelineForImage2Image if "Img2Img" in name else AutoPipelineForText2Image
+        control_pipe = auto.from_pipe(pipe, controlnet=controlnet)
+    control_pipe.set_progress_bar_config(disable=True)  # progress goes to the step callback
+    return control_pipe
+
+
+def _canvas(inpaint: InpaintPlan | None) -> tuple[int, int] | None:
+    if inpaint is None:
+        return None
+    height, width = inpaint.original.shape[:2]
+    return width, height
+
+
+def _cut_to(image: Any, inpaint: InpaintPlan | None, request: GenerationRequest) -> Any:
+    """``image`` (at the canvas's size for an inpaint) cut to the repainted box, at the
+    request's size."""
+    if inpaint is None:
+        return image
+    from PIL import Image
+
+    size = (request.width, request.height)
+    if inpaint.box != (0, 0, *image.size):
+        image = image.crop(inpaint.box)
+    return image if image.size == size else image.resize(size, Image.Resampling.LANCZOS)
 
 
 def _one_or_list(values: list[float]) -> float | list[float]:

@@ -152,7 +152,7 @@ class DiffusersBackend(GenerationBackend):
         if request.transparent_background and native is None:
             prompt, negative = transparent_prompts(prompt, negative)
         references = self.references.prepare(loaded, request, self.device)
-        control = self.controls.prepare(pipe, loaded, request, self.device)
+        control = self.controls.prepare(pipe, loaded, request, self.device, plan)
         pipe, recipe = control.pipe, {**prepared.recipe, **control.recipe, **references.recipe}
         embeddings = encode_prompts(pipe, prompt, negative, guidance=request.cfg_scale > 1.0)
         embeddings.kwargs.update(references.options)  # the image prompt conditions every call
