@@ -211,7 +211,7 @@ def evaluate_game(
     extractor = FeatureExtractor.load(device)
     real = real_diversity(dataset, extractor.features)
     say(f"real images of one concept: mean pairwise feature distance {real:.3f}")
-    judge = RecognitionJudge.prepare(dataset, prompt_set, device)
+    judge = RecognitionJudge.prepare(dataset, prompt_set, device, alpha)
     say(judge.describe())
     rows = []
     for model_id in model_ids:

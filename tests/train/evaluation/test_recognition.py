@@ -170,3 +170,29 @@ def test_real_icons_are_recognised_well_above_chance(classifier) -> None:
 
     ceiling = ceiling_rate(load_dataset(DATASET), classifier)
     assert ceiling is not None and ceiling > 5 * classifier.chance
+
+
+def test_a_crisp_ceiling_judges_the_real_icons_with_their_alpha_cut() -> None:
+    from types import SimpleNamespace
+
+    from studio.train.evaluation.recognition import ceiling_rate
+
+    banana = next(obj for obj in RECOGNITION_OBJECTS if obj.name == "banana")
+    seen: list[np.ndarray] = []
+
+    class Recording:
+        objects = (banana,)
+
+        def predict(self, images: np.ndarray) -> np.ndarray:
+            seen.append(images)
+            return np.zeros(len(images), dtype=np.int64)
+
+    icons = np.zeros((1, 4, 4, 4), np.uint8)
+    icons[0, 1:3, 1:3] = (200, 200, 0, 100)  # a soft, half-transparent icon
+    dataset = SimpleNamespace(
+        items=[{"concept": "banana", "source": "noto", "key": "noto:1f34c"}], images=icons
+    )
+    assert ceiling_rate(dataset, Recording(), "soft") == 1.0
+    assert ceiling_rate(dataset, Recording(), "crisp") == 1.0
+    assert set(np.unique(seen[0][..., 3])) == {0, 100}
+    assert set(np.unique(seen[1][..., 3])) == {0}  # 100 < 128: cut away, as in a crisp sprite
