@@ -44,6 +44,7 @@ def bench_generate(
     settings: EngineSettings | None = None,
     device: str = "auto",
     step_cache: int = 0,
+    cfg_scale: float = 7.0,
 ) -> dict[str, Any]:
     """Time one image through Studio's engine and through plain diffusers.
 
@@ -52,8 +53,9 @@ def bench_generate(
     model
         A model the registry can resolve; ``None`` builds the tiny SD 1.x pipeline in a
         temporary folder.
-    steps, width, height, sampler
-        Generation settings shared by both paths.
+    steps, width, height, sampler, cfg_scale
+        Generation settings shared by both paths (a guidance scale of 1 or less skips the
+        negative prompt's UNet pass, as the few-step presets do).
     repeats, warmup
         Timed runs (the median is reported) after untimed warm-up runs.
     settings
@@ -62,7 +64,8 @@ def bench_generate(
         ``"auto"``, ``"cuda"``, ``"mps"`` or ``"cpu"``.
     step_cache
         The engine's step-cache interval (plain diffusers always runs the full UNet); above 1
-        the row adds ``pixel_difference`` between the two images.
+        the row adds ``pixel_difference`` between the two images (plain diffusers' image is
+        the engine's uncached one, pixel for pixel).
 
     Returns
     -------
@@ -83,7 +86,7 @@ def bench_generate(
         try:
             request = _request(
                 model, steps=steps, width=width, height=height, sampler=sampler,
-                step_cache=step_cache,
+                step_cache=step_cache, cfg_scale=cfg_scale,
             )  # fmt: skip
             progress("generate: loading the model")
             service_request = request
@@ -115,8 +118,8 @@ def bench_arch(
         ``"sd15"``, ``"sd2"`` or ``"sdxl"`` (:data:`studio.bench.sd_arch.ARCHES`).
     options
         :class:`GenerationRequest` fields shared by both paths (``steps``, ``width``,
-        ``height``, ``sampler``; ``step_cache`` for the engine only); 2 steps at 64x64 unless
-        given.
+        ``height``, ``sampler``, ``cfg_scale``; ``step_cache`` for the engine only); 2 steps
+        at 64x64 unless given.
     repeats
         Timed runs of each path, after one untimed first run of each (``first_s``: with
         ``fast`` it holds the compile time).

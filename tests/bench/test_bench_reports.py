@@ -196,3 +196,24 @@ def test_an_eager_arch_row_prints_its_warm_up_build_text_encoders_and_memory(mon
     assert "warm-up (untimed, eager): one 1-step engine run, 30.500 s" in out
     assert "build 40.2 s, text encoders 19.90 s per image (in both paths)" in out
     assert "peak RSS 14300 MB, load 4.2" in out
+
+
+def test_generate_passes_the_guidance_scale_to_both_paths(monkeypatch, capsys):
+    from studio.bench import generate
+
+    _quiet_machine(monkeypatch)
+    seen: dict = {}
+
+    def record(*args, **kwargs):
+        seen.update(kwargs)
+        raise SystemExit(0)  # the options are what is under test, not a run
+
+    monkeypatch.setattr(generate, "bench_generate", record)
+    monkeypatch.setattr(generate, "bench_arch", lambda arch, options, **kwargs: record(**options))
+    with pytest.raises(SystemExit):
+        main(["generate", "--steps", "4", "--sampler", "Euler trailing", "--cfg", "1"])
+    assert seen["cfg_scale"] == 1.0 and seen["steps"] == 4
+    seen.clear()
+    with pytest.raises(SystemExit):
+        main(["generate", "--arch", "sd15"])
+    assert seen["cfg_scale"] == 7.0  # the engine's default guidance

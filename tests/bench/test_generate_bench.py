@@ -10,11 +10,15 @@ from studio.domain.requests import GenerationRequest
 from tests.engine.helpers import run_all
 
 
-@pytest.mark.parametrize("sampler", ["Euler a", "DPM++ 2M Karras"])
-def test_engine_pixels_equal_plain_diffusers(sd1_backend, sampler: str) -> None:
+@pytest.mark.parametrize(
+    ("sampler", "steps", "cfg"),
+    [("Euler a", 3, 7.0), ("DPM++ 2M Karras", 3, 7.0), ("Euler trailing", 4, 1.0)],
+)
+def test_engine_pixels_equal_plain_diffusers(sd1_backend, sampler: str, steps: int, cfg) -> None:
+    # The last is a few-step preset's (Lightning's): no negative pass at CFG 1 on either side.
     request = GenerationRequest(
         prompt="a small house", negative_prompt="fog", width=64, height=64,
-        steps=3, seed=99, sampler=sampler,
+        steps=steps, seed=99, sampler=sampler, cfg_scale=cfg,
     )  # fmt: skip
     (ours,) = run_all(sd1_backend, request)
     theirs = _plain_diffusers_call(sd1_backend, request)[0]
