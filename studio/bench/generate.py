@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from studio.bench.machine import progress, spread_warnings, timing_summary
-from studio.bench.timing import interleaved_runs
+from studio.bench.timing import cpu_timed, interleaved_runs, median_ratio, seconds_of
 from studio.domain.requests import GenerationRequest
 from studio.domain.results import ProgressUpdate
 from studio.domain.samplers import DEFAULT_SAMPLER
@@ -240,11 +240,14 @@ def _bench(
 
     if warm_up is None:
         progress("generate: one untimed first run of each (compiling, if anything compiles)")
-        first: dict[str, float] | None = {"ours": _seconds(engine), "diffusers": _seconds(plain)}
+        first: dict[str, float] | None = {
+            "ours": seconds_of(engine),
+            "diffusers": seconds_of(plain),
+        }
         warm_up_s = None
     else:
         progress("generate: one untimed 1-step engine run (eager: nothing to compile)")
-        first, warm_up_s = None, round(_seconds(warm_up), 4)
+        first, warm_up_s = None, round(seconds_of(warm_up), 4)
     if warmup:
         progress(f"generate: {warmup} untimed warm-up run(s) of each")
     per_step: list[float] = []
@@ -253,10 +256,15 @@ def _bench(
         engine()
         per_step.extend(later - earlier for earlier, later in pairwise(step_times))
 
+    # CPU seconds of the process beside the wall time: other jobs on the machine stretch the
+    # wall time of each run by chance, but much less the CPU time the run itself used.
+    cpu: tuple[list[float], list[float]] = ([], [])
     ours_times, plain_times = interleaved_runs(
-        engine_with_steps, plain, repeats, warmup, on_pair=report
-    )
+        cpu_timed(engine_with_steps, cpu[0]), cpu_timed(plain, cpu[1]), repeats, warmup,
+        on_pair=report,
+    )  # fmt: skip
     ours_s, diffusers_s = timing_summary(ours_times), timing_summary(plain_times)
+    ours_cpu, plain_cpu = (timing_summary(side[-len(ours_times) :]) for side in cpu)
     return {
         "model": backend.model.name,
         "device": str(backend.device),
@@ -266,7 +274,9 @@ def _bench(
         "repeats": len(ours_times),
         "ours_s": ours_s,
         "diffusers_s": diffusers_s,
-        "ratio": _ratio(ours_s, diffusers_s),
+        "ratio": median_ratio(ours_s, diffusers_s),
+        "cpu_s": {"ours": ours_cpu, "diffusers": plain_cpu},
+        "cpu_ratio": median_ratio(ours_cpu, plain_cpu),
         "first_s": first and {side: round(seconds, 4) for side, seconds in first.items()},
         "compile_s": first and round(max(0.0, first["ours"] - ours_s["median"]), 4),
         **({} if warm_up_s is None else {"warm_up_s": warm_up_s}),
@@ -292,17 +302,6 @@ def _difference(ours: Any, plain: Any) -> dict[str, Any]:
             "mean": round(float(difference.mean()), 3),
         }
     }
-
-
-def _seconds(run: Callable[[], Any]) -> float:
-    started = time.perf_counter()
-    run()
-    return time.perf_counter() - started
-
-
-def _ratio(ours: dict[str, float], theirs: dict[str, float]) -> float:
-    """Ours over theirs, of the medians."""
-    return round(ours["median"] / theirs["median"], 3) if theirs["median"] > 0 else float("nan")
 
 
 def _plain_diffusers_call(backend: DiffusersBackend, request: GenerationRequest) -> Any:

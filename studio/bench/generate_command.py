@@ -86,6 +86,13 @@ def generate_lines(row: dict) -> list[str]:
         f"  ratio (ours/diffusers): {row['ratio']:.3f}",
         _first_line(row),
     ]
+    if "cpu_s" in row:
+        cpu = row["cpu_s"]
+        lines.insert(
+            4,
+            f"  CPU time, all threads: engine {span(cpu['ours'])}, diffusers "
+            f"{span(cpu['diffusers'])}, ratio {row['cpu_ratio']:.3f}",
+        )
     if "peak_rss_mb" in row:
         lines.append(
             f"  build {row['build_s']:.1f} s, text encoders {row['text_encoders_s']:.2f} s per "

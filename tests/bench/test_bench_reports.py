@@ -161,6 +161,7 @@ def test_generate_json_adds_the_machine_and_text_gives_min_max(monkeypatch, caps
     row = {
         "model": "tiny-sd1", "device": "cpu", "torch": "2.x", "steps": 1, "size": "64x64",
         "repeats": 3, "ours_s": ours, "diffusers_s": theirs, "ratio": 1.0,
+        "cpu_s": {"ours": theirs, "diffusers": ours}, "cpu_ratio": 1.0,
         "first_s": {"ours": 0.5, "diffusers": 0.4}, "compile_s": 0.3, "per_step_s": theirs,
         "warnings": machine.spread_warnings({"the engine's time": ours, "diffusers' time": theirs}),
     }  # fmt: skip
@@ -176,6 +177,7 @@ def test_generate_json_adds_the_machine_and_text_gives_min_max(monkeypatch, caps
     assert "median (min-max) of 3 interleaved runs" in out
     assert "studio engine  : 0.200 s (0.190-0.300)" in out
     assert "engine compile 0.300 s" in out and "engine per step: 0.200 s (0.200-0.210)" in out
+    assert "CPU time, all threads: engine 0.200 s (0.200-0.210), diffusers 0.200 s" in out
 
 
 def test_an_eager_arch_row_prints_its_warm_up_build_text_encoders_and_memory(monkeypatch, capsys):

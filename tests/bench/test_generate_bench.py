@@ -35,8 +35,13 @@ def test_bench_reports_both_timings(capsys) -> None:
     assert result["repeats"] == 2
     assert set(result) == {
         "model", "device", "torch", "steps", "size", "repeats", "ours_s", "diffusers_s", "ratio",
-        "first_s", "compile_s", "per_step_s", "warnings",
+        "cpu_s", "cpu_ratio", "first_s", "compile_s", "per_step_s", "warnings",
     }  # fmt: skip
+    cpu = result["cpu_s"]
+    assert cpu["ours"]["median"] > 0 and cpu["diffusers"]["median"] > 0
+    assert result["cpu_ratio"] == pytest.approx(
+        cpu["ours"]["median"] / cpu["diffusers"]["median"], abs=1e-3
+    )
     assert result["model"] == "tiny-sd1" and result["size"] == "64x64"
     assert result["ours_s"]["median"] > 0 and result["diffusers_s"]["median"] > 0
 
