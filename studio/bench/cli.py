@@ -1,62 +1,30 @@
 """``studio bench generate|style|builtin|ui``: speed against the plain reference, in one process.
 
-The launcher routes ``studio bench ...`` here. Errors end the same way as every other command:
-one line on stderr and a non-zero exit code.
+The launcher routes ``studio bench ...`` here: the parser, and the options and reports of the
+smaller benchmarks (``generate`` has its own module, :mod:`studio.bench.generate_command`).
+Errors end the same way as every other command: one line on stderr and a non-zero exit code.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
-from studio.cli.command import Arg, Command, Group, arg, json_option
+from studio.bench.generate_command import GENERATE
+from studio.bench.report import REPEATS, numbers, show_rows, span, target
+from studio.cli.command import Command, arg
 
 NAME = "bench"
-REPEATS = arg("--repeats", type=int, default=5)
 
-
-def _target(name: str, help: str, *args: Arg | Group, description: str | None = None) -> Command:
-    """A timed benchmark: its own options, then ``--json`` (the rows with the machine)."""
-    return Command(name, help, description, args=(*args, json_option(None)))
-
-
-GENERATE = _target(
-    "generate",
-    "one generation through the engine vs. a plain diffusers call",
-    arg("--model", help="model id, name or path (default: a tiny random SD)"),
-    arg("--steps", type=int, default=20),
-    arg("--size", default="64x64", help="WIDTHxHEIGHT"),
-    arg("--sampler", default="Euler"),
-    arg(
-        "--arch",
-        choices=("sd15", "sd2", "sdxl"),
-        help="Stable Diffusion at its published size with random weights (instead of --model)",
-    ),
-    Group(
-        (
-            arg("--fast", action="store_true", help="the engine on its fast path (with --arch)"),
-            arg("--eager", action="store_true", help="the engine eager (the default)"),
-        ),
-        exclusive=True,
-    ),
-    arg("--step-cache", type=int, default=0, help="the engine's step-cache interval (0: off)"),
-    REPEATS,
-    description="Times one generation through Studio's engine and through a plain diffusers "
-    "pipeline call with the same model and settings, in one process. Without --model, "
-    "a tiny random Stable Diffusion pipeline is built in a temporary folder; --arch builds "
-    "SD 1.5, SD 2 or SDXL at full size with random weights (no download). --fast compiles the "
-    "engine's UNet and VAE decoder (plain diffusers stays eager): the ratio is then the "
-    "speed-up and the compile time is reported apart.",
-)
-STYLE = _target(
+STYLE = target(
     "style",
     "our torch style transfer vs. onnxruntime on the package's own models",
     arg("--sizes", default="512,1024", help="comma-separated sizes in px"),
     REPEATS,
 )
-BUILTIN = _target(
+BUILTIN = target(
     "builtin",
     "seconds per sprite for each built-in model",
     arg("--size", type=int, default=64, help="output side in px (default 64)"),
@@ -74,13 +42,13 @@ BUILTIN = _target(
     description="Times one image of each built-in model through the engine, after loading it "
     "and making one untimed image; prints the median seconds per image and the threads used.",
 )
-STARTUP = _target(
+STARTUP = target(
     "startup",
     "cold-process first image on the built-in model: wall time and peak RSS",
     arg("--repeats", type=int, default=5, help="cold processes (default 5)"),
     arg("--no-gui", action="store_true", help="time the CLI only"),
 )
-BATCH = _target(
+BATCH = target(
     "batch",
     "images per second of a batch locally and through Ray with 1, 2, 4 actors",
     arg("--count", type=int, default=32, help="images per run (default 32)"),
@@ -103,8 +71,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="Benchmarks; speed goals live here, never in unit tests.",
     )
     targets = parser.add_subparsers(dest="target", metavar="TARGET", required=True)
-    for target in TARGETS:
-        target.register(targets)
+    for command in TARGETS:
+        command.register(targets)
     return parser
 
 
@@ -128,125 +96,6 @@ def main(argv: Sequence[str]) -> int:
     return run_command(f"studio bench {args.target}", lambda: args.handler(args))
 
 
-def _numbers(option: str, text: str, example: str, *, blanks: bool = False) -> tuple[int, ...]:
-    """Comma-separated whole numbers, or one line naming the option; with ``blanks`` empty
-    parts are skipped (``--actors ''`` means no Ray runs)."""
-    from studio.domain.errors import InvalidRequestError
-
-    parts = [part for part in text.split(",") if part.strip()] if blanks else text.split(",")
-    try:
-        return tuple(int(part) for part in parts)
-    except ValueError:
-        raise InvalidRequestError(f"{option} {text!r} must be numbers like {example}") from None
-
-
-def _span(stats: dict[str, float], digits: int = 3) -> str:
-    """``"0.123 s (0.120-0.131)"``: the median and the min-max of timed runs."""
-    return f"{stats['median']:.{digits}f} s ({stats['min']:.{digits}f}-{stats['max']:.{digits}f})"
-
-
-def _tell_warnings(target: str, warnings: list[str]) -> None:
-    from studio.bench.machine import progress
-
-    for warning in warnings:
-        progress(f"studio bench {target}: {warning}")
-
-
-def _print_json(args: argparse.Namespace, report: dict, warnings: list[str]) -> None:
-    """``report`` with the machine it ran on and every warning (load first), as JSON."""
-    from studio.bench.machine import machine_info
-
-    all_warnings = [*getattr(args, "load_warnings", []), *warnings]
-    print(json.dumps({**report, "machine": machine_info(), "warnings": all_warnings}))
-
-
-def _show_rows(
-    args: argparse.Namespace, rows: list[dict], table: Callable[[list[dict]], list[str]]
-) -> int:
-    """Every row's warnings on stderr, then the rows on stdout: as one JSON object with the
-    machine they ran on and every warning (``--json``), else as the lines of ``table``."""
-    for row in rows:
-        _tell_warnings(args.target, row["warnings"])
-    if args.json:
-        _print_json(args, {"rows": rows}, [warning for row in rows for warning in row["warnings"]])
-    else:
-        print("\n".join(table(rows)))
-    return 0
-
-
-@GENERATE.runs
-def run_generate(args: argparse.Namespace) -> int:
-    from studio.domain.request_limits import parse_size
-
-    width, height = parse_size(args.size)
-    row = _generate_row(args, width, height)
-    _tell_warnings("generate", row["warnings"])
-    if args.json:
-        _print_json(args, row, row["warnings"])
-    else:
-        print("\n".join(_generate_lines(row)))
-    return 0
-
-
-def _generate_row(args: argparse.Namespace, width: int, height: int) -> dict:
-    from studio.domain.errors import InvalidRequestError
-
-    settings = {
-        "steps": args.steps, "width": width, "height": height, "sampler": args.sampler,
-        "step_cache": args.step_cache,
-    }  # fmt: skip
-    if args.arch is None:
-        if args.fast:
-            raise InvalidRequestError("--fast needs --arch (the full-size model to compile)")
-        from studio.bench.generate import bench_generate
-
-        return bench_generate(args.model, repeats=args.repeats, **settings)
-    if args.model is not None:
-        raise InvalidRequestError("give --model or --arch, not both")
-    from studio.bench.generate import bench_arch
-
-    return bench_arch(args.arch, settings, repeats=args.repeats, fast=args.fast)
-
-
-def _generate_lines(row: dict) -> list[str]:
-    mode = "fast" if row.get("fast") else "eager"
-    lines = [
-        f"model {row['model']} on {row['device']} (torch {row['torch']}), engine {mode}, "
-        f"{row['steps']} steps at {row['size']}, median (min-max) of {row['repeats']} "
-        "interleaved runs",
-        f"  studio engine  : {_span(row['ours_s'])}",
-        f"  plain diffusers: {_span(row['diffusers_s'])}",
-        f"  ratio (ours/diffusers): {row['ratio']:.3f}",
-        _first_line(row),
-    ]
-    if "peak_rss_mb" in row:
-        lines.append(
-            f"  build {row['build_s']:.1f} s, text encoders {row['text_encoders_s']:.2f} s per "
-            f"image (in both paths), peak RSS {row['peak_rss_mb']} MB, load {row['load_average']}"
-        )
-    if row.get("per_step_s"):
-        lines.append(f"  engine per step: {_span(row['per_step_s'])}")
-    difference = row.get("pixel_difference")
-    return lines if difference is None else [*lines, _step_cache_line(row, difference)]
-
-
-def _first_line(row: dict) -> str:
-    if row["first_s"] is None:
-        return f"  warm-up (untimed, eager): one 1-step engine run, {row['warm_up_s']:.3f} s"
-    first = row["first_s"]
-    return (
-        f"  first run (untimed): engine {first['ours']:.3f} s, diffusers {first['diffusers']:.3f}"
-        f" s; engine compile {row['compile_s']:.3f} s"
-    )
-
-
-def _step_cache_line(row: dict, difference: dict) -> str:
-    return (
-        f"  step cache {row['step_cache']}: image differs from plain diffusers' by "
-        f"{difference['mean']:.2f} levels on average, {difference['max']} at most (of 255)"
-    )
-
-
 @BUILTIN.runs
 def run_builtin(args: argparse.Namespace) -> int:
     from studio.bench.builtin import bench_builtin
@@ -264,7 +113,7 @@ def run_builtin(args: argparse.Namespace) -> int:
     )
     if not rows:
         raise ModelNotFoundError("no built-in models found; reinstall Studio or pass --models-dir")
-    return _show_rows(args, rows, _builtin_table)
+    return show_rows(args, rows, _builtin_table)
 
 
 def _builtin_table(rows: list[dict]) -> list[str]:
@@ -300,14 +149,14 @@ def _threads(row: dict, key: str) -> str:
 
 
 def _timed(row: dict, key: str) -> str:
-    return _span(row[key], 4) if key in row else "-"
+    return span(row[key], 4) if key in row else "-"
 
 
 @BATCH.runs
 def run_batch_bench(args: argparse.Namespace) -> int:
     from studio.bench.batch import bench_batch
 
-    actors = _numbers("--actors", args.actors, "1,2,4", blanks=True)
+    actors = numbers("--actors", args.actors, "1,2,4", blanks=True)
     rows = bench_batch(args.count, actors, args.model)
     if args.json:
         print(json.dumps(rows))
@@ -326,9 +175,9 @@ def run_batch_bench(args: argparse.Namespace) -> int:
 def run_style(args: argparse.Namespace) -> int:
     from studio.bench.style import bench_style
 
-    sizes = _numbers("--sizes", args.sizes, "512,1024")
+    sizes = numbers("--sizes", args.sizes, "512,1024")
     rows = bench_style(sizes=sizes, repeats=args.repeats)
-    return _show_rows(args, rows, _style_table)
+    return show_rows(args, rows, _style_table)
 
 
 def _style_table(rows: list[dict]) -> list[str]:
@@ -336,7 +185,7 @@ def _style_table(rows: list[dict]) -> list[str]:
         f"median (min-max) of {rows[0]['repeats']} interleaved runs at each size",
         f"{'size':>6}  {'torch (ours)':>24}  {'onnxruntime':>24}  {'ratio':>6}",
         *(
-            f"{row['size']:>6}  {_span(row['ours_s']):>24}  {_span(row['onnxruntime_s']):>24}  "
+            f"{row['size']:>6}  {span(row['ours_s']):>24}  {span(row['onnxruntime_s']):>24}  "
             f"{row['ratio']:>6.2f}"
             for row in rows
         ),

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from studio.bench.machine import progress, spread_warnings, timing_summary
-from studio.bench.timing import interleaved_runs
+from studio.bench.timing import cpu_timed, interleaved_runs, median_ratio, seconds_of
 from studio.domain.requests import GenerationRequest
 from studio.domain.results import ProgressUpdate
 from studio.domain.samplers import DEFAULT_SAMPLER
@@ -44,6 +44,7 @@ def bench_generate(
     settings: EngineSettings | None = None,
     device: str = "auto",
     step_cache: int = 0,
+    cfg_scale: float = 7.0,
 ) -> dict[str, Any]:
     """Time one image through Studio's engine and through plain diffusers.
 
@@ -52,8 +53,9 @@ def bench_generate(
     model
         A model the registry can resolve; ``None`` builds the tiny SD 1.x pipeline in a
         temporary folder.
-    steps, width, height, sampler
-        Generation settings shared by both paths.
+    steps, width, height, sampler, cfg_scale
+        Generation settings shared by both paths (a guidance scale of 1 or less skips the
+        negative prompt's UNet pass, as the few-step presets do).
     repeats, warmup
         Timed runs (the median is reported) after untimed warm-up runs.
     settings
@@ -62,7 +64,8 @@ def bench_generate(
         ``"auto"``, ``"cuda"``, ``"mps"`` or ``"cpu"``.
     step_cache
         The engine's step-cache interval (plain diffusers always runs the full UNet); above 1
-        the row adds ``pixel_difference`` between the two images.
+        the row adds ``pixel_difference`` between the two images (plain diffusers' image is
+        the engine's uncached one, pixel for pixel).
 
     Returns
     -------
@@ -83,7 +86,7 @@ def bench_generate(
         try:
             request = _request(
                 model, steps=steps, width=width, height=height, sampler=sampler,
-                step_cache=step_cache,
+                step_cache=step_cache, cfg_scale=cfg_scale,
             )  # fmt: skip
             progress("generate: loading the model")
             service_request = request
@@ -115,8 +118,8 @@ def bench_arch(
         ``"sd15"``, ``"sd2"`` or ``"sdxl"`` (:data:`studio.bench.sd_arch.ARCHES`).
     options
         :class:`GenerationRequest` fields shared by both paths (``steps``, ``width``,
-        ``height``, ``sampler``; ``step_cache`` for the engine only); 2 steps at 64x64 unless
-        given.
+        ``height``, ``sampler``, ``cfg_scale``; ``step_cache`` for the engine only); 2 steps
+        at 64x64 unless given.
     repeats
         Timed runs of each path, after one untimed first run of each (``first_s``: with
         ``fast`` it holds the compile time).
@@ -237,11 +240,14 @@ def _bench(
 
     if warm_up is None:
         progress("generate: one untimed first run of each (compiling, if anything compiles)")
-        first: dict[str, float] | None = {"ours": _seconds(engine), "diffusers": _seconds(plain)}
+        first: dict[str, float] | None = {
+            "ours": seconds_of(engine),
+            "diffusers": seconds_of(plain),
+        }
         warm_up_s = None
     else:
         progress("generate: one untimed 1-step engine run (eager: nothing to compile)")
-        first, warm_up_s = None, round(_seconds(warm_up), 4)
+        first, warm_up_s = None, round(seconds_of(warm_up), 4)
     if warmup:
         progress(f"generate: {warmup} untimed warm-up run(s) of each")
     per_step: list[float] = []
@@ -250,10 +256,15 @@ def _bench(
         engine()
         per_step.extend(later - earlier for earlier, later in pairwise(step_times))
 
+    # CPU seconds of the process beside the wall time: other jobs on the machine stretch the
+    # wall time of each run by chance, but much less the CPU time the run itself used.
+    cpu: tuple[list[float], list[float]] = ([], [])
     ours_times, plain_times = interleaved_runs(
-        engine_with_steps, plain, repeats, warmup, on_pair=report
-    )
+        cpu_timed(engine_with_steps, cpu[0]), cpu_timed(plain, cpu[1]), repeats, warmup,
+        on_pair=report,
+    )  # fmt: skip
     ours_s, diffusers_s = timing_summary(ours_times), timing_summary(plain_times)
+    ours_cpu, plain_cpu = (timing_summary(side[-len(ours_times) :]) for side in cpu)
     return {
         "model": backend.model.name,
         "device": str(backend.device),
@@ -263,7 +274,9 @@ def _bench(
         "repeats": len(ours_times),
         "ours_s": ours_s,
         "diffusers_s": diffusers_s,
-        "ratio": _ratio(ours_s, diffusers_s),
+        "ratio": median_ratio(ours_s, diffusers_s),
+        "cpu_s": {"ours": ours_cpu, "diffusers": plain_cpu},
+        "cpu_ratio": median_ratio(ours_cpu, plain_cpu),
         "first_s": first and {side: round(seconds, 4) for side, seconds in first.items()},
         "compile_s": first and round(max(0.0, first["ours"] - ours_s["median"]), 4),
         **({} if warm_up_s is None else {"warm_up_s": warm_up_s}),
@@ -289,17 +302,6 @@ def _difference(ours: Any, plain: Any) -> dict[str, Any]:
             "mean": round(float(difference.mean()), 3),
         }
     }
-
-
-def _seconds(run: Callable[[], Any]) -> float:
-    started = time.perf_counter()
-    run()
-    return time.perf_counter() - started
-
-
-def _ratio(ours: dict[str, float], theirs: dict[str, float]) -> float:
-    """Ours over theirs, of the medians."""
-    return round(ours["median"] / theirs["median"], 3) if theirs["median"] > 0 else float("nan")
 
 
 def _plain_diffusers_call(backend: DiffusersBackend, request: GenerationRequest) -> Any:

@@ -40,3 +40,26 @@ def interleaved_runs(
         if on_pair is not None:
             on_pair(pair, pairs, times[0][-1], times[1][-1])
     return times
+
+
+def cpu_timed(run: Callable[[], Any], seconds: list[float]) -> Callable[[], None]:
+    """``run``, adding the process's CPU seconds of each call to ``seconds``."""
+
+    def timed() -> None:
+        started = time.process_time()
+        run()
+        seconds.append(time.process_time() - started)
+
+    return timed
+
+
+def seconds_of(run: Callable[[], Any]) -> float:
+    """Wall seconds of one call of ``run``."""
+    started = time.perf_counter()
+    run()
+    return time.perf_counter() - started
+
+
+def median_ratio(ours: dict[str, float], theirs: dict[str, float]) -> float:
+    """Ours over theirs, of the medians."""
+    return round(ours["median"] / theirs["median"], 3) if theirs["median"] > 0 else float("nan")

@@ -161,6 +161,7 @@ def test_generate_json_adds_the_machine_and_text_gives_min_max(monkeypatch, caps
     row = {
         "model": "tiny-sd1", "device": "cpu", "torch": "2.x", "steps": 1, "size": "64x64",
         "repeats": 3, "ours_s": ours, "diffusers_s": theirs, "ratio": 1.0,
+        "cpu_s": {"ours": theirs, "diffusers": ours}, "cpu_ratio": 1.0,
         "first_s": {"ours": 0.5, "diffusers": 0.4}, "compile_s": 0.3, "per_step_s": theirs,
         "warnings": machine.spread_warnings({"the engine's time": ours, "diffusers' time": theirs}),
     }  # fmt: skip
@@ -176,6 +177,7 @@ def test_generate_json_adds_the_machine_and_text_gives_min_max(monkeypatch, caps
     assert "median (min-max) of 3 interleaved runs" in out
     assert "studio engine  : 0.200 s (0.190-0.300)" in out
     assert "engine compile 0.300 s" in out and "engine per step: 0.200 s (0.200-0.210)" in out
+    assert "CPU time, all threads: engine 0.200 s (0.200-0.210), diffusers 0.200 s" in out
 
 
 def test_an_eager_arch_row_prints_its_warm_up_build_text_encoders_and_memory(monkeypatch, capsys):
@@ -196,3 +198,24 @@ def test_an_eager_arch_row_prints_its_warm_up_build_text_encoders_and_memory(mon
     assert "warm-up (untimed, eager): one 1-step engine run, 30.500 s" in out
     assert "build 40.2 s, text encoders 19.90 s per image (in both paths)" in out
     assert "peak RSS 14300 MB, load 4.2" in out
+
+
+def test_generate_passes_the_guidance_scale_to_both_paths(monkeypatch, capsys):
+    from studio.bench import generate
+
+    _quiet_machine(monkeypatch)
+    seen: dict = {}
+
+    def record(*args, **kwargs):
+        seen.update(kwargs)
+        raise SystemExit(0)  # the options are what is under test, not a run
+
+    monkeypatch.setattr(generate, "bench_generate", record)
+    monkeypatch.setattr(generate, "bench_arch", lambda arch, options, **kwargs: record(**options))
+    with pytest.raises(SystemExit):
+        main(["generate", "--steps", "4", "--sampler", "Euler trailing", "--cfg", "1"])
+    assert seen["cfg_scale"] == 1.0 and seen["steps"] == 4
+    seen.clear()
+    with pytest.raises(SystemExit):
+        main(["generate", "--arch", "sd15"])
+    assert seen["cfg_scale"] == 7.0  # the engine's default guidance
