@@ -122,6 +122,28 @@ def preview_target(request: JobRequest, source: HistoryEntry | None) -> QSize | 
             assert_never(request)  # a new JobRequest kind must say its preview size
 
 
+def images_of(request: JobRequest) -> int:
+    """How many history images the GPU lane makes for ``request``; 0 for the CPU lane's
+    edits and exports (the close guard words a running edit on its own)."""
+    match request:
+        case GenerationRequest(batch_count=count):
+            return count
+        case CharacterSheetRequest(sequence=sequence):
+            return len(sequence.poses)  # one frame per pose, whoever owns the job
+        case StyleRequest() | UpscaleRequest():
+            return 1
+        case (
+            PixelateRequest()
+            | MatteRequest()
+            | MakeSeamlessRequest()
+            | SheetExportRequest()
+            | TilesetRequest()
+        ):
+            return 0
+        case _:
+            assert_never(request)  # a new JobRequest kind must say what it makes
+
+
 def format_elapsed(seconds: float) -> str:
     """A job's duration for the status bar: ``"40 ms"`` below a tenth of a second, else
     ``"2.5 s"`` (a fast style job must not read as "0.0 s")."""

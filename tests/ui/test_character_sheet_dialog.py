@@ -294,3 +294,38 @@ def test_a_dialog_closed_while_its_job_runs_goes_once_the_job_ends(qtbot, sheet_
     other = _made(qtbot, window, _add(window))
     other.close_button.click()
     qtbot.waitUntil(lambda: not shiboken6.isValid(other), timeout=TIMEOUT)
+
+
+def test_closing_while_a_sheet_runs_counts_the_frames_still_to_make(
+    qtbot, sheet_window, sheet_engine
+):
+    window = sheet_window
+    dialog = _made(qtbot, window, _add(window))
+    sheet_engine.hold_frame = 2
+    dialog.make_button.click()
+    qtbot.waitUntil(lambda: len(dialog.view_model.frames) == 2, timeout=TIMEOUT)
+    # The job is the dialog's, yet closing now would drop its six frames to come.
+    assert window.close_guard.unfinished_work() == "6 images to make (a job is running)"
+    with qtbot.waitSignal(window.facade.cancelled, timeout=TIMEOUT):
+        dialog.cancel_button.click()
+        sheet_engine.resume.set()
+    assert window.close_guard.unfinished_work() == ""
+
+
+def test_a_sheets_export_is_named_after_its_animation_and_the_next_export_is_not(
+    qtbot, sheet_window, tmp_path
+):
+    window = sheet_window
+    dialog = _made(qtbot, window, _add(window))
+    _pick(dialog, "idle")
+    with qtbot.waitSignal(window.facade.finished, timeout=TIMEOUT):
+        dialog.make_button.click()
+    sheet = window.sheets.export(dialog)
+    qtbot.addWidget(sheet)
+    with qtbot.waitSignal(sheet.export_ended, timeout=TIMEOUT) as ended:
+        sheet.export_to(tmp_path)
+    assert ended.args[0] == "finished" and (tmp_path / "idle.png").is_file()
+    later = window.game.sheet_dialog(list(dialog.view_model.frames), window)
+    qtbot.addWidget(later)
+    assert later.view_model.name == "sheet"  # the ordinary export's own name
+    assert later.view_model.folder == str(tmp_path)  # what it does remember
