@@ -65,7 +65,7 @@ class ControlRow(UnitRow):
         self.remove_button.setToolTip(f"Remove control {number}")
         self.preview = self.picture
         self.preview.setObjectName("controlPreview")
-        self.source_label = QLabel()
+        self.source_label = self.caption
         form = QFormLayout()
         form.addRow(f"Control {number}", self.kind_combo)
         form.addRow("Weight", self.weight_spin)
@@ -77,9 +77,12 @@ class ControlRow(UnitRow):
         images = QHBoxLayout()
         images.addWidget(self.canvas_button)
         images.addWidget(self.file_button)
-        images.addWidget(self.pose_button)
         form.addRow("Image", images)
-        form.addRow(self.source_label, self.remove_button)
+        # Edit pose… shares Remove's line: three buttons on one would outgrow the panel.
+        last = QHBoxLayout()
+        last.addWidget(self.pose_button)
+        last.addWidget(self.remove_button)
+        form.addRow("", last)
         self._set_form(form)
 
     def show_unit(self, draft: ControlDraft) -> None:
@@ -98,7 +101,7 @@ class ControlRow(UnitRow):
                 spin.setValue(value)
                 spin.blockSignals(False)
         self.pose_button.setVisible(spec.kind == "openpose")
-        self.source_label.setText(f"Source: {spec.source}" if spec.source else "")
+        self.show_source(spec.source)
         if draft.control is not None:
             thumb = make_thumbnail(draft.control, PREVIEW_SIDE)
             self.preview.setPixmap(QPixmap.fromImage(qimage_from_png(thumb)))

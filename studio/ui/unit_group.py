@@ -36,6 +36,10 @@ class UnitRow(QFrame):
     ----------
     picture
         A square label showing the unit's image, or a word when it has none.
+    caption
+        Where the image came from, under the picture and no wider than it (a long file name
+        is shortened in the middle, whole in its tooltip), so the settings beside it keep
+        their width whatever the source.
     remove_button
         Removes the unit.
     """
@@ -48,12 +52,28 @@ class UnitRow(QFrame):
         self.picture.setFixedSize(side, side)
         self.picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.picture.setWordWrap(True)
+        self.caption = QLabel()
+        self.caption.setFixedWidth(side)
+        self.caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.remove_button = QPushButton("Remove")
+        self._side = side
+        pictured = QVBoxLayout()
+        pictured.addWidget(self.picture)
+        pictured.addWidget(self.caption)
+        pictured.addStretch(1)
         self._row = QHBoxLayout(self)
-        self._row.addWidget(self.picture)
+        self._row.addLayout(pictured)
 
     def _set_form(self, form: QLayout) -> None:
         self._row.addLayout(form, 1)
+
+    def show_source(self, source: str) -> None:
+        """Say where the unit's image came from under its picture (``""``: nothing)."""
+        shown = self.caption.fontMetrics().elidedText(
+            source, Qt.TextElideMode.ElideMiddle, self._side
+        )
+        self.caption.setText(shown)
+        self.caption.setToolTip(source if shown != source else "")
 
 
 def fraction_spin(low: float, high: float, tip: str) -> QDoubleSpinBox:
