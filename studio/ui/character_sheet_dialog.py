@@ -12,6 +12,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDoubleSpinBox,
@@ -86,6 +87,9 @@ class CharacterSheetDialog(QDialog):
         self.fps_spin.setRange(1.0, MAX_FPS)
         self.fps_spin.setDecimals(1)
         self.fps_spin.setSuffix(" fps")
+        self.transparent_check = QCheckBox(f"Transparent background ({vm.transparency})")
+        self.transparent_check.setToolTip("As the entry was made: every frame gets real alpha")
+        self.transparent_check.setVisible(bool(vm.transparency))
         self.refusal_label = QLabel()
         self.refusal_label.setObjectName("characterSheetRefusal")
         self.refusal_label.setWordWrap(True)
@@ -100,6 +104,7 @@ class CharacterSheetDialog(QDialog):
             ("Speed", self.fps_spin),
         ):
             form.addRow(label, widget)
+        form.addRow("", self.transparent_check)
         top = QHBoxLayout()
         top.addWidget(self.thumbnail, 0, Qt.AlignmentFlag.AlignTop)
         top.addLayout(form, 1)
@@ -139,6 +144,7 @@ class CharacterSheetDialog(QDialog):
         bind(vm, "negative_prompt", self.negative_edit)
         bind(vm, "model", self.model_combo)
         bind(vm, "fps", self.fps_spin)
+        bind(vm, "transparent", self.transparent_check)
         self.sequence_combo.activated.connect(
             lambda _i: vm.choose_sequence(self.sequence_combo.currentData())
         )
@@ -186,7 +192,12 @@ class CharacterSheetDialog(QDialog):
         self.make_button.setToolTip(vm.refusal)
         self.cancel_button.setEnabled(vm.running)
         self.export_button.setEnabled(vm.can_export())
-        for widget in (self.sequence_combo, self.pose_editor, self.model_combo):
+        for widget in (
+            self.sequence_combo,
+            self.pose_editor,
+            self.model_combo,
+            self.transparent_check,
+        ):
             widget.setEnabled(not vm.running)
 
     # -- the job (the controller reports here) ----------------------------------------------
