@@ -107,7 +107,7 @@ class ControlRow(UnitRow):
             self.preview.setPixmap(QPixmap.fromImage(qimage_from_png(thumb)))
         else:
             self.preview.clear()
-            self.preview.setText("No image yet" if spec.image is None else "Image set")
+            self.preview.setText(_missing_image_text(spec.image is not None, spec.source))
 
 
 class ControlPanel(UnitGroup):
@@ -160,6 +160,14 @@ class ControlPanel(UnitGroup):
         row.pose_button.clicked.connect(lambda: self.pose_dialog(index).open())
         row.remove_button.clicked.connect(lambda: self._attempt(vm.remove, index))
         return row
+
+
+def _missing_image_text(has_image: bool, source: str) -> str:
+    # A recipe keeps where a unit's image came from, not the image: say to take it again
+    # rather than "No image yet" beside a source that reads as if it were there.
+    if has_image:
+        return "Image set"
+    return "Not kept: take it again" if source else "No image yet"
 
 
 def canvas_pixels(image: QImage | None) -> np.ndarray | None:

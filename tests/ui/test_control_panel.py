@@ -116,7 +116,8 @@ def test_at_most_four_units_and_remove(panel) -> None:
 
 def test_a_recipes_units_come_back_without_images(panel) -> None:
     stored = GenerationRequest(
-        "a knight", controls=(ControlSpec("openpose", b"png", weight=0.7, end=0.9),)
+        "a knight",
+        controls=(ControlSpec("openpose", b"png", weight=0.7, end=0.9, source="pose editor"),),
     ).to_dict()
     panel.view_model.apply_request(stored)
     (draft,) = panel.view_model.control.units
@@ -126,7 +127,11 @@ def test_a_recipes_units_come_back_without_images(panel) -> None:
         0.9,
         None,
     )
-    assert panel.control_panel.rows[0].weight_spin.value() == 0.7
+    row = panel.control_panel.rows[0]
+    assert row.weight_spin.value() == 0.7
+    # Seen in the window: "No image yet" beside "canvas" read as if the image were there.
+    assert row.preview.text() == "Not kept: take it again"
+    assert row.source_label.text() == "pose editor"
 
 
 def test_the_group_is_greyed_out_for_a_built_in_model(panel) -> None:
