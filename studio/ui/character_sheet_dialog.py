@@ -12,7 +12,6 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
-    QCheckBox,
     QComboBox,
     QDialog,
     QDoubleSpinBox,
@@ -34,6 +33,7 @@ from studio.imaging.thumbnails import make_thumbnail
 from studio.ui.image_convert import qimage_from_png
 from studio.ui.pose_editor import PoseEditor, PoseEditorPanel
 from studio.ui.properties import bind
+from studio.ui.transparency_method import kept_transparency_box
 from studio.ui.viewmodels.character_sheet import CharacterSheetViewModel
 from studio.ui.viewmodels.pose import PoseViewModel
 
@@ -87,9 +87,7 @@ class CharacterSheetDialog(QDialog):
         self.fps_spin.setRange(1.0, MAX_FPS)
         self.fps_spin.setDecimals(1)
         self.fps_spin.setSuffix(" fps")
-        self.transparent_check = QCheckBox(f"Transparent background ({vm.transparency})")
-        self.transparent_check.setToolTip("As the entry was made: every frame gets real alpha")
-        self.transparent_check.setVisible(bool(vm.transparency))
+        self.transparent_check = kept_transparency_box(vm.transparency)
         self.refusal_label = QLabel()
         self.refusal_label.setObjectName("characterSheetRefusal")
         self.refusal_label.setWordWrap(True)

@@ -25,6 +25,7 @@ from studio.domain.jobs import JobRequest
 from studio.domain.requests import GenerationRequest
 from studio.domain.style import StyleRequest
 from studio.domain.upscale_request import UpscaleRequest
+from studio.worker.facade import lane_of
 
 ResultHandler = Callable[[HistoryEntry, "JobRecord"], None]
 
@@ -130,18 +131,8 @@ def images_of(request: JobRequest) -> int:
             return count
         case CharacterSheetRequest(sequence=sequence):
             return len(sequence.poses)  # one frame per pose, whoever owns the job
-        case StyleRequest() | UpscaleRequest():
-            return 1
-        case (
-            PixelateRequest()
-            | MatteRequest()
-            | MakeSeamlessRequest()
-            | SheetExportRequest()
-            | TilesetRequest()
-        ):
-            return 0
         case _:
-            assert_never(request)  # a new JobRequest kind must say what it makes
+            return 1 if lane_of(request) == "gpu" else 0  # style, upscale: one image
 
 
 def format_elapsed(seconds: float) -> str:

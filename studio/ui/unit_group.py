@@ -59,8 +59,7 @@ class UnitRow(QFrame):
         self._side = side
         pictured = QVBoxLayout()
         pictured.addWidget(self.picture)
-        pictured.addWidget(self.caption)
-        pictured.addStretch(1)
+        pictured.addWidget(self.caption, 1, Qt.AlignmentFlag.AlignTop)
         self._row = QHBoxLayout(self)
         self._row.addLayout(pictured)
 

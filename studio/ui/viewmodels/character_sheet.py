@@ -61,6 +61,9 @@ class CharacterSheetViewModel(ViewModel):
     sequence_name_changed = Signal(object)
     fps = Property(8.0)
     fps_changed = Signal(object)
+    # Frames of a transparent sprite are transparent too, made the way the entry was.
+    transparent = Property(False)
+    transparent_changed = Signal(object)
     sequence: Property[PoseSequence] = Property(builtin_sequence("walk"))
     sequence_changed = Signal(object)
     pose_index = Property(0)
@@ -71,9 +74,6 @@ class CharacterSheetViewModel(ViewModel):
     frames_changed = Signal(object)
     running = Property(False)
     running_changed = Signal(object)
-    # Frames of a transparent sprite are transparent too, made the way the entry was.
-    transparent = Property(False)
-    transparent_changed = Signal(object)
 
     def __init__(
         self,
