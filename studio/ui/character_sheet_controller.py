@@ -139,7 +139,8 @@ class CharacterSheetController(Controller):
                 item.setText(names[item.data(ENTRY_ROLE)])
         sequence = vm.timed_sequence()
         sheet.add_animation(sequence.name, sequence.fps, list(vm.frame_names()))
-        sheet.view_model.name = sequence.name  # the files: walk.png, walk.tres...
+        # The files are walk.png, walk.tres...; the next ordinary export keeps its own name.
+        sheet.set_for_this_export(name=sequence.name)
         sheet.repack()
         return sheet
 

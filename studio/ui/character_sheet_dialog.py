@@ -33,6 +33,7 @@ from studio.imaging.thumbnails import make_thumbnail
 from studio.ui.image_convert import qimage_from_png
 from studio.ui.pose_editor import PoseEditor, PoseEditorPanel
 from studio.ui.properties import bind
+from studio.ui.transparency_method import kept_transparency_box
 from studio.ui.viewmodels.character_sheet import CharacterSheetViewModel
 from studio.ui.viewmodels.pose import PoseViewModel
 
@@ -86,6 +87,7 @@ class CharacterSheetDialog(QDialog):
         self.fps_spin.setRange(1.0, MAX_FPS)
         self.fps_spin.setDecimals(1)
         self.fps_spin.setSuffix(" fps")
+        self.transparent_check = kept_transparency_box(vm.transparency)
         self.refusal_label = QLabel()
         self.refusal_label.setObjectName("characterSheetRefusal")
         self.refusal_label.setWordWrap(True)
@@ -100,6 +102,7 @@ class CharacterSheetDialog(QDialog):
             ("Speed", self.fps_spin),
         ):
             form.addRow(label, widget)
+        form.addRow("", self.transparent_check)
         top = QHBoxLayout()
         top.addWidget(self.thumbnail, 0, Qt.AlignmentFlag.AlignTop)
         top.addLayout(form, 1)
@@ -139,6 +142,7 @@ class CharacterSheetDialog(QDialog):
         bind(vm, "negative_prompt", self.negative_edit)
         bind(vm, "model", self.model_combo)
         bind(vm, "fps", self.fps_spin)
+        bind(vm, "transparent", self.transparent_check)
         self.sequence_combo.activated.connect(
             lambda _i: vm.choose_sequence(self.sequence_combo.currentData())
         )
@@ -186,7 +190,12 @@ class CharacterSheetDialog(QDialog):
         self.make_button.setToolTip(vm.refusal)
         self.cancel_button.setEnabled(vm.running)
         self.export_button.setEnabled(vm.can_export())
-        for widget in (self.sequence_combo, self.pose_editor, self.model_combo):
+        for widget in (
+            self.sequence_combo,
+            self.pose_editor,
+            self.model_combo,
+            self.transparent_check,
+        ):
             widget.setEnabled(not vm.running)
 
     # -- the job (the controller reports here) ----------------------------------------------

@@ -28,7 +28,7 @@ from studio.domain.control import CONTROL_KINDS, MAX_CONTROL_WEIGHT, MAX_CONTROL
 from studio.imaging.thumbnails import make_thumbnail
 from studio.ui.image_convert import array_from_qimage, qimage_from_png
 from studio.ui.pose_editor import PoseDialog
-from studio.ui.unit_group import WEIGHT_TIP, UnitGroup, UnitRow, fraction_spin, show_source
+from studio.ui.unit_group import WEIGHT_TIP, UnitGroup, UnitRow, fraction_spin
 from studio.ui.viewmodels.control import EMPTY_TEXT, ControlDraft, ControlViewModel
 
 PREVIEW_SIDE = 96
@@ -65,7 +65,7 @@ class ControlRow(UnitRow):
         self.remove_button.setToolTip(f"Remove control {number}")
         self.preview = self.picture
         self.preview.setObjectName("controlPreview")
-        self.source_label = QLabel()
+        self.source_label = self.caption
         form = QFormLayout()
         form.addRow(f"Control {number}", self.kind_combo)
         form.addRow("Weight", self.weight_spin)
@@ -77,9 +77,12 @@ class ControlRow(UnitRow):
         images = QHBoxLayout()
         images.addWidget(self.canvas_button)
         images.addWidget(self.file_button)
-        images.addWidget(self.pose_button)
         form.addRow("Image", images)
-        form.addRow(self.source_label, self.remove_button)
+        # Edit pose… shares Remove's line: three buttons on one would outgrow the panel.
+        last = QHBoxLayout()
+        last.addWidget(self.pose_button)
+        last.addWidget(self.remove_button)
+        form.addRow("", last)
         self._set_form(form)
 
     def show_unit(self, draft: ControlDraft) -> None:
@@ -98,13 +101,13 @@ class ControlRow(UnitRow):
                 spin.setValue(value)
                 spin.blockSignals(False)
         self.pose_button.setVisible(spec.kind == "openpose")
-        show_source(self.source_label, f"Source: {spec.source}" if spec.source else "")
+        self.show_source(spec.source)
         if draft.control is not None:
             thumb = make_thumbnail(draft.control, PREVIEW_SIDE)
             self.preview.setPixmap(QPixmap.fromImage(qimage_from_png(thumb)))
         else:
             self.preview.clear()
-            self.preview.setText("No image yet" if spec.image is None else "Image set")
+            self.preview.setText(_missing_image_text(spec.image is not None, spec.source))
 
 
 class ControlPanel(UnitGroup):
@@ -157,6 +160,14 @@ class ControlPanel(UnitGroup):
         row.pose_button.clicked.connect(lambda: self.pose_dialog(index).open())
         row.remove_button.clicked.connect(lambda: self._attempt(vm.remove, index))
         return row
+
+
+def _missing_image_text(has_image: bool, source: str) -> str:
+    # A recipe keeps where a unit's image came from, not the image: say to take it again
+    # rather than "No image yet" beside a source that reads as if it were there.
+    if has_image:
+        return "Image set"
+    return "Not kept: take it again" if source else "No image yet"
 
 
 def canvas_pixels(image: QImage | None) -> np.ndarray | None:

@@ -87,6 +87,9 @@ class ExportJobDialog(QDialog):
         self._export: tuple[int, Path] | None = None  # the running export: job id, folder
         self.error: str | None = None
         self.written: list[Path] = []
+        # Choices made for this export only (by the action that opened the dialog): the name
+        # -> (the remembered value, the one set). The project keeps remembering the former.
+        self._not_remembered: dict[str, tuple[object, object]] = {}
         # Previews are rebuilt a moment after the last change, not on every keystroke.
         self.preview_timer = QTimer(self, singleShot=True, interval=120)
         self.preview_timer.timeout.connect(self.refresh)
@@ -133,6 +136,21 @@ class ExportJobDialog(QDialog):
     def _build_request(self, folder: Path) -> ExportRequest:
         raise NotImplementedError
 
+    def set_for_this_export(self, **values: object) -> None:
+        """Set view-model choices for this export only (a character sheet's file name):
+        the project goes on remembering the earlier ones, unless the user changes them."""
+        for name, value in values.items():
+            earlier = self._not_remembered.get(name, (getattr(self.view_model, name),))[0]
+            self._not_remembered[name] = (earlier, value)
+            setattr(self.view_model, name, value)
+
+    def _remembered_settings(self) -> dict[str, object]:
+        settings = self.view_model.settings()
+        for name, (earlier, value) in self._not_remembered.items():
+            if settings.get(name) == value:
+                settings[name] = earlier
+        return settings
+
     # -- the export job ---------------------------------------------------------------------
 
     def _schedule_refresh(self, *_args: object) -> None:
@@ -173,7 +191,7 @@ class ExportJobDialog(QDialog):
         if outcome == "finished" and folder is not None:
             self.written = list(record.written)
             self.view_model.folder = str(folder)
-            self._document.save_export_settings(self.state_key, self.view_model.settings())
+            self._document.save_export_settings(self.state_key, self._remembered_settings())
         elif outcome == "failed":
             self.summary.setText(f"Could not export: {message}")
         else:

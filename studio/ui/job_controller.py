@@ -29,6 +29,7 @@ from studio.ui.job_records import (
     JobRecord,
     ResultHandler,
     format_elapsed,
+    images_of,
     preview_target,
 )
 from studio.ui.viewmodels.generate import CanvasSnapshot, GenerateViewModel
@@ -180,11 +181,12 @@ class JobController(Controller):
             self._facade.cancel()
 
     def images_to_come(self) -> int:
-        """Images the submitted jobs have still to make (what closing now would drop)."""
+        """Images the submitted GPU jobs have still to make (what closing now would drop):
+        a dialog's job counts too (a character sheet's frames), a preview's image does not."""
         return sum(
-            max(getattr(r.request, "batch_count", 1) - r.images, 0)
+            max(images_of(r.request) - r.images, 0)
             for r in self._records.values()
-            if r.owner is None
+            if r.on_pixels is None
         )
 
     def record(self, job_id: int) -> JobRecord | None:

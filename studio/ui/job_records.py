@@ -25,6 +25,7 @@ from studio.domain.jobs import JobRequest
 from studio.domain.requests import GenerationRequest
 from studio.domain.style import StyleRequest
 from studio.domain.upscale_request import UpscaleRequest
+from studio.worker.facade import lane_of
 
 ResultHandler = Callable[[HistoryEntry, "JobRecord"], None]
 
@@ -120,6 +121,18 @@ def preview_target(request: JobRequest, source: HistoryEntry | None) -> QSize | 
             return None  # an edit, an upscale or an export sends no previews
         case _:
             assert_never(request)  # a new JobRequest kind must say its preview size
+
+
+def images_of(request: JobRequest) -> int:
+    """How many history images the GPU lane makes for ``request``; 0 for the CPU lane's
+    edits and exports (the close guard words a running edit on its own)."""
+    match request:
+        case GenerationRequest(batch_count=count):
+            return count
+        case CharacterSheetRequest(sequence=sequence):
+            return len(sequence.poses)  # one frame per pose, whoever owns the job
+        case _:
+            return 1 if lane_of(request) == "gpu" else 0  # style, upscale: one image
 
 
 def format_elapsed(seconds: float) -> str:

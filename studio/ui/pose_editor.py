@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
+    QLabel,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -35,6 +36,7 @@ from studio.ui.viewmodels.pose import PoseViewModel
 
 JOINT_RADIUS = 5.0  # pixels on screen, whatever the editor's size
 REACH = 12.0  # how far from a joint a press still picks it, in pixels
+HOW_TO = "Drag a joint to pose the figure; Ctrl+Z undoes a drag."
 _BACKDROP = QColor(48, 48, 48)  # around the frame, so the black image's edges show
 _KEYS = QKeySequence.StandardKey
 
@@ -63,7 +65,7 @@ class PoseEditor(QWidget):
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setMouseTracking(True)
         self.setMinimumSize(160, 160)
-        self.setToolTip("Drag a joint to pose the figure; Ctrl+Z undoes a drag.")
+        self.setToolTip(HOW_TO)
         self._hovered: int | None = None
         view_model.skeleton_changed.connect(lambda _s: self.update())
 
@@ -155,7 +157,7 @@ class PoseEditor(QWidget):
             self._hovered = hovered
             name = "" if hovered is None else KEYPOINT_NAMES[hovered].replace("_", " ")
             self.setCursor(Qt.CursorShape.OpenHandCursor if name else Qt.CursorShape.ArrowCursor)
-            self.setToolTip(name or "Drag a joint to pose the figure; Ctrl+Z undoes a drag.")
+            self.setToolTip(name or HOW_TO)
             self.update()
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
@@ -195,7 +197,7 @@ def _is_shift_undo(event: QKeyEvent) -> bool:
 
 
 class PoseEditorPanel(QWidget):
-    """``editor`` with Undo and Reset buttons under it."""
+    """``editor`` with Undo and Reset buttons under it and a line saying how to pose."""
 
     def __init__(self, editor: PoseEditor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -213,9 +215,14 @@ class PoseEditorPanel(QWidget):
         buttons.addWidget(self.undo_button)
         buttons.addWidget(self.reset_button)
         buttons.addStretch(1)
+        # Said in the panel, not only in a tooltip: under Xvfb nothing told a new user that
+        # the joints move.
+        self.how_to = QLabel(HOW_TO)
+        self.how_to.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.editor, 1)
+        layout.addWidget(self.how_to)
         layout.addLayout(buttons)
 
 

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QFileDialog, QFormLayout, QLabel, QWidget
 from studio.domain.reference import MAX_REFERENCE_WEIGHT, MAX_REFERENCES, ReferenceImage
 from studio.ui.control_panel import IMAGE_FILTER
 from studio.ui.image_convert import qimage_from_png
-from studio.ui.unit_group import WEIGHT_TIP, UnitGroup, UnitRow, fraction_spin, show_source
+from studio.ui.unit_group import WEIGHT_TIP, UnitGroup, UnitRow, fraction_spin
 from studio.ui.viewmodels.reference import EMPTY_TEXT, ReferenceViewModel
 
 THUMB_SIDE = 64
@@ -37,10 +37,10 @@ class ReferenceRow(UnitRow):
         self.thumbnail = self.picture
         self.thumbnail.setObjectName("referenceThumbnail")
         self.weight_spin = fraction_spin(0.0, MAX_REFERENCE_WEIGHT, WEIGHT_TIP)
-        self.source_label = QLabel()
+        self.source_label = self.caption
         self.remove_button.setToolTip(f"Remove reference image {number}")
         form = QFormLayout()
-        form.addRow(f"Reference {number}", self.source_label)
+        form.addRow(QLabel(f"Reference {number}"))
         form.addRow("Weight", self.weight_spin)
         form.addRow(self.remove_button)
         self._set_form(form)
@@ -51,7 +51,7 @@ class ReferenceRow(UnitRow):
             self.weight_spin.blockSignals(True)
             self.weight_spin.setValue(reference.weight)
             self.weight_spin.blockSignals(False)
-        show_source(self.source_label, reference.source or "(no source)")
+        self.show_source(reference.source or "(no source)")
         if reference.image is None:
             self.thumbnail.clear()
             self.thumbnail.setText("No picture: add it again")

@@ -1,16 +1,17 @@
 """How "Transparent background" is made: matte (a key colour) or native (LayerDiffuse).
 
-A combo box bound to ``GenerateViewModel.transparent``. Native is offered only when the
-model's family has its LayerDiffuse files among the user's models; otherwise its item is
-greyed out and its tooltip says which files to add (the reason the CLI gives, from
-:func:`studio.domain.transparency.native_problem`).
+A combo box bound to ``GenerateViewModel.transparent``, and the box that keeps an entry's
+transparent background in work made from it (:func:`kept_transparency_box`). Native is
+offered only when the model's family has its LayerDiffuse files among the user's models;
+otherwise its item is greyed out and its tooltip says which files to add (the reason the CLI
+gives, from :func:`studio.domain.transparency.native_problem`).
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QStandardItemModel
-from PySide6.QtWidgets import QComboBox, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QWidget
 
 from studio.domain.transparency import NATIVE
 
@@ -46,3 +47,12 @@ class TransparencyMethodCombo(QComboBox):
         model = self.model()
         assert isinstance(model, QStandardItemModel)
         return model
+
+
+def kept_transparency_box(method: str) -> QCheckBox:
+    """ "Transparent background (native)": ticked, keeps the ``method`` (``"native"`` or
+    ``"matte"``) an entry was made with; hidden when it has none (``""``)."""
+    box = QCheckBox(f"Transparent background ({method})")
+    box.setToolTip("As the entry was made: every frame gets real alpha")
+    box.setVisible(bool(method))
+    return box

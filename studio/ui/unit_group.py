@@ -30,7 +30,6 @@ from studio.domain.errors import StudioError
 WEIGHT_TIP = "How strongly it steers (0: not at all)."
 _LONG_WORD = re.compile(r"\S{30,}")
 _ZERO_WIDTH_SPACE = "\u200b"
-SOURCE_WIDTH = 180  # px a unit's file name may take; a longer one is elided in the middle
 
 
 def wrappable(text: str) -> str:
@@ -47,18 +46,6 @@ def wrappable(text: str) -> str:
     )
 
 
-def show_source(label: QLabel, text: str) -> None:
-    """Show a unit's source (a file name) in ``label`` without widening the panel.
-
-    A long file name on one line once widened the whole Generate panel past its scroll area
-    and cut off every field's right edge; it is elided in the middle (the end says the type),
-    and the whole name stays in the tooltip.
-    """
-    metrics = label.fontMetrics()
-    label.setText(metrics.elidedText(text, Qt.TextElideMode.ElideMiddle, SOURCE_WIDTH))
-    label.setToolTip(text if label.text() != text else "")
-
-
 class UnitRow(QFrame):
     """A unit's row: its picture on the left, its settings (a subclass's form) on the right.
 
@@ -66,6 +53,10 @@ class UnitRow(QFrame):
     ----------
     picture
         A square label showing the unit's image, or a word when it has none.
+    caption
+        Where the image came from, under the picture and no wider than it (a long file name
+        is shortened in the middle, whole in its tooltip), so the settings beside it keep
+        their width whatever the source.
     remove_button
         Removes the unit.
     """
@@ -78,12 +69,27 @@ class UnitRow(QFrame):
         self.picture.setFixedSize(side, side)
         self.picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.picture.setWordWrap(True)
+        self.caption = QLabel()
+        self.caption.setFixedWidth(side)
+        self.caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.remove_button = QPushButton("Remove")
+        self._side = side
+        pictured = QVBoxLayout()
+        pictured.addWidget(self.picture)
+        pictured.addWidget(self.caption, 1, Qt.AlignmentFlag.AlignTop)
         self._row = QHBoxLayout(self)
-        self._row.addWidget(self.picture)
+        self._row.addLayout(pictured)
 
     def _set_form(self, form: QLayout) -> None:
         self._row.addLayout(form, 1)
+
+    def show_source(self, source: str) -> None:
+        """Say where the unit's image came from under its picture (``""``: nothing)."""
+        shown = self.caption.fontMetrics().elidedText(
+            source, Qt.TextElideMode.ElideMiddle, self._side
+        )
+        self.caption.setText(shown)
+        self.caption.setToolTip(source if shown != source else "")
 
 
 def fraction_spin(low: float, high: float, tip: str) -> QDoubleSpinBox:

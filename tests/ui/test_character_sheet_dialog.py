@@ -73,6 +73,27 @@ def test_the_request_has_the_entry_as_reference_its_prompt_seed_and_every_pose()
     np.testing.assert_array_equal(load_pixels(reference.image, mode="RGB"), _knight())
 
 
+@pytest.mark.parametrize(
+    ("recipe", "transparency", "fields"),
+    [
+        ({"transparent_background": True, "transparent": "native"}, "native", (True, "native")),
+        ({"transparent_background": True}, "matte", (True, None)),
+        ({}, "", (False, None)),
+    ],
+)
+def test_the_frames_of_a_transparent_entry_are_made_transparent_the_same_way(
+    recipe, transparency, fields
+) -> None:
+    # Seen under Xvfb: a sheet on a native-transparent sprite made opaque frames.
+    vm = CharacterSheetViewModel(7, encode_png(_knight()), {**RECIPE, **recipe}, (FAKE_MODEL,))
+    assert (vm.transparency, vm.transparent) == (transparency, bool(transparency))
+    generation = vm.build_request().generation
+    assert (generation.transparent_background, generation.transparent) == fields
+    vm.transparent = False  # the dialog's box, unticked
+    generation = vm.build_request().generation
+    assert (generation.transparent_background, generation.transparent) == (False, None)
+
+
 def test_another_sequence_brings_its_poses_and_fps_and_an_edited_pose_is_kept() -> None:
     vm = _vm()
     vm.choose_sequence("run")
@@ -175,6 +196,27 @@ def test_the_image_menu_opens_it_on_the_current_entry_with_its_shortcut(qtbot, s
     assert not dialog.thumbnail.pixmap().isNull()
     assert dialog.frames_label.text().startswith(f"{len(builtin_sequence('walk').poses)} frames")
     assert not dialog.refusal_label.isVisible() and dialog.make_button.isEnabled()
+
+
+def test_the_transparent_box_shows_only_for_a_transparent_entry(qtbot, sheet_window):
+    window = sheet_window
+    plain = window.sheets.dialog_for(_add(window), window)
+    qtbot.addWidget(plain)
+    plain.show()
+    assert not plain.transparent_check.isVisible()
+    pixels = _knight()
+    entry = window.document.add_image(
+        kind="import", png=encode_png(pixels), thumbnail=make_thumbnail(pixels),
+        width=32, height=32, prompt="a knight",
+        recipe={"request": {**RECIPE, "transparent_background": True, "transparent": "native"}},
+    )  # fmt: skip
+    dialog = window.sheets.dialog_for(entry.id, window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    box = dialog.transparent_check
+    assert box.isVisible() and box.isChecked() and "native" in box.text()
+    box.click()
+    assert dialog.view_model.build_request().generation.transparent is None
 
 
 def test_an_entry_without_a_request_in_its_recipe_takes_the_entrys_prompt(qtbot, sheet_window):
@@ -294,3 +336,38 @@ def test_a_dialog_closed_while_its_job_runs_goes_once_the_job_ends(qtbot, sheet_
     other = _made(qtbot, window, _add(window))
     other.close_button.click()
     qtbot.waitUntil(lambda: not shiboken6.isValid(other), timeout=TIMEOUT)
+
+
+def test_closing_while_a_sheet_runs_counts_the_frames_still_to_make(
+    qtbot, sheet_window, sheet_engine
+):
+    window = sheet_window
+    dialog = _made(qtbot, window, _add(window))
+    sheet_engine.hold_frame = 2
+    dialog.make_button.click()
+    qtbot.waitUntil(lambda: len(dialog.view_model.frames) == 2, timeout=TIMEOUT)
+    # The job is the dialog's, yet closing now would drop its six frames to come.
+    assert window.close_guard.unfinished_work() == "6 images to make (a job is running)"
+    with qtbot.waitSignal(window.facade.cancelled, timeout=TIMEOUT):
+        dialog.cancel_button.click()
+        sheet_engine.resume.set()
+    assert window.close_guard.unfinished_work() == ""
+
+
+def test_a_sheets_export_is_named_after_its_animation_and_the_next_export_is_not(
+    qtbot, sheet_window, tmp_path
+):
+    window = sheet_window
+    dialog = _made(qtbot, window, _add(window))
+    _pick(dialog, "idle")
+    with qtbot.waitSignal(window.facade.finished, timeout=TIMEOUT):
+        dialog.make_button.click()
+    sheet = window.sheets.export(dialog)
+    qtbot.addWidget(sheet)
+    with qtbot.waitSignal(sheet.export_ended, timeout=TIMEOUT) as ended:
+        sheet.export_to(tmp_path)
+    assert ended.args[0] == "finished" and (tmp_path / "idle.png").is_file()
+    later = window.game.sheet_dialog(list(dialog.view_model.frames), window)
+    qtbot.addWidget(later)
+    assert later.view_model.name == "sheet"  # the ordinary export's own name
+    assert later.view_model.folder == str(tmp_path)  # what it does remember

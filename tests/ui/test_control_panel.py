@@ -116,7 +116,8 @@ def test_at_most_four_units_and_remove(panel) -> None:
 
 def test_a_recipes_units_come_back_without_images(panel) -> None:
     stored = GenerationRequest(
-        "a knight", controls=(ControlSpec("openpose", b"png", weight=0.7, end=0.9),)
+        "a knight",
+        controls=(ControlSpec("openpose", b"png", weight=0.7, end=0.9, source="pose editor"),),
     ).to_dict()
     panel.view_model.apply_request(stored)
     (draft,) = panel.view_model.control.units
@@ -126,7 +127,11 @@ def test_a_recipes_units_come_back_without_images(panel) -> None:
         0.9,
         None,
     )
-    assert panel.control_panel.rows[0].weight_spin.value() == 0.7
+    row = panel.control_panel.rows[0]
+    assert row.weight_spin.value() == 0.7
+    # Seen in the window: "No image yet" beside "canvas" read as if the image were there.
+    assert row.preview.text() == "Not kept: take it again"
+    assert row.source_label.text() == "pose editor"
 
 
 def test_the_group_is_greyed_out_for_a_built_in_model(panel) -> None:
@@ -149,3 +154,37 @@ def test_the_group_is_reached_with_the_keyboard(panel, qtbot) -> None:
     buttons = (row.canvas_button, row.file_button, row.remove_button)
     for reachable in (*widgets, *buttons):
         assert reachable.focusPolicy() & Qt.FocusPolicy.TabFocus
+
+
+def test_a_long_source_name_never_widens_the_row_and_shows_whole_in_its_tooltip(
+    panel, tmp_path: Path
+) -> None:
+    # Seen in the window: "Source: pose editor" in the form's label column widened every
+    # field, and the row outgrew the panel (Edit pose… and the combo boxes were cut off).
+    vm = panel.view_model
+    vm.control.add("openpose")
+    row = panel.control_panel.rows[0]
+    panel.show()
+    width = row.minimumSizeHint().width()
+    long_name = "a_reference_sheet_of_my_knight_in_red_armour_from_the_last_jam_v12.png"
+    path = tmp_path / long_name
+    path.write_bytes(encode_png(_square()))
+    vm.control.use_file(0, path)
+    row.layout().activate()
+    assert row.minimumSizeHint().width() == width
+    assert row.source_label.toolTip() == long_name and "…" in row.source_label.text()
+    vm.control.set_pose(0, vm.control.pose_of(0))
+    assert row.source_label.text() == "pose editor" and row.source_label.toolTip() == ""
+    row.layout().activate()
+    assert row.minimumSizeHint().width() == width
+
+
+def test_a_pose_row_is_no_wider_than_a_canny_row(panel) -> None:
+    # Edit pose… on the image line made a pose row wider than the prompt panel.
+    vm = panel.view_model
+    vm.control.add("canny")
+    vm.control.add("openpose")
+    panel.show()
+    canny, pose = panel.control_panel.rows
+    assert pose.pose_button.isVisible() and not canny.pose_button.isVisible()
+    assert pose.minimumSizeHint().width() <= canny.minimumSizeHint().width()

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QMainWindow
 from studio.domain.pose import KEYPOINT_NAMES, STANDING
 from studio.imaging.control.pose import OPENPOSE_COLOURS, draw_skeletons
 from studio.imaging.decode import load_pixels
-from studio.ui.pose_editor import PoseDialog, PoseEditor, PoseEditorPanel
+from studio.ui.pose_editor import HOW_TO, PoseDialog, PoseEditor, PoseEditorPanel
 from studio.ui.prompt_panel import PromptPanel
 from studio.ui.viewmodels.generate import GenerateViewModel
 from studio.ui.viewmodels.pose import PoseViewModel
@@ -119,6 +119,8 @@ def test_the_panel_buttons_undo_and_reset(qtbot) -> None:
     vm = PoseViewModel(STANDING)
     panel = PoseEditorPanel(PoseEditor(vm))
     qtbot.addWidget(panel)
+    panel.show()
+    assert panel.how_to.isVisible() and panel.how_to.text() == HOW_TO  # not only a tooltip
     assert not panel.undo_button.isEnabled()
     vm.begin_drag(WRIST)
     vm.drag_to(0.1, 0.1)

@@ -151,3 +151,18 @@ def test_use_as_reference_adds_a_history_image_and_is_disabled_for_built_ins(
     assert not action.isEnabled() and "cannot take a reference image" in action.toolTip()
     assert not window.history.use_as_reference(entry.id)  # a script is refused the same way
     assert len(window.generate_vm.reference.references) == 1
+
+
+def test_a_long_file_name_never_widens_the_row(panel, tmp_path) -> None:
+    vm = panel.view_model
+    vm.reference.canvas_source = _hero
+    panel.reference_panel.canvas_button.click()
+    row = panel.reference_panel.rows[0]
+    panel.show()
+    width = row.minimumSizeHint().width()
+    long_name = "the_character_my_team_drew_for_the_game_jam_final_final_v3.png"
+    (tmp_path / long_name).write_bytes(encode_png(_hero()))
+    vm.reference.add_file(tmp_path / long_name)
+    longer = panel.reference_panel.rows[1]
+    assert longer.minimumSizeHint().width() == width
+    assert longer.source_label.toolTip() == long_name

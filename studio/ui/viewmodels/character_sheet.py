@@ -40,8 +40,8 @@ class CharacterSheetViewModel(ViewModel):
     reference_png
         Its image, PNG bytes (the reference the IP-Adapter reads).
     recipe
-        The request that made it (a recipe's ``request``): the prompt, negative prompt and
-        seed start from it.
+        The request that made it (a recipe's ``request``): the prompt, negative prompt,
+        seed and transparent background start from it.
     models
         The models to offer; ``model`` starts as ``model_id`` when it is one of them.
 
@@ -61,6 +61,9 @@ class CharacterSheetViewModel(ViewModel):
     sequence_name_changed = Signal(object)
     fps = Property(8.0)
     fps_changed = Signal(object)
+    # Frames of a transparent sprite are transparent too, made the way the entry was.
+    transparent = Property(False)
+    transparent_changed = Signal(object)
     sequence: Property[PoseSequence] = Property(builtin_sequence("walk"))
     sequence_changed = Signal(object)
     pose_index = Property(0)
@@ -90,6 +93,9 @@ class CharacterSheetViewModel(ViewModel):
         seed = recipe.get("seed")
         # The entry's own seed: the frames start from the noise that drew the character.
         self.seed = seed if isinstance(seed, int) and not isinstance(seed, bool) else None
+        #: How the entry got its transparent background: "native", "matte" or "" (it has none).
+        self.transparency = _transparency_of(recipe)
+        self.transparent = bool(self.transparency)
         self.model_changed.connect(lambda _id: self._update_refusal())
         ids = [info.id for info in models]
         self.model = model_id if model_id in ids else (ids[0] if ids else "")
@@ -161,6 +167,9 @@ class CharacterSheetViewModel(ViewModel):
             "seed": self.seed,
             "references": (reference,),
         }
+        if self.transparent and self.transparency:
+            values["transparent_background"] = True
+            values["transparent"] = self.transparency
         generation = GenerationRequest(**complete_request(values, info)).resolved()
         return CharacterSheetRequest(replace(generation, model=info.id), self.timed_sequence())
 
@@ -179,3 +188,10 @@ class CharacterSheetViewModel(ViewModel):
     def _update_refusal(self) -> None:
         info = self.model_info()
         self.refusal = NO_MODEL if info is None else pose_refusal(info)
+
+
+def _transparency_of(recipe: dict[str, Any]) -> str:
+    # A recipe stores native as transparent="native" and matte as the older boolean alone.
+    if recipe.get("transparent") == "native":
+        return "native"
+    return "matte" if recipe.get("transparent_background") is True else ""
