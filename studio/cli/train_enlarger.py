@@ -16,6 +16,9 @@ from studio.cli.command import Command, arg
 from studio.cli.folders import check_folder_option
 from studio.cli.numbers import finite_float
 
+# Options handed to EnlargerOptions under their own names.
+PASSED = ("steps", "minutes", "batch_size", "resume", "seed")
+
 COMMAND = Command(
     "train-enlarger",
     "train the built-in models' 2x sprite enlarger",
@@ -44,15 +47,8 @@ def run_train_enlarger(args: argparse.Namespace) -> int:
     check_folder_option(args.out, "--out")
     if args.steps < 1 or args.batch_size < 1:
         raise InvalidRequestError("--steps and --batch-size must be at least 1.")
-    options = EnlargerOptions(
-        data_dir=args.data,
-        out_dir=args.out,
-        steps=args.steps,
-        minutes=args.minutes,
-        batch_size=args.batch_size,
-        resume=args.resume,
-        seed=args.seed,
-    )
+    passed = {name: getattr(args, name) for name in PASSED}
+    options = EnlargerOptions(data_dir=args.data, out_dir=args.out, **passed)
     bars: list[tqdm] = []  # opened at the first step, so a refused dataset prints one line
 
     def report(step: int, total: int, loss: float) -> None:
