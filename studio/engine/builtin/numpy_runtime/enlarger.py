@@ -83,7 +83,8 @@ class NumpyEnlarger:
 
     def enlarge(self, rgba: np.ndarray, wrap: tuple[bool, bool] = (False, False)) -> np.ndarray:
         """Straight RGBA ``uint8`` ``(S, S, 4)`` -> ``(2S, 2S, 4)``, alpha left soft."""
-        return rgba_uint8(self.forward(straight_to_model(rgba)[None], wrap))[0]
+        with ops.one_blas_thread():
+            return rgba_uint8(self.forward(straight_to_model(rgba)[None], wrap))[0]
 
 
 def pixel_shuffle(x: np.ndarray, scale: int) -> np.ndarray:

@@ -8,6 +8,8 @@ NCHW like torch's, which keeps the two implementations line-for-line comparable.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import numpy as np
 
@@ -160,3 +162,17 @@ def attention(q: Array, k: Array, v: Array, keep: Array | None = None) -> Array:
     weights = np.exp(scores)
     weights /= weights.sum(axis=-1, keepdims=True)
     return weights @ v
+
+
+@contextmanager
+def one_blas_thread() -> Iterator[None]:
+    """Run numpy's matrix products on one BLAS thread.
+
+    The runtime's largest product is 1024 x 288 by 288 x 32: splitting such work costs more in
+    thread hand-offs than it saves, and OpenBLAS's spinning threads lose badly to a busy
+    machine (4 sprites: 1.59 s with two threads, 0.69 s with one, at load average 3.6).
+    """
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1, user_api="blas"):
+        yield

@@ -8,8 +8,6 @@ the same sprite here as on the torch runtime.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -24,7 +22,7 @@ from studio.engine.builtin.configs import (
     config_from_dict,
     read_model_manifest,
 )
-from studio.engine.builtin.numpy_runtime import networks
+from studio.engine.builtin.numpy_runtime import networks, ops
 from studio.engine.builtin.numpy_runtime.pixels import preview_rgb, rgba_uint8
 from studio.engine.builtin.numpy_runtime.text import NumpyTextEncoder
 from studio.engine.builtin.numpy_runtime.torch_noise import torch_randn
@@ -88,7 +86,7 @@ class NumpySampler:
 
     def condition(self, prompt: str, negative_prompt: str) -> Conditioned:
         """Project the prompt pair; without a negative prompt the second row is the null text."""
-        with _one_blas_thread():
+        with ops.one_blas_thread():
             embedding = self._encoder.encode([prompt, negative_prompt])
             drop = np.array([False, not negative_prompt.strip()])
             cond = networks.condition(
@@ -126,7 +124,7 @@ class NumpySampler:
         info["native_size"] = self.sample_size
         on_step(1, None)
         wrap = (request.tile_x, request.tile_y)
-        with _one_blas_thread():
+        with ops.one_blas_thread():
             prefix, tanh = _DECODER_PREFIX[self.family], self.family == "gan"
             image = networks.decode(w, prefix, self._config, z, prompt, wrap, tanh)
         image = np.clip(image, -1.0, 1.0)
@@ -167,17 +165,3 @@ class NumpySampler:
             raise DamagedModelError(
                 f"The weights in {folder} do not fit the model's config: retrain or reinstall."
             )
-
-
-@contextmanager
-def _one_blas_thread() -> Iterator[None]:
-    """Run numpy's matrix products on one BLAS thread.
-
-    The runtime's largest product is 1024 x 288 by 288 x 32: splitting such work costs more in
-    thread hand-offs than it saves, and OpenBLAS's spinning threads lose badly to a busy
-    machine (4 sprites: 1.59 s with two threads, 0.69 s with one, at load average 3.6).
-    """
-    from threadpoolctl import threadpool_limits
-
-    with threadpool_limits(limits=1, user_api="blas"):
-        yield
