@@ -118,7 +118,9 @@ def _intended_use(native: Any, image_size: Any, training: dict[str, Any]) -> str
         "Small icons and sprites from short English prompts (an object or emoji name, a colour, "
         'an art style word: "3d", "flat", "noto", "game icon", "pixel art"), offline on a CPU. '
         f"The network makes {native}x{native} premultiplied RGBA; Studio un-premultiplies it, "
-        "zeroes colour where alpha is 0, and upscales by whole factors with nearest neighbour "
+        "zeroes colour where alpha is 0, and enlarges it 2x with the learnt enlarger beside "
+        "the weights (`enlarger.safetensors`, `studio train-enlarger`; pixel art is enlarged "
+        "with nearest neighbour on purpose, and so is every further whole factor) "
         f"(default {image_size} px). It was trained for only {budget} CPU minutes, so shapes "
         "are rough and rare concepts fail; it knows nothing beyond its emoji and icon training "
         "set (no people likenesses beyond emoji, no text rendering, no photographs). The word "
