@@ -137,6 +137,10 @@ def _plant(models: Path, case: str, service: EngineService) -> GenerationRequest
             return _control(str(path))
         case "reference name":
             return _reference("ip-adapter_sdxl")
+        case "reference none":
+            for path in (models / "ipadapter").glob("*.safetensors"):
+                path.unlink()
+            return _reference()
         case "reference other kind":
             return _reference(str(models / "loras" / "pixel-style.safetensors"))
         case "reference truncated":
@@ -174,6 +178,8 @@ REFUSALS = {
     "control other family": "canny_xl.safetensors is a ControlNet for SDXL, and the model is "
     "SD 1.x: use a ControlNet made for the model's family.",
     "reference name": "No IP-Adapter named 'ip-adapter_sdxl' in the model folders.",
+    "reference none": "No IP-Adapter for sd1 among your models: add one (File > Add Model "
+    "Folder, or studio models --add DIR), or name one with --reference-model NAME.",
     "reference other kind": "pixel-style.safetensors is a LoRA add-on, not an IP-Adapter",
     "reference truncated": "ip-adapter.safetensors is damaged or incomplete",
     "reference encoder": "No CLIP image encoder of projection width 1024 for "
