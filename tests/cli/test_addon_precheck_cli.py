@@ -120,3 +120,18 @@ def test_a_lora_the_scan_skipped_says_why_before_the_model_loads(webui, tmp_path
         "file): download it again). Replace or repair the file, or give another file's path."
     )
     assert loads == []
+
+
+def test_a_batch_row_naming_a_bad_controlnet_fails_before_the_model_loads(
+    webui, tmp_path, photo, loads, capsys
+):
+    fifo = files.fifo(tmp_path / "canny.safetensors")
+    spec = tmp_path / "set.csv"
+    spec.write_text(f"prompt,control,control_model\na fox,canny:{photo.name},{fifo}\n")
+    model = webui / "Stable-diffusion" / "fake-sd1.safetensors"
+    args = ["batch", str(spec), "--model", str(model), "--steps", "2", "--size", "64x64"]
+    assert main([*args, "-o", str(tmp_path / "out")]) != 0
+    err = capsys.readouterr().err
+    assert "failed set.csv, line 2: canny.safetensors is a named pipe (FIFO), not a file" in err
+    assert "Traceback" not in err
+    assert loads == []
