@@ -33,7 +33,7 @@ pytestmark = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="POSIX special
 PICTURE = encode_png(np.zeros((64, 64, 3), dtype=np.uint8))
 
 
-class LoaderCalled(Exception):
+class LoaderCalledError(Exception):
     """The counting hook's answer: the test fails if the model load was reached."""
 
 
@@ -59,7 +59,7 @@ def loads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
     def counting(info, *_args, **_kwargs):
         calls.append(info.name)
-        raise LoaderCalled(info.name)
+        raise LoaderCalledError(info.name)
 
     monkeypatch.setattr(diffusers_backend, "load_diffusers_backend", counting)
     return calls
@@ -108,7 +108,7 @@ def test_the_good_files_pass_and_the_model_load_is_reached(models: Path, loads: 
         transparent="native",
         transparent_background=True,
     )
-    with pytest.raises(LoaderCalled):
+    with pytest.raises(LoaderCalledError):
         _run(models, request)
     assert loads == ["fake-sd1"]
 
