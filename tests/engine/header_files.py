@@ -51,6 +51,22 @@ def controlnet(path: Path, context: int = 768) -> Path:
     )
 
 
+def controlnet_folder(folder: Path, class_name: str = "ControlNetModel") -> Path:
+    """A diffusers ControlNet folder: its config and diffusers-named weights."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "config.json").write_text(json.dumps({"_class_name": class_name}))
+    block = "down_blocks.1.attentions.0.transformer_blocks.0.attn2"
+    save(
+        {
+            "controlnet_cond_embedding.conv_in.weight": (16, 3, 3, 3),
+            "controlnet_down_blocks.0.weight": (320, 320, 1, 1),
+            f"{block}.to_k.weight": (320, 768),
+        },
+        folder / "diffusion_pytorch_model.safetensors",
+    )
+    return folder
+
+
 def ip_adapter(path: Path, projection: int = 1024) -> Path:
     """A base SD 1.x IP-Adapter reading an encoder of ``projection`` width."""
     return save(

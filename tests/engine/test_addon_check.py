@@ -98,11 +98,13 @@ def _native() -> GenerationRequest:
 
 
 def test_the_good_files_pass_and_the_model_load_is_reached(models: Path, loads: list[str]):
+    folder = files.controlnet_folder(models.parent / "canny-diffusers")
     request = _request(
         prompt="a fox <lora:pixel-style:0.8>",
         controls=(
             ControlSpec("canny", PICTURE),
             ControlSpec("canny", PICTURE, model="control_sd15_canny"),
+            ControlSpec("canny", PICTURE, model=str(folder)),
         ),
         references=(ReferenceImage(PICTURE),),
         transparent="native",
@@ -130,6 +132,10 @@ def _plant(models: Path, case: str, service: EngineService) -> GenerationRequest
         case "control folder":
             (elsewhere / "canny-diffusers").mkdir()
             return _control(str(elsewhere / "canny-diffusers"))
+        case "control folder of a unet":
+            return _control(
+                str(files.controlnet_folder(elsewhere / "unet", "UNet2DConditionModel"))
+            )
         case "control other kind":
             return _control(str(models / "ipadapter" / "ip-adapter_sd15.safetensors"))
         case "control other family":
@@ -173,6 +179,8 @@ REFUSALS = {
     "control truncated": "canny.safetensors is damaged or incomplete (the header runs past",
     "control text": "canny.safetensors is damaged or incomplete (header length",
     "control folder": "canny-diffusers holds no config.json: give a diffusers ControlNet folder",
+    "control folder of a unet": "unet holds a UNet2DConditionModel, not a ControlNet: give a "
+    "diffusers ControlNet folder",
     "control other kind": "ip-adapter_sd15.safetensors is an IP-Adapter, not a ControlNet: give a "
     "ControlNet file.",
     "control other family": "canny_xl.safetensors is a ControlNet for SDXL, and the model is "

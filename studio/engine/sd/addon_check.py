@@ -36,6 +36,7 @@ from studio.engine.sd.reference_images import ip_adapter_path
 
 Shapes = Mapping[str, Sequence[int]]
 _CONFIG_BYTES = 1 << 20  # a ControlNet's config.json is a few KB
+_FAMILIES = (ModelFamily.SD1, ModelFamily.SD2, ModelFamily.SDXL)
 
 
 def check_addons(request: GenerationRequest, family: ModelFamily, index: AddonIndex) -> None:
@@ -59,7 +60,7 @@ def check_addons(request: GenerationRequest, family: ModelFamily, index: AddonIn
         A file that is special, truncated, of another kind, or made for another family: one
         line naming it and what to do.
     """
-    known = family if family in (ModelFamily.SD1, ModelFamily.SD2, ModelFamily.SDXL) else None
+    known = family if family in _FAMILIES else None
     for tag in split_lora_tags(request.prompt).loras:
         _check_lora(resolve_addon(index, ModelKind.LORA, tag.name))
     if request.has_hires and needs_upscaler_model(request.hires_upscaler):
@@ -110,9 +111,6 @@ def _check_kind(path: Path, shapes: Shapes, kind: ModelKind, family: ModelFamily
         )
 
 
-_FAMILIES = (ModelFamily.SD1, ModelFamily.SD2, ModelFamily.SDXL)
-
-
 def _check_controlnet_folder(folder: Path, family: ModelFamily | None) -> None:
     """A diffusers ControlNet folder: a ControlNet ``config.json`` and weights of that kind."""
     advice = "give a diffusers ControlNet folder (config.json and weights) or a ControlNet file."
@@ -124,9 +122,11 @@ def _check_controlnet_folder(folder: Path, family: ModelFamily | None) -> None:
         data = loads_bounded(text, max_depth=16)
     except JsonRefusedError as exc:
         raise ModelLoadError(f"config.json of {folder.name} {exc}: {advice}") from None
-    made = data.get("_class_name", "ControlNetModel") if isinstance(data, dict) else None
-    if made != "ControlNetModel":
-        raise ModelLoadError(f"{folder.name} is not a ControlNet ({made or 'no config'}): {advice}")
+    if not isinstance(data, dict):
+        raise ModelLoadError(f"config.json of {folder.name} is not a JSON object: {advice}")
+    made = data.get("_class_name", "ControlNetModel")
+    if made != "ControlNetModel":  # a UNet or VAE folder of a pipeline, given by mistake
+        raise ModelLoadError(f"{folder.name} holds a {made}, not a ControlNet: {advice}")
     shapes: dict[str, Sequence[int]] = {}
     for weights in sorted(folder.iterdir()):
         if weights.suffix.lower() in MODEL_FILE_SUFFIXES:
