@@ -10,6 +10,7 @@ dropped into a folder while Studio runs is found without a restart.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
@@ -31,6 +32,8 @@ class AddonIndex(Protocol):
 
     def refresh(self) -> object: ...
 
+    def problems(self) -> list[str]: ...
+
 
 class NoAddons:
     """An index with nothing in it: a backend built without the registry (benchmarks, tests)."""
@@ -43,6 +46,9 @@ class NoAddons:
 
     def refresh(self) -> object:
         return None
+
+    def problems(self) -> list[str]:
+        return []
 
 
 def resolve_addon(index: AddonIndex, kind: ModelKind, name: str) -> Path:
@@ -99,6 +105,12 @@ def addon_files(index: AddonIndex, kind: ModelKind) -> dict[str, Path]:
 def _not_found(index: AddonIndex, kind: ModelKind, name: str) -> str:
     names = [addon.name for addon in index.addons(kind)][:_OFFERED]
     label = kind_label(kind)
+    skipped = _skip_reason(index, name)
+    if skipped is not None:  # the file is there: "none" would send the user looking for it
+        return (
+            f"No usable {label} named {name!r}: the model folders skipped its file ({skipped}). "
+            "Replace or repair the file, or give another file's path."
+        )
     if not names:
         return (
             f"No {label} named {name!r}: the model folders hold none. Add the folder that "
@@ -108,3 +120,17 @@ def _not_found(index: AddonIndex, kind: ModelKind, name: str) -> str:
         f"No {label} named {name!r} in the model folders. Found: {', '.join(names)}. "
         "Check the name (studio models lists them), or give the file's path."
     )
+
+
+def _skip_reason(index: AddonIndex, name: str) -> str | None:
+    """The scan's line for a model file of stem ``name`` it skipped, or ``None``.
+
+    The scan keeps one line per skipped file, naming it (``NAME.safetensors is a named
+    pipe...``, ``Cannot read NAME.pt: ...``); the file name is matched whole, case forgiven.
+    """
+    suffixes = "|".join(re.escape(suffix) for suffix in MODEL_FILE_SUFFIXES)
+    pattern = re.compile(rf"(?<![\w.-]){re.escape(name)}(?:{suffixes})\b", re.IGNORECASE)
+    for line in index.problems():
+        if pattern.search(line):
+            return line.strip().rstrip(".").replace("\n", " ")
+    return None

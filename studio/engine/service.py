@@ -192,6 +192,11 @@ class EngineService:
         # The backend's batch loop resolves the seed, once for the whole job.
         info = self._registry.resolve(request.model)
         request = replace(request, model=info.id)
+        if not _is_builtin(info):
+            from studio.engine.sd.addon_check import check_addons
+
+            self._registry.note_model_in_use(info.location)  # its tool's add-ons count
+            check_addons(request, info.family, self._registry)  # bad add-ons never wait a load
         backend = self._backend_for(info, _job_steps(request, info), on_progress)
         for image in backend.generate(request, on_progress, cancel):
             yield _with_seam_scores(image)
@@ -249,7 +254,7 @@ class EngineService:
         )
 
     def _load(self, info: ModelInfo, make_room: MakeRoom) -> GenerationBackend:
-        if info.source is ModelSource.BUILTIN or info.family is ModelFamily.BUILTIN:
+        if _is_builtin(info):
             return self._load_builtin(info)
         self._torch_stack.ensure(pipelines=True)
         device, dtype = self._device_and_dtype()
@@ -280,7 +285,7 @@ class EngineService:
         return load_builtin_backend(info, device, dtype)
 
     def _runs_on_numpy(self, info: ModelInfo) -> bool:
-        if not (info.source is ModelSource.BUILTIN or info.family is ModelFamily.BUILTIN):
+        if not _is_builtin(info):
             return False
         from studio.engine.builtin.loader import builtin_family, runs_on_numpy
 
@@ -297,6 +302,10 @@ class EngineService:
 
             self._device = pick_device(self._preference())
         return self._device
+
+
+def _is_builtin(info: ModelInfo) -> bool:
+    return info.source is ModelSource.BUILTIN or info.family is ModelFamily.BUILTIN
 
 
 def _unload_backend(backend: GenerationBackend) -> None:

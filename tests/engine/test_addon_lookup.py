@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from studio.domain.errors import ModelNotFoundError
-from studio.domain.model_kind import ModelKind
+from studio.domain.model_kind import ModelKind, kind_label
 from studio.domain.settings import EngineSettings
 from studio.engine.addon_lookup import NoAddons, addon_files, find_addons, resolve_addon
 from studio.engine.registry import ModelRegistry
@@ -101,3 +101,30 @@ def test_a_fifo_or_a_folder_given_as_the_file_says_what_it_is(tmp_path: Path) ->
         resolve_addon(NoAddons(), ModelKind.UPSCALER, str(fifo))
     with pytest.raises(ModelNotFoundError, match=r"is a folder: give the upscaler file in it"):
         resolve_addon(NoAddons(), ModelKind.UPSCALER, str(tmp_path) + "/")
+
+
+@pytest.mark.parametrize("kind", [ModelKind.CONTROLNET, ModelKind.IP_ADAPTER, ModelKind.LORA])
+def test_a_name_whose_file_was_skipped_says_so_and_why(tmp_path: Path, kind: ModelKind) -> None:
+    """The file is there: "the model folders hold none" would send the user looking for it."""
+    (tmp_path / "control_sd15_canny.safetensors").write_bytes(
+        (64).to_bytes(8, "little") + b'{"a":'  # a header running past the end of the file
+    )
+    (tmp_path / "control_sd15_canny-v2.txt").write_text("a name that only starts the same")
+
+    with pytest.raises(ModelNotFoundError) as caught:
+        resolve_addon(_registry(tmp_path), kind, "Control_SD15_Canny")
+
+    message = str(caught.value)
+    assert message == (
+        f"No usable {kind_label(kind)} named 'Control_SD15_Canny': the model folders skipped "
+        "its file (control_sd15_canny.safetensors is damaged or incomplete (the header runs "
+        "past the end of the file): download it again). Replace or repair the file, or give "
+        "another file's path."
+    )
+
+
+def test_a_skipped_file_of_another_name_is_not_taken_for_the_one_asked(tmp_path: Path) -> None:
+    (tmp_path / "my-control_sd15_canny.safetensors").write_bytes(b"\x00" * 16)
+
+    with pytest.raises(ModelNotFoundError, match="hold none"):
+        resolve_addon(_registry(tmp_path), ModelKind.CONTROLNET, "control_sd15_canny")

@@ -65,10 +65,7 @@ def _describe(path: Path, hint: ModelKind | None, size: int) -> Found:
     suffix = path.suffix.lower()
     if suffix == ".ckpt" and hint in (None, ModelKind.CHECKPOINT):
         return inspect_model_file(path, deep=False)
-    if suffix in safe_load.SAFETENSORS_SUFFIXES:
-        shapes = safe_load.tensor_shapes(safe_load.read_safetensors_header(path))
-    else:
-        shapes = pickle_tensor_shapes(path)
+    shapes = file_shapes(path)
     classified = classify_keys(shapes)
     if classified is None and hint in (None, ModelKind.UPSCALER):
         architecture = upscaler_architecture(shapes)
@@ -89,6 +86,19 @@ def _describe(path: Path, hint: ModelKind | None, size: int) -> Found:
         size_bytes=size,
         detail=classified.detail,
     )
+
+
+def file_shapes(path: Path) -> dict[str, tuple[int, ...]]:
+    """Tensor name -> shape of a model file: its safetensors header or its pickle's key list.
+
+    Raises
+    ------
+    DamagedModelError, UnsafeModelError
+        If the file is broken or its pickle names code.
+    """
+    if path.suffix.lower() in safe_load.SAFETENSORS_SUFFIXES:
+        return safe_load.tensor_shapes(safe_load.read_safetensors_header(path))
+    return pickle_tensor_shapes(path)
 
 
 def pipeline_info(folder: Path) -> ModelInfo:

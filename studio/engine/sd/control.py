@@ -84,7 +84,7 @@ class SdControls:
         controls = request.controls
         if not controls:
             return ControlCall(pipe, {}, {})
-        paths = [self._path_for(control, loaded.family) for control in controls]
+        paths = [controlnet_path(self._index, control, loaded.family) for control in controls]
         images = [
             _cut_to(self._image(index, control, request, _canvas(inpaint)), inpaint, request)
             for index, control in enumerate(controls)
@@ -120,14 +120,6 @@ class SdControls:
         kept["control_image"] = images if len(images) > 1 else images[0]
         return ControlCall(_control_pipeline(img2img, first.controlnet), kept, {})
 
-    def _path_for(self, control: ControlSpec, family: ModelFamily) -> Path:
-        if control.model:
-            folder = Path(control.model).expanduser()
-            if folder.is_dir():  # a diffusers ControlNet folder
-                return folder
-            return resolve_addon(self._index, ModelKind.CONTROLNET, control.model)
-        return find_controlnet(self._index, control.kind, family)
-
     def _image(
         self,
         index: int,
@@ -159,6 +151,22 @@ class SdControls:
     def clear(self) -> None:
         """Let every loaded ControlNet go (the pipeline is being unloaded)."""
         self._loaded.clear()
+
+
+def controlnet_path(index: AddonIndex, control: ControlSpec, family: ModelFamily) -> Path:
+    """The ControlNet file or diffusers folder ``control`` means: its model, or its kind's.
+
+    Raises
+    ------
+    ModelNotFoundError
+        One line: no such name or file, or no ControlNet of the unit's kind.
+    """
+    if control.model:
+        folder = Path(control.model).expanduser()
+        if folder.is_dir():  # a diffusers ControlNet folder
+            return folder
+        return resolve_addon(index, ModelKind.CONTROLNET, control.model)
+    return find_controlnet(index, control.kind, family)
 
 
 def find_controlnet(index: AddonIndex, kind: str, family: ModelFamily) -> Path:

@@ -17,6 +17,7 @@ import numpy as np
 
 from studio.domain.errors import InvalidRequestError, ModelNotFoundError
 from studio.domain.model_kind import ModelKind
+from studio.domain.models import ModelFamily
 from studio.domain.requests import GenerationRequest
 from studio.domain.transparency import NATIVE, NativeFiles, find_native_files, native_problem
 from studio.engine.addon_lookup import AddonIndex
@@ -80,20 +81,12 @@ class SdLayerDiffuse:
                 "Transparent background: native makes whole images, not inpaints: use matte, "
                 "or generate first and inpaint after."
             )
-        files = self.files(loaded)
+        files = native_files(self._index, loaded.family)
         self._put_on(loaded.pipe.unet, Path(files.patch.location))
         decoder = self._decoder(Path(files.decoder.location), device)
         vae = loaded.pipe.vae.config
         recipe = {"transparency": f"LayerDiffuse ({files.patch.name}, {files.decoder.name})"}
         return NativeDecode(decoder, float(vae.scaling_factor), recipe)
-
-    def files(self, loaded: LoadedPipeline) -> NativeFiles:
-        """The patch and decoder for the loaded model's family, or the one line why not."""
-        addons = self._index.addons(ModelKind.LAYERDIFFUSE)
-        files = find_native_files(addons, loaded.family)
-        if files is None:
-            raise ModelNotFoundError(native_problem(addons, loaded.family) or "")
-        return files
 
     def _put_on(self, unet: Any, path: Path) -> None:
         from studio.engine.sd.layerdiffuse_patch import UnetPatch, read_patch
@@ -123,3 +116,18 @@ class SdLayerDiffuse:
         """Restore the UNet and let the decoders go (the model is being unloaded)."""
         self.remove()
         self._decoders.clear()
+
+
+def native_files(index: AddonIndex, family: ModelFamily) -> NativeFiles:
+    """The LayerDiffuse patch and decoder of ``family`` among the user's models.
+
+    Raises
+    ------
+    ModelNotFoundError
+        The one line saying which file is missing and where it goes.
+    """
+    addons = index.addons(ModelKind.LAYERDIFFUSE)
+    files = find_native_files(addons, family)
+    if files is None:
+        raise ModelNotFoundError(native_problem(addons, family) or "")
+    return files

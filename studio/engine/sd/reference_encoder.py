@@ -18,7 +18,7 @@ ViT-bigG: 1280), a plus/face adapter its hidden width (1280, 1664).
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -38,9 +38,9 @@ _PREFIX = "vision_model."
 _HEADS = {768: 12, 1024: 16, 1280: 16, 1664: 16}  # ViT-B, -L, -H, -bigG; shapes cannot say
 
 
-def needed_width(image_proj: dict[str, Any], name: str) -> tuple[str, int]:
-    """Which encoder width an adapter's ``image_proj`` tensors read: ``("projection", n)``
-    for a base adapter, ``("hidden", n)`` for a plus or face one.
+def needed_width(image_proj: Mapping[str, Sequence[int]], name: str) -> tuple[str, int]:
+    """Which encoder width an adapter's ``image_proj`` tensors (name -> shape) read:
+    ``("projection", n)`` for a base adapter, ``("hidden", n)`` for a plus or face one.
 
     Raises
     ------
@@ -48,9 +48,9 @@ def needed_width(image_proj: dict[str, Any], name: str) -> tuple[str, int]:
         FaceID adapters (they read InsightFace embeddings, not a CLIP image).
     """
     if "proj.weight" in image_proj:
-        return "projection", int(image_proj["proj.weight"].shape[-1])
+        return "projection", int(image_proj["proj.weight"][-1])
     if "proj_in.weight" in image_proj:
-        return "hidden", int(image_proj["proj_in.weight"].shape[-1])
+        return "hidden", int(image_proj["proj_in.weight"][-1])
     raise ModelLoadError(
         f"{name} is an IP-Adapter that does not read a CLIP image (FaceID?): "
         "use an ip-adapter or ip-adapter-plus file."
@@ -67,9 +67,22 @@ def load_image_encoder(adapter: Path, need: tuple[str, int], dtype: torch.dtype)
     ModelLoadError, DamagedModelError, UnsafeModelError
         The encoder found does not load.
     """
+    return _load(find_image_encoder(adapter, need), dtype)
+
+
+def find_image_encoder(adapter: Path, need: tuple[str, int]) -> Path:
+    """The first encoder folder or file near ``adapter`` of the width ``need`` says.
+
+    Only configs and tensor names are read, so this runs before any model loads.
+
+    Raises
+    ------
+    ModelNotFoundError
+        None of that width: one line saying where to put it.
+    """
     for candidate in candidates(adapter):
         if _width(candidate, need[0]) == need[1]:
-            return _load(candidate, dtype)
+            return candidate
     raise ModelNotFoundError(
         f"No CLIP image encoder of {need[0]} width {need[1]} for {adapter.name}: put it "
         "(a folder with config.json, or ComfyUI's clip_vision file) in image_encoder/ beside "

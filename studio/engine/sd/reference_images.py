@@ -74,7 +74,7 @@ class SdReferences:
         if not references:
             self._detach(pipe)
             return ReferenceCall()
-        paths = [self._path_for(reference, loaded.family) for reference in references]
+        paths = [ip_adapter_path(self._index, ref, loaded.family) for ref in references]
         adapters = [self._adapter(path) for path in paths]
         self._attach(pipe, paths, adapters)
         pipe.set_ip_adapter_scale([reference.weight for reference in references])
@@ -85,11 +85,6 @@ class SdReferences:
         ]
         recipe = reference_parameters(references, tuple(adapter.label for adapter in adapters))
         return ReferenceCall({"ip_adapter_image_embeds": embeds}, recipe)
-
-    def _path_for(self, reference: ReferenceImage, family: ModelFamily) -> Path:
-        if reference.model:
-            return resolve_addon(self._index, ModelKind.IP_ADAPTER, reference.model)
-        return find_ip_adapter(self._index, family)
 
     def _adapter(self, path: Path) -> _Adapter:
         key = (str(path.resolve()), path.stat().st_mtime)
@@ -177,6 +172,19 @@ class SdReferences:
         self._on_unet = ()
 
 
+def ip_adapter_path(index: AddonIndex, reference: ReferenceImage, family: ModelFamily) -> Path:
+    """The IP-Adapter file ``reference`` is read with: the one it names, or the family's.
+
+    Raises
+    ------
+    ModelNotFoundError
+        One line: no such name or file, or no IP-Adapter of the family.
+    """
+    if reference.model:
+        return resolve_addon(index, ModelKind.IP_ADAPTER, reference.model)
+    return find_ip_adapter(index, family)
+
+
 def find_ip_adapter(index: AddonIndex, family: ModelFamily) -> Path:
     """The user's IP-Adapter for ``family``: a plain one before plus and face variants.
 
@@ -191,7 +199,7 @@ def find_ip_adapter(index: AddonIndex, family: ModelFamily) -> Path:
     if not found:
         raise ModelNotFoundError(
             f"No IP-Adapter for {family.value} among your models: add one (File > Add Model "
-            "Folder, or studio models --add DIR), or name it in the reference."
+            "Folder, or studio models --add DIR), or name one with --reference-model NAME."
         )
     variants = ("plus", "face", "full", "light")
     ranked = sorted(found, key=lambda a: (any(w in a.name.lower() for w in variants), a.name))
@@ -209,4 +217,5 @@ def _read_adapter(path: Path) -> _Adapter:
     if not state["image_proj"] or not state["ip_adapter"]:
         raise ModelLoadError(f"{path.name} holds no IP-Adapter: give an ip-adapter file.")
     digest = short_hash(path)
-    return _Adapter(state, needed_width(state["image_proj"], path.name), f"{path.stem} [{digest}]")
+    shapes = {name: tuple(tensor.shape) for name, tensor in state["image_proj"].items()}
+    return _Adapter(state, needed_width(shapes, path.name), f"{path.stem} [{digest}]")
