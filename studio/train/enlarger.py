@@ -23,6 +23,7 @@ import torch
 import torch.nn.functional as F  # noqa: N812  (the PyTorch idiom)
 
 from studio.engine.builtin.numpy_runtime.enlarger import ENLARGER_FILE, SCALE
+from studio.engine.builtin.pixels import straight_uint8_to_model
 from studio.train.checkpoint import CHECKPOINT_NAME, load_checkpoint, save_checkpoint
 from studio.train.data import DatasetError, load_dataset
 
@@ -65,12 +66,6 @@ def training_rows(data_dir: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         if item.get("split", "train") == "train" and item.get("style") not in SKIPPED_STYLES
     ]
     return small.images, large.images, np.asarray(rows, dtype=np.int64)
-
-
-def to_model_space(images: np.ndarray) -> torch.Tensor:
-    """Straight RGBA ``uint8`` ``(N, S, S, 4)`` -> premultiplied ``(N, 4, S, S)`` in [-1, 1]."""
-    x = torch.from_numpy(np.ascontiguousarray(images)).permute(0, 3, 1, 2).float() / 255.0
-    return torch.cat([x[:, :3] * x[:, 3:], x[:, 3:]], dim=1) * 2.0 - 1.0
 
 
 def soften(x: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
@@ -117,8 +112,8 @@ def train_enlarger(
     model.train()
     while step < options.steps and (deadline is None or time.monotonic() < deadline):
         batch = np.sort(order.choice(rows, size=options.batch_size, replace=False))
-        source = soften(to_model_space(small[batch]), generator)
-        target = to_model_space(large[batch])
+        source = soften(straight_uint8_to_model(small[batch]), generator)
+        target = straight_uint8_to_model(large[batch])
         flip = torch.rand(1, generator=generator).item() < 0.5
         if flip:  # icons face both ways
             source, target = source.flip(-1), target.flip(-1)

@@ -21,6 +21,7 @@ import numpy as np
 
 from studio.domain.errors import DamagedModelError
 from studio.domain.files import require_regular_file
+from studio.engine.builtin.numpy_runtime.pixels import straight_to_model
 
 BANK_NAME = "reference_bank.npz"
 NEAREST_CONCEPTS = 3
@@ -58,7 +59,7 @@ class Reference:
 
     def model_space(self) -> np.ndarray:
         """``(1, 4, S, S)`` float32 premultiplied RGBA in [-1, 1], as the decoder reads it."""
-        return (_premultiplied(self.pixels[None]) * 2.0 - 1.0).transpose(0, 3, 1, 2).copy()
+        return straight_to_model(self.pixels[None])
 
     def describe(self) -> str:
         """What the image drew on, for the recipe: ``"health potion (gameicons:...), mirrored"``."""

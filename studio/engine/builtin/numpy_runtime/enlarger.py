@@ -21,7 +21,7 @@ import numpy as np
 
 from studio.domain.errors import DamagedModelError
 from studio.engine.builtin.numpy_runtime import ops
-from studio.engine.builtin.numpy_runtime.pixels import rgba_uint8
+from studio.engine.builtin.numpy_runtime.pixels import rgba_uint8, straight_to_model
 from studio.engine.builtin.numpy_runtime.weights import load_float32
 
 ENLARGER_FILE = "enlarger.safetensors"
@@ -84,7 +84,7 @@ class NumpyEnlarger:
     def enlarge(self, rgba: np.ndarray, wrap: tuple[bool, bool] = (False, False)) -> np.ndarray:
         """Straight RGBA ``uint8`` ``(S, S, 4)`` -> ``(2S, 2S, 4)``, alpha left soft."""
         with ops.one_blas_thread():
-            return rgba_uint8(self.forward(straight_to_model(rgba)[None], wrap))[0]
+            return rgba_uint8(self.forward(straight_to_model(rgba[None]), wrap))[0]
 
 
 def pixel_shuffle(x: np.ndarray, scale: int) -> np.ndarray:
@@ -93,10 +93,3 @@ def pixel_shuffle(x: np.ndarray, scale: int) -> np.ndarray:
     c = channels // (scale * scale)
     grouped = x.reshape(n, c, scale, scale, h, w).transpose(0, 1, 4, 2, 5, 3)
     return grouped.reshape(n, c, h * scale, w * scale)
-
-
-def straight_to_model(rgba: np.ndarray) -> np.ndarray:
-    """Straight RGBA ``uint8`` ``(S, S, 4)`` -> premultiplied model space ``(4, S, S)``."""
-    x = np.asarray(rgba, dtype=np.float32).transpose(2, 0, 1) / np.float32(255.0)
-    premult = np.concatenate([x[:3] * x[3:], x[3:]], axis=0)
-    return premult * np.float32(2.0) - np.float32(1.0)

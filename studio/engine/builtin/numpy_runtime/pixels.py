@@ -16,6 +16,17 @@ ALPHA_FLOOR = 0.012
 CHECKER_LIGHT, CHECKER_DARK = 0.80, 0.60
 
 
+def straight_to_model(images: np.ndarray) -> np.ndarray:
+    """Straight RGBA ``uint8`` ``(N, S, S, 4)`` -> premultiplied model space ``(N, 4, S, S)``.
+
+    The inverse of :func:`rgba_uint8` up to rounding, and the numpy twin of
+    :func:`studio.engine.builtin.pixels.straight_uint8_to_model`.
+    """
+    x = np.asarray(images, dtype=np.float32).transpose(0, 3, 1, 2) / np.float32(255.0)
+    premult = np.concatenate([x[:, :3] * x[:, 3:], x[:, 3:]], axis=1)
+    return premult * np.float32(2.0) - np.float32(1.0)
+
+
 def premultiplied(x: np.ndarray) -> np.ndarray:
     """``(N, 4, S, S)`` model output -> premultiplied RGBA in [0, 1], RGB <= alpha, clean floor."""
     x = np.clip((x.astype(np.float32) + 1.0) / 2.0, 0.0, 1.0)
