@@ -91,3 +91,25 @@ def save_tensors(tensors: dict, path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     save_file({k: v.contiguous() for k, v in tensors.items()}, str(path))
     return path
+
+
+def warm_backend_with_files(model_dir: Path, folder: Path, patch: str, decoder: str, make_patch):
+    """Yield a warm tiny model whose add-on ``folder`` holds a decoder and a patch for its UNet.
+
+    ``make_patch(unet)`` builds the patch tensors (``sd1_patch_tensors`` or
+    ``sdxl_patch_tensors``); the registry is refreshed so the model sees both files.
+    """
+    import torch
+
+    from studio.domain.settings import EngineSettings
+    from studio.engine.registry import ModelRegistry
+    from studio.engine.sd.diffusers_backend import load_diffusers_backend
+
+    save_decoder(folder / decoder)
+    registry = ModelRegistry(EngineSettings(model_paths=(str(folder),), scan_hf_cache=False))
+    info = registry.inspect_path(model_dir)
+    loaded = load_diffusers_backend(info, torch.device("cpu"), torch.float32, addon_index=registry)
+    save_tensors(make_patch(loaded.pipeline.unet), folder / patch)
+    registry.refresh()
+    yield loaded
+    loaded.unload()

@@ -8,10 +8,13 @@ import numpy as np
 import pytest
 
 from studio.domain.errors import InvalidRequestError, ModelLoadError, ModelNotFoundError
-from studio.domain.settings import EngineSettings
 from studio.engine.sd.layerdiffuse import identify_layerdiffuse
 from tests.engine.helpers import run_all, tiny_request
-from tests.engine.layerdiffuse_files import save_decoder, save_tensors, sd1_patch_tensors
+from tests.engine.layerdiffuse_files import (
+    save_tensors,
+    sd1_patch_tensors,
+    warm_backend_with_files,
+)
 
 PATCH = "layer_sd15_transparent_attn.safetensors"
 DECODER = "layer_sd15_vae_transparent_decoder.safetensors"
@@ -25,19 +28,7 @@ def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def backend(tiny_sd1_dir: Path, folder: Path):
     """A warm tiny SD 1.x model of its own, with both LayerDiffuse files in its model folder."""
-    import torch
-
-    from studio.engine.registry import ModelRegistry
-    from studio.engine.sd.diffusers_backend import load_diffusers_backend
-
-    save_decoder(folder / DECODER)
-    registry = ModelRegistry(EngineSettings(model_paths=(str(folder),), scan_hf_cache=False))
-    info = registry.inspect_path(tiny_sd1_dir)
-    loaded = load_diffusers_backend(info, torch.device("cpu"), torch.float32, addon_index=registry)
-    save_tensors(sd1_patch_tensors(loaded.pipeline.unet), folder / PATCH)
-    registry.refresh()
-    yield loaded
-    loaded.unload()
+    yield from warm_backend_with_files(tiny_sd1_dir, folder, PATCH, DECODER, sd1_patch_tensors)
 
 
 def _unet_state(backend) -> dict:

@@ -9,14 +9,13 @@ import numpy as np
 import pytest
 
 from studio.domain.errors import ModelLoadError
-from studio.domain.settings import EngineSettings
 from studio.engine.sd.layerdiffuse import identify_layerdiffuse
 from tests.engine.helpers import run_all, tiny_request
 from tests.engine.layerdiffuse_files import (
-    save_decoder,
     save_tensors,
     sd1_patch_tensors,
     sdxl_patch_tensors,
+    warm_backend_with_files,
 )
 
 PATCH = "layer_xl_transparent_attn.safetensors"
@@ -31,19 +30,7 @@ def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def backend(tiny_sdxl_dir: Path, folder: Path):
     """A warm tiny SDXL model of its own, with both SDXL LayerDiffuse files in its folder."""
-    import torch
-
-    from studio.engine.registry import ModelRegistry
-    from studio.engine.sd.diffusers_backend import load_diffusers_backend
-
-    save_decoder(folder / DECODER)
-    registry = ModelRegistry(EngineSettings(model_paths=(str(folder),), scan_hf_cache=False))
-    info = registry.inspect_path(tiny_sdxl_dir)
-    loaded = load_diffusers_backend(info, torch.device("cpu"), torch.float32, addon_index=registry)
-    save_tensors(sdxl_patch_tensors(loaded.pipeline.unet), folder / PATCH)
-    registry.refresh()
-    yield loaded
-    loaded.unload()
+    yield from warm_backend_with_files(tiny_sdxl_dir, folder, PATCH, DECODER, sdxl_patch_tensors)
 
 
 def test_the_sdxl_patch_is_recognised_as_sdxl(backend, folder: Path) -> None:
