@@ -111,7 +111,9 @@ def train_enlarger(
     deadline = None if options.minutes is None else time.monotonic() + 60.0 * options.minutes
     model.train()
     while step < options.steps and (deadline is None or time.monotonic() < deadline):
-        batch = np.sort(order.choice(rows, size=options.batch_size, replace=False))
+        # A small dataset of one's own may hold fewer icons than a batch: draw them again.
+        repeat = len(rows) < options.batch_size
+        batch = np.sort(order.choice(rows, size=options.batch_size, replace=repeat))
         source = soften(straight_uint8_to_model(small[batch]), generator)
         target = straight_uint8_to_model(large[batch])
         flip = torch.rand(1, generator=generator).item() < 0.5

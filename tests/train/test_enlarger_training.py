@@ -44,3 +44,12 @@ def test_the_command_refuses_a_folder_that_is_not_a_dataset(tmp_path, capsys) ->
     code = main(["train-enlarger", "--data", str(tmp_path), "--out", str(tmp_path / "run")])
     err = capsys.readouterr().err.strip().splitlines()
     assert code == 1 and len(err) == 1 and str(tmp_path) in err[0]
+
+
+def test_a_dataset_smaller_than_a_batch_still_trains(dataset, tmp_path) -> None:
+    losses: list[float] = []
+    train_enlarger(
+        _options(dataset, tmp_path, steps=1, batch_size=64),
+        lambda step, total, loss: losses.append(loss),
+    )
+    assert len(losses) == 1 and np.isfinite(losses[0])
