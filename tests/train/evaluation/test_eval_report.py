@@ -103,16 +103,26 @@ def test_a_perfect_model_beats_noise_and_matches_the_ceiling(dataset_dir, backen
     assert {"model", "fid", "top1", "top5", "ceiling_top1", "seconds_per_image"} <= set(as_json[0])
 
 
-@pytest.mark.slow
-def test_eval_command_prints_a_table_and_writes_grids(
-    dataset_dir, backends, tmp_path, monkeypatch, capsys
-):
+def _serve(monkeypatch, backends) -> None:
+    """Make the evaluation load the fixture's backends by model id."""
     monkeypatch.setattr(
         "studio.train.evaluation.report.load_model_backend",
         lambda model_id, device: backends[model_id],
     )
+
+
+def _eval_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="studio")
     eval_cli.COMMAND.register(parser.add_subparsers(dest="command"))
+    return parser
+
+
+@pytest.mark.slow
+def test_eval_command_prints_a_table_and_writes_grids(
+    dataset_dir, backends, tmp_path, monkeypatch, capsys
+):
+    _serve(monkeypatch, backends)
+    parser = _eval_parser()
     grids = str(tmp_path / "grids")
     command = ["eval", "copy", "noise", "--data", str(dataset_dir), "--count", "4"]
     args = parser.parse_args([*command, "--out", grids, "--device", "cpu", "--scorer-steps", "60"])
@@ -138,8 +148,7 @@ def test_unknown_model_ids_and_folders_are_clear_errors(tmp_path, monkeypatch):
 def test_eval_command_refuses_counts_without_a_covariance(count, tmp_path):
     from studio.domain.errors import InvalidRequestError
 
-    parser = argparse.ArgumentParser(prog="studio")
-    eval_cli.COMMAND.register(parser.add_subparsers(dest="command"))
+    parser = _eval_parser()
     args = parser.parse_args(["eval", "m", "--data", str(tmp_path), "--count", count])
     with pytest.raises(InvalidRequestError, match="at least 2"):
         args.handler(args)
@@ -154,8 +163,7 @@ def test_generated_rgb_and_other_sizes_become_dataset_rgba():
 def test_eval_command_refuses_prompts_without_game(tmp_path):
     from studio.domain.errors import InvalidRequestError
 
-    parser = argparse.ArgumentParser(prog="studio")
-    eval_cli.COMMAND.register(parser.add_subparsers(dest="command"))
+    parser = _eval_parser()
     args = parser.parse_args(["eval", "m", "--data", str(tmp_path), "--prompts", "tuning"])
     with pytest.raises(InvalidRequestError, match=r"--prompts .* add --game"):
         args.handler(args)
@@ -165,12 +173,8 @@ def test_eval_command_refuses_prompts_without_game(tmp_path):
 def test_eval_game_json_has_recognition_and_writes_its_sheet(
     dataset_dir, backends, tmp_path, monkeypatch, capsys
 ):
-    monkeypatch.setattr(
-        "studio.train.evaluation.report.load_model_backend",
-        lambda model_id, device: backends[model_id],
-    )
-    parser = argparse.ArgumentParser(prog="studio")
-    eval_cli.COMMAND.register(parser.add_subparsers(dest="command"))
+    _serve(monkeypatch, backends)
+    parser = _eval_parser()
     out = tmp_path / "grids"
     command = ["eval", "noise", "--game", "--prompts", "tuning", "--json", "--device", "cpu"]
     args = parser.parse_args([*command, "--data", str(dataset_dir), "--out", str(out)])
