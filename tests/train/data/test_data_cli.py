@@ -76,16 +76,21 @@ def test_unknown_source_names_the_known_ones(data_fake_package_cache, tmp_path):
         args.handler(args)
 
 
+def _build_32px(cache, out, sources: str) -> None:
+    """``studio data build`` of ``sources`` from the fake package cache at 32 px."""
+    build = _parse(
+        "build", "--out", str(out), "--cache", str(cache),
+        "--sources", sources, "--size", "32", "--workers", "1",
+    )  # fmt: skip
+    assert build.handler(build) == 0
+
+
 def test_bank_writes_the_icons_of_the_bank_sources_and_reads_back(
     data_fake_package_cache, tmp_path, capsys
 ) -> None:
     from studio.engine.builtin.reference_bank import ReferenceBank
 
-    build = _parse(
-        "build", "--out", str(tmp_path / "ds"), "--cache", str(data_fake_package_cache),
-        "--sources", "gameicons,pixelarticons", "--size", "32", "--workers", "1",
-    )  # fmt: skip
-    assert build.handler(build) == 0
+    _build_32px(data_fake_package_cache, tmp_path / "ds", "gameicons,pixelarticons")
     bank = _parse("bank", "--data", str(tmp_path / "ds"), "--out", str(tmp_path / "model"))
     assert bank.handler(bank) == 0
     assert "icons of" in capsys.readouterr().out
@@ -98,11 +103,7 @@ def test_bank_writes_the_icons_of_the_bank_sources_and_reads_back(
 def test_a_bank_needs_icons_of_a_bank_source(data_fake_package_cache, tmp_path) -> None:
     from studio.train.data.dataset_reading import DatasetError
 
-    build = _parse(
-        "build", "--out", str(tmp_path / "ds"), "--cache", str(data_fake_package_cache),
-        "--sources", "pixelarticons", "--size", "32", "--workers", "1",
-    )  # fmt: skip
-    assert build.handler(build) == 0
+    _build_32px(data_fake_package_cache, tmp_path / "ds", "pixelarticons")
     bank = _parse("bank", "--data", str(tmp_path / "ds"), "--out", str(tmp_path / "model"))
     with pytest.raises(DatasetError, match="no icons of"):
         bank.handler(bank)
