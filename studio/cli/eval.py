@@ -11,6 +11,7 @@ from typing import Any
 from studio.cli.command import Command, Group, arg, json_option
 from studio.cli.folders import check_folder_option
 from studio.cli.json_output import print_json
+from studio.train.data.recognition_prompts import PROMPT_SETS
 
 MAX_EVAL_COUNT = 100_000
 MAX_SCORER_STEPS = 1_000_000
@@ -41,9 +42,9 @@ COMMAND = Command(
         ),
         arg(
             "--prompts",
-            choices=("tuning", "heldout"),
+            choices=PROMPT_SETS,
             help="with --game: the recognition prompt set to judge (default heldout; "
-            "choose methods by tuning, never tune on heldout)",
+            "choose methods by tuning or paraphrased, never tune on heldout)",
         ),
         arg(
             "--alpha",

@@ -1,14 +1,18 @@
 """Game-object prompts for the recognition score: a tuning set and a held-out set.
 
-Both sets name the same 42 objects (those an ImageNet classifier has classes for, see
+All three sets name the same 42 objects (those an ImageNet classifier has classes for, see
 :mod:`studio.train.evaluation.recognition_objects`), two prompts per object, but in different
 words: the tuning set says ``"a red potion bottle"`` and ``"a red potion bottle, pixel art"``,
 the held-out set ``"crimson elixir flask, flat icon"`` and ``"game sprite: azure elixir
-flask"`` (another name for the object, other colour words, other phrasings).
+flask"`` (another name for the object, other colour words, other phrasings). The
+paraphrased set is a third wording of its own (``"game icon of a violet magic potion vial"``,
+``"magic potion vial in emerald"``): it asks what the held-out set asks (other names, colour
+words beyond the captions' twelve) so methods for that can be chosen without reading the
+held-out figures.
 
-Never tune on the held-out set: choose methods, training data and settings by the tuning set's
-figures only, and read the held-out figures once a choice is made. A model that learnt the
-tuning phrasings by heart shows it there.
+Never tune on the held-out set: choose methods, training data and settings by the tuning and
+paraphrased sets' figures only, and read the held-out figures once a choice is made. A model
+that learnt the tuning phrasings by heart shows it there.
 """
 
 from __future__ import annotations
@@ -16,8 +20,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-PromptSet = Literal["tuning", "heldout"]
-PROMPT_SETS: tuple[PromptSet, ...] = ("tuning", "heldout")
+PromptSet = Literal["tuning", "paraphrased", "heldout"]
+PROMPT_SETS: tuple[PromptSet, ...] = ("tuning", "paraphrased", "heldout")
 
 
 @dataclass(frozen=True)
@@ -77,13 +81,61 @@ _TABLE: tuple[tuple[str, str, tuple[str, str], str, tuple[str, str]], ...] = (
 )  # fmt: skip
 
 
+# object: its paraphrased noun and colours, unlike both the tuning and the held-out wording
+_PARAPHRASED: dict[str, tuple[str, tuple[str, str]]] = {
+    "treasure chest": ("pirate's treasure box", ("mahogany", "bronze")),
+    "bow": ("hunting bow", ("chestnut", "emerald")),
+    "axe": ("lumberjack axe", ("iron", "copper")),
+    "shield": ("warrior's shield", ("navy", "golden")),
+    "armour": ("suit of plate armor", ("steel", "azure")),
+    "helmet": ("viking helmet", ("iron", "golden")),
+    "hammer": ("war hammer", ("steel", "oak")),
+    "screwdriver": ("screw driver with a handle", ("lemon yellow", "crimson")),
+    "potion bottle": ("magic potion vial", ("violet", "emerald")),
+    "torch": ("wooden torch with fire", ("tan", "copper")),
+    "padlock": ("metal lock", ("golden", "iron")),
+    "backpack": ("hiking knapsack", ("khaki", "maroon")),
+    "hourglass": ("hourglass timer", ("bronze", "sandy")),
+    "candle": ("wax candle with flame", ("cream", "crimson")),
+    "clock": ("wall clock", ("navy", "golden")),
+    "teapot": ("china teapot", ("jade", "white")),
+    "cup": ("coffee cup", ("teal", "ivory")),
+    "guitar": ("wooden guitar", ("mahogany", "amber")),
+    "drum": ("bass drum", ("crimson", "navy")),
+    "jack-o'-lantern": ("halloween pumpkin lantern", ("tangerine", "fiery")),
+    "apple": ("crisp apple", ("scarlet", "emerald")),
+    "banana": ("banana bunch", ("butter yellow", "olive")),
+    "strawberry": ("wild strawberry", ("ruby", "rose")),
+    "orange": ("orange citrus fruit", ("apricot", "golden")),
+    "lemon": ("fresh lemon", ("canary", "chartreuse")),
+    "pineapple": ("pineapple with leaves", ("amber", "khaki")),
+    "mushroom": ("spotted mushroom cap", ("scarlet", "beige")),
+    "pizza": ("pepperoni pizza", ("orange", "crimson")),
+    "burger": ("hamburger", ("tan", "amber")),
+    "ice cream": ("ice cream cone", ("mint", "chocolate")),
+    "frog": ("tree frog", ("emerald", "teal")),
+    "snail": ("slow snail", ("beige", "olive")),
+    "spider": ("black widow spider", ("charcoal", "crimson")),
+    "bee": ("bumblebee", ("amber", "golden")),
+    "butterfly": ("monarch butterfly", ("tangerine", "turquoise")),
+    "turtle": ("sea turtle", ("jade", "olive")),
+    "owl": ("barn owl", ("tan", "ashen")),
+    "fish": ("tropical fish", ("turquoise", "coral")),
+    "chicken": ("rooster", ("ivory", "chestnut")),
+    "cat": ("house cat", ("charcoal", "ginger")),
+    "crab": ("sea crab", ("scarlet", "salmon")),
+    "snake": ("viper", ("olive", "jade")),
+}
+
+
 def recognition_prompts(which: PromptSet = "heldout") -> list[RecognitionPrompt]:
     """The prompts of one set, two per object, in the objects' order.
 
     Parameters
     ----------
     which
-        ``"tuning"`` (choose methods by it) or ``"heldout"`` (report it; never tune on it).
+        ``"tuning"`` or ``"paraphrased"`` (choose methods by them) or ``"heldout"`` (report
+        it; never tune on it).
     """
     if which not in PROMPT_SETS:
         raise ValueError(f"unknown prompt set {which!r}; use one of {PROMPT_SETS}")
@@ -91,6 +143,9 @@ def recognition_prompts(which: PromptSet = "heldout") -> list[RecognitionPrompt]
     for obj, noun, colours, other_noun, other_colours in _TABLE:
         if which == "tuning":
             texts = (f"a {colours[0]} {noun}", f"a {colours[1]} {noun}, pixel art")
+        elif which == "paraphrased":
+            said, (first, second) = _PARAPHRASED[obj]
+            texts = (f"game icon of a {first} {said}", f"{said} in {second}")
         else:
             first, second = other_colours
             texts = (f"{first} {other_noun}, flat icon", f"game sprite: {second} {other_noun}")
