@@ -140,7 +140,8 @@ def run_bank(args: argparse.Namespace) -> int:
     bank = ReferenceBank.load(args.out)
     assert bank is not None
     megabytes = path.stat().st_size / 1e6
-    print(f"{path}: {len(bank)} icons of {len(bank.concepts)} concepts, {megabytes:.1f} MB")
+    detail = "" if bank.detail is None else f" (also at {bank.detail.shape[1]} px)"
+    print(f"{path}: {len(bank)} icons{detail} of {len(bank.concepts)} concepts, {megabytes:.1f} MB")
     return 0
 
 

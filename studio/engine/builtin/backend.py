@@ -26,8 +26,14 @@ from studio.domain.texture_prompt import is_texture_request
 from studio.engine.backend import BatchProgress, GenerationBackend, ImageSteps, MakeImage
 from studio.engine.builtin.edit_rules import check_builtin_edits
 from studio.engine.builtin.numpy_runtime.enlarger import SCALE, NumpyEnlarger
+from studio.engine.builtin.numpy_runtime.guided import guide_by_reference
 from studio.engine.builtin.numpy_runtime.pixels import crisp_alpha
-from studio.engine.builtin.sampler_protocol import Conditioned, SampleJob, SpriteSampler
+from studio.engine.builtin.sampler_protocol import (
+    Conditioned,
+    Sampled,
+    SampleJob,
+    SpriteSampler,
+)
 from studio.engine.builtin.texture_sampler import TextureSampler
 from studio.engine.builtin.tokens import MAX_TOKENS
 from studio.engine.editing.inpaint import InpaintPlan, finish_inpaint, plan_inpaint
@@ -176,11 +182,15 @@ class BuiltinBackend(GenerationBackend):
             job.cond, job.request, index, job.inpaint, on_step, crisp and job.enlarger is None
         )
         result = sampler.sample(sample)
+        info = dict(result.info)
         if job.enlarger is None:
             pixels = upscale_nearest(result.pixels, job.factor)
         else:
-            wrap = (job.request.tile_x, job.request.tile_y)
-            pixels = upscale_nearest(job.enlarger.enlarge(result.pixels, wrap), job.factor // SCALE)
+            enlarged, guided = _enlarge(job.enlarger, result, job.request)
+            info["enlarged"] = "learnt 2x enlarger" + (", guided by the icon" if guided else "")
+            if guided and result.reference is not None:
+                info["Reference distance"] = round(result.reference.distance(enlarged), 3)
+            pixels = upscale_nearest(enlarged, job.factor // SCALE)
             pixels = crisp_alpha(pixels) if crisp else pixels
         if job.inpaint is not None:
             pixels = finish_inpaint(job.inpaint, pixels)
@@ -191,8 +201,20 @@ class BuiltinBackend(GenerationBackend):
             model_name=self.model.name,
             model_hash=self.model_hash,
             warnings=job.warnings + result.warnings,
-            extra={**result.info, "upscale": job.factor, "enlarged": _enlarged_by(job)},
+            extra={"enlarged": _enlarged_by(job), **info, "upscale": job.factor},
         )
+
+
+def _enlarge(
+    enlarger: NumpyEnlarger, result: Sampled, request: GenerationRequest
+) -> tuple[np.ndarray, bool]:
+    """The sprite at twice its native size, and whether the bank icon's detail guided it."""
+    wrap = (request.tile_x, request.tile_y)
+    enlarged = enlarger.enlarge(result.pixels, wrap)
+    detail = None if result.reference is None else result.reference.detail
+    if detail is None or detail.shape != enlarged.shape:
+        return enlarged, False
+    return guide_by_reference(enlarged, detail, wrap), True
 
 
 def _truncation_warnings(cond: Conditioned, has_negative: bool) -> tuple[str, ...]:

@@ -3,7 +3,9 @@
 ``reference_bank.npz`` sits beside the weights: the bank's icons at the model's native size
 (straight RGBA ``uint8``), the concept each one shows, its art source and dataset key, and one
 unit-length MiniLM sentence vector per concept name, stored as ``int8`` with a scale per row
-(about a quarter of float32, and cosine similarities within 0.01 of it).
+(about a quarter of float32, and cosine similarities within 0.01 of it). ``detail``, where
+present, holds the same icons at twice the size: the enlargement of a sprite follows it
+(:mod:`.numpy_runtime.guided`).
 
 A prompt is looked up by its subject (:func:`studio.domain.prompt_subject.prompt_subject`):
 the concepts nearest to it in the sentence space, and among their icons the ones of the art
@@ -21,7 +23,10 @@ import numpy as np
 
 from studio.domain.errors import DamagedModelError
 from studio.domain.files import require_regular_file
-from studio.engine.builtin.numpy_runtime.pixels import straight_to_model
+from studio.engine.builtin.numpy_runtime.pixels import (
+    straight_to_model,
+    straight_to_premultiplied,
+)
 
 BANK_NAME = "reference_bank.npz"
 NEAREST_CONCEPTS = 3
@@ -36,6 +41,7 @@ SOURCES_FOR_STYLE = {
 }
 COLOUR_SOURCES = ("fluent3d", "fluentflat", "noto")
 _ARRAYS = ("images", "concept", "source", "keys", "concepts", "sources", "vectors", "scales")
+DETAIL = "detail"  # optional: the icons at twice the native size
 
 
 @dataclass(frozen=True)
@@ -56,6 +62,7 @@ class Reference:
     source: str
     similarity: float
     flipped: bool
+    detail: np.ndarray | None = None
 
     def model_space(self) -> np.ndarray:
         """``(1, 4, S, S)`` float32 premultiplied RGBA in [-1, 1], as the decoder reads it."""
@@ -67,8 +74,15 @@ class Reference:
         return f"{self.concept} ({self.key}){mirrored}"
 
     def distance(self, pixels: np.ndarray) -> float:
-        """Mean absolute premultiplied-RGBA difference (0-1) of ``pixels`` from this icon."""
-        return float(np.abs(_premultiplied(pixels) - _premultiplied(self.pixels)).mean())
+        """Mean absolute premultiplied-RGBA difference (0-1) of ``pixels`` from this icon.
+
+        ``pixels`` at the native size are compared with the icon, at twice it with its detail.
+        """
+        icon = self.pixels
+        if self.detail is not None and pixels.shape == self.detail.shape:
+            icon = self.detail
+        difference = straight_to_premultiplied(pixels) - straight_to_premultiplied(icon)
+        return float(np.abs(difference).mean())
 
     def facts(self, pixels: np.ndarray) -> dict[str, object]:
         """The recipe's record of the reference: what was drawn on and how far the result is.
@@ -90,6 +104,7 @@ class ReferenceBank:
         self.concepts = [str(name) for name in arrays["concepts"]]
         self.sources = [str(name) for name in arrays["sources"]]
         self._vectors = arrays["vectors"].astype(np.float32) * arrays["scales"][:, None]
+        self.detail: np.ndarray | None = arrays.get(DETAIL)
 
     @classmethod
     def load(cls, folder: Path) -> ReferenceBank | None:
@@ -107,6 +122,8 @@ class ReferenceBank:
         try:
             with np.load(path, allow_pickle=False) as data:
                 arrays = {name: data[name] for name in _ARRAYS}
+                if DETAIL in data.files:
+                    arrays[DETAIL] = data[DETAIL]
         except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as exc:
             raise DamagedModelError(f"{path} is damaged ({exc}): reinstall the model.") from None
         bank = cls(arrays)
@@ -136,6 +153,11 @@ class ReferenceBank:
         row = int(candidates.rows[position])
         flipped = bool(rng.random() < 0.5)
         pixels = self.images[row, :, ::-1] if flipped else self.images[row]
+        detail = None
+        if self.detail is not None:
+            detail = np.ascontiguousarray(
+                self.detail[row, :, ::-1] if flipped else self.detail[row]
+            )
         return Reference(
             np.ascontiguousarray(pixels),
             self.concepts[self.concept_of[row]],
@@ -143,6 +165,7 @@ class ReferenceBank:
             self.sources[self.source_of[row]],
             float(candidates.similarity[position]),
             flipped,
+            detail,
         )
 
     def nearest_distance(self, pixels: np.ndarray) -> tuple[float, str]:
@@ -150,8 +173,8 @@ class ReferenceBank:
 
         How far a result is from a copy: 0 is a pixel-exact copy of a bank icon.
         """
-        bank = _premultiplied(self.images)
-        own = _premultiplied(pixels[None])
+        bank = straight_to_premultiplied(self.images)
+        own = straight_to_premultiplied(pixels[None])
         distances = np.abs(bank - own).mean(axis=(1, 2, 3))
         row = int(np.argmin(distances))
         return float(distances[row]), self.keys[row]
@@ -175,8 +198,8 @@ class ReferenceBank:
         )
         if not consistent or count == 0:
             raise DamagedModelError(f"{path} is incomplete: reinstall the model.")
-
-
-def _premultiplied(images: np.ndarray) -> np.ndarray:
-    x = images.astype(np.float32) / 255.0
-    return np.concatenate([x[..., :3] * x[..., 3:], x[..., 3:]], axis=-1)
+        side = 2 * self.images.shape[1]
+        if self.detail is not None and (
+            self.detail.shape != (count, side, side, 4) or self.detail.dtype != np.uint8
+        ):
+            raise DamagedModelError(f"{path} has damaged detail images: reinstall the model.")

@@ -15,7 +15,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from studio.domain.requests import GenerationRequest
-from studio.engine.builtin.reference_bank import Candidates
+from studio.engine.builtin.reference_bank import Candidates, Reference
 from studio.engine.editing.inpaint import InpaintPlan
 
 # (steps done in this image, preview of the image so far at the native size, or None)
@@ -37,11 +37,16 @@ class Conditioned:
 
 @dataclass(frozen=True, eq=False)
 class Sampled:
-    """One sprite at the native size: straight RGBA ``uint8`` and the facts to record."""
+    """One sprite at the native size: straight RGBA ``uint8`` and the facts to record.
+
+    ``reference`` is the bank icon a retrieval-augmented model drew on, if any; its detail
+    guides the enlargement.
+    """
 
     pixels: np.ndarray
     info: dict[str, Any] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
+    reference: Reference | None = None
 
 
 @dataclass(frozen=True, eq=False)

@@ -7,11 +7,13 @@ Wraps a family module (:class:`.pretrained.BuiltinModel`) and the frozen text en
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import replace
 
 import numpy as np
 import torch
 
+from studio.domain.model_caption import model_caption
 from studio.domain.prompt_subject import prompt_art_style, prompt_subject
 from studio.domain.requests import GenerationRequest
 from studio.engine.builtin.edits import sample_settings
@@ -24,6 +26,8 @@ from studio.engine.builtin.text_encoder import TextEncoder
 from studio.engine.builtin.work_size import step_elements, text_elements
 from studio.engine.editing.tiling import circular_padding
 from studio.engine.thread_policy import job_threads
+
+CAPTION_CACHE_SIZE = 64  # as the numpy runtime's
 
 
 class TorchSampler:
@@ -46,6 +50,7 @@ class TorchSampler:
         self.family = network.family
         self.sample_size = network.sample_size
         self._work = step_elements(network.family, network.config)
+        self._captions: OrderedDict[tuple[str, str], Conditioned] = OrderedDict()
 
     def count_steps(self, request: GenerationRequest) -> int:
         """Progress steps of one image (the family decides: 2 for one-pass models)."""
@@ -54,20 +59,26 @@ class TorchSampler:
 
     def condition(self, prompt: str, negative_prompt: str) -> Conditioned:
         """Project the prompt pair; without a negative prompt the second row is the null text."""
+        assert self.encoder is not None
+        projected = self._project(prompt, negative_prompt)
+        candidates = None
+        if self.bank is not None:
+            with torch.inference_mode(), job_threads(self.encoder.device, text_elements()):
+                subject = self.encoder.encode([prompt_subject(prompt)]).pooled[0]
+            candidates = self.bank.candidates(
+                subject.float().cpu().numpy(), prompt_art_style(prompt)
+            )
+        return replace(projected, candidates=candidates)
+
+    def _project(self, prompt: str, negative_prompt: str) -> Conditioned:
+        """The family's text conditioning of the pair, without a bank lookup."""
         network = self._network()
         assert self.encoder is not None
         drop = torch.tensor([False, not negative_prompt.strip()])
         with torch.inference_mode(), job_threads(self.encoder.device, text_elements()):
             embedding = self.encoder.encode([prompt, negative_prompt])
             cond = network.text(embedding, drop=drop)
-            candidates = None
-            if self.bank is not None:
-                subject = self.encoder.encode([prompt_subject(prompt)]).pooled[0]
-                candidates = self.bank.candidates(
-                    subject.float().cpu().numpy(), prompt_art_style(prompt)
-                )
-        truncated = (embedding.truncated[0], embedding.truncated[1])
-        return Conditioned(cond, truncated, candidates)
+        return Conditioned(cond, (embedding.truncated[0], embedding.truncated[1]))
 
     def sample(self, job: SampleJob) -> Sampled:
         """One sprite with its own CPU generator seeded from the request."""
@@ -79,9 +90,12 @@ class TorchSampler:
             on_step(done, None if estimate is None else preview_rgb_uint8(estimate))
 
         settings = sample_settings(request, index, job.inpaint, network.sample_size)
-        value, picked = cond.value, None
+        value, picked, read_as = cond.value, None, {}
         if self.bank is not None and cond.candidates is not None:
             picked = self.bank.pick(cond.candidates, request.seed_for(index))
+            caption = model_caption(request.prompt, picked.concept)
+            read_as = {"Read as": caption}
+            value = self._caption(caption, request.negative_prompt).value
             reference = torch.from_numpy(picked.model_space()).to(value.vector.device)
             value = replace(value, reference=reference.repeat(2, 1, 1, 1))
         device = next(network.parameters()).device
@@ -92,11 +106,25 @@ class TorchSampler:
         ):
             result = network.generate(value, generator, settings, step)
         pixels = model_to_rgba_uint8(result.image, job.crisp)[0]
-        info = dict(result.info) | ({} if picked is None else picked.facts(pixels))
-        return Sampled(np.ascontiguousarray(pixels), info, result.warnings)
+        info = dict(result.info) | read_as | ({} if picked is None else picked.facts(pixels))
+        return Sampled(np.ascontiguousarray(pixels), info, result.warnings, picked)
+
+    def _caption(self, caption: str, negative_prompt: str) -> Conditioned:
+        """The conditioning of a caption of the trained form, as the numpy runtime reads it."""
+        key = (caption, negative_prompt)
+        found = self._captions.get(key)
+        if found is None:
+            found = self._project(caption, negative_prompt)
+            self._captions[key] = found
+            if len(self._captions) > CAPTION_CACHE_SIZE:
+                self._captions.popitem(last=False)
+        else:
+            self._captions.move_to_end(key)
+        return found
 
     def unload(self) -> None:
         """Drop the network and the encoder (and cached GPU memory)."""
+        self._captions.clear()
         network, self.network, self.encoder = self.network, None, None
         if network is not None and next(network.parameters()).device.type == "cuda":
             torch.cuda.empty_cache()

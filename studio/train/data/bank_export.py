@@ -1,7 +1,8 @@
 """Writing a model's icon bank (``reference_bank.npz``) from a dataset.
 
 The bank holds the dataset's original icons of the bank sources (:mod:`.bank_rows`) at the
-model's native size, and one MiniLM sentence vector per concept name, in the layout
+model's native size (and, where the dataset has them, at twice that size: the detail that guides
+a sprite's enlargement), and one MiniLM sentence vector per concept name, in the layout
 :class:`studio.engine.builtin.reference_bank.ReferenceBank` reads. Its images come from the
 same permissively licensed packages as the training images, so the dataset's ATTRIBUTION.md
 (shipped beside the weights) covers it.
@@ -14,10 +15,11 @@ from typing import Any
 
 import numpy as np
 
-from studio.engine.builtin.reference_bank import BANK_NAME, ReferenceBank
+from studio.engine.builtin.reference_bank import BANK_NAME, DETAIL, ReferenceBank
 from studio.engine.builtin.text_encoder import TextEncoder
 from studio.train.data import load_dataset
 from studio.train.data.bank_rows import BANK_SOURCES, bank_rows
+from studio.train.data.dataset_format import read_manifest
 from studio.train.data.dataset_reading import DatasetError
 
 ENCODE_BATCH = 256
@@ -41,8 +43,7 @@ def write_bank(dataset_dir: Path, model_folder: Path, size: int = 32) -> Path:
     concepts = sorted({dataset.items[row]["concept"] for row in rows})
     concept_index = {name: index for index, name in enumerate(concepts)}
     sources = list(BANK_SOURCES)
-    images = np.array(dataset.images[rows], dtype=np.uint8)
-    images[images[..., 3] == 0] = 0  # invisible colour is noise and costs compressed bytes
+    images = _visible(dataset.images, rows)
     vectors, scales = _quantised_vectors(TextEncoder.load("cpu"), concepts)
     arrays: dict[str, np.ndarray] = {
         "images": images,
@@ -54,6 +55,8 @@ def write_bank(dataset_dir: Path, model_folder: Path, size: int = 32) -> Path:
         "vectors": vectors,
         "scales": scales,
     }
+    if 2 * size in read_manifest(dataset_dir).get("sizes", []):
+        arrays[DETAIL] = _visible(load_dataset(dataset_dir, size=2 * size).images, rows)
     model_folder.mkdir(parents=True, exist_ok=True)
     path = model_folder / BANK_NAME
     partial = path.with_suffix(".partial.npz")
@@ -63,6 +66,12 @@ def write_bank(dataset_dir: Path, model_folder: Path, size: int = 32) -> Path:
     if ReferenceBank.load(model_folder) is None:  # read back: what ships must load
         raise DatasetError(f"{path} did not read back.")
     return path
+
+
+def _visible(images: np.ndarray, rows: list[int]) -> np.ndarray:
+    out = np.array(images[rows], dtype=np.uint8)
+    out[out[..., 3] == 0] = 0  # invisible colour is noise and costs compressed bytes
+    return out
 
 
 def _quantised_vectors(encoder: TextEncoder, concepts: list[str]) -> tuple[np.ndarray, np.ndarray]:

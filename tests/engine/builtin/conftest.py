@@ -75,8 +75,11 @@ BANK_CONCEPTS = ("heart", "sword", "health potion", "dragon")
 BANK_SOURCES = ("fluent3d", "fluentflat", "noto", "gameicons")
 
 
-def write_tiny_bank(folder: Path, encoder, size: int = 16) -> Path:
-    """A ``reference_bank.npz`` of two random icons per concept, in the shipped layout."""
+def write_tiny_bank(folder: Path, encoder, size: int = 16, detail: bool = False) -> Path:
+    """A ``reference_bank.npz`` of two random icons per concept, in the shipped layout.
+
+    With ``detail`` the icons are also stored at twice the size (a sharp pattern each).
+    """
     from studio.engine.builtin.reference_bank import BANK_NAME
 
     rng = np.random.default_rng(0)
@@ -86,8 +89,12 @@ def write_tiny_bank(folder: Path, encoder, size: int = 16) -> Path:
     pooled = encoder.encode(list(BANK_CONCEPTS)).pooled.float().numpy()
     pooled /= np.linalg.norm(pooled, axis=1, keepdims=True)
     scales = np.abs(pooled).max(axis=1) / 127.0
+    extra = {}
+    if detail:
+        extra["detail"] = rng.integers(0, 256, (count, 2 * size, 2 * size, 4), dtype=np.uint8)
     np.savez_compressed(
         folder / BANK_NAME,
+        **extra,
         images=images,
         concept=np.repeat(np.arange(len(BANK_CONCEPTS), dtype=np.int32), 2),
         source=np.array([0, 3] * len(BANK_CONCEPTS), dtype=np.int8),

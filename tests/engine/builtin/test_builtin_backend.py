@@ -175,3 +175,12 @@ def test_a_prompt_is_encoded_once_while_it_is_rerun(builtin_backend_for) -> None
     _run(backend, _request(seed=3))
     assert calls == [("a red heart icon", ""), ("a red heart icon", "blurry")]
     assert np.array_equal(first[0].pixels, again[0].pixels)  # the cache changes no pixel
+
+
+def test_a_bank_model_reads_the_caption_of_the_icon_it_drew_on(builtin_backend_for) -> None:
+    backend = builtin_backend_for("vae")
+    prompt = "game icon of a crimson sword, pixel art"
+    (image,), _ = _run(backend, _request(prompt=prompt, seed=1))
+    concept = image.extra["Drew on"].split(" (")[0]
+    assert image.extra["Read as"] == f"red {concept}, pixel art"  # trained form and words
+    assert image.request.prompt == prompt  # the recipe keeps what the artist wrote

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
+import numpy as np
 import pytest
 from PIL import Image
 
@@ -76,11 +77,11 @@ def test_unknown_source_names_the_known_ones(data_fake_package_cache, tmp_path):
         args.handler(args)
 
 
-def _build_32px(cache, out, sources: str) -> None:
-    """``studio data build`` of ``sources`` from the fake package cache at 32 px."""
+def _build_dataset(cache, out, sources: str, size: str = "32") -> None:
+    """``studio data build`` of ``sources`` from the fake package cache at 32 px (or ``size``)."""
     build = _parse(
         "build", "--out", str(out), "--cache", str(cache),
-        "--sources", sources, "--size", "32", "--workers", "1",
+        "--sources", sources, "--size", size, "--workers", "1",
     )  # fmt: skip
     assert build.handler(build) == 0
 
@@ -90,7 +91,7 @@ def test_bank_writes_the_icons_of_the_bank_sources_and_reads_back(
 ) -> None:
     from studio.engine.builtin.reference_bank import ReferenceBank
 
-    _build_32px(data_fake_package_cache, tmp_path / "ds", "gameicons,pixelarticons")
+    _build_dataset(data_fake_package_cache, tmp_path / "ds", "gameicons,pixelarticons")
     bank = _parse("bank", "--data", str(tmp_path / "ds"), "--out", str(tmp_path / "model"))
     assert bank.handler(bank) == 0
     assert "icons of" in capsys.readouterr().out
@@ -98,12 +99,32 @@ def test_bank_writes_the_icons_of_the_bank_sources_and_reads_back(
     originals = [item for item in load_dataset(tmp_path / "ds", 32).items if "#" not in item["key"]]
     assert len(loaded) == sum(item["source"] == "gameicons" for item in originals)  # no outlines
     assert set(loaded.sources[i] for i in loaded.source_of) == {"gameicons"}
+    assert loaded.detail is None  # a 32 px bank of a dataset without 64 px images
+
+
+def test_bank_keeps_the_icons_at_twice_the_size_where_the_dataset_has_them(
+    data_fake_package_cache, tmp_path, capsys
+) -> None:
+    from studio.engine.builtin.reference_bank import ReferenceBank
+
+    _build_dataset(data_fake_package_cache, tmp_path / "ds", "gameicons", size="64")
+    bank = _parse("bank", "--data", str(tmp_path / "ds"), "--out", str(tmp_path / "model"))
+    assert bank.handler(bank) == 0
+    assert "also at 64 px" in capsys.readouterr().out
+    loaded = ReferenceBank.load(tmp_path / "model")
+    assert loaded is not None and loaded.detail is not None
+    dataset = load_dataset(tmp_path / "ds", 64)
+    row_of = {item["key"]: row for row, item in enumerate(dataset.items)}
+    rows = [row_of[key] for key in loaded.keys]
+    expected = np.array(dataset.images[rows])
+    expected[expected[..., 3] == 0] = 0
+    assert np.array_equal(loaded.detail, expected)  # the same icons, row for row
 
 
 def test_a_bank_needs_icons_of_a_bank_source(data_fake_package_cache, tmp_path) -> None:
     from studio.train.data.dataset_reading import DatasetError
 
-    _build_32px(data_fake_package_cache, tmp_path / "ds", "pixelarticons")
+    _build_dataset(data_fake_package_cache, tmp_path / "ds", "pixelarticons")
     bank = _parse("bank", "--data", str(tmp_path / "ds"), "--out", str(tmp_path / "model"))
     with pytest.raises(DatasetError, match="no icons of"):
         bank.handler(bank)

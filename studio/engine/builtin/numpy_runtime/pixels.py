@@ -27,6 +27,12 @@ def straight_to_model(images: np.ndarray) -> np.ndarray:
     return premult * np.float32(2.0) - np.float32(1.0)
 
 
+def straight_to_premultiplied(rgba: np.ndarray) -> np.ndarray:
+    """Straight RGBA ``uint8`` ``(..., 4)`` -> premultiplied float32 RGBA in [0, 1], same layout."""
+    x = np.asarray(rgba, dtype=np.float32) / np.float32(255.0)
+    return np.concatenate([x[..., :3] * x[..., 3:], x[..., 3:]], axis=-1)
+
+
 def premultiplied(x: np.ndarray) -> np.ndarray:
     """``(N, 4, S, S)`` model output -> premultiplied RGBA in [0, 1], RGB <= alpha, clean floor."""
     x = np.clip((x.astype(np.float32) + 1.0) / 2.0, 0.0, 1.0)

@@ -8,11 +8,13 @@ the same sprite here as on the torch runtime.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from pathlib import Path
 
 import numpy as np
 
 from studio.domain.errors import DamagedModelError
+from studio.domain.model_caption import model_caption
 from studio.domain.prompt_subject import prompt_art_style, prompt_subject
 from studio.domain.requests import GenerationRequest
 from studio.engine.builtin import WEIGHTS_NAME
@@ -33,6 +35,7 @@ from studio.engine.editing.slerp import slerp
 
 NUMPY_FAMILIES = ("vae", "gan")
 _DECODER_PREFIX = {"vae": "decoder.", "gan": "generator."}
+CAPTION_CACHE_SIZE = 64  # a prompt's seeds draw on a handful of icons, so their captions repeat
 
 
 class NumpySampler:
@@ -55,6 +58,7 @@ class NumpySampler:
         self._config = config
         self._weights: dict[str, np.ndarray] | None = weights
         self._encoder = encoder
+        self._captions: OrderedDict[str, networks.NumpyConditioning] = OrderedDict()
 
     @classmethod
     def load(cls, folder: Path, encoder: NumpyTextEncoder | None = None) -> NumpySampler:
@@ -100,18 +104,25 @@ class NumpySampler:
         return Conditioned(cond, truncated, candidates)
 
     def sample(self, job: SampleJob) -> Sampled:
-        """One sprite for the prompt row of ``cond``; the seed picks the latent."""
+        """One sprite for the prompt row of ``cond``; the seed picks the latent.
+
+        A model with an icon bank reads the caption of the icon it drew on instead
+        (:func:`studio.domain.model_caption.model_caption`), recorded as ``Read as``.
+        """
         cond, request, index, on_step = job.cond, job.request, job.index, job.on_step
         w = self._loaded()
         full: networks.NumpyConditioning = cond.value
         info: dict[str, object] = {}
+        context, mask, vector = full.context[:1], full.mask[:1], full.vector[:1]
         reference, picked = None, None
         if self.bank is not None and cond.candidates is not None:
             picked = self.bank.pick(cond.candidates, request.seed_for(index))
             reference = picked.model_space()
-        prompt = networks.NumpyConditioning(
-            full.context[:1], full.mask[:1], full.vector[:1], reference
-        )
+            caption = model_caption(request.prompt, picked.concept)
+            read = self._caption(caption)
+            context, mask, vector = read.context, read.mask, read.vector
+            info["Read as"] = caption
+        prompt = networks.NumpyConditioning(context, mask, vector, reference)
         noise = self._noise(request, index)
         config = self._config
         if isinstance(config, VAEConfig):
@@ -132,11 +143,32 @@ class NumpySampler:
         pixels = rgba_uint8(image, job.crisp)[0]
         if picked is not None:
             info |= picked.facts(pixels)
-        return Sampled(pixels, info)
+        return Sampled(pixels, info, reference=picked)
 
     def unload(self) -> None:
         """Drop the weights (the encoder is shared and stays)."""
         self._weights = None
+        self._captions.clear()
+
+    def _caption(self, caption: str) -> networks.NumpyConditioning:
+        """The model's conditioning for a caption of its trained form (cached)."""
+        found = self._captions.get(caption)
+        if found is None:
+            with ops.one_blas_thread():
+                embedding = self._encoder.encode([caption])
+                found = networks.condition(
+                    self._loaded(),
+                    embedding.tokens,
+                    embedding.mask,
+                    embedding.pooled,
+                    np.array([False]),
+                )
+            self._captions[caption] = found
+            if len(self._captions) > CAPTION_CACHE_SIZE:
+                self._captions.popitem(last=False)
+        else:
+            self._captions.move_to_end(caption)
+        return found
 
     def _noise(self, request: GenerationRequest, index: int) -> np.ndarray:
         shape = (1, int(self._config.latent_dim))
