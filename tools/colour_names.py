@@ -6,7 +6,10 @@ this table says which of the twelve each of the 949 names of Randall Munroe's co
 (CC0, https://xkcd.com/color/rgb/) is, by running the same function on the survey's colour, so
 a prompt's "mahogany" means what a caption calling those pixels by name would have said. A name
 that already ends in one of the twelve ("light brown", "sky blue", "carnation pink") keeps that
-word: the name says it, and the pixel rules would call a light brown orange.
+word: the name says it, and the pixel rules would call a light brown orange. A survey colour
+with little saturation (under 0.25) is named by its lightness alone (grey, black or white): a
+prompt's "steel" or "slate" means grey, although the survey's average has a blue tint that the
+pixel rules, made to catch real tints in a sprite, would name.
 
 Usage (the survey's table ships in matplotlib's wheel, ``matplotlib/_color_data.py``)::
 
@@ -23,8 +26,9 @@ from pathlib import Path
 
 import numpy as np
 
-from studio.train.data.colours import COLOUR_WORDS, name_colours
+from studio.train.data.colours import COLOUR_WORDS, name_colours, rgb_to_hsv
 
+NEUTRAL_SATURATION = 0.25
 OUT = Path(__file__).resolve().parents[1] / "studio" / "domain" / "colour_names.py"
 HEADER = '''"""Colour names people write, in the twelve words of the built-in models' captions.
 
@@ -61,7 +65,10 @@ def main(argv: list[str]) -> int:
         return 2
     table = survey(Path(argv[0]))
     rgb = np.array([[int(hex_[i : i + 2], 16) / 255 for i in (1, 3, 5)] for hex_ in table.values()])
-    words = [COLOUR_WORDS[i] for i in name_colours(rgb)]
+    neutral = rgb.copy()
+    greyish = rgb_to_hsv(rgb)[:, 1] < NEUTRAL_SATURATION
+    neutral[greyish] = rgb[greyish].mean(axis=1, keepdims=True)  # same lightness, no tint
+    words = [COLOUR_WORDS[i] for i in name_colours(neutral)]
     rows = sorted(
         (" ".join(name.replace("'", "").split()), _head_word(name) or word)
         for name, word in zip(table, words, strict=True)

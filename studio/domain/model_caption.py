@@ -78,13 +78,15 @@ def prompt_colours(prompt: str, thing: str = "") -> list[str]:
     return found[:MAX_COLOURS]
 
 
-def model_caption(prompt: str, concept: str) -> str:
+def model_caption(prompt: str, concept: str, icon_colours: str = "") -> str:
     """``"red and yellow treasure chest, pixel art"``: what the model reads for ``prompt``.
 
     ``concept`` is the name of the bank icon drawn on. Colour words of its own name give way to
-    the prompt's ("red apple" asked in green is a "green apple").
+    the prompt's ("red apple" asked in green is a "green apple"). A prompt that names no colour
+    gets the icon's own, ``icon_colours`` ("brown and grey"): every caption the model learnt
+    from named its colours, and without any it mixes them into mud.
     """
-    colours = prompt_colours(prompt, concept)
+    colours = prompt_colours(prompt, concept) or [c for c in icon_colours.split(" and ") if c]
     name = concept
     if colours:
         kept = [word for word in concept.split() if word not in COLOUR_WORDS]

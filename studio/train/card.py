@@ -64,12 +64,16 @@ GOOD_FOR = {
     "vae": (
         "The default. With its icon bank (`reference_bank.npz`) it is retrieval-augmented: the "
         "prompt's object is looked up among the bank's captioned icons, and the decoder draws "
-        "its own sprite over the shape of the icon the seed picks, in the prompt's colour and "
-        "style words. Good for recognisable objects that the bank holds (weapons, potions, "
-        "chests, food, animals, tools: see models/README.md for the measured recognition "
-        "rate) in a few hundredths of a second. Not good for objects the bank lacks (it draws "
-        "the nearest thing it has: the recipe's `Drew on` says what), for scenes, or for "
-        "inpainting (one decoder pass)."
+        "its own sprite over the shape of the icon the seed picks. It reads a caption of the "
+        'form it was trained on: the prompt\'s colours in its twelve colour words ("crimson" '
+        "is red), the icon's name and the prompt's style word (the recipe's `Read as`); other "
+        "words of the prompt are not read. The 2x enlargement follows the icon's 64 px detail "
+        "(a guided filter), so edges and shading come from the icon and colours from the model. "
+        "Good for recognisable objects that the bank holds (weapons, potions, chests, food, "
+        "animals, tools: see models/README.md for the measured recognition rate) in a few "
+        "hundredths of a second. Not good for objects the bank lacks (it draws the nearest "
+        "thing it has: the recipe's `Drew on` says what), for scenes, or for inpainting (one "
+        "decoder pass)."
     ),
     "gan": (
         "Fast one-pass sprites with crisp colour blocks; the least varied family (its seeds "
@@ -123,10 +127,10 @@ def _intended_use(native: Any, image_size: Any, training: dict[str, Any]) -> str
         "with nearest neighbour on purpose, and so is every further whole factor) "
         f"(default {image_size} px). It was trained for only {budget} CPU minutes, so shapes "
         "are rough and rare concepts fail; it knows nothing beyond its emoji and icon training "
-        "set (no people likenesses beyond emoji, no text rendering, no photographs). The word "
-        '"icon" pulls toward the black game-icons silhouettes (their style word is "game '
-        'icon"): name a style ("3d", "flat", "noto") to get colour. Prompts longer than 32 '
-        "MiniLM tokens are cut (with a warning)."
+        "set (no people likenesses beyond emoji, no text rendering, no photographs). Without "
+        'an icon bank the word "icon" pulls toward the black game-icons silhouettes (their '
+        'style word is "game icon"): name a style ("3d", "flat", "noto") to get colour. '
+        "Prompts longer than 32 MiniLM tokens are cut (with a warning)."
     )
 
 

@@ -51,12 +51,20 @@ def test_the_model_reads_colours_name_and_style(prompt, concept, caption) -> Non
     assert model_caption(prompt, concept) == caption
 
 
+def test_a_prompt_without_colours_reads_the_icons_own() -> None:
+    assert model_caption("a hammer", "hammer", "brown and grey") == "brown and grey hammer"
+    assert model_caption("a red hammer", "hammer", "brown and grey") == "red hammer"
+    assert model_caption("an iron shield", "shield", "") == "shield"  # a silhouette: none
+
+
 def test_every_survey_name_is_one_of_the_twelve_words() -> None:
     assert len(COLOUR_NAMES) > 900
     assert set(COLOUR_NAMES.values()) <= set(COLOUR_WORDS)
-    assert {name: COLOUR_NAMES[name] for name in ("navy", "crimson", "olive", "sky blue")} == {
+    named = ("navy", "crimson", "olive", "sky blue")
+    assert {name: COLOUR_NAMES[name] for name in named} == {
         "navy": "blue",
         "crimson": "red",
         "olive": "brown",
         "sky blue": "blue",
     }
+    assert COLOUR_NAMES["steel"] == "grey"  # a tint too faint to name: its lightness only

@@ -5,7 +5,8 @@
 unit-length MiniLM sentence vector per concept name, stored as ``int8`` with a scale per row
 (about a quarter of float32, and cosine similarities within 0.01 of it). ``detail``, where
 present, holds the same icons at twice the size: the enlargement of a sprite follows it
-(:mod:`.numpy_runtime.guided`).
+(:mod:`.numpy_runtime.guided`). ``colours``, where present, holds each icon's caption colours,
+what the model reads when the prompt names none.
 
 A prompt is looked up by its subject (:func:`studio.domain.prompt_subject.prompt_subject`):
 the concepts nearest to it in the sentence space, and among their icons the ones of the art
@@ -42,6 +43,7 @@ SOURCES_FOR_STYLE = {
 COLOUR_SOURCES = ("fluent3d", "fluentflat", "noto")
 _ARRAYS = ("images", "concept", "source", "keys", "concepts", "sources", "vectors", "scales")
 DETAIL = "detail"  # optional: the icons at twice the native size
+COLOURS = "colours"  # optional: each icon's caption colours ("green and yellow")
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,7 @@ class Reference:
     similarity: float
     flipped: bool
     detail: np.ndarray | None = None
+    colours: str = ""
 
     def model_space(self) -> np.ndarray:
         """``(1, 4, S, S)`` float32 premultiplied RGBA in [-1, 1], as the decoder reads it."""
@@ -105,6 +108,8 @@ class ReferenceBank:
         self.sources = [str(name) for name in arrays["sources"]]
         self._vectors = arrays["vectors"].astype(np.float32) * arrays["scales"][:, None]
         self.detail: np.ndarray | None = arrays.get(DETAIL)
+        colours = arrays.get(COLOURS)
+        self.colours = [""] * len(self.keys) if colours is None else [str(c) for c in colours]
 
     @classmethod
     def load(cls, folder: Path) -> ReferenceBank | None:
@@ -122,8 +127,7 @@ class ReferenceBank:
         try:
             with np.load(path, allow_pickle=False) as data:
                 arrays = {name: data[name] for name in _ARRAYS}
-                if DETAIL in data.files:
-                    arrays[DETAIL] = data[DETAIL]
+                arrays |= {name: data[name] for name in (DETAIL, COLOURS) if name in data.files}
         except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as exc:
             raise DamagedModelError(f"{path} is damaged ({exc}): reinstall the model.") from None
         bank = cls(arrays)
@@ -166,6 +170,7 @@ class ReferenceBank:
             float(candidates.similarity[position]),
             flipped,
             detail,
+            self.colours[row],
         )
 
     def nearest_distance(self, pixels: np.ndarray) -> tuple[float, str]:
@@ -193,6 +198,7 @@ class ReferenceBank:
             and self.images.dtype == np.uint8
             and len(self.concept_of) == len(self.source_of) == len(self.keys) == count
             and len(self._vectors) == len(self.concepts)
+            and len(self.colours) == count
             and (count == 0 or int(self.concept_of.max()) < len(self.concepts))
             and (count == 0 or int(self.source_of.max()) < len(self.sources))
         )

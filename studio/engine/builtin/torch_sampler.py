@@ -93,7 +93,7 @@ class TorchSampler:
         value, picked, read_as = cond.value, None, {}
         if self.bank is not None and cond.candidates is not None:
             picked = self.bank.pick(cond.candidates, request.seed_for(index))
-            caption = model_caption(request.prompt, picked.concept)
+            caption = model_caption(request.prompt, picked.concept, picked.colours)
             read_as = {"Read as": caption}
             value = self._caption(caption, request.negative_prompt).value
             reference = torch.from_numpy(picked.model_space()).to(value.vector.device)

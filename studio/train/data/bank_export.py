@@ -2,7 +2,8 @@
 
 The bank holds the dataset's original icons of the bank sources (:mod:`.bank_rows`) at the
 model's native size (and, where the dataset has them, at twice that size: the detail that guides
-a sprite's enlargement), and one MiniLM sentence vector per concept name, in the layout
+a sprite's enlargement), each icon's caption colours, and one MiniLM sentence vector per concept
+name, in the layout
 :class:`studio.engine.builtin.reference_bank.ReferenceBank` reads. Its images come from the
 same permissively licensed packages as the training images, so the dataset's ATTRIBUTION.md
 (shipped beside the weights) covers it.
@@ -15,12 +16,14 @@ from typing import Any
 
 import numpy as np
 
-from studio.engine.builtin.reference_bank import BANK_NAME, DETAIL, ReferenceBank
+from studio.engine.builtin.reference_bank import BANK_NAME, COLOURS, DETAIL, ReferenceBank
 from studio.engine.builtin.text_encoder import TextEncoder
 from studio.train.data import load_dataset
 from studio.train.data.bank_rows import BANK_SOURCES, bank_rows
+from studio.train.data.colours import caption_colour_words
 from studio.train.data.dataset_format import read_manifest
 from studio.train.data.dataset_reading import DatasetError
+from studio.train.data.recolour import COLOUR_SOURCES
 
 ENCODE_BATCH = 256
 
@@ -54,6 +57,7 @@ def write_bank(dataset_dir: Path, model_folder: Path, size: int = 32) -> Path:
         "sources": np.array(sources),
         "vectors": vectors,
         "scales": scales,
+        COLOURS: np.array([_icon_colours(dataset.items[r]) for r in rows]),
     }
     if 2 * size in read_manifest(dataset_dir).get("sizes", []):
         arrays[DETAIL] = _visible(load_dataset(dataset_dir, size=2 * size).images, rows)
@@ -66,6 +70,17 @@ def write_bank(dataset_dir: Path, model_folder: Path, size: int = 32) -> Path:
     if ReferenceBank.load(model_folder) is None:  # read back: what ships must load
         raise DatasetError(f"{path} did not read back.")
     return path
+
+
+def _icon_colours(item: dict[str, Any]) -> str:
+    """``"green and yellow"``: the colour words a colour icon's caption opens with.
+
+    A silhouette's black is its art set's, not its object's, so single-colour sets have none.
+    """
+    if item["source"] not in COLOUR_SOURCES:
+        return ""
+    words = list(dict.fromkeys(caption_colour_words(item["caption"].split(",")[0])))
+    return " and ".join(words[:2])
 
 
 def _visible(images: np.ndarray, rows: list[int]) -> np.ndarray:

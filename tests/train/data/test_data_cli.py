@@ -100,6 +100,17 @@ def test_bank_writes_the_icons_of_the_bank_sources_and_reads_back(
     assert len(loaded) == sum(item["source"] == "gameicons" for item in originals)  # no outlines
     assert set(loaded.sources[i] for i in loaded.source_of) == {"gameicons"}
     assert loaded.detail is None  # a 32 px bank of a dataset without 64 px images
+    assert set(loaded.colours) == {""}  # a silhouette's black is its set's, not its object's
+
+
+def test_a_colour_icon_keeps_the_colours_its_caption_opens_with() -> None:
+    from studio.train.data.bank_export import _icon_colours
+
+    frog = {"source": "fluentflat", "caption": "green and yellow frog, face, animal, flat"}
+    assert _icon_colours(frog) == "green and yellow"
+    apple = {"source": "noto", "caption": "red apple, fruit, noto"}
+    assert _icon_colours(apple) == "red"  # the name's own colour word counts once
+    assert _icon_colours({"source": "gameicons", "caption": "black frog, silhouette"}) == ""
 
 
 def test_bank_keeps_the_icons_at_twice_the_size_where_the_dataset_has_them(

@@ -118,7 +118,7 @@ class NumpySampler:
         if self.bank is not None and cond.candidates is not None:
             picked = self.bank.pick(cond.candidates, request.seed_for(index))
             reference = picked.model_space()
-            caption = model_caption(request.prompt, picked.concept)
+            caption = model_caption(request.prompt, picked.concept, picked.colours)
             read = self._caption(caption)
             context, mask, vector = read.context, read.mask, read.vector
             info["Read as"] = caption
