@@ -66,8 +66,10 @@ BANK = Command(
     "bank",
     "write a retrieval model's icon bank",
     "Write reference_bank.npz into a built-in model folder: the dataset's original icons "
-    "(Fluent, Noto, game-icons) and their concept names' sentence vectors. A "
-    "retrieval-augmented model (the default VAE) draws shapes from it.",
+    "(Fluent, Noto, game-icons) at --size and, where the dataset has them, at twice that size "
+    "(the detail that guides a sprite's enlargement), each colour icon's caption colours and "
+    "the concept names' sentence vectors. A retrieval-augmented model (the default VAE) draws "
+    "shapes from it.",
     args=(
         arg("--data", type=Path, required=True, help="dataset folder (studio data build)"),
         *_written_folder("the model folder to write the bank into", 32, (16, 32, 64)),

@@ -88,13 +88,24 @@ def test_a_picked_icons_detail_is_mirrored_with_it(detail_bank_folder, builtin_e
         assert picked.distance(picked.detail) == 0.0 < picked.distance(picked.detail[::-1])
 
 
-def test_damaged_detail_is_one_line_naming_the_bank(detail_bank_folder, tmp_path) -> None:
+@pytest.mark.parametrize(
+    ("array", "damage", "says"),
+    [
+        ("detail", lambda a: a[:, :8], "has damaged detail"),
+        ("colours", lambda a: a[:3], "is incomplete"),
+    ],
+)
+def test_damaged_optional_arrays_are_one_line_naming_the_bank(
+    detail_bank_folder, tmp_path, array, damage, says
+) -> None:
     with np.load(detail_bank_folder / BANK_NAME) as arrays:
         kept = {name: arrays[name] for name in arrays.files}
-    kept["detail"] = kept["detail"][:, :8]
+    kept.setdefault("colours", np.array(["red"] * len(kept["keys"])))
+    kept[array] = damage(kept[array])
     np.savez(tmp_path / BANK_NAME, **kept)
-    with pytest.raises(DamagedModelError, match=f"{BANK_NAME} has damaged detail"):
+    with pytest.raises(DamagedModelError, match=f"{BANK_NAME} {says}") as caught:
         ReferenceBank.load(tmp_path)
+    assert "\n" not in str(caught.value)
 
 
 def _one(backend, prompt: str = "a red heart", **fields):
