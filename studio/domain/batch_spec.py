@@ -78,8 +78,24 @@ class SpecContext:
 
     def is_file(self, name: str) -> bool:
         """Whether ``name`` (relative to the spec) is an existing file."""
+        return self._from_spec(name).exists()
+
+    def model_path(self, name: str) -> str:
+        """An add-on cell as the engine should look it up: a path from the spec's folder.
+
+        A cell that is a path (several parts, or a file beside the spec) is made relative to the
+        spec, as image cells are; a bare name ("my_canny") stays a name for the model index.
+        """
+        text = name.strip()
+        if not text or self.folder is None:
+            return text
+        if len(Path(text).parts) > 1 or self.is_file(text):
+            return str(self._from_spec(text))
+        return text
+
+    def _from_spec(self, name: str) -> Path:
         path = Path(name).expanduser()
-        return (path if path.is_absolute() or self.folder is None else self.folder / path).exists()
+        return path if path.is_absolute() or self.folder is None else self.folder / path
 
 
 @dataclass(frozen=True)
@@ -170,7 +186,7 @@ def _prepare(
             unit_cells.update(typed)
         else:
             values.update(typed)
-    units = row_units(unit_cells, context.is_file)
+    units = row_units(unit_cells, context.is_file, context.model_path)
     placeholders: dict[str, Any] = dict.fromkeys(images, b"")  # image fields, read later
     try:
         request = GenerationRequest(prompt="", **values, **placeholders, **units.values)

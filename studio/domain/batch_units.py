@@ -41,11 +41,16 @@ class RowUnits:
         }
 
 
-def row_units(cells: Mapping[str, str], is_file: Callable[[str], bool]) -> RowUnits:
+def row_units(
+    cells: Mapping[str, str],
+    is_file: Callable[[str], bool],
+    model_path: Callable[[str], str] = str.strip,
+) -> RowUnits:
     """The units a row's unit cells ask for (an empty :class:`RowUnits` without any).
 
     ``is_file(path)`` says whether a reference cell's whole text names a file (relative to the
-    spec), as ``--reference`` asks of the current folder.
+    spec), as ``--reference`` asks of the current folder; ``model_path(cell)`` turns a
+    ``control_model`` or ``reference_model`` that is a path into one from the spec's folder.
 
     Raises
     ------
@@ -57,7 +62,10 @@ def row_units(cells: Mapping[str, str], is_file: Callable[[str], bool]) -> RowUn
     images: list[tuple[str, str]] = []
     controls = _split(cells.get("control", ""))
     models = _split(cells.get("control_model", ""))
-    names = control_models(len(controls), models, ("control", "control_model"))
+    names = [
+        model_path(name)
+        for name in control_models(len(controls), models, ("control", "control_model"))
+    ]
     units = []
     for text, model in zip(controls, names, strict=True):
         option = parse_control(text, "control")
@@ -68,7 +76,7 @@ def row_units(cells: Mapping[str, str], is_file: Callable[[str], bool]) -> RowUn
     if units:
         values["controls"] = tuple(units)
     references = _split(cells.get("reference", ""))
-    adapter = cells.get("reference_model", "").strip()
+    adapter = model_path(cells.get("reference_model", ""))
     if adapter and not references:
         raise InvalidRequestError("reference_model applies with a reference cell.")
     if len(references) > MAX_REFERENCES:

@@ -116,3 +116,24 @@ def test_a_reference_file_whose_name_ends_in_a_number_is_that_file(art) -> None:
 def test_unit_cells_need_an_image_reader() -> None:
     with pytest.raises(InvalidRequestError, match="control: images are not available here"):
         parse_spec("prompt,control\nfox,canny:a.png\n", "s.csv", SpecContext({}, 0))
+
+
+def test_model_cells_that_are_paths_start_from_the_spec_folder(art, tmp_path_factory) -> None:
+    (art / "nets").mkdir()
+    (art / "nets" / "canny.safetensors").write_bytes(b"x")
+    (art / "ipa.bin").write_bytes(b"x")
+    text = (
+        "prompt,control,control_model,reference,reference_model\n"
+        "fox,canny:photo.png; canny:hero.png,nets/canny.safetensors; my_canny,hero.png,ipa.bin\n"
+    )
+    elsewhere = tmp_path_factory.mktemp("elsewhere")
+    cwd = Path.cwd()
+    os.chdir(elsewhere)  # the run starts in another folder than the spec's
+    try:
+        (fox,) = _parse(text, "set.csv", art)
+    finally:
+        os.chdir(cwd)
+    first, second = fox.request.controls
+    assert first.model == str(art / "nets" / "canny.safetensors")
+    assert second.model == "my_canny"  # a name stays a name for the model index
+    assert fox.request.references[0].model == str(art / "ipa.bin")
