@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from studio.domain.files import special_file_kind
 from studio.imaging.atomic import atomic_write_bytes, atomic_write_stream
 from studio.train.data.dataset_reading import (
     MAX_ITEMS_BYTES,
@@ -177,6 +178,9 @@ def read_manifest(dataset_dir: Path) -> dict[str, Any]:
         If the folder holds no readable Studio dataset manifest.
     """
     path = Path(dataset_dir) / MANIFEST_NAME
+    kind = special_file_kind(path)
+    if kind is not None:  # name the folder: every dataset's manifest has the same name
+        raise DatasetError(f"{path} is {kind}, not a file: rebuild the dataset in a new folder.")
     try:
         text = read_text(path, what="dataset manifest", max_bytes=MAX_MANIFEST_BYTES)
     except DatasetError:
