@@ -7,5 +7,7 @@ for a seed (:mod:`.torch_noise`), so both give the same pixels (tests/engine/bui
 
 * :mod:`.ops` the layers (linear, conv, norms, attention), :mod:`.networks` the text
   conditioner, the VAE prior and the sprite decoder, :mod:`.minilm` and :mod:`.text` the text
-  encoder, :mod:`.pixels` model space to RGBA, :mod:`.sampler` what the backend drives.
+  encoder, :mod:`.pixels` model space to RGBA, :mod:`.sampler` what the backend drives,
+  :mod:`.enlarger` the learnt 2x enlarger and :mod:`.guided` the enlargement's fit to the bank
+  icon drawn on.
 """

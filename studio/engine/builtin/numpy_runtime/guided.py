@@ -10,7 +10,7 @@ its colours stay the model's, because the fit is made per channel of the sprite;
 model drew something the icon does not have, the fit is flat and the sprite's own pixels
 remain (smoothed over the window).
 
-The radius and regularisation were chosen on the paraphrased recognition prompts
+The radius and regularisation were chosen on the tuning and paraphrased recognition prompts
 (:mod:`studio.train.data.recognition_prompts`), never on the held-out ones.
 """
 
