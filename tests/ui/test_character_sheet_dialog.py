@@ -73,6 +73,19 @@ def test_the_request_has_the_entry_as_reference_its_prompt_seed_and_every_pose()
     np.testing.assert_array_equal(load_pixels(reference.image, mode="RGB"), _knight())
 
 
+def test_frames_on_the_entrys_own_model_keep_its_size_steps_cfg_and_sampler() -> None:
+    made = {"model": FAKE_MODEL.id, "width": 96, "height": 128, "steps": 9, "cfg_scale": 3.5}
+    recipe = {**RECIPE, **made, "sampler": "Euler a"}
+    vm = CharacterSheetViewModel(7, encode_png(_knight()), recipe, (FAKE_MODEL, BUILTIN))
+    generation = vm.build_request().generation
+    assert (generation.width, generation.height, generation.steps) == (96, 128, 9)
+    assert (generation.cfg_scale, generation.sampler) == (3.5, "Euler a")
+    other = replace(FAKE_MODEL, id="other-sd", name="Other SD")
+    vm = CharacterSheetViewModel(7, encode_png(_knight()), recipe, (other,))
+    generation = vm.build_request().generation  # another model: its own defaults
+    assert (generation.width, generation.steps) != (96, 9)
+
+
 @pytest.mark.parametrize(
     ("recipe", "transparency", "fields"),
     [

@@ -41,7 +41,8 @@ class CharacterSheetViewModel(ViewModel):
         Its image, PNG bytes (the reference the IP-Adapter reads).
     recipe
         The request that made it (a recipe's ``request``): the prompt, negative prompt,
-        seed and transparent background start from it.
+        seed and transparent background start from it, and on the entry's own model its
+        size, steps, CFG scale and sampler.
     models
         The models to offer; ``model`` starts as ``model_id`` when it is one of them.
 
@@ -96,6 +97,10 @@ class CharacterSheetViewModel(ViewModel):
         #: How the entry got its transparent background: "native", "matte" or "" (it has none).
         self.transparency = _transparency_of(recipe)
         self.transparent = bool(self.transparency)
+        # Frames on the entry's own model are made at its size, steps, CFG and sampler, as the
+        # entry was; on another model they take that model's defaults.
+        self._recipe_model = str(recipe.get("model") or "")
+        self._recipe_settings = _settings_of(recipe)
         self.model_changed.connect(lambda _id: self._update_refusal())
         ids = [info.id for info in models]
         self.model = model_id if model_id in ids else (ids[0] if ids else "")
@@ -170,6 +175,8 @@ class CharacterSheetViewModel(ViewModel):
         if self.transparent and self.transparency:
             values["transparent_background"] = True
             values["transparent"] = self.transparency
+        if info.id == self._recipe_model:
+            values |= self._recipe_settings
         generation = GenerationRequest(**complete_request(values, info)).resolved()
         return CharacterSheetRequest(replace(generation, model=info.id), self.timed_sequence())
 
@@ -188,6 +195,24 @@ class CharacterSheetViewModel(ViewModel):
     def _update_refusal(self) -> None:
         info = self.model_info()
         self.refusal = NO_MODEL if info is None else pose_refusal(info)
+
+
+_WHOLE_SETTINGS = ("width", "height", "steps")
+
+
+def _settings_of(recipe: dict[str, Any]) -> dict[str, Any]:
+    """The entry's size, steps, CFG scale and sampler, where the recipe has them well typed."""
+    settings: dict[str, Any] = {}
+    for name in _WHOLE_SETTINGS:
+        value = recipe.get(name)
+        if isinstance(value, int) and not isinstance(value, bool):
+            settings[name] = value
+    cfg = recipe.get("cfg_scale")
+    if isinstance(cfg, int | float) and not isinstance(cfg, bool):
+        settings["cfg_scale"] = float(cfg)
+    if isinstance(recipe.get("sampler"), str) and recipe["sampler"]:
+        settings["sampler"] = recipe["sampler"]
+    return settings
 
 
 def _transparency_of(recipe: dict[str, Any]) -> str:
