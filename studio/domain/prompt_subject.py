@@ -9,23 +9,13 @@ pixel-art things. The colour and style words stay in the prompt the model itself
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 
-# The colour vocabulary of the built-in models' captions and of their colour metric
-# (studio.train.data.colours names pixels with exactly these words).
-COLOUR_WORDS = (
-    "red",
-    "orange",
-    "yellow",
-    "green",
-    "teal",
-    "blue",
-    "purple",
-    "pink",
-    "brown",
-    "black",
-    "white",
-    "grey",
-)
+from studio.domain.colour_words import COLOUR_WORDS
+from studio.domain.prompt_colours import strip_colour_names
+
+__all__ = ["ART_STYLES", "COLOUR_WORDS", "prompt_art_style", "prompt_subject"]
+
 _COLOUR_ALIASES = ("gray", "golden", "gold", "silver", "crimson", "scarlet", "cyan", "violet")
 # Style words of the captions, longest first so "pixel art" goes before "art".
 ART_STYLES = ("pixel art", "line icon", "silhouette", "flat", "3d", "noto")
@@ -66,15 +56,21 @@ def prompt_art_style(prompt: str) -> str | None:
     return None
 
 
-def prompt_subject(prompt: str) -> str:
+def prompt_subject(prompt: str, compounds: Collection[str] = frozenset()) -> str:
     """The prompt without colour, style and filler words: ``"health potion"``.
 
-    Returns the prompt's words unchanged when nothing else is left (``"red"`` stays ``"red"``),
-    so a lookup always has something to compare.
+    Colour names are taken out as the caption reads them (:mod:`.prompt_colours`): "a
+    chestnut hunting bow" looks up "hunting bow", "a viper in olive" "viper", while "a salmon"
+    keeps its fish; ``compounds`` (two-word parts of the bank's names) keep "pumpkin" in
+    "pumpkin lantern". Returns the prompt's words unchanged when nothing else is left (``"red"``
+    stays ``"red"``), so a lookup always has something to compare.
     """
-    text = " " + " ".join(_WORD.findall(prompt.lower())) + " "
-    for style in ART_STYLES:
-        text = text.replace(f" {style} ", " ")
-    dropped = set(COLOUR_WORDS) | set(_COLOUR_ALIASES) | set(_FILLER)
-    words = [word for word in text.split() if word not in dropped]
-    return " ".join(words) if words else " ".join(text.split())
+    for source in (strip_colour_names(prompt, compounds), prompt):
+        text = " " + " ".join(_WORD.findall(source.lower())) + " "
+        for style in ART_STYLES:
+            text = text.replace(f" {style} ", " ")
+        dropped = set(COLOUR_WORDS) | set(_COLOUR_ALIASES) | set(_FILLER)
+        words = [word for word in text.split() if word not in dropped]
+        if words:
+            return " ".join(words)
+    return " ".join(_WORD.findall(prompt.lower()))

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from studio.domain.colour_names import COLOUR_NAMES
-from studio.domain.model_caption import model_caption, prompt_colours
+from studio.domain.model_caption import model_caption
+from studio.domain.prompt_colours import prompt_colours, strip_colour_names
 from studio.domain.prompt_subject import COLOUR_WORDS
 
 
@@ -68,3 +69,25 @@ def test_every_survey_name_is_one_of_the_twelve_words() -> None:
         "sky blue": "blue",
     }
     assert COLOUR_NAMES["steel"] == "grey"  # a tint too faint to name: its lightness only
+
+
+@pytest.mark.parametrize(
+    ("prompt", "subject"),
+    [
+        ("game icon of a chestnut hunting bow", "hunting bow"),
+        ("a viper in olive", "viper"),  # "in" goes with its colour
+        ("an apple in emerald", "apple"),  # a name before "in" is the thing
+        ("a salmon", "salmon"),
+        ("a halloween pumpkin lantern", "halloween pumpkin lantern"),  # a bank compound
+        ("a red health potion, pixel art", "health potion"),
+        ("a orange orange", "a orange orange"),  # nothing left: the whole prompt
+    ],
+)
+def test_the_lookup_leaves_out_colour_names_as_the_caption_reads_them(prompt, subject) -> None:
+    from studio.domain.prompt_subject import prompt_subject
+
+    assert prompt_subject(prompt, frozenset({"pumpkin lantern"})) == subject
+
+
+def test_stripping_keeps_phrases_apart() -> None:
+    assert strip_colour_names("crimson flask, flat icon") == "flask, flat icon"

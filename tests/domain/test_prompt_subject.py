@@ -12,7 +12,8 @@ from studio.domain.prompt_subject import prompt_art_style, prompt_subject
     [
         ("a red health potion, pixel art", "health potion"),
         ("A Green Slime Monster", "slime monster"),
-        ("a steel sword", "steel sword"),
+        ("a steel sword", "sword"),  # steel is a colour name (grey) in the survey
+        ("an iron sword", "iron sword"),  # iron is not
         ("the golden key, flat icon", "key"),
         ("blue dragon, silhouette", "dragon"),
         ("red", "red"),  # nothing but a colour: the lookup still gets the words

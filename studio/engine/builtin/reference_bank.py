@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import zipfile
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -105,6 +106,13 @@ class ReferenceBank:
         self.source_of = arrays["source"].astype(np.int64)
         self.keys = [str(key) for key in arrays["keys"]]
         self.concepts = [str(name) for name in arrays["concepts"]]
+        #: Two-word parts of the concept names ("pumpkin lantern"): a colour name in a prompt
+        #: that makes one of them with its neighbour names the thing, not its colour.
+        self.compounds = frozenset(
+            f"{first} {second}"
+            for name in self.concepts
+            for first, second in pairwise(name.replace(",", " ").split())
+        )
         self.sources = [str(name) for name in arrays["sources"]]
         self._vectors = arrays["vectors"].astype(np.float32) * arrays["scales"][:, None]
         self.detail: np.ndarray | None = arrays.get(DETAIL)

@@ -64,7 +64,8 @@ class TorchSampler:
         candidates = None
         if self.bank is not None:
             with torch.inference_mode(), job_threads(self.encoder.device, text_elements()):
-                subject = self.encoder.encode([prompt_subject(prompt)]).pooled[0]
+                subject_text = prompt_subject(prompt, self.bank.compounds)
+                subject = self.encoder.encode([subject_text]).pooled[0]
             candidates = self.bank.candidates(
                 subject.float().cpu().numpy(), prompt_art_style(prompt)
             )

@@ -98,7 +98,8 @@ class NumpySampler:
             )
             candidates = None
             if self.bank is not None:
-                subject = self._encoder.encode([prompt_subject(prompt)]).pooled[0]
+                subject_text = prompt_subject(prompt, self.bank.compounds)
+                subject = self._encoder.encode([subject_text]).pooled[0]
                 candidates = self.bank.candidates(subject, prompt_art_style(prompt))
         truncated = (embedding.truncated[0], embedding.truncated[1])
         return Conditioned(cond, truncated, candidates)
