@@ -57,18 +57,19 @@ def prompt_colours(prompt: str, thing: str = "") -> list[str]:
     return found[:MAX_COLOURS]
 
 
-def strip_colour_names(text: str, compounds: Collection[str] = frozenset()) -> str:
+def strip_colour_names(text: str, things: Collection[str] = frozenset()) -> str:
     """``text`` without the colour names :func:`prompt_colours` reads, nor the "in" before one.
 
     ``"game icon of a chestnut hunting bow"`` -> ``"game icon of a hunting bow"``: what is left
-    names the object, for looking it up. A name that forms one of ``compounds`` (two-word
-    parts of the things' names, "pumpkin lantern", "spotted mushroom") with its neighbour is
-    part of the thing and stays. Phrases are joined with commas again.
+    names the object, for looking it up. A name that is itself one of ``things`` (the names of
+    what the bank draws, and their two-word parts: "banana", "pumpkin lantern"), or makes one
+    with its neighbour, may name the thing ("ripe banana fruit"), so it stays unless it comes
+    after "in". Phrases are joined with commas again.
     """
     kept_phrases = []
     for words in _phrases(text):
         drop: set[int] = set()
-        for start, end, _word in _colour_spans(words, compounds=compounds):
+        for start, end, _word in _colour_spans(words, things=things):
             drop.update(range(start, end))
             if start > 0 and words[start - 1] == "in":
                 drop.add(start - 1)
@@ -88,7 +89,7 @@ def _phrases(text: str) -> list[list[str]]:
 
 
 def _colour_spans(
-    words: list[str], thing: str = "", compounds: Collection[str] = frozenset()
+    words: list[str], thing: str = "", things: Collection[str] = frozenset()
 ) -> list[tuple[int, int, str]]:
     """``(start, end, caption word)`` of each colour name that describes, in one phrase."""
     own = set(thing.lower().split())
@@ -100,10 +101,14 @@ def _colour_spans(
         if name is None or (name not in COLOUR_WORDS and name in own):
             position += 1
             continue
-        if name not in COLOUR_WORDS and _in_compound(words, position, end, compounds):
+        after_in = position > 0 and words[position - 1] == "in"
+        if (
+            name not in COLOUR_WORDS
+            and not after_in
+            and _names_a_thing(words, position, end, things)
+        ):
             position = end
             continue
-        after_in = position > 0 and words[position - 1] == "in"
         joined = position > 1 and words[position - 1] in _JOINERS
         before_a_word = end < len(words) and words[end] not in _PREPOSITIONS
         describes = (
@@ -119,11 +124,12 @@ def _colour_spans(
     return spans
 
 
-def _in_compound(words: list[str], start: int, end: int, compounds: Collection[str]) -> bool:
-    """Whether the words at ``start:end`` make a thing's name with the word before or after."""
+def _names_a_thing(words: list[str], start: int, end: int, things: Collection[str]) -> bool:
+    """Whether the words at ``start:end`` are a thing's name, alone or with a neighbour."""
     name = " ".join(words[start:end])
-    before = start > 0 and f"{words[start - 1]} {name}" in compounds
-    return before or (end < len(words) and f"{name} {words[end]}" in compounds)
+    before = start > 0 and f"{words[start - 1]} {name}" in things
+    after = end < len(words) and f"{name} {words[end]}" in things
+    return name in things or before or after
 
 
 def _name_at(words: list[str], position: int) -> tuple[str | None, int]:

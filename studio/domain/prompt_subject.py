@@ -56,16 +56,17 @@ def prompt_art_style(prompt: str) -> str | None:
     return None
 
 
-def prompt_subject(prompt: str, compounds: Collection[str] = frozenset()) -> str:
+def prompt_subject(prompt: str, things: Collection[str] = frozenset()) -> str:
     """The prompt without colour, style and filler words: ``"health potion"``.
 
     Colour names are taken out as the caption reads them (:mod:`.prompt_colours`): "a
-    chestnut hunting bow" looks up "hunting bow", "a viper in olive" "viper", while "a salmon"
-    keeps its fish; ``compounds`` (two-word parts of the bank's names) keep "pumpkin" in
-    "pumpkin lantern". Returns the prompt's words unchanged when nothing else is left (``"red"``
-    stays ``"red"``), so a lookup always has something to compare.
+    crimson elixir flask" looks up "elixir flask", "a viper in jade" "viper", while "a
+    salmon" keeps its fish. A colour name that is one of ``things`` (what the bank draws, and
+    the two-word parts of those names) stays, as it may name the thing: "ripe banana fruit",
+    "pumpkin lantern", "chestnut". Returns the prompt's words unchanged when nothing else is
+    left (``"red"`` stays ``"red"``), so a lookup always has something to compare.
     """
-    for source in (strip_colour_names(prompt, compounds), prompt):
+    for source in (strip_colour_names(prompt, things), prompt):
         text = " " + " ".join(_WORD.findall(source.lower())) + " "
         for style in ART_STYLES:
             text = text.replace(f" {style} ", " ")

@@ -79,6 +79,8 @@ def test_every_survey_name_is_one_of_the_twelve_words() -> None:
         ("an apple in emerald", "apple"),  # a name before "in" is the thing
         ("a salmon", "salmon"),
         ("a halloween pumpkin lantern", "halloween pumpkin lantern"),  # a bank compound
+        ("a ripe banana fruit", "ripe banana fruit"),  # a bank thing of its own
+        ("a frog in banana", "frog"),  # ... unless it comes after "in"
         ("a red health potion, pixel art", "health potion"),
         ("a orange orange", "a orange orange"),  # nothing left: the whole prompt
     ],
@@ -86,7 +88,7 @@ def test_every_survey_name_is_one_of_the_twelve_words() -> None:
 def test_the_lookup_leaves_out_colour_names_as_the_caption_reads_them(prompt, subject) -> None:
     from studio.domain.prompt_subject import prompt_subject
 
-    assert prompt_subject(prompt, frozenset({"pumpkin lantern"})) == subject
+    assert prompt_subject(prompt, frozenset({"pumpkin lantern", "banana"})) == subject
 
 
 def test_stripping_keeps_phrases_apart() -> None:

@@ -106,9 +106,9 @@ class ReferenceBank:
         self.source_of = arrays["source"].astype(np.int64)
         self.keys = [str(key) for key in arrays["keys"]]
         self.concepts = [str(name) for name in arrays["concepts"]]
-        #: Two-word parts of the concept names ("pumpkin lantern"): a colour name in a prompt
-        #: that makes one of them with its neighbour names the thing, not its colour.
-        self.compounds = frozenset(
+        #: The concept names and their two-word parts ("banana", "pumpkin lantern"): a colour
+        #: name in a prompt that is one of them may name the thing, not its colour.
+        self.things = frozenset(self.concepts) | frozenset(
             f"{first} {second}"
             for name in self.concepts
             for first, second in pairwise(name.replace(",", " ").split())

@@ -64,7 +64,7 @@ class TorchSampler:
         candidates = None
         if self.bank is not None:
             with torch.inference_mode(), job_threads(self.encoder.device, text_elements()):
-                subject_text = prompt_subject(prompt, self.bank.compounds)
+                subject_text = prompt_subject(prompt, self.bank.things)
                 subject = self.encoder.encode([subject_text]).pooled[0]
             candidates = self.bank.candidates(
                 subject.float().cpu().numpy(), prompt_art_style(prompt)

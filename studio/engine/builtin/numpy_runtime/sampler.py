@@ -98,7 +98,7 @@ class NumpySampler:
             )
             candidates = None
             if self.bank is not None:
-                subject_text = prompt_subject(prompt, self.bank.compounds)
+                subject_text = prompt_subject(prompt, self.bank.things)
                 subject = self._encoder.encode([subject_text]).pooled[0]
                 candidates = self.bank.candidates(subject, prompt_art_style(prompt))
         truncated = (embedding.truncated[0], embedding.truncated[1])
