@@ -11,7 +11,6 @@ step the family reports. This module imports no torch.
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from dataclasses import dataclass
 from functools import partial
 
@@ -28,6 +27,7 @@ from studio.engine.builtin.edit_rules import check_builtin_edits
 from studio.engine.builtin.numpy_runtime.enlarger import SCALE, NumpyEnlarger
 from studio.engine.builtin.numpy_runtime.guided import guide_by_reference
 from studio.engine.builtin.numpy_runtime.pixels import crisp_alpha
+from studio.engine.builtin.recent_cache import RecentCache
 from studio.engine.builtin.sampler_protocol import (
     Conditioned,
     Sampled,
@@ -72,7 +72,9 @@ class BuiltinBackend(GenerationBackend):
         self.sampler: SpriteSampler | None = sampler
         self.model_hash = model_hash
         self.enlarger = enlarger
-        self._prompts: OrderedDict[tuple[str, str, str], Conditioned] = OrderedDict()
+        self._prompts: RecentCache[tuple[str, str, str], Conditioned] = RecentCache(
+            PROMPT_CACHE_SIZE
+        )
 
     @property
     def sample_size(self) -> int:
@@ -138,15 +140,7 @@ class BuiltinBackend(GenerationBackend):
 
     def _condition(self, sampler: SpriteSampler, prompt: str, negative: str) -> Conditioned:
         key = (sampler.family, prompt, negative)
-        cond = self._prompts.get(key)
-        if cond is None:
-            cond = sampler.condition(prompt, negative)
-            self._prompts[key] = cond
-            if len(self._prompts) > PROMPT_CACHE_SIZE:
-                self._prompts.popitem(last=False)
-        else:
-            self._prompts.move_to_end(key)
-        return cond
+        return self._prompts.get(key, lambda: sampler.condition(prompt, negative))
 
     def _sampler_for(self, request: GenerationRequest) -> SpriteSampler:
         """The model's sampler, or for a texture prompt the texture synthesiser in its place."""

@@ -7,7 +7,6 @@ Wraps a family module (:class:`.pretrained.BuiltinModel`) and the frozen text en
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from dataclasses import replace
 
 import numpy as np
@@ -20,6 +19,7 @@ from studio.engine.builtin.edits import sample_settings
 from studio.engine.builtin.generation import SampleSettings
 from studio.engine.builtin.pixels import model_to_rgba_uint8, preview_rgb_uint8
 from studio.engine.builtin.pretrained import BuiltinModel
+from studio.engine.builtin.recent_cache import RecentCache
 from studio.engine.builtin.reference_bank import ReferenceBank
 from studio.engine.builtin.sampler_protocol import Conditioned, Sampled, SampleJob
 from studio.engine.builtin.text_encoder import TextEncoder
@@ -50,7 +50,7 @@ class TorchSampler:
         self.family = network.family
         self.sample_size = network.sample_size
         self._work = step_elements(network.family, network.config)
-        self._captions: OrderedDict[tuple[str, str], Conditioned] = OrderedDict()
+        self._captions: RecentCache[tuple[str, str], Conditioned] = RecentCache(CAPTION_CACHE_SIZE)
 
     def count_steps(self, request: GenerationRequest) -> int:
         """Progress steps of one image (the family decides: 2 for one-pass models)."""
@@ -113,15 +113,7 @@ class TorchSampler:
     def _caption(self, caption: str, negative_prompt: str) -> Conditioned:
         """The conditioning of a caption of the trained form, as the numpy runtime reads it."""
         key = (caption, negative_prompt)
-        found = self._captions.get(key)
-        if found is None:
-            found = self._project(caption, negative_prompt)
-            self._captions[key] = found
-            if len(self._captions) > CAPTION_CACHE_SIZE:
-                self._captions.popitem(last=False)
-        else:
-            self._captions.move_to_end(key)
-        return found
+        return self._captions.get(key, lambda: self._project(caption, negative_prompt))
 
     def unload(self) -> None:
         """Drop the network and the encoder (and cached GPU memory)."""

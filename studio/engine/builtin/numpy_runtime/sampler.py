@@ -8,7 +8,6 @@ the same sprite here as on the torch runtime.
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from pathlib import Path
 
 import numpy as np
@@ -29,6 +28,7 @@ from studio.engine.builtin.numpy_runtime.pixels import preview_rgb, rgba_uint8
 from studio.engine.builtin.numpy_runtime.text import NumpyTextEncoder
 from studio.engine.builtin.numpy_runtime.torch_noise import torch_randn
 from studio.engine.builtin.numpy_runtime.weights import load_float32
+from studio.engine.builtin.recent_cache import RecentCache
 from studio.engine.builtin.reference_bank import ReferenceBank
 from studio.engine.builtin.sampler_protocol import Conditioned, Sampled, SampleJob
 from studio.engine.editing.slerp import slerp
@@ -58,7 +58,9 @@ class NumpySampler:
         self._config = config
         self._weights: dict[str, np.ndarray] | None = weights
         self._encoder = encoder
-        self._captions: OrderedDict[str, networks.NumpyConditioning] = OrderedDict()
+        self._captions: RecentCache[str, networks.NumpyConditioning] = RecentCache(
+            CAPTION_CACHE_SIZE
+        )
 
     @classmethod
     def load(cls, folder: Path, encoder: NumpyTextEncoder | None = None) -> NumpySampler:
@@ -153,23 +155,19 @@ class NumpySampler:
 
     def _caption(self, caption: str) -> networks.NumpyConditioning:
         """The model's conditioning for a caption of its trained form (cached)."""
-        found = self._captions.get(caption)
-        if found is None:
+
+        def project() -> networks.NumpyConditioning:
             with ops.one_blas_thread():
                 embedding = self._encoder.encode([caption])
-                found = networks.condition(
+                return networks.condition(
                     self._loaded(),
                     embedding.tokens,
                     embedding.mask,
                     embedding.pooled,
                     np.array([False]),
                 )
-            self._captions[caption] = found
-            if len(self._captions) > CAPTION_CACHE_SIZE:
-                self._captions.popitem(last=False)
-        else:
-            self._captions.move_to_end(caption)
-        return found
+
+        return self._captions.get(caption, project)
 
     def _noise(self, request: GenerationRequest, index: int) -> np.ndarray:
         shape = (1, int(self._config.latent_dim))
