@@ -173,21 +173,15 @@ def check_qt_platform(environ: dict[str, str] | None = None) -> PlatformCheck:
         return PlatformCheck(
             platform, plugin, problem=f"Qt's {platform} platform plugin is missing ({plugin})."
         )
+    # Both problems are named when both hold: a user on a headless machine who installs the
+    # libraries first would otherwise meet the second message only after the first fix.
     missing = missing_libraries(plugin)
+    problems = []
     if missing:
-        return PlatformCheck(
-            platform,
-            plugin,
-            missing,
-            problem=f"Qt's {platform} plugin cannot load: missing {', '.join(missing)}.",
-        )
+        problems.append(f"Qt's {platform} plugin cannot load: missing {', '.join(missing)}.")
     if platform == "xcb" and not env.get("DISPLAY"):
-        return PlatformCheck(
-            platform,
-            plugin,
-            problem="No X display (DISPLAY is not set): start Studio from a desktop session.",
-        )
-    return PlatformCheck(platform, plugin)
+        problems.append("No X display (DISPLAY is not set): start Studio from a desktop session.")
+    return PlatformCheck(platform, plugin, missing, problem=" ".join(problems))
 
 
 def explain(check: PlatformCheck) -> str:
