@@ -14,8 +14,6 @@ from collections.abc import Collection
 from studio.domain.colour_words import COLOUR_WORDS
 from studio.domain.prompt_colours import strip_colour_names
 
-__all__ = ["ART_STYLES", "COLOUR_WORDS", "prompt_art_style", "prompt_subject"]
-
 _COLOUR_ALIASES = ("gray", "golden", "gold", "silver", "crimson", "scarlet", "cyan", "violet")
 # Style words of the captions, longest first so "pixel art" goes before "art".
 ART_STYLES = ("pixel art", "line icon", "silhouette", "flat", "3d", "noto")

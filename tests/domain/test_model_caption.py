@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from studio.domain.colour_names import COLOUR_NAMES
+from studio.domain.colour_words import COLOUR_WORDS
 from studio.domain.model_caption import model_caption
 from studio.domain.prompt_colours import prompt_colours, strip_colour_names
-from studio.domain.prompt_subject import COLOUR_WORDS
 
 
 @pytest.mark.parametrize(

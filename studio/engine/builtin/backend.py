@@ -179,11 +179,10 @@ class BuiltinBackend(GenerationBackend):
         info = dict(result.info)
         if job.enlarger is None:
             pixels = upscale_nearest(result.pixels, job.factor)
+            info["enlarged"] = "nearest neighbour" if job.factor > 1 else "no"
         else:
-            enlarged, guided = _enlarge(job.enlarger, result, job.request)
-            info["enlarged"] = "learnt 2x enlarger" + (", guided by the icon" if guided else "")
-            if guided and result.reference is not None:
-                info["Reference distance"] = round(result.reference.distance(enlarged), 3)
+            enlarged, facts = _enlarge(job.enlarger, result, job.request)
+            info |= facts
             pixels = upscale_nearest(enlarged, job.factor // SCALE)
             pixels = crisp_alpha(pixels) if crisp else pixels
         if job.inpaint is not None:
@@ -195,20 +194,29 @@ class BuiltinBackend(GenerationBackend):
             model_name=self.model.name,
             model_hash=self.model_hash,
             warnings=job.warnings + result.warnings,
-            extra={"enlarged": _enlarged_by(job), **info, "upscale": job.factor},
+            extra={**info, "upscale": job.factor},
         )
 
 
 def _enlarge(
     enlarger: NumpyEnlarger, result: Sampled, request: GenerationRequest
-) -> tuple[np.ndarray, bool]:
-    """The sprite at twice its native size, and whether the bank icon's detail guided it."""
+) -> tuple[np.ndarray, dict[str, object]]:
+    """The sprite at twice its native size, and the recipe's record of how it got there.
+
+    Where the bank icon drawn on has its detail at that size, the enlargement follows it and
+    the reference distance is measured there (the sampler's was at the native size).
+    """
     wrap = (request.tile_x, request.tile_y)
     enlarged = enlarger.enlarge(result.pixels, wrap)
-    detail = None if result.reference is None else result.reference.detail
-    if detail is None or detail.shape != enlarged.shape:
-        return enlarged, False
-    return guide_by_reference(enlarged, detail, wrap), True
+    reference = result.reference
+    detail = None if reference is None else reference.detail
+    if reference is None or detail is None or detail.shape != enlarged.shape:
+        return enlarged, {"enlarged": "learnt 2x enlarger"}
+    guided = guide_by_reference(enlarged, detail, wrap)
+    return guided, {
+        "enlarged": "learnt 2x enlarger, guided by the icon",
+        "Reference distance": round(reference.distance(guided), 3),
+    }
 
 
 def _truncation_warnings(cond: Conditioned, has_negative: bool) -> tuple[str, ...]:
@@ -221,13 +229,6 @@ def _truncation_warnings(cond: Conditioned, has_negative: bool) -> tuple[str, ..
     if has_negative and cond.truncated[1]:
         warnings.append(f"The negative prompt was cut to {MAX_TOKENS} tokens.")
     return tuple(warnings)
-
-
-def _enlarged_by(job: _Job) -> str:
-    """How the native sprite was brought to the output size, for the recipe."""
-    if job.factor == 1:
-        return "no"
-    return "nearest neighbour" if job.enlarger is None else "learnt 2x enlarger"
 
 
 @dataclass(frozen=True, eq=False)

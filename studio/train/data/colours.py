@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from studio.domain.prompt_subject import COLOUR_WORDS  # the one colour vocabulary
+from studio.domain.colour_words import COLOUR_WORDS  # the one colour vocabulary
 
 HUE_WORDS = ("red", "orange", "yellow", "green", "teal", "blue", "purple", "pink")
 # A representative straight-RGB colour per word, for recolouring and tests.

@@ -238,12 +238,13 @@ class RecognitionJudge:
         prompts: Sequence[RecognitionPrompt],
         prompt_set: str,
         ceiling: float | None,
+        alpha: str = "soft",
     ) -> None:
         self.classifier = classifier
         self.prompts = list(prompts)
         self.prompt_set = prompt_set
         self.ceiling = ceiling
-        self.alpha = "soft"  # how the ceiling's icons were judged (prepare() says)
+        self.alpha = alpha  # how the ceiling's icons were judged
 
     @classmethod
     def prepare(
@@ -257,9 +258,8 @@ class RecognitionJudge:
 
         prompts = recognition_prompts(prompt_set)  # type: ignore[arg-type]
         classifier = ObjectClassifier.load(device, objects_of(prompts))
-        judge = cls(classifier, prompts, prompt_set, ceiling_rate(dataset, classifier, alpha))
-        judge.alpha = alpha
-        return judge
+        ceiling = ceiling_rate(dataset, classifier, alpha)
+        return cls(classifier, prompts, prompt_set, ceiling, alpha)
 
     def describe(self) -> str:
         """One line: the objects, chance and the ceiling."""
