@@ -3,7 +3,10 @@
 One frame per pose of the sequence (``walk``, ``run``, ``idle``, ``attack`` or an edited JSON
 file), each with the same seed, the reference image (a file, or history entry ``#N`` of
 ``--project``) and an OpenPose ControlNet unit of its pose; then the frames go to the sprite
-sheet exporter as one animation at the sequence's fps (``--fps`` overrides it).
+sheet exporter as one animation at the sequence's fps (``--fps`` overrides it). A history
+entry keeps what the window's Character Sheet dialog keeps of it
+(:class:`~studio.ops.character_sheet.EntrySettings`): its prompt, seed and transparency, and
+on its own model its size, steps, CFG and sampler, unless an option says otherwise.
 """
 
 from __future__ import annotations
@@ -30,9 +33,22 @@ COMMAND = Command(
         arg("--prompt", default="", help="what to draw (default: the reference entry's prompt)"),
         arg("--negative", default="", help="negative prompt"),
         arg("--model", default="", help="a Stable Diffusion model (default: the default)"),
-        arg("--seed", type=int, help="one seed for every frame (random when omitted)"),
-        arg("--steps", type=int, help="sampling steps"),
-        arg("--size", help="WIDTHxHEIGHT of each frame (default: the model's size)"),
+        arg(
+            "--seed",
+            type=int,
+            help="one seed for every frame (default: the reference entry's, else random)",
+        ),
+        arg("--steps", type=int, help="sampling steps (default: as the entry, on its model)"),
+        arg(
+            "--size",
+            help="WIDTHxHEIGHT of each frame (default: the entry's on its model, else the "
+            "model's size)",
+        ),
+        arg(
+            "--opaque",
+            action="store_true",
+            help="opaque frames even where the reference entry's background is transparent",
+        ),
         arg("--fps", type=finite_float, help="frames per second (default: the sequence's)"),
         arg("--format", default=DEFAULT_FORMATS, help="sheet formats, comma separated, or all"),
         arg("--control-model", default="", help="the OpenPose ControlNet to use"),
@@ -74,7 +90,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         info = engine.resolve_model(args.model)
         size = parse_size(args.size) if args.size else None
-        fields = {"references": (reference,)}
+        kept = _kept_from_entry(args, image.source.get("recipe"), info.id, size is not None)
+        fields = {**kept, "references": (reference,)}
         generation = generation_request(args, info, prompt, size, fields).resolved()
         request = CharacterSheetRequest(
             replace(generation, model=info.id), sequence, control_model=args.control_model
@@ -92,3 +109,20 @@ def run(args: argparse.Namespace) -> int:
     animation = f"{sequence.name} at {sequence.fps:g} fps"
     details = f"{len(made.frames)} frames of {animation}, seed {generation.seed}"
     return report_export(made.export.written, folder, details, made.export.notes)
+
+
+def _kept_from_entry(
+    args: argparse.Namespace, recipe: object, model_id: str, sized: bool
+) -> dict[str, object]:
+    """What the frames keep of a history entry (``#N``), where no option says otherwise: its
+    seed, its transparency and, on its own model, its size, steps, CFG and sampler, as the
+    window's Character Sheet dialog keeps them."""
+    from studio.ops.character_sheet import EntrySettings
+
+    entry = EntrySettings.of(recipe)
+    kept = entry.values(model_id, transparent=not args.opaque)
+    given = {"steps": args.steps is not None, "width": sized, "height": sized}
+    kept = {name: value for name, value in kept.items() if not given.get(name)}
+    if args.seed is None and entry.seed is not None:
+        kept["seed"] = entry.seed
+    return kept

@@ -11,9 +11,10 @@ steps with :func:`make_character_sheet`; the window runs the frames on the GPU l
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -48,6 +49,90 @@ class CharacterSheet:
 
 
 MAX_POSE_FILE = 1 << 20  # a 64-pose sequence is about 40 kB of JSON
+_WHOLE_SETTINGS = ("width", "height", "steps")
+
+
+@dataclass(frozen=True)
+class EntrySettings:
+    """What the frames of a character keep of the history entry it was drawn in.
+
+    The window's Character Sheet dialog and ``studio frames #N`` both start from it, so the two
+    cannot drift apart on what a sheet made from an entry inherits.
+
+    Parameters
+    ----------
+    model
+        The model id the entry was made on.
+    seed
+        The entry's seed: the frames start from the noise that drew the character.
+    transparency
+        How the entry got its transparent background: ``"native"``, ``"matte"`` or ``""``
+        (it has none). Frames of a transparent sprite are made transparent the same way.
+    settings
+        Its size, steps, CFG scale and sampler, where the recipe has them well typed: kept on
+        the entry's own model only (another model takes its own defaults).
+    """
+
+    model: str = ""
+    seed: int | None = None
+    transparency: str = ""
+    settings: Mapping[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, recipe: object) -> EntrySettings:
+        """Read a history entry's recipe (the request under ``"request"``, or the request
+        itself); a value of the wrong type is left out, never an error."""
+        request = recipe_request(recipe)
+        settings: dict[str, Any] = {
+            name: request[name] for name in _WHOLE_SETTINGS if _is_int(request.get(name))
+        }
+        cfg = request.get("cfg_scale")
+        if isinstance(cfg, int | float) and not isinstance(cfg, bool):
+            settings["cfg_scale"] = float(cfg)
+        if isinstance(request.get("sampler"), str) and request["sampler"]:
+            settings["sampler"] = request["sampler"]
+        seed = request.get("seed")
+        return cls(
+            model=str(request.get("model") or ""),
+            seed=seed if _is_int(seed) else None,
+            transparency=_transparency_of(request),
+            settings=settings,
+        )
+
+    def values(self, model_id: str, transparent: bool = True) -> dict[str, Any]:
+        """The request fields frames on ``model_id`` keep (not the seed: the caller's choice).
+
+        ``transparent=False`` makes them opaque even where the entry was transparent.
+        """
+        values: dict[str, Any] = {}
+        if transparent and self.transparency:
+            values["transparent_background"] = True
+            values["transparent"] = self.transparency
+        if model_id == self.model:
+            values |= self.settings
+        return values
+
+
+def recipe_request(recipe: object) -> dict[str, Any]:
+    """The request a history entry's recipe holds (under ``"request"``), or ``{}``.
+
+    An imported image may have none; a recipe that is the request itself is taken as it is.
+    """
+    if not isinstance(recipe, Mapping):
+        return {}
+    request = recipe.get("request", recipe)
+    return dict(request) if isinstance(request, Mapping) else {}
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _transparency_of(request: Mapping[str, Any]) -> str:
+    # A recipe stores native as transparent="native" and matte as the older boolean alone.
+    if request.get("transparent") == "native":
+        return "native"
+    return "matte" if request.get("transparent_background") is True else ""
 
 
 def pose_sequence(name_or_file: str) -> PoseSequence:

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QWidget
 from studio.domain.errors import StudioError
 from studio.domain.history import HistoryEntry
 from studio.domain.results import ProgressUpdate
+from studio.ops.character_sheet import recipe_request
 from studio.ui.actions import WindowActions
 from studio.ui.character_sheet_dialog import CharacterSheetDialog
 from studio.ui.controller import Controller, WindowContext
@@ -185,9 +186,7 @@ class CharacterSheetController(Controller):
 
 
 def _request_of(entry: HistoryEntry) -> dict[str, object]:
-    # A history recipe keeps the request under "request"; an imported image may have none.
-    request = entry.recipe.get("request") if isinstance(entry.recipe, dict) else None
-    values = dict(request) if isinstance(request, dict) else {}
+    values = recipe_request(entry.recipe)
     if not values.get("prompt"):
         values["prompt"] = entry.prompt
     return values

@@ -63,3 +63,58 @@ def test_an_edited_walk_becomes_a_sheet_with_its_animation(tiny_sd_dir, tmp_path
     assert NO_REFERENCE_MODEL in captured.out + captured.err  # no IP-Adapter was added
     godot = (out / "walk.tres").read_text()
     assert '"walk"' in godot and "6.0" in godot
+
+
+def _entry_project(tmp_path, request: dict) -> str:
+    """A project whose history entry #1 was made by ``request``."""
+    from studio.imaging.decode import load_pixels
+    from studio.imaging.png import encode_png
+    from studio.imaging.thumbnails import make_thumbnail
+    from studio.project.store import ProjectStore
+
+    rgba = load_pixels(write_picture(tmp_path / "knight.png"))
+    project = ProjectStore.create(tmp_path / "game.studio")
+    project.add_image_entry(
+        "generate", encode_png(rgba), make_thumbnail(rgba), rgba.shape[1], rgba.shape[0],
+        "a knight in red", {"request": request},
+    )  # fmt: skip
+    project.close()
+    return str(tmp_path / "game.studio")
+
+
+def _frames_request(monkeypatch, argv: list[str]):
+    """The character-sheet request ``studio frames`` submits (the sheet itself is not made)."""
+    import studio.ops.character_sheet as sheets
+
+    submitted = []
+
+    def capture(engine, request, *_rest):
+        submitted.append(request)
+        raise sheets.StudioError("captured")
+
+    monkeypatch.setattr(sheets, "make_character_sheet", capture)
+    assert main(argv) != 0
+    (request,) = submitted
+    return request.generation
+
+
+def test_frames_of_an_entry_keep_its_seed_settings_and_transparency(
+    tiny_sd_dir, tmp_path, monkeypatch
+) -> None:
+    made = {
+        "model": str(tiny_sd_dir), "seed": 41, "width": 96, "height": 128, "steps": 3,
+        "cfg_scale": 3.5, "sampler": "Euler a", "transparent_background": True,
+    }  # fmt: skip
+    project = _entry_project(tmp_path, made)
+    base = ["frames", "#1", "--project", project, "--model", str(tiny_sd_dir)]
+    out = ["-o", str(tmp_path / "out")]
+    generation = _frames_request(monkeypatch, [*base, *out])
+    assert generation.prompt == "a knight in red"
+    assert (generation.seed, generation.width, generation.height) == (41, 96, 128)
+    assert (generation.steps, generation.cfg_scale, generation.sampler) == (3, 3.5, "Euler a")
+    assert generation.transparent_background
+    # Options win over the entry, and --opaque turns its transparency off.
+    options = ["--seed", "5", "--steps", "2", "--size", "64x64", "--opaque"]
+    generation = _frames_request(monkeypatch, [*base, *options, *out])
+    assert (generation.seed, generation.steps, generation.width) == (5, 2, 64)
+    assert generation.cfg_scale == 3.5 and not generation.transparent_background

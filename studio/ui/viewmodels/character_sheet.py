@@ -23,7 +23,7 @@ from studio.domain.pose import Skeleton
 from studio.domain.pose_sequences import SEQUENCE_NAMES, PoseSequence, builtin_sequence
 from studio.domain.reference import ReferenceImage
 from studio.domain.requests import GenerationRequest
-from studio.ops.character_sheet import frame_names
+from studio.ops.character_sheet import EntrySettings, frame_names
 from studio.ops.request_defaults import complete_request
 from studio.ui.properties import Property, ViewModel
 
@@ -91,16 +91,13 @@ class CharacterSheetViewModel(ViewModel):
         self.models = models
         self.prompt = str(recipe.get("prompt") or "")
         self.negative_prompt = str(recipe.get("negative_prompt") or "")
-        seed = recipe.get("seed")
-        # The entry's own seed: the frames start from the noise that drew the character.
-        self.seed = seed if isinstance(seed, int) and not isinstance(seed, bool) else None
+        # What the frames keep of the entry: its seed, its transparency, and on its own model
+        # its size, steps, CFG and sampler (as ``studio frames #N`` does).
+        self._entry = EntrySettings.of(recipe)
+        self.seed = self._entry.seed
         #: How the entry got its transparent background: "native", "matte" or "" (it has none).
-        self.transparency = _transparency_of(recipe)
+        self.transparency = self._entry.transparency
         self.transparent = bool(self.transparency)
-        # Frames on the entry's own model are made at its size, steps, CFG and sampler, as the
-        # entry was; on another model they take that model's defaults.
-        self._recipe_model = str(recipe.get("model") or "")
-        self._recipe_settings = _settings_of(recipe)
         self.model_changed.connect(lambda _id: self._update_refusal())
         ids = [info.id for info in models]
         self.model = model_id if model_id in ids else (ids[0] if ids else "")
@@ -171,12 +168,8 @@ class CharacterSheetViewModel(ViewModel):
             "negative_prompt": self.negative_prompt,
             "seed": self.seed,
             "references": (reference,),
+            **self._entry.values(info.id, self.transparent),
         }
-        if self.transparent and self.transparency:
-            values["transparent_background"] = True
-            values["transparent"] = self.transparency
-        if info.id == self._recipe_model:
-            values |= self._recipe_settings
         generation = GenerationRequest(**complete_request(values, info)).resolved()
         return CharacterSheetRequest(replace(generation, model=info.id), self.timed_sequence())
 
@@ -195,28 +188,3 @@ class CharacterSheetViewModel(ViewModel):
     def _update_refusal(self) -> None:
         info = self.model_info()
         self.refusal = NO_MODEL if info is None else pose_refusal(info)
-
-
-_WHOLE_SETTINGS = ("width", "height", "steps")
-
-
-def _settings_of(recipe: dict[str, Any]) -> dict[str, Any]:
-    """The entry's size, steps, CFG scale and sampler, where the recipe has them well typed."""
-    settings: dict[str, Any] = {}
-    for name in _WHOLE_SETTINGS:
-        value = recipe.get(name)
-        if isinstance(value, int) and not isinstance(value, bool):
-            settings[name] = value
-    cfg = recipe.get("cfg_scale")
-    if isinstance(cfg, int | float) and not isinstance(cfg, bool):
-        settings["cfg_scale"] = float(cfg)
-    if isinstance(recipe.get("sampler"), str) and recipe["sampler"]:
-        settings["sampler"] = recipe["sampler"]
-    return settings
-
-
-def _transparency_of(recipe: dict[str, Any]) -> str:
-    # A recipe stores native as transparent="native" and matte as the older boolean alone.
-    if recipe.get("transparent") == "native":
-        return "native"
-    return "matte" if recipe.get("transparent_background") is True else ""
