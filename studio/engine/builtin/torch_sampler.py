@@ -58,18 +58,19 @@ class TorchSampler:
         return self._network().count_steps(settings)
 
     def condition(self, prompt: str, negative_prompt: str) -> Conditioned:
-        """Project the prompt pair; without a negative prompt the second row is the null text."""
+        """Project the prompt pair; without a negative prompt the second row is the null text.
+
+        A model with an icon bank encodes only the subject it looks the icon up by: each
+        sprite reads the caption of its icon (:meth:`_caption`), never the prompt's encoding.
+        """
+        if self.bank is None:
+            return self._project(prompt, negative_prompt)
         assert self.encoder is not None
-        projected = self._project(prompt, negative_prompt)
-        candidates = None
-        if self.bank is not None:
-            with torch.inference_mode(), job_threads(self.encoder.device, text_elements()):
-                subject_text = prompt_subject(prompt, self.bank.things)
-                subject = self.encoder.encode([subject_text]).pooled[0]
-            candidates = self.bank.candidates(
-                subject.float().cpu().numpy(), prompt_art_style(prompt)
-            )
-        return replace(projected, candidates=candidates)
+        with torch.inference_mode(), job_threads(self.encoder.device, text_elements()):
+            subject = self.encoder.encode([prompt_subject(prompt, self.bank.things)])
+        vector = subject.pooled[0].float().cpu().numpy()
+        candidates = self.bank.candidates(vector, prompt_art_style(prompt))
+        return Conditioned(None, (subject.truncated[0], False), candidates)
 
     def _project(self, prompt: str, negative_prompt: str) -> Conditioned:
         """The family's text conditioning of the pair, without a bank lookup."""

@@ -119,3 +119,36 @@ def test_the_cpu_runs_one_pass_families_on_numpy_and_a_gpu_on_torch() -> None:
     assert runs_on_numpy("vae", torch.device("cpu"))
     assert not runs_on_numpy("vae", "cuda") and not runs_on_numpy("vae", torch.device("mps"))
     assert not runs_on_numpy("diffusion", "cpu") and not runs_on_numpy("ar", "auto")
+
+
+# Over 32 tokens, but every word past "heart" is a style word the icon lookup leaves out.
+LONG_STYLE_PROMPT = "a red heart" + ", flat" * 40
+
+
+def test_a_long_prompt_warns_only_where_its_words_go_unread(both_runtimes) -> None:
+    for family in ONE_PASS:
+        for backend in both_runtimes(family):
+            request = GenerationRequest(LONG_STYLE_PROMPT, width=32, height=32, seed=1)
+            (image,) = _images(backend, request)
+            warned = any("longer than the 32 tokens" in text for text in image.warnings)
+            # The GAN reads the prompt itself; the VAE with its icon bank reads a caption
+            # made from the prompt's colours, the icon's name and the style word, and looks
+            # the icon up by "heart" alone: nothing it reads was cut.
+            assert warned == (family == "gan"), family
+
+
+def test_a_bank_model_never_encodes_the_prompt_itself(both_runtimes, monkeypatch) -> None:
+    for backend in both_runtimes("vae"):
+        sampler = backend.sampler
+        encoder = getattr(sampler, "_encoder", None) or sampler.encoder
+        encoded: list[str] = []
+        real = encoder.encode
+
+        def spy(texts, real=real, encoded=encoded):
+            encoded.extend(texts)
+            return real(texts)
+
+        monkeypatch.setattr(encoder, "encode", spy)
+        (image,) = _images(backend, GenerationRequest("a red heart icon", seed=4))
+        assert "a red heart icon" not in encoded  # only its subject and the caption read
+        assert "heart" in encoded and image.extra["Read as"] in encoded
