@@ -31,6 +31,7 @@ from studio.project.recovery import scan_recovery_dir
 from studio.project.store import ProjectStore
 
 KILLS = 20
+KILL_WAIT = 300  # s for a killed driver to be reaped (see _line_after_kill)
 DRIVER = Path(__file__).with_name("gui_driver.py")
 pytestmark = [
     pytest.mark.slow,
@@ -120,12 +121,29 @@ def _one_run(zygote: Zygote, mode: str, project: Path, recovery: Path, delay: fl
         if word == trigger and deadline is None:
             deadline = time.monotonic() + delay
     os.kill(pid, signal.SIGKILL)
-    while not (line := zygote.next_line(60)).startswith("EXIT"):
+    while not (line := _line_after_kill(zygote, pid)).startswith("EXIT"):
         word, _, rest = line.partition(" ")
         seen.add(word)
         if word == "COMMITTED":
             committed.append(rest)
     return committed, seen
+
+
+def _line_after_kill(zygote: Zygote, pid: int) -> str:
+    """The zygote's next line once ``pid`` was sent SIGKILL.
+
+    In one CI run, on a machine shared with other work, no line (not even ``EXIT``) came
+    within 60 s of a kill; the cause was not found, and a quiet rerun and one at load 7 passed.
+    The test is about what the project file holds, not how fast a kill completes, so the wait
+    is generous, and a failure says what state the killed process was left in.
+    """
+    try:
+        return zygote.next_line(KILL_WAIT)
+    except queue.Empty:
+        status = Path(f"/proc/{pid}/status")
+        lines = status.read_text().splitlines() if status.exists() else ["State: gone"]
+        state = next((line for line in lines if line.startswith("State")), "no State line")
+        pytest.fail(f"driver {pid}: no line {KILL_WAIT} s after SIGKILL ({state})")
 
 
 def _kill_many(zygote, tmp_path, mode: str, delays: tuple[float, float]) -> dict[str, int]:
